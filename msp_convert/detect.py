@@ -1,0 +1,81 @@
+"""Tell a file's format from its bytes, never from its name.
+
+Schools rename files, e-mail gateways change extensions, and an old .doc
+saved as ".docx" is common. The reader dispatches on what the bytes are and
+says so when the extension disagrees.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Literal, Optional
+
+Kind = Literal["docx", "odt", "zip", "pdf", "ole", "rtf", "json", "empty", "unknown"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODT_MIME = b"application/vnd.oasis.opendocument.text"
+
+# What each kind is called in a message to a person.
+DESCRIPTIONS = {
+    "docx": "a Word document (.docx)",
+    "odt": "an OpenDocument text file (.odt)",
+    "zip": "a zip archive that is not a Word document",
+    "pdf": "a PDF",
+    "ole": "an old-style Office file (.doc, or a password-protected document)",
+    "rtf": "a Rich Text file (.rtf)",
+    "json": "a JSON file",
+    "empty": "an empty file",
+    "unknown": "not a format msp-convert reads",
+}
+
+# Extensions that go with each kind, for "the extension lies" notices.
+EXTENSIONS = {
+    "docx": {".docx", ".docm", ".dotx"},
+    "odt": {".odt"},
+    "pdf": {".pdf"},
+    "ole": {".doc", ".docx", ".dot"},
+    "rtf": {".rtf", ".doc"},
+    "json": {".json"},
+}
+
+
+def sniff(data: bytes) -> Kind:
+    """The kind of file ``data`` is, from its first bytes and, for zips, its parts."""
+    if not data.strip():
+        return "empty"
+    head = data[:1024]
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(data)
+    if head.lstrip()[:1] in (b"{", b"["):
+        return "json"
+    return "unknown"
+
+
+def _zip_kind(data: bytes) -> Kind:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.read("mimetype").strip() == ODT_MIME:
+                return "odt"
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return "zip"  # the Word reader says exactly how it is broken
+    if "word/document.xml" in names or "[Content_Types].xml" in names:
+        return "docx"
+    return "zip"
+
+
+def extension_mismatch(kind: Kind, filename: Optional[str]) -> bool:
+    """True when the file's name promises a different format from its bytes."""
+    if not filename or kind not in EXTENSIONS:
+        return False
+    dot = filename.rfind(".")
+    if dot < 0:
+        return False
+    return filename[dot:].lower() not in EXTENSIONS[kind]

@@ -1,0 +1,1 @@
+"""Readers: each turns one format's bytes into the neutral ``layout``."""
