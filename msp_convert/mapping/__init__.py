@@ -1,0 +1,83 @@
+"""Layout -> model: the one place that knows what the template looks like.
+
+Every parser's layout comes here; nothing here asks which parser made it.
+"""
+
+from __future__ import annotations
+
+from ..errors import NotAPlanError
+from ..layout import Document, Paragraph, Table, iter_paragraphs
+from ..model import Plan, Source
+from ..results import Result
+from ..template import DEFAULT_PROFILE, Profile
+from . import front
+from .draft import Draft
+from .flow import Flow
+from .grids import classify, read_outcomes, read_provision, read_review
+from .text import norm
+
+# Fewer recognised pieces of the template than this, and it is not a plan.
+MIN_ANCHORS = 3
+
+__all__ = ["map_document"]
+
+
+def map_document(
+    document: Document,
+    source: Source,
+    profile: Profile = DEFAULT_PROFILE,
+    force: bool = False,
+) -> Result[Plan]:
+    """Fill the canonical model from a document's layout."""
+    draft = Draft(source)
+    _page_headers(document, draft)
+    flow = Flow(profile, draft)
+    for block in document.body:
+        if isinstance(block, Paragraph):
+            flow.feed(block)
+        else:
+            _table(block, flow)
+    if draft.anchors < MIN_ANCHORS:
+        if not force:
+            raise NotAPlanError(
+                "this does not look like a My Support Plan: none of the template's sections "
+                "or prompts were found; check it is the right file, or use --force to keep its text in 'unmapped'"
+            )
+        draft.warn("not-a-plan", None)
+    return Result(draft.plan)
+
+
+def _table(table: Table, flow: Flow) -> None:
+    kind = classify(table, flow.profile)
+    if kind == "outcomes":
+        read_outcomes(table, flow)
+    elif kind == "provision":
+        read_provision(table, flow)
+    elif kind == "review":
+        read_review(table, flow)
+    else:
+        for row in table.rows:
+            if flow.section is None and _child_row(row, flow):
+                continue
+            for cell in row.cells:
+                for para in cell.paragraphs():
+                    flow.feed(para)
+        flow.end_table()
+
+
+def _child_row(row, flow: Flow) -> bool:
+    """A cover-table row such as "Name | Kai Dobson"."""
+    texts = [c.text.strip() for c in row.cells]
+    if len(texts) < 2 or not texts[0]:
+        return False
+    joined = texts[0].rstrip(":") + ": " + "   ".join(t for t in texts[1:] if t)
+    return front.read_child(joined, flow.draft.plan, flow.draft, "cover")
+
+
+def _page_headers(document: Document, draft: Draft) -> None:
+    """The child's details and the plan number where a page header holds them."""
+    for para in iter_paragraphs(document.headers + document.footers):
+        text = para.text
+        if front.read_plan_number(norm(text), draft.plan):
+            continue
+        front.read_child(text, draft.plan, draft, "page header")

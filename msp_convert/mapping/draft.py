@@ -1,0 +1,46 @@
+"""The plan being filled in, and the warnings gathered while filling it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..model import Entry, Plan, PlanWarning, Source, Unmapped
+from .entries import Written
+
+_MESSAGES = {
+    "unmapped-text": "Text {place} fits no field of the template; it is kept in 'unmapped'.",
+    "tracked-deletion": "Text {place} was deleted under tracked changes; it is kept and marked withdrawn.",
+    "unreadable-date": "A date {place} could not be read; it is kept as written and its date is null.",
+    "tick-box-unknown": "A tick box {place} is in a state that could not be told; it is recorded as null.",
+    "not-a-plan": "No part of the My Support Plan template was found; all text is kept in 'unmapped'.",
+}
+
+
+class Draft:
+    """A Plan under construction: fields appended to in document order."""
+
+    def __init__(self, source: Source) -> None:
+        self.plan = Plan(source=source)
+        self._once: set[tuple[str, Optional[str]]] = set()
+        self.anchors = 0  # how many pieces of the template were recognised
+
+    def warn(self, code: str, where: Optional[str], once: bool = True) -> None:
+        key = (code, where)
+        if once and key in self._once:
+            return
+        self._once.add(key)
+        place = where if where and where.startswith("after ") else f"in {where or 'the document'}"
+        message = _MESSAGES[code].format(place=place)
+        self.plan.warnings.append(PlanWarning(code=code, message=message, where=where))
+
+    def noticed(self, written: Written, where: str) -> Entry:
+        """Record what reading an entry noticed; give back the entry."""
+        if written.deleted:
+            self.warn("tracked-deletion", where)
+        if written.bad_date:
+            self.warn("unreadable-date", where)
+        return written.entry
+
+    def unmapped(self, where: str, text: str) -> None:
+        self.plan.unmapped.append(Unmapped(where=where, text=text))
+        self.warn("unmapped-text", where, once=False)

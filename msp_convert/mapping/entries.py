@@ -1,0 +1,314 @@
+"""From what a paragraph shows to one Entry, and the values read out of entries.
+
+This is where "R1 12/03/2019:" becomes ``review="R1"``, struck runs become
+``withdrawn`` or ``struck`` fragments, "£45 per week" becomes a weekly cost,
+"Partly met" a rating and "Social, Emotional and Mental Health" an area of need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional, Sequence
+
+from ..layout import TICK_GLYPHS, Inline, Run
+from ..model import DocRef, Entry
+from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
+
+# A piece of a line: its text and whether it is struck through or deleted.
+Piece = tuple[str, bool]
+
+
+@dataclass(slots=True)
+class Written:
+    """An entry and what reading it noticed (for warnings, never shown as text)."""
+
+    entry: Entry
+    deleted: bool  # some of it was deleted under tracked changes
+    bad_date: bool  # a review marker carried a date that is not a real date
+
+
+def pieces(inlines: Sequence[Inline], start: int = 0) -> tuple[list[Piece], bool]:
+    """The line's text from character ``start`` on, as (text, struck) pieces."""
+    out: list[Piece] = []
+    deleted = False
+    pos = 0
+    for item in inlines:
+        if isinstance(item, Run):
+            text, struck = item.text, item.struck or item.deleted
+            if item.deleted:
+                deleted = deleted or pos + len(text) > start
+        else:
+            text, struck = TICK_GLYPHS[item.checked], False
+        end = pos + len(text)
+        if end > start:
+            out.append((text[max(0, start - pos):], struck))
+        pos = end
+    return out, deleted
+
+
+_BULLET = re.compile(r"^(?:[-\u2013\u2022\u00b7\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7*>]|o(?=[ \t]))[ \t\u00a0]*")
+_LEADERS = re.compile(r"^(?:[\s\u2026._]|\.\.)+|(?:[\s\u2026_]|\.{2,})+$")
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
+_TOKEN = re.compile(r"\s+|\S+")
+
+_MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
+_MARK_START = re.compile(
+    r"^\(?\s*(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:[-\u2013:,][ \t]*)?(?:" + _MARK_DATE + r"[ \t]*)?\)?[ \t]*[:\-\u2013]?[ \t]*",
+    re.IGNORECASE,
+)
+_MARK_END = re.compile(
+    r"(?:^|(?<=[\s(,;.]))[ \t]*[-\u2013]?[ \t]*\(?[ \t]*(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:[-\u2013:,][ \t]*)?(?:"
+    + _MARK_DATE + r")?[ \t]*\)?[ \t]*[.:]?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
+    """One Entry from a line's pieces, or None when nothing was written."""
+    if any(struck for _, struck in line):
+        text, mask = _normalise_masked(line)
+    else:
+        text, mask = _normalise_plain("".join(t for t, _ in line)), None
+    if not text:
+        return None
+    text, mask = _cut(text, mask, _BULLET.match(text))
+    text, mask = _trim_leaders(text, mask)
+    review = None
+    review_date = None
+    bad_date = False
+    for pattern in (_MARK_START, _MARK_END):
+        m = pattern.search(text)
+        if m and m.end() - m.start() < len(text):
+            review = m.group("label").upper()
+            date_text = m.group("date")
+            if date_text:
+                review_date = parse_date(date_text)
+                bad_date = review_date is None and any(c.isdigit() for c in date_text) and not re.fullmatch(_MONTH_WORD + r"\s+\d{4}", date_text, re.IGNORECASE)
+            text, mask = _cut(text, mask, m)
+            text, mask = _trim_leaders(text, mask)
+            break
+    if not text:
+        return None
+    withdrawn, struck = _strike_summary(text, mask)
+    entry = Entry(text=text, withdrawn=withdrawn, struck=struck, review=review, review_date=review_date)
+    return Written(entry, deleted, bad_date)
+
+
+def _normalise_plain(text: str) -> str:
+    if "\n" not in text:
+        return _SPACE_RUN.sub(" ", text).strip()
+    lines = (_SPACE_RUN.sub(" ", part).strip() for part in text.split("\n"))
+    return "\n".join(part for part in lines if part)
+
+
+def _normalise_masked(line: list[Piece]) -> tuple[str, list[bool]]:
+    """Like _normalise_plain, carrying a struck flag for every character kept."""
+    chars: list[str] = []
+    mask: list[bool] = []
+    for text, struck in line:
+        chars.extend(text)
+        mask.extend([struck] * len(text))
+    raw = "".join(chars)
+    out_text: list[str] = []
+    out_mask: list[bool] = []
+    for m in _TOKEN.finditer(raw):
+        token = m.group(0)
+        flags = mask[m.start():m.end()]
+        if token[0].isspace():
+            sep = "\n" if "\n" in token else " "
+            if out_text and out_text[-1] != "\n":
+                if sep == "\n" and out_text[-1] == " ":
+                    out_text.pop()
+                    out_mask.pop()
+                out_text.append(sep)
+                out_mask.append(all(flags))
+            elif out_text and sep == "\n":
+                pass
+        else:
+            out_text.extend(token)
+            out_mask.extend(flags)
+    while out_text and out_text[-1] in (" ", "\n"):
+        out_text.pop()
+        out_mask.pop()
+    return "".join(out_text), out_mask
+
+
+def _cut(text: str, mask: Optional[list[bool]], m: Optional[re.Match[str]]) -> tuple[str, Optional[list[bool]]]:
+    if not m or m.end() == m.start():
+        return text, mask
+    a, b = m.start(), m.end()
+    text = text[:a] + text[b:]
+    if mask is not None:
+        mask = mask[:a] + mask[b:]
+    return text, mask
+
+
+def _trim_leaders(text: str, mask: Optional[list[bool]]) -> tuple[str, Optional[list[bool]]]:
+    for m in list(_LEADERS.finditer(text))[::-1]:
+        text, mask = _cut(text, mask, m)
+    return text, mask
+
+
+def _strike_summary(text: str, mask: Optional[list[bool]]) -> tuple[bool, list[str]]:
+    if mask is None or not any(mask):
+        return False, []
+    if all(s or c.isspace() for c, s in zip(text, mask)):
+        return True, []
+    fragments = []
+    start = None
+    for i, s in enumerate(mask + [False]):
+        if s and start is None:
+            start = i
+        elif not s and start is not None:
+            frag = text[start:i].strip()
+            if frag:
+                fragments.append(frag)
+            start = None
+    return False, fragments
+
+
+# --- values read from entries -------------------------------------------
+
+_MONEY = r"£\s?(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_WEEKLY_AFTER = re.compile(r"[ \t]*(?:per\s+week|/\s*wk\b|/\s*week|a\s+week|each\s+week|p\.\s?w\.|pw\b|weekly|/\s*w\b)", re.IGNORECASE)
+_NOT_WEEKLY_AFTER = re.compile(
+    r"[ \t]*(?:/\s*h(?:ou)?r|per\s+h(?:ou)?r|an?\s+h(?:ou)?r|ph\b|p/h|one[\s-]?off|per\s+term|a\s+term|/\s*term|termly|per\s+(?:year|annum)|a\s+year|/\s*y(?:ea)?r|p\.?a\.?\b|annual|yearly|per\s+session|per\s+month|a\s+month|monthly|/\s*month|total)",
+    re.IGNORECASE,
+)
+_WEEKLY_ANYWHERE = re.compile(r"per\s+week|/\s*wk\b|/\s*week|a\s+week|each\s+week|\bweekly\b|\bpw\b|p\.w\.", re.IGNORECASE)
+_MONEY_RE = re.compile(_MONEY)
+_HOURS_WEEK = re.compile(r"(?P<hours>\d+(?:\.\d+)?)\s*(?:hrs?|hours?)\s*(?:/|per|a|each)\s*(?:wk|week)\b", re.IGNORECASE)
+
+
+def weekly_amount(text: str) -> Optional[Decimal]:
+    """The weekly cost an entry states, or None if it states none."""
+    if "£" not in text:
+        return None
+    weekly_somewhere = bool(_WEEKLY_ANYWHERE.search(text))
+    if "=" in text and weekly_somewhere:
+        m = _MONEY_RE.search(text, text.rindex("=") + 1)
+        if m:
+            return _decimal(m.group("amount"))
+    total = Decimal(0)
+    found = False
+    bare: list[Decimal] = []
+    hourly: list[Decimal] = []
+    for m in _MONEY_RE.finditer(text):
+        value = _decimal(m.group("amount"))
+        after = text[m.end():]
+        if _WEEKLY_AFTER.match(after):
+            total += value
+            found = True
+        elif _NOT_WEEKLY_AFTER.match(after):
+            if re.match(r"[ \t]*(?:/\s*h|per\s+h|an?\s+h|ph\b|p/h)", after, re.IGNORECASE):
+                hourly.append(value)
+        else:
+            bare.append(value)
+    if found:
+        return total
+    hours = _HOURS_WEEK.search(text)
+    if hours and len(hourly) == 1:
+        return (Decimal(hours.group("hours")) * hourly[0]).quantize(Decimal("0.01"))
+    if weekly_somewhere and len(bare) == 1 and not hourly:
+        return bare[0]
+    return None
+
+
+def _decimal(amount: str) -> Decimal:
+    return Decimal(amount.replace(",", ""))
+
+
+def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
+    """The sum of the weekly amounts of entries still in place (struck parts left out)."""
+    total = Decimal(0)
+    found = False
+    for entry in resources:
+        if entry.withdrawn:
+            continue
+        text = entry.text
+        for fragment in entry.struck:
+            text = text.replace(fragment, " ", 1)
+        amount = weekly_amount(text)
+        if amount is not None:
+            total += amount
+            found = True
+    return float(round(total, 2)) if found else None
+
+
+_RATING = re.compile(
+    r"\b(?P<partly_met>(?:partly|partially)\s+(?:met|achieved))\b"
+    r"|\b(?P<not_met>not\s+(?:yet\s+)?(?:been\s+)?(?:met|achieved))\b"
+    r"|\b(?P<needs_change>needs?\s+(?:to\s+(?:be\s+)?)?chang\w*|to\s+be\s+changed|needs?\s+amending)"
+    r"|\b(?P<met>met|achieved)\b",
+    re.IGNORECASE,
+)
+
+
+def rating(text: str) -> Optional[str]:
+    """met, partly_met, not_met or needs_change: the first the progress text names."""
+    m = _RATING.search(text)
+    return m.lastgroup if m else None
+
+
+_AREAS = re.compile(
+    r"(?P<social_emotional>social,?\s*(?:and\s+|&\s*)?emotional(?:\s*(?:and|&)\s*mental\s+health)?|\bsemh\b|\bsocial\s+emotional\b)"
+    r"|(?P<social_care>social\s+care)"
+    r"|(?P<cognition_and_learning>cognition\s*(?:and|&|/)?\s*learning|\bc\s?(?:&|and)\s?l\b)"
+    r"|(?P<communication_and_interaction>communication\s*(?:and|&|/)?\s*interaction|\bc\s?(?:&|and)\s?i\b|\bslcn\b)"
+    r"|(?P<sensory_physical>sensory\s*(?:and/or|and|or|&|/)?\s*physical|physical\s*(?:and/or|and|or|&|/)?\s*sensory|\bsensory\b|\bphysical\b)"
+    r"|(?P<preparing_for_adulthood>preparing\s+for\s+(?:key\s+transitions|adulthood)|\bpfa\b)"
+    r"|(?P<health>(?<!mental\s)\bhealth\b)",
+    re.IGNORECASE,
+)
+
+
+def areas_of_need(text: str) -> list[str]:
+    """Areas of need named in ``text``, in order of first mention."""
+    found: list[str] = []
+    for m in _AREAS.finditer(text):
+        area = m.lastgroup
+        if area and area not in found:
+            found.append(area)
+    return found
+
+
+_KEY_STAGE = re.compile(
+    r"by\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]+?),)",
+    re.IGNORECASE,
+)
+
+
+def key_stage(text: str) -> Optional[str]:
+    """"KS1".."KS5", "EYFS", "Year 9", or what follows "By the end of"."""
+    m = _KEY_STAGE.search(text)
+    if not m:
+        return None
+    if m.group("ks"):
+        return f"KS{m.group('ks')}"
+    if m.group("eyfs"):
+        return "EYFS"
+    if m.group("year"):
+        return f"Year {int(m.group('year'))}"
+    other = _LEADERS.sub("", m.group("other") or "").strip()
+    other = re.sub(r"^key\s+stage\b", "", other, flags=re.IGNORECASE).strip(" .\u2026")
+    return other or None
+
+
+_REF_DATE_START = re.compile(r"^\(?(?P<date>" + DATE_PATTERN + r")\)?[ \t]*[-\u2013:,]?[ \t]*", re.IGNORECASE)
+_REF_DATE_END = re.compile(r"[ \t]*[-\u2013:,]?[ \t]*\(?(?:dated[ \t]+)?(?P<date>" + DATE_PATTERN + r")\)?\.?$", re.IGNORECASE)
+
+
+def doc_ref(text: str) -> tuple[DocRef, bool]:
+    """A Section 7 reference with its date taken out; True if a date would not read."""
+    for pattern in (_REF_DATE_START, _REF_DATE_END):
+        m = pattern.search(text)
+        if m and m.end() - m.start() < len(text):
+            date: Optional[dt.date] = parse_date(m.group("date"))
+            if date is None:
+                return DocRef(reference=text), True
+            rest = (text[: m.start()] + text[m.end():]).strip(" ,;:-\u2013")
+            return DocRef(reference=rest, date=date), False
+    return DocRef(reference=text), False

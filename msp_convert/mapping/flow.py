@@ -1,0 +1,249 @@
+"""Reading the free-text parts of the form, one line at a time.
+
+A line is, in this order: a section heading, a prompt of the current section
+(its answer may follow on the same line), a tick list, the template's guidance,
+a prompt of another section (the heading was deleted), or what a person
+wrote, which goes to the field of the last prompt, or to ``unmapped`` when no
+prompt claims it. Answers never run across the end of a table.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Optional
+
+from ..layout import Paragraph, TickBox
+from ..model import Entry
+from ..template import Profile, Prompt, Section
+from . import front
+from .entries import doc_ref, make_entry, pieces
+from .draft import Draft
+from .text import Guidance, Wording, clean, is_blank, norm
+from .ticks import read_ticks
+
+
+class Matchers:
+    """The profile's wording, compiled once for matching."""
+
+    def __init__(self, profile: Profile) -> None:
+        pairs: list[tuple[str, Optional[Section]]] = []
+        for section in profile.sections:
+            pairs += [(h, section) for h in section.headings]
+        pairs += [(h, None) for h in profile.group_headings]
+        self.headings = Wording(pairs, fuzzy=False)
+        self.prompts = {s.key: Wording((w, p) for p in s.prompts for w in p.wordings) for s in profile.sections}
+        self.guidance = {s.key: Guidance(s.guidance) for s in profile.sections}
+        self.all_guidance = Guidance(g for s in profile.sections for g in s.guidance)
+        # Prompts that say which section they belong to even without a heading.
+        seen: dict[str, list[tuple[Section, Prompt]]] = {}
+        for s in profile.sections:
+            for p in s.prompts:
+                for w in p.wordings:
+                    seen.setdefault(norm(w), []).append((s, p))
+        distinctive = [
+            (w, owners[0]) for w, owners in seen.items()
+            if len(owners) == 1 and len(w.split()) >= 4 and owners[0][0].key not in ("reviews", "outcomes")
+        ]
+        self.global_prompts = Wording(distinctive)
+        self.areas = Wording((w, profile.areas_prompt) for w in profile.areas_prompt.wordings)
+
+
+@lru_cache(maxsize=8)
+def matchers(profile: Profile) -> Matchers:
+    return Matchers(profile)
+
+
+class Flow:
+    def __init__(self, profile: Profile, draft: Draft) -> None:
+        self.profile = profile
+        self.m = matchers(profile)
+        self.draft = draft
+        self.section: Optional[Section] = None
+        self.target: Any = None  # the model object whose fields take answers
+        self.field: Optional[str] = None
+        self.kind = "entries"
+        self.waiting_text: Optional[str] = None  # a "text" prompt whose answer is on the next line
+        self.after_appendices = False
+        self.review_heading: Optional[str] = None  # a review heading seen outside its table
+        self.just_prompted = False  # nothing written since the last prompt
+        self._loose_boxes: list[Optional[bool]] = []
+        self._loose_labels: list[str] = []
+
+    # --- where we are -------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        if self.after_appendices:
+            return "after section 7"
+        return self.section.where if self.section else "cover"
+
+    def enter(self, section: Section, target: Any = None) -> None:
+        self.section = section
+        self.after_appendices = False
+        self.draft.anchors += 1
+        if target is None:
+            plan = self.draft.plan
+            target = plan if section.default_field or not hasattr(plan, section.key) else getattr(plan, section.key)
+        self.target = target
+        self.field = section.default_field
+        self.kind = "entries"
+        self.waiting_text = None
+
+    def end_table(self) -> None:
+        """Answers do not run on past the table that holds their prompt."""
+        self.field = None
+        self.waiting_text = None
+        if self.section is not None and self.section.key == "appendices":
+            self.after_appendices = True
+
+    # --- one line -----------------------------------------------------------
+
+    def feed(self, para: Paragraph) -> None:
+        text = para.text
+        has_boxes = any(isinstance(i, TickBox) for i in para.inlines)
+        if not has_boxes and is_blank(text):
+            return
+        n = norm(text)
+        if self.section is None or self.section.key == "introduction":
+            if front.read_plan_number(n, self.draft.plan):
+                self.draft.anchors += 1
+                return
+        if self.section is None and not self.after_appendices and front.read_child(text, self.draft.plan, self.draft, "cover"):
+            return
+
+        if len(n) < 160:
+            heading = self.m.headings.match(text, n)
+            if heading is not None:
+                self._heading(heading.item, para, heading.rest_at)
+                return
+
+        section = self.section
+        if section is not None:
+            prompt = self.m.prompts[section.key].match(text, n)
+            if prompt is not None:
+                self.draft.anchors += 1
+                self._prompt(prompt.item, para, prompt.rest_at)
+                return
+            if section.ticks and self._ticks(para, 0, require_label=not has_boxes):
+                return
+            if n in self.m.guidance[section.key]:
+                # Help printed under a prompt explains it; anywhere else it
+                # starts a new part of the form, which no earlier answer runs into.
+                if not self.just_prompted:
+                    self.field = None
+                return
+        other = self.m.global_prompts.match(text, n)
+        if other is not None:
+            owner, prompt_ = other.item
+            self.enter(owner)
+            self._prompt(prompt_, para, other.rest_at)
+            return
+        if len(n) > 20 and n in self.m.all_guidance:
+            return
+        self.content(para)
+
+    def _heading(self, section: Optional[Section], para: Paragraph, rest_at: int) -> None:
+        if section is None:  # "Section 1: About me": opens its parts, holds no answers
+            self.field = None
+            self.draft.anchors += 1
+            return
+        self.enter(section)
+        if section.key == "reviews":
+            self.review_heading = para.text
+            return
+        if rest_at < len(para.text) and not is_blank(para.text[rest_at:]):
+            self.content(para, rest_at)
+
+    def _prompt(self, prompt: Prompt, para: Paragraph, rest_at: int) -> None:
+        section = self.section
+        self.waiting_text = None
+        self.just_prompted = True
+        assert section is not None
+        rest = para.text[rest_at:]
+        if section.ticks and any(isinstance(i, TickBox) for i in para.inlines):
+            self._ticks(para, rest_at, require_label=False)
+            if prompt.kind != "helper":
+                self.field = None
+                return
+        if prompt.kind == "helper":
+            # The name is written on the dots; a line below is not the helper.
+            self.field = None
+            name = clean(rest)
+            if name:
+                self._set_helper(name)
+            return
+        if prompt.kind == "text":
+            self.field = None
+            value = clean(rest)
+            if value:
+                setattr(self.target, prompt.field, value)
+            else:
+                self.waiting_text = prompt.field
+            return
+        self.field = prompt.field
+        if not is_blank(rest):
+            self.content(para, rest_at)
+
+    def _set_helper(self, name: str) -> None:
+        written_by = getattr(self.target, "written_by", None)
+        if written_by is not None:
+            written_by.helper = name
+
+    # --- tick lists -----------------------------------------------------------
+
+    def _ticks(self, para: Paragraph, start: int, require_label: bool) -> bool:
+        section = self.section
+        assert section is not None and section.ticks_field
+        reading = read_ticks(para.inlines, section.ticks, start)
+        if require_label and not reading.states and not reading.loose_labels:
+            return False
+        group = self.draft.plan if section.ticks_field == "other_plans" else self.target
+        group = getattr(group, section.ticks_field)
+        for key, state in reading.states.items():
+            setattr(group, key, state)
+        if reading.unknown:
+            self.draft.warn("tick-box-unknown", section.where)
+        if reading.helper:
+            self._set_helper(reading.helper)
+        # A box and its label in neighbouring cells.
+        if reading.loose_labels and self._loose_boxes:
+            setattr(group, reading.loose_labels[0], self._loose_boxes.pop(0))
+        elif reading.loose_boxes and self._loose_labels:
+            setattr(group, self._loose_labels.pop(0), reading.loose_boxes[0])
+        else:
+            self._loose_boxes = reading.loose_boxes
+            self._loose_labels = reading.loose_labels
+        if reading.states or reading.loose_boxes or reading.loose_labels:
+            self.draft.anchors += 1
+        return True
+
+    # --- what a person wrote ---------------------------------------------------
+
+    def content(self, para: Paragraph, start: int = 0) -> None:
+        line, deleted = pieces(para.inlines, start)
+        written = make_entry(line, deleted)
+        if written is None:
+            return
+        self.just_prompted = False
+        where = self.where
+        entry = self.draft.noticed(written, where)
+        if self.waiting_text is not None:
+            value = entry.text
+            setattr(self.target, self.waiting_text, value)
+            self.waiting_text = None
+            return
+        if self.field is None or self.after_appendices:
+            self.draft.unmapped(where, entry.text)
+            return
+        self.add(entry, where)
+
+    def add(self, entry: Entry, where: str) -> None:
+        assert self.section is not None and self.field is not None
+        values = getattr(self.target, self.field)
+        if self.section.key == "appendices":
+            ref, bad = doc_ref(entry.text)
+            if bad:
+                self.draft.warn("unreadable-date", where)
+            values.append(ref)
+        else:
+            values.append(entry)

@@ -1,0 +1,342 @@
+"""The table-shaped parts of the form: outcomes, provision and reviews.
+
+Columns are found by their header wording, rows by the number in their first
+column; a row whose number cell is merged down from the row above belongs to
+the same outcome. Rows that are not numbered (headers, notes, the review
+questions) are read as flowing text by ``flow``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..layout import Cell, Paragraph, Row, Table, TickBox
+from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
+from ..template import Column, Profile
+from .dates import DATE_RE, parse_date
+from .entries import Piece, areas_of_need, key_stage, make_entry, pieces, rating, weekly_cost
+from .flow import Flow
+from .text import Wording, clean, is_blank, norm
+
+_NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
+_ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
+_NO_MARK = {"", "no", "n a", "na", "none", "nil"}
+
+
+def row_number(cell: Optional[Cell]) -> Optional[int]:
+    if cell is None:
+        return None
+    m = _NUMBER.match(norm(cell.text))
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=16)
+def _column_wording(columns: tuple[Column, ...]) -> Wording[str]:
+    return Wording(((w, c.field) for c in columns for w in c.wordings), fuzzy=False)
+
+
+def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, str]]:
+    """Grid column -> field, when ``row`` is a header naming ``least`` columns or more."""
+    if len(row.cells) < least:
+        return None
+    wording = _column_wording(columns)
+    found: dict[int, str] = {}
+    for cell in row.cells:
+        first = next(cell.paragraphs(), None)
+        text = cell.text if first is None else first.text
+        m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
+        if m is not None and m.item not in found.values():
+            for col in range(cell.col, cell.col + cell.col_span):
+                found[col] = m.item
+    return found if len(set(found.values())) >= least else None
+
+
+def classify(table: Table, profile: Profile) -> str:
+    """"review", "provision", "outcomes" or "flow"."""
+    for row in table.rows[:3]:
+        text = norm(" ".join(c.text for c in row.cells))
+        if "date of review" in text or text.startswith("section 6"):
+            return "review"
+        if header_columns(row, profile.provision_columns, 3):
+            return "provision"
+        if header_columns(row, profile.review_progress_columns, 2):
+            return "review"
+    label = norm(profile.outcome_label)
+    for row in table.rows:
+        if row.cells and row.cells[0].col == 0 and re.match(label + r"\s*\d+$", norm(row.cells[0].text)):
+            return "outcomes"
+    return "flow"
+
+
+def _cell_at(row: Row, col: int) -> Optional[Cell]:
+    for cell in row.cells:
+        if cell.col <= col < cell.col + cell.col_span:
+            return cell
+    return None
+
+
+def _mark(cell: Cell) -> Optional[bool]:
+    boxes = [i for p in cell.paragraphs() for i in p.inlines if isinstance(i, TickBox)]
+    if boxes:
+        if any(b.checked for b in boxes):
+            return True
+        return None if any(b.checked is None for b in boxes) else False
+    return norm(cell.text) not in _NO_MARK
+
+
+def _feed_row(flow: Flow, row: Row) -> None:
+    for cell in row.cells:
+        for para in cell.paragraphs():
+            flow.feed(para)
+
+
+# --- outcomes ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _OutcomeRows:
+    number: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    marks: dict[str, Optional[bool]] = field(default_factory=dict)
+
+
+def read_outcomes(table: Table, flow: Flow) -> None:
+    profile = flow.profile
+    flow.enter(profile.section("outcomes"))
+    support_cols: dict[int, str] = {}
+    labels = {norm(w): c.field for c in profile.supported_by for w in c.wordings}
+    for row in table.rows:
+        if row_number(_cell_at(row, 0)) is not None:
+            break
+        for cell in row.cells:
+            key = labels.get(norm(cell.text))
+            if key:
+                support_cols[cell.col] = key
+    found: list[_OutcomeRows] = []
+    current: Optional[_OutcomeRows] = None
+    for row in table.rows:
+        first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
+        number = row_number(first)
+        if number is not None:
+            current = _OutcomeRows(number)
+            found.append(current)
+        elif first is not None or current is None:
+            current = None
+            _feed_row(flow, row)
+            continue
+        for cell in row.cells:
+            if cell is first:
+                continue
+            key = support_cols.get(cell.col)
+            if key:
+                mark = _mark(cell)
+                if mark is None:
+                    flow.draft.warn("tick-box-unknown", flow.where)
+                if current.marks.get(key) is not True:
+                    current.marks[key] = mark
+            else:
+                current.paragraphs.extend(cell.paragraphs())
+    for rows in found:
+        outcome = _outcome(rows, flow, support_cols)
+        if outcome is not None:
+            flow.draft.plan.outcomes.append(outcome)
+    flow.end_table()
+
+
+def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Optional[Outcome]:
+    where = flow.where
+    areas_text: list[str] = []
+    statement_lines: list[list[Piece]] = []
+    statement_para: Optional[Paragraph] = None
+    deleted = False
+    leftovers: list[Paragraph] = []
+    guidance = flow.m.guidance["outcomes"]
+    for para in rows.paragraphs:
+        text = para.text
+        if is_blank(text):
+            continue
+        m = flow.m.areas.match(text)
+        if m is not None:
+            areas_text.append(text[m.rest_at:])
+            continue
+        n = norm(text)
+        if n in guidance:
+            continue
+        if statement_para is None:
+            able = _ABLE.search(text)
+            if able is None and areas_of_need(text) and "by the end of" not in n:
+                areas_text.append(text)
+                continue
+            statement_para = para
+            line, gone = pieces(para.inlines, able.end() if able else 0)
+            statement_lines.append(line)
+            deleted |= gone
+        else:
+            leftovers.append(para)
+    # A statement that goes on over several lines ("...will be able to:" then bullets).
+    for para in leftovers:
+        line, gone = pieces(para.inlines)
+        statement_lines.append([("\n", False)] + line)
+        deleted |= gone
+    statement: Optional[Entry] = None
+    if statement_lines:
+        written = make_entry([p for line in statement_lines for p in line], deleted)
+        if written is not None:
+            statement = flow.draft.noticed(written, where)
+            text = statement.text.rstrip()
+            if text.endswith(".") and not text.endswith(".."):
+                statement.text = text[:-1].rstrip()
+    supported = SupportedBy(**{key: rows.marks.get(key, False) for key in set(support_cols.values())})
+    areas = areas_of_need(" ".join(areas_text))
+    if statement is None and not areas and not any(rows.marks.values()):
+        return None
+    return Outcome(
+        number=rows.number,
+        areas_of_need=areas,
+        key_stage=key_stage(statement_para.text) if statement_para is not None else None,
+        statement=statement,
+        supported_by=supported,
+    )
+
+
+# --- provision -------------------------------------------------------------------
+
+
+def read_provision(table: Table, flow: Flow) -> None:
+    profile = flow.profile
+    flow.enter(profile.section("provision"))
+    columns: Optional[dict[int, str]] = None
+    current: Optional[Provision] = None
+    notes = norm(profile.provision_notes_label)
+    plan = flow.draft.plan
+    for row in table.rows:
+        header = header_columns(row, profile.provision_columns, 3)
+        if header:
+            columns, current = header, None
+            continue
+        if columns is None:
+            _feed_row(flow, row)
+            continue
+        number_col = next((c for c, f in columns.items() if f == "outcome_number"), 0)
+        first = _cell_at(row, number_col)
+        if first is not None and first.col != number_col:
+            first = None
+        if first is not None and norm(first.text) == notes:
+            _feed_row(flow, row)
+            continue
+        number = row_number(first)
+        if number is not None:
+            current = Provision(outcome_number=number)
+            plan.provision.append(current)
+        elif current is None:
+            _feed_row(flow, row)
+            continue
+        for cell in row.cells:
+            if cell is first:
+                continue
+            name = columns.get(cell.col)
+            for para in cell.paragraphs():
+                line, deleted = pieces(para.inlines)
+                written = make_entry(line, deleted)
+                if written is None:
+                    continue
+                entry = flow.draft.noticed(written, flow.where)
+                if name is None or name == "outcome_number":
+                    flow.draft.unmapped(flow.where, entry.text)
+                else:
+                    getattr(current, name).append(entry)
+    for provision in plan.provision:
+        provision.weekly_cost_gbp = weekly_cost(provision.resources)
+    plan.provision[:] = [p for p in plan.provision if _has_content(p)]
+    flow.end_table()
+
+
+def _has_content(p: Provision) -> bool:
+    return bool(p.steps or p.targets or p.actions or p.who or p.frequency or p.resources)
+
+
+# --- reviews -------------------------------------------------------------------------
+
+
+def read_review(table: Table, flow: Flow) -> None:
+    profile = flow.profile
+    section = profile.section("reviews")
+    plan = flow.draft.plan
+    review = Review(label="R1")
+    heading = flow.review_heading
+    flow.review_heading = None
+    flow.enter(section, target=review)
+    label: Optional[str] = None
+    has_date_text = False
+    rows = list(table.rows)
+    columns: Optional[dict[int, str]] = None
+    for row in rows:
+        text = " ".join(c.text for c in row.cells)
+        n = norm(text)
+        if label is None and ("date of review" in n or n.startswith("section 6") or _review_label(n, profile)):
+            heading = text
+            label = _review_label(n, profile)
+            has_date_text = _review_date(text, review, flow, profile)
+            continue
+        header = header_columns(row, profile.review_progress_columns, 2)
+        if header:
+            columns = header
+            continue
+        first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
+        number = row_number(first) if columns is not None or first is not None and first.col_span == 1 else None
+        if number is not None and len(row.cells) > 1:
+            progress = Progress(outcome_number=number)
+            for cell in row.cells[1:]:
+                for para in cell.paragraphs():
+                    line, deleted = pieces(para.inlines)
+                    written = make_entry(line, deleted)
+                    if written is not None:
+                        progress.text.append(flow.draft.noticed(written, flow.where))
+            if progress.text:
+                progress.rating = rating(" ".join(e.text for e in progress.text))  # type: ignore[assignment]
+                review.progress.append(progress)
+            continue
+        _feed_row(flow, row)
+    if label is None and heading is not None:
+        label = _review_label(norm(heading), profile)
+        has_date_text = _review_date(heading, review, flow, profile) or has_date_text
+    review.label = label or ("R1", "R2", "R3")[min(len(plan.reviews), 2)]  # type: ignore[assignment]
+    if review.date or has_date_text or review.progress or review.working_well or review.not_working or review.new_to_introduce:
+        plan.reviews.append(review)
+    flow.end_table()
+
+
+def _review_label(normalised: str, profile: Profile) -> Optional[str]:
+    for label, wordings in profile.review_labels:
+        for w in wordings:
+            if norm(w) in normalised:
+                return label
+    return None
+
+
+def _review_date(text: str, review: Review, flow: Flow, profile: Profile) -> bool:
+    """Read "Date of review: ..." into ``review.date``; True if anything was written there."""
+    at = text.lower().find(profile.review_date_prompt.lower())
+    if at < 0:
+        return False
+    rest = text[at + len(profile.review_date_prompt):]
+    m = DATE_RE.search(rest)
+    if m:
+        review.date = parse_date(m.group(0))
+        if review.date is None:
+            flow.draft.warn("unreadable-date", flow.where)
+            flow.draft.unmapped(flow.where, m.group(0))
+        return True
+    # Something written that is not a date ("Spring term 2019"): keep it.
+    for _, wordings in profile.review_labels:
+        for w in wordings:
+            rest = re.sub(re.escape(w), " ", rest, flags=re.IGNORECASE)
+    rest = clean(rest)
+    if rest and norm(rest):
+        flow.draft.warn("unreadable-date", flow.where)
+        flow.draft.unmapped(flow.where, rest)
+        return True
+    return False

@@ -1,0 +1,157 @@
+"""Recognising the template's wording in what a document shows.
+
+Schools leave the template's prompts in place, edit them a little, or delete
+them, and a PDF may break a prompt over lines. So wording is compared after
+normalising (case, quotes, dashes, "&", punctuation, dotted leaders) and, for
+longer wording, by word overlap rather than equality.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Generic, Iterable, Optional, TypeVar
+
+T = TypeVar("T")
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ",
+    "\u2026": " ", "&": " and ",
+})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEADER = re.compile(r"(?:\u2026|\.{2,}|_{3,}|(?<=\s)\.(?=\s))+")
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+
+# What is left of a line that only holds a bullet or a dotted leader.
+_EMPTY_LINE = re.compile(r"^[\s\u00b7\u2022\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7\-\u2013\u2014*o.\u2026_:]*$")
+
+
+def norm(text: str) -> str:
+    """Lower-case words only: the form in which wording is compared."""
+    return _NON_WORD.sub(" ", text.translate(_TRANSLATE).lower()).strip()
+
+
+def is_blank(text: str) -> bool:
+    """True for lines that hold nothing a person wrote: blanks, bullets, leaders."""
+    return bool(_EMPTY_LINE.match(text))
+
+
+def clean(text: str) -> str:
+    """Collapse spaces and leaders in a short value (a name, a label)."""
+    text = _LEADER.sub(" ", text)
+    return _SPACES.sub(" ", text).strip(" \t:;,-\u2013.")
+
+
+def original_offset(text: str, normalised_len: int) -> int:
+    """Index in ``text`` just after the first ``normalised_len`` normalised characters.
+
+    Used to cut a prompt off the front of a line while keeping the rest
+    exactly as written (with its strikethrough).
+    """
+    if normalised_len <= 0:
+        return 0
+    # Walk the original text, counting the words-and-single-spaces that
+    # ``norm`` would produce, until enough have been seen.
+    seen = 0
+    in_gap = True
+    for i, ch in enumerate(text):
+        piece = norm(ch) if ch not in "&" else "and"
+        if piece:
+            if not in_gap or seen == 0:
+                seen += len(piece)
+            else:
+                seen += 1 + len(piece)  # the single space norm puts between words
+            in_gap = False
+            if seen >= normalised_len:
+                return i + 1
+        else:
+            in_gap = True
+    return len(text)
+
+
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    item: T
+    rest_at: int  # where the line's own text after the wording starts (in the original)
+    exact: bool
+
+
+class Wording(Generic[T]):
+    """A set of wordings, each standing for an item, matched against lines.
+
+    A line matches a wording when, normalised, it equals it, or starts with it
+    and goes on after a separator (":", a leader, "?") or the wording is long
+    enough to be unmistakable; or, for wording of four words or more, when
+    the two share most of their words (a slightly edited prompt).
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, T]], *, fuzzy: bool = True) -> None:
+        entries = []
+        for wording, item in pairs:
+            n = norm(wording)
+            if n:
+                entries.append((n, set(n.split()), item))
+        # Longest first, so "me with help from" wins over "me".
+        entries.sort(key=lambda e: -len(e[0]))
+        self._entries = entries
+        self._fuzzy = fuzzy
+        self._firsts = {e[0].split(" ", 1)[0] for e in entries}
+
+    def match(self, text: str, normalised: Optional[str] = None) -> Optional[Match[T]]:
+        n = norm(text) if normalised is None else normalised
+        if not n:
+            return None
+        first = n.split(" ", 1)[0]
+        if first in self._firsts:
+            for wn, _, item in self._entries:
+                if n == wn:
+                    return Match(item, len(text), True)
+                if n.startswith(wn) and n[len(wn)] == " ":
+                    cut = original_offset(text, len(wn))
+                    if len(wn.split()) >= 4 or _separated(text, cut):
+                        return Match(item, cut, True)
+        if self._fuzzy:
+            words = n.split()
+            if len(words) >= 4:
+                got = set(words)
+                best, best_score = None, 0.0
+                for wn, wset, item in self._entries:
+                    if len(wset) < 4 or len(words) > len(wset) + 4:
+                        continue
+                    score = len(got & wset) / len(got | wset)
+                    if score > best_score:
+                        best, best_score = item, score
+                if best is not None and best_score >= 0.7:
+                    return Match(best, len(text), False)
+        return None
+
+
+def _separated(text: str, cut: int) -> bool:
+    rest = text[cut:].lstrip(" \t\u00a0")
+    return not rest or rest[0] in ":?-\u2013\u2014.\u2026)(_\t" or text[cut - 1:cut] in ":?"
+
+
+class Guidance:
+    """The template's printed help text, recognised however it was cut into lines."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        normals = [norm(line) for line in lines]
+        self._joined = "\n" + "\n".join(n for n in normals if n) + "\n"
+        self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
+
+    def __contains__(self, normalised: str) -> bool:
+        if not normalised:
+            return False
+        if f"\n{normalised}\n" in self._joined:
+            return True
+        words = normalised.split()
+        if len(words) >= 3 and len(normalised) >= 12 and normalised in self._joined:
+            return True
+        if len(words) >= 5:
+            got = set(words)
+            for gset in self._sets:
+                if len(got & gset) / len(got | gset) >= 0.75:
+                    return True
+        return False

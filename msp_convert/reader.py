@@ -1,0 +1,84 @@
+"""``read(path)``: detect the format, parse it into layout, map it into the model.
+
+The CLI and the batch runner call this and nothing else below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+from . import detect
+from .errors import EmptyFileError, InputError, UnsupportedFormatError
+from .mapping import map_document
+from .model import Plan, Source
+from .results import Message, Result
+from .template import DEFAULT_PROFILE, Profile
+
+# No plan is this big; refusing early keeps a stray video from filling memory.
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+
+
+def read(
+    path: Union[str, "os.PathLike[str]", None] = None,
+    *,
+    data: Optional[bytes] = None,
+    filename: Optional[str] = None,
+    force: bool = False,
+    profile: Profile = DEFAULT_PROFILE,
+) -> Plan:
+    """Read one plan into the canonical model; its warnings are in ``plan.warnings``.
+
+    Give a ``path``, or the file's bytes as ``data`` with its ``filename``.
+    Raises ``InputError`` (one actionable line) when the input cannot be read
+    as a plan; ``force=True`` keeps the text of a document that is not a plan
+    in ``unmapped`` instead of refusing it.
+    """
+    return read_result(path, data=data, filename=filename, force=force, profile=profile).value
+
+
+def read_result(
+    path: Union[str, "os.PathLike[str]", None] = None,
+    *,
+    data: Optional[bytes] = None,
+    filename: Optional[str] = None,
+    force: bool = False,
+    profile: Profile = DEFAULT_PROFILE,
+) -> Result[Plan]:
+    """Like ``read``, with the notices that are about the file rather than the plan."""
+    if (path is None) == (data is None):
+        raise TypeError("give either a path or data=")
+    if path is not None:
+        p = Path(path)
+        filename = filename or p.name
+        if p.stat().st_size > MAX_INPUT_BYTES:
+            raise InputError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB, far more than any plan; check it is the right file")
+        data = p.read_bytes()
+    assert data is not None
+    name = os.path.basename(filename or "plan")
+    kind = detect.sniff(data)
+    notices: list[Message] = []
+    if detect.extension_mismatch(kind, name):
+        notices.append(Message("extension-mismatch", f"the file's name says one format but its content is {detect.DESCRIPTIONS[kind]}; it was read as what it is"))
+    if kind == "empty":
+        raise EmptyFileError("the file is empty (0 bytes or only blank space); check the copy or export it again")
+    if kind in ("docx", "zip", "ole"):
+        from .parsers.docx import parse_docx  # the OLE case is told apart there
+
+        parsed = parse_docx(data)
+        fmt = "docx"
+    else:
+        raise UnsupportedFormatError(
+            f"this is {detect.DESCRIPTIONS[kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
+        )
+    source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
+    mapped = map_document(parsed.value, source, profile=profile, force=force)
+    plan = mapped.value
+    # Notices from the parser come first: they are about the whole file.
+    from .model import PlanWarning
+
+    early = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
+    plan.warnings[:0] = early
+    return Result(plan, notices)

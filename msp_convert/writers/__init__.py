@@ -1,0 +1,1 @@
+"""Writers: each turns the canonical model into one output format."""
