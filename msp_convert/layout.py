@@ -56,13 +56,19 @@ class Paragraph:
     inlines: list[Inline] = field(default_factory=list)
     list_item: bool = False  # bulleted or numbered through the document's numbering
     origin: str = ""
+    _text: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        """Plain text, tick boxes shown as glyphs, deleted text included."""
-        return "".join(
-            i.text if isinstance(i, Run) else TICK_GLYPHS[i.checked] for i in self.inlines
-        )
+        """Plain text, tick boxes shown as glyphs, deleted text included.
+
+        Computed once: a paragraph is not changed after its parser hands it on.
+        """
+        if self._text is None:
+            self._text = "".join(
+                i.text if isinstance(i, Run) else TICK_GLYPHS[i.checked] for i in self.inlines
+            )
+        return self._text
 
     @property
     def tick_boxes(self) -> list[TickBox]:

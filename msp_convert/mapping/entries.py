@@ -147,6 +147,8 @@ def _cut(text: str, mask: Optional[list[bool]], m: Optional[re.Match[str]]) -> t
 
 
 def _trim_leaders(text: str, mask: Optional[list[bool]]) -> tuple[str, Optional[list[bool]]]:
+    if not text or (text[0].isalnum() and (text[-1].isalnum() or text[-1] in ").?!'\"")):
+        return text, mask  # the common case: nothing to trim
     for m in list(_LEADERS.finditer(text))[::-1]:
         text, mask = _cut(text, mask, m)
     return text, mask

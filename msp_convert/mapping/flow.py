@@ -18,7 +18,7 @@ from ..template import Profile, Prompt, Section
 from . import front
 from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
-from .text import Guidance, Wording, clean, is_blank, norm
+from .text import Guidance, Line, Wording, clean, is_blank, norm
 from .ticks import read_ticks
 
 
@@ -103,7 +103,8 @@ class Flow:
         has_boxes = any(isinstance(i, TickBox) for i in para.inlines)
         if not has_boxes and is_blank(text):
             return
-        n = norm(text)
+        line = Line(text)
+        n = line.n
         if self.section is None or self.section.key == "introduction":
             if front.read_plan_number(n, self.draft.plan):
                 self.draft.anchors += 1
@@ -112,33 +113,33 @@ class Flow:
             return
 
         if len(n) < 160:
-            heading = self.m.headings.match(text, n)
+            heading = self.m.headings.match(line)
             if heading is not None:
                 self._heading(heading.item, para, heading.rest_at)
                 return
 
         section = self.section
         if section is not None:
-            prompt = self.m.prompts[section.key].match(text, n)
+            prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
                 self.draft.anchors += 1
                 self._prompt(prompt.item, para, prompt.rest_at)
                 return
-            if section.ticks and self._ticks(para, 0, require_label=not has_boxes):
+            if section.ticks and (has_boxes or len(line.words) <= 8) and self._ticks(para, 0, require_label=not has_boxes):
                 return
-            if n in self.m.guidance[section.key]:
+            if line in self.m.guidance[section.key]:
                 # Help printed under a prompt explains it; anywhere else it
                 # starts a new part of the form, which no earlier answer runs into.
                 if not self.just_prompted:
                     self.field = None
                 return
-        other = self.m.global_prompts.match(text, n)
+        other = self.m.global_prompts.match(line)
         if other is not None:
             owner, prompt_ = other.item
             self.enter(owner)
             self._prompt(prompt_, para, other.rest_at)
             return
-        if len(n) > 20 and n in self.m.all_guidance:
+        if len(n) > 20 and line in self.m.all_guidance:
             return
         self.content(para)
 

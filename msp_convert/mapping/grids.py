@@ -64,6 +64,8 @@ def classify(table: Table, profile: Profile) -> str:
             return "provision"
         if header_columns(row, profile.review_progress_columns, 2):
             return "review"
+    if table.columns < 2:
+        return "flow"
     label = norm(profile.outcome_label)
     for row in table.rows:
         if row.cells and row.cells[0].col == 0 and re.match(label + r"\s*\d+$", norm(row.cells[0].text)):
@@ -273,10 +275,13 @@ def read_review(table: Table, flow: Flow) -> None:
     has_date_text = False
     rows = list(table.rows)
     columns: Optional[dict[int, str]] = None
-    for row in rows:
-        text = " ".join(c.text for c in row.cells)
-        n = norm(text)
-        if label is None and ("date of review" in n or n.startswith("section 6") or _review_label(n, profile)):
+    for index, row in enumerate(rows):
+        if label is None and index < 3:
+            text = " ".join(c.text for c in row.cells)
+            n = norm(text)
+        else:
+            n = ""
+        if n and ("date of review" in n or n.startswith("section 6") or _review_label(n, profile)):
             heading = text
             label = _review_label(n, profile)
             has_date_text = _review_date(text, review, flow, profile)

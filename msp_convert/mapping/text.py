@@ -9,6 +9,7 @@ longer wording, by word overlap rather than equality.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Generic, Iterable, Optional, TypeVar
 
@@ -28,8 +29,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _EMPTY_LINE = re.compile(r"^[\s\u00b7\u2022\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7\-\u2013\u2014*o.\u2026_:]*$")
 
 
+@lru_cache(maxsize=8192)
 def norm(text: str) -> str:
-    """Lower-case words only: the form in which wording is compared."""
+    """Lower-case words only: the form in which wording is compared.
+
+    Cached: template wording and blank bullets recur in every plan.
+    """
     return _NON_WORD.sub(" ", text.translate(_TRANSLATE).lower()).strip()
 
 
@@ -71,6 +76,28 @@ def original_offset(text: str, normalised_len: int) -> int:
     return len(text)
 
 
+class Line:
+    """A line of text with its normalised form, worked out once for every matcher."""
+
+    __slots__ = ("text", "n", "words", "_wordset")
+
+    def __init__(self, text: str, normalised: Optional[str] = None) -> None:
+        self.text = text
+        self.n = norm(text) if normalised is None else normalised
+        self.words = self.n.split()
+        self._wordset: Optional[set[str]] = None
+
+    @property
+    def wordset(self) -> set[str]:
+        if self._wordset is None:
+            self._wordset = set(self.words)
+        return self._wordset
+
+
+def _line(value: "str | Line") -> Line:
+    return value if isinstance(value, Line) else Line(value)
+
+
 @dataclass(frozen=True)
 class Match(Generic[T]):
     item: T
@@ -98,13 +125,14 @@ class Wording(Generic[T]):
         self._entries = entries
         self._fuzzy = fuzzy
         self._firsts = {e[0].split(" ", 1)[0] for e in entries}
+        self._vocabulary = set().union(*(e[1] for e in entries)) if entries else set()
 
-    def match(self, text: str, normalised: Optional[str] = None) -> Optional[Match[T]]:
-        n = norm(text) if normalised is None else normalised
+    def match(self, value: "str | Line") -> Optional[Match[T]]:
+        line = _line(value)
+        n, text = line.n, line.text
         if not n:
             return None
-        first = n.split(" ", 1)[0]
-        if first in self._firsts:
+        if line.words[0] in self._firsts:
             for wn, _, item in self._entries:
                 if n == wn:
                     return Match(item, len(text), True)
@@ -112,13 +140,14 @@ class Wording(Generic[T]):
                     cut = original_offset(text, len(wn))
                     if len(wn.split()) >= 4 or _separated(text, cut):
                         return Match(item, cut, True)
-        if self._fuzzy:
-            words = n.split()
-            if len(words) >= 4:
-                got = set(words)
+        if self._fuzzy and len(line.words) >= 4:
+            got = line.wordset
+            # Jaccard >= 0.7 with any wording needs 70% of the line's words
+            # in the vocabulary: one intersection rules out most written text.
+            if len(got & self._vocabulary) >= 0.7 * len(got):
                 best, best_score = None, 0.0
                 for wn, wset, item in self._entries:
-                    if len(wset) < 4 or len(words) > len(wset) + 4:
+                    if len(wset) < 4 or len(line.words) > len(wset) + 4:
                         continue
                     score = len(got & wset) / len(got | wset)
                     if score > best_score:
@@ -140,18 +169,21 @@ class Guidance:
         normals = [norm(line) for line in lines]
         self._joined = "\n" + "\n".join(n for n in normals if n) + "\n"
         self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
+        self._vocabulary = set().union(*self._sets) if self._sets else set()
 
-    def __contains__(self, normalised: str) -> bool:
-        if not normalised:
+    def __contains__(self, value: "str | Line") -> bool:
+        line = _line(value)
+        n = line.n
+        if not n:
             return False
-        if f"\n{normalised}\n" in self._joined:
+        if f"\n{n}\n" in self._joined:
             return True
-        words = normalised.split()
-        if len(words) >= 3 and len(normalised) >= 12 and normalised in self._joined:
+        if len(line.words) >= 3 and len(n) >= 12 and n in self._joined:
             return True
-        if len(words) >= 5:
-            got = set(words)
-            for gset in self._sets:
-                if len(got & gset) / len(got | gset) >= 0.75:
-                    return True
+        if len(line.words) >= 5:
+            got = line.wordset
+            if len(got & self._vocabulary) >= 0.75 * len(got):
+                for gset in self._sets:
+                    if len(got & gset) / len(got | gset) >= 0.75:
+                        return True
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..layout import Inline, Run, TickBox
@@ -47,20 +48,23 @@ def _segments(inlines: Sequence[Inline], start: int) -> list[tuple[object, str]]
     return segs
 
 
-def _option_for(label: str, options: Sequence[TickOption]) -> Optional[tuple[TickOption, str]]:
+@lru_cache(maxsize=32)
+def _labels(options: tuple[TickOption, ...]) -> list[tuple[str, TickOption]]:
+    """Normalised labels, longest first, so "me with help from" wins over "me"."""
+    return sorted(((norm(w), o) for o in options for w in o.labels), key=lambda p: -len(p[0]))
+
+
+def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOption]:
     n = norm(label)
     if not n:
         return None
-    best = None
-    for option in options:
-        for wording in option.labels:
-            w = norm(wording)
-            if (n == w or n.startswith(w + " ")) and (best is None or len(w) > best[1]):
-                best = (option, len(w))
-    return (best[0], n) if best else None
+    for w, option in _labels(options):
+        if n == w or n.startswith(w + " "):
+            return option
+    return None
 
 
-def read_ticks(inlines: Sequence[Inline], options: Sequence[TickOption], start: int = 0) -> TickReading:
+def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0) -> TickReading:
     """The states of ``options`` shown in one line, from character ``start`` on."""
     reading = TickReading()
     segs = _segments(inlines, start)
@@ -77,7 +81,7 @@ def read_ticks(inlines: Sequence[Inline], options: Sequence[TickOption], start: 
             if nxt is not None and not norm(nxt[1]):
                 state: object = nxt[0]
             else:
-                reading.loose_labels.append(found[0].key)
+                reading.loose_labels.append(found.key)
                 continue
         else:
             state = True if mark else box
@@ -85,7 +89,7 @@ def read_ticks(inlines: Sequence[Inline], options: Sequence[TickOption], start: 
             if box is not NO_BOX and not norm(label) and not (i > 0 and segs[i - 1][0] is NO_BOX and _option_for(segs[i - 1][1], options)):
                 reading.loose_boxes.append(None if state is None else bool(state))
             continue
-        option = found[0]
+        option = found
         if state is None:
             reading.unknown = True
         reading.states[option.key] = None if state is None else bool(state)
