@@ -1,4 +1,4 @@
-"""The plan as the canonical JSON: two-space indent, keys in the model's order."""
+"""The plan as the canonical JSON: UTF-8, two-space indent, keys in the model's order."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from ..model import Plan
 
 
 def to_json(plan: Plan) -> str:
-    # ASCII-escaped like the spec's worked example, so files compare byte for byte.
-    return json.dumps(plan.model_dump(mode="json"), indent=2) + "\n"
+    """Byte for byte the layout of the spec's worked example."""
+    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
