@@ -23,7 +23,7 @@ from .text import Wording, clean, is_blank, norm
 
 _NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
 _ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
-_NO_MARK = {"", "no", "n a", "na", "none", "nil"}
+_NO_MARK = {"no", "n a", "na", "none", "nil"}
 
 
 def row_number(cell: Optional[Cell]) -> Optional[int]:
@@ -86,7 +86,8 @@ def _mark(cell: Cell) -> Optional[bool]:
         if any(b.checked for b in boxes):
             return True
         return None if any(b.checked is None for b in boxes) else False
-    return norm(cell.text) not in _NO_MARK
+    text = cell.text
+    return not is_blank(text) and norm(text) not in _NO_MARK
 
 
 def _feed_row(flow: Flow, row: Row) -> None:

@@ -139,7 +139,7 @@ class Wording(Generic[T]):
                 if n.startswith(wn) and n[len(wn)] == " ":
                     cut = original_offset(text, len(wn))
                     if len(wn.split()) >= 4 or _separated(text, cut):
-                        return Match(item, cut, True)
+                        return Match(item, _after_separators(text, cut), True)
         if self._fuzzy and len(line.words) >= 4:
             got = line.wordset
             # Jaccard >= 0.7 with any wording needs 70% of the line's words
@@ -155,6 +155,14 @@ class Wording(Generic[T]):
                 if best is not None and best_score >= 0.7:
                     return Match(best, len(text), False)
         return None
+
+
+_SEPARATORS = re.compile(r"[\s:;\-\u2013\u2014.\u2026_?]*")
+
+
+def _after_separators(text: str, cut: int) -> int:
+    """Skip the colon, dashes or dotted leader between a prompt and its answer."""
+    return _SEPARATORS.match(text, cut).end()  # type: ignore[union-attr]
 
 
 def _separated(text: str, cut: int) -> bool:

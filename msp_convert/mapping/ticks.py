@@ -65,36 +65,44 @@ def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOpt
 
 
 def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0) -> TickReading:
-    """The states of ``options`` shown in one line, from character ``start`` on."""
+    """The states of ``options`` shown in one line, from character ``start`` on.
+
+    Boxes usually come before their labels ("☒ My parent ☐ My carer"); a
+    line whose first words are a label before any box ("My parent ☒ My
+    carer ☐") pairs each label with the box after it instead.
+    """
     reading = TickReading()
     segs = _segments(inlines, start)
-    for i, (box, label) in enumerate(segs):
+    first = segs[0][1].lstrip(" \t:;-\u2013")
+    label_first = len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
+    pairs: list[tuple[object, str]]
+    if label_first:
+        pairs = [(segs[i + 1][0], segs[i][1]) for i in range(len(segs) - 1)]
+        pairs.append((NO_BOX, segs[-1][1]))
+    else:
+        pairs = segs
+    for box, label in pairs:
+        if box is NO_BOX:
+            label = label.lstrip(" \t:;-\u2013")  # what is left of "Written by:"
         mark = _TYPED_MARK.match(label)
         if mark:
             label = label[mark.end():]
-        found = _option_for(label, options)
+        option = _option_for(label, options)
         if box is NO_BOX and not mark:
-            if found is None:
-                continue
-            # "Me ☒": a label whose box follows it.
-            nxt = segs[i + 1] if i + 1 < len(segs) else None
-            if nxt is not None and not norm(nxt[1]):
-                state: object = nxt[0]
-            else:
-                reading.loose_labels.append(found.key)
-                continue
-        else:
-            state = True if mark else box
-        if found is None:
-            if box is not NO_BOX and not norm(label) and not (i > 0 and segs[i - 1][0] is NO_BOX and _option_for(segs[i - 1][1], options)):
-                reading.loose_boxes.append(None if state is None else bool(state))
+            if option is not None:
+                reading.loose_labels.append(option.key)
             continue
-        option = found
+        state = True if mark else box
+        if option is None:
+            if not norm(label):
+                reading.loose_boxes.append(state)  # type: ignore[arg-type]
+            continue
         if state is None:
             reading.unknown = True
         reading.states[option.key] = None if state is None else bool(state)
-        if _HELP.search(label):
-            helper = clean(label[_HELP.search(label).end():])
+        helped = _HELP.search(label)
+        if helped:
+            helper = clean(label[helped.end():])
             if helper:
                 reading.helper = helper
     return reading
