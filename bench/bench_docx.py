@@ -1,0 +1,102 @@
+"""Speed of the Word reader, as a ratio against the unavoidable floor.
+
+The floor is what any reader must do: unzip the file and parse
+word/document.xml and word/styles.xml with lxml. The benchmark converts every
+.docx fixture to JSON in one run, many times, and reports the best run's
+ratio to the floor's best run, plus docx2python's plain text extraction of
+the same files (when installed: ``pip install -e '.[bench]'``) for comparison,
+and the peak memory of one conversion pass.
+
+    python bench/bench_docx.py [--repeat 15]
+
+Figures depend on the machine; the ratio is what to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import msp_convert  # noqa: E402
+from msp_convert.writers.json import to_json  # noqa: E402
+
+
+def fixture_files() -> list[tuple[str, bytes]]:
+    paths = sorted((REPO / "fixtures").rglob("*.docx"))
+    example = REPO.parent / "shared" / "spec" / "example" / "example-plan.docx"
+    if example.exists():
+        paths.append(example)
+    return [(p.name, p.read_bytes()) for p in paths]
+
+
+def floor(files: list[tuple[str, bytes]]) -> None:
+    for _, data in files:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            etree.fromstring(z.read("word/document.xml"))
+            etree.fromstring(z.read("word/styles.xml"))
+
+
+def convert(files: list[tuple[str, bytes]]) -> None:
+    for name, data in files:
+        to_json(msp_convert.read(data=data, filename=name))
+
+
+def docx2python_text(files: list[tuple[str, bytes]]) -> None:
+    from docx2python import docx2python
+
+    for _, data in files:
+        with docx2python(io.BytesIO(data)) as doc:
+            doc.text
+
+
+def best(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]], repeat: int) -> float:
+    fn(files)  # warm up: imports, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(files)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_memory(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]]) -> int:
+    tracemalloc.start()
+    fn(files)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    files = fixture_files()
+    size = sum(len(d) for _, d in files)
+    t_floor = best(floor, files, args.repeat)
+    t_ours = best(convert, files, args.repeat)
+    print(f"files: {len(files)} .docx, {size / 1024:.0f} KiB")
+    print(f"floor (unzip + lxml parse of document.xml, styles.xml): {t_floor * 1000:8.1f} ms  ({t_floor / len(files) * 1000:.2f} ms/file)")
+    print(f"msp-convert .docx -> JSON:                           {t_ours * 1000:8.1f} ms  ({t_ours / len(files) * 1000:.2f} ms/file)  ratio {t_ours / t_floor:.2f}x")
+    try:
+        t_d2p = best(docx2python_text, files, max(3, args.repeat // 3))
+        print(f"docx2python plain text:                              {t_d2p * 1000:8.1f} ms  ratio {t_d2p / t_floor:.2f}x")
+    except ImportError:
+        print("docx2python plain text: not installed (pip install -e '.[bench]')")
+    print(f"peak memory of one pass: floor {peak_memory(floor, files) / 2**20:.1f} MiB, "
+          f"msp-convert {peak_memory(convert, files) / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
