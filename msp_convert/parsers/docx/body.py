@@ -1,0 +1,683 @@
+"""Walk a WordprocessingML part (body, header, footer) into ``layout`` blocks.
+
+One pass over the tree in document order, comparing tags with precomputed
+Clark names. What comes out:
+
+* Text: ``w:t``; ``w:delText`` (deleted); ``w:tab``/``w:ptab`` -> "\\t";
+  ``w:br``/``w:cr`` -> "\\n"; ``w:noBreakHyphen`` -> "-"; ``w:softHyphen``
+  -> nothing. A page or column break gives "\\n" only when something precedes
+  it in the paragraph (a paragraph holding just a page break stays empty, and
+  words either side of a mid-paragraph page break are not glued together).
+* Tracked changes: ``w:ins``/``w:moveTo`` mark runs inserted, ``w:del``/
+  ``w:moveFrom`` deleted (nested, both can hold); a row deleted under tracked
+  changes (``w:trPr/w:del``) marks everything in it deleted.
+* Wrappers are transparent: hyperlinks, smart tags, custom XML, simple fields,
+  content controls (``w:sdtContent``), ``w:bdo``/``w:dir``, math.
+  ``mc:AlternateContent`` takes the first ``mc:Choice`` whose namespaces are
+  understood, else ``mc:Fallback``; never both.
+* Complex fields: instruction text is dropped, the result kept. An instruction
+  that is still open at the end of a paragraph is closed there (a broken field
+  must not swallow the rest of the document).
+* Text boxes (``w:txbxContent`` in drawings or VML): their blocks follow the
+  paragraph that anchors them, once.
+* Tick boxes, one ``TickBox`` each, in place: Unicode glyphs ("glyph"),
+  symbol-font characters as ``w:sym`` or as text ("symbol"), ``w14:checkbox``
+  content controls ("content-control", the glyph inside is not emitted), and
+  legacy FORMCHECKBOX fields ("form-field"). A tick box inside deleted text is
+  not a tick box any more: it is kept as a deleted run showing its glyph.
+* Adjacent text with the same flags is one ``Run``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from lxml import etree
+
+from ...layout import TICK_GLYPHS, Block, Cell, Paragraph, Row, Run, Table, TickBox
+from ...results import Message
+from .ns import (
+    M_R,
+    M_T,
+    MC_ALTERNATE,
+    MC_CHOICE,
+    MC_FALLBACK,
+    UNDERSTOOD_NS,
+    W14_CHECKBOX,
+    W14_CHECKED,
+    W14_VAL,
+    W_ALTCHUNK,
+    W_BR,
+    W_CELLDEL,
+    W_CHAR,
+    W_CHECKBOX,
+    W_CHECKED,
+    W_COLOR,
+    W_CR,
+    W_CUSTOMXMLPR,
+    W_DEFAULT,
+    W_DEL,
+    W_DELINSTRTEXT,
+    W_DELTEXT,
+    W_DRAWING,
+    W_DSTRIKE,
+    W_FFDATA,
+    W_FILL,
+    W_FLD_CHAR_TYPE,
+    W_FLDCHAR,
+    W_FONT,
+    W_GRIDBEFORE,
+    W_GRIDCOL,
+    W_GRIDSPAN,
+    W_HMERGE,
+    W_INS,
+    W_INSTRTEXT,
+    W_MOVEFROM,
+    W_MOVETO,
+    W_NOBREAKHYPHEN,
+    W_NUMPR,
+    W_OBJECT,
+    W_P,
+    W_PICT,
+    W_PPR,
+    W_PSTYLE,
+    W_PTAB,
+    W_R,
+    W_RFONTS,
+    W_RPR,
+    W_RSTYLE,
+    W_RUBY,
+    W_RUBYBASE,
+    W_SDT,
+    W_SDTCONTENT,
+    W_SDTENDPR,
+    W_SDTPR,
+    W_SECTPR,
+    W_SHD,
+    W_SMARTTAGPR,
+    W_SOFTHYPHEN,
+    W_STRIKE,
+    W_SYM,
+    W_T,
+    W_TAB,
+    W_TBL,
+    W_TBLGRID,
+    W_TBLPR,
+    W_TBLPREX,
+    W_TC,
+    W_TCPR,
+    W_TR,
+    W_TRPR,
+    W_TXBXCONTENT,
+    W_TYPE,
+    W_VAL,
+    W_VMERGE,
+)
+from .styles import UNSET, Styles, _numpr_is_list, on_off, rfonts_symbol
+from .symbols import (
+    GLYPH_RE,
+    GLYPH_TICKS,
+    low_byte,
+    parse_char,
+    symbol_font_key,
+    symbol_text,
+    symbol_tick,
+)
+
+# flag bits of a run's key
+DEL = 1
+INS = 2
+STRUCK = 4
+
+_TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
+# property elements and anything else with no text of its own
+_SKIP = frozenset(
+    {
+        W_PPR,
+        W_RPR,
+        W_SDTPR,
+        W_SDTENDPR,
+        W_CUSTOMXMLPR,
+        W_SMARTTAGPR,
+        W_SECTPR,
+        W_TBLPR,
+        W_TBLPREX,
+        W_TCPR,
+        W_TRPR,
+        W_TBLGRID,
+    }
+)
+_BREAK_SILENT_AT_START = frozenset({"page", "column"})
+_NOT_SHADED = frozenset({"", "auto", "ffffff", "none"})
+
+
+def choose_branch(alt: etree._Element) -> Optional[etree._Element]:
+    """The ``mc:AlternateContent`` branch to read: an understood Choice, else Fallback."""
+    for branch in alt:
+        tag = branch.tag
+        if tag == MC_CHOICE:
+            requires = (branch.get("Requires") or "").split()
+            nsmap = branch.nsmap
+            if requires and all(nsmap.get(p) in UNDERSTOOD_NS for p in requires):
+                return branch
+        elif tag == MC_FALLBACK:
+            return branch
+    return None
+
+
+class PartWalker:
+    """Turns one part's tree into blocks. One instance per document."""
+
+    def __init__(self, styles: Styles, messages: list[Message]) -> None:
+        self.styles = styles
+        self.messages = messages
+        self.origin = ""
+        self.pstyle: Optional[str] = None
+        self.inlines: list = []
+        self.buf: list[str] = []
+        self.buf_key = -1
+        self.boxes: list[etree._Element] = []
+        self.fields: list[bool] = []  # open complex fields: True once in their result
+        self.hidden = 0  # open fields still in their instruction
+        self.merges: dict[int, Cell] = {}  # open vertical merges of the current table
+        self.row_width = 0
+        self.p_cache: dict[Optional[str], tuple] = {}
+        self.p_default = self.paragraph_style(None)
+        self.p_key = 0  # STRUCK when the paragraph's style strikes plain runs
+        self.p_sym: Optional[str] = None
+
+    # ---- parts and blocks -------------------------------------------------
+
+    def part(self, container: etree._Element, origin: str) -> list[Block]:
+        self.origin = origin
+        self.fields = []
+        self.hidden = 0
+        out: list[Block] = []
+        self.blocks(container, out, 0)
+        return out
+
+    def blocks(self, parent: etree._Element, out: list, flags: int) -> None:
+        for el in parent:
+            tag = el.tag
+            if tag == W_P:
+                self.paragraph(el, out, flags)
+            elif tag == W_TBL:
+                out.append(self.table(el, flags))
+            else:
+                self.block(el, tag, out, flags)
+
+    def block(self, el: etree._Element, tag, out: list, flags: int) -> None:
+        """Block-level content other than a paragraph or a table."""
+        if tag in _SKIP:
+            return
+        if tag == MC_ALTERNATE:
+            branch = choose_branch(el)
+            if branch is not None:
+                self.blocks(branch, out, flags)
+        elif tag in _TRACK:
+            self.blocks(el, out, flags | _TRACK[tag])
+        elif tag == W_ALTCHUNK:
+            self.note(
+                "alt-chunk",
+                "The document includes content imported from another file (altChunk),"
+                " which was not read.",
+            )
+        elif tag == W_P:
+            self.paragraph(el, out, flags)
+        elif tag == W_TBL:
+            out.append(self.table(el, flags))
+        elif type(tag) is str:  # sdt, sdtContent, customXml, ...
+            self.blocks(el, out, flags)
+
+    def note(self, code: str, message: str) -> None:
+        self.messages.append(Message(code, message, self.origin or None))
+
+    # ---- paragraphs -------------------------------------------------------
+
+    def paragraph(self, p: etree._Element, out: list, flags: int) -> None:
+        self.pstyle = None
+        self.p_key, self.p_sym, style_list = self.p_default
+        direct_list = None
+        self.inlines = inlines = []
+        self.buf = []
+        run = self.run
+        for el in p:
+            tag = el.tag
+            if tag == W_R:
+                run(el, flags)
+            elif tag == W_PPR:
+                for q in el:
+                    qtag = q.tag
+                    if qtag == W_PSTYLE:
+                        self.pstyle = pstyle = q.get(W_VAL)
+                        self.p_key, self.p_sym, style_list = self.paragraph_style(pstyle)
+                    elif qtag == W_NUMPR:
+                        direct_list = _numpr_is_list(q)
+            else:
+                self.inline(el, flags)
+        if self.buf:
+            self.flush()
+        if self.hidden:  # an instruction does not outlive its paragraph
+            self.fields = [True] * len(self.fields)
+            self.hidden = 0
+        out.append(
+            Paragraph(inlines, style_list if direct_list is None else direct_list, self.origin)
+        )
+        if self.boxes:
+            boxes, self.boxes = self.boxes, []
+            fields, hidden = self.fields, self.hidden
+            for box in boxes:
+                self.fields, self.hidden = [], 0
+                self.blocks(box, out, flags)
+            self.fields, self.hidden = fields, hidden
+
+    def paragraph_style(self, pstyle: Optional[str]) -> tuple:
+        """(strike bit, symbol font, list item) that a paragraph style gives plain runs."""
+        hit = self.p_cache.get(pstyle)
+        if hit is None:
+            strike, dstrike, font = self.styles.inherited(pstyle, None)
+            hit = (STRUCK if strike or dstrike else 0, font, self.styles.is_list_style(pstyle))
+            self.p_cache[pstyle] = hit
+        return hit
+
+    def inline(self, el: etree._Element, flags: int) -> None:
+        """Paragraph content other than a plain ``w:r``."""
+        tag = el.tag
+        if tag == W_R or tag == M_R:
+            self.run(el, flags)
+        elif tag in _TRACK:
+            flags |= _TRACK[tag]
+            for c in el:
+                self.inline(c, flags)
+        elif tag == W_SDT:
+            self.sdt(el, flags)
+        elif tag in _SKIP:
+            return
+        elif tag == MC_ALTERNATE:
+            branch = choose_branch(el)
+            if branch is not None:
+                for c in branch:
+                    self.inline(c, flags)
+        elif type(tag) is str:  # hyperlink, smartTag, customXml, fldSimple, bdo, dir, math
+            for c in el:
+                self.inline(c, flags)
+
+    def sdt(self, el: etree._Element, flags: int) -> None:
+        content = None
+        checkbox = False
+        state: Optional[bool] = False
+        for c in el:
+            tag = c.tag
+            if tag == W_SDTPR:
+                for q in c:
+                    if q.tag == W14_CHECKBOX:
+                        checkbox = True
+                        for s in q:
+                            if s.tag == W14_CHECKED:
+                                state = _w14_on_off(s)
+            elif tag == W_SDTCONTENT:
+                content = c
+        if checkbox:
+            if not self.hidden:
+                self.tick(state, "content-control", flags)
+        elif content is not None:
+            for c in content:
+                self.inline(c, flags)
+
+    # ---- runs ---------------------------------------------------------------
+
+    def run(self, r: etree._Element, flags: int) -> None:
+        key = flags | self.p_key
+        sym = self.p_sym
+        for c in r:
+            tag = c.tag
+            if tag == W_T:
+                text = c.text
+                if not text or self.hidden:
+                    continue
+                if sym is None and (text.isascii() or GLYPH_RE.search(text) is None):
+                    if key != self.buf_key:
+                        if self.buf:
+                            self.flush()
+                        self.buf_key = key
+                    self.buf.append(text)
+                else:
+                    self.text(text, key, sym)
+            elif tag == W_RPR:
+                key, sym = self.run_props(c, flags)
+            else:
+                self.item(c, tag, key, sym)
+
+    def run_props(self, rpr: etree._Element, flags: int) -> tuple[int, Optional[str]]:
+        """(key, symbol font) of a run from its ``w:rPr`` and the styles."""
+        strike = dstrike = rstyle = None
+        font = UNSET
+        for q in rpr:
+            qtag = q.tag
+            if qtag == W_STRIKE:
+                strike = on_off(q)
+            elif qtag == W_DSTRIKE:
+                dstrike = on_off(q)
+            elif qtag == W_RSTYLE:
+                rstyle = q.get(W_VAL)
+            elif qtag == W_RFONTS:
+                font = rfonts_symbol(q)
+        if rstyle is None and strike is None and dstrike is None:
+            return flags | self.p_key, self.p_sym if font is UNSET else font
+        i_strike, i_dstrike, i_font = self.styles.inherited(self.pstyle, rstyle)
+        if strike is None:
+            strike = i_strike
+        if dstrike is None:
+            dstrike = i_dstrike
+        return (flags | STRUCK if strike or dstrike else flags), (i_font if font is UNSET else font)
+
+    def item(self, c: etree._Element, tag, key: int, sym: Optional[str]) -> None:
+        """Run content other than ``w:t``."""
+        if tag == W_FLDCHAR:
+            self.fld_char(c, key)
+            return
+        if self.hidden:
+            return
+        if tag == W_TAB or tag == W_PTAB:
+            self.add("\t", key)
+        elif tag == W_BR:
+            if c.get(W_TYPE) not in _BREAK_SILENT_AT_START or self.buf or self.inlines:
+                self.add("\n", key)
+        elif tag == W_CR:
+            self.add("\n", key)
+        elif tag == W_DELTEXT or tag == M_T or tag == W_T:
+            if c.text:
+                self.text(c.text, key | DEL if tag == W_DELTEXT else key, sym)
+        elif tag == W_NOBREAKHYPHEN:
+            self.add("-", key)
+        elif tag == W_SYM:
+            self.sym(c, key)
+        elif tag == W_DRAWING or tag == W_PICT or tag == W_OBJECT:
+            self.find_boxes(c)
+        elif tag == MC_ALTERNATE:
+            branch = choose_branch(c)
+            if branch is not None:
+                for cc in branch:
+                    self.item(cc, cc.tag, key, sym)
+        elif tag == W_RUBY:
+            for base in c:
+                if base.tag == W_RUBYBASE:
+                    for cc in base:
+                        self.inline(cc, key & (DEL | INS))
+        # w:softHyphen, w:instrText, w:lastRenderedPageBreak, notes refs...: nothing
+
+    def text(self, text: str, key: int, sym: Optional[str]) -> None:
+        """Text that may hold tick glyphs or be in a symbol font."""
+        if sym is not None:
+            for ch in text:
+                code = ord(ch)
+                checked = symbol_tick(sym, code)
+                if checked is None:
+                    self.add(symbol_text(sym, code), key)
+                else:
+                    self.tick(checked, "symbol", key, ch)
+            return
+        pos = 0
+        for m in GLYPH_RE.finditer(text):
+            start = m.start()
+            if start > pos:
+                self.add(text[pos:start], key)
+            glyph = m.group()
+            self.tick(GLYPH_TICKS[glyph], "glyph", key, glyph)
+            pos = m.end()
+        if pos < len(text):
+            self.add(text[pos:], key)
+
+    def sym(self, c: etree._Element, key: int) -> None:
+        code = parse_char(c.get(W_CHAR))
+        if code is None or not 0 < code < 0x110000:
+            return
+        font = symbol_font_key(c.get(W_FONT))
+        if font is not None and low_byte(code) is not None:
+            checked = symbol_tick(font, code)
+            if checked is None:
+                self.add(symbol_text(font, code), key)
+            else:
+                self.tick(checked, "symbol", key)
+            return
+        ch = chr(code)
+        checked = GLYPH_TICKS.get(ch)
+        if checked is None:
+            self.add(ch, key)
+        else:
+            self.tick(checked, "symbol", key, ch)
+
+    def fld_char(self, c: etree._Element, key: int) -> None:
+        kind = c.get(W_FLD_CHAR_TYPE)
+        if kind == "begin":
+            outer_hidden = self.hidden
+            self.fields.append(False)
+            self.hidden += 1
+            if not outer_hidden:
+                found, state = _form_checkbox(c)
+                if found:
+                    self.tick(state, "form-field", key)
+        elif kind == "separate":
+            if self.fields and not self.fields[-1]:
+                self.fields[-1] = True
+                self.hidden -= 1
+        elif kind == "end":
+            if self.fields and not self.fields.pop():
+                self.hidden -= 1
+
+    def find_boxes(self, el: etree._Element) -> None:
+        """Text boxes inside a drawing, not counting boxes nested in them."""
+        for c in el:
+            tag = c.tag
+            if tag == W_TXBXCONTENT:
+                self.boxes.append(c)
+            elif tag == MC_ALTERNATE:
+                branch = choose_branch(c)
+                if branch is not None:
+                    self.find_boxes(branch)
+            elif type(tag) is str:
+                self.find_boxes(c)
+
+    # ---- inline output ------------------------------------------------------
+
+    def add(self, text: str, key: int) -> None:
+        if key != self.buf_key:
+            if self.buf:
+                self.flush()
+            self.buf_key = key
+        self.buf.append(text)
+
+    def flush(self) -> None:
+        k = self.buf_key
+        self.inlines.append(Run("".join(self.buf), bool(k & STRUCK), bool(k & DEL), bool(k & INS)))
+        self.buf = []
+
+    def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:
+        if key & DEL:  # no longer there: keep what it showed, as deleted text
+            self.add(glyph or TICK_GLYPHS[checked], key)
+            return
+        if self.buf:
+            self.flush()
+        self.inlines.append(TickBox(checked, encoding))
+        if checked is None:
+            self.note(
+                "tick-box-unknown",
+                "A tick box is present but its state could not be read; it is reported as unknown.",
+            )
+
+    # ---- tables -------------------------------------------------------------
+
+    def table(self, tbl: etree._Element, flags: int) -> Table:
+        grid = 0
+        trs: list[etree._Element] = []
+        for c in tbl:
+            tag = c.tag
+            if tag == W_TR:
+                trs.append(c)
+            elif tag == W_TBLGRID:
+                grid = sum(1 for g in c if g.tag == W_GRIDCOL)
+            elif tag not in _SKIP and type(tag) is str:
+                _collect(c, W_TR, trs)
+        outer = self.merges, self.row_width  # a table in a cell of this one
+        self.merges, self.row_width = {}, 0
+        rows = [self.row(tr, flags) for tr in trs]
+        table = Table(rows, max(grid, self.row_width), self.origin)
+        self.merges, self.row_width = outer
+        return table
+
+    def row(self, tr: etree._Element, flags: int) -> Row:
+        """One ``w:tr``: the cells that start in it; merged-down cells extend theirs."""
+        cells: list[Cell] = []
+        merges = self.merges  # grid column -> the cell a vMerge started there
+        continued: set[int] = set()
+        col = 0
+        paragraph = self.paragraph
+        for tc in tr:
+            tag = tc.tag
+            if tag != W_TC:
+                if tag == W_TRPR:
+                    for q in tc:
+                        qtag = q.tag
+                        if qtag == W_GRIDBEFORE:
+                            col = _int(q.get(W_VAL), 0)
+                        elif qtag == W_DEL:
+                            flags |= DEL
+                        elif qtag == W_INS:
+                            flags |= INS
+                elif tag not in _SKIP and type(tag) is str:  # cell-level sdt, customXml
+                    wrapped: list[etree._Element] = []
+                    _collect(tc, W_TC, wrapped)
+                    for inner in wrapped:
+                        col = self.cell(inner, flags, col, cells, continued)
+                continue
+            col = self.cell(tc, flags, col, cells, continued)
+        for k in [k for k in merges if k not in continued]:
+            del merges[k]
+        if col > self.row_width:
+            self.row_width = col
+        return Row(cells)
+
+    def cell(self, tc, flags: int, col: int, cells: list, continued: set) -> int:
+        """Read one ``w:tc`` into ``cells`` (or into the cell it continues); next column."""
+        span = 1
+        vmerge = hmerge = None
+        shaded = False
+        blocks: list[Block] = []
+        for el in tc:
+            tag = el.tag
+            if tag == W_P:
+                self.paragraph(el, blocks, flags)
+            elif tag == W_TCPR:
+                for q in el:
+                    qtag = q.tag
+                    if qtag == W_GRIDSPAN:
+                        span = max(1, _int(q.get(W_VAL), 1))
+                    elif qtag == W_VMERGE:
+                        vmerge = q.get(W_VAL) or "continue"
+                    elif qtag == W_SHD:
+                        shaded = _shaded(q)
+                    elif qtag == W_HMERGE:
+                        hmerge = q.get(W_VAL) or "continue"
+                    elif qtag == W_CELLDEL:
+                        flags |= DEL
+            elif tag == W_TBL:
+                blocks.append(self.table(el, flags))
+            else:
+                self.block(el, tag, blocks, flags)
+        merges = self.merges
+        if vmerge is not None:
+            start = merges.get(col) if vmerge == "continue" else None
+            if start is not None:
+                start.row_span += 1
+                continued.add(col)
+                if _has_content(blocks):
+                    start.blocks.extend(blocks)
+                return col + span
+        if hmerge == "continue" and cells:
+            prev = cells[-1]
+            prev.col_span += span
+            if _has_content(blocks):
+                prev.blocks.extend(blocks)
+            return col + span
+        cell = Cell(blocks, col, span, 1, shaded)
+        cells.append(cell)
+        if vmerge == "restart":
+            merges[col] = cell
+            continued.add(col)
+        return col + span
+
+def _collect(el: etree._Element, want: str, out: list) -> None:
+    """``want`` elements under wrappers (sdt, customXml, AlternateContent)."""
+    for c in el:
+        tag = c.tag
+        if tag == want:
+            out.append(c)
+        elif tag == MC_ALTERNATE:
+            branch = choose_branch(c)
+            if branch is not None:
+                _collect(branch, want, out)
+        elif tag not in _SKIP and type(tag) is str:
+            _collect(c, want, out)
+
+
+def _form_checkbox(fld_char: etree._Element) -> tuple[bool, Optional[bool]]:
+    """(is a check box, checked) for a ``w:fldChar`` begin; w:checked beats w:default."""
+    for ff in fld_char:
+        if ff.tag != W_FFDATA:
+            continue
+        for cb in ff:
+            if cb.tag != W_CHECKBOX:
+                continue
+            checked = default = UNSET
+            for q in cb:
+                if q.tag == W_CHECKED:
+                    checked = on_off(q)
+                elif q.tag == W_DEFAULT:
+                    default = on_off(q)
+            if checked is not UNSET:
+                return True, checked
+            if default is not UNSET:
+                return True, default
+            return True, False
+    return False, None
+
+
+def _w14_on_off(el: etree._Element) -> Optional[bool]:
+    v = el.get(W14_VAL)
+    if v is None:
+        v = el.get(W_VAL)
+    if v is None:
+        return True
+    v = v.strip().lower()
+    if v in ("1", "true", "on"):
+        return True
+    if v in ("0", "false", "off"):
+        return False
+    return None
+
+
+def _shaded(shd: etree._Element) -> bool:
+    fill = (shd.get(W_FILL) or "").lower()
+    if fill not in _NOT_SHADED:
+        return True
+    pattern = shd.get(W_VAL) or ""
+    if pattern == "solid" or pattern.startswith("pct"):
+        return (shd.get(W_COLOR) or "auto").lower() not in _NOT_SHADED
+    return False
+
+
+def _has_content(blocks: list) -> bool:
+    for b in blocks:
+        if isinstance(b, Table):
+            return True
+        for i in b.inlines:
+            if isinstance(i, TickBox) or i.text.strip():
+                return True
+    return False
+
+
+def _int(v: Optional[str], default: int) -> int:
+    try:
+        return int(v) if v is not None else default
+    except ValueError:
+        return default

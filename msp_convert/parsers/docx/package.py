@@ -1,0 +1,298 @@
+"""Open a .docx safely and hand back the parts the parser needs as lxml trees.
+
+Everything that can go wrong with the *container* is decided here, before any
+text is read: empty input, bytes that are not a zip, an old Word 97-2003 file
+or a password-protected document (both OLE compound files), a zip with no
+Word document in it, zip bombs, XML with a DTD or entities, malformed XML.
+Each raises an ``InputError`` whose message is one line saying what is wrong
+and what to do; no message quotes document text.
+
+Zip-bomb guard: a part's *declared* size is checked before it is inflated
+(at most ``MAX_PART_BYTES``, and at most ``MAX_RATIO``:1 over its compressed
+size once past ``RATIO_FLOOR_BYTES``), and the same limits are enforced again
+while reading in chunks, because declared sizes can lie.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Optional
+
+from lxml import etree
+
+from ...errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    UnsafeFileError,
+    UnsupportedFormatError,
+)
+from .ns import REL_RELATIONSHIP, W_NS, W_STRICT_NS
+
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_FLOOR_BYTES = 1024 * 1024
+_CHUNK = 1024 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN_FALLBACK = "word/document.xml"
+
+_STRICT_W = W_STRICT_NS.encode()
+_TRANSITIONAL_W = W_NS.encode()
+
+
+@dataclass(slots=True)
+class Part:
+    name: str  # path inside the zip, e.g. "word/header1.xml"
+    root: etree._Element
+
+    @property
+    def origin(self) -> str:
+        """The part's file name, as ``layout`` blocks report it ("header1.xml")."""
+        return posixpath.basename(self.name)
+
+
+@dataclass(slots=True)
+class Package:
+    document: Part
+    styles: Optional[Part] = None
+    headers: list[Part] = field(default_factory=list)
+    footers: list[Part] = field(default_factory=list)
+
+
+def open_package(data: bytes) -> Package:
+    """The main document, styles, headers and footers of ``data``, parsed."""
+    if not data or not data.strip():
+        raise EmptyFileError(
+            "the file is empty; check that it was saved or copied completely and try again"
+        )
+    if data[:8] == OLE_MAGIC:
+        _reject_ole(data)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise CorruptFileError(
+            "the file is not a valid .docx (it is not a zip package, or it is truncated);"
+            " open it in Word and save it again as .docx"
+        ) from None
+    with zf:
+        reader = _Reader(zf)
+        main_name = reader.main_part_name()
+        if main_name is None:
+            raise CorruptFileError(
+                "the file is a zip archive but not a Word document (it has no main document"
+                " part); check that the right file was chosen"
+            )
+        document = Part(main_name, reader.xml(main_name))
+        pkg = Package(document)
+        rels = reader.rels_of(main_name)
+        styles_name = None
+        for rtype, target in rels:
+            if rtype == "styles":
+                styles_name = styles_name or target
+            elif rtype == "header":
+                if reader.has(target):
+                    pkg.headers.append(Part(target, reader.xml(target)))
+            elif rtype == "footer":
+                if reader.has(target):
+                    pkg.footers.append(Part(target, reader.xml(target)))
+        if styles_name is None:
+            guess = posixpath.join(posixpath.dirname(main_name), "styles.xml")
+            styles_name = guess
+        if reader.has(styles_name):
+            pkg.styles = Part(styles_name, reader.xml(styles_name))
+        return pkg
+
+
+def _reject_ole(data: bytes) -> None:
+    """An OLE compound file: password-protected OOXML, or an old binary .doc."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except Exception:
+        raise CorruptFileError(
+            "the file looks like an old-style Office file but is damaged;"
+            " open it in Word and save it again as .docx"
+        ) from None
+    try:
+        if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+            raise EncryptedFileError(
+                "this document is password-protected; save an unprotected copy in Word"
+                " (File > Info > Protect Document, remove the password) and convert that"
+            )
+        if ole.exists("WordDocument"):
+            if _doc97_encrypted(ole):
+                raise EncryptedFileError(
+                    "this is a password-protected old Word 97-2003 .doc; open it in Word,"
+                    " remove the password and save it as .docx, then convert that"
+                )
+            raise UnsupportedFormatError(
+                "this is an old Word 97-2003 .doc file, not a .docx; open it in Word,"
+                " save it as Word Document (.docx) and convert that"
+            )
+        raise UnsupportedFormatError(
+            "this is an old-style Office file that is not a Word document;"
+            " check that the right file was chosen"
+        )
+    finally:
+        ole.close()
+
+
+def _doc97_encrypted(ole) -> bool:
+    """fEncrypted, bit 8 of the FIB flags at offset 0x0A of the WordDocument stream."""
+    try:
+        head = ole.openstream("WordDocument").read(12)
+    except Exception:
+        return False
+    return len(head) >= 12 and bool(int.from_bytes(head[10:12], "little") & 0x0100)
+
+
+class _Reader:
+    """Bounded reads of one open zip, with names looked up case-insensitively."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+        self.names: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            key = info.filename.replace("\\", "/").lstrip("/").lower()
+            self.names.setdefault(key, info)
+        self.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+
+    def has(self, name: str) -> bool:
+        return name.lower() in self.names
+
+    def main_part_name(self) -> Optional[str]:
+        for rtype, target in self._rels("_rels/.rels", ""):
+            if rtype == "officeDocument" and self.has(target):
+                return target
+        return _MAIN_FALLBACK if self.has(_MAIN_FALLBACK) else None
+
+    def rels_of(self, part: str) -> list[tuple[str, str]]:
+        folder = posixpath.dirname(part)
+        rels = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
+        return self._rels(rels, folder)
+
+    def _rels(self, rels_name: str, base: str) -> list[tuple[str, str]]:
+        """(type's last segment, target part name) of each internal relationship."""
+        if not self.has(rels_name):
+            return []
+        out = []
+        for rel in self.xml(rels_name).iter(REL_RELATIONSHIP):
+            if rel.get("TargetMode", "Internal") == "External":
+                continue
+            rtype = rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+            target = rel.get("Target", "").replace("\\", "/")
+            if not target:
+                continue
+            if target.startswith("/"):
+                target = target.lstrip("/")
+            else:
+                target = posixpath.join(base, target)
+            target = posixpath.normpath(target)
+            if target.startswith("../") or target == "..":
+                continue
+            out.append((rtype, target))
+        return out
+
+    def read(self, name: str) -> bytes:
+        info = self.names[name.lower()]
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > MAX_PART_BYTES:
+            raise _too_big()
+        if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * packed:
+            raise _too_dense()
+        if info.flag_bits & 0x1:
+            raise EncryptedFileError(
+                "the document's zip package is encrypted with a password;"
+                " save an unprotected copy in Word and convert that"
+            )
+        chunks = []
+        total = 0
+        try:
+            with self.zf.open(info) as stream:
+                while True:
+                    chunk = stream.read(_CHUNK)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    if total > MAX_PART_BYTES:
+                        raise _too_big()
+                    if total > RATIO_FLOOR_BYTES and total > MAX_RATIO * packed:
+                        raise _too_dense()
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            raise CorruptFileError(
+                f"the document is damaged (its part {info.filename} cannot be unpacked);"
+                " open it in Word and save it again as .docx"
+            ) from None
+        except (NotImplementedError, RuntimeError):
+            raise CorruptFileError(
+                f"the document's part {info.filename} is stored in a way Word does not use;"
+                " open it in Word and save it again as .docx"
+            ) from None
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def xml(self, name: str) -> etree._Element:
+        data = self.read(name)
+        if _declares_dtd(data):
+            raise UnsafeFileError(
+                f"the document's part {name} declares a DTD or entities, which Word never"
+                " writes (a possible entity-expansion attack); it was not read"
+            )
+        if _STRICT_W in data:  # ISO strict OOXML: same vocabulary, other namespace
+            data = data.replace(_STRICT_W, _TRANSITIONAL_W)
+        try:
+            root = etree.fromstring(data, self.parser)
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            raise CorruptFileError(
+                f"the document is damaged: its part {name} is not well-formed XML;"
+                " open it in Word (which can repair it) and save it again"
+            )
+        if root.getroottree().docinfo.doctype:
+            raise UnsafeFileError(
+                f"the document's part {name} declares a DTD, which Word never writes;"
+                " it was not read"
+            )
+        return root
+
+
+def _declares_dtd(data: bytes) -> bool:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return True
+    if b"\x00" in data[:4]:  # UTF-16: look at the text instead
+        for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if "<!DOCTYPE" in text or "<!ENTITY" in text:
+                return True
+    return False
+
+
+def _too_big() -> UnsafeFileError:
+    return UnsafeFileError(
+        f"the document contains a part that unpacks to more than {MAX_PART_BYTES // 2**20} MiB"
+        " (a possible zip bomb); it was not opened: check where the file came from"
+    )
+
+
+def _too_dense() -> UnsafeFileError:
+    return UnsafeFileError(
+        f"the document contains a part compressed more than {MAX_RATIO}:1"
+        " (a possible zip bomb); it was not opened: check where the file came from"
+    )
