@@ -155,20 +155,29 @@ def _trim_leaders(text: str, mask: Optional[list[bool]]) -> tuple[str, Optional[
 
 
 def _strike_summary(text: str, mask: Optional[list[bool]]) -> tuple[bool, list[str]]:
+    """withdrawn, and the struck fragments when only part is struck.
+
+    Spaces take no side: a space between two struck stretches joins them,
+    so "before lunch" struck word by word is one fragment.
+    """
     if mask is None or not any(mask):
         return False, []
     if all(s or c.isspace() for c, s in zip(text, mask)):
         return True, []
     fragments = []
-    start = None
-    for i, s in enumerate(mask + [False]):
-        if s and start is None:
-            start = i
-        elif not s and start is not None:
-            frag = text[start:i].strip()
-            if frag:
-                fragments.append(frag)
+    start = last = None
+    for i, (c, s) in enumerate(zip(text, mask)):
+        if c.isspace():
+            continue
+        if s:
+            if start is None:
+                start = i
+            last = i
+        elif start is not None:
+            fragments.append(text[start:last + 1])
             start = None
+    if start is not None:
+        fragments.append(text[start:last + 1])
     return False, fragments
 
 

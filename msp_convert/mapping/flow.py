@@ -31,7 +31,10 @@ class Matchers:
             pairs += [(h, section) for h in section.headings]
         pairs += [(h, None) for h in profile.group_headings]
         self.headings = Wording(pairs, fuzzy=False)
-        self.prompts = {s.key: Wording((w, p) for p in s.prompts for w in p.wordings) for s in profile.sections}
+        self.prompts = {
+            s.key: Wording(((w, p) for p in s.prompts for w in p.wordings), open_ended=lambda p: p.kind != "entries")
+            for s in profile.sections
+        }
         self.guidance = {s.key: Guidance(s.guidance) for s in profile.sections}
         self.all_guidance = Guidance(g for s in profile.sections for g in s.guidance)
         # Prompts that say which section they belong to even without a heading.

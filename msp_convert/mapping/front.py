@@ -22,7 +22,7 @@ _KEYS = (
     ("name", r"(?:child'?s|pupil'?s|young\s+person'?s|full|child)?\s*name"),
 )
 _KEY_RE = re.compile(
-    r"(?:^|(?<=[\s|;,(]))(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _KEYS) + r")\s*[:\-\u2013]",
+    r"(?:^|(?<=[\s|;,(]))(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _KEYS) + r")\s*:",
     re.IGNORECASE,
 )
 
@@ -38,8 +38,8 @@ def read_plan_number(normalised: str, plan: Plan) -> bool:
 
 
 def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
-    """Fill ``plan.child`` from "Name: ...  DOB: ..." pairs; True if any were found."""
-    if ":" not in text and "-" not in text and "\u2013" not in text:
+    """Fill ``plan.child`` from "Name: ...  DOB: ..." pairs; True if the line holds such labels."""
+    if ":" not in text:
         return False
     keys = list(_KEY_RE.finditer(text))
     if not keys:
@@ -49,9 +49,9 @@ def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
         end = keys[i + 1].start() if i + 1 < len(keys) else len(text)
         value = clean(text[m.end():end])
         field = m.lastgroup
+        found = True  # "UPN:" with nothing after it is still the form's own label
         if not value or field is None:
             continue
-        found = True
         if getattr(plan.child, field) is not None:
             continue
         if field == "date_of_birth":

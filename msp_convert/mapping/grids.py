@@ -316,9 +316,10 @@ def read_review(table: Table, flow: Flow) -> None:
 
 
 def _review_label(normalised: str, profile: Profile) -> Optional[str]:
+    padded = f" {normalised} "
     for label, wordings in profile.review_labels:
         for w in wordings:
-            if norm(w) in normalised:
+            if f" {norm(w)} " in padded:  # "review 1" is not in "review 10 07 2019"
                 return label
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from dataclasses import dataclass
-from typing import Generic, Iterable, Optional, TypeVar
+from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -114,7 +114,16 @@ class Wording(Generic[T]):
     the two share most of their words (a slightly edited prompt).
     """
 
-    def __init__(self, pairs: Iterable[tuple[str, T]], *, fuzzy: bool = True) -> None:
+    def __init__(
+        self,
+        pairs: Iterable[tuple[str, T]],
+        *,
+        fuzzy: bool = True,
+        open_ended: Optional[Callable[[T], bool]] = None,
+    ) -> None:
+        # open_ended(item): the wording is a label whose value follows it
+        # directly ("with help from Mrs Lewis"), so no separator is needed.
+        self._open_ended = open_ended or (lambda item: False)
         entries = []
         for wording, item in pairs:
             n = norm(wording)
@@ -138,7 +147,7 @@ class Wording(Generic[T]):
                     return Match(item, len(text), True)
                 if n.startswith(wn) and n[len(wn)] == " ":
                     cut = original_offset(text, len(wn))
-                    if len(wn.split()) >= 4 or _separated(text, cut):
+                    if len(wn.split()) >= 4 or self._open_ended(item) or _separated(text, cut):
                         return Match(item, _after_separators(text, cut), True)
         if self._fuzzy and len(line.words) >= 4:
             got = line.wordset

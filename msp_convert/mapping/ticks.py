@@ -31,6 +31,23 @@ class TickReading:
     loose_labels: list[str] = field(default_factory=list)  # labels with neither box nor mark
 
 
+_INNER_MARK = re.compile(r"(?<=[ \t\u00a0])(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]+\S)")
+MARKED = object()  # an "X" typed where a box would be
+
+
+def _split_marks(segs: list[tuple[object, str]], options: tuple[TickOption, ...]) -> list[tuple[object, str]]:
+    """"☐ Me   X Me with help from": the X starts a segment of its own."""
+    out: list[tuple[object, str]] = []
+    for box, label in segs:
+        cut = 0
+        for m in _INNER_MARK.finditer(label):
+            if _option_for(label[m.end():], options) is not None:
+                out.append((box, label[cut:m.start()]))
+                box, cut = MARKED, m.end()
+        out.append((box, label[cut:]))
+    return out
+
+
 def _segments(inlines: Sequence[Inline], start: int) -> list[tuple[object, str]]:
     segs: list[tuple[object, str]] = [(NO_BOX, "")]
     pos = 0
@@ -72,7 +89,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
     carer ☐") pairs each label with the box after it instead.
     """
     reading = TickReading()
-    segs = _segments(inlines, start)
+    segs = _split_marks(_segments(inlines, start), options)
     first = segs[0][1].lstrip(" \t:;-\u2013")
     label_first = len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
     pairs: list[tuple[object, str]]
@@ -92,7 +109,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
             if option is not None:
                 reading.loose_labels.append(option.key)
             continue
-        state = True if mark else box
+        state = True if mark or box is MARKED else box
         if option is None:
             if not norm(label):
                 reading.loose_boxes.append(state)  # type: ignore[arg-type]
