@@ -93,7 +93,8 @@ def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
     if not text:
         return None
     withdrawn, struck = _strike_summary(text, mask)
-    entry = Entry(text=text, withdrawn=withdrawn, struck=struck, review=review, review_date=review_date)
+    # Built from values already checked here: no need to validate again.
+    entry = Entry.model_construct(text=text, withdrawn=withdrawn, struck=struck, review=review, review_date=review_date)
     return Written(entry, deleted, bad_date)
 
 

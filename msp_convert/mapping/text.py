@@ -133,7 +133,9 @@ class Wording(Generic[T]):
         entries.sort(key=lambda e: -len(e[0]))
         self._entries = entries
         self._fuzzy = fuzzy
-        self._firsts = {e[0].split(" ", 1)[0] for e in entries}
+        self._by_first: dict[str, list[tuple[str, set[str], T]]] = {}
+        for e in entries:  # stays longest first within each list
+            self._by_first.setdefault(e[0].split(" ", 1)[0], []).append(e)
         self._vocabulary = set().union(*(e[1] for e in entries)) if entries else set()
 
     def match(self, value: "str | Line") -> Optional[Match[T]]:
@@ -141,14 +143,13 @@ class Wording(Generic[T]):
         n, text = line.n, line.text
         if not n:
             return None
-        if line.words[0] in self._firsts:
-            for wn, _, item in self._entries:
-                if n == wn:
-                    return Match(item, len(text), True)
-                if n.startswith(wn) and n[len(wn)] == " ":
-                    cut = original_offset(text, len(wn))
-                    if len(wn.split()) >= 4 or self._open_ended(item) or _separated(text, cut):
-                        return Match(item, _after_separators(text, cut), True)
+        for wn, _, item in self._by_first.get(line.words[0], ()):
+            if n == wn:
+                return Match(item, len(text), True)
+            if n.startswith(wn) and n[len(wn)] == " ":
+                cut = original_offset(text, len(wn))
+                if len(wn.split()) >= 4 or self._open_ended(item) or _separated(text, cut):
+                    return Match(item, _after_separators(text, cut), True)
         if self._fuzzy and len(line.words) >= 4:
             got = line.wordset
             # Jaccard >= 0.7 with any wording needs 70% of the line's words
