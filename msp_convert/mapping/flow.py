@@ -19,13 +19,20 @@ from . import front
 from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
 from .text import Guidance, Line, Wording, clean, is_blank, norm
-from .ticks import read_ticks
+from .ticks import TickReading, read_ticks
+
+
+# Decisions about the template's own wording, the same in every plan of a
+# form; decisions about what a person wrote are never kept.
+CACHEABLE = frozenset({"heading", "prompt", "guidance", "global"})
+MAX_DECISIONS = 4096
 
 
 class Matchers:
     """The profile's wording, compiled once for matching."""
 
     def __init__(self, profile: Profile) -> None:
+        self.decisions: dict[tuple, tuple] = {}
         pairs: list[tuple[str, Optional[Section]]] = []
         for section in profile.sections:
             pairs += [(h, section) for h in section.headings]
@@ -49,6 +56,11 @@ class Matchers:
         ]
         self.global_prompts = Wording(distinctive)
         self.areas = Wording((w, profile.areas_prompt) for w in profile.areas_prompt.wordings)
+
+    def remember(self, key: tuple, decision: tuple) -> None:
+        if len(self.decisions) >= MAX_DECISIONS:
+            self.decisions.clear()
+        self.decisions[key] = decision
 
 
 @lru_cache(maxsize=8)
@@ -106,45 +118,64 @@ class Flow:
         has_boxes = any(isinstance(i, TickBox) for i in para.inlines)
         if not has_boxes and is_blank(text):
             return
-        line = Line(text)
-        n = line.n
-        if self.section is None or self.section.key == "introduction":
-            if front.read_plan_number(n, self.draft.plan):
+        section = self.section
+        if section is None or section.key == "introduction":
+            if front.read_plan_number(norm(text), self.draft.plan):
                 self.draft.anchors += 1
                 return
-        if self.section is None and not self.after_appendices and front.read_child(text, self.draft.plan, self.draft, "cover"):
+        if section is None and not self.after_appendices and front.read_child(text, self.draft.plan, self.draft, "cover"):
             return
+        key = (section.key if section else None, has_boxes, text)
+        decision = self.m.decisions.get(key)
+        if decision is None:
+            decision = self._decide(Line(text), section, has_boxes, para)
+            if decision[0] in CACHEABLE:
+                self.m.remember(key, decision)
+        self._act(decision, para)
 
-        if len(n) < 160:
+    def _decide(self, line: Line, section: Optional[Section], has_boxes: bool, para: Paragraph) -> tuple:
+        """What the line is, from its wording alone (no change to the plan)."""
+        if len(line.n) < 160:
             heading = self.m.headings.match(line)
             if heading is not None:
-                self._heading(heading.item, para, heading.rest_at)
-                return
-
-        section = self.section
+                return ("heading", heading.item, heading.rest_at)
         if section is not None:
             prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
-                self.draft.anchors += 1
-                self._prompt(prompt.item, para, prompt.rest_at)
-                return
-            if section.ticks and (has_boxes or len(line.words) <= 8) and self._ticks(para, 0, require_label=not has_boxes):
-                return
+                return ("prompt", prompt.item, prompt.rest_at)
+            if section.ticks and (has_boxes or len(line.words) <= 8):
+                reading = read_ticks(para.inlines, section.ticks)
+                if has_boxes or reading.states or reading.loose_labels:
+                    return ("ticks", reading)
             if line in self.m.guidance[section.key]:
-                # Help printed under a prompt explains it; anywhere else it
-                # starts a new part of the form, which no earlier answer runs into.
-                if not self.just_prompted:
-                    self.field = None
-                return
+                return ("guidance",)
         other = self.m.global_prompts.match(line)
         if other is not None:
-            owner, prompt_ = other.item
+            return ("global", other.item, other.rest_at)
+        if len(line.n) > 20 and line in self.m.all_guidance:
+            return ("guidance",)
+        return ("content",)
+
+    def _act(self, decision: tuple, para: Paragraph) -> None:
+        kind = decision[0]
+        if kind == "heading":
+            self._heading(decision[1], para, decision[2])
+        elif kind == "prompt":
+            self.draft.anchors += 1
+            self._prompt(decision[1], para, decision[2])
+        elif kind == "ticks":
+            self._apply_ticks(decision[1])
+        elif kind == "guidance":
+            # Help printed under a prompt explains it; anywhere else it
+            # starts a new part of the form, which no earlier answer runs into.
+            if not self.just_prompted:
+                self.field = None
+        elif kind == "global":
+            owner, prompt = decision[1]
             self.enter(owner)
-            self._prompt(prompt_, para, other.rest_at)
-            return
-        if len(n) > 20 and line in self.m.all_guidance:
-            return
-        self.content(para)
+            self._prompt(prompt, para, decision[2])
+        else:
+            self.content(para)
 
     def _heading(self, section: Optional[Section], para: Paragraph, rest_at: int) -> None:
         if section is None:  # "Section 1: About me": opens its parts, holds no answers
@@ -165,7 +196,7 @@ class Flow:
         assert section is not None
         rest = para.text[rest_at:]
         if section.ticks and any(isinstance(i, TickBox) for i in para.inlines):
-            self._ticks(para, rest_at, require_label=False)
+            self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at))
             if prompt.kind != "helper":
                 self.field = None
                 return
@@ -195,12 +226,9 @@ class Flow:
 
     # --- tick lists -----------------------------------------------------------
 
-    def _ticks(self, para: Paragraph, start: int, require_label: bool) -> bool:
+    def _apply_ticks(self, reading: TickReading) -> None:
         section = self.section
         assert section is not None and section.ticks_field
-        reading = read_ticks(para.inlines, section.ticks, start)
-        if require_label and not reading.states and not reading.loose_labels:
-            return False
         group = self.draft.plan if section.ticks_field == "other_plans" else self.target
         group = getattr(group, section.ticks_field)
         for key, state in reading.states.items():
@@ -215,11 +243,10 @@ class Flow:
         elif reading.loose_boxes and self._loose_labels:
             setattr(group, self._loose_labels.pop(0), reading.loose_boxes[0])
         else:
-            self._loose_boxes = reading.loose_boxes
-            self._loose_labels = reading.loose_labels
+            self._loose_boxes = list(reading.loose_boxes)
+            self._loose_labels = list(reading.loose_labels)
         if reading.states or reading.loose_boxes or reading.loose_labels:
             self.draft.anchors += 1
-        return True
 
     # --- what a person wrote ---------------------------------------------------
 
