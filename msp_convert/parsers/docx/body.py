@@ -129,6 +129,9 @@ DEL = 1
 INS = 2
 STRUCK = 4
 
+# key -> (struck, deleted, inserted)
+_FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
+
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
 # property elements and anything else with no text of its own
 _SKIP = frozenset(
@@ -167,6 +170,11 @@ def choose_branch(alt: etree._Element) -> Optional[etree._Element]:
 
 class PartWalker:
     """Turns one part's tree into blocks. One instance per document."""
+
+    __slots__ = (
+        "styles", "messages", "origin", "pstyle", "inlines", "buf", "buf_key", "boxes",
+        "fields", "hidden", "merges", "row_width", "p_cache", "p_default", "p_key", "p_sym",
+    )
 
     def __init__(self, styles: Styles, messages: list[Message]) -> None:
         self.styles = styles
@@ -222,10 +230,6 @@ class PartWalker:
                 "The document includes content imported from another file (altChunk),"
                 " which was not read.",
             )
-        elif tag == W_P:
-            self.paragraph(el, out, flags)
-        elif tag == W_TBL:
-            out.append(self.table(el, flags))
         elif type(tag) is str:  # sdt, sdtContent, customXml, ...
             self.blocks(el, out, flags)
 
@@ -235,6 +239,11 @@ class PartWalker:
     # ---- paragraphs -------------------------------------------------------
 
     def paragraph(self, p: etree._Element, out: list, flags: int) -> None:
+        if not len(p):  # empty: a third of the paragraphs in a typical form
+            out.append(Paragraph([], self.p_default[2], self.origin))
+            if self.hidden:
+                self.close_instructions()
+            return
         self.pstyle = None
         self.p_key, self.p_sym, style_list = self.p_default
         direct_list = None
@@ -257,9 +266,8 @@ class PartWalker:
                 self.inline(el, flags)
         if self.buf:
             self.flush()
-        if self.hidden:  # an instruction does not outlive its paragraph
-            self.fields = [True] * len(self.fields)
-            self.hidden = 0
+        if self.hidden:
+            self.close_instructions()
         out.append(
             Paragraph(inlines, style_list if direct_list is None else direct_list, self.origin)
         )
@@ -270,6 +278,11 @@ class PartWalker:
                 self.fields, self.hidden = [], 0
                 self.blocks(box, out, flags)
             self.fields, self.hidden = fields, hidden
+
+    def close_instructions(self) -> None:
+        """A field instruction does not outlive its paragraph: treat it as closed."""
+        self.fields = [True] * len(self.fields)
+        self.hidden = 0
 
     def paragraph_style(self, pstyle: Optional[str]) -> tuple:
         """(strike bit, symbol font, list item) that a paragraph style gives plain runs."""
@@ -488,8 +501,8 @@ class PartWalker:
         self.buf.append(text)
 
     def flush(self) -> None:
-        k = self.buf_key
-        self.inlines.append(Run("".join(self.buf), bool(k & STRUCK), bool(k & DEL), bool(k & INS)))
+        struck, deleted, inserted = _FLAGS[self.buf_key]
+        self.inlines.append(Run("".join(self.buf), struck, deleted, inserted))
         self.buf = []
 
     def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:
@@ -551,8 +564,9 @@ class PartWalker:
                         col = self.cell(inner, flags, col, cells, continued)
                 continue
             col = self.cell(tc, flags, col, cells, continued)
-        for k in [k for k in merges if k not in continued]:
-            del merges[k]
+        if merges:
+            for k in [k for k in merges if k not in continued]:
+                del merges[k]
         if col > self.row_width:
             self.row_width = col
         return Row(cells)

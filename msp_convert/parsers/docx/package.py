@@ -34,6 +34,7 @@ from ...errors import (
 from .ns import REL_RELATIONSHIP, W_NS, W_STRICT_NS
 
 MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 192 * 1024 * 1024  # all parts read from one package together
 MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -157,6 +158,7 @@ class _Reader:
 
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self.zf = zf
+        self.budget = MAX_TOTAL_BYTES
         self.names: dict[str, zipfile.ZipInfo] = {}
         for info in zf.infolist():
             key = info.filename.replace("\\", "/").lstrip("/").lower()
@@ -168,6 +170,7 @@ class _Reader:
             huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            collect_ids=False,
         )
 
     def has(self, name: str) -> bool:
@@ -209,7 +212,7 @@ class _Reader:
     def read(self, name: str) -> bytes:
         info = self.names[name.lower()]
         size, packed = info.file_size, max(info.compress_size, 1)
-        if size > MAX_PART_BYTES:
+        if size > MAX_PART_BYTES or size > self.budget:
             raise _too_big()
         if size > RATIO_FLOOR_BYTES and size > MAX_RATIO * packed:
             raise _too_dense()
@@ -227,7 +230,7 @@ class _Reader:
                     if not chunk:
                         break
                     total += len(chunk)
-                    if total > MAX_PART_BYTES:
+                    if total > MAX_PART_BYTES or total > self.budget:
                         raise _too_big()
                     if total > RATIO_FLOOR_BYTES and total > MAX_RATIO * packed:
                         raise _too_dense()
@@ -242,6 +245,7 @@ class _Reader:
                 f"the document's part {info.filename} is stored in a way Word does not use;"
                 " open it in Word and save it again as .docx"
             ) from None
+        self.budget -= total
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     def xml(self, name: str) -> etree._Element:
@@ -271,23 +275,50 @@ class _Reader:
 
 
 def _declares_dtd(data: bytes) -> bool:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        return True
-    if b"\x00" in data[:4]:  # UTF-16: look at the text instead
-        for enc in ("utf-16", "utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if "<!DOCTYPE" in text or "<!ENTITY" in text:
-                return True
-    return False
+    """True when the XML prolog holds a DOCTYPE (the only place a DTD or entity can be).
+
+    Only the prolog is scanned: everything before the root element's start tag,
+    skipping the XML declaration, processing instructions and comments. Any
+    other ``<!`` there is a document type declaration.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        text = _utf16(data)
+        return text is not None and _prolog_has_dtd(text, "<", "<?", "?>", "<!--", "-->", "<!")
+    return _prolog_has_dtd(data, b"<", b"<?", b"?>", b"<!--", b"-->", b"<!")
+
+
+def _prolog_has_dtd(s, lt, pi, pi_end, com, com_end, decl) -> bool:
+    pos = 0
+    while True:
+        pos = s.find(lt, pos)
+        if pos < 0:
+            return False
+        if s.startswith(pi, pos):
+            pos = s.find(pi_end, pos)
+        elif s.startswith(com, pos):
+            pos = s.find(com_end, pos)
+        elif s.startswith(decl, pos):
+            return True
+        else:
+            return False  # the root element: the prolog is over
+        if pos < 0:
+            return False
+
+
+def _utf16(data: bytes):
+    for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _too_big() -> UnsafeFileError:
     return UnsafeFileError(
-        f"the document contains a part that unpacks to more than {MAX_PART_BYTES // 2**20} MiB"
-        " (a possible zip bomb); it was not opened: check where the file came from"
+        f"the document unpacks to more than {MAX_PART_BYTES // 2**20} MiB in one part"
+        f" or {MAX_TOTAL_BYTES // 2**20} MiB in all (a possible zip bomb);"
+        " it was not opened: check where the file came from"
     )
 
 
