@@ -329,3 +329,9 @@ def test_doctype_text_in_the_body_is_not_a_dtd():
     text = DOCUMENT.replace(SECRET, "&lt;!DOCTYPE html&gt; <![CDATA[<!ENTITY x>]]>")
     result = parse_docx(docx(text))
     assert result.value.body[0].text == "Name: <!DOCTYPE html> <!ENTITY x>"
+
+
+def test_nesting_deeper_than_the_parser_allows_is_refused():
+    deep = "<w:tbl><w:tr><w:tc>" * 100 + f"<w:p><w:r><w:t>{SECRET}</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 100
+    document = f'<w:document xmlns:w="{W}"><w:body>{deep}</w:body></w:document>'
+    assert "deeper" in refused(docx(document), UnsafeFileError)

@@ -259,7 +259,12 @@ class _Reader:
             data = data.replace(_STRICT_W, _TRANSITIONAL_W)
         try:
             root = etree.fromstring(data, self.parser)
-        except etree.XMLSyntaxError:
+        except etree.XMLSyntaxError as err:
+            if "depth" in str(err).lower():
+                raise UnsafeFileError(
+                    f"the document's part {name} nests elements deeper than Word ever does;"
+                    " it was not read: check where the file came from"
+                ) from None
             root = None
         if root is None:
             raise CorruptFileError(
