@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from msp_convert.layout import Document, Paragraph, Run, Table, TickBox, iter_paragraphs
+from msp_convert.layout import Document, Paragraph, Run, Table, iter_paragraphs
 from msp_convert.parsers.docx import parse_docx
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

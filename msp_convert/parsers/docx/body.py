@@ -34,44 +34,35 @@ from typing import Optional
 
 from lxml import etree
 
-from ...layout import TICK_GLYPHS, Block, Cell, Paragraph, Row, Run, Table, TickBox
+from ...layout import TICK_GLYPHS, Block, Cell, Paragraph, Run, TickBox
 from ...results import Message
 from .ns import (
+    DEL,
+    INS,
+    STRUCK,
+    MC_ALTERNATE,
     M_R,
     M_T,
-    MC_ALTERNATE,
-    MC_CHOICE,
-    MC_FALLBACK,
-    UNDERSTOOD_NS,
+    SKIP,
     W14_CHECKBOX,
     W14_CHECKED,
     W14_VAL,
     W_ALTCHUNK,
     W_BR,
-    W_CELLDEL,
     W_CHAR,
     W_CHECKBOX,
     W_CHECKED,
-    W_COLOR,
     W_CR,
-    W_CUSTOMXMLPR,
     W_DEFAULT,
     W_DEL,
-    W_DELINSTRTEXT,
     W_DELTEXT,
     W_DRAWING,
     W_DSTRIKE,
     W_FFDATA,
-    W_FILL,
-    W_FLD_CHAR_TYPE,
     W_FLDCHAR,
+    W_FLD_CHAR_TYPE,
     W_FONT,
-    W_GRIDBEFORE,
-    W_GRIDCOL,
-    W_GRIDSPAN,
-    W_HMERGE,
     W_INS,
-    W_INSTRTEXT,
     W_MOVEFROM,
     W_MOVETO,
     W_NOBREAKHYPHEN,
@@ -90,30 +81,18 @@ from .ns import (
     W_RUBYBASE,
     W_SDT,
     W_SDTCONTENT,
-    W_SDTENDPR,
     W_SDTPR,
-    W_SECTPR,
-    W_SHD,
-    W_SMARTTAGPR,
-    W_SOFTHYPHEN,
     W_STRIKE,
     W_SYM,
     W_T,
     W_TAB,
     W_TBL,
-    W_TBLGRID,
-    W_TBLPR,
-    W_TBLPREX,
-    W_TC,
-    W_TCPR,
-    W_TR,
-    W_TRPR,
     W_TXBXCONTENT,
     W_TYPE,
     W_VAL,
-    W_VMERGE,
+    choose_branch,
 )
-from .styles import UNSET, Styles, _numpr_is_list, on_off, rfonts_symbol
+from .styles import UNSET, Styles, numpr_is_list, on_off, rfonts_symbol
 from .symbols import (
     GLYPH_RE,
     GLYPH_TICKS,
@@ -123,57 +102,22 @@ from .symbols import (
     symbol_text,
     symbol_tick,
 )
+from .tables import TableReader
 
-# flag bits of a run's key
-DEL = 1
-INS = 2
-STRUCK = 4
 
 # key -> (struck, deleted, inserted)
 _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
 
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
-# property elements and anything else with no text of its own
-_SKIP = frozenset(
-    {
-        W_PPR,
-        W_RPR,
-        W_SDTPR,
-        W_SDTENDPR,
-        W_CUSTOMXMLPR,
-        W_SMARTTAGPR,
-        W_SECTPR,
-        W_TBLPR,
-        W_TBLPREX,
-        W_TCPR,
-        W_TRPR,
-        W_TBLGRID,
-    }
-)
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
-_NOT_SHADED = frozenset({"", "auto", "ffffff", "none"})
 
 
-def choose_branch(alt: etree._Element) -> Optional[etree._Element]:
-    """The ``mc:AlternateContent`` branch to read: an understood Choice, else Fallback."""
-    for branch in alt:
-        tag = branch.tag
-        if tag == MC_CHOICE:
-            requires = (branch.get("Requires") or "").split()
-            nsmap = branch.nsmap
-            if requires and all(nsmap.get(p) in UNDERSTOOD_NS for p in requires):
-                return branch
-        elif tag == MC_FALLBACK:
-            return branch
-    return None
-
-
-class PartWalker:
+class PartWalker(TableReader):
     """Turns one part's tree into blocks. One instance per document."""
 
     __slots__ = (
         "styles", "messages", "origin", "pstyle", "inlines", "buf", "buf_key", "boxes",
-        "fields", "hidden", "merges", "row_width", "p_cache", "p_default", "p_key", "p_sym",
+        "fields", "hidden", "p_cache", "p_default", "p_key", "p_sym",
     )
 
     def __init__(self, styles: Styles, messages: list[Message]) -> None:
@@ -216,7 +160,7 @@ class PartWalker:
 
     def block(self, el: etree._Element, tag, out: list, flags: int) -> None:
         """Block-level content other than a paragraph or a table."""
-        if tag in _SKIP:
+        if tag in SKIP:
             return
         if tag == MC_ALTERNATE:
             branch = choose_branch(el)
@@ -261,7 +205,7 @@ class PartWalker:
                         self.pstyle = pstyle = q.get(W_VAL)
                         self.p_key, self.p_sym, style_list = self.paragraph_style(pstyle)
                     elif qtag == W_NUMPR:
-                        direct_list = _numpr_is_list(q)
+                        direct_list = numpr_is_list(q)
             else:
                 self.inline(el, flags)
         if self.buf:
@@ -304,7 +248,7 @@ class PartWalker:
                 self.inline(c, flags)
         elif tag == W_SDT:
             self.sdt(el, flags)
-        elif tag in _SKIP:
+        elif tag in SKIP:
             return
         elif tag == MC_ALTERNATE:
             branch = choose_branch(el)
@@ -518,121 +462,6 @@ class PartWalker:
                 "A tick box is present but its state could not be read; it is reported as unknown.",
             )
 
-    # ---- tables -------------------------------------------------------------
-
-    def table(self, tbl: etree._Element, flags: int) -> Table:
-        grid = 0
-        trs: list[etree._Element] = []
-        for c in tbl:
-            tag = c.tag
-            if tag == W_TR:
-                trs.append(c)
-            elif tag == W_TBLGRID:
-                grid = sum(1 for g in c if g.tag == W_GRIDCOL)
-            elif tag not in _SKIP and type(tag) is str:
-                _collect(c, W_TR, trs)
-        outer = self.merges, self.row_width  # a table in a cell of this one
-        self.merges, self.row_width = {}, 0
-        rows = [self.row(tr, flags) for tr in trs]
-        table = Table(rows, max(grid, self.row_width), self.origin)
-        self.merges, self.row_width = outer
-        return table
-
-    def row(self, tr: etree._Element, flags: int) -> Row:
-        """One ``w:tr``: the cells that start in it; merged-down cells extend theirs."""
-        cells: list[Cell] = []
-        merges = self.merges  # grid column -> the cell a vMerge started there
-        continued: set[int] = set()
-        col = 0
-        paragraph = self.paragraph
-        for tc in tr:
-            tag = tc.tag
-            if tag != W_TC:
-                if tag == W_TRPR:
-                    for q in tc:
-                        qtag = q.tag
-                        if qtag == W_GRIDBEFORE:
-                            col = _int(q.get(W_VAL), 0)
-                        elif qtag == W_DEL:
-                            flags |= DEL
-                        elif qtag == W_INS:
-                            flags |= INS
-                elif tag not in _SKIP and type(tag) is str:  # cell-level sdt, customXml
-                    wrapped: list[etree._Element] = []
-                    _collect(tc, W_TC, wrapped)
-                    for inner in wrapped:
-                        col = self.cell(inner, flags, col, cells, continued)
-                continue
-            col = self.cell(tc, flags, col, cells, continued)
-        if merges:
-            for k in [k for k in merges if k not in continued]:
-                del merges[k]
-        if col > self.row_width:
-            self.row_width = col
-        return Row(cells)
-
-    def cell(self, tc, flags: int, col: int, cells: list, continued: set) -> int:
-        """Read one ``w:tc`` into ``cells`` (or into the cell it continues); next column."""
-        span = 1
-        vmerge = hmerge = None
-        shaded = False
-        blocks: list[Block] = []
-        for el in tc:
-            tag = el.tag
-            if tag == W_P:
-                self.paragraph(el, blocks, flags)
-            elif tag == W_TCPR:
-                for q in el:
-                    qtag = q.tag
-                    if qtag == W_GRIDSPAN:
-                        span = max(1, _int(q.get(W_VAL), 1))
-                    elif qtag == W_VMERGE:
-                        vmerge = q.get(W_VAL) or "continue"
-                    elif qtag == W_SHD:
-                        shaded = _shaded(q)
-                    elif qtag == W_HMERGE:
-                        hmerge = q.get(W_VAL) or "continue"
-                    elif qtag == W_CELLDEL:
-                        flags |= DEL
-            elif tag == W_TBL:
-                blocks.append(self.table(el, flags))
-            else:
-                self.block(el, tag, blocks, flags)
-        merges = self.merges
-        if vmerge is not None:
-            start = merges.get(col) if vmerge == "continue" else None
-            if start is not None:
-                start.row_span += 1
-                continued.add(col)
-                if _has_content(blocks):
-                    start.blocks.extend(blocks)
-                return col + span
-        if hmerge == "continue" and cells:
-            prev = cells[-1]
-            prev.col_span += span
-            if _has_content(blocks):
-                prev.blocks.extend(blocks)
-            return col + span
-        cell = Cell(blocks, col, span, 1, shaded)
-        cells.append(cell)
-        if vmerge == "restart":
-            merges[col] = cell
-            continued.add(col)
-        return col + span
-
-def _collect(el: etree._Element, want: str, out: list) -> None:
-    """``want`` elements under wrappers (sdt, customXml, AlternateContent)."""
-    for c in el:
-        tag = c.tag
-        if tag == want:
-            out.append(c)
-        elif tag == MC_ALTERNATE:
-            branch = choose_branch(c)
-            if branch is not None:
-                _collect(branch, want, out)
-        elif tag not in _SKIP and type(tag) is str:
-            _collect(c, want, out)
-
 
 def _form_checkbox(fld_char: etree._Element) -> tuple[bool, Optional[bool]]:
     """(is a check box, checked) for a ``w:fldChar`` begin; w:checked beats w:default."""
@@ -668,30 +497,3 @@ def _w14_on_off(el: etree._Element) -> Optional[bool]:
     if v in ("0", "false", "off"):
         return False
     return None
-
-
-def _shaded(shd: etree._Element) -> bool:
-    fill = (shd.get(W_FILL) or "").lower()
-    if fill not in _NOT_SHADED:
-        return True
-    pattern = shd.get(W_VAL) or ""
-    if pattern == "solid" or pattern.startswith("pct"):
-        return (shd.get(W_COLOR) or "auto").lower() not in _NOT_SHADED
-    return False
-
-
-def _has_content(blocks: list) -> bool:
-    for b in blocks:
-        if isinstance(b, Table):
-            return True
-        for i in b.inlines:
-            if isinstance(i, TickBox) or i.text.strip():
-                return True
-    return False
-
-
-def _int(v: Optional[str], default: int) -> int:
-    try:
-        return int(v) if v is not None else default
-    except ValueError:
-        return default

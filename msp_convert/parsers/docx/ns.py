@@ -1,10 +1,15 @@
-"""Namespaces and the Clark names ("{ns}local") the Word parser compares tags with.
+"""Namespaces, the Clark names ("{ns}local") the Word parser compares tags with,
+and the markup-compatibility choice.
 
 Tag tests are plain string comparisons against these constants: no XPath and
 no prefix lookups in the hot loops.
 """
 
 from __future__ import annotations
+
+from typing import Optional
+
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -138,3 +143,40 @@ M_T = "{" + M_NS + "}t"
 M_R = "{" + M_NS + "}r"
 
 REL_RELATIONSHIP = "{" + REL_NS + "}Relationship"
+
+# The bits of a run's key: what body.py and tables.py carry down the tree.
+DEL = 1  # deleted under tracked changes
+INS = 2  # inserted under tracked changes
+STRUCK = 4  # strikethrough, single or double
+
+# property elements and anything else with no text of its own
+SKIP = frozenset(
+    {
+        W_PPR,
+        W_RPR,
+        W_SDTPR,
+        W_SDTENDPR,
+        W_CUSTOMXMLPR,
+        W_SMARTTAGPR,
+        W_SECTPR,
+        W_TBLPR,
+        W_TBLPREX,
+        W_TCPR,
+        W_TRPR,
+        W_TBLGRID,
+    }
+)
+
+
+def choose_branch(alt: etree._Element) -> Optional[etree._Element]:
+    """The ``mc:AlternateContent`` branch to read: an understood Choice, else Fallback."""
+    for branch in alt:
+        tag = branch.tag
+        if tag == MC_CHOICE:
+            requires = (branch.get("Requires") or "").split()
+            nsmap = branch.nsmap
+            if requires and all(nsmap.get(p) in UNDERSTOOD_NS for p in requires):
+                return branch
+        elif tag == MC_FALLBACK:
+            return branch
+    return None

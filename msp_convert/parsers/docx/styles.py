@@ -102,7 +102,7 @@ class _Style:
             elif tag == W_PPR:
                 for q in child:
                     if q.tag == W_NUMPR:
-                        self.list_item = _numpr_is_list(q)
+                        self.list_item = numpr_is_list(q)
 
 
 def _rpr_levels(rpr: etree._Element):
@@ -119,7 +119,7 @@ def _rpr_levels(rpr: etree._Element):
     return strike, dstrike, font
 
 
-def _numpr_is_list(numpr: etree._Element) -> bool:
+def numpr_is_list(numpr: etree._Element) -> bool:
     """numPr makes a list item unless its numId is 0 ("numbering removed")."""
     for q in numpr:
         if q.tag == W_NUMID:
