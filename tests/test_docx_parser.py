@@ -749,3 +749,42 @@ def test_relative_relationship_targets_resolve_against_the_main_part():
             z.writestr(name, content)
     doc = parse_docx(buf.getvalue()).value
     assert [b.text for b in doc.headers] == ["hdr"]
+
+
+# ------------------------------------------------- content-control details --
+
+
+def test_placeholder_text_of_an_empty_content_control_is_not_content():
+    run_level = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        + r("Click or tap here to enter text.")
+        + "</w:sdtContent></w:sdt>"
+    )
+    filled = "<w:sdt><w:sdtPr/><w:sdtContent>" + r("Maisie") + "</w:sdtContent></w:sdt>"
+    block_level = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        + p(r("Enter the date."))
+        + "</w:sdtContent></w:sdt>"
+    )
+    doc = parse(p(r("Name: "), run_level) + p(r("Name: "), filled) + block_level + p(r("end")))
+    assert [q.text for q in paras(doc)] == ["Name: ", "Name: Maisie", "end"]
+
+
+@pytest.mark.parametrize(
+    "inner, shown",
+    [
+        ('<w:result w:val="1"/><w:listEntry w:val="Weekly"/><w:listEntry w:val="Daily"/>', "Daily"),
+        ('<w:default w:val="1"/><w:listEntry w:val="Weekly"/><w:listEntry w:val="Daily"/>', "Daily"),
+        ('<w:result w:val="0"/><w:default w:val="1"/><w:listEntry w:val="Weekly"/><w:listEntry w:val="Daily"/>', "Weekly"),
+        ('<w:listEntry w:val="Weekly"/><w:listEntry w:val="Daily"/>', "Weekly"),
+        ('<w:result w:val="7"/><w:listEntry w:val="Weekly"/>', ""),
+    ],
+)
+def test_legacy_drop_down_shows_its_chosen_entry(inner, shown):
+    field = _field(" FORMDROPDOWN ", begin_extra=f'<w:ffData><w:name w:val="D"/><w:ddList>{inner}</w:ddList></w:ffData>')
+    assert one(p(r("How often: "), field, r("."))).text == f"How often: {shown}."
+
+
+def test_legacy_text_field_shows_its_result():
+    field = _field(" FORMTEXT ", r("Mrs Okoye"), begin_extra='<w:ffData><w:name w:val="T"/><w:textInput/></w:ffData>')
+    assert one(p(r("Helped by: "), field)).text == "Helped by: Mrs Okoye"

@@ -39,11 +39,11 @@ from ...results import Message
 from .ns import (
     DEL,
     INS,
-    STRUCK,
     MC_ALTERNATE,
     M_R,
     M_T,
     SKIP,
+    STRUCK,
     W14_CHECKBOX,
     W14_CHECKED,
     W14_VAL,
@@ -53,6 +53,7 @@ from .ns import (
     W_CHECKBOX,
     W_CHECKED,
     W_CR,
+    W_DDLIST,
     W_DEFAULT,
     W_DEL,
     W_DELTEXT,
@@ -63,6 +64,7 @@ from .ns import (
     W_FLD_CHAR_TYPE,
     W_FONT,
     W_INS,
+    W_LISTENTRY,
     W_MOVEFROM,
     W_MOVETO,
     W_NOBREAKHYPHEN,
@@ -74,6 +76,7 @@ from .ns import (
     W_PSTYLE,
     W_PTAB,
     W_R,
+    W_RESULT,
     W_RFONTS,
     W_RPR,
     W_RSTYLE,
@@ -82,6 +85,7 @@ from .ns import (
     W_SDT,
     W_SDTCONTENT,
     W_SDTPR,
+    W_SHOWINGPLCHDR,
     W_STRIKE,
     W_SYM,
     W_T,
@@ -168,6 +172,10 @@ class PartWalker(TableReader):
                 self.blocks(branch, out, flags)
         elif tag in _TRACK:
             self.blocks(el, out, flags | _TRACK[tag])
+        elif tag == W_SDT:
+            content = _sdt_content(el)
+            if content is not None:
+                self.blocks(content, out, flags)
         elif tag == W_ALTCHUNK:
             self.note(
                 "alt-chunk",
@@ -260,24 +268,28 @@ class PartWalker(TableReader):
                 self.inline(c, flags)
 
     def sdt(self, el: etree._Element, flags: int) -> None:
+        """A run-level content control: a check box, placeholder text, or a wrapper."""
         content = None
-        checkbox = False
+        checkbox = placeholder = False
         state: Optional[bool] = False
         for c in el:
             tag = c.tag
             if tag == W_SDTPR:
                 for q in c:
-                    if q.tag == W14_CHECKBOX:
+                    qtag = q.tag
+                    if qtag == W14_CHECKBOX:
                         checkbox = True
                         for s in q:
                             if s.tag == W14_CHECKED:
                                 state = _w14_on_off(s)
+                    elif qtag == W_SHOWINGPLCHDR:
+                        placeholder = on_off(q) is not False
             elif tag == W_SDTCONTENT:
                 content = c
         if checkbox:
             if not self.hidden:
                 self.tick(state, "content-control", flags)
-        elif content is not None:
+        elif content is not None and not placeholder:
             for c in content:
                 self.inline(c, flags)
 
@@ -411,9 +423,11 @@ class PartWalker(TableReader):
             self.fields.append(False)
             self.hidden += 1
             if not outer_hidden:
-                found, state = _form_checkbox(c)
-                if found:
-                    self.tick(state, "form-field", key)
+                kind, value = _form_field(c)
+                if kind == "checkbox":
+                    self.tick(value, "form-field", key)
+                elif kind == "dropdown" and value:
+                    self.add(value, key)
         elif kind == "separate":
             if self.fields and not self.fields[-1]:
                 self.fields[-1] = True
@@ -463,26 +477,55 @@ class PartWalker(TableReader):
             )
 
 
-def _form_checkbox(fld_char: etree._Element) -> tuple[bool, Optional[bool]]:
-    """(is a check box, checked) for a ``w:fldChar`` begin; w:checked beats w:default."""
+def _form_field(fld_char: etree._Element) -> tuple[Optional[str], object]:
+    """What a legacy form field shows, from its ``w:fldChar`` begin.
+
+    ("checkbox", checked): ``w:checked`` beats ``w:default``; ``w:checked`` with
+    no value means ticked. ("dropdown", text): the chosen ``w:listEntry`` (by
+    ``w:result``, else ``w:default``, else the first). (None, None) otherwise:
+    a text field shows its result runs, which are read as usual.
+    """
     for ff in fld_char:
         if ff.tag != W_FFDATA:
             continue
-        for cb in ff:
-            if cb.tag != W_CHECKBOX:
-                continue
-            checked = default = UNSET
-            for q in cb:
-                if q.tag == W_CHECKED:
-                    checked = on_off(q)
-                elif q.tag == W_DEFAULT:
-                    default = on_off(q)
-            if checked is not UNSET:
-                return True, checked
-            if default is not UNSET:
-                return True, default
-            return True, False
-    return False, None
+        for field in ff:
+            tag = field.tag
+            if tag == W_CHECKBOX:
+                checked = default = UNSET
+                for q in field:
+                    if q.tag == W_CHECKED:
+                        checked = on_off(q)
+                    elif q.tag == W_DEFAULT:
+                        default = on_off(q)
+                if checked is not UNSET:
+                    return "checkbox", checked
+                if default is not UNSET:
+                    return "checkbox", default
+                return "checkbox", False
+            if tag == W_DDLIST:
+                entries, chosen = [], None
+                for q in field:
+                    if q.tag == W_LISTENTRY:
+                        entries.append(q.get(W_VAL) or "")
+                    elif q.tag == W_RESULT or (q.tag == W_DEFAULT and chosen is None):
+                        chosen = q.get(W_VAL)
+                index = int(chosen) if chosen and chosen.strip().isdigit() else 0
+                return "dropdown", entries[index] if index < len(entries) else ""
+    return None, None
+
+
+def _sdt_content(sdt: etree._Element) -> Optional[etree._Element]:
+    """A block-level content control's content, or None while it shows its placeholder."""
+    content = None
+    for c in sdt:
+        tag = c.tag
+        if tag == W_SDTPR:
+            for q in c:
+                if q.tag == W_SHOWINGPLCHDR and on_off(q) is not False:
+                    return None
+        elif tag == W_SDTCONTENT:
+            content = c
+    return content
 
 
 def _w14_on_off(el: etree._Element) -> Optional[bool]:
