@@ -30,6 +30,8 @@ def parse_docx(data: bytes) -> Result[Document]:
     ``UnsafeFileError`` or ``UnsupportedFormatError`` for input that cannot be
     read as a Word document.
     """
+    if not isinstance(data, bytes):
+        data = bytes(data)  # bytearray, memoryview
     with _gc_paused():
         return _parse(data)
 

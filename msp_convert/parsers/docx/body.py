@@ -182,7 +182,7 @@ class PartWalker(TableReader):
                 "The document includes content imported from another file (altChunk),"
                 " which was not read.",
             )
-        elif type(tag) is str:  # sdt, sdtContent, customXml, ...
+        elif type(tag) is str:  # customXml and other wrappers
             self.blocks(el, out, flags)
 
     def note(self, code: str, message: str) -> None:
