@@ -8,9 +8,6 @@ raises an ``InputError`` subclass; what the layout cannot show goes into the
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from typing import Iterator
 
 from ...errors import CorruptFileError
 from ...layout import Document
@@ -32,8 +29,7 @@ def parse_docx(data: bytes) -> Result[Document]:
     """
     if not isinstance(data, bytes):
         data = bytes(data)  # bytearray, memoryview
-    with _gc_paused():
-        return _parse(data)
+    return _parse(data)
 
 
 def _parse(data: bytes) -> Result[Document]:
@@ -57,21 +53,3 @@ def _parse(data: bytes) -> Result[Document]:
     for part in pkg.footers:
         doc.footers.extend(walker.part(part.root, part.origin))
     return Result(doc, dedupe(messages))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while the tree is walked.
-
-    Every lxml element proxy is a tracked object, so walking a document
-    triggers many collections that find nothing (the parse makes no cycles);
-    pausing them saves about a tenth of the time. The previous state is
-    restored, and a collector that was already off is left off.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
