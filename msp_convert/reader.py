@@ -69,6 +69,11 @@ def read_result(
 
         parsed = parse_docx(data)
         fmt = "docx"
+    elif kind == "unknown":
+        raise UnsupportedFormatError(
+            "this is not a Word document, nor any other format msp-convert reads; check it is the right file, "
+            "or open it in a word processor and save it as .docx"
+        )
     else:
         raise UnsupportedFormatError(
             f"this is {detect.DESCRIPTIONS[kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
