@@ -83,9 +83,12 @@ class Cell:
     row_span: int = 1
     shaded: bool = False
 
-    def paragraphs(self) -> Iterator[Paragraph]:
+    def paragraphs(self) -> list[Paragraph]:
         """Every paragraph in the cell, nested tables' included, in order."""
-        yield from iter_paragraphs(self.blocks)
+        blocks = self.blocks
+        if all(type(b) is Paragraph for b in blocks):
+            return blocks  # type: ignore[return-value]  # the usual cell: no nested table
+        return list(iter_paragraphs(blocks))
 
     @property
     def text(self) -> str:

@@ -45,8 +45,8 @@ def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optiona
     wording = _column_wording(columns)
     found: dict[int, str] = {}
     for cell in row.cells:
-        first = next(cell.paragraphs(), None)
-        text = cell.text if first is None else first.text
+        paragraphs = cell.paragraphs()
+        text = paragraphs[0].text if paragraphs else ""
         m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
         if m is not None and m.item not in found.values():
             for col in range(cell.col, cell.col + cell.col_span):
