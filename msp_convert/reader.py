@@ -13,7 +13,7 @@ from typing import Optional, Union
 from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
-from .model import Plan, Source
+from .model import Plan, PlanWarning, Source
 from .results import Message, Result
 from .template import DEFAULT_PROFILE, Profile
 
@@ -82,8 +82,6 @@ def read_result(
     mapped = map_document(parsed.value, source, profile=profile, force=force)
     plan = mapped.value
     # Notices from the parser come first: they are about the whole file.
-    from .model import PlanWarning
-
     early = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
     plan.warnings[:0] = early
     return Result(plan, notices)

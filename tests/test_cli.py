@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-import pytest
 from click.testing import CliRunner
 
 import msp_convert

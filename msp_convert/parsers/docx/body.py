@@ -58,7 +58,6 @@ from .ns import (
     W_DEL,
     W_DELTEXT,
     W_DRAWING,
-    W_DSTRIKE,
     W_FFDATA,
     W_FLDCHAR,
     W_FLD_CHAR_TYPE,
@@ -77,16 +76,13 @@ from .ns import (
     W_PTAB,
     W_R,
     W_RESULT,
-    W_RFONTS,
     W_RPR,
-    W_RSTYLE,
     W_RUBY,
     W_RUBYBASE,
     W_SDT,
     W_SDTCONTENT,
     W_SDTPR,
     W_SHOWINGPLCHDR,
-    W_STRIKE,
     W_SYM,
     W_T,
     W_TAB,
@@ -96,7 +92,7 @@ from .ns import (
     W_VAL,
     choose_branch,
 )
-from .styles import UNSET, Styles, numpr_is_list, on_off, rfonts_symbol
+from .styles import UNSET, Styles, numpr_is_list, on_off, rpr_levels
 from .symbols import (
     GLYPH_RE,
     GLYPH_TICKS,
@@ -319,18 +315,7 @@ class PartWalker(TableReader):
 
     def run_props(self, rpr: etree._Element, flags: int) -> tuple[int, Optional[str]]:
         """(key, symbol font) of a run from its ``w:rPr`` and the styles."""
-        strike = dstrike = rstyle = None
-        font = UNSET
-        for q in rpr:
-            qtag = q.tag
-            if qtag == W_STRIKE:
-                strike = on_off(q)
-            elif qtag == W_DSTRIKE:
-                dstrike = on_off(q)
-            elif qtag == W_RSTYLE:
-                rstyle = q.get(W_VAL)
-            elif qtag == W_RFONTS:
-                font = rfonts_symbol(q)
+        strike, dstrike, font, rstyle = rpr_levels(rpr)
         if rstyle is None and strike is None and dstrike is None:
             return flags | self.p_key, self.p_sym if font is UNSET else font
         i_strike, i_dstrike, i_font = self.styles.inherited(self.pstyle, rstyle)

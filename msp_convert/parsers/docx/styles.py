@@ -39,6 +39,7 @@ from .ns import (
     W_RFONTS,
     W_RPR,
     W_RPRDEFAULT,
+    W_RSTYLE,
     W_STRIKE,
     W_STYLE,
     W_STYLE_ID,
@@ -98,15 +99,19 @@ class _Style:
             if tag == W_BASEDON:
                 self.based_on = child.get(W_VAL)
             elif tag == W_RPR:
-                self.strike, self.dstrike, self.font = _rpr_levels(child)
+                self.strike, self.dstrike, self.font, _ = rpr_levels(child)
             elif tag == W_PPR:
                 for q in child:
                     if q.tag == W_NUMPR:
                         self.list_item = numpr_is_list(q)
 
 
-def _rpr_levels(rpr: etree._Element):
-    strike = dstrike = None
+def rpr_levels(rpr: etree._Element):
+    """(strike, dstrike, symbol font, character style) that one ``w:rPr`` sets.
+
+    None (UNSET for the font) where it says nothing, so the level below decides.
+    """
+    strike = dstrike = rstyle = None
     font = UNSET
     for q in rpr:
         tag = q.tag
@@ -114,9 +119,11 @@ def _rpr_levels(rpr: etree._Element):
             strike = on_off(q)
         elif tag == W_DSTRIKE:
             dstrike = on_off(q)
+        elif tag == W_RSTYLE:
+            rstyle = q.get(W_VAL)
         elif tag == W_RFONTS:
             font = rfonts_symbol(q)
-    return strike, dstrike, font
+    return strike, dstrike, font, rstyle
 
 
 def numpr_is_list(numpr: etree._Element) -> bool:
@@ -153,7 +160,7 @@ class Styles:
                     if d.tag == W_RPRDEFAULT:
                         for rpr in d:
                             if rpr.tag == W_RPR:
-                                self._doc = _rpr_levels(rpr)
+                                self._doc = rpr_levels(rpr)[:3]
 
     def inherited(self, pstyle: Optional[str], rstyle: Optional[str]) -> tuple:
         """(strike, dstrike, symbol font) a run gets from levels 2-4.
