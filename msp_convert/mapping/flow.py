@@ -76,7 +76,6 @@ class Flow:
         self.section: Optional[Section] = None
         self.target: Any = None  # the model object whose fields take answers
         self.field: Optional[str] = None
-        self.kind = "entries"
         self.waiting_text: Optional[str] = None  # a "text" prompt whose answer is on the next line
         self.after_appendices = False
         self.review_heading: Optional[str] = None  # a review heading seen outside its table
@@ -101,7 +100,6 @@ class Flow:
             target = plan if section.default_field or not hasattr(plan, section.key) else getattr(plan, section.key)
         self.target = target
         self.field = section.default_field
-        self.kind = "entries"
         self.waiting_text = None
 
     def end_table(self) -> None:
