@@ -1,0 +1,1 @@
+"""PDF reader: pdfplumber page objects -> plain page records -> the neutral layout."""
