@@ -110,12 +110,13 @@ def read_outcomes(table: Table, flow: Flow) -> None:
     profile = flow.profile
     flow.enter(profile.section("outcomes"))
     support_cols: dict[int, str] = {}
-    labels = {norm(w): c.field for c in profile.supported_by for w in c.wordings}
+    # Compared without spaces: a narrow column may break "Education" inside the word.
+    labels = {norm(w).replace(" ", ""): c.field for c in profile.supported_by for w in c.wordings}
     for row in table.rows:
         if row_number(_cell_at(row, 0)) is not None:
             break
         for cell in row.cells:
-            key = labels.get(norm(cell.text))
+            key = labels.get(norm(cell.text).replace(" ", ""))
             if key:
                 support_cols[cell.col] = key
     found: list[_OutcomeRows] = []

@@ -1,1 +1,53 @@
-"""PDF reader: pdfplumber page objects -> plain page records -> the neutral layout."""
+"""PDF reader: pdfplumber page objects -> plain page records -> the neutral layout.
+
+``source`` reads records; ``strike`` and ``boxes`` mark struck glyphs and tick
+boxes on them; ``grid`` finds ruled tables; ``reading`` and ``pages`` put
+glyphs into lines, paragraphs, cells and one body. Only ``source`` knows
+pdfplumber.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ...errors import UnsupportedFormatError
+from ...layout import Document
+from ...results import Message, Result, dedupe
+from .grid import find_tables
+from .pages import PageBlocks, join_pages, keeps_wrap_spaces, page_blocks
+from .reading import make_lines
+from .source import open_pdf, page_records
+
+
+def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
+    """Read a PDF's bytes into the neutral layout, one page at a time.
+
+    Raises ``EncryptedFileError`` (no or wrong password), ``CorruptFileError``,
+    or ``UnsupportedFormatError`` for a PDF with no text layer (a scan).
+    """
+    from .boxes import find_tick_boxes
+    from .strike import mark_struck
+
+    pdf = open_pdf(bytes(data), password)
+    messages: list[Message] = []
+    pages: list[PageBlocks] = []
+    glyphs = 0
+    spaced: Optional[bool] = None
+    try:
+        for record in page_records(pdf):
+            glyphs += len(record.glyphs)
+            mark_struck(record)
+            messages += find_tick_boxes(record)
+            tables = find_tables(record.segments, record.boxes)
+            if spaced is None:  # judged on the first page with text, then kept
+                spaced = keeps_wrap_spaces(make_lines(record.glyphs)) if record.glyphs else None
+            pages.append(page_blocks(record, tables, bool(spaced)))
+    finally:
+        pdf.close()
+    if pages and not glyphs:
+        raise UnsupportedFormatError(
+            "this PDF has no text layer (it looks like a scan); msp-convert cannot read scans yet, "
+            "so convert the original document, or run OCR on the scan first"
+        )
+    body, headers, footers = join_pages(pages)
+    return Result(Document(body=body, headers=headers, footers=footers, pages=len(pages)), dedupe(messages))

@@ -1,0 +1,244 @@
+"""Tables from ruling lines: the grid, its merged cells, and tables inside cells.
+
+A table is a set of horizontal and vertical strokes that touch each other.
+Its grid is every distinct x of its vertical strokes and y of its horizontal
+ones; two neighbouring grid cells with no stroke between them are one merged
+cell. A table wholly inside a cell of another is nested in that cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .records import Box, Segment
+
+SNAP = 2.0  # points: strokes this close are the same line
+MIN_LENGTH = 3.0  # shorter strokes are marks, not rules
+
+
+@dataclass(slots=True)
+class GridCell:
+    col: int
+    row: int
+    col_span: int
+    row_span: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    shaded: bool = False
+    nested: list["GridTable"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GridTable:
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell]  # in row order, then column order
+    nested_in: Optional[GridCell] = None
+
+    @property
+    def x0(self) -> float:
+        return self.xs[0]
+
+    @property
+    def x1(self) -> float:
+        return self.xs[-1]
+
+    @property
+    def top(self) -> float:
+        return self.ys[0]
+
+    @property
+    def bottom(self) -> float:
+        return self.ys[-1]
+
+
+@dataclass(slots=True)
+class _H:
+    y: float
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class _V:
+    x: float
+    y0: float
+    y1: float
+
+
+SAME = 0.6  # points: pieces of one drawn rule lie on the same line to within this
+
+
+def _merge_h(lines: list[_H]) -> list[_H]:
+    """Pieces of one rule (a border drawn cell by cell) joined end to end."""
+    out: list[_H] = []
+    for h in sorted(lines, key=lambda h: (h.y, h.x0)):
+        for last in reversed(out[-4:]):
+            if abs(last.y - h.y) <= SAME and h.x0 <= last.x1 + SNAP:
+                last.x0, last.x1 = min(last.x0, h.x0), max(last.x1, h.x1)
+                break
+        else:
+            out.append(_H(h.y, h.x0, h.x1))
+    return out
+
+
+def _merge_v(lines: list[_V]) -> list[_V]:
+    out: list[_V] = []
+    for v in sorted(lines, key=lambda v: (v.x, v.y0)):
+        for last in reversed(out[-4:]):
+            if abs(last.x - v.x) <= SAME and v.y0 <= last.y1 + SNAP:
+                last.y0, last.y1 = min(last.y0, v.y0), max(last.y1, v.y1)
+                break
+        else:
+            out.append(_V(v.x, v.y0, v.y1))
+    return out
+
+
+def _clusters(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
+    """Every ruled table on a page, outermost first, nested ones attached to their cell."""
+    hs: list[_H] = []
+    vs: list[_V] = []
+    for s in segments:
+        if s.horizontal:
+            if s.x1 - s.x0 >= MIN_LENGTH:
+                hs.append(_H((s.top + s.bottom) / 2, s.x0, s.x1))
+        elif s.bottom - s.top >= MIN_LENGTH:
+            vs.append(_V((s.x0 + s.x1) / 2, s.top, s.bottom))
+    hs, vs = _prune(_merge_h(hs), _merge_v(vs))
+    tables = [t for t in (_grid(hg, vg, boxes) for hg, vg in _components(hs, vs)) if t is not None]
+    tables.sort(key=lambda t: (t.x1 - t.x0) * (t.bottom - t.top), reverse=True)
+    top_level: list[GridTable] = []
+    for table in tables:
+        host = _host_cell(table, tables)
+        if host is None:
+            top_level.append(table)
+        else:
+            table.nested_in = host
+            host.nested.append(table)
+    top_level.sort(key=lambda t: (t.top, t.x0))
+    return top_level
+
+
+def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V]]:
+    """Keep strokes that meet at least two of the other direction: rules of a grid.
+
+    An underline or a change bar meets one border at most and is dropped.
+    """
+    while True:
+        keep_h = [h for h in hs if sum(1 for v in vs if _touch(h, v)) >= 2]
+        keep_v = [v for v in vs if sum(1 for h in keep_h if _touch(h, v)) >= 2]
+        if len(keep_h) == len(hs) and len(keep_v) == len(vs):
+            return hs, vs
+        hs, vs = keep_h, keep_v
+
+
+def _touch(h: _H, v: _V) -> bool:
+    return h.x0 - SNAP <= v.x <= h.x1 + SNAP and v.y0 - SNAP <= h.y <= v.y1 + SNAP
+
+
+def _components(hs: list[_H], vs: list[_V]) -> list[tuple[list[_H], list[_V]]]:
+    """Groups of strokes connected through their crossings."""
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if _touch(h, v):
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list[_H], list[_V]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+
+
+def _covered_v(vs: list[_V], x: float, y0: float, y1: float) -> bool:
+    """Is there a vertical stroke at x over most of y0..y1?"""
+    need = (y1 - y0) * 0.6
+    return any(abs(v.x - x) <= SNAP and min(v.y1, y1) - max(v.y0, y0) >= need for v in vs)
+
+
+def _covered_h(hs: list[_H], y: float, x0: float, x1: float) -> bool:
+    need = (x1 - x0) * 0.6
+    return any(abs(h.y - y) <= SNAP and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs)
+
+
+def _grid(hs: list[_H], vs: list[_V], boxes: list[Box]) -> Optional[GridTable]:
+    xs = _clusters([v.x for v in vs])
+    ys = _clusters([h.y for h in hs])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    ncols, nrows = len(xs) - 1, len(ys) - 1
+    parent = list(range(ncols * nrows))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Two neighbouring grid cells with no stroke between them are one cell.
+    for r in range(nrows):
+        for c in range(ncols):
+            here = r * ncols + c
+            if c + 1 < ncols and not _covered_v(vs, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(here)] = find(here + 1)
+            if r + 1 < nrows and not _covered_h(hs, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find(here)] = find(here + ncols)
+    spans: dict[int, list[int]] = {}
+    for r in range(nrows):
+        for c in range(ncols):
+            box = spans.setdefault(find(r * ncols + c), [c, r, c, r])
+            box[0], box[1] = min(box[0], c), min(box[1], r)
+            box[2], box[3] = max(box[2], c), max(box[3], r)
+    cells = []
+    for (c0, r0, c1, r1) in sorted(spans.values(), key=lambda b: (b[1], b[0])):
+        cell = GridCell(c0, r0, c1 - c0 + 1, r1 - r0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+        cell.shaded = any(
+            b.filled and not b.stroked and b.x0 <= cell.x0 + SNAP and b.x1 >= cell.x1 - SNAP
+            and b.top <= cell.top + SNAP and b.bottom >= cell.bottom - SNAP and _coloured(b)
+            for b in boxes
+        )
+        cells.append(cell)
+    return GridTable(xs, ys, cells)
+
+
+def _coloured(box: Box) -> bool:
+    fill = box.fill
+    if not fill:
+        return True
+    return any(v < 0.97 for v in fill) if len(fill) != 4 else any(v > 0.03 for v in fill)
+
+
+def _host_cell(table: GridTable, tables: list[GridTable]) -> Optional[GridCell]:
+    """The smallest cell of another table that holds ``table`` whole."""
+    best: Optional[GridCell] = None
+    for other in tables:
+        if other is table:
+            continue
+        for cell in other.cells:
+            if (cell.x0 - SNAP <= table.x0 and table.x1 <= cell.x1 + SNAP
+                    and cell.top - SNAP <= table.top and table.bottom <= cell.bottom + SNAP
+                    and (cell.x1 - cell.x0) * (cell.bottom - cell.top) > (table.x1 - table.x0) * (table.bottom - table.top) * 1.01):
+                if best is None or (cell.x1 - cell.x0) * (cell.bottom - cell.top) < (best.x1 - best.x0) * (best.bottom - best.top):
+                    best = cell
+    return best

@@ -1,0 +1,244 @@
+"""From one page's records to layout blocks; then the pages joined into one body.
+
+Glyphs go to the innermost table cell holding their centre, or to the page
+body. Lines that repeat at the top or bottom of the pages are the page
+header and footer, kept apart from the content. A table that runs to the foot
+of one page and resumes at the head of the next with the same columns is one
+table: a repeated header row is dropped, and a row split by the page break is
+joined again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ...layout import Block, Cell, Paragraph, Row, Table
+from .grid import SNAP, GridCell, GridTable
+from .reading import TextLine, ends_in_space, make_lines, paragraphs, to_paragraph
+from .records import Glyph, PageRecord
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?$", re.IGNORECASE)
+BAND = 0.11  # share of the page height where headers and footers live
+
+
+@dataclass(slots=True)
+class _Placed:
+    top: float
+    bottom: float
+    block: Block
+    grid: Optional[GridTable] = None
+
+
+@dataclass(slots=True)
+class PageBlocks:
+    number: int
+    height: float
+    blocks: list[_Placed] = field(default_factory=list)
+    top_lines: list[tuple[str, _Placed]] = field(default_factory=list)  # header candidates
+    bottom_lines: list[tuple[str, _Placed]] = field(default_factory=list)  # footer candidates
+
+
+class _Locator:
+    """Which cell of a table holds a point, by bisecting its grid."""
+
+    def __init__(self, table: GridTable) -> None:
+        self.table = table
+        self.owner: dict[tuple[int, int], GridCell] = {}
+        for cell in table.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.col, cell.col + cell.col_span):
+                    self.owner[(r, c)] = cell
+        self.nested = {id(cell): [_Locator(t) for t in cell.nested] for cell in table.cells if cell.nested}
+
+    def cell(self, x: float, y: float) -> Optional[GridCell]:
+        t = self.table
+        if not (t.x0 <= x <= t.x1 and t.top <= y <= t.bottom):
+            return None
+        found = self.owner.get((bisect_right(t.ys, y) - 1, bisect_right(t.xs, x) - 1))
+        if found is not None:
+            for inner in self.nested.get(id(found), ()):
+                deeper = inner.cell(x, y)
+                if deeper is not None:
+                    return deeper
+        return found
+
+
+def page_blocks(page: PageRecord, tables: list[GridTable], spaced: bool) -> PageBlocks:
+    """The page as placed blocks; ``spaced``: the producer keeps spaces at wraps."""
+    origin = f"page {page.number}"
+    locators = [_Locator(t) for t in tables]
+    in_cell: dict[int, list[Glyph]] = {}
+    body: list[Glyph] = []
+    for g in page.glyphs:
+        x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for loc in locators:
+            cell = loc.cell(x, y)
+            if cell is not None:
+                in_cell.setdefault(id(cell), []).append(g)
+                break
+        else:
+            body.append(g)
+    out = PageBlocks(page.number, page.height)
+    placed = [_Placed(t.top, t.bottom, _table(t, in_cell, origin, spaced), t) for t in tables]
+    lines = make_lines(body)
+    first_top = min((t.top for t in tables), default=page.height)
+    last_bottom = max((t.bottom for t in tables), default=0.0)
+    content: list[TextLine] = []
+    for line in lines:
+        text = _line_text(line)
+        if line.bottom <= first_top and line.top < page.height * BAND:
+            out.top_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
+        elif line.top >= last_bottom and line.bottom > page.height * (1 - BAND):
+            out.bottom_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
+        else:
+            content.append(line)
+    placed += _body_paragraphs(content, tables, page, origin, spaced)
+    placed.sort(key=lambda p: p.top)
+    out.blocks = placed
+    return out
+
+
+def _line_text(line: TextLine) -> str:
+    return "".join(g.text for g in line.glyphs).strip()
+
+
+def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageRecord, origin: str, spaced: bool) -> list[_Placed]:
+    """Body lines into paragraphs, never joining across a table."""
+    if not lines:
+        return []
+    left = min(line.x0 for line in lines)
+    right = page.width - left  # margins are as wide on both sides
+    out: list[_Placed] = []
+    run: list[TextLine] = []
+    cuts = sorted(t.top for t in tables)
+
+    def flush() -> None:
+        for group in paragraphs(run, left, right, spaced):
+            out.append(_Placed(group[0].top, group[-1].bottom, to_paragraph(group, origin)))
+        run.clear()
+
+    for line in lines:
+        if run and any(run[-1].bottom <= cut <= line.top for cut in cuts):
+            flush()
+        run.append(line)
+    flush()
+    return out
+
+
+def _cell_blocks(cell: GridCell, in_cell: dict[int, list[Glyph]], origin: str, spaced: bool) -> list[Block]:
+    placed: list[tuple[float, Block]] = []
+    lines = make_lines(in_cell.get(id(cell), ()))
+    if lines:
+        pad = max(0.0, min(line.x0 for line in lines) - cell.x0)
+        left, right = cell.x0 + pad, cell.x1 - pad
+        for group in paragraphs(lines, left, right, spaced):
+            placed.append((group[0].top, to_paragraph(group, origin)))
+    for nested in cell.nested:
+        placed.append((nested.top, _table(nested, in_cell, origin, spaced)))
+    placed.sort(key=lambda p: p[0])
+    return [b for _, b in placed]
+
+
+def _table(grid: GridTable, in_cell: dict[int, list[Glyph]], origin: str, spaced: bool) -> Table:
+    rows = [Row() for _ in range(len(grid.ys) - 1)]
+    for cell in grid.cells:
+        rows[cell.row].cells.append(
+            Cell(_cell_blocks(cell, in_cell, origin, spaced), col=cell.col, col_span=cell.col_span, row_span=cell.row_span, shaded=cell.shaded)
+        )
+    return Table(rows, columns=len(grid.xs) - 1, origin=origin)
+
+
+# --- the pages joined ---------------------------------------------------------------
+
+
+def _template(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower())
+
+
+def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[Block]]:
+    """(body, headers, footers) for the whole document."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_template(t) for t, _ in page.top_lines + page.bottom_lines})
+    repeated = {t for t, n in counts.items() if n >= 2 or len(pages) == 1}
+    headers: list[Block] = []
+    footers: list[Block] = []
+    seen: set[str] = set()
+    body: list[_Placed] = []
+    for page in pages:
+        blocks = list(page.blocks)
+        for kind, lines in (("header", page.top_lines), ("footer", page.bottom_lines)):
+            for text, placed in lines:
+                key = _template(text)
+                if key in repeated or _PAGE_NUMBER.match(text):
+                    if key not in seen and not _PAGE_NUMBER.match(text):
+                        seen.add(key)
+                        (headers if kind == "header" else footers).append(placed.block)
+                else:
+                    blocks.append(placed)
+        blocks.sort(key=lambda p: p.top)
+        if body and blocks and _continues(body[-1], blocks[0], page):
+            _append_rows(body[-1], blocks.pop(0))
+        body.extend(blocks)
+    return [p.block for p in body], headers, footers
+
+
+def _continues(prev: _Placed, nxt: _Placed, page: PageBlocks) -> bool:
+    a, b = prev.grid, nxt.grid
+    if a is None or b is None or len(a.xs) != len(b.xs):
+        return False
+    if any(abs(x - y) > SNAP for x, y in zip(a.xs, b.xs)):
+        return False
+    return a.bottom > page.height * 0.7 and b.top < page.height * 0.3
+
+
+def _texts(row: Row) -> list[str]:
+    return [c.text.strip() for c in row.cells]
+
+
+def _append_rows(prev: _Placed, nxt: _Placed) -> None:
+    first = prev.block
+    second = nxt.block
+    assert isinstance(first, Table) and isinstance(second, Table)
+    rows = list(second.rows)
+    if rows and first.rows and _texts(rows[0]) == _texts(first.rows[0]):
+        rows.pop(0)  # the header row, repeated on the new page
+    if rows and first.rows and _split_row(rows[0]):
+        _join_row(first, rows.pop(0))
+    first.rows.extend(rows)
+    prev.bottom = nxt.bottom
+    prev.grid = nxt.grid
+
+
+def _split_row(row: Row) -> bool:
+    """A row's second half: its first column empty, something in the others."""
+    if not row.cells or row.cells[0].col != 0:
+        return False
+    return not row.cells[0].text.strip() and any(c.text.strip() for c in row.cells[1:])
+
+
+def _join_row(table: Table, row: Row) -> None:
+    last = len(table.rows) - 1
+    for part in row.cells:
+        target = _covering(table, last, part.col)
+        if target is not None:
+            target.blocks.extend(part.blocks)
+
+
+def _covering(table: Table, row_index: int, col: int) -> Optional[Cell]:
+    for r in range(row_index, -1, -1):
+        for cell in table.rows[r].cells:
+            if cell.col <= col < cell.col + cell.col_span and r + cell.row_span > row_index:
+                return cell
+    return None
+
+
+
+
+def keeps_wrap_spaces(lines: list[TextLine]) -> bool:
+    """Does this producer leave the space at a wrap as a line's last glyph?"""
+    return sum(1 for line in lines if ends_in_space(line)) >= max(2, len(lines) // 50)

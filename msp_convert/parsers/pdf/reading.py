@@ -1,0 +1,200 @@
+"""Reading order: glyphs into lines, lines into paragraphs, paragraphs into runs.
+
+A PDF keeps no paragraphs, only positioned glyphs. A line ends a paragraph
+when the next line's first word would have fitted after it (so the break was
+made on purpose), when a clear gap follows it, or when the next line starts
+with a bullet or a tick box; otherwise the text wrapped and the paragraph goes
+on. Soft line breaks inside one Word paragraph look like deliberate breaks
+and so read as separate paragraphs: a known, listed difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ...layout import Inline, Paragraph, Run, TickBox
+from .records import Glyph
+
+_BULLETS = frozenset("-\u2013\u2022\u00b7\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7*\u25e6")
+
+
+@dataclass(slots=True)
+class TextLine:
+    glyphs: list[Glyph]
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    join: str = " "  # what goes between this line and the one before, in one paragraph
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
+    """Glyphs grouped into lines (top to bottom), each sorted left to right."""
+    lines: list[TextLine] = []
+    for g in sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2):
+        mid = (g.top + g.bottom) / 2
+        line = lines[-1] if lines else None
+        if line is not None and line.top - 0.5 <= mid <= line.bottom + 0.5:
+            line.glyphs.append(g)
+            if not g.is_tick:  # a box drawn taller than the text does not stretch the line
+                line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
+            line.x0, line.x1 = min(line.x0, g.x0), max(line.x1, g.x1)
+        else:
+            lines.append(TextLine([g], g.top, g.bottom, g.x0, g.x1))
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.x0)
+        # Trailing spaces do not show where the line ends.
+        ink = [g for g in line.glyphs if not g.text.isspace()]
+        if ink:
+            line.x1 = max(g.x1 for g in ink)
+            line.x0 = min(g.x0 for g in ink)
+    return lines
+
+
+def _first_word_width(line: TextLine) -> float:
+    start = None
+    for g in line.glyphs:
+        if g.text.isspace():
+            if start is not None:
+                return g.x0 - start
+            continue
+        if start is None:
+            start = g.x0
+    return line.x1 - (start if start is not None else line.x0)
+
+
+def _starts_new(line: TextLine) -> bool:
+    for g in line.glyphs:
+        if g.text.isspace():
+            continue
+        return g.is_tick or g.text[:1] in _BULLETS
+    return False
+
+
+# A line ending in one of these words or marks stops mid-phrase: the text wrapped.
+_CONNECTORS = frozenset(",;:(-\u2013/&@=+\u00d7")
+_FUNCTION_WORDS = frozenset(
+    "a an the of to and or but with for in on at by from into onto as is are was be will can his her "
+    "their my our your its this that these those who which when if than then per mr mrs ms miss dr".split()
+)
+
+
+def _text(line: TextLine) -> str:
+    return "".join(g.text for g in line.glyphs).strip()
+
+
+def _runs_on(prev: TextLine, line: TextLine) -> bool:
+    """Where a line break could be a wrap or a new paragraph, the words decide."""
+    before, after = _text(prev), _text(line)
+    if not before or not after:
+        return False
+    if after[0].islower() or after[0] in ")]},.;:!?%":
+        return True
+    if before[-1] in _CONNECTORS:
+        return True
+    last = before.rsplit(" ", 1)[-1].strip(".,;:'\"").lower()
+    return last in _FUNCTION_WORDS
+
+
+def ends_in_space(line: TextLine) -> bool:
+    return bool(line.glyphs) and line.glyphs[-1].text.isspace()
+
+
+def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = False) -> list[list[TextLine]]:
+    """Lines grouped into paragraphs, for text set between ``left`` and ``right``.
+
+    ``spaced``: the producer keeps the space at a wrap as the line's last
+    glyph (LibreOffice does), so a line without one that stops short of the
+    right edge ends its paragraph.
+    """
+    groups: list[list[TextLine]] = []
+    width = right - left
+    for line in lines:
+        if groups:
+            prev = groups[-1][-1]
+            gap = line.top - prev.bottom
+            fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
+            if ends_in_space(prev):
+                wrapped = True
+            elif prev.x1 >= right - prev.height * 0.6:
+                wrapped = True  # flush to the edge: no room was left for the space
+            else:
+                wrapped = not spaced and _runs_on(prev, line)
+            if gap <= prev.height * 0.6 and not fitted and not _starts_new(line) and wrapped:
+                # A word wider than the column, broken inside it: the line before
+                # is that one word, and what wrapped is a stray letter ("Educatio" "n").
+                single = not any(g.text.isspace() for g in prev.glyphs if g is not prev.glyphs[-1])
+                rest = _text(line).split(" ", 1)[0]
+                broken = single and prev.x1 - prev.x0 > width * 0.8 and len(rest) == 1 and rest.islower() and rest != "a"
+                line.join = "" if broken else " "
+                groups[-1].append(line)
+                continue
+        groups.append([line])
+    return groups
+
+
+class _Runs:
+    """Collects text into runs, starting a new run where strikethrough changes."""
+
+    def __init__(self) -> None:
+        self.inlines: list[Inline] = []
+        self._text: list[str] = []
+        self._struck = False
+
+    def add(self, piece: str, struck: bool) -> None:
+        if self._text and struck != self._struck:
+            self.flush()
+        self._text.append(piece)
+        self._struck = struck
+
+    def box(self, box: TickBox) -> None:
+        self.flush()
+        self.inlines.append(box)
+
+    def flush(self) -> None:
+        if self._text:
+            self.inlines.append(Run("".join(self._text), struck=self._struck))
+            self._text = []
+
+    @property
+    def ends_open(self) -> bool:
+        """True when the text so far ends in a space or a hyphen (no space needed)."""
+        if self._text:
+            last = self._text[-1]
+        elif self.inlines and isinstance(self.inlines[-1], Run):
+            last = self.inlines[-1].text  # type: ignore[union-attr]
+        else:
+            return True
+        return last.endswith((" ", "-"))
+
+
+def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
+    """One paragraph's lines as runs and tick boxes; wrapped lines joined by a space."""
+    runs = _Runs()
+    for n, line in enumerate(lines):
+        prev: Optional[Glyph] = None
+        for g in line.glyphs:
+            if prev is None and n and line.join and not runs.ends_open:
+                runs.add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
+            if g.is_tick:
+                runs.box(TickBox(g.tick, "glyph" if g.font else "drawn", g.confidence))
+            else:
+                if prev is not None and not g.text.isspace() and not prev.text.isspace():
+                    if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
+                        runs.add(" ", bool(prev.struck and g.struck))
+                runs.add(g.text, g.struck)
+            prev = g
+    runs.flush()
+    return Paragraph(runs.inlines, origin=origin)
+
+
+def _last_struck(line: TextLine) -> bool:
+    for g in reversed(line.glyphs):
+        if not g.text.isspace():
+            return g.struck
+    return False
