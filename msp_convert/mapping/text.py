@@ -186,6 +186,8 @@ class Guidance:
     def __init__(self, lines: Iterable[str]) -> None:
         normals = [norm(line) for line in lines]
         self._joined = "\n" + "\n".join(n for n in normals if n) + "\n"
+        # Without spaces, for text from a PDF whose narrow column broke a word.
+        self._tight = self._joined.replace(" ", "")
         self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
         self._vocabulary = set().union(*self._sets) if self._sets else set()
 
@@ -197,6 +199,8 @@ class Guidance:
         if f"\n{n}\n" in self._joined:
             return True
         if len(line.words) >= 3 and len(n) >= 12 and n in self._joined:
+            return True
+        if len(n) >= 24 and n.replace(" ", "") in self._tight:
             return True
         if len(line.words) >= 5:
             got = line.wordset

@@ -118,14 +118,13 @@ def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = 
         if groups:
             prev = groups[-1][-1]
             gap = line.top - prev.bottom
-            fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
-            if ends_in_space(prev):
-                wrapped = True
-            elif prev.x1 >= right - prev.height * 0.6:
-                wrapped = True  # flush to the edge: no room was left for the space
+            flush = prev.x1 >= right - prev.height * 0.6  # no room was left for the space
+            if spaced:
+                wrapped = ends_in_space(prev) or flush
             else:
-                wrapped = not spaced and _runs_on(prev, line)
-            if gap <= prev.height * 0.6 and not fitted and not _starts_new(line) and wrapped:
+                fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
+                wrapped = not fitted and (flush or _runs_on(prev, line))
+            if gap <= prev.height * 0.6 and wrapped and not _starts_new(line):
                 # A word wider than the column, broken inside it: the line before
                 # is that one word, and what wrapped is a stray letter ("Educatio" "n").
                 single = not any(g.text.isspace() for g in prev.glyphs if g is not prev.glyphs[-1])
