@@ -158,22 +158,24 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     deleted = False
     leftovers: list[Paragraph] = []
     guidance = flow.m.guidance["outcomes"]
-    for para in rows.paragraphs:
-        text = para.text
-        if is_blank(text):
-            continue
-        m = flow.m.areas.match(text)
-        if m is not None:
-            areas_text.append(text[m.rest_at:])
-            continue
-        n = norm(text)
-        if n in guidance:
-            continue
+    # Guidance in an outcome box is whole sentences; a short line is what a
+    # person wrote, even where the template's examples name the same areas.
+    written = [
+        p for p in rows.paragraphs
+        if not is_blank(p.text)
+        and (flow.m.areas.match(p.text) is not None or len(p.text.split()) < 6 or p.text not in guidance)
+    ]
+    # The statement starts at "By the end of..." or "...will be able to"; what
+    # comes before it is the areas of need, however many lines it took.
+    start = next((i for i, p in enumerate(written) if _ABLE.search(p.text) or norm(p.text).startswith("by the end of")), None)
+    if start is None:
+        start = next((i for i, p in enumerate(written) if flow.m.areas.match(p.text) is None and not areas_of_need(p.text)), len(written))
+    for para in written[:start]:
+        m = flow.m.areas.match(para.text)
+        areas_text.append(para.text[m.rest_at:] if m is not None else para.text)
+    for para in written[start:]:
         if statement_para is None:
-            able = _ABLE.search(text)
-            if able is None and areas_of_need(text) and "by the end of" not in n:
-                areas_text.append(text)
-                continue
+            able = _ABLE.search(para.text)
             statement_para = para
             line, gone = pieces(para.inlines, able.end() if able else 0)
             statement_lines.append(line)

@@ -14,8 +14,7 @@ from ...errors import UnsupportedFormatError
 from ...layout import Document
 from ...results import Message, Result, dedupe
 from .grid import find_tables
-from .pages import PageBlocks, join_pages, keeps_wrap_spaces, page_blocks
-from .reading import make_lines
+from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
 
@@ -32,16 +31,13 @@ def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
     messages: list[Message] = []
     pages: list[PageBlocks] = []
     glyphs = 0
-    spaced: Optional[bool] = None
     try:
         for record in page_records(pdf):
             glyphs += len(record.glyphs)
             mark_struck(record)
             messages += find_tick_boxes(record)
             tables = find_tables(record.segments, record.boxes)
-            if spaced is None:  # judged on the first page with text, then kept
-                spaced = keeps_wrap_spaces(make_lines(record.glyphs)) if record.glyphs else None
-            pages.append(page_blocks(record, tables, bool(spaced)))
+            pages.append(page_blocks(record, tables))
     finally:
         pdf.close()
     if pages and not glyphs:

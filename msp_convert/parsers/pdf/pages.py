@@ -67,8 +67,8 @@ class _Locator:
         return found
 
 
-def page_blocks(page: PageRecord, tables: list[GridTable], spaced: bool) -> PageBlocks:
-    """The page as placed blocks; ``spaced``: the producer keeps spaces at wraps."""
+def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
+    """The page as placed blocks: tables with their cells filled, paragraphs between."""
     origin = f"page {page.number}"
     locators = [_Locator(t) for t in tables]
     in_cell: dict[int, list[Glyph]] = {}
@@ -82,9 +82,11 @@ def page_blocks(page: PageRecord, tables: list[GridTable], spaced: bool) -> Page
                 break
         else:
             body.append(g)
-    out = PageBlocks(page.number, page.height)
-    placed = [_Placed(t.top, t.bottom, _table(t, in_cell, origin, spaced), t) for t in tables]
+    cell_lines = {key: make_lines(glyphs) for key, glyphs in in_cell.items()}
     lines = make_lines(body)
+    spaced = keeps_wrap_spaces([line for group in cell_lines.values() for line in group] + lines)
+    out = PageBlocks(page.number, page.height)
+    placed = [_Placed(t.top, t.bottom, _table(t, cell_lines, origin, spaced), t) for t in tables]
     first_top = min((t.top for t in tables), default=page.height)
     last_bottom = max((t.bottom for t in tables), default=0.0)
     content: list[TextLine] = []
@@ -129,25 +131,25 @@ def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageR
     return out
 
 
-def _cell_blocks(cell: GridCell, in_cell: dict[int, list[Glyph]], origin: str, spaced: bool) -> list[Block]:
+def _cell_blocks(cell: GridCell, cell_lines: dict[int, list[TextLine]], origin: str, spaced: bool) -> list[Block]:
     placed: list[tuple[float, Block]] = []
-    lines = make_lines(in_cell.get(id(cell), ()))
+    lines = cell_lines.get(id(cell), [])
     if lines:
         pad = max(0.0, min(line.x0 for line in lines) - cell.x0)
         left, right = cell.x0 + pad, cell.x1 - pad
         for group in paragraphs(lines, left, right, spaced):
             placed.append((group[0].top, to_paragraph(group, origin)))
     for nested in cell.nested:
-        placed.append((nested.top, _table(nested, in_cell, origin, spaced)))
+        placed.append((nested.top, _table(nested, cell_lines, origin, spaced)))
     placed.sort(key=lambda p: p[0])
     return [b for _, b in placed]
 
 
-def _table(grid: GridTable, in_cell: dict[int, list[Glyph]], origin: str, spaced: bool) -> Table:
+def _table(grid: GridTable, cell_lines: dict[int, list[TextLine]], origin: str, spaced: bool) -> Table:
     rows = [Row() for _ in range(len(grid.ys) - 1)]
     for cell in grid.cells:
         rows[cell.row].cells.append(
-            Cell(_cell_blocks(cell, in_cell, origin, spaced), col=cell.col, col_span=cell.col_span, row_span=cell.row_span, shaded=cell.shaded)
+            Cell(_cell_blocks(cell, cell_lines, origin, spaced), col=cell.col, col_span=cell.col_span, row_span=cell.row_span, shaded=cell.shaded)
         )
     return Table(rows, columns=len(grid.xs) - 1, origin=origin)
 
@@ -169,6 +171,8 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
     footers: list[Block] = []
     seen: set[str] = set()
     body: list[_Placed] = []
+    # The foot of the text area: a table that reaches it was cut there.
+    foot = max((p.bottom for page in pages for p in page.blocks), default=0.0)
     for page in pages:
         blocks = list(page.blocks)
         for kind, lines in (("header", page.top_lines), ("footer", page.bottom_lines)):
@@ -182,7 +186,7 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
                     blocks.append(placed)
         blocks.sort(key=lambda p: p.top)
         if body and blocks and _continues(body[-1], blocks[0], page):
-            _append_rows(body[-1], blocks.pop(0))
+            _append_rows(body[-1], blocks.pop(0), cut=body[-1].bottom >= foot - 3.0)
         body.extend(blocks)
     return [p.block for p in body], headers, footers
 
@@ -200,14 +204,15 @@ def _texts(row: Row) -> list[str]:
     return [c.text.strip() for c in row.cells]
 
 
-def _append_rows(prev: _Placed, nxt: _Placed) -> None:
+def _append_rows(prev: _Placed, nxt: _Placed, cut: bool) -> None:
+    """Add the next page's part of a table; ``cut``: its last row went on over the break."""
     first = prev.block
     second = nxt.block
     assert isinstance(first, Table) and isinstance(second, Table)
     rows = list(second.rows)
     if rows and first.rows and _texts(rows[0]) == _texts(first.rows[0]):
         rows.pop(0)  # the header row, repeated on the new page
-    if rows and first.rows and _split_row(rows[0]):
+    if rows and first.rows and (cut or _split_row(rows[0])):
         _join_row(first, rows.pop(0))
     first.rows.extend(rows)
     prev.bottom = nxt.bottom
@@ -240,5 +245,5 @@ def _covering(table: Table, row_index: int, col: int) -> Optional[Cell]:
 
 
 def keeps_wrap_spaces(lines: list[TextLine]) -> bool:
-    """Does this producer leave the space at a wrap as a line's last glyph?"""
-    return sum(1 for line in lines if ends_in_space(line)) >= max(2, len(lines) // 50)
+    """Does this page's producer leave the space at a wrap as a line's last glyph?"""
+    return sum(1 for line in lines if ends_in_space(line)) >= max(2, len(lines) // 20)

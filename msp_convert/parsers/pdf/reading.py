@@ -101,6 +101,20 @@ def _runs_on(prev: TextLine, line: TextLine) -> bool:
     return last in _FUNCTION_WORDS
 
 
+_SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we".split())
+
+
+def _fragment(word: str) -> bool:
+    """One or two lower-case letters that are no word: the tail of a broken word."""
+    return 1 <= len(word) <= 2 and word.isalpha() and word.islower() and word not in _SHORT_WORDS
+
+
+def _breaks_after(line: TextLine) -> bool:
+    """A line ending inside a word at a hyphen or slash ("3-" "word"): wrapped there."""
+    text = _text(line)
+    return len(text) >= 2 and text[-1] in "-/" and text[-2].isalnum()
+
+
 def ends_in_space(line: TextLine) -> bool:
     return bool(line.glyphs) and line.glyphs[-1].text.isspace()
 
@@ -113,23 +127,25 @@ def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = 
     right edge ends its paragraph.
     """
     groups: list[list[TextLine]] = []
-    width = right - left
     for line in lines:
         if groups:
             prev = groups[-1][-1]
             gap = line.top - prev.bottom
-            flush = prev.x1 >= right - prev.height * 0.6  # no room was left for the space
+            # Flush: less room left than a space, so the wrap's space was not drawn.
+            room = right - prev.x1
+            flush = room <= prev.height * 0.4
             if spaced:
-                wrapped = ends_in_space(prev) or flush
+                # Text filled the line (room under 1.5 pt): it wrapped. A little more
+                # room and no space drawn: either could be true, the words decide.
+                wrapped = ends_in_space(prev) or _breaks_after(prev) or room <= 1.5 or (flush and _runs_on(prev, line))
             else:
                 fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
                 wrapped = not fitted and (flush or _runs_on(prev, line))
             if gap <= prev.height * 0.6 and wrapped and not _starts_new(line):
                 # A word wider than the column, broken inside it: the line before
                 # is that one word, and what wrapped is a stray letter ("Educatio" "n").
-                single = not any(g.text.isspace() for g in prev.glyphs if g is not prev.glyphs[-1])
                 rest = _text(line).split(" ", 1)[0]
-                broken = single and prev.x1 - prev.x0 > width * 0.8 and len(rest) == 1 and rest.islower() and rest != "a"
+                broken = flush and not ends_in_space(prev) and _text(prev)[-1:].isalpha() and _fragment(rest)
                 line.join = "" if broken else " "
                 groups[-1].append(line)
                 continue
@@ -169,7 +185,7 @@ class _Runs:
             last = self.inlines[-1].text  # type: ignore[union-attr]
         else:
             return True
-        return last.endswith((" ", "-"))
+        return last.endswith((" ", "-", "/"))
 
 
 def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
