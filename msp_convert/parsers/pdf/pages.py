@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ...layout import Block, Cell, Paragraph, Row, Table
+from ...layout import Block, Cell, Paragraph, Row, Run, Table
 from .grid import SNAP, GridCell, GridTable
 from .reading import TextLine, ends_in_space, make_lines, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
@@ -230,8 +230,23 @@ def _join_row(table: Table, row: Row) -> None:
     last = len(table.rows) - 1
     for part in row.cells:
         target = _covering(table, last, part.col)
-        if target is not None:
-            target.blocks.extend(part.blocks)
+        if target is None:
+            continue
+        blocks = list(part.blocks)
+        if blocks and target.blocks and _cut_paragraph(target.blocks[-1], blocks[0]):
+            before, after = target.blocks[-1], blocks.pop(0)
+            assert isinstance(before, Paragraph) and isinstance(after, Paragraph)
+            joiner = [] if before.text.endswith((" ", "-", "/")) else [Run(" ")]
+            target.blocks[-1] = Paragraph(before.inlines + joiner + after.inlines, origin=before.origin)
+        target.blocks.extend(blocks)
+
+
+def _cut_paragraph(before: Block, after: Block) -> bool:
+    """Did the page break fall inside this paragraph (the space of a wrap drawn, or lower case next)?"""
+    if not isinstance(before, Paragraph) or not isinstance(after, Paragraph):
+        return False
+    head, tail = before.text, after.text.lstrip()
+    return bool(head and tail) and (head.endswith(" ") or tail[0].islower())
 
 
 def _covering(table: Table, row_index: int, col: int) -> Optional[Cell]:

@@ -145,7 +145,11 @@ def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = 
                 # A word wider than the column, broken inside it: the line before
                 # is that one word, and what wrapped is a stray letter ("Educatio" "n").
                 rest = _text(line).split(" ", 1)[0]
-                broken = flush and not ends_in_space(prev) and _text(prev)[-1:].isalpha() and _fragment(rest)
+                tail = _text(prev)[-1:]
+                broken = flush and not ends_in_space(prev) and (
+                    (tail.isalpha() and _fragment(rest))
+                    or (tail.isdigit() and rest[:1].isdigit() and len(rest.rstrip(").,;:")) <= 2)  # "201" "9)"
+                )
                 line.join = "" if broken else " "
                 groups[-1].append(line)
                 continue
