@@ -109,6 +109,32 @@ def _fragment(word: str) -> bool:
     return 1 <= len(word) <= 2 and word.isalpha() and word.islower() and word not in _SHORT_WORDS
 
 
+def _join(prev: TextLine, line: TextLine, right: float, spaced: bool) -> Optional[str]:
+    """How ``line`` goes on from ``prev`` if the text wrapped there: " " or ""; None if not."""
+    room = right - prev.x1
+    if ends_in_space(prev):
+        return " "
+    if _breaks_after(prev):
+        return ""
+    nxt = next((g for g in line.glyphs if not g.text.isspace()), None)
+    word = _text(line).split(" ", 1)[0]
+    tail = _text(prev)[-1:]
+    # Not even the next character would have fitted: a word broken at the
+    # edge, and what wrapped is its tail ("Educatio" "n", "20/03/201" "9)").
+    if nxt is not None and room < (nxt.x1 - nxt.x0) + 0.5 and (
+        (tail.isalpha() and _fragment(word))
+        or (tail.isdigit() and word[:1].isdigit() and len(word.rstrip(").,;:")) <= 2)
+    ):
+        return ""
+    flush = room <= prev.height * 0.4  # less room than a space: the wrap's space was not drawn
+    if spaced:
+        # Filled to the edge: it wrapped. A little more room and no space drawn:
+        # either could be true, and the words decide.
+        return " " if room <= 1.5 or (flush and _runs_on(prev, line)) else None
+    fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
+    return " " if not fitted and (flush or _runs_on(prev, line)) else None
+
+
 def _breaks_after(line: TextLine) -> bool:
     """A line ending inside a word at a hyphen or slash ("3-" "word"): wrapped there."""
     text = _text(line)
@@ -130,27 +156,9 @@ def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = 
     for line in lines:
         if groups:
             prev = groups[-1][-1]
-            gap = line.top - prev.bottom
-            # Flush: less room left than a space, so the wrap's space was not drawn.
-            room = right - prev.x1
-            flush = room <= prev.height * 0.4
-            if spaced:
-                # Text filled the line (room under 1.5 pt): it wrapped. A little more
-                # room and no space drawn: either could be true, the words decide.
-                wrapped = ends_in_space(prev) or _breaks_after(prev) or room <= 1.5 or (flush and _runs_on(prev, line))
-            else:
-                fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
-                wrapped = not fitted and (flush or _runs_on(prev, line))
-            if gap <= prev.height * 0.6 and wrapped and not _starts_new(line):
-                # A word wider than the column, broken inside it: the line before
-                # is that one word, and what wrapped is a stray letter ("Educatio" "n").
-                rest = _text(line).split(" ", 1)[0]
-                tail = _text(prev)[-1:]
-                broken = flush and not ends_in_space(prev) and (
-                    (tail.isalpha() and _fragment(rest))
-                    or (tail.isdigit() and rest[:1].isdigit() and len(rest.rstrip(").,;:")) <= 2)  # "201" "9)"
-                )
-                line.join = "" if broken else " "
+            join = _join(prev, line, right, spaced)
+            if join is not None and line.top - prev.bottom <= prev.height * 0.6 and not _starts_new(line):
+                line.join = join
                 groups[-1].append(line)
                 continue
         groups.append([line])
