@@ -26,7 +26,9 @@ class Glyph:
     struck: bool = False  # set by strike detection
     tick: Optional[bool] = None  # set when the glyph is a tick box: its state
     is_tick: bool = False
-    confidence: float = 1.0  # below 1 for judgements from pixels (OCR)
+    confidence: float = 1.0  # below 1 for judgements from pixels (OCR) or geometry
+    baseline: Optional[float] = None  # y of the text baseline, when the source knows it
+    tick_encoding: Optional[str] = None  # for a tick: "glyph", "symbol", "drawn", "acroform"
 
 
 @dataclass(slots=True)
@@ -79,6 +81,7 @@ class Widget:
     bottom: float
     checked: Optional[bool] = None  # check boxes and radio buttons
     value: Optional[str] = None  # text fields
+    name: Optional[str] = None  # the field's fully qualified name (/T parts joined by ".")
 
 
 @dataclass(slots=True)
@@ -90,6 +93,8 @@ class Mark:
     top: float
     x1: float
     bottom: float
+    # the marked areas (/QuadPoints) as (x0, top, x1, bottom), one per line; empty: the whole rectangle
+    parts: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

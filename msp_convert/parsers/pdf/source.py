@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 
@@ -44,9 +44,10 @@ def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
 
 def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
     """Every page as records, in order; each pdfplumber page is released once read."""
+    fields = _field_map(pdf)
     for page in pdf.pages:
         try:
-            record = _record(page)
+            record = _record(page, fields)
         except Exception as err:
             raise CorruptFileError(
                 f"page {page.page_number} of this PDF is damaged ({type(err).__name__}); export or save it again"
@@ -56,10 +57,14 @@ def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
         yield record
 
 
-def _record(page: Any) -> PageRecord:
+def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None) -> PageRecord:
     record = PageRecord(number=page.page_number, width=float(page.width), height=float(page.height))
     for c in page.chars:
-        record.glyphs.append(Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"]))
+        glyph = Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
+        m = c.get("matrix")
+        if m and m[1] == 0 and m[2] == 0 and m[0] > 0 and m[3] > 0:  # upright text: the origin is on the baseline
+            glyph.baseline = c["bottom"] - (m[5] - c["y0"])
+        record.glyphs.append(glyph)
     for line in page.lines:
         _line(record, line)
     for rect in page.rects:
@@ -67,8 +72,14 @@ def _record(page: Any) -> PageRecord:
     for curve in page.curves:
         pts = [(float(x), float(y)) for x, y in curve["pts"]]
         record.paths.append(Path(pts, curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
-    for annot in page.annots:
-        _annotation(record, annot)
+    annots = page.annots
+    refs = resolve1(page.page_obj.annots) if fields and annots else None
+    if not isinstance(refs, list) or len(refs) != len(annots):
+        refs = None
+    for i, annot in enumerate(annots):
+        ref = refs[i] if refs is not None else None
+        field_ = fields.get(ref.objid) if fields and isinstance(ref, PDFObjRef) else None
+        _annotation(record, annot, field_, page)
     return record
 
 
@@ -119,37 +130,133 @@ def _inherited(data: dict, key: str) -> Any:
     return None
 
 
-def _annotation(record: PageRecord, annot: dict) -> None:
+class _Field:
+    """A form field's inherited attributes, read from the AcroForm tree."""
+
+    __slots__ = ("name", "ft", "ff", "v")
+
+    def __init__(self, name: Optional[str], ft: Any, ff: Any, v: Any) -> None:
+        self.name, self.ft, self.ff, self.v = name, ft, ff, v
+
+
+def _field_map(pdf: Any) -> dict[int, _Field]:
+    """Object id of every field node and widget in /AcroForm /Fields -> its field's attributes.
+
+    A widget can lose its /Parent link (qpdf's button-set.pdf has two): its
+    name, type and value are then found only by walking the field tree down.
+    """
+    out: dict[int, _Field] = {}
+    try:
+        acro = resolve1(pdf.doc.catalog.get("AcroForm"))
+        roots = resolve1(acro.get("Fields")) if isinstance(acro, dict) else None
+        if not isinstance(roots, list):
+            return out
+        stack: list[tuple[Any, Optional[str], Any, Any, Any, int]] = [(r, None, None, None, None, 0) for r in reversed(roots)]
+        while stack and len(out) < 100_000:
+            ref, name, ft, ff, v, depth = stack.pop()
+            node = resolve1(ref)
+            if not isinstance(node, dict) or depth > 32:
+                continue
+            part = _text(node.get("T"))
+            name = part if name is None else (name if part is None else f"{name}.{part}")
+            ft = node.get("FT", ft)
+            ff = node.get("Ff", ff)
+            v = node.get("V", v)
+            if isinstance(ref, PDFObjRef):
+                if ref.objid in out:
+                    continue  # a loop in the tree
+                out[ref.objid] = _Field(name, resolve1(ft), resolve1(ff), resolve1(v))
+            kids = resolve1(node.get("Kids"))
+            if isinstance(kids, list):
+                stack += [(k, name, ft, ff, v, depth + 1) for k in reversed(kids)]
+    except Exception:  # a damaged form tree: widgets fall back to their /Parent chain
+        return out
+    return out
+
+
+def _text(value: Any) -> Optional[str]:
+    value = resolve1(value)
+    if isinstance(value, bytes):
+        return decode_text(value)
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def _qualified_name(data: dict) -> Optional[str]:
+    """The field name through the widget's /Parent chain: the /T parts joined by "."."""
+    parts: list[str] = []
+    node: Any = data
+    seen = 0
+    while isinstance(node, dict) and seen < 32:
+        part = _text(node.get("T"))
+        if part is not None:
+            parts.append(part)
+        node = resolve1(node.get("Parent"))
+        seen += 1
+    return ".".join(reversed(parts)) if parts else None
+
+
+def _quads(annot: dict, page: Any) -> list[tuple[float, float, float, float]]:
+    """A markup annotation's /QuadPoints as boxes (x0, top, x1, bottom), on an unrotated page."""
+    quads = resolve1((annot.get("data") or {}).get("QuadPoints"))
+    if not isinstance(quads, list) or len(quads) < 8 or page is None or page.rotation:
+        return []
+    height = float(page.root_page.height)
+    out = []
+    for i in range(0, len(quads) - 7, 8):
+        try:
+            xs = [float(resolve1(q)) for q in quads[i : i + 8 : 2]]
+            ys = [float(resolve1(q)) for q in quads[i + 1 : i + 8 : 2]]
+        except (TypeError, ValueError):
+            return []
+        out.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+    return out
+
+
+def _annotation(record: PageRecord, annot: dict, field_: Optional[_Field] = None, page: Any = None) -> None:
     data = annot.get("data") or {}
     subtype = _name(data.get("Subtype"))
     box = (annot["x0"], annot["top"], annot["x1"], annot["bottom"])
     if subtype in ("StrikeOut", "Underline", "Highlight", "Squiggly"):
-        record.marks.append(Mark(subtype.lower(), *box))
+        record.marks.append(Mark(subtype.lower(), *box, parts=_quads(annot, page)))
         return
     if subtype != "Widget":
         return
     field_type = _name(_inherited(data, "FT"))
-    flags = resolve1(_inherited(data, "Ff")) or 0
+    flags = resolve1(_inherited(data, "Ff"))
+    value = _inherited(data, "V")
+    name = _qualified_name(data)
+    if field_ is not None:  # the AcroForm tree knows the widget: it fills what the /Parent chain lost
+        field_type = field_type or _name(field_.ft)
+        flags = flags if flags is not None else field_.ff
+        value = value if value is not None else field_.v
+        name = field_.name or name
+    if field_type is None and _on_states(data):
+        field_type = "Btn"  # no field at all, but it has on/off appearances: a check box
+    flags = int(flags) if isinstance(flags, int) else 0
     if field_type == "Btn":
-        if int(flags) & (1 << 16):  # a push button: no state
+        if flags & (1 << 16):  # a push button: no state
             return
-        kind = "radio" if int(flags) & (1 << 15) else "checkbox"
+        kind = "radio" if flags & (1 << 15) else "checkbox"
         state = _name(data.get("AS"))
         if state is None:
-            state = _name(_inherited(data, "V"))
+            state = _name(value)
         # Any on-state name counts ("/Yes", "/1", "/Yup"): only "/Off" is off.
         checked = None if state is None else state != "Off"
-        record.widgets.append(Widget(kind, *box, checked=checked))
+        record.widgets.append(Widget(kind, *box, checked=checked, name=name))
     elif field_type == "Tx":
-        value = _inherited(data, "V")
-        if isinstance(value, bytes):
-            text = decode_text(value)
-        elif isinstance(value, str):
-            text = value
-        else:
-            text = None
-        record.widgets.append(Widget("text", *box, value=text))
+        record.widgets.append(Widget("text", *box, value=_text(value), name=name))
     elif field_type == "Ch":
-        value = _inherited(data, "V")
+        value = resolve1(value)
         text = decode_text(value) if isinstance(value, bytes) else None
-        record.widgets.append(Widget("other", *box, value=text))
+        record.widgets.append(Widget("other", *box, value=text, name=name))
+
+
+def _on_states(data: dict) -> list[str]:
+    """The on-state names of a widget's normal appearances (/AP /N), "Off" left out."""
+    ap = resolve1(data.get("AP"))
+    normal = resolve1(ap.get("N")) if isinstance(ap, dict) else None
+    if not isinstance(normal, dict):
+        return []
+    return [k for k in normal if k != "Off"]

@@ -1,0 +1,330 @@
+"""Tick boxes on a page's records: glyphs, drawn squares, AcroForm fields.
+
+Each tick box ends as one glyph with ``is_tick`` set, where it sits, so the
+reading order puts it in its line like any character:
+
+* a tick character (☐ ☒ ✓ ..., or a Wingdings/Wingdings 2/Symbol/ZapfDingbats
+  code, also as U+F0xx or "(cid:N)") is flagged in place;
+* a small, roughly square drawn frame (a stroked rectangle, or four strokes
+  meeting at the corners, 5.5-16.5 pt a side) becomes a new glyph "☒"/"☐":
+  ticked when an X or a tick is drawn inside it (diagonal strokes of both
+  slopes), or a filled dark square, or an "x" typed in it; a tick glyph inside
+  it is the box's state and stays the only glyph. The frame and its mark leave
+  ``page.boxes``/``page.segments``/``page.paths``, so the table grid does not
+  see them. A frame holding any other character is a boxed letter, not a tick
+  box, and is left alone;
+* each check box or radio button widget becomes a glyph at its rectangle, in
+  place of any glyph or drawn box under it (LibreOffice draws the box and
+  exports the field); each text or choice field with a value becomes one glyph
+  holding the whole value.
+
+A box whose state cannot be told gives one ``tick-box-unknown`` warning.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Optional
+
+from ...glyphs import GLYPH_TICKS, pdf_symbol_font_key, tick_state
+from ...results import Message
+from .records import Box, Glyph, PageRecord, Path, Segment, Widget
+
+TICKED, EMPTY = "\u2612", "\u2610"  # ☒ ☐
+FRAME_MIN, FRAME_MAX = 5.5, 16.5  # side of a drawn tick box, points
+SQUARE = 0.25  # sides may differ by this fraction of the longer one
+TOL = 0.75  # corners of a frame drawn as four strokes meet within this, points
+THIN = 3.0  # a frame's stroke is thinner than this, points
+MARK_MIN = 0.3  # a mark inside a frame spans at least this fraction of its side
+DRAWN_CONFIDENCE = 0.95  # a state judged from drawn geometry
+X_CHARS = frozenset("xX\u00d7\u2715\u2716\u2573")  # x X × ✕ ✖ ╳ typed into a box: ticked
+
+
+def find_tick_boxes(page: PageRecord) -> list[Message]:
+    """Flag tick glyphs, turn drawn boxes and form fields into tick glyphs; a warning per unknown state."""
+    _glyph_ticks(page.glyphs)
+    unknown: list[Glyph] = []
+    frames = _frames(page)
+    if frames:
+        unknown += _read_frames(page, frames)
+    if page.widgets:
+        unknown += _widgets(page)
+    if not unknown:
+        return []
+    kept = {id(g) for g in page.glyphs if g.is_tick}  # a drawn box under a field gave way to it
+    return [
+        Message(
+            "tick-box-unknown",
+            f"a {'form-field' if g.tick_encoding == 'acroform' else 'drawn'} tick box at ({g.x0:.0f}, {g.top:.0f}) pt could not be read as "
+            "ticked or not; check it by eye",
+            where=f"page {page.number}",
+        )
+        for g in unknown
+        if id(g) in kept
+    ]
+
+
+# ---- (a) tick characters -----------------------------------------------------
+
+
+def _glyph_ticks(glyphs: list[Glyph]) -> None:
+    fonts: dict[str, Optional[str]] = {}
+    for g in glyphs:
+        name = g.font
+        try:
+            font = fonts[name]
+        except KeyError:
+            font = fonts[name] = pdf_symbol_font_key(name)
+        if font is None:
+            state = GLYPH_TICKS.get(g.text)
+            if state is None:
+                continue
+            encoding = "glyph"
+        else:
+            state = tick_state(g.text, font)
+            if state is None:
+                continue
+            encoding = "glyph" if g.text in GLYPH_TICKS else "symbol"
+            if encoding == "symbol":
+                g.text = TICKED if state else EMPTY  # not the symbol font's private code
+        g.is_tick, g.tick, g.tick_encoding = True, state, encoding
+
+
+# ---- (b) drawn frames --------------------------------------------------------
+
+
+class _Frame:
+    __slots__ = ("x0", "top", "x1", "bottom", "box", "edges")
+
+    def __init__(self, x0: float, top: float, x1: float, bottom: float, box: Optional[Box], edges: list[Segment]) -> None:
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+        self.box, self.edges = box, edges
+
+    @property
+    def side(self) -> float:
+        return max(self.x1 - self.x0, self.bottom - self.top)
+
+
+def _squarish(w: float, h: float) -> bool:
+    return FRAME_MIN <= w <= FRAME_MAX and FRAME_MIN <= h <= FRAME_MAX and abs(w - h) <= SQUARE * max(w, h)
+
+
+def _frames(page: PageRecord) -> list[_Frame]:
+    """Small square frames: stroked rectangles, and four strokes meeting at the corners."""
+    frames = [
+        _Frame(b.x0, b.top, b.x1, b.bottom, b, [])
+        for b in page.boxes
+        if b.stroked and _squarish(b.x1 - b.x0, b.bottom - b.top)
+    ]
+    flats: list[Segment] = []
+    uprights: list[Segment] = []
+    for s in page.segments:  # cheap pre-filter: only strokes as long as a box side
+        w, h = s.x1 - s.x0, s.bottom - s.top
+        if FRAME_MIN - TOL <= w <= FRAME_MAX + TOL and h <= THIN:
+            flats.append(s)
+        elif FRAME_MIN - TOL <= h <= FRAME_MAX + TOL and w <= THIN:
+            uprights.append(s)
+    if len(flats) < 2 or len(uprights) < 2:
+        return frames
+    flats.sort(key=lambda s: s.x0)
+    uprights.sort(key=lambda s: (s.x0 + s.x1) / 2)
+    flat_x0 = [s.x0 for s in flats]
+    up_x = [(s.x0 + s.x1) / 2 for s in uprights]
+    used: set[int] = set()
+    for a in flats:
+        if id(a) in used:
+            continue
+        ya = (a.top + a.bottom) / 2
+        for j in range(bisect_left(flat_x0, a.x0 - TOL), bisect_right(flat_x0, a.x0 + TOL)):
+            b = flats[j]
+            yb = (b.top + b.bottom) / 2
+            if b is a or id(b) in used or yb <= ya or abs(b.x1 - a.x1) > TOL:
+                continue
+            x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
+            if not _squarish(x1 - x0, yb - ya):
+                continue
+            left = _upright(uprights, up_x, x0, ya, yb)
+            right = _upright(uprights, up_x, x1, ya, yb) if left is not None else None
+            if right is None:
+                continue
+            edges = [a, b, left, right]
+            used.update(id(e) for e in edges)
+            twin = next((f for f in frames if f.box is not None and _same(f, x0, ya, x1, yb)), None)
+            if twin is not None:  # the stroked rectangle's own edges
+                twin.edges = edges
+            else:
+                frames.append(_Frame(x0, ya, x1, yb, None, edges))
+            break
+    return frames
+
+
+def _upright(uprights: list[Segment], xs: list[float], x: float, top: float, bottom: float) -> Optional[Segment]:
+    for k in range(bisect_left(xs, x - TOL), bisect_right(xs, x + TOL)):
+        v = uprights[k]
+        if abs(v.top - top) <= TOL and abs(v.bottom - bottom) <= TOL:
+            return v
+    return None
+
+
+def _same(f: _Frame, x0: float, top: float, x1: float, bottom: float) -> bool:
+    return abs(f.x0 - x0) <= TOL and abs(f.x1 - x1) <= TOL and abs(f.top - top) <= TOL and abs(f.bottom - bottom) <= TOL
+
+
+def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
+    """Each frame's state from what lies inside it; returns the boxes whose state could not be told."""
+    glyphs = sorted(page.glyphs, key=lambda g: g.x0)
+    gx = [g.x0 for g in glyphs]
+    small_paths = sorted(
+        (p for p in page.paths if p.x1 - p.x0 <= FRAME_MAX + 2 * TOL and p.bottom - p.top <= FRAME_MAX + 2 * TOL),
+        key=lambda p: p.x0,
+    )
+    px = [p.x0 for p in small_paths]
+    fills = [b for b in page.boxes if b.filled and not b.stroked and b.x1 - b.x0 <= FRAME_MAX and b.bottom - b.top <= FRAME_MAX]
+    drop_glyphs: set[int] = set()
+    drop_boxes: set[int] = set()
+    drop_segments: set[int] = set()
+    drop_paths: set[int] = set()
+    unknown: list[Glyph] = []
+    for f in frames:
+        side = f.side
+        pad = max(1.0, 0.12 * side)
+        # characters inside: a tick glyph is the state, an "x" ticks, any other letter means no tick box
+        tick_glyph: Optional[Glyph] = None
+        typed_x: list[Glyph] = []
+        other = False
+        for k in range(bisect_left(gx, f.x0 - side), bisect_right(gx, f.x1)):
+            g = glyphs[k]
+            cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+            if not (f.x0 <= cx <= f.x1 and f.top <= cy <= f.bottom) or not g.text.strip():
+                continue
+            if g.is_tick:
+                tick_glyph = g
+            elif g.text in X_CHARS:
+                typed_x.append(g)
+            else:
+                other = True
+        if other:
+            continue
+        # drawn marks inside
+        marks: list[Path] = []
+        for k in range(bisect_left(px, f.x0 - pad), bisect_right(px, f.x1)):
+            p = small_paths[k]
+            if p.x1 <= f.x1 + pad and p.top >= f.top - pad and p.bottom <= f.bottom + pad:
+                marks.append(p)
+        inner = [
+            b for b in fills
+            if b.x0 >= f.x0 - pad and b.x1 <= f.x1 + pad and b.top >= f.top - pad and b.bottom <= f.bottom + pad
+            and max(b.x1 - b.x0, b.bottom - b.top) <= 0.95 * side and not _white(b.fill)
+            and min(b.x1 - b.x0, b.bottom - b.top) >= MARK_MIN * side
+        ]
+        state = _drawn_state(marks, side) if marks else False
+        if inner:
+            state = True if state is not None else None
+        if typed_x:
+            state = True
+        drop_paths.update(id(p) for p in marks)
+        drop_boxes.update(id(b) for b in inner)
+        if f.box is not None:
+            drop_boxes.add(id(f.box))
+        drop_segments.update(id(e) for e in f.edges)
+        if tick_glyph is not None:  # the glyph already says it; the frame is its drawing
+            continue
+        drop_glyphs.update(id(g) for g in typed_x)
+        box = _tick_glyph(f.x0, f.top, f.x1, f.bottom, state, "drawn", DRAWN_CONFIDENCE)
+        if state is None:
+            unknown.append(box)
+        page.glyphs.append(box)
+    if drop_glyphs:
+        page.glyphs = [g for g in page.glyphs if id(g) not in drop_glyphs]
+    if drop_boxes:
+        page.boxes = [b for b in page.boxes if id(b) not in drop_boxes]
+    if drop_segments:
+        page.segments = [s for s in page.segments if id(s) not in drop_segments]
+    if drop_paths:
+        page.paths = [p for p in page.paths if id(p) not in drop_paths]
+    return unknown
+
+
+def _drawn_state(marks: list[Path], side: float) -> Optional[bool]:
+    """Ticked if the marks hold diagonal strokes of both slopes (an X, a ✓); None if unreadable."""
+    big = [p for p in marks if max(p.x1 - p.x0, p.bottom - p.top) >= MARK_MIN * side]
+    if not big:
+        return False  # specks
+    slopes = set()
+    least = 0.125 * side
+    for p in big:
+        pts = p.points
+        for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+            dx, dy = xb - xa, yb - ya
+            if abs(dx) >= least and abs(dy) >= least:
+                slopes.add((dx > 0) == (dy > 0))
+    if len(slopes) == 2:
+        return True
+    return None  # one slash, a dash: cannot be told
+
+
+def _white(fill: Optional[tuple[float, ...]]) -> bool:
+    if not fill:
+        return False
+    if len(fill) == 4:  # CMYK
+        return all(c <= 0.05 for c in fill)
+    return all(c >= 0.95 for c in fill)
+
+
+def _tick_glyph(x0: float, top: float, x1: float, bottom: float, state: Optional[bool], encoding: str, confidence: float = 1.0) -> Glyph:
+    g = Glyph(TICKED if state else EMPTY, x0, x1, top, bottom, max(bottom - top, 1.0))
+    g.is_tick, g.tick, g.tick_encoding, g.confidence = True, state, encoding, confidence
+    return g
+
+
+# ---- (c) form fields ---------------------------------------------------------
+
+
+def _overlap(a: Glyph, w: Widget) -> float:
+    """Overlap of a glyph's box and a widget's rectangle, as a fraction of the smaller."""
+    ix = min(a.x1, w.x1) - max(a.x0, w.x0)
+    iy = min(a.bottom, w.bottom) - max(a.top, w.top)
+    if ix <= 0 or iy <= 0:
+        return 0.0
+    smaller = min((a.x1 - a.x0) * (a.bottom - a.top), (w.x1 - w.x0) * (w.bottom - w.top))
+    return ix * iy / smaller if smaller > 0 else 0.0
+
+
+def _widgets(page: PageRecord) -> list[Glyph]:
+    """Form fields as glyphs; returns the boxes whose state could not be told."""
+    unknown: list[Glyph] = []
+    placed = [w for w in page.widgets if _on_page(w, page)]
+    buttons = [w for w in placed if w.kind in ("checkbox", "radio")]
+    ticks = [g for g in page.glyphs if g.is_tick] if buttons else []
+    drop: set[int] = set()
+    added: list[Glyph] = []
+    for w in buttons:
+        state = w.checked
+        for g in ticks:  # a box drawn or typed under the field: the field wins, one box only
+            if id(g) not in drop and _overlap(g, w) >= 0.5:
+                drop.add(id(g))
+                if state is None:
+                    state = g.tick
+        box = _tick_glyph(w.x0, w.top, w.x1, w.bottom, state, "acroform")
+        if state is None:
+            unknown.append(box)
+        added.append(box)
+    for w in placed:
+        if w.kind in ("text", "other") and w.value and w.value.strip():
+            size = max(1.0, min(w.bottom - w.top, 12.0))
+            added.append(Glyph(w.value, w.x0, w.x1, w.top, w.bottom, size))
+    if drop:
+        page.glyphs = [g for g in page.glyphs if id(g) not in drop]
+    if buttons and page.paths:  # a radio button's drawn circle is the field's face
+        page.paths = [p for p in page.paths if not any(_inside(p, w) for w in buttons)]
+    page.glyphs += added
+    return unknown
+
+
+def _on_page(w: Widget, page: PageRecord) -> bool:
+    """A widget with an area, on the page (hidden fields often sit at [0 0 0 0])."""
+    return w.x1 > w.x0 and w.bottom > w.top and w.x1 > 0 and w.bottom > 0 and w.x0 < page.width and w.top < page.height
+
+
+def _inside(p: Path, w: Widget) -> bool:
+    return p.x0 >= w.x0 - TOL and p.x1 <= w.x1 + TOL and p.top >= w.top - TOL and p.bottom <= w.bottom + TOL
