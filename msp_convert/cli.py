@@ -77,17 +77,23 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of to standard output.")
 @click.option("--to", "to", type=click.Choice(["json"]), default="json", show_default=True, help="Output format.")
 @click.option("--force", is_flag=True, help="Convert a document that does not look like a plan, keeping its text in 'unmapped'.")
+@click.option("--password", "ask_password", is_flag=True, help="Ask for the password of an encrypted PDF (never given on the command line).")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the password of an encrypted PDF from the first line of this file.")
 @click.option("-v", "--verbose", is_flag=True, help="Every warning in full, and a traceback on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on standard error but errors.")
-def convert(input_path: Path, output: Optional[Path], to: str, force: bool, verbose: bool, quiet: bool) -> None:
-    """Convert one plan (.docx) to the canonical JSON."""
+def convert(
+    input_path: Path, output: Optional[Path], to: str, force: bool,
+    ask_password: bool, password_file: Optional[Path], verbose: bool, quiet: bool,
+) -> None:
+    """Convert one plan (.docx or .pdf) to the canonical JSON."""
     name = input_path.name
+    password = _password(ask_password, password_file)
     if output is not None and output.resolve() == input_path.resolve():
         raise click.UsageError("the output would overwrite the input; choose another -o")
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
     try:
-        result = read_result(input_path, force=force)
+        result = read_result(input_path, force=force, password=password)
     except InputError as err:
         if verbose:
             traceback.print_exc()
@@ -111,6 +117,18 @@ def convert(input_path: Path, output: Optional[Path], to: str, force: bool, verb
         write_atomically(output, text)
     except OSError as err:
         raise _fail(output.name, f"could not be written ({err.strerror or type(err).__name__}); check the folder exists and is writable")
+
+
+def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
+    """A password from a file or the terminal: never from the command line itself,
+    where other users' process lists and the shell's history would see it."""
+    if path is not None:
+        return path.read_text(encoding="utf-8").splitlines()[0] if path.stat().st_size else ""
+    if ask:
+        if not sys.stdin.isatty():
+            raise click.UsageError("--password asks on a terminal; in a script use --password-file FILE")
+        return click.prompt("Password", hide_input=True, err=True)
+    return None
 
 
 @main.command()

@@ -28,15 +28,16 @@ def read(
     filename: Optional[str] = None,
     force: bool = False,
     profile: Profile = DEFAULT_PROFILE,
+    password: Optional[str] = None,
 ) -> Plan:
     """Read one plan into the canonical model; its warnings are in ``plan.warnings``.
 
     Give a ``path``, or the file's bytes as ``data`` with its ``filename``.
     Raises ``InputError`` (one actionable line) when the input cannot be read
     as a plan; ``force=True`` keeps the text of a document that is not a plan
-    in ``unmapped`` instead of refusing it.
+    in ``unmapped`` instead of refusing it. ``password`` opens an encrypted PDF.
     """
-    return read_result(path, data=data, filename=filename, force=force, profile=profile).value
+    return read_result(path, data=data, filename=filename, force=force, profile=profile, password=password).value
 
 
 def read_result(
@@ -46,6 +47,7 @@ def read_result(
     filename: Optional[str] = None,
     force: bool = False,
     profile: Profile = DEFAULT_PROFILE,
+    password: Optional[str] = None,
 ) -> Result[Plan]:
     """Like ``read``, with the notices that are about the file rather than the plan."""
     if (path is None) == (data is None):
@@ -69,6 +71,11 @@ def read_result(
 
         parsed = parse_docx(data)
         fmt = "docx"
+    elif kind == "pdf":
+        from .parsers.pdf import parse_pdf
+
+        parsed = parse_pdf(data, password)
+        fmt = "pdf"
     elif kind == "unknown":
         raise UnsupportedFormatError(
             "this is not a Word document, nor any other format msp-convert reads; check it is the right file, "

@@ -14,6 +14,9 @@ cannot escape:
    the "tracked-deletion" warning exists only for Word.
 4. Warnings are compared as codes and places, like every other reader test.
 
+5. Named cases in ``KNOWN`` below, each with the reason no PDF reader could
+   do better.
+
 Everything else must be equal: every tick box, every struck fragment, every
 outcome, cost, rating, date and unmapped line.
 """
@@ -23,6 +26,16 @@ from __future__ import annotations
 from typing import Any
 
 WORD_ONLY_WARNINGS = {"tracked-deletion"}
+
+# fixture -> {field path: why it may differ}
+KNOWN: dict[str, dict[str, str]] = {
+    "10-ks2-selective-mutism": {
+        "provision.0.actions": (
+            "'Talking games at home<TAB>and school': the tab reaches past the column's last tab stop, "
+            "so the word processor moves 'and school' to a line of its own, which reads as a new paragraph"
+        ),
+    },
+}
 
 
 def _split_entry(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -54,9 +67,15 @@ def _normalise(value: Any) -> Any:
     return value
 
 
-def comparable(plan: dict[str, Any]) -> dict[str, Any]:
+def comparable(plan: dict[str, Any], name: str = "") -> dict[str, Any]:
     """The plan with only what must agree between its .docx and its PDF."""
     plan = dict(plan)
     plan.pop("source")
+    for path in KNOWN.get(name, {}):
+        node: Any = plan
+        *parents, last = path.split(".")
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[last] = "(differs for a known reason)"
     plan["warnings"] = [(w["code"], w["where"]) for w in plan["warnings"] if w["code"] not in WORD_ONLY_WARNINGS]
     return _normalise(plan)

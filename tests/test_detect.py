@@ -10,7 +10,7 @@ import pytest
 
 import msp_convert
 from msp_convert.detect import extension_mismatch, sniff
-from msp_convert.errors import UnsupportedFormatError
+from msp_convert.errors import CorruptFileError, UnsupportedFormatError
 
 
 def odt() -> bytes:
@@ -50,8 +50,8 @@ def test_extension_that_lies() -> None:
 
 
 def test_formats_not_read_yet_say_what_to_do(example_docx: Path) -> None:
-    with pytest.raises(UnsupportedFormatError, match="this is a PDF, which msp-convert does not read yet; save it as a Word .docx"):
-        msp_convert.read(data=b"%PDF-1.4\n%...", filename="plan.docx")
+    with pytest.raises(CorruptFileError, match="this PDF is damaged"):
+        msp_convert.read(data=b"%PDF-1.4\n%...", filename="plan.docx")  # read as the PDF it is
     with pytest.raises(UnsupportedFormatError, match="OpenDocument"):
         msp_convert.read(data=odt(), filename="plan.odt")
 

@@ -209,7 +209,7 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
             if prev is None and n and line.join and not runs.ends_open:
                 runs.add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
             if g.is_tick:
-                runs.box(TickBox(g.tick, "glyph" if g.font else "drawn", g.confidence))
+                runs.box(TickBox(g.tick, g.tick_encoding or "glyph", g.confidence))
             else:
                 if prev is not None and not g.text.isspace() and not prev.text.isspace():
                     if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
