@@ -216,4 +216,15 @@ def tick_state(text: str, font: Optional[str]) -> Optional[bool]:
             checked = symbol_tick(font, code)
             if checked is not None:
                 return checked
+    elif len(text) == 1 and 0xF000 <= ord(text) <= 0xF0FF:
+        # A Private Use code of Word's symbol-font range, drawn in another font
+        # (LibreOffice substitutes OpenSymbol or DejaVu for a missing Wingdings):
+        # the original font is lost, so try the fonts tick boxes come from.
+        for guess in _SUBSTITUTED:
+            checked = symbol_tick(guess, ord(text))
+            if checked is not None:
+                return checked
     return GLYPH_TICKS.get(text)
+
+
+_SUBSTITUTED = ("wingdings", "wingdings 2")

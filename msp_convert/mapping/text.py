@@ -157,7 +157,7 @@ class Wording(Generic[T]):
             if len(got & self._vocabulary) >= 0.7 * len(got):
                 best, best_score = None, 0.0
                 for wn, wset, item in self._entries:
-                    if len(wset) < 4 or len(line.words) > len(wset) + 4:
+                    if len(wset) < 4 or len(got) > len(wset) + 4:
                         continue
                     score = len(got & wset) / len(got | wset)
                     if score > best_score:

@@ -75,18 +75,12 @@ def _glyph_ticks(glyphs: list[Glyph]) -> None:
             font = fonts[name]
         except KeyError:
             font = fonts[name] = pdf_symbol_font_key(name)
-        if font is None:
-            state = GLYPH_TICKS.get(g.text)
-            if state is None:
-                continue
-            encoding = "glyph"
-        else:
-            state = tick_state(g.text, font)
-            if state is None:
-                continue
-            encoding = "glyph" if g.text in GLYPH_TICKS else "symbol"
-            if encoding == "symbol":
-                g.text = TICKED if state else EMPTY  # not the symbol font's private code
+        state = tick_state(g.text, font)
+        if state is None:
+            continue
+        encoding = "glyph" if g.text in GLYPH_TICKS else "symbol"
+        if encoding == "symbol":
+            g.text = TICKED if state else EMPTY  # not the symbol font's private code
         g.is_tick, g.tick, g.tick_encoding = True, state, encoding
 
 

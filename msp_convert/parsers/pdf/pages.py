@@ -212,11 +212,21 @@ def _append_rows(prev: _Placed, nxt: _Placed, cut: bool) -> None:
     rows = list(second.rows)
     if rows and first.rows and _texts(rows[0]) == _texts(first.rows[0]):
         rows.pop(0)  # the header row, repeated on the new page
-    if rows and first.rows and (cut or _split_row(rows[0])):
+    if rows and first.rows and (cut or _split_row(rows[0]) or _text_cut(first, rows[0])):
         _join_row(first, rows.pop(0))
     first.rows.extend(rows)
     prev.bottom = nxt.bottom
     prev.grid = nxt.grid
+
+
+def _text_cut(table: Table, row: Row) -> bool:
+    """Some cell's paragraph runs on from the last row into this one."""
+    last = len(table.rows) - 1
+    for part in row.cells:
+        target = _covering(table, last, part.col)
+        if target is not None and target.blocks and part.blocks and _cut_paragraph(target.blocks[-1], part.blocks[0]):
+            return True
+    return False
 
 
 def _split_row(row: Row) -> bool:

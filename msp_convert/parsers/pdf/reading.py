@@ -10,6 +10,7 @@ and so read as separate paragraphs: a known, listed difference.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -84,6 +85,10 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_MONTH = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
 def _text(line: TextLine) -> str:
     return "".join(g.text for g in line.glyphs).strip()
 
@@ -98,7 +103,10 @@ def _runs_on(prev: TextLine, line: TextLine) -> bool:
     if before[-1] in _CONNECTORS:
         return True
     last = before.rsplit(" ", 1)[-1].strip(".,;:'\"").lower()
-    return last in _FUNCTION_WORDS
+    if last in _FUNCTION_WORDS:
+        return True
+    # A date cut after its day: "R1 14th" / "March 2019".
+    return bool(_DAY.fullmatch(last)) and bool(_MONTH.match(after))
 
 
 _SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we".split())
