@@ -171,8 +171,6 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
     footers: list[Block] = []
     seen: set[str] = set()
     body: list[_Placed] = []
-    # The foot of the text area: a table that reaches it was cut there.
-    foot = max((p.bottom for page in pages for p in page.blocks), default=0.0)
     for page in pages:
         blocks = list(page.blocks)
         for kind, lines in (("header", page.top_lines), ("footer", page.bottom_lines)):
@@ -186,7 +184,7 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
                     blocks.append(placed)
         blocks.sort(key=lambda p: p.top)
         if body and blocks and _continues(body[-1], blocks[0], page):
-            _append_rows(body[-1], blocks.pop(0), cut=body[-1].bottom >= foot - 3.0)
+            _append_rows(body[-1], blocks.pop(0))
         body.extend(blocks)
     return [p.block for p in body], headers, footers
 
@@ -204,15 +202,20 @@ def _texts(row: Row) -> list[str]:
     return [c.text.strip() for c in row.cells]
 
 
-def _append_rows(prev: _Placed, nxt: _Placed, cut: bool) -> None:
-    """Add the next page's part of a table; ``cut``: its last row went on over the break."""
+def _append_rows(prev: _Placed, nxt: _Placed) -> None:
+    """Add the next page's part of a table, joining a row the page break cut in two.
+
+    A row was cut when its first cell is empty on the new page, or when a
+    cell's text visibly runs on; a table that merely ends at the foot of a
+    page (the next row did not fit) is not cut.
+    """
     first = prev.block
     second = nxt.block
     assert isinstance(first, Table) and isinstance(second, Table)
     rows = list(second.rows)
     if rows and first.rows and _texts(rows[0]) == _texts(first.rows[0]):
         rows.pop(0)  # the header row, repeated on the new page
-    if rows and first.rows and (cut or _split_row(rows[0]) or _text_cut(first, rows[0])):
+    if rows and first.rows and (_split_row(rows[0]) or _text_cut(first, rows[0])):
         _join_row(first, rows.pop(0))
     first.rows.extend(rows)
     prev.bottom = nxt.bottom
