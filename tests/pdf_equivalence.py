@@ -33,7 +33,15 @@ _LOST_WINGDINGS = (
     "U+F0FD and the empty U+F0A8 with one missing-glyph box and maps both to U+F0A8, so the PDF no longer "
     "holds the state"
 )
+# PDF (its path under fixtures/pdf, or its bare name for every producer's copy)
+#   -> {field path: why it may differ}
 KNOWN: dict[str, dict[str, str]] = {
+    "other-producer/abiword/09-ks2-adhd": {
+        "provision.1.who": (
+            "'Learning mentor' ends its paragraph a point short of the column's edge and the next line "
+            "('Lunchtime supervisor') starts with a capital: drawn exactly like one entry wrapping"
+        ),
+    },
     "07-ks3-cerebral-palsy": {
         "other_plans": _LOST_WINGDINGS,
         "profile.written_by": _LOST_WINGDINGS,
@@ -83,7 +91,8 @@ def comparable(plan: dict[str, Any], name: str = "") -> dict[str, Any]:
     """The plan with only what must agree between its .docx and its PDF."""
     plan = dict(plan)
     plan.pop("source")
-    for path in KNOWN.get(name, {}):
+    known = {**KNOWN.get(name.rsplit("/", 1)[-1], {}), **KNOWN.get(name, {})}
+    for path in known:
         node: Any = plan
         *parents, last = path.split(".")
         for key in parents:

@@ -311,6 +311,9 @@ def _widgets(page: PageRecord) -> list[Glyph]:
         page.glyphs = [g for g in page.glyphs if id(g) not in drop]
     if buttons and page.paths:  # a radio button's drawn circle is the field's face
         page.paths = [p for p in page.paths if not any(_inside(p, w) for w in buttons)]
+    if placed:  # the frame or white ground drawn under a field is the field's face too
+        page.boxes = [b for b in page.boxes if not any(_framing(b, w) for w in placed)]
+        page.segments = [s for s in page.segments if not any(_framing(s, w) for w in placed)]
     page.glyphs += added
     return unknown
 
@@ -318,6 +321,13 @@ def _widgets(page: PageRecord) -> list[Glyph]:
 def _on_page(w: Widget, page: PageRecord) -> bool:
     """A widget with an area, on the page (hidden fields often sit at [0 0 0 0])."""
     return w.x1 > w.x0 and w.bottom > w.top and w.x1 > 0 and w.bottom > 0 and w.x0 < page.width and w.top < page.height
+
+
+FACE = 3.0  # points: LibreOffice draws a field's frame a little outside its widget
+
+
+def _framing(d: "Box | Segment", w: Widget) -> bool:
+    return d.x0 >= w.x0 - FACE and d.x1 <= w.x1 + FACE and d.top >= w.top - FACE and d.bottom <= w.bottom + FACE
 
 
 def _inside(p: Path, w: Widget) -> bool:

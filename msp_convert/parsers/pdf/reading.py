@@ -40,7 +40,10 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
     for g in sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2):
         mid = (g.top + g.bottom) / 2
         line = lines[-1] if lines else None
-        if line is not None and line.top - 0.5 <= mid <= line.bottom + 0.5:
+        # Either middle inside the other's band: a form field's box is taller than its text.
+        if line is not None and (
+            line.top - 0.5 <= mid <= line.bottom + 0.5 or g.top <= (line.top + line.bottom) / 2 <= g.bottom
+        ):
             line.glyphs.append(g)
             if not g.is_tick:  # a box drawn taller than the text does not stretch the line
                 line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)

@@ -25,9 +25,16 @@ THIN = 2.0  # a filled rectangle thinner than this is a drawn line
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
     """Open the PDF, or say in one line why it cannot be opened."""
     try:
-        pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
-        pdf.pages  # reads the page tree: a broken file fails here, not later
-        return pdf
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
+            pdf.pages  # reads the page tree: a broken file fails here, not later
+            return pdf
+        except Exception as err:
+            # pdfplumber wraps pdfminer's own errors; the wrapped one says what happened.
+            inner = err.args[0] if err.args and isinstance(err.args[0], BaseException) else None
+            if inner is not None:
+                raise inner from None
+            raise
     except PDFPasswordIncorrect:
         if password:
             raise EncryptedFileError("the password given does not open this PDF; check it and try again") from None
