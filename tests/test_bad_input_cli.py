@@ -33,6 +33,10 @@ CASES = {
     "zip-bomb": (lambda: _zeros_member(200 * 2**20), "zip bomb"),
     "xml-entities": (lambda: docx(BILLION_LAUGHS), "DTD"),
     "not-a-plan": (_letter, "does not look like a My Support Plan"),
+    "pdf-password-protected": (lambda: (DATA / "pdf" / "encrypted.pdf").read_bytes(), "password-protected"),
+    "pdf-truncated": (lambda: (DATA / "pdf" / "truncated.pdf").read_bytes(), "damaged"),
+    "pdf-scan-without-text": (lambda: (DATA / "pdf" / "scanned.pdf").read_bytes(), "no text layer"),
+    "pdf-not-a-plan": (lambda: (DATA / "pdf" / "not-a-plan.pdf").read_bytes(), "does not look like a My Support Plan"),
 }
 
 
@@ -40,7 +44,7 @@ CASES = {
 def test_bad_input_is_one_clear_line(case: str, tmp_path: Path) -> None:
     make, says = CASES[case]
     data = make()
-    plan = tmp_path / "plan.docx"
+    plan = tmp_path / ("plan.pdf" if case.startswith("pdf-") else "plan.docx")
     plan.write_bytes(data)
     out = tmp_path / "plan.json"
     result = subprocess.run(
@@ -49,9 +53,9 @@ def test_bad_input_is_one_clear_line(case: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("msp-convert: plan.docx: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"msp-convert: {plan.name}: "), result.stderr
     assert says.lower() in lines[0].lower()
     assert "Traceback" not in result.stderr and SECRET not in result.stderr
     assert result.stdout == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.docx"]  # no output, no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [plan.name]  # no output, no temporary file
     assert plan.read_bytes() == data
