@@ -1,0 +1,101 @@
+"""Speed of the PDF reader, as a ratio against pdfplumber reading the pages.
+
+The floor is what any pdfplumber-based reader must pay: opening each file
+and reading every page's chars, lines and rects. The benchmark converts every
+PDF fixture to JSON in one run and reports the best run's ratio to the
+floor's best run, and the peak memory of converting a small and a 300-page
+PDF (it should not grow with the page count).
+
+    python bench/bench_pdf.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Callable
+
+import pdfplumber
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import msp_convert  # noqa: E402
+from msp_convert.writers.json import to_json  # noqa: E402
+
+Files = list[tuple[str, bytes]]
+
+
+def fixture_files() -> Files:
+    return [(p.name, p.read_bytes()) for p in sorted((REPO / "fixtures" / "pdf").rglob("*.pdf"))]
+
+
+def floor(files: Files) -> None:
+    for _, data in files:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                page.chars, page.lines, page.rects
+                page.close()
+
+
+def convert(files: Files) -> None:
+    for name, data in files:
+        to_json(msp_convert.read(data=data, filename=name))
+
+
+def best(fn: Callable[[Files], None], files: Files, repeat: int) -> float:
+    fn(files)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn(files)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak(data: bytes) -> float:
+    from msp_convert.parsers.pdf import parse_pdf
+
+    tracemalloc.start()
+    parse_pdf(data)
+    _, top = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return top / 2**20
+
+
+def pages_copied(data: bytes, copies: int) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(io.BytesIO(data)), PdfWriter()
+    for _ in range(copies):
+        for page in reader.pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    files = fixture_files()
+    pages = 0
+    for _, data in files:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages += len(pdf.pages)
+    t_floor = best(floor, files, args.repeat)
+    t_ours = best(convert, files, args.repeat)
+    print(f"files: {len(files)} PDFs, {pages} pages")
+    print(f"floor (pdfplumber: open, chars, lines, rects): {t_floor:7.2f} s  ({t_floor / pages * 1000:.1f} ms/page)")
+    print(f"msp-convert .pdf -> JSON:                     {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
+    small = (REPO / "fixtures" / "pdf" / "08-ks1-visual-impairment.pdf").read_bytes()
+    print(f"peak memory while reading: 8 pages {peak(small):.1f} MiB; 304 pages {peak(pages_copied(small, 38)):.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
