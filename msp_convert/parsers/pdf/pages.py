@@ -195,7 +195,7 @@ def _continues(prev: _Placed, nxt: _Placed, page: PageBlocks) -> bool:
         return False
     if any(abs(x - y) > SNAP for x, y in zip(a.xs, b.xs)):
         return False
-    return a.bottom > page.height * 0.7 and b.top < page.height * 0.3
+    return prev.bottom > page.height * 0.7 and nxt.top < page.height * 0.3
 
 
 def _texts(row: Row) -> list[str]:

@@ -1,0 +1,101 @@
+"""Grid, reading order and page joining of the PDF reader, on hand-made records."""
+
+from __future__ import annotations
+
+from msp_convert.layout import Cell, Paragraph, Row, Run, Table
+from msp_convert.parsers.pdf.grid import find_tables
+from msp_convert.parsers.pdf.pages import PageBlocks, _Placed, join_pages
+from msp_convert.parsers.pdf.reading import make_lines, paragraphs, to_paragraph
+from msp_convert.parsers.pdf.records import Box, Glyph, Segment
+
+
+def h(y: float, x0: float, x1: float) -> Segment:
+    return Segment(x0, y, x1, y, 0.5)
+
+
+def v(x: float, y0: float, y1: float) -> Segment:
+    return Segment(x, y0, x, y1, 0.5)
+
+
+def test_grid_with_a_merged_cell_a_shaded_cell_and_an_underline() -> None:
+    # 3 columns x 2 rows; the first row's last two cells are one (no rule at x=200 in row 0).
+    segments = [h(0, 0, 300), h(20, 0, 300), h(40, 0, 300), v(0, 0, 40), v(100, 0, 40), v(200, 20, 40), v(300, 0, 40)]
+    segments.append(h(15, 110, 150))  # an underline under text: meets no rule
+    boxes = [Box(0, 0, 100, 20, filled=True, stroked=False, fill=(0.85, 0.88, 0.95))]
+    [table] = find_tables(segments, boxes)
+    assert [(c.row, c.col, c.row_span, c.col_span) for c in table.cells] == [(0, 0, 1, 1), (0, 1, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1), (1, 2, 1, 1)]
+    assert [c.shaded for c in table.cells] == [True, False, False, False, False]
+    assert len(table.ys) == 3  # the underline made no row
+
+
+def test_a_table_inside_a_cell_is_nested() -> None:
+    outer = [h(0, 0, 300), h(100, 0, 300), v(0, 0, 100), v(300, 0, 100)]
+    inner = [h(20, 20, 120), h(40, 20, 120), h(60, 20, 120), v(20, 20, 60), v(70, 20, 60), v(120, 20, 60)]
+    [table] = find_tables(outer + inner, [])
+    [cell] = table.cells
+    [nested] = cell.nested
+    assert (len(nested.xs), len(nested.ys)) == (3, 3)
+
+
+def glyphs(text: str, x: float, top: float, size: float = 10.0, width: float = 5.0) -> list[Glyph]:
+    return [Glyph(ch, x + i * width, x + (i + 1) * width, top, top + size, size) for i, ch in enumerate(text)]
+
+
+def texts(lines, right: float, spaced: bool) -> list[str]:
+    return [to_paragraph(group, "p").text for group in paragraphs(lines, 0, right, spaced)]
+
+
+def test_wraps_and_paragraph_ends_when_the_wrap_space_is_kept() -> None:
+    lines = make_lines(
+        glyphs("Lexia for ", 0, 0) + glyphs("twenty minutes", 0, 11)  # wrapped: the space was kept
+        + glyphs("Toe by Toe", 0, 22)  # no space, short of the edge: a new paragraph
+        + glyphs("Precision teaching", 0, 33) + glyphs("sessions", 0, 44)  # filled to the edge (90): wrapped
+    )
+    assert texts(lines, right=90, spaced=True) == ["Lexia for twenty minutes", "Toe by Toe", "Precision teaching sessions"]
+
+
+def test_words_decide_without_wrap_spaces() -> None:
+    lines = make_lines(
+        glyphs("Speech therapy with the", 0, 0) + glyphs("NHS team", 0, 11)  # ends in "the": runs on
+        + glyphs("Weekly sessions", 0, 22) + glyphs("Termly review", 0, 33)  # next word would have fitted
+    )
+    assert texts(lines, right=120, spaced=False) == ["Speech therapy with the NHS team", "Weekly sessions", "Termly review"]
+
+
+def test_a_word_broken_at_a_narrow_edge_is_joined() -> None:
+    lines = make_lines(glyphs("Educatio", 0, 0) + glyphs("n", 0, 11))
+    assert texts(lines, right=41, spaced=True) == ["Education"]
+
+
+def _page(number: int, *placed: _Placed) -> PageBlocks:
+    return PageBlocks(number, 800.0, blocks=list(placed))
+
+
+def _table(*rows: list[str]) -> Table:
+    # An empty cell holds no paragraph, as on a real page.
+    return Table([Row([Cell([Paragraph([Run(t)])] if t else [], col=i) for i, t in enumerate(r)]) for r in rows], columns=len(rows[0]))
+
+
+def test_a_table_over_a_page_break_is_one_table() -> None:
+    from msp_convert.parsers.pdf.grid import GridTable
+
+    grid = GridTable([0.0, 50.0, 300.0], [0.0], [])
+    first = _table(["No.", "Steps"], ["1", "Read CVC "])  # the cell's text runs on ("CVC " keeps its space)
+    second = _table(["No.", "Steps"], ["", "words"], ["2", "Spell 10 words"])  # header repeated, then the rest of row 1
+    body, _, _ = join_pages([
+        _page(1, _Placed(500, 780, first, grid)),
+        _page(2, _Placed(40, 200, second, grid)),
+    ])
+    [table] = body
+    assert [[c.text for c in row.cells] for row in table.rows] == [["No.", "Steps"], ["1", "Read CVC words"], ["2", "Spell 10 words"]]
+
+
+def test_repeated_header_lines_are_the_page_header() -> None:
+    def page(number: int) -> PageBlocks:
+        header = Paragraph([Run(f"Name: Ava Reid   Page {number}")])
+        content = Paragraph([Run(f"content {number}")])
+        return PageBlocks(number, 800.0, blocks=[_Placed(100, 110, content)], top_lines=[(header.text, _Placed(20, 30, header))])
+
+    body, headers, _ = join_pages([page(1), page(2)])
+    assert [p.text for p in body] == ["content 1", "content 2"]
+    assert [p.text for p in headers] == ["Name: Ava Reid   Page 1"]
