@@ -6,45 +6,29 @@ documents are about children.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
+import time
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import click
 
 from . import __version__
+from .atomic import write_atomically
 from .errors import InputError
 from .model import Plan, schema_text
 from .reader import read_result
 from .writers.json import to_json
 
+if TYPE_CHECKING:
+    from .batch import ReportRow
+
 
 def _fail(name: str, message: str) -> "click.exceptions.Exit":
     click.echo(f"msp-convert: {name}: {message}", err=True)
     return click.exceptions.Exit(1)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a private temporary file and a rename.
-
-    A reader of ``path`` sees the old file or the whole new one, never half; a
-    failure leaves no temporary file behind.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=".msp-convert-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def summarise(plan: Plan, name: str, verbose: bool) -> None:
@@ -119,6 +103,28 @@ def convert(
         raise _fail(output.name, f"could not be written ({err.strerror or type(err).__name__}); check the folder exists and is writable")
 
 
+class _ProgressLine:
+    """Files done, failed, rate and time left: one line redrawn on a terminal,
+    a plain line per file otherwise. Paths only, never plan content."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+        self.start = time.monotonic()
+        self.failed = 0
+
+    def __call__(self, row: "ReportRow", done: int, total: int) -> None:
+        self.failed += row.status == "failed"
+        if not self.terminal:
+            click.echo(f"[{done}/{total}] {row.path}: {row.status}" + (f" ({row.error})" if row.error and row.status == "failed" else ""), err=True)
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = done / elapsed
+        left = (total - done) / rate if rate else 0
+        click.echo(f"\r{done}/{total} done, {self.failed} failed, {rate:.1f} files/s, {int(left // 60)}:{int(left % 60):02d} left ", err=True, nl=False)
+        if done == total:
+            click.echo("", err=True)
+
+
 def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
     """A password from a file or the terminal: never from the command line itself,
     where other users' process lists and the shell's history would see it."""
@@ -129,6 +135,33 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
             raise click.UsageError("--password asks on a terminal; in a script use --password-file FILE")
         return click.prompt("Password", hide_input=True, err=True)
     return None
+
+
+@main.command()
+@click.argument("in_dir", metavar="IN_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs and the report (mirrors IN_DIR).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the machine's cores).")
+@click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file may take before its worker is stopped.")
+@click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run.")
+@click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
+def batch(in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, tables: bool, password_file: Optional[Path], quiet: bool) -> None:
+    """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
+    from .batch import BatchOptions, run_batch
+
+    options = BatchOptions(in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file))
+    if jobs:
+        options.jobs = jobs
+    progress = None if quiet else _ProgressLine(sys.stderr.isatty())
+    try:
+        result = run_batch(options, progress)
+    except InputError as err:
+        raise _fail(in_dir.name or str(in_dir), err.message)
+    click.echo(f"msp-convert: {result.summary()}; report in {out_dir / 'report.csv'}", err=True)
+    if result.interrupted:
+        raise click.exceptions.Exit(130)
+    raise click.exceptions.Exit(0 if result.ok else 1)
 
 
 @main.command()
