@@ -1,0 +1,186 @@
+"""A whole folder: every file's fate in the report, outputs equal to `convert`'s,
+one bad file never stopping the rest, and an interrupted batch resuming."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import msp_convert
+from msp_convert.atomic import TEMP_PREFIX
+from msp_convert.batch import HANG_HOOK, STATE, JOURNAL
+from msp_convert.writers.json import to_json
+
+REPO = Path(__file__).resolve().parents[1]
+PLANS = REPO / "fixtures" / "plans"
+PDFS = REPO / "fixtures" / "pdf"
+BAD_PDFS = Path(__file__).resolve().parent / "data" / "pdf"
+
+
+def make_folder(root: Path) -> Path:
+    """Plans from the fixtures, nested, with the junk a shared drive holds."""
+    src = root / "in"
+    (src / "year 3" / "autumn").mkdir(parents=True)
+    (src / "archive").mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    shutil.copy(PLANS / "04-ks2-autism.docx", src / "year 3" / "04.docx")
+    shutil.copy(PDFS / "06-ks2-semh.pdf", src / "year 3" / "autumn" / "06.pdf")
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "archive" / "01 copy.docx")  # a duplicate
+    (src / "empty.docx").write_bytes(b"")
+    (src / "notes.docx").write_text("Notes from the meeting", encoding="utf-8")  # text renamed .docx
+    with zipfile.ZipFile(src / "broken.docx", "w") as z:
+        z.writestr("word/other.xml", "<x/>")
+    (src / "corrupt.docx").write_bytes((PLANS / "02-ks1-down-syndrome.docx").read_bytes()[:4000])  # cut short
+    shutil.copy(BAD_PDFS / "encrypted.pdf", src / "locked.pdf")
+    shutil.copy(PLANS / "08-ks1-visual-impairment.docx", src / "hangs.docx")  # the test hook stalls this one
+    (src / "budget.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (src / "Thumbs.db").write_bytes(b"\0" * 10)
+    outside = root / "outside.docx"
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", outside)
+    (src / "link.docx").symlink_to(outside)
+    return src
+
+
+def batch(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "msp_convert", "batch", *args], capture_output=True, text=True, timeout=300, env=env)
+
+
+def report(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "report.csv", newline="", encoding="utf-8") as handle:
+        return {row["path"]: row for row in csv.DictReader(handle)}
+
+
+def test_every_file_accounted_for(tmp_path: Path) -> None:
+    src, out = make_folder(tmp_path), tmp_path / "out"
+    result = batch(str(src), "-o", str(out), "--jobs", "2", "--timeout", "5", env_extra={HANG_HOOK: "hangs"})
+    assert result.returncode == 1  # some files failed
+    rows = report(out)
+    status = {path: row["status"] for path, row in rows.items()}
+    assert status == {
+        "01.docx": "converted",
+        "archive/01 copy.docx": "duplicate",
+        "broken.docx": "failed",
+        "budget.xlsx": "ignored",
+        "corrupt.docx": "failed",
+        "empty.docx": "failed",
+        "hangs.docx": "failed",
+        "link.docx": "ignored",
+        "locked.pdf": "failed",
+        "notes.docx": "failed",
+        "Thumbs.db": "ignored",
+        "year 3/04.docx": "converted",
+        "year 3/autumn/06.pdf": "converted",
+    }
+    assert rows["archive/01 copy.docx"]["duplicate_of"] == "01.docx"
+    assert "empty" in rows["empty.docx"]["error"]
+    assert "password-protected" in rows["locked.pdf"]["error"]
+    assert "not a Word document" in rows["broken.docx"]["error"]
+    assert "took longer than 5 s" in rows["hangs.docx"]["error"]
+    assert "outside the folder" in rows["link.docx"]["error"]
+    assert rows["year 3/04.docx"]["outcomes"] == "4" and rows["year 3/04.docx"]["format"] == "docx"
+    # The summary line, and no plan content anywhere on stderr.
+    assert "13 files (3 converted, 6 failed, 3 ignored, 1 duplicate)" in result.stderr
+    assert "Ethan" not in result.stderr
+    # Outputs mirror the folders and equal what `convert` gives for each file.
+    for rel, row in rows.items():
+        if row["status"] == "converted":
+            written = (out / row["output"]).read_text(encoding="utf-8")
+            assert written == to_json(msp_convert.read(src / rel)), rel
+    assert (out / "year 3" / "autumn" / "06.json").exists()
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+    full = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert full["summary"] == {"converted": 3, "skipped": 0, "failed": 6, "ignored": 3, "duplicate": 1}
+
+
+def test_a_rerun_skips_what_is_done_and_force_redoes_it(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("01-eyfs-speech-language", "02-ks1-down-syndrome"):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
+    out = tmp_path / "out"
+    assert batch(str(src), "-o", str(out), "-q").returncode == 0
+    assert {r["status"] for r in report(out).values()} == {"converted"}
+    assert batch(str(src), "-o", str(out), "-q").returncode == 0
+    assert {r["status"] for r in report(out).values()} == {"skipped"}
+    # A changed file is converted again; the other is not.
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / "02-ks1-down-syndrome.docx")
+    batch(str(src), "-o", str(out), "-q")
+    assert {p: r["status"] for p, r in report(out).items()} == {
+        "01-eyfs-speech-language.docx": "skipped",
+        "02-ks1-down-syndrome.docx": "converted",
+    }
+    batch(str(src), "-o", str(out), "-q", "--force")
+    assert {r["status"] for r in report(out).values()} == {"converted"}
+
+
+def test_an_interrupted_batch_resumes_without_converting_twice(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    names = ["01-eyfs-speech-language", "02-ks1-down-syndrome", "03-ks2-dyslexia", "04-ks2-autism", "05-ks3-hearing-impairment"]
+    for n, name in enumerate(names):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{n}-{name}.docx")
+    out = tmp_path / "out"
+    env = {**os.environ, HANG_HOOK: "3-04-ks2-autism"}  # the fourth file stalls: interrupt then
+    proc = subprocess.Popen([sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(out), "--jobs", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    journal = out / STATE / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) == 3:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted after 5 files" in stderr
+    first = report(out)
+    assert [r["status"] for r in first.values()] == ["converted", "converted", "converted", "failed", "failed"]
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))  # nothing half-written
+    for row in first.values():
+        if row["status"] == "converted":
+            json.loads((out / row["output"]).read_text(encoding="utf-8"))
+    assert not (out / "3-04-ks2-autism.json").exists()
+    again = batch(str(src), "-o", str(out), "-q")
+    assert again.returncode == 0
+    assert [r["status"] for r in report(out).values()] == ["skipped", "skipped", "skipped", "converted", "converted"]
+
+
+def test_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "a.docx")
+    (src / "b.txt").write_text("x", encoding="utf-8")
+    result = batch(str(src), "-o", str(tmp_path / "out"))
+    lines = result.stderr.splitlines()
+    assert lines[:2] == ["[1/2] b.txt: ignored", "[2/2] a.docx: converted"]
+    quiet = batch(str(src), "-o", str(tmp_path / "out2"), "-q")
+    assert quiet.stderr.count("\n") == 1 and quiet.stderr.startswith("msp-convert: done: 2 files")
+
+
+def test_in_dir_must_be_a_folder(tmp_path: Path) -> None:
+    result = batch(str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_same_outputs_whatever_the_jobs(tmp_path: Path, jobs: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for path in sorted(PLANS.glob("*.docx"))[:4]:
+        shutil.copy(path, src / path.name)
+    out = tmp_path / f"out{jobs}"
+    assert batch(str(src), "-o", str(out), "-q", "--jobs", jobs).returncode == 0
+    for path in sorted(src.iterdir()):
+        assert (out / path.with_suffix(".json").name).read_text(encoding="utf-8") == to_json(msp_convert.read(path))
