@@ -287,7 +287,6 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
         from .writers.tables import TableWriter
 
         tables = TableWriter(out_dir)
-        tables.__enter__()
     journal = open(out_dir / STATE / JOURNAL, "w" if options.force else "a", encoding="utf-8")
     try:
         finished = _run_tasks(options, tasks, rows, journal, tables, progress, finished, total)
@@ -298,12 +297,12 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
                 row.status, row.error, row.output = "failed", "not converted: the batch was interrupted; run it again to resume", ""
     finally:
         journal.close()
-        remove_stale(out_dir)
-        if tables is not None:
+        if tables is not None:  # renamed into place, or dropped if interrupted
             if interrupted:
-                tables.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None)
+                tables.abort()
             else:
-                tables.__exit__(None, None, None)
+                tables.close()
+        remove_stale(out_dir)  # what a killed worker left
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted)
     write_report(out_dir, result)
     return result

@@ -184,3 +184,28 @@ def test_same_outputs_whatever_the_jobs(tmp_path: Path, jobs: str) -> None:
     assert batch(str(src), "-o", str(out), "-q", "--jobs", jobs).returncode == 0
     for path in sorted(src.iterdir()):
         assert (out / path.with_suffix(".json").name).read_text(encoding="utf-8") == to_json(msp_convert.read(path))
+
+
+def test_tables_across_the_batch_include_resumed_plans(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "y4").mkdir(parents=True)
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / "y4" / "ruby.docx")
+    shutil.copy(PDFS / "06-ks2-semh.pdf", src / "tyler.pdf")
+    out = tmp_path / "out"
+    assert batch(str(src), "-o", str(out), "-q", "--tables").returncode == 0
+    (src / "notes.txt").write_text("x", encoding="utf-8")
+    assert batch(str(src), "-o", str(out), "-q", "--tables").returncode == 0  # both skipped now
+
+    def table(name: str) -> list[dict[str, str]]:
+        with open(out / f"{name}.csv", newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    plans = {row["file"]: row for row in table("plans")}
+    assert set(plans) == {"y4/ruby.docx", "tyler.pdf"}  # the skipped plans' rows are still there
+    ruby = msp_convert.read(src / "y4" / "ruby.docx")
+    assert plans["y4/ruby.docx"]["child_name"] == ruby.child.name
+    assert plans["y4/ruby.docx"]["sha256"] == ruby.source.sha256
+    entries = sum(len(getattr(p, c)) for p in ruby.provision for c in ("steps", "targets", "actions", "who", "frequency", "resources"))
+    assert len([r for r in table("provision") if r["file"] == "y4/ruby.docx"]) == entries
+    assert {r["file"] for r in table("outcomes")} == {"y4/ruby.docx", "tyler.pdf"}
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))

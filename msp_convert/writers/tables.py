@@ -32,6 +32,7 @@ from pathlib import Path, PurePath
 from types import TracebackType
 from typing import IO, Iterable, Mapping, Optional, Union
 
+from ..atomic import TEMP_PREFIX, TEMP_SUFFIX
 from ..model import Entry, Plan
 
 # Header rows, in order. Importing systems depend on these names.
@@ -107,8 +108,6 @@ STRUCK_SEPARATOR = " | "
 
 # The same marks msp_convert/atomic.py gives its temporaries, so that clearing
 # a killed batch's leftovers clears these too.
-_TEMP_PREFIX = ".msp-convert-"
-_TEMP_SUFFIX = ".tmp"
 
 Rows = dict[str, list[dict[str, str]]]
 
@@ -278,7 +277,7 @@ class TableWriter:
         try:
             for name, columns in TABLES.items():
                 fd, tmp = tempfile.mkstemp(
-                    prefix=f"{_TEMP_PREFIX}{name}-", suffix=_TEMP_SUFFIX, dir=self.out_dir
+                    prefix=f"{TEMP_PREFIX}{name}-", suffix=TEMP_SUFFIX, dir=self.out_dir
                 )
                 try:
                     handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
