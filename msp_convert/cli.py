@@ -6,6 +6,7 @@ documents are about children.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import traceback
@@ -162,6 +163,32 @@ def batch(in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, forc
     if result.interrupted:
         raise click.exceptions.Exit(130)
     raise click.exceptions.Exit(0 if result.ok else 1)
+
+
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="The findings as JSON instead of text.")
+@click.option("--min-reviews", type=click.IntRange(0, 3), default=2, show_default=True, help="Dated reviews a request needs.")
+@click.option("--weeks", type=click.IntRange(1, 52), default=38, show_default=True, help="School weeks in a year, for the yearly cost.")
+@click.option("--threshold", type=click.FloatRange(0, None), default=6000.0, show_default=True, help="The notional SEN threshold in pounds a year.")
+@click.option("--evidence", "evidence_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="Folder of the documents Section 7 lists.")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password of an encrypted PDF, from this file's first line.")
+def check(plan_path: Path, as_json: bool, min_reviews: int, weeks: int, threshold: float, evidence_dir: Optional[Path], password_file: Optional[Path]) -> None:
+    """Is PLAN ready to go with an EHC needs assessment request? Exit 0 if so, 1 if not."""
+    from decimal import Decimal
+
+    from .ehc.check import check_plan, to_text
+
+    try:
+        plan = read_result(plan_path, password=_password(False, password_file)).value
+    except InputError as err:
+        raise _fail(plan_path.name, err.message)
+    readiness = check_plan(plan, min_reviews=min_reviews, weeks=weeks, threshold=Decimal(str(threshold)), evidence_dir=evidence_dir)
+    if as_json:
+        click.echo(json.dumps(readiness.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(to_text(readiness, plan_path.name), nl=False)
+    raise click.exceptions.Exit(0 if readiness.ready else 1)
 
 
 @main.command()

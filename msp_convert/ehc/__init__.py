@@ -1,0 +1,1 @@
+"""The Education, Health and Care needs assessment request: readiness and bundle."""
