@@ -192,6 +192,39 @@ def check(plan_path: Path, as_json: bool, min_reviews: int, weeks: int, threshol
 
 
 @main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--evidence", "evidence_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path), help="Folder of the documents Section 7 lists.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The ZIP to write (atomically).")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help='JSON or CSV settling matches: "education 2" -> a file in the evidence folder ("" for none).')
+@click.option("--min-reviews", type=click.IntRange(0, 3), default=2, show_default=True, help="Dated reviews a request needs.")
+@click.option("--weeks", type=click.IntRange(1, 52), default=38, show_default=True, help="School weeks in a year, for the yearly cost.")
+@click.option("--threshold", type=click.FloatRange(0, None), default=6000.0, show_default=True, help="The notional SEN threshold in pounds a year.")
+@click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds LibreOffice may take over one document.")
+@click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password of an encrypted PDF plan, from this file's first line.")
+def bundle(
+    plan_path: Path, evidence_dir: Path, output: Path, map_file: Optional[Path], min_reviews: int,
+    weeks: int, threshold: float, timeout: float, password_file: Optional[Path],
+) -> None:
+    """Write one ZIP for an EHC needs assessment request: the plan, its evidence, the readiness report and bundle.pdf."""
+    from decimal import Decimal
+
+    from .ehc.bundle import BundleOptions, make_bundle
+
+    options = BundleOptions(
+        plan_path, evidence_dir, output, map_file=map_file, password=_password(False, password_file),
+        min_reviews=min_reviews, weeks=weeks, threshold=Decimal(str(threshold)), timeout=timeout,
+    )
+    try:
+        result = make_bundle(options)
+    except InputError as err:
+        raise _fail(getattr(err, "name", None) or plan_path.name, err.message)
+    except Exception as err:  # a bug of ours: say so without spilling content
+        raise _fail(plan_path.name, f"internal error while bundling ({type(err).__name__}); please report it")
+    for line in result.messages():
+        click.echo(f"msp-convert: {line}", err=True)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the canonical model."""
     click.echo(schema_text(), nl=False)
