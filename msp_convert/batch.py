@@ -32,7 +32,7 @@ from .reader import read_result
 from .writers.json import to_json
 
 # Extensions the readers take; the bytes decide the format, the name only picks candidates.
-SUPPORTED = {".docx": "docx", ".docm": "docx", ".pdf": "pdf"}
+SUPPORTED = {".docx": "docx", ".docm": "docx", ".pdf": "pdf", ".doc": "doc", ".rtf": "rtf", ".odt": "odt"}
 STATE = ".msp-convert"  # under OUT_DIR: the journal that makes a re-run resume
 JOURNAL = "journal.jsonl"
 # Test hook: a worker converting a file whose relative path contains this

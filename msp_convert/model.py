@@ -28,7 +28,7 @@ Area = Literal[
     "health",
     "social_care",
 ]
-SourceFormat = Literal["docx", "pdf", "doc", "odt", "json"]
+SourceFormat = Literal["docx", "pdf", "doc", "odt", "rtf", "json"]
 
 
 class _Model(BaseModel):

@@ -66,11 +66,23 @@ def read_result(
         notices.append(Message("extension-mismatch", f"the file's name says one format but its content is {detect.DESCRIPTIONS[kind]}; it was read as what it is"))
     if kind == "empty":
         raise EmptyFileError("the file is empty (0 bytes or only blank space); check the copy or export it again")
-    if kind in ("docx", "zip", "ole"):
-        from .parsers.docx import parse_docx  # the OLE case is told apart there
+    plain = data
+    if kind == "ole":
+        from .parsers import legacy
 
-        parsed = parse_docx(data)
+        if legacy.is_encrypted(data):  # a password-protected .docx or .doc, opened in memory
+            plain = legacy.decrypt(data, password)
+            kind = detect.sniff(plain)
+    if kind in ("docx", "zip"):
+        from .parsers.docx import parse_docx
+
+        parsed = parse_docx(plain)
         fmt = "docx"
+    elif kind in ("ole", "rtf", "odt"):  # Word 97-2003, RTF, OpenDocument: through LibreOffice
+        from .parsers.legacy import parse_legacy
+
+        fmt = {"ole": "doc", "rtf": "rtf", "odt": "odt"}[kind]
+        parsed = parse_legacy(plain, fmt)
     elif kind == "pdf":
         from .parsers.pdf import parse_pdf
 

@@ -49,11 +49,13 @@ def test_extension_that_lies() -> None:
     assert not extension_mismatch("docx", "Plan.DOCX")
 
 
-def test_formats_not_read_yet_say_what_to_do(example_docx: Path) -> None:
+def test_each_format_goes_to_its_reader(example_docx: Path) -> None:
     with pytest.raises(CorruptFileError, match="this PDF is damaged"):
         msp_convert.read(data=b"%PDF-1.4\n%...", filename="plan.docx")  # read as the PDF it is
-    with pytest.raises(UnsupportedFormatError, match="OpenDocument"):
-        msp_convert.read(data=odt(), filename="plan.odt")
+    with pytest.raises(CorruptFileError, match="LibreOffice could not convert"):
+        msp_convert.read(data=odt(), filename="plan.odt")  # an OpenDocument file goes through LibreOffice
+    with pytest.raises(UnsupportedFormatError, match="not a Word document"):
+        msp_convert.read(data=b"Just some notes", filename="plan.docx")
 
 
 def test_a_docx_named_pdf_is_read_and_the_name_noted(example_docx: Path) -> None:
