@@ -48,8 +48,13 @@ def read_result(
     force: bool = False,
     profile: Profile = DEFAULT_PROFILE,
     password: Optional[str] = None,
+    converted: Optional[bytes] = None,
 ) -> Result[Plan]:
-    """Like ``read``, with the notices that are about the file rather than the plan."""
+    """Like ``read``, with the notices that are about the file rather than the plan.
+
+    ``converted``: the .docx LibreOffice already made of a legacy file (the
+    batch converts many in one LibreOffice run); used only if the file is one.
+    """
     if (path is None) == (data is None):
         raise TypeError("give either a path or data=")
     if path is not None:
@@ -82,7 +87,12 @@ def read_result(
         from .parsers.legacy import parse_legacy
 
         fmt = {"ole": "doc", "rtf": "rtf", "odt": "odt"}[kind]
-        parsed = parse_legacy(plain, fmt)
+        if converted is not None:
+            from .parsers.docx import parse_docx
+
+            parsed = parse_docx(converted)
+        else:
+            parsed = parse_legacy(plain, fmt)
     elif kind == "pdf":
         from .parsers.pdf import parse_pdf
 

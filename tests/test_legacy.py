@@ -120,3 +120,24 @@ def test_without_libreoffice_one_clear_line(tmp_path: Path, monkeypatch: pytest.
     rows = {r["path"]: r for r in json.loads((out / "report.json").read_text(encoding="utf-8"))["files"]}
     assert (rows["a.odt"]["status"], rows["b.docx"]["status"]) == ("failed", "converted")
     assert "libreoffice-writer-nogui" in rows["a.odt"]["error"]
+
+
+def test_batch_converts_legacy_files_together(tmp_path: Path) -> None:
+    before = _leftovers()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    picked = [p for p in CONVERTED if p.stem in ("03-ks2-dyslexia", "06-ks2-semh")]
+    for path in picked:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "damaged.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)  # OLE header, no document
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "msp_convert", "batch", str(folder), "-o", str(out), "-q", "--jobs", "2"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    rows = {r["path"]: r for r in json.loads((out / "report.json").read_text(encoding="utf-8"))["files"]}
+    assert rows["damaged.doc"]["status"] == "failed"  # tried again on its own, and reported
+    for path in picked:
+        row = rows[path.name]
+        assert row["status"] == "converted" and row["format"] == path.suffix[1:]
+        assert (out / row["output"]).read_text(encoding="utf-8") == msp_convert.to_json(msp_convert.read(path))
+    assert _leftovers() == before

@@ -47,16 +47,29 @@ def soffice() -> str:
 
 def to_docx(data: bytes, kind: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """The document converted to .docx bytes by LibreOffice headless."""
+    result = to_docx_many([(data, kind)], timeout)[0]
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+def to_docx_many(items: list[tuple[bytes, str]], timeout: float = DEFAULT_TIMEOUT) -> list["bytes | InputError"]:
+    """Several documents converted by one LibreOffice run (its start-up costs about
+    a second, the conversion itself a fraction of that): each item's .docx bytes,
+    or the InputError that says why that one failed."""
     program = soffice()
     with tempfile.TemporaryDirectory(prefix="msp-convert-") as tmp:  # created 0700
         folder = Path(tmp)
-        source = folder / f"plan{SUFFIX[kind]}"
-        source.write_bytes(data)
+        sources = []
+        for n, (data, kind) in enumerate(items):
+            source = folder / f"plan-{n:04d}{SUFFIX[kind]}"
+            source.write_bytes(data)
+            sources.append(source)
         out = folder / "out"
         command = [
             program, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
             "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source),
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, sources),
         ]
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -66,18 +79,23 @@ def to_docx(data: bytes, kind: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise InputError(
+            late = InputError(
                 f"LibreOffice took longer than {timeout:g} s to convert this file and was stopped; "
                 "open it and save it as .docx, or allow more time"
-            ) from None
+            )
+            return [late for _ in items]
         finally:
             _kill_group(process)  # nothing it started outlives the conversion
-        converted = out / "plan.docx"
-        if process.returncode != 0 or not converted.exists():
-            raise CorruptFileError(
-                "LibreOffice could not convert this file; it may be damaged: open it and save it again as .docx"
-            )
-        return converted.read_bytes()
+        results: list[bytes | InputError] = []
+        for source in sources:
+            converted = out / f"{source.stem}.docx"
+            if converted.exists():
+                results.append(converted.read_bytes())
+            else:
+                results.append(CorruptFileError(
+                    "LibreOffice could not convert this file; it may be damaged: open it and save it again as .docx"
+                ))
+        return results
 
 
 def _kill_group(process: subprocess.Popen) -> None:
