@@ -19,7 +19,7 @@ import pytest
 
 import msp_convert
 from msp_convert.errors import EncryptedFileError, InputError, UnsupportedFormatError
-from msp_convert.parsers.legacy import SOFFICE_ENV, to_docx
+from msp_convert.parsers.legacy import SOFFICE_ENV, TEMP_PREFIX, to_docx
 from pdf_equivalence import comparable
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def test_password_protected_docx() -> None:
 
 
 def _leftovers() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("msp-convert-*")}
+    return {p.name for p in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*")}
 
 
 def _soffice_running() -> bool:

@@ -30,6 +30,7 @@ from .docx import parse_docx
 SOFFICE_ENV = "MSP_CONVERT_SOFFICE"
 PACKAGE = "libreoffice-writer-nogui"
 SUFFIX = {"doc": ".doc", "rtf": ".rtf", "odt": ".odt"}
+TEMP_PREFIX = "msp-convert-lo-"  # the private folders this module makes (and removes)
 DEFAULT_TIMEOUT = 120.0
 
 
@@ -58,7 +59,7 @@ def to_docx_many(items: list[tuple[bytes, str]], timeout: float = DEFAULT_TIMEOU
     a second, the conversion itself a fraction of that): each item's .docx bytes,
     or the InputError that says why that one failed."""
     program = soffice()
-    with tempfile.TemporaryDirectory(prefix="msp-convert-") as tmp:  # created 0700
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:  # created 0700
         folder = Path(tmp)
         sources = []
         for n, (data, kind) in enumerate(items):
