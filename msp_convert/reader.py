@@ -6,9 +6,12 @@ The CLI and the batch runner call this and nothing else below it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Optional, Union
+
+from pydantic import ValidationError
 
 from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
@@ -98,6 +101,8 @@ def read_result(
 
         parsed = parse_pdf(data, password)
         fmt = "pdf"
+    elif kind == "json":  # a plan as the model's JSON (what `convert` prints)
+        return Result(read_json(data, name), notices)
     elif kind == "unknown":
         raise UnsupportedFormatError(
             "this is not a Word document, nor any other format msp-convert reads; check it is the right file, "
@@ -114,3 +119,49 @@ def read_result(
     early = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
     plan.warnings[:0] = early
     return Result(plan, notices)
+
+
+class PlanJsonError(InputError):
+    """A JSON file that is not a valid plan; ``problems`` names each one by its path in the JSON."""
+
+    code = "invalid-plan-json"
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"this JSON is not a valid plan ({len(problems)} problem{'s' if len(problems) != 1 else ''}); "
+            "fix each place named, or convert the plan's .docx or .pdf again"
+        )
+
+
+def json_path(loc: tuple) -> str:
+    """("outcomes", 0, "statement", "text") -> "outcomes[0].statement.text"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(the whole plan)"
+
+
+def read_json(data: bytes, name: str) -> Plan:
+    """A plan from its JSON, validated against the model.
+
+    Its ``source`` becomes the JSON file itself (format "json"): that is
+    where this plan was read from. A problem is named by its path in the JSON
+    and pydantic's description of it, never by the value found there.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("this JSON is not UTF-8 text; save it as UTF-8 and try again") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"this is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); fix it, or convert the plan's .docx or .pdf again") from None
+    if not isinstance(obj, dict):
+        raise PlanJsonError([f"(the whole plan): a plan is a JSON object {{...}}, not {type(obj).__name__ if obj is not None else 'null'}"])
+    obj = dict(obj)
+    obj["source"] = Source(filename=name, format="json", sha256=hashlib.sha256(data).hexdigest()).model_dump()
+    try:
+        return Plan.model_validate(obj)
+    except ValidationError as err:
+        raise PlanJsonError([f"{json_path(e['loc'])}: {e['msg']}" for e in err.errors(include_input=False, include_url=False)]) from None
