@@ -20,7 +20,7 @@ from . import __version__
 from .atomic import write_atomically
 from .errors import InputError
 from .model import Plan, schema_text
-from .reader import read_result
+from .reader import PlanJsonError, read_result
 from .writers.json import to_json
 
 if TYPE_CHECKING:
@@ -60,25 +60,37 @@ def main() -> None:
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of to standard output.")
-@click.option("--to", "to", type=click.Choice(["json"]), default="json", show_default=True, help="Output format.")
+@click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Output format: the model's JSON, or a Word document laid out like the template.")
+@click.option("--mode", type=click.Choice(["new", "as-is"]), default=None, help="new: the new plan of the third review (nothing withdrawn, no review history, plan number + 1); as-is: the plan as it stands. Default: new for --to docx, as-is for --to json.")
+@click.option("--renumber", is_flag=True, help="With --mode new: number the outcomes 1..n in order, provision following its outcome.")
 @click.option("--force", is_flag=True, help="Convert a document that does not look like a plan, keeping its text in 'unmapped'.")
 @click.option("--password", "ask_password", is_flag=True, help="Ask for the password of an encrypted PDF (never given on the command line).")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the password of an encrypted PDF from the first line of this file.")
 @click.option("-v", "--verbose", is_flag=True, help="Every warning in full, and a traceback on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on standard error but errors.")
 def convert(
-    input_path: Path, output: Optional[Path], to: str, force: bool,
+    input_path: Path, output: Optional[Path], to: str, mode: Optional[str], renumber: bool, force: bool,
     ask_password: bool, password_file: Optional[Path], verbose: bool, quiet: bool,
 ) -> None:
-    """Convert one plan (.docx or .pdf) to the canonical JSON."""
+    """Convert one plan (.docx, .pdf, or a plan's .json) to the canonical JSON or to a Word document."""
     name = input_path.name
+    mode = mode or ("new" if to == "docx" else "as-is")
+    if renumber and mode != "new":
+        raise click.UsageError("--renumber makes a new plan; it does not go with --mode as-is")
     password = _password(ask_password, password_file)
     if output is not None and output.resolve() == input_path.resolve():
         raise click.UsageError("the output would overwrite the input; choose another -o")
+    if to == "docx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("a Word document is not for the terminal; give -o FILE.docx")
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
     try:
         result = read_result(input_path, force=force, password=password)
+    except PlanJsonError as err:
+        click.echo(f"msp-convert: {name}: {err.message}", err=True)
+        for problem in err.problems:  # one line each: the place in the JSON, and what is wrong there
+            click.echo(f"msp-convert: {name}: {problem}", err=True)
+        raise click.exceptions.Exit(1)
     except InputError as err:
         if verbose:
             traceback.print_exc()
@@ -90,16 +102,34 @@ def convert(
             traceback.print_exc()
         raise _fail(name, f"internal error while reading ({type(err).__name__}); run again with -v and report it")
     plan = result.value
-    text = to_json(plan)
     if not quiet:
         for notice in result.messages:
             click.echo(f"msp-convert: {name}: {notice.message}", err=True)
         summarise(plan, name, verbose)
+    try:
+        if to == "docx":
+            from .writers.docx import write_docx
+
+            data: "str | bytes" = write_docx(plan, mode=mode, renumber=renumber)  # type: ignore[arg-type]
+        elif mode == "new":
+            from .writers.docx.newplan import new_plan
+
+            data = to_json(new_plan(plan, renumber=renumber))
+        else:
+            data = to_json(plan)
+    except Exception as err:  # a bug of ours: say so without spilling content
+        if verbose:
+            traceback.print_exc()
+        raise _fail(name, f"internal error while writing ({type(err).__name__}); run again with -v and report it")
     if output is None:
-        click.echo(text, nl=False)
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(data, nl=False)
         return
     try:
-        write_atomically(output, text)
+        write_atomically(output, data)
     except OSError as err:
         raise _fail(output.name, f"could not be written ({err.strerror or type(err).__name__}); check the folder exists and is writable")
 
