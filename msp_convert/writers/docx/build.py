@@ -138,10 +138,17 @@ class Builder:
                     del part.rels[rid]
 
     def _settings(self) -> None:
+        """No revision-save ids: they are the template's, and say nothing of this plan."""
         settings = self.doc.settings.element
-        for tag in ("w:rsids", "w14:docId"):  # revision ids of the template, not of this plan
+        for tag in ("w:rsids", "w14:docId"):
             for el in settings.findall(qn(tag)):
                 settings.remove(el)
+        for root in (self.doc.element, self.doc.styles.element):
+            for el in list(root.iter(qn("w:rsid"))):
+                el.getparent().remove(el)
+            for el in root.iter():
+                for attr in [a for a in el.attrib if a.startswith(qn("w:rsid"))]:
+                    del el.attrib[attr]
 
     def _styles(self) -> None:
         styles = self.doc.styles
@@ -232,6 +239,14 @@ class Builder:
                 etree.SubElement(ppr, JC).set(VAL, "center")
         where.append(p)
         return p
+
+    @staticmethod
+    def align_right(p: etree._Element) -> None:
+        ppr = p.find(PPR)
+        if ppr is None:
+            ppr = p.makeelement(PPR)
+            p.insert(0, ppr)
+        etree.SubElement(ppr, JC).set(VAL, "right")
 
     def text(self, where: Where, text: str = "", style: Optional[str] = None, *, bold: bool = False,
              center: bool = False, strike: bool = False) -> etree._Element:

@@ -210,7 +210,7 @@ class Form:
         self.b.text(self.b.row(table, fill=FILL_PROMPT)[0], wording, STYLE_PROMPT)
 
     def answer_cell(self, table: Table) -> etree._Element:
-        return self.b.row(table, keep=False)[0]
+        return self.b.row(table)[0]
 
     def entries(self, where, entries: Sequence[Entry], style: Optional[str] = STYLE_BULLET, blank: int = EMPTY_LINES) -> None:
         for entry in entries:
@@ -318,17 +318,15 @@ class Form:
         number = 1500
         table = b.table([number, width - number - side * len(columns)] + [side] * len(columns))
         n = len(columns)
-        if columns:  # the heading beside "Supported by", over Education | Health | Social Care
-            first = b.row(table, [2, n], header=True, vmerge=["restart", None], fill=FILL_HEADING)
-            second = b.row(table, [2] + [1] * n, header=True, vmerge=["continue"] + [None] * n)
-            b.text(first[1], section.prompts[0].wording, STYLE_PROMPT, center=True)
-            for cell, column in zip(second[1:], columns):
-                b.shade(cell, FILL_PROMPT)
-                b.text(cell, column.wording, STYLE_PROMPT, center=True)
-            b.shade(second[0], FILL_HEADING)
-        else:
-            first = b.row(table, [2], header=True, fill=FILL_HEADING)
+        # One header row, repeated on each page: the heading, "Supported by" beside
+        # the columns, and Education | Health | Social Care.
+        first = b.row(table, [2] + [1] * n, header=True, fill=FILL_HEADING)
         b.text(first[0], section.headings[0], STYLE_HEADING)
+        if columns:
+            right = b.text(first[0], section.prompts[0].wording + ":", STYLE_PROMPT)
+            b.align_right(right)
+            for cell, column in zip(first[1:], columns):
+                b.text(cell, column.wording, STYLE_PROMPT, center=True)
         guidance = section.guidance
         cell = b.row(table, [2] + [1] * n)[0]
         for line in guidance[OUTCOME_LEAD]:
@@ -422,7 +420,7 @@ class Form:
 
     def provision_row(self, table: Table, provision: Provision) -> None:
         b = self.b
-        cells = b.row(table, keep=False)
+        cells = b.row(table)
         b.text(cells[0], str(provision.outcome_number), bold=True, center=True)
         for cell, column in zip(cells[1:], self.profile.provision_columns[1:]):
             self.entries(cell, getattr(provision, column.field), blank=0)
@@ -468,11 +466,11 @@ class Form:
         else:
             rows = [(p.outcome_number, p) for p in progress] + [(n, None) for n in numbers if n not in done]
         for n, item in rows:
-            cells = b.row(table, keep=False)
+            cells = b.row(table)
             b.text(cells[0], str(n), bold=True, center=True)
             self.entries(cells[1], item.text if item else [], None, blank=1 if review else 3)
         for prompt in section.prompts:
-            cell = b.row(table, [2], keep=False)[0]
+            cell = b.row(table, [2])[0]
             b.text(cell, prompt.wording, STYLE_PROMPT)
             self.entries(cell, getattr(review, prompt.field) if review else [], None, blank=EMPTY_LINES if review else 4)  # type: ignore[arg-type]
         if index < len(section.guidance):
