@@ -1,0 +1,116 @@
+"""Write a plan with the Word writer and render its pages, to look at them.
+
+    python tools/render_pages.py PLAN.json|PLAN.docx|PLAN.pdf OUT_DIR [--mode new|as-is] [--renumber] [--dpi 60]
+
+Writes OUT_DIR/plan.docx (the writer's output), OUT_DIR/plan.pdf (LibreOffice
+headless) and OUT_DIR/page-N.png (pdftoppm). The PNGs are for people to look
+at; do not commit them.
+
+``docx_to_pdf`` is also what the writer's tests use to open a written
+document in a real word processor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+SOFFICE_TIMEOUT = 180.0
+
+
+def soffice() -> Optional[str]:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(data: bytes, timeout: float = SOFFICE_TIMEOUT) -> bytes:
+    """The .docx converted to PDF by LibreOffice headless."""
+    return docx_to_pdfs({"plan": data}, timeout)["plan"]
+
+
+def docx_to_pdfs(documents: dict[str, bytes], timeout: float = SOFFICE_TIMEOUT) -> dict[str, bytes]:
+    """Several .docx (name -> bytes) converted to PDF in one LibreOffice run.
+
+    A private temporary folder holds the inputs, the outputs and a throw-away
+    user profile (so parallel runs never share one); the whole process group
+    is killed after ``timeout`` seconds. A document LibreOffice could not
+    convert is missing from the result.
+    """
+    program = soffice()
+    if program is None:
+        raise FileNotFoundError("LibreOffice (soffice) is not installed")
+    with tempfile.TemporaryDirectory(prefix="msp-render-") as tmp:
+        folder = Path(tmp)
+        sources = []
+        for name, data in documents.items():
+            source = folder / "in" / f"{name}.docx"
+            source.parent.mkdir(exist_ok=True)
+            source.write_bytes(data)
+            sources.append(str(source))
+        out = folder / "out"
+        command = [
+            program, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
+            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *sources,
+        ]
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, env={**os.environ, "HOME": tmp},
+        )
+        try:
+            process.wait(timeout=timeout)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # nothing it started outlives it
+            except ProcessLookupError:
+                pass
+            process.wait()
+        converted = {name: out / f"{name}.pdf" for name in documents}
+        result = {name: pdf.read_bytes() for name, pdf in converted.items() if pdf.exists()}
+        if not result:
+            raise RuntimeError(f"LibreOffice converted nothing (exit status {process.returncode})")
+        return result
+
+
+def render(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
+    """PNG pages from pdftoppm (poppler)."""
+    if shutil.which("pdftoppm") is None:
+        raise FileNotFoundError("pdftoppm (poppler-utils) is not installed")
+    for old in out_dir.glob("page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out_dir / "page")], check=True, timeout=SOFFICE_TIMEOUT)
+    return sorted(out_dir.glob("page-*.png"))
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("plan", type=Path, help="a plan: .json (the model), .docx or .pdf")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--mode", choices=["new", "as-is"], default="as-is")
+    parser.add_argument("--renumber", action="store_true")
+    parser.add_argument("--dpi", type=int, default=60)
+    args = parser.parse_args(argv)
+
+    import msp_convert
+    from msp_convert.writers.docx import write_docx
+
+    plan = msp_convert.read(args.plan)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    data = write_docx(plan, mode=args.mode, renumber=args.renumber)
+    docx_path = args.out_dir / "plan.docx"
+    docx_path.write_bytes(data)
+    pdf_path = args.out_dir / "plan.pdf"
+    pdf_path.write_bytes(docx_to_pdf(data))
+    pages = render(pdf_path, args.out_dir, args.dpi)
+    print(f"{docx_path}, {pdf_path}, {len(pages)} page(s): {pages[0].name} ... {pages[-1].name}" if pages else "no pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
