@@ -1,10 +1,13 @@
-"""Office documents to PDF through LibreOffice, headless and kept to itself.
+"""LibreOffice, headless and kept to itself: the one runner every converter uses.
 
-Each run gets a private folder: the documents are copied in under plain
-names (``01.docx``), LibreOffice runs with its own throw-away profile there
-(so it neither reads nor locks the user's profile, nor waits on a running
-instance), under a time limit, and the folder goes when the caller's
-temporary directory does. Nothing of a document's content reaches a message.
+The legacy reader turns .doc/.rtf/.odt into .docx with it, the EHC bundle turns
+office documents into PDF. Each run gets a private folder: the documents are
+copied in under plain names (``001.doc``), LibreOffice runs with its own
+throw-away profile there (so it neither reads nor locks the user's profile, nor
+waits on a running instance, and parallel batch workers never share one), under
+a time limit after which its whole process group is killed, and the folder goes
+when the caller's temporary directory does. Nothing of a document's content
+reaches a message.
 """
 
 from __future__ import annotations
@@ -47,12 +50,23 @@ def find_soffice(binary: Optional[str] = None) -> Optional[str]:
 
 @dataclass
 class Converted:
-    pdf: Optional[bytes] = None
-    error: Optional[str] = None  # why there is no PDF, in words free of content
+    data: Optional[bytes] = None  # the converted file
+    error: Optional[str] = None  # why there is none, in words free of content
+
+
+PDF = ("pdf", ".pdf")
+DOCX = ("docx:MS Word 2007 XML", ".docx")
 
 
 def convert_to_pdf(sources: Sequence[tuple[str, bytes]], soffice: str, workdir: Path, *, timeout: float = 120.0) -> list[Converted]:
-    """Each (suffix, data) as PDF bytes, or why not; in order.
+    """Each (suffix, data) as PDF bytes, or why not; in order."""
+    return convert(sources, soffice, workdir, to=PDF, timeout=timeout)
+
+
+def convert(
+    sources: Sequence[tuple[str, bytes]], soffice: str, workdir: Path, *, to: tuple[str, str] = PDF, timeout: float = 120.0
+) -> list[Converted]:
+    """Each (suffix, data) converted (``to``: LibreOffice's filter and the file suffix it makes), or why not; in order.
 
     All go through one LibreOffice run (``timeout`` seconds each); if that
     run is stopped at its limit, what it had not done is tried again one
@@ -62,18 +76,21 @@ def convert_to_pdf(sources: Sequence[tuple[str, bytes]], soffice: str, workdir: 
     if not sources:
         return results
     pending = list(range(len(sources)))
-    timed_out = _run(sources, pending, soffice, workdir / "all", timeout * len(pending), results)
+    timed_out = _run(sources, pending, soffice, workdir / "all", timeout * len(pending), results, to)
     if timed_out:
-        for i in [i for i in pending if results[i].pdf is None]:
-            if _run(sources, [i], soffice, workdir / f"one-{i + 1}", timeout, results):
+        for i in [i for i in pending if results[i].data is None]:
+            if _run(sources, [i], soffice, workdir / f"one-{i + 1}", timeout, results, to):
                 results[i].error = f"LibreOffice took longer than {timeout:g} s over it and was stopped"
     for result in results:
-        if result.pdf is None and result.error is None:
+        if result.data is None and result.error is None:
             result.error = "LibreOffice could not convert it (damaged, password-protected or not what its name says?)"
     return results
 
 
-def _run(sources: Sequence[tuple[str, bytes]], which: list[int], soffice: str, folder: Path, timeout: float, results: list[Converted]) -> bool:
+def _run(
+    sources: Sequence[tuple[str, bytes]], which: list[int], soffice: str, folder: Path, timeout: float,
+    results: list[Converted], to: tuple[str, str],
+) -> bool:
     """Convert ``which`` in ``folder``; True if LibreOffice had to be stopped."""
     inputs, outputs, profile = folder / "in", folder / "out", folder / "profile"
     for path in (inputs, outputs, profile):
@@ -87,7 +104,7 @@ def _run(sources: Sequence[tuple[str, bytes]], which: list[int], soffice: str, f
     command = [
         soffice, f"-env:UserInstallation={profile.resolve().as_uri()}",
         "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck", "--nofirststartwizard",
-        "--convert-to", "pdf", "--outdir", str(outputs.resolve()),
+        "--convert-to", to[0], "--outdir", str(outputs.resolve()),
         *[str((inputs / name).resolve()) for name in names],
     ]
     env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=str(folder.resolve()))  # nothing lands in the user's home
@@ -109,13 +126,13 @@ def _run(sources: Sequence[tuple[str, bytes]], which: list[int], soffice: str, f
         if process.poll() is None:  # stopped at its limit, or we were interrupted
             _stop(process)
     for i, name in zip(which, names):
-        pdf = outputs / (Path(name).stem + ".pdf")
+        pdf = outputs / (Path(name).stem + to[1])
         if pdf.is_file() and pdf.stat().st_size and not timed_out:
-            results[i].pdf = pdf.read_bytes()
-        elif pdf.is_file() and pdf.stat().st_size:  # finished before the limit: keep it only if whole
+            results[i].data = pdf.read_bytes()
+        elif pdf.is_file() and pdf.stat().st_size and to == PDF:  # finished before the limit: keep it only if whole
             data = pdf.read_bytes()
             if data.rstrip().endswith(b"%%EOF"):
-                results[i].pdf = data
+                results[i].data = data
     return timed_out
 
 

@@ -23,7 +23,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 import msp_convert
-from msp_convert.ehc import office
+from msp_convert import office
 from msp_convert.ehc.bundle import BundleError, BundleOptions, make_bundle
 from msp_convert.ehc.check import check_plan, to_text
 from msp_convert.writers.json import to_json

@@ -107,7 +107,7 @@ def test_password_file_on_the_command_line(tmp_path: Path) -> None:
 
 def test_without_libreoffice_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SOFFICE_ENV, str(tmp_path / "no-such-soffice"))
-    with pytest.raises(UnsupportedFormatError, match="needs LibreOffice, which is not installed; install it .*libreoffice-writer-nogui"):
+    with pytest.raises(UnsupportedFormatError, match="needs LibreOffice, which is not installed; install LibreOffice .*libreoffice-writer-nogui"):
         msp_convert.read(LEGACY / "06-ks2-semh.odt")
     env = {**os.environ, SOFFICE_ENV: str(tmp_path / "no-such-soffice")}
     folder = tmp_path / "in"

@@ -41,7 +41,8 @@ from ..model import Plan
 from ..reader import read_result
 from ..writers.json import to_json
 from ..parsers.legacy import is_encrypted
-from . import office, pdfs
+from .. import office
+from . import pdfs
 from .check import Finding, Readiness, check_plan, to_text
 from .evidence import Matched, Reference, evidence_files, match, references
 
@@ -378,11 +379,11 @@ def make_bundle(options: BundleOptions, plan: Optional[Plan] = None) -> BundleRe
             )
         for doc, result in zip(needs_office, converted):
             try:
-                if result.pdf is None:
+                if result.data is None:
                     # Not the file's own fault for certain: it is in the ZIP as given.
                     raise pdfs.Unusable(result.error or "LibreOffice could not convert it", damaged=False)
-                doc.pages = pdfs.pdf_pages(result.pdf)
-                doc.pdf = result.pdf
+                doc.pages = pdfs.pdf_pages(result.data)
+                doc.pdf = result.data
             except pdfs.Unusable as err:
                 doc.problem, doc.blocking = err.reason, err.damaged
     readiness = _readiness(plan, options, matched, unmatched, refused, documents)

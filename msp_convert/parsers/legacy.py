@@ -1,10 +1,9 @@
 """Old formats (.doc, .rtf, .odt) through LibreOffice, and password-protected Office files.
 
-A legacy document is converted to .docx by LibreOffice headless in a private
-temporary folder with its own throw-away user profile (so parallel batch
-workers never share one), under a time limit after which the whole process
-group is killed; then the Word reader reads it. Nothing is left behind: the
-folder goes, converted copy and profile included, even on failure.
+A legacy document is converted to .docx by LibreOffice (``msp_convert.office``:
+a private folder and profile, a time limit, the process group killed at it),
+then the Word reader reads it. Nothing is left behind: the folder goes,
+converted copy and profile included, even on failure.
 
 A password-protected Office file is an encrypted OLE package; it is
 decrypted in memory with msoffcrypto-tool, never written to disk.
@@ -13,22 +12,17 @@ decrypted in memory with msoffcrypto-tool, never written to disk.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Optional
 
+from .. import office
 from ..errors import CorruptFileError, EncryptedFileError, InputError, UnsupportedFormatError
 from ..layout import Document
 from ..results import Result
 from .docx import parse_docx
 
-# Points the converter at another soffice (a test uses a missing one).
-SOFFICE_ENV = "MSP_CONVERT_SOFFICE"
-PACKAGE = "libreoffice-writer-nogui"
+SOFFICE_ENV = office.ENV  # points the converter at another soffice (a test uses a missing one)
 SUFFIX = {"doc": ".doc", "rtf": ".rtf", "odt": ".odt"}
 TEMP_PREFIX = "msp-convert-lo-"  # the private folders this module makes (and removes)
 DEFAULT_TIMEOUT = 120.0
@@ -36,13 +30,9 @@ DEFAULT_TIMEOUT = 120.0
 
 def soffice() -> str:
     """The LibreOffice program, or a one-line error naming the package to install."""
-    named = os.environ.get(SOFFICE_ENV)
-    found = shutil.which(named) if named else (shutil.which("soffice") or shutil.which("libreoffice"))
+    found = office.find_soffice()
     if not found:
-        raise UnsupportedFormatError(
-            f"reading this format needs LibreOffice, which is not installed; install it (Debian/Ubuntu: apt-get install {PACKAGE}) "
-            "or save the file as .docx"
-        )
+        raise UnsupportedFormatError(f"reading this format needs LibreOffice, which is not installed; {office.INSTALL_HINT}")
     return found
 
 
@@ -59,55 +49,19 @@ def to_docx_many(items: list[tuple[bytes, str]], timeout: float = DEFAULT_TIMEOU
     a second, the conversion itself a fraction of that): each item's .docx bytes,
     or the InputError that says why that one failed."""
     program = soffice()
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:  # created 0700
-        folder = Path(tmp)
-        sources = []
-        for n, (data, kind) in enumerate(items):
-            source = folder / f"plan-{n:04d}{SUFFIX[kind]}"
-            source.write_bytes(data)
-            sources.append(source)
-        out = folder / "out"
-        command = [
-            program, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, sources),
-        ]
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, env={**os.environ, "HOME": tmp},
-        )
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            late = InputError(
-                f"LibreOffice took longer than {timeout:g} s to convert this file and was stopped; "
-                "open it and save it as .docx, or allow more time"
-            )
-            return [late for _ in items]
-        finally:
-            _kill_group(process)  # nothing it started outlives the conversion
-        results: list[bytes | InputError] = []
-        for source in sources:
-            converted = out / f"{source.stem}.docx"
-            if converted.exists():
-                results.append(converted.read_bytes())
-            else:
-                results.append(CorruptFileError(
-                    "LibreOffice could not convert this file; it may be damaged: open it and save it again as .docx"
-                ))
-        return results
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover - the kernel has it by now
-        pass
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as tmp:  # created 0700; gone even on failure
+        converted = office.convert([(SUFFIX[kind], data) for data, kind in items], program, Path(tmp), to=office.DOCX, timeout=timeout)
+    results: list[bytes | InputError] = []
+    for result in converted:
+        if result.data is not None:
+            results.append(result.data)
+        elif result.error and "longer than" in result.error:
+            results.append(InputError(f"{result.error}; open the file and save it as .docx, or allow more time"))
+        else:
+            results.append(CorruptFileError(
+                "LibreOffice could not convert this file; it may be damaged: open it and save it again as .docx"
+            ))
+    return results
 
 
 def parse_legacy(data: bytes, kind: str, timeout: float = DEFAULT_TIMEOUT) -> Result[Document]:
