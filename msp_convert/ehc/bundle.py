@@ -411,13 +411,11 @@ def make_bundle(options: BundleOptions, plan: Optional[Plan] = None) -> BundleRe
 
 def _readiness(plan: Plan, options: BundleOptions, matched: list[Matched], unmatched: list[str], refused: list[str], documents: list[Document]) -> Readiness:
     """``check_plan``'s findings, with the evidence as matched here (the map settled) and the files that cannot be used."""
-    readiness = check_plan(plan, min_reviews=options.min_reviews, weeks=options.weeks, threshold=options.threshold)
+    readiness = check_plan(
+        plan, min_reviews=options.min_reviews, weeks=options.weeks, threshold=options.threshold,
+        evidence=(matched, unmatched, refused),
+    )
     findings = list(readiness.findings)
-    for m in matched:
-        if m.file is None:
-            findings.append(Finding("evidence-missing", f"section 7 {m.reference.category}", f"No file was found for reference {m.reference.index} of {m.reference.category.replace('_', ' ')}."))
-    for name in refused:
-        findings.append(Finding("evidence-refused", "evidence folder", f"{name} is a link to a file outside the evidence folder and was not used."))
     for doc in documents:
         if doc.problem and doc.category != "plan":
             where = f"section 7 {doc.category}"
@@ -425,13 +423,6 @@ def _readiness(plan: Plan, options: BundleOptions, matched: list[Matched], unmat
             findings.append(Finding(code, where, f"The file for reference {doc.index} of {doc.category.replace('_', ' ')} ({doc.original}): {doc.problem}.", doc.blocking))
     readiness.findings = findings
     readiness.ready = not any(f.blocking for f in findings)
-    readiness.evidence = [{
-        "category": m.reference.category, "index": m.reference.index, "reference": m.reference.reference,
-        "date": m.reference.date.isoformat() if m.reference.date else None, "file": m.file,
-    } for m in matched]
-    readiness.evidence_checked = True
-    readiness.unmatched_files = list(unmatched)
-    readiness.refused_files = list(refused)
     return readiness
 
 

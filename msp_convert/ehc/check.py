@@ -56,8 +56,11 @@ def check_plan(
     weeks: int = 38,
     threshold: Decimal = Decimal(6000),
     evidence_dir: Optional[Path] = None,
+    evidence: Optional[tuple[list[Matched], list[str], list[str]]] = None,
     profile: Profile = DEFAULT_PROFILE,
 ) -> Readiness:
+    """The findings; ``evidence`` is (matched, unmatched, refused) when the caller
+    matched the folder already (the bundle, with a person's ``--map``)."""
     findings: list[Finding] = []
 
     def gap(code: str, where: str, message: str, blocking: bool = True) -> None:
@@ -132,9 +135,12 @@ def check_plan(
     matched: list[Matched] = [Matched(r, None) for r in refs]
     unmatched: list[str] = []
     refused: list[str] = []
-    if evidence_dir is not None:
+    if evidence is None and evidence_dir is not None:
         files, refused = evidence_files(evidence_dir)
         matched, unmatched = match(refs, files)
+        evidence = matched, unmatched, refused
+    if evidence is not None:
+        matched, unmatched, refused = evidence
         for m in matched:
             if m.file is None:
                 gap("evidence-missing", f"section 7 {m.reference.category}", f"No file was found for reference {m.reference.index} of {m.reference.category.replace('_', ' ')}.")
@@ -150,7 +156,7 @@ def check_plan(
             "category": m.reference.category, "index": m.reference.index, "reference": m.reference.reference,
             "date": m.reference.date.isoformat() if m.reference.date else None, "file": m.file,
         } for m in matched],
-        evidence_checked=evidence_dir is not None,
+        evidence_checked=evidence is not None,
         unmatched_files=unmatched,
         refused_files=refused,
     )
