@@ -32,7 +32,7 @@ from lxml import etree
 
 import msp_convert
 from msp_convert.mapping.text import norm
-from msp_convert.model import Plan
+from msp_convert.model import Plan, PlanWarning, Review, Unmapped
 from msp_convert.template import DEFAULT_PROFILE
 from msp_convert.writers.docx import write_docx
 
@@ -215,6 +215,20 @@ def test_a_plan_without_a_number_becomes_plan_2(originals: dict[str, Plan], writ
     assert originals["01-eyfs-speech-language"].plan_number is None
     assert read_back(written["01-eyfs-speech-language.new"]).plan_number == 2
     assert read_back(written["01-eyfs-speech-language.as-is"]).plan_number is None
+
+
+def test_an_unreadable_review_date_goes_back_to_its_place(originals: dict[str, Plan]) -> None:
+    """"Date of review: Spring term 2019": the review is there (empty), its date
+    text in `unmapped` with a warning; written back in the date's place, it reads the same."""
+    plan = originals["02-ks1-down-syndrome"].model_copy(deep=True)
+    plan.reviews[1] = Review(label="R2")
+    plan.unmapped.append(Unmapped(where=REVIEW_WHERE, text="Spring term 2019"))
+    plan.warnings += [
+        PlanWarning(code="unreadable-date", message="", where=REVIEW_WHERE),
+        PlanWarning(code="unmapped-text", message="", where=REVIEW_WHERE),
+    ]
+    got = read_back(write_docx(plan, mode="as-is"))
+    assert_same(comparable(got), comparable(plan))
 
 
 # --- what the document is made of ------------------------------------------------------------

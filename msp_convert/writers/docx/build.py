@@ -179,6 +179,7 @@ class Builder:
         self._paragraph_style(STYLE_NOTE, size=8.5, italic=True)
         self._paragraph_style(STYLE_GUIDANCE, after=4)
         styles[STYLE_BULLET].paragraph_format.space_after = Pt(0)
+        styles["Header"].font.size = Pt(9)  # the child's details, on one line
 
     def _paragraph_style(self, name: str, *, size: Optional[float] = None, bold: bool = False, italic: bool = False,
                          outline: Optional[int] = None, keep: bool = False, center: bool = False, after: float = 0) -> None:

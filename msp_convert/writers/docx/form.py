@@ -154,8 +154,11 @@ class Form:
         b = self.b
         if self.plan.plan_number is not None:
             b.text(b.body, f"{self.profile.plan_title} {self.plan.plan_number}", STYLE_TITLE)
-        for text in self.notes.get("cover", []):
+        notes = self.notes.get("cover", [])
+        for text in notes:
             b.text(b.body, text)
+        if notes:
+            b.text(b.body)
 
     def introduction(self) -> None:
         b = self.b
@@ -422,8 +425,8 @@ class Form:
         b = self.b
         cells = b.row(table)
         b.text(cells[0], str(provision.outcome_number), bold=True, center=True)
-        for cell, column in zip(cells[1:], self.profile.provision_columns[1:]):
-            self.entries(cell, getattr(provision, column.field), blank=0)
+        for i, (cell, column) in enumerate(zip(cells[1:], self.profile.provision_columns[1:])):
+            self.entries(cell, getattr(provision, column.field), blank=0 if i else EMPTY_LINES)
 
     # --- Section 6 -------------------------------------------------------------------------------
 
@@ -436,13 +439,18 @@ class Form:
             tables: list[tuple[str, Optional[Review]]] = [(label, by_label.get(label)) for label in labels]
         else:
             tables = [(r.label, r) for r in reviews] + [(label, None) for label in labels if label not in got]
+        where = self.profile.section("reviews").where
+        notes = self.notes.get(where, [])
         for i, (label, review) in enumerate(tables):
             if i:
                 self.b.page_break()
-            self.review_table(label, review, numbers)
-        self.notes_after(self.profile.section("reviews").where)
+            # A review with nothing in it but what was written for its date, which
+            # could not be read as one: that text went to `unmapped`; it goes back there.
+            unread = notes.pop(0) if review is not None and review.date is None and not _has_content(review) and notes else None
+            self.review_table(label, review, numbers, unread)
+        self.notes_after(where)
 
-    def review_table(self, label: str, review: Optional[Review], numbers: list[int]) -> None:
+    def review_table(self, label: str, review: Optional[Review], numbers: list[int], unread: Optional[str] = None) -> None:
         b = self.b
         profile = self.profile
         section = profile.section("reviews")
@@ -451,7 +459,7 @@ class Form:
         table = b.table([1300, b.width - 1300])
         head = self.heading_cell(table)
         p = b.paragraph(head)
-        date = date_text(review.date) if review else ""
+        date = unread or (date_text(review.date) if review else "")
         gap = "      "
         b.run(p, section.headings[0], bold=True)
         b.run(p, f"{gap}{profile.review_date_prompt}: {date or LEADER}{gap}", bold=True)
@@ -503,3 +511,7 @@ class Form:
                 self.answer_cell(table)
         if len(section.guidance) > 1 + len(APPENDIX_GUIDANCE):
             b.text(b.row(table)[0], section.guidance[-1], STYLE_NOTE)
+
+
+def _has_content(review: Review) -> bool:
+    return bool(review.progress or review.working_well or review.not_working or review.new_to_introduce)
