@@ -459,6 +459,12 @@ def test_convert_to_docx_makes_the_new_plan(originals: dict[str, Plan], tmp_path
     assert result.stdout == "" and result.stderr == ""
     assert out.read_bytes() == write_docx(originals["09-ks2-adhd"])
     assert msp_convert.read(out).plan_number == 3
+    # The same new plan as JSON.
+    as_json = run("convert", str(FIXTURES / "plans" / "09-ks2-adhd.docx"), "--mode", "new", "-q")
+    assert as_json.returncode == 0
+    new = json.loads(as_json.stdout)
+    assert new["plan_number"] == 3 and new["reviews"] == []
+    assert new["outcomes"] == comparable(msp_convert.read(out))["outcomes"]
 
 
 def test_convert_to_docx_from_a_pdf_and_as_is(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from ...template import Profile, Prompt, Section, TickOption
 from ...mapping.text import norm
 from .build import (
     FILL_HEADING, FILL_PROMPT, STYLE_BULLET, STYLE_HEADING, STYLE_NOTE, STYLE_PROMPT, STYLE_SUBHEADING,
-    STYLE_GUIDANCE, STYLE_TITLE, Builder, Piece, Table, Where,
+    STYLE_GUIDANCE, STYLE_TITLE, Builder, Piece, Table,
 )
 
 LEADER = "\u2026" * 12  # the dotted line a person writes on
@@ -32,6 +32,8 @@ LEADER = "\u2026" * 12  # the dotted line a person writes on
 # Jack will be able to ..."): the model keeps its key stage, not these words.
 BY_THE_END = "By the end of"
 DATE_FORMAT = "%d/%m/%Y"  # UK day first, which the reader reads day first
+# The child's details in the page header, with labels the reader knows (mapping/front.py).
+CHILD_LABELS = (("name", "Name"), ("date_of_birth", "DOB"), ("setting", "Setting"), ("year_group", "Year group"), ("upn", "UPN"))
 
 # Layout the profile's data does not say: prompts drawn inside the answer cell
 # of the group prompt before them ("What I enjoy doing ..." -> "In school/setting:").
@@ -144,10 +146,12 @@ class Form:
 
     def page_header(self) -> None:
         child = self.plan.child
-        parts = [f"Name: {child.name or ''}", f"DOB: {date_text(child.date_of_birth)}"]
-        for label, value in (("Setting", child.setting), ("Year group", child.year_group), ("UPN", child.upn)):
-            if value:
-                parts.append(f"{label}: {value}")
+        parts = []
+        for field, label in CHILD_LABELS:
+            value = getattr(child, field)
+            value = date_text(value) if isinstance(value, dt.date) else value
+            if value or field in ("name", "date_of_birth"):  # those two always, to fill in
+                parts.append(f"{label}: {value or ''}")
         self.b.header_lines(["    ".join(parts)] + self.notes.get("page header", []))
 
     def cover(self) -> None:
