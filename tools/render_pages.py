@@ -13,20 +13,20 @@ document in a real word processor.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
 
+from msp_convert import office
+
 SOFFICE_TIMEOUT = 180.0
 
 
 def soffice() -> Optional[str]:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return office.find_soffice()
 
 
 def docx_to_pdf(data: bytes, timeout: float = SOFFICE_TIMEOUT) -> bytes:
@@ -35,47 +35,19 @@ def docx_to_pdf(data: bytes, timeout: float = SOFFICE_TIMEOUT) -> bytes:
 
 
 def docx_to_pdfs(documents: dict[str, bytes], timeout: float = SOFFICE_TIMEOUT) -> dict[str, bytes]:
-    """Several .docx (name -> bytes) converted to PDF in one LibreOffice run.
-
-    A private temporary folder holds the inputs, the outputs and a throw-away
-    user profile (so parallel runs never share one); the whole process group
-    is killed after ``timeout`` seconds. A document LibreOffice could not
-    convert is missing from the result.
-    """
+    """Several .docx (name -> bytes) converted to PDF in one LibreOffice run
+    (msp_convert.office: a private folder and profile, a time limit). A
+    document LibreOffice could not convert is missing from the result."""
     program = soffice()
     if program is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
+    names = list(documents)
     with tempfile.TemporaryDirectory(prefix="msp-render-") as tmp:
-        folder = Path(tmp)
-        sources = []
-        for name, data in documents.items():
-            source = folder / "in" / f"{name}.docx"
-            source.parent.mkdir(exist_ok=True)
-            source.write_bytes(data)
-            sources.append(str(source))
-        out = folder / "out"
-        command = [
-            program, f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *sources,
-        ]
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, env={**os.environ, "HOME": tmp},
-        )
-        try:
-            process.wait(timeout=timeout)
-        finally:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # nothing it started outlives it
-            except ProcessLookupError:
-                pass
-            process.wait()
-        converted = {name: out / f"{name}.pdf" for name in documents}
-        result = {name: pdf.read_bytes() for name, pdf in converted.items() if pdf.exists()}
-        if not result:
-            raise RuntimeError(f"LibreOffice converted nothing (exit status {process.returncode})")
-        return result
+        converted = office.convert([(".docx", documents[n]) for n in names], program, Path(tmp), to=office.PDF, timeout=timeout)
+    result = {name: c.data for name, c in zip(names, converted) if c.data is not None}
+    if not result:
+        raise RuntimeError("LibreOffice converted nothing")
+    return result
 
 
 def render(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
