@@ -55,6 +55,7 @@ class BatchOptions:
     force: bool = False
     tables: bool = False
     password: Optional[str] = None
+    to: str = "json"  # or "docx": each plan's new-plan Word document
 
 
 @dataclass
@@ -132,15 +133,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _outputs(found: list[_Found]) -> dict[str, str]:
+def _outputs(found: list[_Found], suffix: str = ".json") -> dict[str, str]:
     """Relative output path per input: a/b/plan.docx -> a/b/plan.json (plan.pdf.json on a clash)."""
     stems: dict[str, list[str]] = {}
     for f in found:
-        stems.setdefault(str(Path(f.rel).with_suffix(".json")), []).append(f.rel)
+        stems.setdefault(str(Path(f.rel).with_suffix(suffix)), []).append(f.rel)
     out = {}
     for target, rels in stems.items():
         for rel in rels:
-            out[rel] = target if len(rels) == 1 else rel + ".json"
+            out[rel] = target if len(rels) == 1 else rel + suffix
     return out
 
 
@@ -193,10 +194,18 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None) -> dict[st
     out: dict[str, Any] = {"rel": task["rel"]}
     try:
         if task["kind"] == "tables":  # an earlier run's output, for this run's tables
-            plan = Plan.model_validate_json(Path(task["out"]).read_text(encoding="utf-8"))
+            if task["to"] == "json":
+                plan = Plan.model_validate_json(Path(task["out"]).read_text(encoding="utf-8"))
+            else:
+                plan = read_result(task["src"], password=task["password"]).value
         else:
             plan = read_result(task["src"], password=task["password"], converted=converted).value
-            write_atomically(Path(task["out"]), to_json(plan))
+            if task["to"] == "docx":
+                from .writers.docx import write_docx
+
+                write_atomically(Path(task["out"]), write_docx(plan, mode="new"))
+            else:
+                write_atomically(Path(task["out"]), to_json(plan))
         out.update(status="ok", warnings=len(plan.warnings), outcomes=len(plan.outcomes), provision=len(plan.provision))
         if task["tables"]:
             from .writers.tables import plan_rows
@@ -265,12 +274,14 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
     in_dir, out_dir = options.in_dir.resolve(), options.out_dir.resolve()
     if not in_dir.is_dir():
         raise InputError(f"{options.in_dir} is not a folder; give the folder that holds the plans")
+    if out_dir == in_dir:
+        raise InputError("the output folder is the input folder, whose plans would be overwritten; choose another -o")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / STATE).mkdir(exist_ok=True)
     remove_stale(out_dir)
 
     found = list(discover(in_dir, out_dir))
-    outputs = _outputs([f for f in found if f.format])
+    outputs = _outputs([f for f in found if f.format], "." + options.to)
     done = _journal(out_dir, options.force)
     rows: dict[str, ReportRow] = {}
     first_of: dict[str, str] = {}
@@ -288,8 +299,9 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
         first_of[sha] = f.rel
         target = out_dir / outputs[f.rel]
         previous = done.get(f.rel)
-        task = {"rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables, "password": options.password}
-        if previous and previous.get("sha256") == sha and previous.get("version") == __version__ and target.exists():
+        task = {"rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables, "password": options.password, "to": options.to}
+        same = previous and previous.get("sha256") == sha and previous.get("version") == __version__ and previous.get("to", "json") == options.to
+        if same and target.exists():
             row.status = "skipped"
             row.warnings, row.outcomes, row.provision = previous.get("warnings"), previous.get("outcomes"), previous.get("provision")
             if options.tables:
@@ -365,7 +377,7 @@ def _run_tasks(
                 row.warnings, row.outcomes, row.provision = result["warnings"], result["outcomes"], result["provision"]
                 row.seconds = result["seconds"]
                 journal.write(json.dumps({
-                    "path": rel, "sha256": row.sha256, "version": __version__, "output": row.output,
+                    "path": rel, "sha256": row.sha256, "version": __version__, "to": options.to, "output": row.output,
                     "warnings": row.warnings, "outcomes": row.outcomes, "provision": row.provision,
                 }) + "\n")
                 journal.flush()

@@ -174,14 +174,15 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the machine's cores).")
 @click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file may take before its worker is stopped.")
 @click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run.")
+@click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Each plan's JSON, or its new-plan Word document.")
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
-def batch(in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, tables: bool, password_file: Optional[Path], quiet: bool) -> None:
+def batch(in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, to: str, tables: bool, password_file: Optional[Path], quiet: bool) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, run_batch
 
-    options = BatchOptions(in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file))
+    options = BatchOptions(in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to)
     if jobs:
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())

@@ -209,3 +209,31 @@ def test_tables_across_the_batch_include_resumed_plans(tmp_path: Path) -> None:
     assert len([r for r in table("provision") if r["file"] == "y4/ruby.docx"]) == entries
     assert {r["file"] for r in table("outcomes")} == {"y4/ruby.docx", "tyler.pdf"}
     assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+
+
+def test_new_plan_documents_for_a_whole_folder(tmp_path: Path) -> None:
+    from msp_convert.writers.docx import write_docx
+
+    src = tmp_path / "in"
+    (src / "y1").mkdir(parents=True)
+    shutil.copy(PLANS / "08-ks1-visual-impairment.docx", src / "y1" / "isla.docx")
+    shutil.copy(PDFS / "09-ks2-adhd.pdf", src / "jack.pdf")
+    out = tmp_path / "out"
+    assert batch(str(src), "-o", str(out), "-q", "--to", "docx").returncode == 0
+    rows = report(out)
+    assert {p: r["output"] for p, r in rows.items()} == {"jack.pdf": "jack.docx", "y1/isla.docx": "y1/isla.docx"}
+    for rel, row in rows.items():
+        assert (out / row["output"]).read_bytes() == write_docx(msp_convert.read(src / rel), mode="new")
+    # The JSON of an earlier run is not taken for the documents asked for now.
+    again = batch(str(src), "-o", str(out), "-q")
+    assert again.returncode == 0 and {r["status"] for r in report(out).values()} == {"converted"}
+
+
+def test_the_output_folder_may_not_be_the_input_folder(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "08-ks1-visual-impairment.docx", src / "isla.docx")
+    before = (src / "isla.docx").read_bytes()
+    result = batch(str(src), "-o", str(src), "--to", "docx")
+    assert result.returncode == 1 and "would be overwritten" in result.stderr
+    assert (src / "isla.docx").read_bytes() == before
