@@ -174,7 +174,7 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     t0 = time.perf_counter()
     grey = np.asarray(image.convert("L"))
     ink = _binarise(grey)
-    if np.count_nonzero(ink) < BLANK_INK * ink.size:
+    if _blank(ink):
         timing.own += time.perf_counter() - t0
         return None
     timing.own += time.perf_counter() - t0
@@ -245,8 +245,15 @@ def _binarise(grey: np.ndarray) -> np.ndarray:
     _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     if np.count_nonzero(ink) > 0.5 * ink.size:  # an all-paper page: Otsu splits the noise
         ink[:] = 0
-    # specks of a pixel or two are dust
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return ink
+
+
+def _blank(ink: np.ndarray) -> bool:
+    """Hardly any ink once specks (dust, a pixel or two) are left out."""
+    if np.count_nonzero(ink) < BLANK_INK * ink.size:
+        return True
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return int(stats[1:, cv2.CC_STAT_AREA][stats[1:, cv2.CC_STAT_AREA] > 6].sum()) < BLANK_INK * ink.size
 
 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")

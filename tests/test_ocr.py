@@ -1,0 +1,170 @@
+"""Scanned plans (fixtures/scans, made by fixtures/make_scans.py) read by OCR
+come close to the model of their .docx, per field family; bad scans are
+refused with a clear error. Needs Tesseract (CI installs it): never skipped."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from PIL import Image
+
+import msp_convert
+from msp_convert.errors import InputError, UnsupportedFormatError
+from msp_convert.mapping import map_document
+from msp_convert.model import Source
+from msp_convert.parsers import ocr
+
+REPO = Path(__file__).resolve().parents[1]
+SCANS = REPO / "fixtures" / "scans"
+PLANS = REPO / "fixtures" / "plans"
+
+# Floors per field family (measured closeness, a little below; see the report in test output).
+FLOORS: dict[str, dict[str, float]] = {
+    # measured: ticks 0.875, entries 0.608, withdrawn 1.0, markers 1.0, outcomes 0.415, reviews 1.0
+    "08-ks1-visual-impairment": {"tick boxes": 0.8, "entries": 0.55, "withdrawn": 0.9, "markers": 0.9, "outcomes": 0.35, "reviews": 0.9},
+    # measured: ticks 0.938, entries 0.639, withdrawn 0.0, markers 0.0, outcomes 0.2, reviews 1.0
+    "11-ks1-dcd": {"tick boxes": 0.85, "entries": 0.55, "withdrawn": 0.0, "markers": 0.0, "outcomes": 0.15, "reviews": 0.9},
+}
+
+
+def _folder_images(folder: Path) -> list[Image.Image]:
+    return [Image.open(p) for p in sorted(folder.glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[1]))]
+
+
+def _read_scan(name: str) -> tuple[dict[str, Any], list[Any], ocr.Timing]:
+    timing = ocr.Timing()
+    pdf = SCANS / f"{name}.pdf"
+    if pdf.exists():
+        result = ocr.parse_scanned_pdf(pdf.read_bytes(), timing)
+    else:
+        result = ocr.parse_images(_folder_images(SCANS / name), timing)
+    source = Source(filename=name, format="pdf", sha256="0" * 64, pages=result.value.pages)
+    plan = map_document(result.value, source).value
+    return plan.model_dump(mode="json"), result.messages, timing
+
+
+@pytest.fixture(scope="module")
+def scans() -> dict[str, tuple[dict[str, Any], list[Any], ocr.Timing]]:
+    return {name: _read_scan(name) for name in FLOORS}
+
+
+# ---- closeness per field family ---------------------------------------------------------
+
+
+def _is_entry(v: Any) -> bool:
+    return isinstance(v, dict) and {"text", "withdrawn", "struck"} <= set(v)
+
+
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, value) for every value; a list of entries is one leaf."""
+    if isinstance(node, list) and node and all(_is_entry(v) for v in node):
+        yield path, node
+    elif _is_entry(node):
+        yield path, [node]
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _leaves(v, f"{path}.{i}")
+    else:
+        yield path, node
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _similar(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    if not wa and not wb:
+        return 1.0
+    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+
+
+def _best(entry: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[float, Any]:
+    scored = [(_similar(entry["text"], c["text"]), c) for c in candidates]
+    return max(scored, key=lambda s: s[0], default=(0.0, None))
+
+
+def closeness(want: dict[str, Any], got: dict[str, Any]) -> dict[str, float]:
+    """Share of agreement per field family, 0-1."""
+    got_leaves = dict(_leaves({k: v for k, v in got.items() if k not in ("source", "warnings", "unmapped")}))
+    scores: dict[str, list[float]] = {f: [] for f in ("tick boxes", "entries", "withdrawn", "markers", "outcomes", "reviews")}
+    for path, value in _leaves({k: v for k, v in want.items() if k not in ("source", "warnings", "unmapped")}):
+        other = got_leaves.get(path)
+        family = "outcomes" if path.startswith("outcomes") else "reviews" if path.startswith("reviews") else None
+        if isinstance(value, bool):
+            scores[family or "tick boxes"].append(float(other == value))
+        elif isinstance(value, list) and value and _is_entry(value[0]):
+            got_entries = other if isinstance(other, list) and other and _is_entry(other[0]) else []
+            text = _similar(" ".join(e["text"] for e in value), " ".join(e["text"] for e in got_entries))
+            scores[family or "entries"].append(text)
+            for e in value:
+                sim, match = _best(e, got_entries)
+                if e["withdrawn"] or e["struck"]:
+                    scores["withdrawn"].append(
+                        float(match is not None and sim >= 0.5 and match["withdrawn"] == e["withdrawn"]
+                              and _similar(" ".join(e["struck"]), " ".join(match["struck"])) >= 0.5)
+                    )
+                if e["review"] or e["review_date"]:
+                    scores["markers"].append(
+                        float(match is not None and sim >= 0.5 and (match["review"], match["review_date"]) == (e["review"], e["review_date"]))
+                    )
+        elif isinstance(value, str):
+            scores[family or "entries"].append(_similar(value, other if isinstance(other, str) else ""))
+        else:
+            scores[family or "tick boxes" if isinstance(value, bool) else family or "entries"].append(float(other == value))
+    return {f: (sum(v) / len(v) if v else 1.0) for f, v in scores.items()}
+
+
+def _want(name: str) -> dict[str, Any]:
+    return msp_convert.read(PLANS / f"{name}.docx").model_dump(mode="json")
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_scan_comes_close_to_its_docx(name: str, scans: dict) -> None:
+    got, messages, timing = scans[name]
+    measured = closeness(_want(name), got)
+    print(name, {k: round(v, 3) for k, v in measured.items()}, f"own share {timing.own_share:.1%}")
+    for family, floor in FLOORS[name].items():
+        assert measured[family] >= floor, (family, measured[family])
+    codes = [m.code for m in messages]
+    assert "ocr-used" in codes
+    assert any(m.code == "ocr-confidence" for m in messages)
+    assert all(not m.where or m.where.startswith("page ") for m in messages)
+
+
+def test_upside_down_page_reads(scans: dict) -> None:
+    # page 2 of 08 was scanned upside down: its words read as well as the others
+    _, messages, _ = scans["08-ks1-visual-impairment"]
+    confs = {m.where: float(re.search(r"(\d+) %", m.message).group(1)) for m in messages if m.code == "ocr-confidence"}
+    assert confs["page 2"] >= 80, confs
+
+
+def test_own_image_work_is_a_small_share(scans: dict) -> None:
+    for _, _, timing in scans.values():
+        assert timing.own_share < 0.25, timing
+
+
+def test_low_resolution_page_is_refused() -> None:
+    with pytest.raises(UnsupportedFormatError, match="dpi"):
+        ocr.parse_images([Image.open(SCANS / "low-dpi.jpg")])
+
+
+def test_blank_scan_is_refused() -> None:
+    with pytest.raises(UnsupportedFormatError, match="blank"):
+        ocr.parse_scanned_pdf((SCANS / "blank.pdf").read_bytes())
+
+
+def test_a_picture_that_is_no_plan_is_refused() -> None:
+    img = Image.new("L", (1654, 2339), 230)
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(img).ellipse((300, 300, 1300, 1300), outline=0, width=8)
+    with pytest.raises(InputError):
+        ocr.parse_images([img])
