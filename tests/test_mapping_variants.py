@@ -167,3 +167,13 @@ def test_not_a_plan_is_refused_unless_forced() -> None:
         read(*letter)
     forced = map_document(Document(body=letter), SOURCE, force=True).value  # type: ignore[arg-type]
     assert [u.text for u in forced.unmapped] == ["Dear parents,", "Sports day is on Friday."]
+
+
+def test_a_review_typed_as_paragraphs_is_kept_not_lost() -> None:
+    plan = read(
+        p("Section 6: Reviewing My Support Plan   Date of review: 12/03/2019   1st review (R1)"),
+        p("What is working well with provision and support and needs to continue?"),
+        p("Lexia every morning"),
+    )
+    assert plan.reviews == []  # no review table: nothing to fill
+    assert [(u.where, u.text) for u in plan.unmapped] == [("section 6 review", "Lexia every morning")]

@@ -98,6 +98,11 @@ class Flow:
         if target is None:
             plan = self.draft.plan
             target = plan if section.default_field or not hasattr(plan, section.key) else getattr(plan, section.key)
+            if isinstance(target, list):
+                # Reviews, outcomes, provision: their answers live in their tables.
+                # Outside one (a review typed as paragraphs), what is written is
+                # kept in `unmapped`, never written into the list.
+                target = None
         self.target = target
         self.field = section.default_field
         self.waiting_text = None
@@ -208,7 +213,7 @@ class Flow:
         if prompt.kind == "text":
             self.field = None
             value = clean(rest)
-            if value:
+            if value and self.target is not None:
                 setattr(self.target, prompt.field, value)
             else:
                 self.waiting_text = prompt.field
@@ -256,12 +261,12 @@ class Flow:
         self.just_prompted = False
         where = self.where
         entry = self.draft.noticed(written, where)
-        if self.waiting_text is not None:
+        if self.waiting_text is not None and self.target is not None:
             value = entry.text
             setattr(self.target, self.waiting_text, value)
             self.waiting_text = None
             return
-        if self.field is None or self.after_appendices:
+        if self.field is None or self.after_appendices or self.target is None:
             self.draft.unmapped(where, entry.text)
             return
         self.add(entry, where)
