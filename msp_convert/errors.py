@@ -31,6 +31,12 @@ class CorruptFileError(InputError):
     code = "corrupt"
 
 
+class NoTextLayerError(UnsupportedFormatError):
+    """A PDF of page images only (a scan): for OCR, not the PDF reader."""
+
+    code = "no-text-layer"
+
+
 class EncryptedFileError(InputError):
     code = "encrypted"
 

@@ -43,6 +43,19 @@ def read(
     return read_result(path, data=data, filename=filename, force=force, profile=profile, password=password).value
 
 
+def _ocr(data: bytes, scan: InputError) -> Result:  # type: ignore[type-arg]
+    """A scanned PDF through OCR, or the scan's own message where OCR cannot run."""
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        raise scan
+    try:
+        from .parsers.ocr import parse_scanned_pdf
+    except ImportError:  # the Python bindings are missing
+        raise scan from None
+    return parse_scanned_pdf(data)
+
+
 def read_result(
     path: Union[str, "os.PathLike[str]", None] = None,
     *,
@@ -97,9 +110,13 @@ def read_result(
         else:
             parsed = parse_legacy(plain, fmt)
     elif kind == "pdf":
+        from .errors import NoTextLayerError
         from .parsers.pdf import parse_pdf
 
-        parsed = parse_pdf(data, password)
+        try:
+            parsed = parse_pdf(data, password)
+        except NoTextLayerError as scan:
+            parsed = _ocr(data, scan)
         fmt = "pdf"
     elif kind == "json":  # a plan as the model's JSON (what `convert` prints)
         return Result(read_json(data, name), notices)

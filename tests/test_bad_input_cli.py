@@ -36,7 +36,7 @@ CASES = {
     "not-a-plan": (_letter, "does not look like a My Support Plan"),
     "pdf-password-protected": (lambda: (DATA / "pdf" / "encrypted.pdf").read_bytes(), "password-protected"),
     "pdf-truncated": (lambda: (DATA / "pdf" / "truncated.pdf").read_bytes(), "damaged"),
-    "pdf-scan-without-text": (lambda: (DATA / "pdf" / "scanned.pdf").read_bytes(), "no text layer"),
+    "pdf-scan-too-coarse": (lambda: (DATA / "pdf" / "scanned.pdf").read_bytes(), "too small to read"),
     "pdf-not-a-plan": (lambda: (DATA / "pdf" / "not-a-plan.pdf").read_bytes(), "does not look like a My Support Plan"),
 }
 

@@ -107,7 +107,7 @@ def test_password_from_a_file_on_the_command_line(tmp_path: Path) -> None:
     "name, error, says",
     [
         ("truncated.pdf", CorruptFileError, "this PDF is damaged"),
-        ("scanned.pdf", UnsupportedFormatError, "no text layer"),
+        ("scanned.pdf", UnsupportedFormatError, "scanned at about 100 dpi, too small to read"),  # goes to OCR
         ("not-a-plan.pdf", NotAPlanError, "does not look like a My Support Plan"),
     ],
 )
@@ -151,3 +151,22 @@ def test_a_300_page_pdf_is_read_a_page_at_a_time() -> None:
     assert (small_pages, big_pages) == (8, 304)
     # Pages are read and released one at a time: 38 times the pages, about the same memory.
     assert big < small * 2 + 16, (small, big)
+
+
+SCANS = REPO / "fixtures" / "scans"
+
+
+def test_a_scanned_pdf_goes_to_ocr() -> None:
+    plan = msp_convert.read(SCANS / "08-ks1-visual-impairment.pdf")
+    assert plan.source.format == "pdf" and plan.source.pages == 8
+    assert plan.warnings[0].code == "ocr-used"
+    assert plan.outcomes  # read from the page images
+
+
+def test_without_tesseract_a_scan_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real(name, *a, **k))
+    with pytest.raises(UnsupportedFormatError, match="no text layer .*install tesseract-ocr"):
+        msp_convert.read(SCANS / "08-ks1-visual-impairment.pdf")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ...errors import UnsupportedFormatError
+from ...errors import NoTextLayerError
 from ...layout import Document
 from ...results import Message, Result, dedupe
 from .grid import find_tables
@@ -22,7 +22,8 @@ def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
     """Read a PDF's bytes into the neutral layout, one page at a time.
 
     Raises ``EncryptedFileError`` (no or wrong password), ``CorruptFileError``,
-    or ``UnsupportedFormatError`` for a PDF with no text layer (a scan).
+    or ``NoTextLayerError`` for a PDF with no text layer (a scan: the reader
+    hands it to OCR).
     """
     from .boxes import find_tick_boxes
     from .strike import mark_struck
@@ -41,9 +42,9 @@ def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
     finally:
         pdf.close()
     if pages and not glyphs:
-        raise UnsupportedFormatError(
-            "this PDF has no text layer (it looks like a scan); msp-convert cannot read scans yet, "
-            "so convert the original document, or run OCR on the scan first"
+        raise NoTextLayerError(
+            "this PDF has no text layer (it looks like a scan); reading it needs OCR: install tesseract-ocr "
+            "(with tesseract-ocr-eng and tesseract-ocr-osd), or convert the original document"
         )
     body, headers, footers = join_pages(pages)
     return Result(Document(body=body, headers=headers, footers=footers, pages=len(pages)), dedupe(messages))
