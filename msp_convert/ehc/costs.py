@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from ..mapping.entries import weekly_amount
-from ..model import Entry, Plan
+from ..mapping.entries import in_place, weekly_amount
+from ..model import Plan
 
 _GROUP = re.compile(
     r"(?:÷|\bdivided\s+by)\s*(\d{1,2})\b"
@@ -65,13 +65,6 @@ def group_size(text: str) -> Optional[int]:
     return size if size > 1 else None
 
 
-def _in_place(entry: Entry) -> str:
-    text = entry.text
-    for fragment in entry.struck:
-        text = text.replace(fragment, " ", 1)
-    return text
-
-
 def plan_costs(plan: Plan, weeks: int = 38) -> Costs:
     costs = Costs(weeks=weeks)
     for row in plan.provision:
@@ -79,7 +72,7 @@ def plan_costs(plan: Plan, weeks: int = 38) -> Costs:
         for index, entry in enumerate(row.resources, 1):
             if entry.withdrawn:
                 continue
-            text = _in_place(entry)
+            text = in_place(entry)
             amount = weekly_amount(text)
             group = group_size(text)
             costed = CostedEntry(row.outcome_number, index, entry.text, None, group)

@@ -233,6 +233,14 @@ def _decimal(amount: str) -> Decimal:
     return Decimal(amount.replace(",", ""))
 
 
+def in_place(entry: Entry) -> str:
+    """The entry's text less its struck fragments: what is still in place."""
+    text = entry.text
+    for fragment in entry.struck:
+        text = text.replace(fragment, " ", 1)
+    return text
+
+
 def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
     """The sum of the weekly amounts of entries still in place (struck parts left out)."""
     total = Decimal(0)
@@ -240,10 +248,7 @@ def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
     for entry in resources:
         if entry.withdrawn:
             continue
-        text = entry.text
-        for fragment in entry.struck:
-            text = text.replace(fragment, " ", 1)
-        amount = weekly_amount(text)
+        amount = weekly_amount(in_place(entry))
         if amount is not None:
             total += amount
             found = True
