@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -30,10 +29,12 @@ sys.path.insert(0, str(REPO))
 
 import msp_convert  # noqa: E402
 from msp_convert.writers.json import to_json  # noqa: E402
+from timing import best  # noqa: E402  (bench/ is the script's folder)
 
 
 def fixture_files() -> list[tuple[str, bytes]]:
-    paths = sorted((REPO / "fixtures").rglob("*.docx"))
+    # The plans and the blank template (not the encrypted or evidence .docx under fixtures/).
+    paths = sorted((REPO / "fixtures" / "plans").glob("*.docx")) + [REPO / "fixtures" / "blank-template.docx"]
     example = REPO.parent / "shared" / "spec" / "example" / "example-plan.docx"
     if example.exists():
         paths.append(example)
@@ -60,16 +61,6 @@ def docx2python_text(files: list[tuple[str, bytes]]) -> None:
             doc.text
 
 
-def best(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]], repeat: int) -> float:
-    fn(files)  # warm up: imports, caches
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(files)
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def peak_memory(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]]) -> int:
     tracemalloc.start()
     fn(files)
@@ -84,13 +75,13 @@ def main() -> None:
     args = parser.parse_args()
     files = fixture_files()
     size = sum(len(d) for _, d in files)
-    t_floor = best(floor, files, args.repeat)
-    t_ours = best(convert, files, args.repeat)
+    t_floor = best(lambda: floor(files), args.repeat)
+    t_ours = best(lambda: convert(files), args.repeat)
     print(f"files: {len(files)} .docx, {size / 1024:.0f} KiB")
     print(f"floor (unzip + lxml parse of document.xml, styles.xml): {t_floor * 1000:8.1f} ms  ({t_floor / len(files) * 1000:.2f} ms/file)")
     print(f"msp-convert .docx -> JSON:                           {t_ours * 1000:8.1f} ms  ({t_ours / len(files) * 1000:.2f} ms/file)  ratio {t_ours / t_floor:.2f}x")
     try:
-        t_d2p = best(docx2python_text, files, max(3, args.repeat // 3))
+        t_d2p = best(lambda: docx2python_text(files), max(3, args.repeat // 3))
         print(f"docx2python plain text:                              {t_d2p * 1000:8.1f} ms  ratio {t_d2p / t_floor:.2f}x")
     except ImportError:
         print("docx2python plain text: not installed (pip install -e '.[bench]')")

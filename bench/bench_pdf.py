@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import time
 import tracemalloc
 from pathlib import Path
-from typing import Callable
 
 import pdfplumber
 
@@ -26,6 +24,7 @@ sys.path.insert(0, str(REPO))
 
 import msp_convert  # noqa: E402
 from msp_convert.writers.json import to_json  # noqa: E402
+from timing import best  # noqa: E402  (bench/ is the script's folder)
 
 Files = list[tuple[str, bytes]]
 
@@ -45,16 +44,6 @@ def floor(files: Files) -> None:
 def convert(files: Files) -> None:
     for name, data in files:
         to_json(msp_convert.read(data=data, filename=name))
-
-
-def best(fn: Callable[[Files], None], files: Files, repeat: int) -> float:
-    fn(files)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(files)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak(data: bytes) -> float:
@@ -88,8 +77,8 @@ def main() -> None:
     for _, data in files:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages += len(pdf.pages)
-    t_floor = best(floor, files, args.repeat)
-    t_ours = best(convert, files, args.repeat)
+    t_floor = best(lambda: floor(files), args.repeat)
+    t_ours = best(lambda: convert(files), args.repeat)
     print(f"files: {len(files)} PDFs, {pages} pages")
     print(f"floor (pdfplumber: open, chars, lines, rects): {t_floor:7.2f} s  ({t_floor / pages * 1000:.1f} ms/page)")
     print(f"msp-convert .pdf -> JSON:                     {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")

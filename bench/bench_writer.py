@@ -25,6 +25,7 @@ import docx  # noqa: E402
 
 import msp_convert  # noqa: E402
 from msp_convert.writers.docx import write_docx  # noqa: E402
+from timing import best  # noqa: E402  (bench/ is the script's folder)
 
 
 def plans() -> list[tuple[str, "msp_convert.Plan"]]:
@@ -33,15 +34,6 @@ def plans() -> list[tuple[str, "msp_convert.Plan"]]:
     if example.exists():
         paths.append(example)
     return [(p.stem, msp_convert.read(p)) for p in paths]
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def floor() -> None:
@@ -58,13 +50,13 @@ def main() -> None:
     write_docx(loaded[0][1])
     first = time.perf_counter() - start
     print(f"first write in the process (prepares the template once): {first * 1000:.1f} ms")
-    print(f"python-docx floor (open its default document, save it): {best(floor, args.repeat) * 1000:.1f} ms\n")
+    print(f"python-docx floor (open its default document, save it): {best(floor, args.repeat, warm_up=False) * 1000:.1f} ms\n")
     print(f"{'plan':32} {'as-is':>9} {'new':>9} {'size':>9}")
     totals = {"as-is": 0.0, "new": 0.0}
     for name, plan in loaded:
         row = {}
         for mode in ("as-is", "new"):
-            row[mode] = best(lambda: write_docx(plan, mode=mode), args.repeat)  # noqa: B023
+            row[mode] = best(lambda: write_docx(plan, mode=mode), args.repeat, warm_up=False)  # noqa: B023
             totals[mode] += row[mode]
         size = len(write_docx(plan, mode="as-is"))
         print(f"{name:32} {row['as-is'] * 1000:7.1f}ms {row['new'] * 1000:7.1f}ms {size / 1024:7.1f}KB")
