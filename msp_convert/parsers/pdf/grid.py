@@ -77,7 +77,8 @@ def _merge_h(lines: list[_H]) -> list[_H]:
     out: list[_H] = []
     for h in sorted(lines, key=lambda h: (h.y, h.x0)):
         for last in reversed(out[-4:]):
-            if abs(last.y - h.y) <= SAME and h.x0 <= last.x1 + SNAP:
+            # both ends checked: pieces a hair apart in y (a scan) do not come sorted along x
+            if abs(last.y - h.y) <= SAME and h.x0 <= last.x1 + SNAP and h.x1 >= last.x0 - SNAP:
                 last.x0, last.x1 = min(last.x0, h.x0), max(last.x1, h.x1)
                 break
         else:
@@ -89,7 +90,7 @@ def _merge_v(lines: list[_V]) -> list[_V]:
     out: list[_V] = []
     for v in sorted(lines, key=lambda v: (v.x, v.y0)):
         for last in reversed(out[-4:]):
-            if abs(last.x - v.x) <= SAME and v.y0 <= last.y1 + SNAP:
+            if abs(last.x - v.x) <= SAME and v.y0 <= last.y1 + SNAP and v.y1 >= last.y0 - SNAP:
                 last.y0, last.y1 = min(last.y0, v.y0), max(last.y1, v.y1)
                 break
         else:
