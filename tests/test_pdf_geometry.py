@@ -747,3 +747,20 @@ def test_example_plan_geometry():
     eight = pages[7]
     struck = [struck_text(line).strip() for line in lines(eight) if any(g.struck for g in line)]
     assert struck[:3] == ["1 x", "30 mins on", "Fridays"]  # "1 x 30 mins on Fridays", withdrawn provision
+
+
+def test_two_tables_a_gap_apart_stay_two_when_their_borders_are_a_hair_out_of_line():
+    # A scan's left border reads at x 42.6 below the gap and 42.8 above it: sorted by x,
+    # the lower piece came first and the upper one was joined across the gap.
+    from msp_convert.parsers.pdf.grid import find_tables
+
+    def h(y: float) -> Segment:
+        return Segment(42.5, y - 0.2, 553.3, y + 0.2, 0.4)
+
+    def v(x: float, top: float, bottom: float) -> Segment:
+        return Segment(x - 0.2, top, x + 0.2, bottom, 0.4)
+
+    segments = [h(42.7), h(204.7), h(216.7), h(735.3),
+                v(42.8, 42.5, 204.8), v(553.1, 42.5, 204.8), v(42.6, 216.4, 735.5), v(553.1, 216.4, 735.5)]
+    tables = find_tables(segments, [])
+    assert [(round(t.top), round(t.bottom)) for t in tables] == [(43, 205), (217, 735)]
