@@ -123,6 +123,21 @@ def test_outcomes_supported_by_marks_and_merged_rows() -> None:
     assert eight.supported_by.model_dump() == {"education": True, "health": False, "social_care": False}
 
 
+def test_outcome_labels_whose_number_did_not_read() -> None:
+    # OCR reads "Outcome 1" as "Outcome l" or "Outcome a4": a label with no number as written
+    # is numbered as OCR meant it where a letter looks like a digit, else after the one before.
+    header = [[p("Section 5: Outcomes and provision")], [p("Education")], [p("Health")], [p("Social Care")]]
+
+    def outcome(label: str, what: str) -> list[list[Paragraph]]:
+        return [[p(label)], [p(f"By the end of KS1, Sam will be able to {what}.")], [p("X")], [p("")], [p("")]]
+
+    rows = [outcome("Outcome a4", "hop"), outcome("Outcome Z", "skip"), outcome("Outcome 3", "jump"), outcome("Outcome ?", "run")]
+    plan = read(table(header, *rows, spans={(0, 0): 2}))
+    assert [(o.number, o.statement.text if o.statement else None) for o in plan.outcomes] == [(1, "hop"), (2, "skip"), (3, "jump"), (4, "run")]
+    assert [w.where for w in plan.warnings if w.code == "outcome-number-unread"] == ["section 5 outcomes"] * 3
+    assert not plan.unmapped
+
+
 def test_provision_rows_continued_and_costed() -> None:
     header = [[p("No. of outcome")], [p("Steps")], [p("Short term targets")], [p("What needs to happen?")], [p("Who will do it?")], [p("How often?")], [p("Resources required")]]
     row_1 = [[p("1")], [p("Read CVC words")], [p("")], [p("Phonics catch-up")], [p("TA")], [p("Daily")], [p("TA 2.5 hrs/wk @ £14/hr")]]

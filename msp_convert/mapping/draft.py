@@ -12,6 +12,7 @@ _MESSAGES = {
     "tracked-deletion": "Text {place} was deleted under tracked changes; it is kept and marked withdrawn.",
     "unreadable-date": "A date {place} could not be read; it is kept as written and its date is null.",
     "tick-box-unknown": "A tick box {place} is in a state that could not be told; it is recorded as null.",
+    "outcome-number-unread": "An outcome's number {place} could not be read; it is numbered after the outcome before it.",
     "not-a-plan": "No part of the My Support Plan template was found; all text is kept in 'unmapped'.",
 }
 

@@ -33,6 +33,25 @@ def row_number(cell: Optional[Cell]) -> Optional[int]:
     return int(m.group(1)) if m else None
 
 
+# Letters OCR reads in place of digits: "Outcome l" is outcome 1.
+_LOOKS_LIKE_DIGIT = str.maketrans("lij|!oqszbg", "11111005269")
+
+
+def unread_outcome_number(cell: Optional[Cell], previous: int, profile: Profile) -> Optional[int]:
+    """The number of an outcome row labelled as one ("Outcome l", "Outcome a4") but not with a number.
+
+    Letters OCR takes for digits are read as those digits; otherwise the
+    outcome is numbered after the one before it (the caller warns).
+    """
+    if cell is None:
+        return None
+    m = re.match(re.escape(norm(profile.outcome_label)) + r"\s*(\S{0,3})$", norm(cell.text))
+    if not m:
+        return None
+    digits = m.group(1).translate(_LOOKS_LIKE_DIGIT)
+    return int(digits) if digits.isdigit() and 0 < int(digits) < 100 else previous + 1
+
+
 @lru_cache(maxsize=16)
 def _column_wording(columns: tuple[Column, ...]) -> Wording[str]:
     return Wording(((w, c.field) for c in columns for w in c.wordings), fuzzy=False)
@@ -124,6 +143,10 @@ def read_outcomes(table: Table, flow: Flow) -> None:
     for row in table.rows:
         first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
         number = row_number(first)
+        if number is None:
+            number = unread_outcome_number(first, found[-1].number if found else 0, profile)
+            if number is not None:
+                flow.draft.warn("outcome-number-unread", flow.where, once=False)
         if number is not None:
             current = _OutcomeRows(number)
             found.append(current)
