@@ -57,6 +57,27 @@ def _column_wording(columns: tuple[Column, ...]) -> Wording[str]:
     return Wording(((w, c.field) for c in columns for w in c.wordings), fuzzy=False)
 
 
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only: "What needs tohappento | help me" -> "whatneedstohappentohelpme"."""
+    return _NOT_LETTERS.sub("", text.lower())
+
+
+@lru_cache(maxsize=16)
+def _squashed_wording(columns: tuple[Column, ...]) -> tuple[tuple[str, str], ...]:
+    """Each column's wordings squashed, longest first; short ones ("Who") are too easily met."""
+    pairs = {(_squashed(w), c.field) for c in columns for w in c.wordings}
+    return tuple(sorted((p for p in pairs if len(p[0]) >= 5), key=lambda p: -len(p[0])))
+
+
+def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[str]:
+    """A header as OCR reads it: spaces lost or added, borders read as "|"."""
+    squashed = _squashed(text)
+    return next((item for wording, item in _squashed_wording(columns) if squashed.startswith(wording)), None)
+
+
 def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, str]]:
     """Grid column -> field, when ``row`` is a header naming ``least`` columns or more."""
     if len(row.cells) < least:
@@ -67,9 +88,10 @@ def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optiona
         paragraphs = cell.paragraphs()
         text = paragraphs[0].text if paragraphs else ""
         m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
-        if m is not None and m.item not in found.values():
+        item = m.item if m is not None else _squashed_match(text, columns)
+        if item is not None and item not in found.values():
             for col in range(cell.col, cell.col + cell.col_span):
-                found[col] = m.item
+                found[col] = item
     return found if len(set(found.values())) >= least else None
 
 
