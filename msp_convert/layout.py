@@ -23,7 +23,7 @@ Conventions every parser follows:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 
 
 @dataclass(slots=True)
@@ -56,6 +56,9 @@ class Paragraph:
     inlines: list[Inline] = field(default_factory=list)
     list_item: bool = False  # bulleted or numbered through the document's numbering
     origin: str = ""
+    # How sure the reader was of the words (0-1, their mean) when it read them
+    # from pixels (OCR); None for text the file itself stored.
+    confidence: Optional[float] = None
     _text: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property
@@ -73,6 +76,17 @@ class Paragraph:
     @property
     def tick_boxes(self) -> list[TickBox]:
         return [i for i in self.inlines if isinstance(i, TickBox)]
+
+
+def read_confidence(paragraphs: Iterable[Paragraph]) -> tuple[Optional[float], int]:
+    """The mean confidence of the words read from pixels in these paragraphs, and how many words."""
+    total, words = 0.0, 0
+    for para in paragraphs:
+        if para.confidence is not None:
+            n = len(para.text.split()) or 1
+            total += para.confidence * n
+            words += n
+    return (total / words if words else None), words
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ content; ``where`` names a section, table or part instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Iterable, Optional, TypeVar
+from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 T = TypeVar("T")
 
@@ -39,3 +39,8 @@ def dedupe(messages: Iterable[Message]) -> list[Message]:
             seen.add(m)
             out.append(m)
     return out
+
+
+# Called as each page of a long read (OCR of a scan) is done: (pages done, pages in all).
+# The batch uses it to tell a slow scan from a hung worker.
+PageDone = Callable[[int, int], None]

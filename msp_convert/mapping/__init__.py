@@ -6,8 +6,8 @@ Every parser's layout comes here; nothing here asks which parser made it.
 from __future__ import annotations
 
 from ..errors import NotAPlanError
-from ..layout import Document, Paragraph, Table, iter_paragraphs
-from ..model import Plan, Source
+from ..layout import Document, Paragraph, Table, iter_paragraphs, read_confidence
+from ..model import Plan, PlanWarning, Source
 from ..results import Result
 from ..template import DEFAULT_PROFILE, Profile
 from . import front
@@ -32,11 +32,16 @@ def map_document(
     draft = Draft(source)
     _page_headers(document, draft)
     flow = Flow(profile, draft)
+    read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
     for block in document.body:
         if isinstance(block, Paragraph):
             flow.feed(block)
+            if block.confidence is not None:
+                read.setdefault(flow.where, []).append(block)
         else:
             _table(block, flow)
+            read.setdefault(flow.where, []).extend(p for p in iter_paragraphs([block]) if p.confidence is not None)
+    _read_confidence(read, draft)
     if draft.anchors < MIN_ANCHORS:
         if not force:
             raise NotAPlanError(
@@ -45,6 +50,18 @@ def map_document(
             )
         draft.warn("not-a-plan", None)
     return Result(draft.plan)
+
+
+def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
+    """For a plan read from pixels: how sure OCR was of the words, section by section."""
+    for where, paras in read.items():
+        mean, words = read_confidence(paras)
+        if mean is not None:
+            draft.plan.warnings.append(PlanWarning(
+                code="ocr-confidence",
+                message=f"OCR read the {words} words here with a mean confidence of {mean * 100:.0f} %; the lower it is, the more to check",
+                where=where,
+            ))
 
 
 def _table(table: Table, flow: Flow) -> None:

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ...layout import Block, Cell, Paragraph, Row, Run, Table
+from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
 from .grid import SNAP, GridCell, GridTable
 from .reading import TextLine, ends_in_space, make_lines, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
@@ -158,7 +158,9 @@ def _table(grid: GridTable, cell_lines: dict[int, list[TextLine]], origin: str, 
 
 
 def _template(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower())
+    """What a repeated header or footer line has in common on every page: not its numbers,
+    nor its spacing and punctuation (OCR reads "Price DOB" on one page, "PriceDOB" on the next)."""
+    return re.sub(r"[\W_]+", "", re.sub(r"\d+", "#", text.lower()))
 
 
 def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[Block]]:
@@ -250,7 +252,8 @@ def _join_row(table: Table, row: Row) -> None:
             before, after = target.blocks[-1], blocks.pop(0)
             assert isinstance(before, Paragraph) and isinstance(after, Paragraph)
             joiner = [] if before.text.endswith((" ", "-", "/")) else [Run(" ")]
-            target.blocks[-1] = Paragraph(before.inlines + joiner + after.inlines, origin=before.origin)
+            confidence, _ = read_confidence([before, after])
+            target.blocks[-1] = Paragraph(before.inlines + joiner + after.inlines, origin=before.origin, confidence=confidence)
         target.blocks.extend(blocks)
 
 

@@ -228,7 +228,8 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
                 runs.add(g.text, g.struck)
             prev = g
     runs.flush()
-    return Paragraph(runs.inlines, origin=origin)
+    read = [g.confidence for line in lines for g in line.glyphs if g.ocr and not g.is_tick and not g.text.isspace()]
+    return Paragraph(runs.inlines, origin=origin, confidence=sum(read) / len(read) if read else None)
 
 
 def _last_struck(line: TextLine) -> bool:

@@ -29,6 +29,7 @@ class Glyph:
     confidence: float = 1.0  # below 1 for judgements from pixels (OCR) or geometry
     baseline: Optional[float] = None  # y of the text baseline, when the source knows it
     tick_encoding: Optional[str] = None  # for a tick: "glyph", "symbol", "drawn", "acroform"
+    ocr: bool = False  # a word read from pixels, its confidence Tesseract's
 
 
 @dataclass(slots=True)
