@@ -28,11 +28,13 @@ from . import __version__
 from .atomic import remove_stale, write_atomically
 from .errors import InputError
 from .model import Plan
+from .parsers.images import IMAGE_SUFFIXES, folder_pages, page_folder
 from .reader import read_result
+from .results import PageDone
 from .writers.json import to_json
 
 # Extensions the readers take; the bytes decide the format, the name only picks candidates.
-SUPPORTED = {".docx": "docx", ".docm": "docx", ".pdf": "pdf", ".doc": "doc", ".rtf": "rtf", ".odt": "odt"}
+SUPPORTED = {".docx": "docx", ".docm": "docx", ".pdf": "pdf", ".doc": "doc", ".rtf": "rtf", ".odt": "odt", **IMAGE_SUFFIXES}
 STATE = ".msp-convert"  # under OUT_DIR: the journal that makes a re-run resume
 JOURNAL = "journal.jsonl"
 # Test hook: a worker converting a file whose relative path contains this
@@ -104,15 +106,27 @@ class _Found:
     path: Path
     format: str  # "" for files that are not taken
     ignored_because: str = ""
+    pages_folder: bool = False  # a folder of one plan's scanned pages
 
 
 def discover(in_dir: Path, out_dir: Path) -> Iterator[_Found]:
-    """Every file under ``in_dir``, sorted; links are not followed out of it."""
+    """Every file under ``in_dir``, sorted; links are not followed out of it.
+
+    A folder that holds only one plan's page images (page-1.jpg,
+    page-2.jpg...) is one plan, not a plan per page.
+    """
     root = in_dir.resolve()
     out = out_dir.resolve()
     for folder, dirs, files in os.walk(root, followlinks=False):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if (here / d).resolve() != out and d != STATE)
+        pages = page_folder(here) if here != root else None
+        if pages:
+            if any(p.is_symlink() and not p.resolve().is_relative_to(root) for p in pages):
+                yield _Found(here.relative_to(root).as_posix(), here, "", "a folder of page images with a link to a file outside the folder")
+            else:
+                yield _Found(here.relative_to(root).as_posix(), here, SUPPORTED[pages[0].suffix.lower()], pages_folder=True)
+            continue
         for name in sorted(files):
             path = here / name
             rel = path.relative_to(root).as_posix()
@@ -126,10 +140,12 @@ def discover(in_dir: Path, out_dir: Path) -> Iterator[_Found]:
 
 
 def _sha256(path: Path) -> str:
+    """A file's sha256; for a folder of page images, of its pages' bytes one after another (as the reader's)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    for each in folder_pages(path) if path.is_dir() else [path]:
+        with open(each, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -137,7 +153,7 @@ def _outputs(found: list[_Found], suffix: str = ".json") -> dict[str, str]:
     """Relative output path per input: a/b/plan.docx -> a/b/plan.json (plan.pdf.json on a clash)."""
     stems: dict[str, list[str]] = {}
     for f in found:
-        stems.setdefault(str(Path(f.rel).with_suffix(suffix)), []).append(f.rel)
+        stems.setdefault(f.rel + suffix if f.pages_folder else str(Path(f.rel).with_suffix(suffix)), []).append(f.rel)
     out = {}
     for target, rels in stems.items():
         for rel in rels:
@@ -185,8 +201,12 @@ def _convert_many(task: dict[str, Any]) -> dict[str, Any]:
     return {"results": results}
 
 
-def _convert(task: dict[str, Any], converted: Optional[bytes] = None) -> dict[str, Any]:
-    """One file, in a worker: convert, write atomically, return the report fields."""
+def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Optional[PageDone] = None) -> dict[str, Any]:
+    """One file, in a worker: convert, write atomically, return the report fields.
+
+    ``beat`` is called after each page a scan's OCR reads: the time limit
+    is then per page, as a 40-page scan is slow but alive.
+    """
     start = time.perf_counter()
     hang = os.environ.get(HANG_HOOK)
     if hang and hang in task["rel"]:
@@ -199,7 +219,7 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None) -> dict[st
             else:
                 plan = read_result(task["src"], password=task["password"]).value
         else:
-            plan = read_result(task["src"], password=task["password"], converted=converted).value
+            plan = read_result(task["src"], password=task["password"], converted=converted, on_page=beat).value
             if task["to"] == "docx":
                 from .writers.docx import write_docx
 
@@ -228,7 +248,10 @@ def _worker_main(conn: Connection) -> None:
             return
         if task is None:
             return
-        conn.send(_convert_many(task) if task["kind"] == "convert-many" else _convert(task))
+        if task["kind"] == "convert-many":
+            conn.send(_convert_many(task))
+        else:
+            conn.send(_convert(task, beat=lambda done, pages: conn.send({"beat": done})))
 
 
 class _Worker:
@@ -399,11 +422,16 @@ def _run_tasks(
             for conn in wait(list(busy), timeout=0.25):
                 worker = busy.pop(conn)  # type: ignore[arg-type]
                 task = worker.task
-                worker.task = None
                 assert task is not None
                 try:
                     result = conn.recv()  # type: ignore[union-attr]
+                    if "beat" in result:  # a page of a scan read: its time limit starts again
+                        worker.started = time.monotonic()
+                        busy[conn] = worker  # type: ignore[index]
+                        continue
+                    worker.task = None
                 except (EOFError, OSError):
+                    worker.task = None
                     result = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it"}
                     workers[workers.index(worker)] = _replace(worker, ctx)
                     if task["kind"] == "convert-many":

@@ -58,7 +58,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here (atomically) instead of to standard output.")
 @click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Output format: the model's JSON, or a Word document laid out like the template.")
 @click.option("--mode", type=click.Choice(["new", "as-is"]), default=None, help="new: the new plan of the third review (nothing withdrawn, no review history, plan number + 1); as-is: the plan as it stands. Default: new for --to docx, as-is for --to json.")
@@ -72,7 +72,12 @@ def convert(
     input_path: Path, output: Optional[Path], to: str, mode: Optional[str], renumber: bool, force: bool,
     ask_password: bool, password_file: Optional[Path], verbose: bool, quiet: bool,
 ) -> None:
-    """Convert one plan (.docx, .pdf, or a plan's .json) to the canonical JSON or to a Word document."""
+    """Convert one plan to the canonical JSON or to a Word document.
+
+    INPUT is a plan's file (.docx, .doc, .rtf, .odt, .pdf, a scan as .jpg,
+    .png or .tif, or a plan's .json), or a folder of one plan's scanned pages
+    (page-1.jpg, page-2.jpg...).
+    """
     name = input_path.name
     mode = mode or ("new" if to == "docx" else "as-is")
     if renumber and mode != "new":
@@ -172,7 +177,7 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.argument("in_dir", metavar="IN_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs and the report (mirrors IN_DIR).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the machine's cores).")
-@click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file may take before its worker is stopped.")
+@click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file (a scan: one page of it) may take before its worker is stopped.")
 @click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run.")
 @click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Each plan's JSON, or its new-plan Word document.")
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")

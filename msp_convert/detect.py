@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-Kind = Literal["docx", "odt", "zip", "pdf", "ole", "rtf", "json", "empty", "unknown"]
+Kind = Literal["docx", "odt", "zip", "pdf", "ole", "rtf", "json", "jpeg", "png", "tiff", "empty", "unknown"]
+
+# Page images of a scanned plan: read by OCR.
+IMAGE_KINDS = ("jpeg", "png", "tiff")
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
@@ -23,6 +26,9 @@ DESCRIPTIONS = {
     "ole": "an old-style Office file (.doc, or a password-protected document)",
     "rtf": "a Rich Text file (.rtf)",
     "json": "a JSON file",
+    "jpeg": "a JPEG image",
+    "png": "a PNG image",
+    "tiff": "a TIFF image",
     "empty": "an empty file",
     "unknown": "not a format msp-convert reads",
 }
@@ -35,6 +41,9 @@ EXTENSIONS = {
     "ole": {".doc", ".docx", ".dot"},
     "rtf": {".rtf", ".doc"},
     "json": {".json"},
+    "jpeg": {".jpg", ".jpeg", ".jpe"},
+    "png": {".png"},
+    "tiff": {".tif", ".tiff"},
 }
 
 
@@ -45,6 +54,12 @@ def sniff(data: bytes) -> Kind:
     head = data[:1024]
     if head.startswith(OLE_MAGIC):
         return "ole"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith(b"{\\rtf"):

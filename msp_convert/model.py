@@ -28,7 +28,7 @@ Area = Literal[
     "health",
     "social_care",
 ]
-SourceFormat = Literal["docx", "pdf", "doc", "odt", "rtf", "json"]
+SourceFormat = Literal["docx", "pdf", "doc", "odt", "rtf", "json", "jpeg", "png", "tiff"]
 
 
 class _Model(BaseModel):

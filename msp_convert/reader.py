@@ -17,7 +17,7 @@ from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
 from .model import Plan, PlanWarning, Source
-from .results import Message, Result
+from .results import Message, PageDone, Result
 from .template import DEFAULT_PROFILE, Profile
 
 # No plan is this big; refusing early keeps a stray video from filling memory.
@@ -43,17 +43,47 @@ def read(
     return read_result(path, data=data, filename=filename, force=force, profile=profile, password=password).value
 
 
-def _ocr(data: bytes, scan: InputError) -> Result:  # type: ignore[type-arg]
-    """A scanned PDF through OCR, or the scan's own message where OCR cannot run."""
+def _ocr_reader(missing: InputError):  # type: ignore[no-untyped-def]
+    """``parsers.ocr``, or ``missing`` raised where Tesseract or its Python bindings are not installed."""
     import shutil
 
     if shutil.which("tesseract") is None:
-        raise scan
+        raise missing
     try:
-        from .parsers.ocr import parse_scanned_pdf
+        from .parsers import ocr
     except ImportError:  # the Python bindings are missing
-        raise scan from None
-    return parse_scanned_pdf(data)
+        raise missing from None
+    return ocr
+
+
+NO_TESSERACT = (
+    "this is a scan (page images); reading it needs Tesseract OCR, which is not installed: "
+    "install tesseract-ocr and tesseract-ocr-eng (see the README), then convert it again"
+)
+
+
+def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Optional[PageDone]) -> Result[Plan]:
+    """A folder of one plan's scanned pages (page-1.jpg, page-2.jpg...) read as one plan."""
+    from .parsers.images import IMAGE_SUFFIXES, folder_pages, read_files
+
+    ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
+    files = folder_pages(folder)
+    pages, sha256 = read_files(files)
+    notices: list[Message] = []
+    others = sum(1 for p in folder.iterdir() if not p.name.startswith(".") and p not in files)
+    if others:
+        notices.append(Message("not-a-page", f"{others} item(s) in the folder are not page images (.jpg, .png, .tif) and were left out"))
+    parsed = ocr.parse_images(pages, on_page=on_page)
+    fmt = IMAGE_SUFFIXES[files[0].suffix.lower()]
+    source = Source(filename=folder.resolve().name, format=fmt, sha256=sha256, pages=parsed.value.pages)  # type: ignore[arg-type]
+    return Result(_map(parsed, source, force, profile), notices)
+
+
+def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> Plan:  # type: ignore[type-arg]
+    """The layout mapped into the model; the parser's notices first, as they are about the whole file."""
+    plan = map_document(parsed.value, source, profile=profile, force=force).value
+    plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
+    return plan
 
 
 def read_result(
@@ -65,16 +95,20 @@ def read_result(
     profile: Profile = DEFAULT_PROFILE,
     password: Optional[str] = None,
     converted: Optional[bytes] = None,
+    on_page: Optional[PageDone] = None,
 ) -> Result[Plan]:
     """Like ``read``, with the notices that are about the file rather than the plan.
 
     ``converted``: the .docx LibreOffice already made of a legacy file (the
     batch converts many in one LibreOffice run); used only if the file is one.
+    ``on_page(done, pages)`` is called as each page of a scan is read by OCR.
     """
     if (path is None) == (data is None):
         raise TypeError("give either a path or data=")
     if path is not None:
         p = Path(path)
+        if p.is_dir():
+            return _read_page_folder(p, force, profile, on_page)
         filename = filename or p.name
         if p.stat().st_size > MAX_INPUT_BYTES:
             raise InputError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB, far more than any plan; check it is the right file")
@@ -116,8 +150,14 @@ def read_result(
         try:
             parsed = parse_pdf(data, password)
         except NoTextLayerError as scan:
-            parsed = _ocr(data, scan)
+            parsed = _ocr_reader(scan).parse_scanned_pdf(data, on_page=on_page)
         fmt = "pdf"
+    elif kind in detect.IMAGE_KINDS:  # a scanned page, or a multi-page TIFF
+        from .parsers.images import load_pages
+
+        ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
+        parsed = ocr.parse_images(load_pages(data), on_page=on_page)
+        fmt = kind
     elif kind == "json":  # a plan as the model's JSON (what `convert` prints)
         return Result(read_json(data, name), notices)
     elif kind == "unknown":
@@ -130,12 +170,7 @@ def read_result(
             f"this is {detect.DESCRIPTIONS[kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
         )
     source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
-    mapped = map_document(parsed.value, source, profile=profile, force=force)
-    plan = mapped.value
-    # Notices from the parser come first: they are about the whole file.
-    early = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
-    plan.warnings[:0] = early
-    return Result(plan, notices)
+    return Result(_map(parsed, source, force, profile), notices)
 
 
 class PlanJsonError(InputError):
