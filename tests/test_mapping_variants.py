@@ -149,6 +149,15 @@ def test_provision_rows_continued_and_costed() -> None:
     assert row.weekly_cost_gbp == 40.0  # 2.5 x £14 + £5; the struck £9 no longer counts
 
 
+def test_provision_header_as_ocr_reads_it() -> None:
+    # spaces lost and borders read as "|": the columns are still known
+    header = [[p("No.of | outco | me")], [p("Steps | will make towards achieving this outcome")], [p("Short term  targets")],
+              [p("What needs tohappento | help me achieve this outcome?")], [p("Who will do  it?")], [p("How often?")], [p("Resources required")]]
+    row_1 = [[p("1")], [p("Read CVC words")], [p("")], [p("Phonics catch-up")], [p("TA")], [p("Daily")], [p("£5 per week")]]
+    [row] = read(table(header, row_1)).provision
+    assert ([e.text for e in row.steps], [e.text for e in row.actions], row.weekly_cost_gbp) == (["Read CVC words"], ["Phonics catch-up"], 5.0)
+
+
 def test_review_heading_outside_its_table_and_a_bad_date() -> None:
     plan = read(
         p("Section 6: Reviewing My Support Plan   Date of review: 31/02/2019   2nd review (R2)"),
