@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import signal
+import tempfile
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
@@ -239,8 +240,11 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
     return out
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, scratch: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Temporary files (OCR's page images, LibreOffice's copies) go under the batch's own
+    # private folder, which the parent removes even when it had to kill this worker.
+    tempfile.tempdir = scratch
     while True:
         try:
             task = conn.recv()
@@ -255,9 +259,10 @@ def _worker_main(conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, scratch: str) -> None:
+        self.scratch = scratch
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, scratch), daemon=True)
         self.proc.start()
         child.close()
         self.task: Optional[dict[str, Any]] = None
@@ -387,7 +392,8 @@ def _run_tasks(
     if not tasks:
         return finished
     ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
-    workers = [_Worker(ctx) for _ in range(max(1, min(options.jobs, len(tasks))))]
+    scratch = tempfile.TemporaryDirectory(prefix="msp-convert-batch-")  # 0700; removed below, whatever happens
+    workers = [_Worker(ctx, scratch.name) for _ in range(max(1, min(options.jobs, len(tasks))))]
     busy: dict[Connection, _Worker] = {}
 
     def finish(rel: str, result: dict[str, Any]) -> None:
@@ -464,12 +470,13 @@ def _run_tasks(
                 worker.stop()
             else:
                 worker.kill()
+        scratch.cleanup()
     return finished
 
 
 def _replace(worker: _Worker, ctx: Any) -> _Worker:
     worker.kill()
-    return _Worker(ctx)
+    return _Worker(ctx, worker.scratch)
 
 
 # --- the report ----------------------------------------------------------------------------

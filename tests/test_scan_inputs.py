@@ -185,3 +185,27 @@ def test_without_tesseract_an_image_names_what_to_install(monkeypatch: pytest.Mo
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real(name, *a, **k))
     with pytest.raises(UnsupportedFormatError, match="tesseract-ocr"):
         msp_convert.read(PAGES / "page-1.jpg")
+
+
+def test_tesseracts_files_are_private_and_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytesseract writes each page image to a temporary file readable by all: ours go in a
+    # folder only this user may open, removed after
+    import os
+    import stat
+    import tempfile
+
+    import pytesseract
+
+    seen: list[tuple[str, int]] = []
+    real = pytesseract.pytesseract.run_tesseract
+
+    def spy(input_filename: str, *args: object, **kwargs: object) -> object:
+        folder = os.path.dirname(input_filename)
+        seen.append((folder, stat.S_IMODE(os.stat(folder).st_mode)))
+        return real(input_filename, *args, **kwargs)
+
+    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", spy)
+    ocr.parse_images([Image.open(PAGES / "page-1.jpg")])
+    assert seen and all(mode == 0o700 and folder != tempfile.gettempdir() for folder, mode in seen), seen
+    assert not any(os.path.exists(folder) for folder, _ in seen)
+    assert tempfile.tempdir is None or not tempfile.tempdir.startswith(seen[0][0])  # put back

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 import time
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -113,12 +115,35 @@ class _Page:
 # ---- entry points ------------------------------------------------------------------------
 
 
+@contextmanager
+def private_temp() -> Iterator[None]:
+    """Tesseract's files in a directory only this user may read, removed even on failure.
+
+    pytesseract writes each page image and Tesseract's output with
+    ``NamedTemporaryFile`` into ``tempfile``'s directory, the page image
+    readable by all; for the reading, that directory is a private one. (The
+    process-wide setting is put back after; OCR is not run from two threads.)
+    """
+    with tempfile.TemporaryDirectory(prefix="msp-convert-ocr-") as private:
+        previous = tempfile.tempdir
+        tempfile.tempdir = private
+        try:
+            yield
+        finally:
+            tempfile.tempdir = previous
+
+
 def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None, on_page: Optional[PageDone] = None) -> Result[Document]:
     """Read page images (one per page, in order) into the neutral layout.
 
     Raises ``UnsupportedFormatError`` for a page under 150 dpi or a document
     whose pages are all blank, ``NotAPlanError`` when hardly any words read.
     """
+    with private_temp():
+        return _parse_images(images, timing, on_page)
+
+
+def _parse_images(images: Sequence[Image.Image], timing: Optional[Timing], on_page: Optional[PageDone]) -> Result[Document]:
     timing = timing if timing is not None else Timing()
     if not images:
         raise UnsupportedFormatError("there are no page images to read")
