@@ -187,9 +187,10 @@ def test_without_tesseract_an_image_names_what_to_install(monkeypatch: pytest.Mo
         msp_convert.read(PAGES / "page-1.jpg")
 
 
-def test_tesseracts_files_are_private_and_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tesseract_runs_private_and_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     # pytesseract writes each page image to a temporary file readable by all: ours go in a
-    # folder only this user may open, removed after
+    # folder only this user may open, removed after. Tesseract's OpenMP threads make it about
+    # 3x slower here (bench/bench_ocr.py): one thread, unless the user chose otherwise.
     import os
     import stat
     import tempfile
@@ -197,11 +198,14 @@ def test_tesseracts_files_are_private_and_removed(monkeypatch: pytest.MonkeyPatc
     import pytesseract
 
     seen: list[tuple[str, int]] = []
+    threads: list[object] = []
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
     real = pytesseract.pytesseract.run_tesseract
 
     def spy(input_filename: str, *args: object, **kwargs: object) -> object:
         folder = os.path.dirname(input_filename)
         seen.append((folder, stat.S_IMODE(os.stat(folder).st_mode)))
+        threads.append(os.environ.get("OMP_THREAD_LIMIT"))
         return real(input_filename, *args, **kwargs)
 
     monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", spy)
@@ -209,3 +213,8 @@ def test_tesseracts_files_are_private_and_removed(monkeypatch: pytest.MonkeyPatc
     assert seen and all(mode == 0o700 and folder != tempfile.gettempdir() for folder, mode in seen), seen
     assert not any(os.path.exists(folder) for folder, _ in seen)
     assert tempfile.tempdir is None or not tempfile.tempdir.startswith(seen[0][0])  # put back
+    assert set(threads) == {"1"} and "OMP_THREAD_LIMIT" not in os.environ
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # the user's own choice stands
+    threads.clear()
+    ocr.parse_images([Image.open(PAGES / "page-1.jpg")])
+    assert set(threads) == {"2"}

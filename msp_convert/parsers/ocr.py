@@ -25,6 +25,7 @@ read ("ocr-confidence").
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 import time
@@ -56,6 +57,7 @@ WORD_MIN_CONF = 20.0  # Tesseract word confidences (0-100) below this are noise 
 LOW_CONFIDENCE = 0.8  # a tick or strike judged below this gets a warning
 LOW_PAGE_CONFIDENCE = 70.0  # a page whose mean word confidence (0-100) is below this gets a warning
 MAX_SKEW = 3.0  # degrees searched for the deskew
+OMP_LIMIT = "OMP_THREAD_LIMIT"
 
 # Tick boxes, in points
 BOX_MIN, BOX_MAX = 5.5, 16.5
@@ -116,21 +118,29 @@ class _Page:
 
 
 @contextmanager
-def private_temp() -> Iterator[None]:
-    """Tesseract's files in a directory only this user may read, removed even on failure.
+def tesseract_setting() -> Iterator[None]:
+    """How Tesseract runs while a scan is read; both put back after (OCR is not run from two threads).
 
-    pytesseract writes each page image and Tesseract's output with
-    ``NamedTemporaryFile`` into ``tempfile``'s directory, the page image
-    readable by all; for the reading, that directory is a private one. (The
-    process-wide setting is put back after; OCR is not run from two threads.)
+    - Its files in a directory only this user may read, removed even on
+      failure: pytesseract writes each page image and Tesseract's output with
+      ``NamedTemporaryFile`` into ``tempfile``'s directory, the image readable by all.
+    - One thread per tesseract process (``OMP_THREAD_LIMIT=1``, unless the
+      user set it): its OpenMP threads cost more than they give, about 3x
+      slower on a page here, and batch workers are the parallelism
+      (``bench/bench_ocr.py`` measures both).
     """
     with tempfile.TemporaryDirectory(prefix="msp-convert-ocr-") as private:
         previous = tempfile.tempdir
+        threads = os.environ.get(OMP_LIMIT)
         tempfile.tempdir = private
+        if threads is None:
+            os.environ[OMP_LIMIT] = "1"
         try:
             yield
         finally:
             tempfile.tempdir = previous
+            if threads is None:
+                os.environ.pop(OMP_LIMIT, None)
 
 
 def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None, on_page: Optional[PageDone] = None) -> Result[Document]:
@@ -139,7 +149,7 @@ def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None,
     Raises ``UnsupportedFormatError`` for a page under 150 dpi or a document
     whose pages are all blank, ``NotAPlanError`` when hardly any words read.
     """
-    with private_temp():
+    with tesseract_setting():
         return _parse_images(images, timing, on_page)
 
 
