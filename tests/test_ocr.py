@@ -18,6 +18,7 @@ from msp_convert.layout import Document, iter_paragraphs, read_confidence
 from msp_convert.mapping import map_document
 from msp_convert.model import Source
 from msp_convert.parsers import ocr
+from msp_convert.parsers.ocr import page, strike
 
 REPO = Path(__file__).resolve().parents[1]
 SCANS = REPO / "fixtures" / "scans"
@@ -174,18 +175,18 @@ def test_strike_told_from_underline() -> None:
     grey[30 + 11 : 30 + 13, 18:103] = 60  # the strike, through the middle of the letters
     grey[90 + 19 : 90 + 21, 18:103] = 60  # the underline, under them
     grey = np.asarray(Image.fromarray(grey).filter(ImageFilter.GaussianBlur(0.6)))
-    ink = ocr._binarise(grey)
-    rules_h, rules_v = ocr._rules(ink, 200)
+    ink = page._binarise(grey)
+    rules_h, rules_v = page._rules(ink, 200)
     assert rules_h[41].any()  # as long as a rule: the rule mask takes the strike too
-    strokes, mask = ocr._strike_strokes(ink, rules_v, 200)
+    strokes, mask = strike._strike_strokes(ink, rules_v, 200)
     assert [s[1] for s in strokes] == [41] and mask is not None
     rules_h[mask] = 0
-    assert not any(abs(s.top * 200 / 72 - 41) < 3 for s in ocr._segments(rules_h, True, 72 / 200))  # no table edge
+    assert not any(abs(s.top * 200 / 72 - 41) < 3 for s in page._segments(rules_h, True, 72 / 200))  # no table edge
     words = [(r, "nnnnnnn", 90.0, (1, 1, i)) for i, r in enumerate(rects)]
     rules = cv2.bitwise_or(rules_h, rules_v)
-    assert [s for s, _ in ocr._strikes(grey, rules, words, strokes)] == [True, False, False]
+    assert [s for s, _ in strike._strikes(grey, rules, words, strokes)] == [True, False, False]
     # judged from the word's own pixels too (a strike too faint or broken to be found as a stroke)
-    assert [s for s, _ in ocr._strikes(grey, rules, words, [])] == [True, False, False]
+    assert [s for s, _ in strike._strikes(grey, rules, words, [])] == [True, False, False]
 
 
 def test_low_resolution_page_is_refused() -> None:

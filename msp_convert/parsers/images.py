@@ -4,7 +4,7 @@ The school office scans a plan into one image per page, or one multi-page
 TIFF. This module opens them safely (Pillow's limit on pixels, so a crafted
 "image bomb" is refused before it is decoded), turns each page upright as
 its EXIF says, and brings a scan finer than OCR needs down to
-``MAX_DPI``. OCR itself is ``ocr.py``'s work.
+``MAX_DPI``. OCR itself is the work of ``parsers/ocr/``.
 
 A folder is one plan when it holds only page images whose names differ by a
 number alone (``page-1.jpg``, ``page-2.jpg``; ``scan0001.tif``...): the

@@ -1,0 +1,75 @@
+"""What the OCR modules share: Tesseract's words as plain tuples, blobs of ink, and where the time goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+WORD_MIN_CONF = 20.0  # Tesseract word confidences (0-100) below this are noise (specks, rules)
+
+
+@dataclass
+class Timing:
+    """Where the time goes: Tesseract against the project's own image work (seconds)."""
+
+    tesseract: float = 0.0
+    own: float = 0.0
+    pages: int = 0
+
+    @property
+    def own_share(self) -> float:
+        total = self.tesseract + self.own
+        return self.own / total if total else 0.0
+
+
+Rect = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels
+
+
+def _words(data: dict, scale: float) -> list[tuple[Rect, str, float, tuple[int, int, int]]]:
+    out = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        if not text:
+            continue
+        conf = float(data["conf"][i])
+        if conf < WORD_MIN_CONF and not any(c.isalnum() for c in text):
+            continue  # specks and bits of rules read as punctuation
+        if conf < 0:
+            continue
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        line = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        out.append(((x, y, x + w, y + h), text, conf, line))
+    return out
+
+
+def _blobs(mask: np.ndarray) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+    """The connected blobs of a sparse mask as ((x, y, width, height), outline), top to bottom.
+
+    Outlines, not ``connectedComponentsWithStats``: on a mostly empty page
+    they cost a small fraction of its time.
+    """
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = [(cv2.boundingRect(c), c) for c in contours]
+    out.sort(key=lambda b: (b[0][1], b[0][0]))
+    return out
+
+
+def _filled(contour: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray:
+    """A blob's pixels within its bounding box (its outline filled), as booleans."""
+    local = np.zeros((h, w), dtype=np.uint8)
+    cv2.drawContours(local, [contour], -1, 1, cv2.FILLED, offset=(-x, -y))
+    return local > 0
+
+
+Stroke = tuple[int, int, int, int, float]  # x, y, width, height in pixels; confidence it is a strike
+Word = tuple[Rect, str, float, tuple[int, int, int]]
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    """The q-quantile (0-1) of an array's values, by partial sort: np.percentile is slow on small arrays."""
+    flat = values.ravel()
+    k = int(q * (flat.size - 1))
+    return float(np.partition(flat, k)[k])

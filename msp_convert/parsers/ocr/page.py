@@ -1,0 +1,317 @@
+"""One page image as a page record: upright, deskewed, read, its rules, tick boxes and strikes found.
+
+Coordinates in the record are PDF points: pixels * 72 / dpi.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from ...results import Message
+from ..pdf.boxes import EMPTY, TICKED, find_tick_boxes
+from ..pdf.records import Glyph, PageRecord, Segment
+from .common import Rect, Timing, Word, _words
+from .second_look import _second_look
+from .strike import _erase_strokes, _rule_strikes, _strike_strokes, _strikes
+
+
+BLANK_INK = 0.0015  # share of dark pixels under which a page is blank
+LOW_CONFIDENCE = 0.8  # a tick or strike judged below this gets a warning
+LOW_PAGE_CONFIDENCE = 70.0  # a page whose mean word confidence (0-100) is below this gets a warning
+MAX_SKEW = 3.0  # degrees searched for the deskew
+# Tick boxes, in points
+BOX_MIN, BOX_MAX = 5.5, 16.5
+# Ruling lines: at least this long (points) to be a table rule
+RULE_MIN = 20.0
+
+
+@dataclass
+class _Page:
+    record: PageRecord
+    mean_conf: Optional[float]
+    messages: list[Message] = field(default_factory=list)
+
+
+def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Optional[_Page]:
+    """One page image as a page record; None for a blank page."""
+    t0 = time.perf_counter()
+    grey = np.asarray(image.convert("L"))
+    ink = _binarise(grey)
+    if _blank(ink):
+        timing.own += time.perf_counter() - t0
+        return None
+    timing.own += time.perf_counter() - t0
+    turn = _orientation(image, timing)
+    t0 = time.perf_counter()
+    if turn:
+        grey = np.ascontiguousarray(np.rot90(grey, k=turn // 90))  # counter-clockwise quarter turns
+    angle = _skew(ink if not turn else _binarise(grey))
+    if abs(angle) >= 0.05:
+        grey = _rotate(grey, angle)
+    ink = _binarise(grey)
+    scale = 72.0 / dpi
+    h, w = grey.shape
+    record = PageRecord(number=number, width=w * scale, height=h * scale)
+    rules_h, rules_v = _rules(ink, dpi)
+    # Strikes through text: no rules (a strike across a line is as long as one, and would
+    # make a table edge), and painted out of the image Tesseract reads, as it misreads
+    # struck words; judged on the page as scanned.
+    strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi)
+    read = grey
+    if stroke_mask is not None:
+        rules_h[stroke_mask] = 0
+        read = _erase_strokes(grey, strokes)
+    read = _erase_rules(read, rules_h, rules_v)
+    timing.own += time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    data = pytesseract.image_to_data(Image.fromarray(read), lang="eng", config="--psm 3", output_type=pytesseract.Output.DICT)
+    timing.tesseract += time.perf_counter() - t1
+
+    t0, tesseract0 = time.perf_counter(), timing.tesseract
+    page = _Page(record, None)
+    words = _words(data, scale)
+    boxes = _tick_boxes(ink, dpi)
+    # words Tesseract read from a tick box's frame are the box, not text
+    words = [wd for wd in words if not any(_centre_in(wd[0], b[0]) for b in boxes)]
+    # a long stroke through the middle of words that the strokes missed is no rule either
+    through = _rule_strikes(rules_h, [wd[0] for wd in words if any(c.isalnum() for c in wd[1])])
+    if through is not None:
+        rules_h[through] = 0
+    rules = cv2.bitwise_or(rules_h, rules_v)
+    words += _second_look(ink, rules, words, [b[0] for b in boxes], dpi, timing)
+    strikes = _strikes(grey, rules, words, strokes)
+    confs: list[float] = []
+    where = f"page {number}"
+    rows = _line_boxes(words)
+    _previous_line: object = None
+    for ((x0, top, x1, bottom), text, conf, line), (struck, sconf) in zip(words, strikes):
+        top, bottom = rows[line]  # as a text layer places glyphs: the line's height, not the word's ink
+        if line != _previous_line and text in _BULLET_MISREADS:
+            text = "\u2022"
+        _previous_line = line
+        g = Glyph(text, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
+        g.confidence, g.ocr = conf / 100.0, True
+        confs.append(conf)
+        if struck:
+            g.struck = True
+            if sconf < LOW_CONFIDENCE:
+                page.messages.append(
+                    Message("ocr-low-confidence-strike", f"a strikethrough at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye", where=where)
+                )
+        record.glyphs.append(g)
+    _add_spaces(record.glyphs, [wd[3] for wd in words], rules_v, scale)
+    for (x0, top, x1, bottom), state, conf in boxes:
+        g = Glyph(TICKED if state else EMPTY, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
+        g.is_tick, g.tick, g.tick_encoding, g.confidence = True, state, "drawn", conf
+        record.glyphs.append(g)
+        if conf < LOW_CONFIDENCE:
+            page.messages.append(
+                Message("ocr-low-confidence-tick", f"a tick box at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye", where=where)
+            )
+    record.segments = _segments(rules_h, True, scale) + _segments(rules_v, False, scale)
+    page.messages += find_tick_boxes(record)  # tick characters Tesseract may have read
+    if confs:
+        page.mean_conf = sum(confs) / len(confs)
+        if page.mean_conf < LOW_PAGE_CONFIDENCE:
+            page.messages.append(Message(
+                "ocr-low-confidence-page",
+                f"OCR read this page with a mean word confidence of only {page.mean_conf:.0f} %; check it against the paper, or scan it again",
+                where=where,
+            ))
+    timing.own += time.perf_counter() - t0 - (timing.tesseract - tesseract0)  # the second look's Tesseract is not ours
+    timing.pages += 1
+    return page
+
+
+def _binarise(grey: np.ndarray) -> np.ndarray:
+    """Ink as 255, paper as 0 (Otsu's threshold)."""
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if np.count_nonzero(ink) > 0.5 * ink.size:  # an all-paper page: Otsu splits the noise
+        ink[:] = 0
+    return ink
+
+
+def _blank(ink: np.ndarray) -> bool:
+    """Hardly any ink once specks (dust, a pixel or two) are left out."""
+    if np.count_nonzero(ink) < BLANK_INK * ink.size:
+        return True
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return int(stats[1:, cv2.CC_STAT_AREA][stats[1:, cv2.CC_STAT_AREA] > 6].sum()) < BLANK_INK * ink.size
+
+
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def _orientation(image: Image.Image, timing: Timing) -> int:
+    """Quarter turns (degrees, counter-clockwise) that put the page upright; 0 if unsure."""
+    t1 = time.perf_counter()
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=20")
+    except pytesseract.TesseractError:
+        return 0
+    finally:
+        timing.tesseract += time.perf_counter() - t1
+    rotate = _ROTATE.search(osd)
+    conf = _ORIENT_CONF.search(osd)
+    if not rotate or not conf or float(conf.group(1)) < 1.0:
+        return 0
+    clockwise = int(rotate.group(1)) % 360
+    return (360 - clockwise) % 360
+
+
+def _skew(ink: np.ndarray) -> float:
+    """The page's small rotation (degrees, counter-clockwise positive) from projection profiles."""
+    small = cv2.resize(ink, (ink.shape[1] // 4, ink.shape[0] // 4), interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    centre = (w / 2, h / 2)
+
+    def score(a: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, a, 1.0)
+        rows = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(rows)).sum())
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=score)
+    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=score)
+    return -float(fine)  # the rotation found undoes the skew
+
+
+def _rotate(grey: np.ndarray, skew: float) -> np.ndarray:
+    h, w = grey.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    paper = int(np.percentile(grey, 90))
+    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+
+
+def _rules(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the long horizontal and vertical strokes (table rules)."""
+    length = max(int(RULE_MIN * dpi / 72), 10)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    return horizontal, vertical
+
+
+def _segments(mask: np.ndarray, horizontal: bool, scale: float) -> list[Segment]:
+    """Each stroke of a rule mask as one segment, in points."""
+    # close small breaks along the stroke (JPEG, a faint print)
+    k = (9, 1) if horizontal else (1, 9)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, k))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[Segment] = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        if horizontal:
+            thick = max(area / max(w, 1), 1.0)
+            if thick > 8:  # a bar or a shaded block, not a rule
+                continue
+            mid = y + h / 2
+            out.append(Segment(x * scale, (mid - thick / 2) * scale, (x + w) * scale, (mid + thick / 2) * scale, thick * scale))
+        else:
+            thick = max(area / max(h, 1), 1.0)
+            if thick > 8:
+                continue
+            mid = x + w / 2
+            out.append(Segment((mid - thick / 2) * scale, y * scale, (mid + thick / 2) * scale, (y + h) * scale, thick * scale))
+    return out
+
+
+# What Tesseract reads a bullet point as, when it is the first word of a line.
+_BULLET_MISREADS = frozenset({"\u00a2", "\u00a9", "\u00ab", "\u00b0", "\u00ae", "e", "*"})
+LINE_PAD = 0.12  # of a line's ink height, above and below: a text layer's glyph box is taller than the ink
+
+
+def _line_boxes(words: list[Word]) -> dict[tuple[int, int, int], tuple[float, float]]:
+    """Each Tesseract line's top and bottom (pixels), padded as a font's box is.
+
+    Paragraphs are told from wraps by the gaps between lines measured in line
+    heights; a word's own ink ("use", "TA") is shorter than the line's.
+    """
+    spans: dict[tuple[int, int, int], tuple[float, float]] = {}
+    for (_, top, _, bottom), _, _, line in words:
+        lo, hi = spans.get(line, (top, bottom))
+        spans[line] = (min(lo, top), max(hi, bottom))
+    return {k: (lo - LINE_PAD * (hi - lo), hi + LINE_PAD * (hi - lo)) for k, (lo, hi) in spans.items()}
+
+
+def _add_spaces(glyphs: list[Glyph], lines: list[tuple[int, int, int]], rules_v: np.ndarray, scale: float) -> None:
+    """A space glyph between neighbouring words of one Tesseract line, as a text layer has.
+
+    Not across a column: with the rules painted out, Tesseract may read a line
+    on through the next cell, and a space there would look like the space a
+    text layer leaves at a wrap.
+    """
+    spaces: list[Glyph] = []
+    for (a, la), (b, lb) in zip(zip(glyphs, lines), zip(glyphs[1:], lines[1:])):
+        gap = b.x0 - a.x1
+        between = rules_v[int(a.top / scale) : int(a.bottom / scale) + 1, int(a.x1 / scale) : int(b.x0 / scale) + 1]
+        if la == lb and 0 < gap < a.size and not between.any():
+            s = Glyph(" ", a.x1, b.x0, min(a.top, b.top), max(a.bottom, b.bottom), a.size)
+            s.struck = a.struck and b.struck
+            s.confidence = min(a.confidence, b.confidence)
+            spaces.append(s)
+    glyphs.extend(spaces)
+
+
+def _centre_in(a: Rect, b: Rect) -> bool:
+    cx, cy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] - 2 <= cx <= b[2] + 2 and b[1] - 2 <= cy <= b[3] + 2
+
+
+def _tick_boxes(ink: np.ndarray, dpi: float) -> list[tuple[Rect, Optional[bool], float]]:
+    """Small square frames: (rect, ticked, confidence)."""
+    lo, hi = BOX_MIN * dpi / 72, BOX_MAX * dpi / 72
+    contours, _ = cv2.findContours(ink, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    found: list[tuple[Rect, Optional[bool], float]] = []
+    for c in contours:
+        x, y, w, h = cv2.boundingRect(c)
+        if not (lo <= w <= hi and lo <= h <= hi) or abs(w - h) > 0.2 * max(w, h):
+            continue
+        rect = (x, y, x + w, y + h)
+        if any(_overlaps(rect, f[0]) for f in found):
+            continue  # the frame's inner edge, or a mark inside
+        crop = ink[y : y + h, x : x + w] > 0
+        edge = max(2, round(min(w, h) * 0.15))
+        sides = [crop[:edge, :].any(axis=0).mean(), crop[-edge:, :].any(axis=0).mean(), crop[:, :edge].any(axis=1).mean(), crop[:, -edge:].any(axis=1).mean()]
+        if min(sides) < 0.85:
+            continue  # not a frame: a letter, a blot
+        pad = max(edge + 1, round(min(w, h) * 0.25))
+        inner = crop[pad : h - pad, pad : w - pad]
+        if inner.size == 0:
+            continue
+        fill = float(inner.mean())
+        if fill >= 0.12:
+            state: Optional[bool] = True
+            conf = min(1.0, 0.7 + fill)
+        elif fill <= 0.03:
+            state, conf = False, 0.95
+        else:  # a faint mark: more likely a tick than dirt, but say so
+            state, conf = fill >= 0.07, 0.5
+        found.append((rect, state, conf))
+    # keep the outer frames only
+    found.sort(key=lambda f: -(f[0][2] - f[0][0]))
+    kept: list[tuple[Rect, Optional[bool], float]] = []
+    for f in found:
+        if not any(_overlaps(f[0], k[0]) for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _erase_rules(grey: np.ndarray, rules_h: np.ndarray, rules_v: np.ndarray) -> np.ndarray:
+    """A copy of the page without its table rules, for Tesseract, which reads a cell border as "|"."""
+    mask = cv2.dilate(cv2.bitwise_or(rules_h, rules_v), np.ones((3, 3), np.uint8))
+    out = grey.copy()
+    out[mask > 0] = int(np.percentile(grey[::8, ::8], 90))  # the paper
+    return out

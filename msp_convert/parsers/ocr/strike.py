@@ -1,0 +1,228 @@
+"""Strikethrough on a scan: a thin stroke through the middle band of words, crossed by their letters.
+
+Found twice: before Tesseract reads the page, as strokes (kept out of the
+table rules, and painted out of the copy Tesseract reads, as it misreads
+struck words), and after, word by word from the grey image, for strikes too
+faint or broken to be found as strokes. Told apart from underlines (no
+letters below them) and cell borders (no letters crossing them).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from .common import Rect, Stroke, Word, _blobs, _filled, _quantile
+
+
+# Strikethrough, found twice. Before OCR, as strokes: a thin horizontal run of ink
+# at least STRIKE_MIN long (points), no thicker than STRIKE_THICK, that letters cross
+# (ink just above and just below) over STRIKE_CROSS of its length and that bridges
+# the gaps between letters (no ink above or below) over STRIKE_GAPS of it; a run
+# with ink above or below over more than STRIKE_DENSE of it lies inside bold
+# letters. A rule has no letters crossing it, an underline none below it.
+STRIKE_MIN, STRIKE_THICK = 10.0, 3.0
+STRIKE_CROSS, STRIKE_GAPS, STRIKE_DENSE = 0.2, 0.2, 0.85
+# A stroke strikes a word when it runs through this band of the word's box (fractions
+# from its top) over STRIKE_COVER of the word's width; a long stroke (one taken for a
+# rule) is a strike when words it runs through in that band cover STRIKE_COVER of it.
+STRIKE_BAND = (0.2, 0.85)
+STRIKE_COVER = 0.6
+# After OCR, word by word, for strikes too faint or short to be found as strokes: ink
+# is what is darker than the word's paper by STRIKE_LIGHT of the word's contrast; a
+# row pair in the band must have ink across STRIKE_ROW of the word's ink width,
+# STRIKE_RIDGE more than the rows just above and below it, and letters must cross
+# it over STRIKE_WORD_CROSS of the width. Only for words STRIKE_WIDE times wider than
+# tall: a single letter's own bar (e, a, 4, 6) looks like a strike.
+STRIKE_LIGHT = 0.3
+STRIKE_ROW, STRIKE_RIDGE, STRIKE_WORD_CROSS = 0.97, 0.3, 0.15
+STRIKE_WIDE = 1.5
+
+
+def _strike_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float) -> tuple[list[Stroke], Optional[np.ndarray]]:
+    """Strikes through text found as strokes, before OCR: their boxes and mask (None if none).
+
+    A candidate is a thin horizontal run of ink (a rule is one too); it is a
+    strike when the letters it runs through cross it and it bridges the gaps
+    between them (see ``STRIKE_MIN`` and the rest). A rule has no letters on
+    both sides of it, an underline none below it, a run inside bold letters
+    ink above or below nearly all along.
+    """
+    length = max(int(STRIKE_MIN * dpi / 72), 8)
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    blobs = _blobs(runs)
+    if not blobs:
+        return [], None
+    letters = ink.copy()
+    letters[runs > 0] = 0
+    letters[rules_v > 0] = 0
+    reach = max(2, round(dpi / 72))  # rows looked at above and below a run: about a point, past its blur
+    thick_max = STRIKE_THICK * dpi / 72
+    found: list[Stroke] = []
+    mask: Optional[np.ndarray] = None
+    for (x, y, w, h), contour in blobs:
+        if np.count_nonzero(runs[y : y + h, x : x + w]) / w > thick_max or y < reach + 1 or y + h + reach + 1 > ink.shape[0]:
+            continue
+        above = letters[y - reach - 1 : y - 1, x : x + w].any(axis=0)
+        below = letters[y + h + 1 : y + h + reach + 1, x : x + w].any(axis=0)
+        cross, gaps, dense = (above & below).mean(), (~above & ~below).mean(), max(above.mean(), below.mean())
+        if cross >= STRIKE_CROSS and gaps >= STRIKE_GAPS and dense <= STRIKE_DENSE:
+            margin = min((cross - STRIKE_CROSS) / 0.15, (gaps - STRIKE_GAPS) / 0.1, (STRIKE_DENSE - dense) / 0.1, 1.0)
+            found.append((x, y, w, h, 0.6 + 0.4 * float(margin)))
+            if mask is None:
+                mask = np.zeros(ink.shape, dtype=bool)
+            mask[y : y + h, x : x + w] |= _filled(contour, x, y, w, h)
+    return found, mask
+
+
+def _erase_strokes(grey: np.ndarray, strokes: list[Stroke]) -> np.ndarray:
+    """A copy of the page with the strike strokes painted out, for Tesseract, which misreads struck words.
+
+    Each pixel of a stroke (and its blur, a row either side) takes the lighter of
+    the pixels just above and just below it: paper between the letters, the
+    letter where a stem crosses the stroke.
+    """
+    out = grey.copy()
+    last = grey.shape[0] - 1
+    for x, y, w, h, _ in strokes:
+        lo, hi = max(y - 2, 0), min(y + h + 1, last)
+        paper = np.maximum(grey[lo, x : x + w], grey[hi, x : x + w])
+        band = out[lo + 1 : hi, x : x + w]
+        np.maximum(band, paper[None, :], out=band)
+    return out
+
+
+def _rule_strikes(rules_h: np.ndarray, rects: list[Rect]) -> Optional[np.ndarray]:
+    """The strokes of the rule mask that run through the middle of words: strikes, not rules (None if none).
+
+    A strike across a line of text is as long as a rule; the words it runs
+    through (in their middle band) cover most of it. A rule runs between lines
+    of text, through no word's middle band.
+    """
+    def through(x0: int, top: int, x1: int, bottom: int) -> bool:
+        h = bottom - top
+        return bool(rules_h[top + int(h * STRIKE_BAND[0]) : top + int(h * STRIKE_BAND[1]) + 1, x0:x1].any())
+
+    if not any(through(*r) for r in rects):  # the usual page: no rule through any word
+        return None
+    wx0, wtop, wx1, wbottom = np.asarray(rects, dtype=np.float64).T
+    wh = wbottom - wtop
+    band_lo, band_hi = wtop + wh * STRIKE_BAND[0], wtop + wh * STRIKE_BAND[1]
+    mask: Optional[np.ndarray] = None
+    for (x, y, w, h), contour in _blobs(rules_h):
+        mid = y + h / 2
+        hits = (wx1 > x) & (wx0 < x + w) & (band_lo <= mid) & (mid <= band_hi)
+        if not hits.any():
+            continue
+        cover = np.zeros(w + 1, dtype=np.int32)  # the words' share of the stroke's length
+        np.add.at(cover, np.clip(wx0[hits] - x, 0, w).astype(int), 1)
+        np.add.at(cover, np.clip(wx1[hits] - x, 0, w).astype(int), -1)
+        if (np.cumsum(cover)[:w] > 0).mean() >= STRIKE_COVER:
+            if mask is None:
+                mask = np.zeros(rules_h.shape, dtype=bool)
+            mask[y : y + h, x : x + w] |= _filled(contour, x, y, w, h)
+    return mask
+
+
+def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: list[Stroke]) -> list[tuple[bool, float]]:
+    """Per word: (struck, confidence of that judgement).
+
+    A word is struck when a strike stroke found before OCR runs through its
+    middle band over most of its width; else when its own pixels show one
+    (``_struck``); else, for a word too short to judge alone, when a struck
+    neighbour's strike runs on through the space between them and across it.
+    """
+    out: list[tuple[bool, float]] = [(False, 1.0)] * len(words)
+    strike_rows: list[Optional[tuple[int, float]]] = [None] * len(words)
+    if strokes:
+        s = np.asarray(strokes, dtype=np.float64)
+        sx0, sx1, smid, sconf = s[:, 0], s[:, 0] + s[:, 2], s[:, 1] + s[:, 3] / 2, s[:, 4]
+    for i, ((x0, top, x1, bottom), text, _, _) in enumerate(words):
+        if x1 - x0 < 4 or bottom - top < 4 or not any(c.isalnum() for c in text):
+            continue
+        if strokes:
+            h = bottom - top
+            over = np.minimum(sx1, x1) - np.maximum(sx0, x0)
+            band = (smid >= top + h * STRIKE_BAND[0]) & (smid <= top + h * STRIKE_BAND[1])
+            crossing = band & (over >= STRIKE_COVER * (x1 - x0))
+            if crossing.any():
+                out[i] = (True, float(sconf[crossing].max()))
+                continue
+        struck, conf, row = _struck(grey, rules, (x0, top, x1, bottom))
+        if struck:
+            out[i] = (True, conf)
+            strike_rows[i] = row
+    # a short word inside a struck phrase: the strike runs on from its neighbour
+    lines = [wd[3] for wd in words]
+    for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
+        for i in order:
+            j = i - 1 if order.step > 0 else i + 1
+            if out[i][0] or strike_rows[j] is None or lines[i] != lines[j] or not any(c.isalnum() for c in words[i][1]):
+                continue
+            y, dark = strike_rows[j]
+            (ax0, _, ax1, _), (bx0, _, bx1, _) = words[j][0], words[i][0]
+            lo, hi = (ax1, bx1) if order.step > 0 else (bx0, ax0)  # the space between them, and the word
+            if hi - lo < 2:
+                continue
+            row = (grey[y : y + 2, lo:hi] < dark).any(axis=0) & (rules[y : y + 2, lo:hi] == 0).all(axis=0)
+            if row.mean() >= STRIKE_ROW:
+                out[i] = (True, min(out[j][1], 0.85))
+                strike_rows[i] = strike_rows[j]
+    return out
+
+
+def _struck(grey: np.ndarray, rules: np.ndarray, rect: Rect) -> tuple[bool, float, Optional[tuple[int, float]]]:
+    """Does the word's own image show a strike? (struck, confidence, (strike row, ink level) if struck).
+
+    Looked at in grey, against the word's own paper and ink (a strike may be
+    fainter than the letters, broken by the scan and JPEG): a pair of rows in
+    the word's middle band with ink nearly all across its ink width, clearly
+    more than the rows just above and below, crossed by the letters' stems.
+    The top of the x-height, the baseline and an underline have no letters on
+    both sides; a row through the letters' middle has gaps between them.
+    """
+    x0, top, x1, bottom = rect
+    h = bottom - top
+    if h < 8 or x1 - x0 < STRIKE_WIDE * h:
+        return False, 1.0, None
+    box = grey[top:bottom, x0:x1]
+    paper = _quantile(grey[max(top - 2, 0) : bottom + 2, max(x0 - 4, 0) : x1 + 4], 0.9)
+    contrast = paper - _quantile(box, 0.03)
+    if contrast < 40:  # no letters to speak of
+        return False, 1.0, None
+    free = rules[top:bottom, x0:x1] == 0
+    letters = (box < paper - 0.5 * contrast) & free
+    dark = paper - STRIKE_LIGHT * contrast
+    light = (box < dark) & free
+    cols = np.flatnonzero(letters.any(axis=0))
+    if cols.size < 2 or cols[-1] + 1 - cols[0] < STRIKE_WIDE * h:
+        return False, 1.0, None
+    a, b = int(cols[0]), int(cols[-1]) + 1
+    k = max(2, round(h * 0.12))
+    # candidate rows r: the pair r, r + 1; letters looked for over k rows either side
+    r = np.arange(max(k + 2, int(h * STRIKE_BAND[0])), min(h - 4 - k, int(np.ceil(h * STRIKE_BAND[1]))) + 1)
+    if r.size == 0:
+        return False, 1.0, None
+    zero = np.zeros((1, b - a), dtype=np.int32)
+    cl = np.vstack([zero, np.cumsum(light[:, a:b], axis=0, dtype=np.int32)])
+
+    def ink_in(c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Per candidate row and column: any ink in rows [lo, hi) (row sums as differences of cumulative sums)."""
+        return (c[hi] - c[lo]) > 0
+
+    cover = ink_in(cl, r, r + 2).mean(axis=1)
+    if cover.max() < STRIKE_ROW:
+        return False, 1.0, None
+    cs = np.vstack([zero, np.cumsum(letters[:, a:b], axis=0, dtype=np.int32)])
+    ridge = cover - np.maximum(ink_in(cl, r - 3, r - 2).mean(axis=1), ink_in(cl, r + 3, r + 4).mean(axis=1))
+    cross = (ink_in(cs, r - 2 - k, r - 1) & ink_in(cs, r + 3, r + 4 + k)).mean(axis=1)
+    ok = (cover >= STRIKE_ROW) & (ridge >= STRIKE_RIDGE) & (cross >= STRIKE_WORD_CROSS)
+    if not ok.any():
+        return False, 1.0, None
+    i = int(np.argmax(np.where(ok, cover + ridge + cross, -1.0)))
+    strength = min(
+        (cover[i] - STRIKE_ROW) / (1 - STRIKE_ROW), (ridge[i] - STRIKE_RIDGE) / 0.15, (cross[i] - STRIKE_WORD_CROSS) / 0.15, 1.0
+    )
+    return True, 0.6 + 0.4 * max(strength, 0.0), (top + int(r[i]), dark)
