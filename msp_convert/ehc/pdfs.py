@@ -85,34 +85,33 @@ def pdf_pages(data: bytes) -> int:
 
 
 def image_frames(data: bytes) -> list["object"]:
-    """The pages of a scan (a TIFF may hold several), upright, or ``Unusable``."""
-    from PIL import Image, ImageOps, ImageSequence
+    """The pages of a scan (a TIFF may hold several), upright, in a mode a PDF takes, or ``Unusable``."""
+    from PIL import Image
 
-    with _quiet(), warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    from ..errors import InputError, UnsafeFileError
+    from ..parsers.images import MAX_PIXELS, frames as read_frames
+
+    with _quiet():
         try:
-            image = Image.open(io.BytesIO(data))
-            frames = []
-            for frame in ImageSequence.Iterator(image):
-                frame = ImageOps.exif_transpose(frame)
-                if frame.mode not in ("1", "L", "RGB"):
-                    if "A" in frame.mode or frame.mode == "P":
-                        frame = frame.convert("RGBA")
-                        flat = Image.new("RGB", frame.size, "white")
-                        flat.paste(frame, mask=frame.getchannel("A"))
-                        frame = flat
-                    else:
-                        frame = frame.convert("RGB")
-                else:
-                    frame = frame.copy()
-                frames.append(frame)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Unusable("the image is too large to be a scan (over Pillow's safety limit)") from None
-        except Exception:
+            pages = read_frames(data)
+        except UnsafeFileError:
+            raise Unusable(f"the image is too large to be a scan (over {MAX_PIXELS // 1_000_000} million pixels a page)") from None
+        except InputError:
             raise Unusable("the image is damaged or not an image Pillow can read") from None
-    if not frames:
+    out = []
+    for frame in pages:
+        if frame.mode in ("1", "L", "RGB"):
+            out.append(frame)
+        elif "A" in frame.mode or frame.mode == "P":  # transparency onto white paper
+            rgba = frame.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, "white")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            out.append(flat)
+        else:
+            out.append(frame.convert("RGB"))
+    if not out:
         raise Unusable("the image has no pages")
-    return frames
+    return out
 
 
 def images_to_pdf(data: bytes) -> bytes:

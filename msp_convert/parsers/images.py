@@ -39,6 +39,16 @@ def load_pages(data: bytes) -> list[Image.Image]:
     Raises ``UnsafeFileError`` for an image bigger than any page scan and
     ``CorruptFileError`` for one that cannot be decoded.
     """
+    return [_page(frame) for frame in frames(data)]
+
+
+def frames(data: bytes) -> list[Image.Image]:
+    """Every page of one image file, decoded and upright as its EXIF says, keeping its stated resolution.
+
+    The size of each page is checked before it is decoded: ``UnsafeFileError``
+    above ``MAX_PIXELS`` or ``MAX_PAGES``; ``CorruptFileError`` for an image
+    Pillow cannot decode. (The EHC bundle reads evidence scans through this too.)
+    """
     try:
         with warnings.catch_warnings():
             # Pillow warns of a big image at open; the size is checked here, per page, before decoding.
@@ -50,7 +60,11 @@ def load_pages(data: bytes) -> list[Image.Image]:
                 raise UnsafeFileError(f"this image has more than {MAX_PAGES} pages, far more than any plan; check it is the right file")
             if frame.width * frame.height > MAX_PIXELS:
                 raise Image.DecompressionBombError
-            pages.append(_page(frame))
+            dpi = frame.info.get("dpi")
+            page = ImageOps.exif_transpose(frame)  # phones and some scanners store the turn in EXIF; a decoded copy
+            if dpi is not None:
+                page.info["dpi"] = dpi
+            pages.append(page)
     except Image.DecompressionBombError:
         raise UnsafeFileError(
             f"this image is larger than {MAX_PIXELS // 1_000_000} million pixels, far more than a page scan; scan the page again at 200-300 dpi"
@@ -63,9 +77,7 @@ def load_pages(data: bytes) -> list[Image.Image]:
 def _page(frame: Image.Image) -> Image.Image:
     """One frame as a greyscale page at most ``MAX_DPI``, keeping its stated resolution."""
     dpi = _stated_dpi(frame)
-    page = ImageOps.exif_transpose(frame)  # phones and some scanners store the turn in EXIF
-    page = page.convert("L")
-    page.load()
+    page = frame.convert("L")
     if dpi and dpi > MAX_DPI + 0.5:
         scale = MAX_DPI / dpi
         page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
