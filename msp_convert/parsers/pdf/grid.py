@@ -72,30 +72,29 @@ class _V:
 SAME = 0.6  # points: pieces of one drawn rule lie on the same line to within this
 
 
-def _merge_h(lines: list[_H]) -> list[_H]:
-    """Pieces of one rule (a border drawn cell by cell) joined end to end."""
-    out: list[_H] = []
-    for h in sorted(lines, key=lambda h: (h.y, h.x0)):
+def _join_pieces(pieces: list[tuple[float, float, float]]) -> list[list[float]]:
+    """Pieces of one rule (a border drawn cell by cell) joined end to end: each (across, start, end).
+
+    Both ends are checked: pieces a hair apart across the rule (a scan) do
+    not come sorted along it.
+    """
+    out: list[list[float]] = []
+    for at, lo, hi in sorted(pieces):
         for last in reversed(out[-4:]):
-            # both ends checked: pieces a hair apart in y (a scan) do not come sorted along x
-            if abs(last.y - h.y) <= SAME and h.x0 <= last.x1 + SNAP and h.x1 >= last.x0 - SNAP:
-                last.x0, last.x1 = min(last.x0, h.x0), max(last.x1, h.x1)
+            if abs(last[0] - at) <= SAME and lo <= last[2] + SNAP and hi >= last[1] - SNAP:
+                last[1], last[2] = min(last[1], lo), max(last[2], hi)
                 break
         else:
-            out.append(_H(h.y, h.x0, h.x1))
+            out.append([at, lo, hi])
     return out
+
+
+def _merge_h(lines: list[_H]) -> list[_H]:
+    return [_H(y, x0, x1) for y, x0, x1 in _join_pieces([(h.y, h.x0, h.x1) for h in lines])]
 
 
 def _merge_v(lines: list[_V]) -> list[_V]:
-    out: list[_V] = []
-    for v in sorted(lines, key=lambda v: (v.x, v.y0)):
-        for last in reversed(out[-4:]):
-            if abs(last.x - v.x) <= SAME and v.y0 <= last.y1 + SNAP and v.y1 >= last.y0 - SNAP:
-                last.y0, last.y1 = min(last.y0, v.y0), max(last.y1, v.y1)
-                break
-        else:
-            out.append(_V(v.x, v.y0, v.y1))
-    return out
+    return [_V(x, y0, y1) for x, y0, y1 in _join_pieces([(v.x, v.y0, v.y1) for v in lines])]
 
 
 def _clusters(values: list[float]) -> list[float]:
