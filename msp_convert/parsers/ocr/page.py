@@ -92,12 +92,12 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     confs: list[float] = []
     where = f"page {number}"
     rows = _line_boxes(words)
-    _previous_line: object = None
+    previous_line: object = None
     for ((x0, top, x1, bottom), text, conf, line), (struck, sconf) in zip(words, strikes):
         top, bottom = rows[line]  # as a text layer places glyphs: the line's height, not the word's ink
-        if line != _previous_line and text in _BULLET_MISREADS:
+        if line != previous_line and text in _BULLET_MISREADS:
             text = "\u2022"
-        _previous_line = line
+        previous_line = line
         g = Glyph(text, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
         g.confidence, g.ocr = conf / 100.0, True
         confs.append(conf)
