@@ -8,16 +8,10 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import InputError, NotAPlanError
 from .model import SCHEMA_VERSION, Plan
 from .reader import read
+from .version import __version__
 from .writers.json import to_json
-
-try:
-    __version__ = version("msp-convert")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = ["read", "to_json", "Plan", "InputError", "NotAPlanError", "SCHEMA_VERSION", "__version__"]

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from . import __version__
+from .version import __version__
 from .atomic import remove_stale, write_atomically
 from .errors import InputError
 from .model import Plan

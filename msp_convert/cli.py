@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 
 import click
 
-from . import __version__
+from .version import __version__
 from .atomic import write_atomically
 from .errors import InputError
 from .model import Plan, schema_text

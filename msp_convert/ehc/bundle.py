@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from .. import __version__
+from ..version import __version__
 from ..atomic import TEMP_PREFIX, TEMP_SUFFIX
 from ..errors import InputError
 from ..model import Plan

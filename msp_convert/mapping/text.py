@@ -9,33 +9,18 @@ longer wording, by word overlap rather than equality.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Generic, Iterable, Optional, TypeVar
 
+from ..text import norm
+
 T = TypeVar("T")
 
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2012": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\n": " ",
-    "\u2026": " ", "&": " and ",
-})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEADER = re.compile(r"(?:\u2026|\.{2,}|_{3,}|(?<=\s)\.(?=\s))+")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 # What is left of a line that only holds a bullet or a dotted leader.
 _EMPTY_LINE = re.compile(r"^[\s\u00b7\u2022\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7\-\u2013\u2014*o.\u2026_:]*$")
-
-
-@lru_cache(maxsize=8192)
-def norm(text: str) -> str:
-    """Lower-case words only: the form in which wording is compared.
-
-    Cached: template wording and blank bullets recur in every plan.
-    """
-    return _NON_WORD.sub(" ", text.translate(_TRANSLATE).lower()).strip()
 
 
 def is_blank(text: str) -> bool:

@@ -21,7 +21,7 @@ from lxml import etree
 
 from ...model import DocRef, Entry, Outcome, Plan, Provision, Review, WrittenBy
 from ...template import Profile, Prompt, Section, TickOption
-from ...mapping.text import norm
+from ...text import norm
 from .build import (
     FILL_HEADING, FILL_PROMPT, STYLE_BULLET, STYLE_HEADING, STYLE_NOTE, STYLE_PROMPT, STYLE_SUBHEADING,
     STYLE_GUIDANCE, STYLE_TITLE, Builder, Piece, Table,
