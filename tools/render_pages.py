@@ -3,7 +3,8 @@
     python tools/render_pages.py PLAN.json|PLAN.docx|PLAN.pdf OUT_DIR [--mode new|as-is] [--renumber] [--dpi 60]
 
 Writes OUT_DIR/plan.docx (the writer's output), OUT_DIR/plan.pdf (LibreOffice
-headless) and OUT_DIR/page-N.png (pdftoppm). The PNGs are for people to look
+headless) and OUT_DIR/page-N.png (pypdfium2, which the
+reader already installs). The PNGs are for people to look
 at; do not commit them.
 
 ``docx_to_pdf`` is also what the writer's tests use to open a written
@@ -13,8 +14,6 @@ document in a real word processor.
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -51,13 +50,22 @@ def docx_to_pdfs(documents: dict[str, bytes], timeout: float = SOFFICE_TIMEOUT) 
 
 
 def render(pdf: Path, out_dir: Path, dpi: int) -> list[Path]:
-    """PNG pages from pdftoppm (poppler)."""
-    if shutil.which("pdftoppm") is None:
-        raise FileNotFoundError("pdftoppm (poppler-utils) is not installed")
+    """PNG pages drawn by pypdfium2 (PDFium), one a page: page-1.png, page-2.png..."""
+    import pypdfium2
+
     for old in out_dir.glob("page-*.png"):
         old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out_dir / "page")], check=True, timeout=SOFFICE_TIMEOUT)
-    return sorted(out_dir.glob("page-*.png"))
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages = []
+        for number, page in enumerate(document, start=1):
+            target = out_dir / f"page-{number}.png"
+            page.render(scale=dpi / 72).to_pil().save(target)
+            page.close()
+            pages.append(target)
+    finally:
+        document.close()
+    return pages
 
 
 def main(argv: Optional[list[str]] = None) -> int:
