@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -236,15 +235,13 @@ def test_zip_bomb_refused_before_inflating():
     data = _zeros_member(200 * 2**20)
     assert len(data) < 2**20  # 200 MiB of zeros packs into a few hundred KiB
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         message = refused(data, UnsafeFileError)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert "zip bomb" in message
-    assert time.perf_counter() - start < 1.0
-    assert peak < 8 * 2**20
+    assert peak < 8 * 2**20  # refused before inflating: 200 MiB never reached memory
 
 
 def test_compression_ratio_bomb_under_the_size_cap():

@@ -7,7 +7,6 @@ facts in shared/real-docs/MANIFEST.md.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Optional
 
@@ -487,16 +486,16 @@ def test_widget_over_a_tick_glyph_is_one_tick_box():
     assert [g.tick for g in ticks(p)] == [True]
 
 
-def test_busy_glyph_page_is_fast():
+def test_a_busy_page_of_words_and_rules_has_no_false_strikes_or_ticks():
+    # Speed is the benchmark's business (bench/bench_pdf.py); that the steps stay near
+    # linear on such pages is tested in test_hostile_pdf.py by counting, not by a clock.
     gs = []
     for row in range(60):
         gs += word("the quick brown fox jumps over the lazy dog " * 2, x=40.0, baseline=60.0 + 12 * row, size=9.0)
     rules = [hline(36.0, 560.0, 50.0 + 12 * k) for k in range(0, 60, 2)] + [vline(36.0 + 50 * k, 50.0, 780.0) for k in range(11)]
     p = page(gs, rules)
-    t0 = time.perf_counter()
     mark_struck(p)
     find_tick_boxes(p)
-    assert time.perf_counter() - t0 < 0.5  # ~5,000 glyphs, 41 rules: a few ms in practice
     assert not any(g.struck or g.is_tick for g in p.glyphs) and len(p.segments) == 41
 
 
