@@ -51,6 +51,7 @@ def pieces(inlines: Sequence[Inline], start: int = 0) -> tuple[list[Piece], bool
 
 _BULLET = re.compile(r"^(?:[-\u2013\u2022\u00b7\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7*>]|o(?=[ \t]))[ \t\u00a0]*")
 _LEADERS = re.compile(r"^(?:[\s\u2026._]|\.\.)+|(?:[\s\u2026_]|\.{2,})+$")
+_LEAD_CHARS = frozenset("\u2026._")  # with white space: what leaders are drawn with
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
 _TOKEN = re.compile(r"\s+|\S+")
 
@@ -148,11 +149,35 @@ def _cut(text: str, mask: Optional[list[bool]], m: Optional[re.Match[str]]) -> t
 
 
 def _trim_leaders(text: str, mask: Optional[list[bool]]) -> tuple[str, Optional[list[bool]]]:
+    """Leaders, spaces and dots cut off both ends (what ``_LEADERS`` matches), in one pass each way.
+
+    A sentence's own full stop stays: at the end only a run of two or more
+    dots is a leader. Not done with ``_LEADERS.finditer``: its end-anchored
+    half backtracks over every long run of leader characters (quadratic in
+    "____" and exponential in "....." before other text).
+    """
     if not text or (text[0].isalnum() and (text[-1].isalnum() or text[-1] in ").?!'\"")):
         return text, mask  # the common case: nothing to trim
-    for m in list(_LEADERS.finditer(text))[::-1]:
-        text, mask = _cut(text, mask, m)
-    return text, mask
+    start = 0
+    while start < len(text) and (text[start] in _LEAD_CHARS or text[start].isspace()):
+        start += 1
+    end = len(text)
+    while end > start:
+        c = text[end - 1]
+        if c == ".":
+            run = end
+            while run > start and text[run - 1] == ".":
+                run -= 1
+            if end - run < 2:
+                break
+            end = run
+        elif c in _LEAD_CHARS or c.isspace():
+            end -= 1
+        else:
+            break
+    if start == 0 and end == len(text):
+        return text, mask
+    return text[start:end], (mask[start:end] if mask is not None else None)
 
 
 def _strike_summary(text: str, mask: Optional[list[bool]]) -> tuple[bool, list[str]]:
@@ -192,6 +217,7 @@ _NOT_WEEKLY_AFTER = re.compile(
 )
 _WEEKLY_ANYWHERE = re.compile(r"per\s+week|/\s*wk\b|/\s*week|a\s+week|each\s+week|\bweekly\b|\bpw\b|p\.w\.", re.IGNORECASE)
 _MONEY_RE = re.compile(_MONEY)
+_HOURLY_AFTER = re.compile(r"[ \t]*(?:/\s*h|per\s+h|an?\s+h|ph\b|p/h)", re.IGNORECASE)
 _HOURS_WEEK = re.compile(r"(?P<hours>\d+(?:\.\d+)?)\s*(?:hrs?|hours?)\s*(?:/|per|a|each)\s*(?:wk|week)\b", re.IGNORECASE)
 
 
@@ -210,12 +236,12 @@ def weekly_amount(text: str) -> Optional[Decimal]:
     hourly: list[Decimal] = []
     for m in _MONEY_RE.finditer(text):
         value = _decimal(m.group("amount"))
-        after = text[m.end():]
-        if _WEEKLY_AFTER.match(after):
+        after = m.end()  # matched in place: no copy of the rest of the text per amount
+        if _WEEKLY_AFTER.match(text, after):
             total += value
             found = True
-        elif _NOT_WEEKLY_AFTER.match(after):
-            if re.match(r"[ \t]*(?:/\s*h|per\s+h|an?\s+h|ph\b|p/h)", after, re.IGNORECASE):
+        elif _NOT_WEEKLY_AFTER.match(text, after):
+            if _HOURLY_AFTER.match(text, after):
                 hourly.append(value)
         else:
             bare.append(value)
@@ -234,11 +260,18 @@ def _decimal(amount: str) -> Decimal:
 
 
 def in_place(entry: Entry) -> str:
-    """The entry's text less its struck fragments: what is still in place."""
+    """The entry's text less its struck fragments (in order, each after the last): what is still in place."""
     text = entry.text
+    kept: list[str] = []
+    cursor = 0
     for fragment in entry.struck:
-        text = text.replace(fragment, " ", 1)
-    return text
+        at = text.find(fragment, cursor) if fragment else -1
+        if at < 0:
+            continue
+        kept += [text[cursor:at], " "]
+        cursor = at + len(fragment)
+    kept.append(text[cursor:])
+    return "".join(kept)
 
 
 def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
@@ -293,7 +326,7 @@ def areas_of_need(text: str) -> list[str]:
 
 
 _KEY_STAGE = re.compile(
-    r"by\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]+?),)",
+    r"by\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]{1,200}?),)",
     re.IGNORECASE,
 )
 
