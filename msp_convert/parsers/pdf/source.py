@@ -8,25 +8,39 @@ page: that is the geometry's job, on the records.
 from __future__ import annotations
 
 import io
+import math
+import zlib
+from itertools import islice
 from typing import Any, Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import PDFObjRef, resolve1
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-from ...errors import CorruptFileError, EncryptedFileError
+from ...errors import CorruptFileError, EncryptedFileError, InputError
+from .limits import LIMITS, refuse
+from .quiet import quiet
 from .records import Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
-    """Open the PDF, or say in one line why it cannot be opened."""
+    """Open the PDF, or say in one line why it cannot be opened (or that it holds far too much)."""
+    with quiet():
+        return _open(data, password)
+
+
+def _open(data: bytes, password: Optional[str]) -> "pdfplumber.PDF":
     try:
         try:
             pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
+            _count_pages(pdf)
             pdf.pages  # reads the page tree: a broken file fails here, not later
             return pdf
         except Exception as err:
@@ -43,18 +57,113 @@ def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
         ) from None
     except PDFEncryptionError:
         raise EncryptedFileError("this PDF uses an encryption msp-convert cannot open; save an unprotected copy") from None
+    except InputError:
+        raise
     except Exception as err:  # pdfminer raises many kinds for a damaged file
         raise CorruptFileError(
             f"this PDF is damaged and cannot be read ({type(err).__name__}); export or save it again"
         ) from None
 
 
+def _count_pages(pdf: "pdfplumber.PDF") -> None:
+    """Refuse a page tree past ``LIMITS.pages_per_file`` before pdfplumber makes a page object for each."""
+    most = LIMITS.pages_per_file
+    if sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), most + 1)) > most:
+        raise refuse(f"this PDF has more than {most:,} pages")
+
+
+class _Budget:
+    """What one file has drawn so far, against ``LIMITS``: checked as pdfminer draws, not after."""
+
+    def __init__(self) -> None:
+        self.page = 0
+        self.glyphs = self.drawings = self.content = self.file_glyphs = 0
+
+    def new_page(self, number: int) -> None:
+        self.page, self.glyphs, self.drawings, self.content = number, 0, 0, 0
+
+    def glyph(self) -> None:
+        self.glyphs += 1
+        self.file_glyphs += 1
+        if self.glyphs > LIMITS.glyphs_per_page:
+            raise refuse(f"page {self.page} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
+        if self.file_glyphs > LIMITS.glyphs_per_file:
+            raise refuse(f"this PDF draws more than {LIMITS.glyphs_per_file:,} characters")
+
+    def drawing(self) -> None:
+        self.drawings += 1
+        if self.drawings > LIMITS.drawings_per_page:
+            raise refuse(f"page {self.page} of this PDF draws more than {LIMITS.drawings_per_page:,} lines and shapes")
+
+    def stream(self, obj: Any) -> None:
+        """Count a content stream's decoded size; a Flate stream is measured before pdfminer inflates it whole."""
+        stream = resolve1(obj)
+        if not isinstance(stream, PDFStream):
+            return
+        room = LIMITS.content_bytes_per_page - self.content
+        filters = [f for f, _ in stream.get_filters()] if stream.data is None else []
+        if stream.data is not None:
+            size = len(stream.data)
+        elif len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
+            try:
+                size = len(zlib.decompressobj().decompress(stream.rawdata or b"", room + 1))
+            except zlib.error:
+                size = 0  # pdfminer recovers what it can, or says the page is damaged
+        else:
+            size = len(stream.get_data())
+        self.content += size
+        if self.content > LIMITS.content_bytes_per_page:
+            mib = LIMITS.content_bytes_per_page // 2**20
+            raise refuse(f"page {self.page} of this PDF holds more than {mib} MiB of drawing instructions")
+
+
+class _CountingDevice(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's own device, counting glyphs and drawings as they come."""
+
+    def __init__(self, budget: _Budget, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = budget
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:  # type: ignore[override]
+        self.budget.glyph()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self.budget.drawing()
+        super().paint_path(*args, **kwargs)
+
+
+class _CountingInterpreter(PDFPageInterpreter):
+    """Measures every content stream (the page's and each form XObject's, each time it is drawn)."""
+
+    def execute(self, streams: Any) -> None:
+        budget = getattr(self.device, "budget", None)
+        if budget is not None:
+            for obj in streams:
+                budget.stream(obj)
+        super().execute(streams)
+
+
+def _layout(page: Any, budget: _Budget) -> None:
+    """Interpret the page as pdfplumber would, within the budget, and hand pdfplumber the result."""
+    pdf = page.pdf
+    device = _CountingDevice(budget, pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
+    _CountingInterpreter(pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()  # pdfplumber reads its objects from here (Page.layout)
+
+
 def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
     """Every page as records, in order; each pdfplumber page is released once read."""
-    fields = _field_map(pdf)
+    with quiet():
+        fields = _field_map(pdf)
+    budget = _Budget()
     for page in pdf.pages:
         try:
-            record = _record(page, fields)
+            with quiet():
+                budget.new_page(page.page_number)
+                record = _record(page, fields, budget)
+        except InputError:
+            raise
         except Exception as err:
             raise CorruptFileError(
                 f"page {page.page_number} of this PDF is damaged ({type(err).__name__}); export or save it again"
@@ -64,9 +173,16 @@ def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
         yield record
 
 
-def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None) -> PageRecord:
+def _finite(*values: float) -> bool:
+    return all(map(math.isfinite, values))
+
+
+def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Optional[_Budget] = None) -> PageRecord:
+    _layout(page, budget or _Budget())
     record = PageRecord(number=page.page_number, width=float(page.width), height=float(page.height))
     for c in page.chars:
+        if not _finite(c["x0"], c["x1"], c["top"], c["bottom"], c["size"]):
+            continue
         glyph = Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
         m = c.get("matrix")
         if m and m[1] == 0 and m[2] == 0 and m[0] > 0 and m[3] > 0:  # upright text: the origin is on the baseline
@@ -78,7 +194,9 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None) -> PageReco
         _rect(record, rect)
     for curve in page.curves:
         pts = [(float(x), float(y)) for x, y in curve["pts"]]
-        record.paths.append(Path(pts, curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
+        if _finite(curve["x0"], curve["top"], curve["x1"], curve["bottom"]):
+            record.paths.append(Path(pts, curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
+    _count_annotations(page)
     annots = page.annots
     refs = resolve1(page.page_obj.annots) if fields and annots else None
     if not isinstance(refs, list) or len(refs) != len(annots):
@@ -90,8 +208,16 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None) -> PageReco
     return record
 
 
+def _count_annotations(page: Any) -> None:
+    raw = resolve1(page.page_obj.annots)
+    if isinstance(raw, list) and len(raw) > LIMITS.annotations_per_page:
+        raise refuse(f"page {page.page_number} of this PDF has more than {LIMITS.annotations_per_page:,} annotations and form fields")
+
+
 def _line(record: PageRecord, line: dict) -> None:
     x0, x1, top, bottom = line["x0"], line["x1"], line["top"], line["bottom"]
+    if not _finite(x0, x1, top, bottom):
+        return
     width = float(line.get("linewidth") or 0.5)
     if abs(x1 - x0) < 0.5 or abs(bottom - top) < 0.5:
         record.segments.append(Segment(x0, top, x1, bottom, width))
@@ -102,6 +228,8 @@ def _line(record: PageRecord, line: dict) -> None:
 
 def _rect(record: PageRecord, rect: dict) -> None:
     x0, x1, top, bottom = rect["x0"], rect["x1"], rect["top"], rect["bottom"]
+    if not _finite(x0, x1, top, bottom):
+        return
     filled, stroked = bool(rect.get("fill")), bool(rect.get("stroke"))
     height, width = bottom - top, x1 - x0
     if filled and (height <= THIN or width <= THIN):
@@ -159,7 +287,7 @@ def _field_map(pdf: Any) -> dict[int, _Field]:
         if not isinstance(roots, list):
             return out
         stack: list[tuple[Any, Optional[str], Any, Any, Any, int]] = [(r, None, None, None, None, 0) for r in reversed(roots)]
-        while stack and len(out) < 100_000:
+        while stack and len(out) < LIMITS.form_fields_per_file:
             ref, name, ft, ff, v, depth = stack.pop()
             node = resolve1(ref)
             if not isinstance(node, dict) or depth > 32:
@@ -225,6 +353,8 @@ def _annotation(record: PageRecord, annot: dict, field_: Optional[_Field] = None
     data = annot.get("data") or {}
     subtype = _name(data.get("Subtype"))
     box = (annot["x0"], annot["top"], annot["x1"], annot["bottom"])
+    if not _finite(*box):
+        return
     if subtype in ("StrikeOut", "Underline", "Highlight", "Squiggly"):
         record.marks.append(Mark(subtype.lower(), *box, parts=_quads(annot, page)))
         return

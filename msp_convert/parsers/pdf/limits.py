@@ -1,0 +1,81 @@
+"""What a PDF may hold before it is refused, and the work one page may cost.
+
+The limits are one settings object, ``LIMITS`` (in the manner of pdfplumber's
+table settings), so they are read and changed in one place. Each is many times
+what a real plan holds: the densest page among the fixtures and the shared
+real documents has 4,193 glyphs, 452 strokes and 17 form fields, and no plan
+runs past 30 pages. Past a limit the file is refused with one line
+(``UnsafeFileError``) saying what and what to do, before the work can take
+minutes or the memory of the machine.
+
+``Work`` counts the comparisons the geometry makes on one page (candidate
+pairs read out of an index, not pairs of all objects); the steps are near
+linear, so a page that still needs more than ``comparisons_per_page`` is
+hostile and refused. Tests read the count to prove the steps stay linear.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ...errors import UnsafeFileError
+
+
+@dataclass(frozen=True, slots=True)
+class PdfLimits:
+    pages_per_file: int = 500
+    glyphs_per_page: int = 30_000  # a full A4 page of 6 pt text is about 15,000
+    glyphs_per_file: int = 600_000
+    drawings_per_page: int = 30_000  # lines, rectangles and curves as drawn
+    annotations_per_page: int = 2_000  # form fields, strikeouts, links...
+    content_bytes_per_page: int = 16 * 2**20  # decoded drawing instructions, form XObjects included
+    form_fields_per_file: int = 100_000
+    comparisons_per_page: int = 3_000_000  # see ``Work``
+
+
+LIMITS = PdfLimits()
+
+
+def refuse(what: str) -> UnsafeFileError:
+    """The one line for a file past a limit: what it holds, and what to do."""
+    return UnsafeFileError(
+        f"{what}, far more than any plan; check it is the right file, or print the plan to a new PDF"
+    )
+
+
+class Work:
+    """Comparisons made on one page's records, refused past the cap."""
+
+    __slots__ = ("page", "cap", "done")
+
+    def __init__(self, page: int, cap: int) -> None:
+        self.page, self.cap, self.done = page, cap, 0
+
+    def spend(self, n: int) -> None:
+        self.done += n
+        if self.done > self.cap:
+            raise refuse(f"page {self.page} of this PDF needs more than {self.cap:,} comparisons of its drawn objects")
+
+
+_current: ContextVar[Optional[Work]] = ContextVar("msp_convert_pdf_work", default=None)
+
+
+def spend(n: int) -> None:
+    """Count ``n`` comparisons against the page being read (no count outside ``page_work``)."""
+    work = _current.get()
+    if work is not None:
+        work.spend(n)
+
+
+@contextmanager
+def page_work(page: int, cap: Optional[int] = None) -> Iterator[Work]:
+    """Count (and cap) the geometry's comparisons on one page."""
+    work = Work(page, LIMITS.comparisons_per_page if cap is None else cap)
+    token = _current.set(work)
+    try:
+        yield work
+    finally:
+        _current.reset(token)
