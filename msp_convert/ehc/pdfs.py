@@ -20,6 +20,9 @@ from typing import Iterator, Optional, Sequence
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
+# No evidence document runs to this many pages (an EP report is 10-30, a year's
+# records a few hundred); a PDF that says more is refused before any page is read.
+MAX_EVIDENCE_PAGES = 2000
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif"})
 A4 = (595.2756, 841.8898)
 _MARGIN = 56.0
@@ -70,14 +73,46 @@ def open_pdf(data: bytes) -> PdfReader:
             if not opened:
                 raise Unusable("it is locked with a password (encrypted); save a copy without the password and add that")
         try:
+            _count_pages(reader)  # before pypdf lists every page
             count = len(reader.pages)
             for page in reader.pages:
                 page.mediabox  # noqa: B018 - a page without a box cannot be placed
+        except Unusable:
+            raise
         except Exception:
             raise Unusable("it is damaged (its pages cannot be read)") from None
     if not count:
         raise Unusable("it has no pages")
     return reader
+
+
+def _count_pages(reader: PdfReader, limit: int = MAX_EVIDENCE_PAGES) -> int:
+    """The pages in the page tree, counted without reading them, or ``Unusable`` past ``limit``.
+
+    The tree is walked by its /Kids, not trusted by its /Count (which may lie),
+    and the walk stops once ``limit`` is passed: at most ``limit`` page
+    objects and as many inner nodes are opened, however large the file.
+    """
+    stack = [reader.trailer["/Root"]["/Pages"]]
+    seen: set[int] = set()
+    pages = nodes = 0
+    while stack:
+        node = stack.pop()
+        ref = getattr(node, "idnum", None)
+        if ref is not None:
+            if ref in seen:
+                raise Unusable("it is damaged (its page tree loops)")
+            seen.add(ref)
+        node = node.get_object()
+        nodes += 1
+        kids = node.get("/Kids") if hasattr(node, "get") else None
+        if kids is None:
+            pages += 1
+        else:
+            stack.extend(reversed(list(kids.get_object())))
+        if pages > limit or nodes > 2 * limit:
+            raise Unusable(f"it has more than {limit} pages, more than a bundle takes (MAX_EVIDENCE_PAGES); send it separately, or split it")
+    return pages
 
 
 def pdf_pages(data: bytes) -> int:
