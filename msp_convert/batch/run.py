@@ -1,0 +1,148 @@
+"""The run: what is to do, the workers on it, and the report at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any, Optional
+
+from ..atomic import check_writable, remove_stale, write_problem
+from ..errors import InputError
+from .files import STATE, Found, discover, output_paths, sha256_of
+from .journal import JOURNAL, JournalFile, from_journal, load_journal
+from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, write_report
+from .workers import Stopped, run_tasks
+
+LEGACY = ("doc", "rtf", "odt")
+# Legacy files go to a worker this many at a time: one LibreOffice start-up
+# (about a second) serves them all.
+LEGACY_CHUNK = 8
+
+
+def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> BatchResult:
+    """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
+
+    Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
+    cannot be written at all; a write that fails mid-batch (a full disk)
+    stops it cleanly, and ``BatchResult.stopped`` says why.
+    """
+    started = time.monotonic()
+    in_dir, out_dir = options.in_dir.resolve(), options.out_dir.resolve()
+    if not in_dir.is_dir():
+        raise InputError(f"{options.in_dir} is not a folder; give the folder that holds the plans")
+    if out_dir == in_dir:
+        raise InputError("the output folder is the input folder, whose plans would be overwritten; choose another -o")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        check_writable(out_dir)
+        (out_dir / STATE).mkdir(exist_ok=True)
+        remove_stale(out_dir)
+    except OSError as err:
+        raise OutputError(write_problem(err, out_dir)) from None
+    rows, tasks = _tasks(list(discover(in_dir, out_dir)), options, out_dir)
+    total = len(rows)
+    finished = 0
+    for row in rows.values():
+        if row.status != "pending":
+            finished += 1
+            if progress is not None:
+                progress(row, finished, total)
+    journal, tables = _open_records(out_dir, options)
+    interrupted, stopped = False, ""
+    try:
+        run_tasks(options, tasks, rows, journal, tables, progress, finished, total)
+    except KeyboardInterrupt:
+        interrupted = True
+    except Stopped as stop:
+        stopped = stop.reason
+    finally:
+        stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
+        remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
+    why = "the batch was interrupted" if interrupted else "the batch stopped, as an output could not be written"
+    for row in rows.values():
+        if row.status == "pending":
+            row.status, row.error, row.output = "failed", f"not converted: {why}; run it again to resume", ""
+    result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped)
+    try:
+        write_report(out_dir, result)
+    except OSError as err:
+        for name in ("report.csv", "report.json"):  # an older run's report would not tell what is on disk now
+            with contextlib.suppress(OSError):
+                (out_dir / name).unlink()
+        raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
+    return result
+
+
+def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
+    """A report row per file, and the work still to do: what the journal holds is not done twice."""
+    outputs = output_paths([f for f in found if f.format], "." + options.to)
+    done = load_journal(out_dir, options.force)
+    rows: dict[str, ReportRow] = {}
+    first_of: dict[str, str] = {}
+    tasks: deque[dict[str, Any]] = deque()
+    legacy: list[dict[str, Any]] = []
+    for f in found:
+        if not f.format:
+            rows[f.rel] = ReportRow(f.rel, "", "ignored", error=f.ignored_because)
+            continue
+        try:
+            sha = sha256_of(f.path)
+        except OSError as err:
+            rows[f.rel] = ReportRow(f.rel, f.format, "failed", error=f"could not be read ({err.strerror or type(err).__name__}); check you may read it")
+            continue
+        row = rows[f.rel] = ReportRow(f.rel, f.format, "pending", sha256=sha, output=outputs[f.rel])
+        if sha in first_of:
+            row.status, row.duplicate_of, row.output = "duplicate", first_of[sha], ""
+            continue
+        first_of[sha] = f.rel
+        target = out_dir / outputs[f.rel]
+        task = {"rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables, "password": options.password, "to": options.to}
+        if from_journal(row, done.get(f.rel), options, target):
+            if options.tables and row.status == "skipped":
+                tasks.append({**task, "kind": "tables"})
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(write_problem(err, target.parent)) from None
+        (legacy if f.format in LEGACY else tasks).append({**task, "kind": "convert", "format": f.format})
+    for start in range(0, len(legacy), LEGACY_CHUNK):
+        chunk = legacy[start:start + LEGACY_CHUNK]
+        budget = options.timeout * len(chunk)  # LibreOffice's own limit; the worker's a little more
+        tasks.appendleft({"kind": "convert-many", "items": chunk, "rel": chunk[0]["rel"], "timeout": budget, "limit": budget + 10})
+    return rows, tasks
+
+
+def _open_records(out_dir: Path, options: BatchOptions) -> tuple[JournalFile, Any]:
+    """The journal, and the tables' files when asked for."""
+    try:
+        journal = JournalFile(out_dir / STATE / JOURNAL, options.force)
+    except OSError as err:
+        raise OutputError(write_problem(err, out_dir / STATE)) from None
+    if not options.tables:
+        return journal, None
+    from ..writers.tables import TableWriter
+
+    try:
+        return journal, TableWriter(out_dir)
+    except OSError as err:
+        journal.close()
+        raise OutputError(write_problem(err, out_dir)) from None
+
+
+def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path) -> str:
+    """Close the journal; the tables renamed into place, or dropped when the batch did not finish.
+    Why they could not be finished, or ""."""
+    journal.close()
+    if tables is None:
+        return ""
+    try:
+        if abort:
+            tables.abort()
+        else:
+            tables.close()
+    except OSError as err:
+        return write_problem(err, out_dir)
+    return ""

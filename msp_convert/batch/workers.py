@@ -1,0 +1,261 @@
+"""The worker processes: each file converted under a time limit, written atomically, its answer sent back."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import tempfile
+import time
+from collections import deque
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Optional
+
+from ..atomic import write_atomically, write_problem
+from ..errors import InputError
+from ..model import Plan
+from ..reader import read_result
+from ..results import PageDone
+from ..writers.json import to_json
+from .journal import JournalFile, record
+from .report import BatchOptions, Progress, ReportRow
+
+# Test hook: a worker converting a file whose relative path contains this
+# value sleeps far past any time limit, as a hung conversion would.
+HANG_HOOK = "MSP_CONVERT_TEST_HANG"
+
+
+# --- the workers ---------------------------------------------------------------------
+
+
+def convert_many(task: dict[str, Any]) -> dict[str, Any]:
+    """Legacy files, in a worker: one LibreOffice run for all, then each read."""
+    from ..parsers.legacy import to_docx_many
+
+    items = task["items"]
+    try:
+        sources = [(Path(item["src"]).read_bytes(), item["format"]) for item in items]
+        converted = to_docx_many(sources, timeout=task["timeout"])
+    except InputError as err:  # LibreOffice is missing: the same answer for each
+        return {"results": [{"rel": i["rel"], "status": "failed", "error": err.message, "code": _code(err), "seconds": 0.0} for i in items]}
+    results = []
+    for item, docx in zip(items, converted):
+        if isinstance(docx, InputError):
+            results.append({"rel": item["rel"], "status": "retry"})  # once more on its own
+        else:
+            results.append(_convert(item, docx))
+    return {"results": results}
+
+
+def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Optional[PageDone] = None) -> dict[str, Any]:
+    """One file, in a worker: convert, write atomically, return the report fields.
+
+    ``beat`` is called after each page a scan's OCR reads: the time limit
+    is then per page, as a 40-page scan is slow but alive.
+    """
+    start = time.perf_counter()
+    hang = os.environ.get(HANG_HOOK)
+    if hang and hang in task["rel"]:
+        time.sleep(3600)
+    out: dict[str, Any] = {"rel": task["rel"]}
+    try:
+        plan = _plan_of(task, converted, beat)
+        if task["kind"] != "tables":
+            _write_output(task, plan)
+        out.update(status="ok", warnings=len(plan.warnings), outcomes=len(plan.outcomes), provision=len(plan.provision))
+        if task["tables"]:
+            from ..writers.tables import plan_rows
+
+            out["tables"] = plan_rows(plan, task["rel"])
+    except _WriteFailed as failed:  # the output folder's fault, not the file's: the batch stops
+        out.update(status="write-failed", error=write_problem(failed.err, Path(task["out"]).parent), errno=failed.err.errno)
+    except InputError as err:
+        out.update(status="failed", error=err.message, code=_code(err))
+    except OSError as err:  # the input vanished, or may not be read
+        out.update(status="failed", error=f"could not be read ({err.strerror or type(err).__name__}); check it is there and you may read it", code="unreadable-file")
+    except Exception as err:  # a bug of ours: name it, never the content
+        out.update(status="failed", error=f"internal error while converting ({type(err).__name__}); report it", code="internal")
+    out["seconds"] = round(time.perf_counter() - start, 3)
+    return out
+
+
+class _WriteFailed(Exception):
+    def __init__(self, err: OSError) -> None:
+        super().__init__(str(err))
+        self.err = err
+
+
+def _plan_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> Plan:
+    if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's output, for this run's tables
+        return Plan.model_validate_json(Path(task["out"]).read_text(encoding="utf-8"))
+    if task["kind"] == "tables":
+        return read_result(task["src"], password=task["password"]).value
+    return read_result(task["src"], password=task["password"], converted=converted, on_page=beat).value
+
+
+def _write_output(task: dict[str, Any], plan: Plan) -> None:
+    if task["to"] == "docx":
+        from ..writers.docx import write_docx
+
+        data: "str | bytes" = write_docx(plan, mode="new")
+    else:
+        data = to_json(plan)
+    try:
+        write_atomically(Path(task["out"]), data)
+    except OSError as err:
+        raise _WriteFailed(err) from None
+
+
+def _code(err: InputError) -> str:
+    """The error's code; a missing LibreOffice or Tesseract ("..., which is not installed") is the machine's, not the file's."""
+    return "missing-tool" if "which is not installed" in err.message else err.code
+
+
+def _worker_main(conn: Connection, scratch: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Temporary files (OCR's page images, LibreOffice's copies) go under the batch's own
+    # private folder, which the parent removes even when it had to kill this worker.
+    tempfile.tempdir = scratch
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        if task["kind"] == "convert-many":
+            conn.send(convert_many(task))
+        else:
+            conn.send(_convert(task, beat=lambda done, pages: conn.send({"beat": done})))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, scratch: str) -> None:
+        self.scratch = scratch
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, scratch), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Optional[dict[str, Any]] = None
+        self.started = 0.0
+
+    def give(self, task: dict[str, Any]) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        self.conn.close()
+
+
+class Stopped(Exception):
+    """An output could not be written mid-batch (a full disk): stop, keeping what is done."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def run_tasks(
+    options: BatchOptions,
+    tasks: deque[dict[str, Any]],
+    rows: dict[str, ReportRow],
+    journal: JournalFile,
+    tables: Any,
+    progress: Optional[Progress],
+    finished: int,
+    total: int,
+) -> int:
+    if not tasks:
+        return finished
+    ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
+    scratch = tempfile.TemporaryDirectory(prefix="msp-convert-batch-")  # 0700; removed below, whatever happens
+    workers = [_Worker(ctx, scratch.name) for _ in range(max(1, min(options.jobs, len(tasks))))]
+    busy: dict[Connection, _Worker] = {}
+
+    def finish(rel: str, result: dict[str, Any]) -> None:
+        nonlocal finished
+        row = rows[rel]
+        if result.get("status") == "write-failed":
+            raise Stopped(result["error"])  # the file stays pending: converted on the next run
+        try:
+            record(row, result, journal, tables, options)
+        except OSError as err:
+            raise Stopped(write_problem(err, options.out_dir)) from None
+        if result.get("converting"):
+            finished += 1
+            if progress is not None:
+                progress(row, finished, total)
+
+    try:
+        while tasks or busy:
+            for worker in workers:
+                if worker.task is None and tasks:
+                    worker.give(tasks.popleft())
+                    busy[worker.conn] = worker
+            for conn in wait(list(busy), timeout=0.25):
+                worker = busy.pop(conn)  # type: ignore[arg-type]
+                task = worker.task
+                assert task is not None
+                try:
+                    result = conn.recv()  # type: ignore[union-attr]
+                    if "beat" in result:  # a page of a scan read: its time limit starts again
+                        worker.started = time.monotonic()
+                        busy[conn] = worker  # type: ignore[index]
+                        continue
+                    worker.task = None
+                except (EOFError, OSError):
+                    worker.task = None
+                    result = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
+                    workers[workers.index(worker)] = _replace(worker, ctx)
+                    if task["kind"] == "convert-many":
+                        tasks.extend(task["items"])  # each once more, on its own
+                        continue
+                if task["kind"] == "convert-many" and "results" in result:
+                    for item, each in zip(task["items"], result["results"]):
+                        if each["status"] == "retry":
+                            tasks.append(item)
+                        else:
+                            finish(item["rel"], each)
+                    continue
+                finish(task["rel"], result)
+            now = time.monotonic()
+            for conn, worker in list(busy.items()):
+                if worker.task is not None and now - worker.started > worker.task.get("limit", options.timeout):
+                    task = worker.task
+                    del busy[conn]
+                    workers[workers.index(worker)] = _replace(worker, ctx)
+                    if task["kind"] == "convert-many":
+                        tasks.extend(task["items"])  # each once more, on its own
+                        continue
+                    finish(task["rel"], {
+                        "status": "failed", "seconds": round(now - worker.started, 3), "code": "timeout",
+                        "error": f"took longer than {options.timeout:g} s and was stopped; check the file, or allow more with --timeout",
+                    })
+    finally:
+        for worker in workers:
+            if worker.task is None:
+                worker.stop()
+            else:
+                worker.kill()
+        scratch.cleanup()
+    return finished
+
+
+def _replace(worker: _Worker, ctx: Any) -> _Worker:
+    worker.kill()
+    return _Worker(ctx, worker.scratch)
