@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -80,15 +81,25 @@ class OutputError(InputError):
 # --- the report ----------------------------------------------------------------------------
 
 
+# A name that was not UTF-8 on disk reaches Python as lone surrogates (os.fsdecode).
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
 def write_report(out_dir: Path, result: BatchResult) -> None:
-    """report.csv and report.json: one row per input file."""
+    """report.csv and report.json: one row per input file, each with its true name.
+
+    A name whose bytes are not UTF-8 keeps them: as they are in report.csv, and
+    as ``\\udcXX`` escapes in report.json (which ``json.load`` and
+    ``os.fsencode`` turn back into the same bytes).
+    """
     rows = [asdict(r) for r in result.rows]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS)
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    write_atomically(out_dir / "report.csv", buffer.getvalue())
+    write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
     summary = {s: result.count(s) for s in STATUSES}
-    report = {"version": __version__, "interrupted": result.interrupted, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
-    write_atomically(out_dir / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report = {"version": __version__, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
+    text = _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(report, indent=2, ensure_ascii=False))
+    write_atomically(out_dir / "report.json", text + "\n")
