@@ -66,6 +66,7 @@ _RETRIED_CODES = {
     "encrypted": "a password (--password-file) may open it next time",
     "crash": "a worker that died may have been killed for the machine's sake, not the file's",
     "missing-tool": "LibreOffice or Tesseract may have been installed since",
+    "unreadable-file": "the file may be readable now (its permissions, a share that was offline)",
 }
 
 
