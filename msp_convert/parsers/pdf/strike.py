@@ -22,9 +22,9 @@ box) are never taken for either. A highlight is a filled box
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from operator import attrgetter, sub
+from typing import Optional
 
+from .index import Buckets
 from .records import Glyph, PageRecord, Segment
 
 # Band above the baseline, in em, that a strike line crosses (see the docstring).
@@ -48,7 +48,11 @@ FRAME_MIN, FRAME_MAX = 4.0, 17.0
 # A strikeout annotation strikes a glyph when its centre lies in this band of the glyph box.
 MARK_BAND = (0.15, 0.9)
 
-_TOP, _BOTTOM, _SIZE = attrgetter("top"), attrgetter("bottom"), attrgetter("size")
+
+
+def _reach(g: Glyph) -> tuple[float, float, float, float]:
+    """A glyph's box stretched down to the lowest stroke that can matter to it."""
+    return g.x0, g.top, g.x1, g.bottom + 0.4 * g.size
 
 
 def mark_struck(page: PageRecord) -> None:
@@ -67,30 +71,12 @@ def mark_struck(page: PageRecord) -> None:
     marks = [m for m in page.marks if m.kind == "strikeout"]
     if not candidates and not marks:
         return
-    order = sorted(glyphs, key=_TOP)
-    tops = list(map(_TOP, order))
-    # how far above a stroke a glyph's top can be, for the glyph to matter (C-speed maxima)
-    reach = max(map(sub, map(_BOTTOM, order), tops)) + 0.4 * max(map(_SIZE, glyphs)) + 0.5
+    index = Buckets(glyphs, _reach)
     struck_any = False
     used: set[int] = set()
+    uprights: Optional[Buckets[Segment]] = None
     for s in candidates:
-        y = (s.top + s.bottom) / 2
-        lo, hi = bisect_left(tops, y - reach), bisect_right(tops, y + 0.01)
-        struck: list[Glyph] = []
-        under: list[Glyph] = []
-        for g in order[lo:hi]:
-            if g.x1 <= s.x0 or g.x0 >= s.x1 or g.bottom + 0.4 * g.size < y:
-                continue
-            width = g.x1 - g.x0
-            if width <= 0 or min(g.x1, s.x1) - max(g.x0, s.x0) < GLYPH_COVER * width:
-                continue
-            if s.width > max(MAX_THICK_EM * g.size, 0.3) or s.width > MAX_THICK:
-                continue
-            where = _band(g, y)
-            if where == 1:
-                struck.append(g)
-            elif where == -1:
-                under.append(g)
+        struck, under = _crossed(s, index)
         length = s.x1 - s.x0
         if struck and not any(g.text.strip() for g in struck):
             struck = []  # a stroke through spaces only: nothing to strike
@@ -99,13 +85,15 @@ def mark_struck(page: PageRecord) -> None:
                 g.struck = True
             struck_any = True
             used.add(id(s))
-        elif under and _cover(under, s) >= UNDER_FILL * length and _ends_at(under, s) and not _joined(s, page.segments, frames):
-            used.add(id(s))
+        elif under and _cover(under, s) >= UNDER_FILL * length and _ends_at(under, s):
+            if uprights is None:
+                uprights = _uprights(page.segments, frames)
+            if not _joined(s, uprights):
+                used.add(id(s))
     for m in marks:
         for x0, top, x1, bottom in m.parts or [(m.x0, m.top, m.x1, m.bottom)]:
             cy = (top + bottom) / 2
-            lo, hi = bisect_left(tops, top - reach), bisect_right(tops, bottom)
-            for g in order[lo:hi]:
+            for g in index.near(x0 - 0.5, cy, x1 + 0.5, cy):
                 h = g.bottom - g.top
                 cx = (g.x0 + g.x1) / 2
                 if x0 - 0.5 <= cx <= x1 + 0.5 and h > 0 and MARK_BAND[0] <= (cy - g.top) / h <= MARK_BAND[1]:
@@ -115,6 +103,27 @@ def mark_struck(page: PageRecord) -> None:
         page.segments = [s for s in page.segments if id(s) not in used]
     if struck_any:
         _strike_spaces(glyphs)
+
+
+def _crossed(s: Segment, index: Buckets[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
+    """The glyphs the stroke strikes, and those it underlines."""
+    y = (s.top + s.bottom) / 2
+    struck: list[Glyph] = []
+    under: list[Glyph] = []
+    for g in index.near(s.x0, y, s.x1, y + 0.01):
+        if g.top > y + 0.01 or g.x1 <= s.x0 or g.x0 >= s.x1 or g.bottom + 0.4 * g.size < y:
+            continue
+        width = g.x1 - g.x0
+        if width <= 0 or min(g.x1, s.x1) - max(g.x0, s.x0) < GLYPH_COVER * width:
+            continue
+        if s.width > max(MAX_THICK_EM * g.size, 0.3) or s.width > MAX_THICK:
+            continue
+        where = _band(g, y)
+        if where == 1:
+            struck.append(g)
+        elif where == -1:
+            under.append(g)
+    return struck, under
 
 
 def _flat(s: Segment) -> bool:
@@ -141,22 +150,28 @@ def _frame_parts(flat: list[Segment], segments: list[Segment]) -> set[int]:
         return set()
     tol = 0.75
     parts: set[int] = set()
+    by_end = Buckets(uprights, _box)
+    by_start = Buckets(short, lambda o: (o.x0, o.top, o.x0, o.bottom))
     for s in short:
         y = (s.top + s.bottom) / 2
-        left = _corner(uprights, s.x0, y, tol)
-        right = _corner(uprights, s.x1, y, tol) if left is not None else None
+        left = _corner(by_end, s.x0, y, tol)
+        right = _corner(by_end, s.x1, y, tol) if left is not None else None
         if right is None or abs(left[1] - right[1]) > tol:
             continue
-        for o in short:  # the opposite edge, at the uprights' other end
+        for o in by_start.around(s.x0, left[1], tol):  # the opposite edge, at the uprights' other end
             if o is not s and abs(o.x0 - s.x0) <= tol and abs(o.x1 - s.x1) <= tol and abs((o.top + o.bottom) / 2 - left[1]) <= tol:
                 parts.update((id(s), id(o), id(left[0]), id(right[0])))
                 break
     return parts
 
 
-def _corner(uprights: list[Segment], x: float, y: float, tol: float) -> "tuple[Segment, float] | None":
+def _box(s: Segment) -> tuple[float, float, float, float]:
+    return s.x0, s.top, s.x1, s.bottom
+
+
+def _corner(uprights: Buckets[Segment], x: float, y: float, tol: float) -> "tuple[Segment, float] | None":
     """An upright stroke that meets (x, y) with one end, and its far end's y; or None."""
-    for v in uprights:
+    for v in uprights.around(x, y, tol):
         if abs((v.x0 + v.x1) / 2 - x) <= tol:
             if abs(v.top - y) <= tol:
                 return v, v.bottom
@@ -203,13 +218,17 @@ def _ends_at(glyphs: list[Glyph], s: Segment) -> bool:
     return abs(s.x0 - min(g.x0 for g in glyphs)) <= slack and abs(s.x1 - max(g.x1 for g in glyphs)) <= slack
 
 
-def _joined(s: Segment, segments: list[Segment], frames: set[int]) -> bool:
-    """An upright stroke (not a tick box's side) meets one of the stroke's ends: a table rule, not an underline."""
+def _uprights(segments: list[Segment], frames: set[int]) -> Buckets[Segment]:
+    """Upright strokes that are not a tick box's sides: what a table rule's end meets."""
+    return Buckets((v for v in segments if id(v) not in frames and v.bottom - v.top > 2.0 and v.x1 - v.x0 <= MAX_THICK), _box)
+
+
+def _joined(s: Segment, uprights: Buckets[Segment]) -> bool:
+    """An upright stroke meets one of the stroke's ends: a table rule, not an underline."""
     y = (s.top + s.bottom) / 2
-    for v in segments:
-        if id(v) not in frames and v.bottom - v.top > 2.0 and v.x1 - v.x0 <= MAX_THICK and v.top - 1.0 <= y <= v.bottom + 1.0:
-            x = (v.x0 + v.x1) / 2
-            if abs(x - s.x0) <= 1.0 or abs(x - s.x1) <= 1.0:
+    for end in (s.x0, s.x1):
+        for v in uprights.near(end - 1.0, y - 1.0, end + 1.0, y + 1.0):
+            if v.top - 1.0 <= y <= v.bottom + 1.0 and abs((v.x0 + v.x1) / 2 - end) <= 1.0:
                 return True
     return False
 

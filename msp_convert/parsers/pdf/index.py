@@ -1,0 +1,71 @@
+"""Where things are on a page: objects bucketed by a coarse grid, for "what lies near here?".
+
+Every geometry step asks it instead of comparing each object with every
+other, so a step's work grows with the objects near each other, not with the
+square of the page's objects. Each question answers a superset (the objects
+whose box meets the rectangle asked about, bucket by bucket): the caller
+keeps its own exact test. What the index reads is counted (``limits.spend``):
+a page that piles thousands of objects on one spot is refused, not ground
+through.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Generic, Iterable, TypeVar
+
+from .limits import spend
+
+T = TypeVar("T")
+Rect = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+CELL = 16.0  # points: a bucket's side, about a line of text
+FAR = 20_000.0  # points: coordinates are clamped to this (a PDF page is at most 14,400 pt)
+WIDE = 96  # an object over more buckets than this (a page-sized box) is kept apart and always offered
+
+
+def _at(v: float) -> int:
+    return math.floor(min(max(v, -FAR), FAR) / CELL)
+
+
+def _span(x0: float, top: float, x1: float, bottom: float) -> tuple[int, int, int, int]:
+    """The buckets a box meets, as column and row ranges (either corner order)."""
+    i0, i1, j0, j1 = _at(x0), _at(x1), _at(top), _at(bottom)
+    return min(i0, i1), max(i0, i1), min(j0, j1), max(j0, j1)
+
+
+class Buckets(Generic[T]):
+    """Objects by the grid buckets their box (``box(item)``) meets."""
+
+    def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[int, T]]] = {}
+        self._wide: list[tuple[int, T]] = []
+        for n, item in enumerate(items):
+            i0, i1, j0, j1 = _span(*box(item))
+            if (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
+                self._wide.append((n, item))
+                continue
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    self._cells.setdefault((i, j), []).append((n, item))
+
+    def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
+        """The objects whose box may meet this rectangle, each once, in the order they were given."""
+        i0, i1, j0, j1 = _span(x0, top, x1, bottom)
+        found: dict[int, T] = dict(self._wide)
+        read = len(self._wide)
+        if (i1 - i0 + 1) * (j1 - j0 + 1) <= len(self._cells):
+            keys: Iterable[tuple[int, int]] = ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+        else:  # a question wider than the page's filled buckets: read those instead
+            keys = [k for k in self._cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
+        for key in keys:
+            bucket = self._cells.get(key)
+            if bucket:
+                read += len(bucket)
+                found.update(bucket)
+        spend(read + 1)
+        return [found[n] for n in sorted(found)] if len(found) > 1 else list(found.values())
+
+    def around(self, x: float, y: float, tol: float) -> list[T]:
+        """The objects whose box may come within ``tol`` of the point (x, y)."""
+        return self.near(x - tol, y - tol, x + tol, y + tol)
