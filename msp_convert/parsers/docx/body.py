@@ -36,6 +36,7 @@ from lxml import etree
 
 from ...layout import TICK_GLYPHS, Block, Cell, Paragraph, Run, TickBox
 from ...results import Message
+from ...text import INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE, replace_invalid
 from .ns import (
     DEL,
     INS,
@@ -107,6 +108,8 @@ from .tables import TableReader
 
 # key -> (struck, deleted, inserted)
 _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
+
+MAX_INDEX_DIGITS = 6  # a drop-down's chosen entry: Word allows 25 entries
 
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
@@ -444,8 +447,12 @@ class PartWalker(TableReader):
         self.buf.append(text)
 
     def flush(self) -> None:
+        """The buffered text as one ``Run``: every text path (w:t, w:sym, symbol fonts, fields) ends here."""
         struck, deleted, inserted = _FLAGS[self.buf_key]
-        self.inlines.append(Run("".join(self.buf), struck, deleted, inserted))
+        text, invalid = replace_invalid("".join(self.buf))
+        if invalid:  # a w:sym or symbol-font code no document can hold
+            self.note(INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE)
+        self.inlines.append(Run(text, struck, deleted, inserted))
         self.buf = []
 
     def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:
@@ -494,9 +501,15 @@ def _form_field(fld_char: etree._Element) -> tuple[Optional[str], object]:
                         entries.append(q.get(W_VAL) or "")
                     elif q.tag == W_RESULT or (q.tag == W_DEFAULT and chosen is None):
                         chosen = q.get(W_VAL)
-                index = int(chosen) if chosen and chosen.strip().isdigit() else 0
+                index = _index(chosen)
                 return "dropdown", entries[index] if index < len(entries) else ""
     return None, None
+
+
+def _index(value: Optional[str]) -> int:
+    """A list index as Word writes it ("2"); 0 for anything else (a word, "\u00b2", a 5,000-digit number)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_INDEX_DIGITS else 0
 
 
 def _sdt_content(sdt: etree._Element) -> Optional[etree._Element]:
