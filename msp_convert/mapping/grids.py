@@ -24,6 +24,9 @@ from .text import Wording, clean, is_blank, norm
 _NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
 _ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
+# Grid columns one header cell can name: Word draws at most 63 (a parser that
+# passed on a larger span must not make the mapping allocate by it).
+MAX_HEADER_SPAN = 64
 
 
 def row_number(cell: Optional[Cell]) -> Optional[int]:
@@ -49,7 +52,7 @@ def unread_outcome_number(cell: Optional[Cell], previous: int, profile: Profile)
     if not m:
         return None
     digits = m.group(1).translate(_LOOKS_LIKE_DIGIT)
-    return int(digits) if digits.isdigit() and 0 < int(digits) < 100 else previous + 1
+    return int(digits) if digits.isdecimal() and 0 < int(digits) < 100 else previous + 1
 
 
 @lru_cache(maxsize=16)
@@ -90,7 +93,7 @@ def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optiona
         m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
         item = m.item if m is not None else _squashed_match(text, columns)
         if item is not None and item not in found.values():
-            for col in range(cell.col, cell.col + cell.col_span):
+            for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
                 found[col] = item
     return found if len(set(found.values())) >= least else None
 

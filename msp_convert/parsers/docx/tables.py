@@ -9,6 +9,10 @@ same way. ``shaded``: ``w:shd`` with a fill (or a solid pattern colour) other
 than auto/white. A row deleted under tracked changes marks its runs deleted.
 Tables nested in a cell stay in that cell's blocks. ``columns`` is the
 ``w:tblGrid`` width, or the widest row when the grid is missing or short.
+
+A span or offset is a count of grid columns: one beyond ``MAX_GRID_COLUMNS``
+(Word draws at most 63) is damage, read as that many, with a warning, so
+that no later step sizes anything by it.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from .ns import (
 )
 
 _NOT_SHADED = frozenset({"", "auto", "ffffff", "none"})
+MAX_GRID_COLUMNS = 64
 
 
 class TableReader:
@@ -84,7 +89,7 @@ class TableReader:
                     for q in tc:
                         qtag = q.tag
                         if qtag == W_GRIDBEFORE:
-                            col = _int(q.get(W_VAL), 0)
+                            col = self.grid_count(q.get(W_VAL), 0)
                         elif qtag == W_DEL:
                             flags |= DEL
                         elif qtag == W_INS:
@@ -117,7 +122,7 @@ class TableReader:
                 for q in el:
                     qtag = q.tag
                     if qtag == W_GRIDSPAN:
-                        span = max(1, _int(q.get(W_VAL), 1))
+                        span = max(1, self.grid_count(q.get(W_VAL), 1))
                     elif qtag == W_VMERGE:
                         vmerge = q.get(W_VAL) or "continue"
                     elif qtag == W_SHD:
@@ -151,6 +156,19 @@ class TableReader:
             merges[col] = cell
             continued.add(col)
         return col + span
+
+
+    def grid_count(self, value: Optional[str], default: int) -> int:
+        """A ``w:gridSpan`` or ``w:gridBefore``, held to 0..``MAX_GRID_COLUMNS``."""
+        n = _int(value, default)
+        if n > MAX_GRID_COLUMNS:
+            self.note(  # type: ignore[attr-defined]
+                "table-grid-clamped",
+                f"A table cell claims to span more than {MAX_GRID_COLUMNS} columns (Word has at most 63);"
+                f" it was read as {MAX_GRID_COLUMNS}.",
+            )
+            return MAX_GRID_COLUMNS
+        return max(n, 0)
 
 
 def _collect(el: etree._Element, want: str, out: list) -> None:
