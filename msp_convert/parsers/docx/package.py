@@ -10,17 +10,28 @@ and what to do; no message quotes document text.
 Zip-bomb guard: a part's *declared* size is checked before it is inflated
 (at most ``MAX_PART_BYTES``, and at most ``MAX_RATIO``:1 over its compressed
 size once past ``RATIO_FLOOR_BYTES``), and the same limits are enforced again
-while reading in chunks, because declared sizes can lie.
+while reading in chunks, because declared sizes can lie. The zip's table of
+contents is measured before ``zipfile`` reads it (``MAX_DIRECTORY_BYTES``,
+then ``MAX_ZIP_MEMBERS`` parts): a file of millions of empty entries would
+otherwise cost minutes and gigabytes before any part is opened.
+
+Every way ``zipfile`` can fail (``_ZIP_FAILURES``: damaged or truncated data,
+a zip feature Word never uses, an encrypted entry) is one ``InputError``, as
+is a package naming the same part twice. A part is named in a message only
+when its name is plain (``_shown``): names are bytes from the file.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
+import struct
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 from lxml import etree
 
@@ -28,6 +39,7 @@ from ...errors import (
     CorruptFileError,
     EmptyFileError,
     EncryptedFileError,
+    InputError,
     UnsafeFileError,
     UnsupportedFormatError,
 )
@@ -37,6 +49,8 @@ MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 192 * 1024 * 1024  # all parts read from one package together
 MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000  # a plan's package has tens of parts (a few hundred with many pictures)
+MAX_DIRECTORY_BYTES = 1024 * 1024  # the zip's table of contents: about 46 bytes and a name per part
 _CHUNK = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -73,14 +87,7 @@ def open_package(data: bytes) -> Package:
         )
     if data[:8] == OLE_MAGIC:
         _reject_ole(data)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise CorruptFileError(
-            "the file is not a valid .docx (it is not a zip package, or it is truncated);"
-            " open it in Word and save it again as .docx"
-        ) from None
-    with zf:
+    with _open_zip(data) as zf:
         reader = _Reader(zf)
         main_name = reader.main_part_name()
         if main_name is None:
@@ -107,6 +114,87 @@ def open_package(data: bytes) -> Package:
         if reader.has(styles_name):
             pkg.styles = Part(styles_name, reader.xml(styles_name))
         return pkg
+
+
+_NOT_A_ZIP = (
+    "the file is not a valid .docx (it is not a zip package, or it is truncated);"
+    " open it in Word and save it again as .docx"
+)
+_END = b"PK\x05\x06"  # the end of central directory record (22 bytes and a comment)
+_END64_LOCATOR, _END64 = b"PK\x06\x07", b"PK\x06\x06"  # 20 and 56 bytes, just before it
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The zip, its table of contents measured first; any failure is one ``InputError``."""
+    if _directory_size(data) > MAX_DIRECTORY_BYTES:
+        raise _too_many_parts()
+    with _zip_failures(None):
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    if len(zf.filelist) > MAX_ZIP_MEMBERS:
+        raise _too_many_parts()
+    return zf
+
+
+def _directory_size(data: bytes) -> int:
+    """The size of the central directory as ``zipfile`` will take it (0 when there is none).
+
+    The end record is found as ``zipfile._EndRecData`` finds it: at the very
+    end when the zip has no comment, else the last one in the final 64 KiB;
+    a ZIP64 end record just before it says the size instead.
+    """
+    end = len(data) - 22
+    if not (end >= 0 and data.startswith(_END, end) and data.endswith(b"\0\0")):
+        end = data.rfind(_END, max(len(data) - 65536 - 22, 0))
+        if end < 0 or len(data) - end < 22:
+            return 0
+    size = int.from_bytes(data[end + 12:end + 16], "little")
+    locator = end - 20
+    if locator >= 56 and data.startswith(_END64_LOCATOR, locator) and data.startswith(_END64, locator - 56):
+        size = int.from_bytes(data[locator - 16:locator - 8], "little")  # dirsize: bytes 40-47 of the record
+    return size
+
+
+# How each way zipfile fails reads to a person: (exceptions, error, what is wrong), the
+# first that fits (NotImplementedError is a RuntimeError; zipfile's RuntimeError is a password).
+_ZIP_FAILURES: tuple[tuple[tuple[type[BaseException], ...], type[InputError], str], ...] = (
+    ((NotImplementedError,), CorruptFileError, "uses a zip feature Word never writes (a newer zip version or another"
+     " compression method); open it in Word and save it again as .docx"),
+    ((RuntimeError,), EncryptedFileError, "is encrypted with a password; save an unprotected copy in Word and convert that"),
+    ((zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, struct.error),
+     CorruptFileError, "is damaged (it cannot be unpacked); open it in Word and save it again as .docx"),
+)
+_ZIP_ERRORS = tuple(t for types, _, _ in _ZIP_FAILURES for t in types)
+
+
+@contextmanager
+def _zip_failures(part: Optional[str]) -> Iterator[None]:
+    """Whatever ``zipfile`` raises inside, as the ``InputError`` for it; ``part``: the part being read."""
+    try:
+        yield
+    except InputError:
+        raise
+    except _ZIP_ERRORS as err:
+        if part is None and not isinstance(err, (NotImplementedError, RuntimeError)):
+            raise CorruptFileError(_NOT_A_ZIP) from None
+        what = "the document's zip package" if part is None else f"the document's part {_shown(part)}"
+        kind, problem = next((k, p) for types, k, p in _ZIP_FAILURES if isinstance(err, types))
+        raise kind(f"{what} {problem}") from None
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./\[\]-]{1,120}")
+
+
+def _shown(name: str) -> str:
+    """A part's name as a message may show it: plain names only (names are bytes from the file)."""
+    return name if _PLAIN_NAME.fullmatch(name) else "(a part with an unusual name)"
+
+
+def _too_many_parts() -> UnsafeFileError:
+    return UnsafeFileError(
+        f"the file is a zip of more than {MAX_ZIP_MEMBERS} parts or a table of contents over"
+        f" {MAX_DIRECTORY_BYTES // 2**20} MiB, far more than any Word document; it was not opened:"
+        " check where the file came from"
+    )
 
 
 def _reject_ole(data: bytes) -> None:
@@ -162,7 +250,12 @@ class _Reader:
         self.names: dict[str, zipfile.ZipInfo] = {}
         for info in zf.infolist():
             key = info.filename.replace("\\", "/").lstrip("/").lower()
-            self.names.setdefault(key, info)
+            if key in self.names:  # Word refuses this too: which of the two is the part?
+                raise CorruptFileError(
+                    "the document's zip package holds two parts of the same name, which Word never"
+                    " writes (programs would differ on which to read); open it in Word and save it again as .docx"
+                )
+            self.names[key] = info
         self.parser = etree.XMLParser(
             resolve_entities=False,
             no_network=True,
@@ -223,28 +316,17 @@ class _Reader:
             )
         chunks = []
         total = 0
-        try:
-            with self.zf.open(info) as stream:
-                while True:
-                    chunk = stream.read(_CHUNK)
-                    if not chunk:
-                        break
-                    total += len(chunk)
-                    if total > MAX_PART_BYTES or total > self.budget:
-                        raise _too_big()
-                    if total > RATIO_FLOOR_BYTES and total > MAX_RATIO * packed:
-                        raise _too_dense()
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-            raise CorruptFileError(
-                f"the document is damaged (its part {info.filename} cannot be unpacked);"
-                " open it in Word and save it again as .docx"
-            ) from None
-        except (NotImplementedError, RuntimeError):
-            raise CorruptFileError(
-                f"the document's part {info.filename} is stored in a way Word does not use;"
-                " open it in Word and save it again as .docx"
-            ) from None
+        with _zip_failures(info.filename), self.zf.open(info) as stream:
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > MAX_PART_BYTES or total > self.budget:
+                    raise _too_big()
+                if total > RATIO_FLOOR_BYTES and total > MAX_RATIO * packed:
+                    raise _too_dense()
+                chunks.append(chunk)
         self.budget -= total
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
@@ -252,7 +334,7 @@ class _Reader:
         data = self.read(name)
         if _declares_dtd(data):
             raise UnsafeFileError(
-                f"the document's part {name} declares a DTD or entities, which Word never"
+                f"the document's part {_shown(name)} declares a DTD or entities, which Word never"
                 " writes (a possible entity-expansion attack); it was not read"
             )
         if _STRICT_W in data:  # ISO strict OOXML: same vocabulary, other namespace
@@ -262,18 +344,18 @@ class _Reader:
         except etree.XMLSyntaxError as err:
             if "depth" in str(err).lower():
                 raise UnsafeFileError(
-                    f"the document's part {name} nests elements deeper than Word ever does;"
+                    f"the document's part {_shown(name)} nests elements deeper than Word ever does;"
                     " it was not read: check where the file came from"
                 ) from None
             root = None
         if root is None:
             raise CorruptFileError(
-                f"the document is damaged: its part {name} is not well-formed XML;"
+                f"the document is damaged: its part {_shown(name)} is not well-formed XML;"
                 " open it in Word (which can repair it) and save it again"
             )
         if root.getroottree().docinfo.doctype:
             raise UnsafeFileError(
-                f"the document's part {name} declares a DTD, which Word never writes;"
+                f"the document's part {_shown(name)} declares a DTD, which Word never writes;"
                 " it was not read"
             )
         return root
