@@ -28,6 +28,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
+from ...text import INVALID_CHARS, REPLACEMENT
+
 # A4 in twentieths of a point, with the 15 mm margins of the published form.
 PAGE_LONG, PAGE_SHORT, MARGIN = 16838, 11906, 850
 
@@ -54,8 +56,6 @@ Piece = tuple[str, bool]
 # another document, Word 2010's duplicate styles, and a custom XML item.
 _DROP = {RT.THUMBNAIL, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects", RT.CUSTOM_XML}
 
-# Characters XML 1.0 cannot hold (a JSON plan might carry them).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_SPLIT = re.compile(r"(\n|\t)")
 
 (P, R, T, PPR, RPR, PSTYLE, JC, KEEPNEXT, B, I, STRIKE, BR, TAB, RFONTS, VAL, TYPE, W, SPACE,
@@ -72,7 +72,9 @@ W14_CHECKBOX, W14_CHECKED, W14_VAL, W14_FONT = (qn(f"w14:{t}") for t in ("checkb
 
 
 def xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """``text`` as XML can hold it: U+FFFD for a control code or lone surrogate (the readers
+    replace them already, with a warning; a model built in code may still hold them)."""
+    return INVALID_CHARS.sub(REPLACEMENT, text)
 
 
 def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
