@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .index import Buckets
+from .limits import LIMITS, check
 from .records import Box, Segment
 
 SNAP = 2.0  # points: strokes this close are the same line
@@ -115,12 +117,17 @@ def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
                 hs.append(_H((s.top + s.bottom) / 2, s.x0, s.x1))
         elif s.bottom - s.top >= MIN_LENGTH:
             vs.append(_V((s.x0 + s.x1) / 2, s.top, s.bottom))
-    hs, vs = _prune(_merge_h(hs), _merge_v(vs))
-    tables = [t for t in (_grid(hg, vg, boxes) for hg, vg in _components(hs, vs)) if t is not None]
+    hs, vs, pairs = _prune(_merge_h(hs), _merge_v(vs))
+    shading = Buckets((b for b in boxes if b.filled and not b.stroked), lambda b: (b.x0, b.top, b.x1, b.bottom))
+    tables = [t for t in (_grid(hg, vg, shading) for hg, vg in _components(hs, vs, pairs)) if t is not None]
     tables.sort(key=lambda t: (t.x1 - t.x0) * (t.bottom - t.top), reverse=True)
+    cells = Buckets(
+        ((cell, table) for table in tables for cell in table.cells),
+        lambda ct: (ct[0].x0 - SNAP, ct[0].top - SNAP, ct[0].x1 + SNAP, ct[0].bottom + SNAP),
+    )
     top_level: list[GridTable] = []
     for table in tables:
-        host = _host_cell(table, tables)
+        host = _host_cell(table, cells)
         if host is None:
             top_level.append(table)
         else:
@@ -130,24 +137,52 @@ def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
     return top_level
 
 
-def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V]]:
+def _touching(hs: list[_H], vs: list[_V]) -> list[tuple[int, int]]:
+    """Every (h, v) pair of strokes that touch, as indexes, found through the bucket index."""
+    index = Buckets(range(len(vs)), lambda j: (vs[j].x, vs[j].y0 - SNAP, vs[j].x, vs[j].y1 + SNAP))
+    pairs = []
+    for i, h in enumerate(hs):
+        for j in index.near(h.x0 - SNAP, h.y, h.x1 + SNAP, h.y):
+            if _touch(h, vs[j]):
+                pairs.append((i, j))
+    return pairs
+
+
+def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V], list[tuple[int, int]]]:
     """Keep strokes that meet at least two of the other direction: rules of a grid.
 
-    An underline or a change bar meets one border at most and is dropped.
+    An underline or a change bar meets one border at most and is dropped;
+    dropping it can leave another stroke meeting only one, so strokes are
+    peeled off until every one left meets two (the graph's 2-core, each
+    stroke and crossing looked at a bounded number of times). Returns the
+    strokes kept and their crossings, as indexes into them.
     """
-    while True:
-        keep_h = [h for h in hs if sum(1 for v in vs if _touch(h, v)) >= 2]
-        keep_v = [v for v in vs if sum(1 for h in keep_h if _touch(h, v)) >= 2]
-        if len(keep_h) == len(hs) and len(keep_v) == len(vs):
-            return hs, vs
-        hs, vs = keep_h, keep_v
+    pairs = _touching(hs, vs)
+    n = len(hs)
+    links: list[list[int]] = [[] for _ in range(n + len(vs))]
+    for i, j in pairs:
+        links[i].append(n + j)
+        links[n + j].append(i)
+    degree = [len(to) for to in links]
+    gone = [d < 2 for d in degree]
+    queue = [k for k, out in enumerate(gone) if out]
+    while queue:
+        for other in links[queue.pop()]:
+            degree[other] -= 1
+            if degree[other] < 2 and not gone[other]:
+                gone[other] = True
+                queue.append(other)
+    new_h = {i: k for k, i in enumerate(i for i in range(n) if not gone[i])}
+    new_v = {j: k for k, j in enumerate(j for j in range(len(vs)) if not gone[n + j])}
+    kept = [(new_h[i], new_v[j]) for i, j in pairs if i in new_h and j in new_v]
+    return [hs[i] for i in new_h], [vs[j] for j in new_v], kept
 
 
 def _touch(h: _H, v: _V) -> bool:
     return h.x0 - SNAP <= v.x <= h.x1 + SNAP and v.y0 - SNAP <= h.y <= v.y1 + SNAP
 
 
-def _components(hs: list[_H], vs: list[_V]) -> list[tuple[list[_H], list[_V]]]:
+def _components(hs: list[_H], vs: list[_V], pairs: list[tuple[int, int]]) -> list[tuple[list[_H], list[_V]]]:
     """Groups of strokes connected through their crossings."""
     parent = list(range(len(hs) + len(vs)))
 
@@ -157,12 +192,10 @@ def _components(hs: list[_H], vs: list[_V]) -> list[tuple[list[_H], list[_V]]]:
             i = parent[i]
         return i
 
-    for i, h in enumerate(hs):
-        for j, v in enumerate(vs):
-            if _touch(h, v):
-                a, b = find(i), find(len(hs) + j)
-                if a != b:
-                    parent[a] = b
+    for i, j in pairs:
+        a, b = find(i), find(len(hs) + j)
+        if a != b:
+            parent[a] = b
     groups: dict[int, tuple[list[_H], list[_V]]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)
@@ -171,23 +204,26 @@ def _components(hs: list[_H], vs: list[_V]) -> list[tuple[list[_H], list[_V]]]:
     return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
 
 
-def _covered_v(vs: list[_V], x: float, y0: float, y1: float) -> bool:
+def _covered_v(vs: Buckets[_V], x: float, y0: float, y1: float) -> bool:
     """Is there a vertical stroke at x over most of y0..y1?"""
     need = (y1 - y0) * 0.6
-    return any(abs(v.x - x) <= SNAP and min(v.y1, y1) - max(v.y0, y0) >= need for v in vs)
+    return any(abs(v.x - x) <= SNAP and min(v.y1, y1) - max(v.y0, y0) >= need for v in vs.near(x - SNAP, y0, x + SNAP, y1))
 
 
-def _covered_h(hs: list[_H], y: float, x0: float, x1: float) -> bool:
+def _covered_h(hs: Buckets[_H], y: float, x0: float, x1: float) -> bool:
     need = (x1 - x0) * 0.6
-    return any(abs(h.y - y) <= SNAP and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs)
+    return any(abs(h.y - y) <= SNAP and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs.near(x0, y - SNAP, x1, y + SNAP))
 
 
-def _grid(hs: list[_H], vs: list[_V], boxes: list[Box]) -> Optional[GridTable]:
+def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box]) -> Optional[GridTable]:
     xs = _clusters([v.x for v in vs])
     ys = _clusters([h.y for h in hs])
     if len(xs) < 2 or len(ys) < 2:
         return None
     ncols, nrows = len(xs) - 1, len(ys) - 1
+    check(ncols * nrows, LIMITS.cells_per_table, "draws a table of more than {most:,} cells")
+    h_index = Buckets(hs, lambda h: (h.x0, h.y, h.x1, h.y))
+    v_index = Buckets(vs, lambda v: (v.x, v.y0, v.x, v.y1))
     parent = list(range(ncols * nrows))
 
     def find(i: int) -> int:
@@ -200,9 +236,9 @@ def _grid(hs: list[_H], vs: list[_V], boxes: list[Box]) -> Optional[GridTable]:
     for r in range(nrows):
         for c in range(ncols):
             here = r * ncols + c
-            if c + 1 < ncols and not _covered_v(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < ncols and not _covered_v(v_index, xs[c + 1], ys[r], ys[r + 1]):
                 parent[find(here)] = find(here + 1)
-            if r + 1 < nrows and not _covered_h(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nrows and not _covered_h(h_index, ys[r + 1], xs[c], xs[c + 1]):
                 parent[find(here)] = find(here + ncols)
     spans: dict[int, list[int]] = {}
     for r in range(nrows):
@@ -213,10 +249,11 @@ def _grid(hs: list[_H], vs: list[_V], boxes: list[Box]) -> Optional[GridTable]:
     cells = []
     for (c0, r0, c1, r1) in sorted(spans.values(), key=lambda b: (b[1], b[0])):
         cell = GridCell(c0, r0, c1 - c0 + 1, r1 - r0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
+        cx, cy = (cell.x0 + cell.x1) / 2, (cell.top + cell.bottom) / 2
         cell.shaded = any(
-            b.filled and not b.stroked and b.x0 <= cell.x0 + SNAP and b.x1 >= cell.x1 - SNAP
+            b.x0 <= cell.x0 + SNAP and b.x1 >= cell.x1 - SNAP
             and b.top <= cell.top + SNAP and b.bottom >= cell.bottom - SNAP and _coloured(b)
-            for b in boxes
+            for b in shading.near(cx, cy, cx, cy)
         )
         cells.append(cell)
     return GridTable(xs, ys, cells)
@@ -229,13 +266,11 @@ def _coloured(box: Box) -> bool:
     return any(v < 0.97 for v in fill) if len(fill) != 4 else any(v > 0.03 for v in fill)
 
 
-def _host_cell(table: GridTable, tables: list[GridTable]) -> Optional[GridCell]:
+def _host_cell(table: GridTable, cells: Buckets[tuple[GridCell, GridTable]]) -> Optional[GridCell]:
     """The smallest cell of another table that holds ``table`` whole."""
     best: Optional[GridCell] = None
-    for other in tables:
-        if other is table:
-            continue
-        for cell in other.cells:
+    for cell, other in cells.near(table.x0, table.top, table.x0, table.top):
+        if other is not table:
             if (cell.x0 - SNAP <= table.x0 and table.x1 <= cell.x1 + SNAP
                     and cell.top - SNAP <= table.top and table.bottom <= cell.bottom + SNAP
                     and (cell.x1 - cell.x0) * (cell.bottom - cell.top) > (table.x1 - table.x0) * (table.bottom - table.top) * 1.01):

@@ -33,6 +33,7 @@ class PdfLimits:
     annotations_per_page: int = 2_000  # form fields, strikeouts, links...
     content_bytes_per_page: int = 16 * 2**20  # decoded drawing instructions, form XObjects included
     form_fields_per_file: int = 100_000
+    cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)
     comparisons_per_page: int = 3_000_000  # see ``Work``
 
 
@@ -68,6 +69,14 @@ def spend(n: int) -> None:
     work = _current.get()
     if work is not None:
         work.spend(n)
+
+
+def check(count: int, most: int, what: str) -> None:
+    """Refuse the page being read when ``count`` passes ``most``: "page 3 of this PDF draws <what>"."""
+    if count > most:
+        work = _current.get()
+        where = f"page {work.page} of this PDF" if work is not None else "this PDF"
+        raise refuse(f"{where} {what.format(most=most)}")
 
 
 @contextmanager
