@@ -47,24 +47,17 @@ from .ns import (
     STRUCK,
     W14_CHECKBOX,
     W14_CHECKED,
-    W14_VAL,
     W_ALTCHUNK,
     W_BR,
     W_CHAR,
-    W_CHECKBOX,
-    W_CHECKED,
     W_CR,
-    W_DDLIST,
-    W_DEFAULT,
     W_DEL,
     W_DELTEXT,
     W_DRAWING,
-    W_FFDATA,
     W_FLDCHAR,
     W_FLD_CHAR_TYPE,
     W_FONT,
     W_INS,
-    W_LISTENTRY,
     W_MOVEFROM,
     W_MOVETO,
     W_NOBREAKHYPHEN,
@@ -76,7 +69,6 @@ from .ns import (
     W_PSTYLE,
     W_PTAB,
     W_R,
-    W_RESULT,
     W_RPR,
     W_RUBY,
     W_RUBYBASE,
@@ -103,13 +95,12 @@ from .symbols import (
     symbol_text,
     symbol_tick,
 )
+from .controls import form_field, sdt_content, w14_on_off
 from .tables import TableReader
 
 
 # key -> (struck, deleted, inserted)
 _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
-
-MAX_INDEX_DIGITS = 6  # a drop-down's chosen entry: Word allows 25 entries
 
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
@@ -172,7 +163,7 @@ class PartWalker(TableReader):
         elif tag in _TRACK:
             self.blocks(el, out, flags | _TRACK[tag])
         elif tag == W_SDT:
-            content = _sdt_content(el)
+            content = sdt_content(el)
             if content is not None:
                 self.blocks(content, out, flags)
         elif tag == W_ALTCHUNK:
@@ -280,7 +271,7 @@ class PartWalker(TableReader):
                         checkbox = True
                         for s in q:
                             if s.tag == W14_CHECKED:
-                                state = _w14_on_off(s)
+                                state = w14_on_off(s)
                     elif qtag == W_SHOWINGPLCHDR:
                         placeholder = on_off(q) is not False
             elif tag == W_SDTCONTENT:
@@ -411,7 +402,7 @@ class PartWalker(TableReader):
             self.fields.append(False)
             self.hidden += 1
             if not outer_hidden:
-                kind, value = _form_field(c)
+                kind, value = form_field(c)
                 if kind == "checkbox":
                     self.tick(value, "form-field", key)
                 elif kind == "dropdown" and value:
@@ -467,74 +458,3 @@ class PartWalker(TableReader):
                 "tick-box-unknown",
                 "A tick box is present but its state could not be read; it is reported as unknown.",
             )
-
-
-def _form_field(fld_char: etree._Element) -> tuple[Optional[str], object]:
-    """What a legacy form field shows, from its ``w:fldChar`` begin.
-
-    ("checkbox", checked): ``w:checked`` beats ``w:default``; ``w:checked`` with
-    no value means ticked. ("dropdown", text): the chosen ``w:listEntry`` (by
-    ``w:result``, else ``w:default``, else the first). (None, None) otherwise:
-    a text field shows its result runs, which are read as usual.
-    """
-    for ff in fld_char:
-        if ff.tag != W_FFDATA:
-            continue
-        for field in ff:
-            tag = field.tag
-            if tag == W_CHECKBOX:
-                checked = default = UNSET
-                for q in field:
-                    if q.tag == W_CHECKED:
-                        checked = on_off(q)
-                    elif q.tag == W_DEFAULT:
-                        default = on_off(q)
-                if checked is not UNSET:
-                    return "checkbox", checked
-                if default is not UNSET:
-                    return "checkbox", default
-                return "checkbox", False
-            if tag == W_DDLIST:
-                entries, chosen = [], None
-                for q in field:
-                    if q.tag == W_LISTENTRY:
-                        entries.append(q.get(W_VAL) or "")
-                    elif q.tag == W_RESULT or (q.tag == W_DEFAULT and chosen is None):
-                        chosen = q.get(W_VAL)
-                index = _index(chosen)
-                return "dropdown", entries[index] if index < len(entries) else ""
-    return None, None
-
-
-def _index(value: Optional[str]) -> int:
-    """A list index as Word writes it ("2"); 0 for anything else (a word, "\u00b2", a 5,000-digit number)."""
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_INDEX_DIGITS else 0
-
-
-def _sdt_content(sdt: etree._Element) -> Optional[etree._Element]:
-    """A block-level content control's content, or None while it shows its placeholder."""
-    content = None
-    for c in sdt:
-        tag = c.tag
-        if tag == W_SDTPR:
-            for q in c:
-                if q.tag == W_SHOWINGPLCHDR and on_off(q) is not False:
-                    return None
-        elif tag == W_SDTCONTENT:
-            content = c
-    return content
-
-
-def _w14_on_off(el: etree._Element) -> Optional[bool]:
-    v = el.get(W14_VAL)
-    if v is None:
-        v = el.get(W_VAL)
-    if v is None:
-        return True
-    v = v.strip().lower()
-    if v in ("1", "true", "on"):
-        return True
-    if v in ("0", "false", "off"):
-        return False
-    return None
