@@ -131,6 +131,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     with _zip_failures(None):
         zf = zipfile.ZipFile(io.BytesIO(data))
     if len(zf.filelist) > MAX_ZIP_MEMBERS:
+        zf.close()
         raise _too_many_parts()
     return zf
 
