@@ -23,11 +23,11 @@ A box whose state cannot be told gives one ``tick-box-unknown`` warning.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import Optional
 
 from ...glyphs import GLYPH_TICKS, pdf_symbol_font_key, tick_state
 from ...results import Message
+from .index import Buckets
 from .records import Box, Glyph, PageRecord, Path, Segment, Widget
 
 TICKED, EMPTY = "\u2612", "\u2610"  # ☒ ☐
@@ -122,28 +122,28 @@ def _frames(page: PageRecord) -> list[_Frame]:
         return frames
     flats.sort(key=lambda s: s.x0)
     uprights.sort(key=lambda s: (s.x0 + s.x1) / 2)
-    flat_x0 = [s.x0 for s in flats]
-    up_x = [(s.x0 + s.x1) / 2 for s in uprights]
+    by_start = Buckets(flats, lambda s: (s.x0, (s.top + s.bottom) / 2, s.x0, (s.top + s.bottom) / 2))
+    up_ends = Buckets(uprights, lambda v: ((v.x0 + v.x1) / 2, v.top, (v.x0 + v.x1) / 2, v.top))
+    boxed = Buckets(frames, lambda f: (f.x0, f.top, f.x0, f.top))
     used: set[int] = set()
     for a in flats:
         if id(a) in used:
             continue
         ya = (a.top + a.bottom) / 2
-        for j in range(bisect_left(flat_x0, a.x0 - TOL), bisect_right(flat_x0, a.x0 + TOL)):
-            b = flats[j]
+        for b in by_start.near(a.x0 - TOL, ya, a.x0 + TOL, ya + FRAME_MAX + TOL):  # the bottom edge: as long, just below
             yb = (b.top + b.bottom) / 2
             if b is a or id(b) in used or yb <= ya or abs(b.x1 - a.x1) > TOL:
                 continue
             x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
             if not _squarish(x1 - x0, yb - ya):
                 continue
-            left = _upright(uprights, up_x, x0, ya, yb)
-            right = _upright(uprights, up_x, x1, ya, yb) if left is not None else None
+            left = _upright(up_ends, x0, ya, yb)
+            right = _upright(up_ends, x1, ya, yb) if left is not None else None
             if right is None:
                 continue
             edges = [a, b, left, right]
             used.update(id(e) for e in edges)
-            twin = next((f for f in frames if f.box is not None and _same(f, x0, ya, x1, yb)), None)
+            twin = next((f for f in boxed.around(x0, ya, TOL) if _same(f, x0, ya, x1, yb)), None)
             if twin is not None:  # the stroked rectangle's own edges
                 twin.edges = edges
             else:
@@ -152,10 +152,9 @@ def _frames(page: PageRecord) -> list[_Frame]:
     return frames
 
 
-def _upright(uprights: list[Segment], xs: list[float], x: float, top: float, bottom: float) -> Optional[Segment]:
-    for k in range(bisect_left(xs, x - TOL), bisect_right(xs, x + TOL)):
-        v = uprights[k]
-        if abs(v.top - top) <= TOL and abs(v.bottom - bottom) <= TOL:
+def _upright(ends: Buckets[Segment], x: float, top: float, bottom: float) -> Optional[Segment]:
+    for v in ends.around(x, top, TOL):
+        if abs((v.x0 + v.x1) / 2 - x) <= TOL and abs(v.top - top) <= TOL and abs(v.bottom - bottom) <= TOL:
             return v
     return None
 
@@ -166,14 +165,15 @@ def _same(f: _Frame, x0: float, top: float, x1: float, bottom: float) -> bool:
 
 def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
     """Each frame's state from what lies inside it; returns the boxes whose state could not be told."""
-    glyphs = sorted(page.glyphs, key=lambda g: g.x0)
-    gx = [g.x0 for g in glyphs]
-    small_paths = sorted(
+    glyphs = Buckets(page.glyphs, lambda g: ((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2, (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2))
+    small_paths = Buckets(
         (p for p in page.paths if p.x1 - p.x0 <= FRAME_MAX + 2 * TOL and p.bottom - p.top <= FRAME_MAX + 2 * TOL),
-        key=lambda p: p.x0,
+        _rect,
     )
-    px = [p.x0 for p in small_paths]
-    fills = [b for b in page.boxes if b.filled and not b.stroked and b.x1 - b.x0 <= FRAME_MAX and b.bottom - b.top <= FRAME_MAX]
+    fills = Buckets(
+        (b for b in page.boxes if b.filled and not b.stroked and b.x1 - b.x0 <= FRAME_MAX and b.bottom - b.top <= FRAME_MAX),
+        _rect,
+    )
     drop_glyphs: set[int] = set()
     drop_boxes: set[int] = set()
     drop_segments: set[int] = set()
@@ -186,8 +186,7 @@ def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
         tick_glyph: Optional[Glyph] = None
         typed_x: list[Glyph] = []
         other = False
-        for k in range(bisect_left(gx, f.x0 - side), bisect_right(gx, f.x1)):
-            g = glyphs[k]
+        for g in glyphs.near(f.x0, f.top, f.x1, f.bottom):
             cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
             if not (f.x0 <= cx <= f.x1 and f.top <= cy <= f.bottom) or not g.text.strip():
                 continue
@@ -201,12 +200,11 @@ def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
             continue
         # drawn marks inside
         marks: list[Path] = []
-        for k in range(bisect_left(px, f.x0 - pad), bisect_right(px, f.x1)):
-            p = small_paths[k]
-            if p.x1 <= f.x1 + pad and p.top >= f.top - pad and p.bottom <= f.bottom + pad:
+        for p in small_paths.near(f.x0 - pad, f.top - pad, f.x1 + pad, f.bottom + pad):
+            if f.x0 - pad <= p.x0 <= f.x1 and p.x1 <= f.x1 + pad and p.top >= f.top - pad and p.bottom <= f.bottom + pad:
                 marks.append(p)
         inner = [
-            b for b in fills
+            b for b in fills.near(f.x0 - pad, f.top - pad, f.x1 + pad, f.bottom + pad)
             if b.x0 >= f.x0 - pad and b.x1 <= f.x1 + pad and b.top >= f.top - pad and b.bottom <= f.bottom + pad
             and max(b.x1 - b.x0, b.bottom - b.top) <= 0.95 * side and not _white(b.fill)
             and min(b.x1 - b.x0, b.bottom - b.top) >= MARK_MIN * side
@@ -237,6 +235,10 @@ def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
     if drop_paths:
         page.paths = [p for p in page.paths if id(p) not in drop_paths]
     return unknown
+
+
+def _rect(d: "Path | Box | Segment | Widget") -> tuple[float, float, float, float]:
+    return d.x0, d.top, d.x1, d.bottom
 
 
 def _drawn_state(marks: list[Path], side: float) -> Optional[bool]:
@@ -289,12 +291,12 @@ def _widgets(page: PageRecord) -> list[Glyph]:
     unknown: list[Glyph] = []
     placed = [w for w in page.widgets if _on_page(w, page)]
     buttons = [w for w in placed if w.kind in ("checkbox", "radio")]
-    ticks = [g for g in page.glyphs if g.is_tick] if buttons else []
+    ticks = Buckets((g for g in page.glyphs if g.is_tick), _rect) if buttons else None
     drop: set[int] = set()
     added: list[Glyph] = []
     for w in buttons:
         state = w.checked
-        for g in ticks:  # a box drawn or typed under the field: the field wins, one box only
+        for g in ticks.near(w.x0, w.top, w.x1, w.bottom) if ticks else ():  # a box drawn or typed under the field: the field wins, one box only
             if id(g) not in drop and _overlap(g, w) >= 0.5:
                 drop.add(id(g))
                 if state is None:
@@ -310,10 +312,12 @@ def _widgets(page: PageRecord) -> list[Glyph]:
     if drop:
         page.glyphs = [g for g in page.glyphs if id(g) not in drop]
     if buttons and page.paths:  # a radio button's drawn circle is the field's face
-        page.paths = [p for p in page.paths if not any(_inside(p, w) for w in buttons)]
+        faces = Buckets(buttons, lambda w: (w.x0 - TOL, w.top - TOL, w.x1 + TOL, w.bottom + TOL))
+        page.paths = [p for p in page.paths if not any(_inside(p, w) for w in faces.near(*_rect(p)))]
     if placed:  # the frame or white ground drawn under a field is the field's face too
-        page.boxes = [b for b in page.boxes if not any(_framing(b, w) for w in placed)]
-        page.segments = [s for s in page.segments if not any(_framing(s, w) for w in placed)]
+        fields = Buckets(placed, lambda w: (w.x0 - FACE, w.top - FACE, w.x1 + FACE, w.bottom + FACE))
+        page.boxes = [b for b in page.boxes if not any(_framing(b, w) for w in fields.near(*_rect(b)))]
+        page.segments = [s for s in page.segments if not any(_framing(s, w) for w in fields.near(*_rect(s)))]
     page.glyphs += added
     return unknown
 
