@@ -111,7 +111,8 @@ def _count_pages(reader: PdfReader, limit: int = MAX_EVIDENCE_PAGES) -> int:
         else:
             stack.extend(reversed(list(kids.get_object())))
         if pages > limit or nodes > 2 * limit:
-            raise Unusable(f"it has more than {limit} pages, more than a bundle takes (MAX_EVIDENCE_PAGES); send it separately, or split it")
+            # This tool's limit, not the file's fault: it goes in the ZIP as it is, outside bundle.pdf.
+            raise Unusable(f"it has more than {limit} pages, more than bundle.pdf takes (MAX_EVIDENCE_PAGES); it is in the ZIP as it is, or split it", damaged=False)
     return pages
 
 
