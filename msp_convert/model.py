@@ -1,10 +1,17 @@
-"""The canonical My Support Plan model (schema_version "1.0").
+"""The canonical My Support Plan model (schema_version "1.1").
 
 This module is the single source of truth for the JSON contract described in
 ``shared/spec/plan-model.md``: field names, their order (pydantic keeps
 declaration order when dumping), and the rule that every key is present, an
 absent value being ``null`` and an absent list ``[]``. Importing systems depend
 on these names; change them only with a new ``schema_version``.
+
+A plan's JSON as schema_version "1.0" wrote it (without ``template``,
+``coverage``, ``plan_dates``, ``child.known_as`` and ``sections``) still
+validates: it is read as 1.1, the new keys at their defaults and
+``template.id`` the one form the 1.0 reader knew; ``coverage`` is counted
+again from the model by whoever reads it (``reader.read_json``), as it is a
+function of the rest.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ import datetime as dt
 import json
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# The one template profile the 1.0 reader knew: what a 1.0 plan was read with.
+TEMPLATE_OF_1_0 = "kirklees-v2f"
 
 ReviewLabel = Literal["R1", "R2", "R3"]
 Rating = Literal["met", "partly_met", "not_met", "needs_change"]
@@ -29,6 +38,8 @@ Area = Literal[
     "social_care",
 ]
 SourceFormat = Literal["docx", "pdf", "doc", "odt", "rtf", "json", "jpeg", "png", "tiff"]
+TemplateId = Literal["kirklees-v2f", "york-2014", "unknown"]
+Verdict = Literal["complete", "partial", "other-layout", "not-a-plan"]
 
 
 class _Model(BaseModel):
@@ -53,8 +64,32 @@ class Source(_Model):
     pages: Optional[int] = None
 
 
+class Template(_Model):
+    """Which template profile the document was read with, and how much of its wording was found."""
+
+    id: TemplateId = "unknown"
+    matched: Optional[float] = Field(default=None, ge=0, le=1)  # share of the profile's headings and prompts
+
+
+class Coverage(_Model):
+    """How many written words the model placed; ``mapping.coverage`` counts them from the model."""
+
+    words: int = Field(default=0, ge=0)
+    placed: int = Field(default=0, ge=0)
+    in_sections: int = Field(default=0, ge=0)
+    unmapped: int = Field(default=0, ge=0)
+    verdict: Verdict = "other-layout"  # what an empty model read with no known template gets
+
+
+class PlanDates(_Model):
+    this_plan: Optional[dt.date] = None
+    review_by: Optional[dt.date] = None
+    initial_plan: Optional[dt.date] = None
+
+
 class Child(_Model):
     name: Optional[str] = None
+    known_as: Optional[str] = None
     date_of_birth: Optional[dt.date] = None
     setting: Optional[str] = None
     year_group: Optional[str] = None
@@ -180,6 +215,19 @@ class Appendices(_Model):
     other: list[DocRef] = Field(default_factory=list)
 
 
+class Section(_Model):
+    """A part of the document no field of the model holds, kept under its own heading.
+
+    ``key`` names the part in its profile ("york-2014/2.4"), or is null for a
+    heading the reader does not know; ``rows`` is a table under it, as cell texts.
+    """
+
+    key: Optional[str] = None
+    heading: str
+    entries: list[Entry] = Field(default_factory=list)
+    rows: list[list[str]] = Field(default_factory=list)
+
+
 class Unmapped(_Model):
     where: str
     text: str
@@ -196,9 +244,12 @@ class PlanWarning(_Model):
 class Plan(_Model):
     """A whole My Support Plan, as read from one document."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.1"] = SCHEMA_VERSION
     source: Source
+    template: Template = Field(default_factory=Template)
+    coverage: Coverage = Field(default_factory=Coverage)
     plan_number: Optional[int] = None
+    plan_dates: PlanDates = Field(default_factory=PlanDates)
     child: Child = Field(default_factory=Child)
     other_plans: OtherPlans = Field(default_factory=OtherPlans)
     consent_signed_by: Optional[str] = None
@@ -213,8 +264,19 @@ class Plan(_Model):
     provision: list[Provision] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
     appendices: Appendices = Field(default_factory=Appendices)
+    sections: list[Section] = Field(default_factory=list)
     unmapped: list[Unmapped] = Field(default_factory=list)
     warnings: list[PlanWarning] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_1_0(cls, data: Any) -> Any:
+        """A 1.0 plan is read as 1.1: the 1.0 reader knew one template, and nothing else changed."""
+        if not isinstance(data, dict) or data.get("schema_version") != "1.0":
+            return data
+        upgraded = {**data, "schema_version": SCHEMA_VERSION}
+        upgraded.setdefault("template", {"id": TEMPLATE_OF_1_0, "matched": None})
+        return upgraded
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:

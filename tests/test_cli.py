@@ -67,7 +67,7 @@ def test_version_and_schema() -> None:
 
 
 def test_committed_schema_matches_the_models() -> None:
-    committed = Path(__file__).resolve().parents[1] / "schema" / "plan-1.0.schema.json"
+    committed = Path(__file__).resolve().parents[1] / "schema" / "plan-1.1.schema.json"
     assert committed.read_text(encoding="utf-8") == run("schema").stdout
 
 
