@@ -83,7 +83,7 @@ class Column:
 class Profile:
     """One published version of the form."""
 
-    name: str
+    name: str  # its id, as the JSON's ``template.id`` gives it
     group_headings: tuple[str, ...]  # headings that open no section of their own
     sections: tuple[Section, ...]
     outcome_label: str  # "Outcome" in "Outcome 1"
@@ -102,6 +102,26 @@ class Profile:
             if s.key == key:
                 return s
         raise KeyError(key)
+
+    def landmarks(self) -> tuple[tuple[str, ...], ...]:
+        """The headings and prompts ``template.matched`` counts, each once.
+
+        Each section's heading (whichever of its wordings), the group headings
+        (as one), every prompt of every section (but one printed inside a
+        tick-list label: "Me with help from" is read as the tick list), the
+        column headers of the provision and review tables, and the review date
+        prompt.
+        """
+        found = [("heading", s.key) for s in self.sections]
+        found += [("heading", "")] if self.group_headings else []
+        found += [
+            ("prompt", s.key, p.wording) for s in self.sections for p in s.prompts
+            if not any(p.wording.lower() in label.lower() for t in s.ticks for label in t.labels)
+        ]
+        found += [("column", "provision", c.field) for c in self.provision_columns]
+        found += [("column", "reviews", c.field) for c in self.review_progress_columns]
+        found.append(("prompt", "reviews", self.review_date_prompt))
+        return tuple(dict.fromkeys(found))
 
 
 _WITH_HELP = Prompt("helper", "with help from", ("me, with help from",), kind="helper")
@@ -341,7 +361,7 @@ _APPENDICES = Section(
 )
 
 MSP_2019 = Profile(
-    name="msp-2019",
+    name="kirklees-v2f",
     group_headings=("Section 1: About me",),
     sections=(
         _INTRO, _PROFILE, _STORY, _FAMILY, _PARENT_VIEWS, _NEEDS, _HEALTH,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..errors import NotAPlanError
 from ..layout import Document, Paragraph, Table, iter_paragraphs, read_confidence
-from ..model import Plan, PlanWarning, Source
+from ..model import Plan, PlanWarning, Source, Template
 from ..results import Result
 from ..template import DEFAULT_PROFILE, Profile
-from . import front
+from . import coverage, front, landmarks
 from .draft import Draft
 from .flow import Flow
 from .grids import classify, read_outcomes, read_provision, read_review
@@ -49,7 +49,11 @@ def map_document(
                 "or prompts were found; check it is the right file, or use --force to keep its text in 'unmapped'"
             )
         draft.warn("not-a-plan", None)
-    return Result(draft.plan)
+    plan = draft.plan
+    plan.template = Template(id=profile.name, matched=landmarks.share(flow.found, profile))  # type: ignore[arg-type]
+    # plan_dates stay null: this form prints no date of the plan itself. sections stay []
+    # until a profile places parts of its form there or unknown headings start them.
+    return Result(coverage.recount(plan))
 
 
 def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
@@ -66,6 +70,7 @@ def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
 
 def _table(table: Table, flow: Flow) -> None:
     kind = classify(table, flow.profile)
+    landmarks.in_table(table, kind, flow)
     if kind == "outcomes":
         read_outcomes(table, flow)
     elif kind == "provision":

@@ -82,6 +82,8 @@ class Flow:
         self.just_prompted = False  # nothing written since the last prompt
         self._loose_boxes: list[Optional[bool]] = []
         self._loose_labels: list[str] = []
+        # The template's headings and prompts recognised, as Profile.landmarks names them.
+        self.found: set[tuple[str, ...]] = set()
 
     # --- where we are -------------------------------------------------------
 
@@ -162,9 +164,12 @@ class Flow:
     def _act(self, decision: tuple, para: Paragraph) -> None:
         kind = decision[0]
         if kind == "heading":
+            self.found.add(("heading", decision[1].key if decision[1] is not None else ""))
             self._heading(decision[1], para, decision[2])
         elif kind == "prompt":
             self.draft.anchors += 1
+            assert self.section is not None
+            self.found.add(("prompt", self.section.key, decision[1].wording))
             self._prompt(decision[1], para, decision[2])
         elif kind == "ticks":
             self._apply_ticks(decision[1])
@@ -175,6 +180,7 @@ class Flow:
                 self.field = None
         elif kind == "global":
             owner, prompt = decision[1]
+            self.found.add(("prompt", owner.key, prompt.wording))
             self.enter(owner)
             self._prompt(prompt, para, decision[2])
         else:
