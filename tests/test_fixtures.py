@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 import msp_convert
+from msp_convert.mapping.coverage import count
 from msp_convert.mapping.dates import DATE_RE
 from msp_convert.mapping.entries import areas_of_need
+from msp_convert.model import Plan
 from msp_convert.writers.json import to_json
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -41,6 +43,21 @@ def test_fixture_reads_to_its_expected_json(path: Path) -> None:
     for key in want_c:  # one section at a time, for a readable failure
         assert got_c[key] == want_c[key], key
     assert list(got) == list(want)
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
+def test_coverage_counted_from_the_model_agrees_with_the_generators_count(path: Path) -> None:
+    # fixtures/expect.py counts the expected model's words field by field; the
+    # package walks the model: two counts of one definition, neither from reading the file.
+    want = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert count(Plan.model_validate(want)).model_dump() == want["coverage"]
+
+
+def test_the_fixtures_hold_both_verdicts_and_a_form_missing_a_heading() -> None:
+    wants = [json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8")) for p in DOCS]
+    assert {w["coverage"]["verdict"] for w in wants} == {"complete", "partial"}
+    assert sorted({w["template"]["matched"] for w in wants}) == [0.987, 1.0]
+    assert all(w["template"]["id"] == "kirklees-v2f" and w["schema_version"] == "1.1" for w in wants)
 
 
 # Lines the contract turns into structure (dates to ISO, "By the end of KS2,
