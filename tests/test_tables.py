@@ -96,6 +96,21 @@ def test_plans_row(dyslexia) -> None:
     # 85 + 6 + 18: the withdrawn "Spelling workbooks £4 per week" is not in place.
     assert [p.weekly_cost_gbp for p in plan.provision] == [85.0, 6.0, 18.0]
     assert row["weekly_cost_gbp"] == "109.00"
+    # 563 of the 572 written words placed; the 9 left are the note in the key table.
+    assert (plan.coverage.placed, plan.coverage.words) == (563, 572)
+    assert (row["template_id"], row["verdict"], row["placed_share"]) == ("kirklees-v2f", "complete", "0.984")
+
+
+def test_plans_row_says_how_much_was_placed(plans: dict[str, Plan]) -> None:
+    # 06 has five notes typed where no field is: 40 of its 652 words are in `unmapped`.
+    (row,) = plan_rows(plans["06-ks2-semh"], "x")["plans"]
+    assert (row["template_id"], row["verdict"], row["placed_share"]) == ("kirklees-v2f", "partial", "0.939")
+    (row,) = plan_rows(plans["10-ks2-selective-mutism"], "x")["plans"]
+    assert (row["verdict"], row["placed_share"]) == ("complete", "1.000")
+    # Nothing written: no share to give.
+    empty = Plan(source=Source(filename="x.json", format="json", sha256="0" * 64))
+    (row,) = plan_rows(empty, "x")["plans"]
+    assert (row["template_id"], row["verdict"], row["placed_share"]) == ("unknown", "other-layout", "")
 
 
 def test_weekly_totals_are_summed_exactly(plans: dict[str, Plan]) -> None:

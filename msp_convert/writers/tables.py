@@ -14,7 +14,10 @@ its path relative to the batch's input folder with POSIX slashes, and
 
 Values are strings: dates ISO, booleans ``true``/``false``, absent values
 empty, lists joined (areas of need with ``;``, struck fragments with
-`` | ``), money with at least two decimals. ``entry_index`` counts from 1
+`` | ``), money with at least two decimals. ``plans.csv`` ends with the
+plan's ``template.id``, its ``coverage.verdict`` and ``placed_share``, the
+share of its written words the model placed (``coverage.placed / words``,
+three decimals; empty when nothing is written). ``entry_index`` counts from 1
 within its column. The files are written with Python's csv module, default
 dialect, UTF-8 without a byte order mark.
 
@@ -33,7 +36,7 @@ from types import TracebackType
 from typing import IO, Iterable, Mapping, Optional, Union
 
 from ..atomic import TEMP_PREFIX, TEMP_SUFFIX
-from ..model import Entry, Plan
+from ..model import Coverage, Entry, Plan
 
 # Header rows, in order. Importing systems depend on these names.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -54,6 +57,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "unmapped",
         "warnings",
         "weekly_cost_gbp",
+        "template_id",
+        "verdict",
+        "placed_share",
     ),
     "outcomes": (
         "file",
@@ -138,6 +144,13 @@ def _money(value: Optional[Decimal]) -> str:
     return str(value)
 
 
+def placed_share(coverage: Coverage) -> str:
+    """``placed / words`` to three decimals, exactly (Decimal, not float); empty when nothing is written."""
+    if coverage.words == 0:
+        return ""
+    return str((Decimal(coverage.placed) / Decimal(coverage.words)).quantize(Decimal("0.001")))
+
+
 def _entry_fields(entry: Entry) -> dict[str, str]:
     return {
         "text": entry.text,
@@ -178,6 +191,9 @@ def plan_rows(plan: Plan, file: Union[str, PurePath]) -> Rows:
             "unmapped": str(len(plan.unmapped)),
             "warnings": str(len(plan.warnings)),
             "weekly_cost_gbp": _money(sum(costs, Decimal(0)) if costs else None),
+            "template_id": plan.template.id,
+            "verdict": plan.coverage.verdict,
+            "placed_share": placed_share(plan.coverage),
         }
     ]
 
