@@ -3,7 +3,10 @@
 ``source`` reads records; ``strike`` and ``boxes`` mark struck glyphs and tick
 boxes on them; ``grid`` finds ruled tables; ``reading`` and ``pages`` put
 glyphs into lines, paragraphs, cells and one body. Only ``source`` knows
-pdfplumber.
+pdfplumber. ``limits`` holds what a file may hold and what a page's geometry
+may cost; ``index`` is how the steps find what lies near something without
+comparing every pair; ``quiet`` keeps the PDF libraries' logging off the
+caller's standard error.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from ...errors import NoTextLayerError
 from ...layout import Document
 from ...results import Message, Result, dedupe
 from .grid import find_tables
+from .limits import page_work
 from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
@@ -35,10 +39,11 @@ def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
     try:
         for record in page_records(pdf):
             glyphs += len(record.glyphs)
-            mark_struck(record)
-            messages += find_tick_boxes(record)
-            tables = find_tables(record.segments, record.boxes)
-            pages.append(page_blocks(record, tables))
+            with page_work(record.number):  # each step's comparisons counted, and capped (limits.py)
+                mark_struck(record)
+                messages += find_tick_boxes(record)
+                tables = find_tables(record.segments, record.boxes)
+                pages.append(page_blocks(record, tables))
     finally:
         pdf.close()
     if pages and not glyphs:

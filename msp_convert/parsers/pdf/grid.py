@@ -119,7 +119,14 @@ def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
             vs.append(_V((s.x0 + s.x1) / 2, s.top, s.bottom))
     hs, vs, pairs = _prune(_merge_h(hs), _merge_v(vs))
     shading = Buckets((b for b in boxes if b.filled and not b.stroked), lambda b: (b.x0, b.top, b.x1, b.bottom))
-    tables = [t for t in (_grid(hg, vg, shading) for hg, vg in _components(hs, vs, pairs)) if t is not None]
+    tables: list[GridTable] = []
+    cells_made = 0
+    for hg, vg in _components(hs, vs, pairs):
+        table = _grid(hg, vg, shading)
+        if table is not None:
+            tables.append(table)
+            cells_made += len(table.cells)
+            check(cells_made, LIMITS.cells_per_page, "draws tables of more than {most:,} cells")
     tables.sort(key=lambda t: (t.x1 - t.x0) * (t.bottom - t.top), reverse=True)
     cells = Buckets(
         ((cell, table) for table in tables for cell in table.cells),

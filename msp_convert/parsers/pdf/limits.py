@@ -34,6 +34,7 @@ class PdfLimits:
     content_bytes_per_page: int = 16 * 2**20  # decoded drawing instructions, form XObjects included
     form_fields_per_file: int = 100_000
     cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)
+    cells_per_page: int = 50_000
     comparisons_per_page: int = 3_000_000  # see ``Work``
 
 

@@ -11,13 +11,14 @@ joined again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
 from .grid import SNAP, GridCell, GridTable
+from .index import Buckets
 from .reading import TextLine, ends_in_space, make_lines, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
 
@@ -52,7 +53,7 @@ class _Locator:
             for r in range(cell.row, cell.row + cell.row_span):
                 for c in range(cell.col, cell.col + cell.col_span):
                     self.owner[(r, c)] = cell
-        self.nested = {id(cell): [_Locator(t) for t in cell.nested] for cell in table.cells if cell.nested}
+        self.nested = {id(cell): _located([_Locator(t) for t in cell.nested]) for cell in table.cells if cell.nested}
 
     def cell(self, x: float, y: float) -> Optional[GridCell]:
         t = self.table
@@ -60,22 +61,28 @@ class _Locator:
             return None
         found = self.owner.get((bisect_right(t.ys, y) - 1, bisect_right(t.xs, x) - 1))
         if found is not None:
-            for inner in self.nested.get(id(found), ()):
+            inside = self.nested.get(id(found))
+            for inner in inside.near(x, y, x, y) if inside else ():
                 deeper = inner.cell(x, y)
                 if deeper is not None:
                     return deeper
         return found
 
 
+def _located(locators: list[_Locator]) -> Buckets[_Locator]:
+    """Tables by where they lie, so a glyph asks only the tables around it."""
+    return Buckets(locators, lambda loc: (loc.table.x0, loc.table.top, loc.table.x1, loc.table.bottom))
+
+
 def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     """The page as placed blocks: tables with their cells filled, paragraphs between."""
     origin = f"page {page.number}"
-    locators = [_Locator(t) for t in tables]
+    locators = _located([_Locator(t) for t in tables])
     in_cell: dict[int, list[Glyph]] = {}
     body: list[Glyph] = []
     for g in page.glyphs:
         x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        for loc in locators:
+        for loc in locators.near(x, y, x, y):
             cell = loc.cell(x, y)
             if cell is not None:
                 in_cell.setdefault(id(cell), []).append(g)
@@ -124,7 +131,8 @@ def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageR
         run.clear()
 
     for line in lines:
-        if run and any(run[-1].bottom <= cut <= line.top for cut in cuts):
+        at = bisect_left(cuts, run[-1].bottom) if run else len(cuts)
+        if at < len(cuts) and cuts[at] <= line.top:  # a table starts between the two lines
             flush()
         run.append(line)
     flush()
