@@ -180,80 +180,109 @@ def run_tasks(
     finished: int,
     total: int,
 ) -> int:
+    """Every task through the workers; each answer into the rows, journal and tables as it comes.
+    Raises ``Stopped`` when an output, the journal or the tables cannot be written."""
     if not tasks:
         return finished
-    ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
-    scratch = tempfile.TemporaryDirectory(prefix="msp-convert-batch-")  # 0700; removed below, whatever happens
-    workers = [_Worker(ctx, scratch.name) for _ in range(max(1, min(options.jobs, len(tasks))))]
-    busy: dict[Connection, _Worker] = {}
-
-    def finish(rel: str, result: dict[str, Any]) -> None:
-        nonlocal finished
-        row = rows[rel]
-        if result.get("status") == "write-failed":
-            raise Stopped(result["error"])  # the file stays pending: converted on the next run
-        try:
-            record(row, result, journal, tables, options)
-        except OSError as err:
-            raise Stopped(write_problem(err, options.out_dir)) from None
-        if result.get("converting"):
-            finished += 1
-            if progress is not None:
-                progress(row, finished, total)
-
+    pool = _Pool(options, tasks)
     try:
-        while tasks or busy:
-            for worker in workers:
-                if worker.task is None and tasks:
-                    worker.give(tasks.popleft())
-                    busy[worker.conn] = worker
-            for conn in wait(list(busy), timeout=0.25):
-                worker = busy.pop(conn)  # type: ignore[arg-type]
-                task = worker.task
-                assert task is not None
+        while tasks or pool.busy:
+            pool.assign()
+            for rel, result in [*pool.answers(), *pool.overdue()]:
+                row = rows[rel]
+                if result.get("status") == "write-failed":
+                    raise Stopped(result["error"])  # the file stays pending: converted on the next run
                 try:
-                    result = conn.recv()  # type: ignore[union-attr]
-                    if "beat" in result:  # a page of a scan read: its time limit starts again
-                        worker.started = time.monotonic()
-                        busy[conn] = worker  # type: ignore[index]
-                        continue
-                    worker.task = None
-                except (EOFError, OSError):
-                    worker.task = None
-                    result = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
-                    workers[workers.index(worker)] = _replace(worker, ctx)
-                    if task["kind"] == "convert-many":
-                        tasks.extend(task["items"])  # each once more, on its own
-                        continue
-                if task["kind"] == "convert-many" and "results" in result:
-                    for item, each in zip(task["items"], result["results"]):
-                        if each["status"] == "retry":
-                            tasks.append(item)
-                        else:
-                            finish(item["rel"], each)
-                    continue
-                finish(task["rel"], result)
-            now = time.monotonic()
-            for conn, worker in list(busy.items()):
-                if worker.task is not None and now - worker.started > worker.task.get("limit", options.timeout):
-                    task = worker.task
-                    del busy[conn]
-                    workers[workers.index(worker)] = _replace(worker, ctx)
-                    if task["kind"] == "convert-many":
-                        tasks.extend(task["items"])  # each once more, on its own
-                        continue
-                    finish(task["rel"], {
-                        "status": "failed", "seconds": round(now - worker.started, 3), "code": "timeout",
-                        "error": f"took longer than {options.timeout:g} s and was stopped; check the file, or allow more with --timeout",
-                    })
+                    record(row, result, journal, tables, options)
+                except OSError as err:
+                    raise Stopped(write_problem(err, options.out_dir)) from None
+                if result.get("converting"):
+                    finished += 1
+                    if progress is not None:
+                        progress(row, finished, total)
     finally:
-        for worker in workers:
+        pool.close()
+    return finished
+
+
+class _Pool:
+    """The workers, the task each is on, and the queue they take from."""
+
+    def __init__(self, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
+        self.options, self.tasks = options, tasks
+        self.ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
+        self.scratch = tempfile.TemporaryDirectory(prefix="msp-convert-batch-")  # 0700; removed in close, whatever happens
+        self.workers = [_Worker(self.ctx, self.scratch.name) for _ in range(max(1, min(options.jobs, len(tasks))))]
+        self.busy: dict[Connection, _Worker] = {}
+
+    def assign(self) -> None:
+        for worker in self.workers:
+            if worker.task is None and self.tasks:
+                worker.give(self.tasks.popleft())
+                self.busy[worker.conn] = worker
+
+    def answers(self) -> list[tuple[str, dict[str, Any]]]:
+        """(file, result) for each answer in within a quarter second; a died worker's file failed."""
+        done: list[tuple[str, dict[str, Any]]] = []
+        for conn in wait(list(self.busy), timeout=0.25):
+            worker = self.busy.pop(conn)  # type: ignore[arg-type]
+            task = worker.task
+            assert task is not None
+            try:
+                result = conn.recv()  # type: ignore[union-attr]
+                if "beat" in result:  # a page of a scan read: its time limit starts again
+                    worker.started = time.monotonic()
+                    self.busy[conn] = worker  # type: ignore[index]
+                    continue
+                worker.task = None
+            except (EOFError, OSError):
+                result = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
+                if self._lost(worker):
+                    continue
+            if task["kind"] == "convert-many" and "results" in result:
+                for item, each in zip(task["items"], result["results"]):
+                    if each["status"] == "retry":
+                        self.tasks.append(item)
+                    else:
+                        done.append((item["rel"], each))
+                continue
+            done.append((task["rel"], result))
+        return done
+
+    def overdue(self) -> list[tuple[str, dict[str, Any]]]:
+        """(file, its time-out) for each worker past its limit, which is replaced."""
+        done: list[tuple[str, dict[str, Any]]] = []
+        now = time.monotonic()
+        for conn, worker in list(self.busy.items()):
+            task = worker.task
+            if task is not None and now - worker.started > task.get("limit", self.options.timeout):
+                del self.busy[conn]
+                seconds = round(now - worker.started, 3)
+                if not self._lost(worker):
+                    done.append((task["rel"], {
+                        "status": "failed", "seconds": seconds, "code": "timeout",
+                        "error": f"took longer than {self.options.timeout:g} s and was stopped; check the file, or allow more with --timeout",
+                    }))
+        return done
+
+    def _lost(self, worker: _Worker) -> bool:
+        """Replace a worker that died or was stopped; True if its task was a legacy chunk, whose files go back in the queue, each on its own."""
+        task = worker.task
+        assert task is not None
+        worker.task = None
+        self.workers[self.workers.index(worker)] = _replace(worker, self.ctx)
+        if task["kind"] == "convert-many":
+            self.tasks.extend(task["items"])
+            return True
+        return False
+
+    def close(self) -> None:
+        for worker in self.workers:
             if worker.task is None:
                 worker.stop()
             else:
                 worker.kill()
-        scratch.cleanup()
-    return finished
+        self.scratch.cleanup()
 
 
 def _replace(worker: _Worker, ctx: Any) -> _Worker:
