@@ -54,11 +54,14 @@ def save_reproducers(failed: list[Outcome], folder: Path, pool_name: str) -> Non
             log.write(json.dumps({"id": r.id, "class": r.cls, "detail": r.detail, "ops": mutant.ops, "from": mutant.seed_file, "pool": pool_name}) + "\n")
 
 
-def _progress(start: float, total: int):  # type: ignore[no-untyped-def]
+def _progress(start: float, total: int, log: "Path | None"):  # type: ignore[no-untyped-def]
     done = [0]
 
     def show(r: Outcome) -> None:
         done[0] += 1
+        if log:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"id": r.id, "class": r.cls, "detail": r.detail, "ops": r.ops, "from": r.seed_file}) + "\n")
         if r.cls in FAILURES:
             print(f"{r.id}: {r.cls}: {r.detail}", file=sys.stderr, flush=True)
         if done[0] % 100 == 0 or done[0] == total:
@@ -78,6 +81,7 @@ def main(argv: "list[str] | None" = None) -> int:
     parser.add_argument("--guard", type=float, default=120.0, help="seconds before a mutant is a hang (default 120)")
     parser.add_argument("--cap-mb", type=int, default=2048, help="address space a worker may add, MiB (default 2048)")
     parser.add_argument("--repro", type=Path, help="folder for failing mutants (default: a new temporary folder)")
+    parser.add_argument("--log", type=Path, help="append every outcome (id, class, detail, operators) to this JSON-lines file")
     parser.add_argument("--only", help="check one mutant by its id (docx-1-17), nothing else")
     args = parser.parse_args(argv)
     if args.only:
@@ -89,7 +93,7 @@ def main(argv: "list[str] | None" = None) -> int:
         counts, seed, start_at = split_count(args.count, formats), args.seed, 0
     start = time.monotonic()
     results = run_campaign(seed, counts, jobs=args.jobs, pool=args.pool, guard_s=args.guard, cap_mb=args.cap_mb,
-                           on_outcome=_progress(start, sum(counts.values())), first_index=start_at)
+                           on_outcome=_progress(start, sum(counts.values()), args.log), first_index=start_at)
     failed = [r for r in results if r.cls in FAILURES]
     print(summary_table(results))
     print(f"\n{len(results)} mutants in {time.monotonic() - start:.0f} s with {args.jobs} job(s), seed {seed}, pool {args.pool}")

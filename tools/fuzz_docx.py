@@ -37,8 +37,11 @@ MAX_ADDED_BYTES = 3 * 1024 * 1024  # a duplicated element adds at most this much
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def _attr_value(rng: random.Random, name: bytes) -> bytes:
-    """A value for one attribute: hex for code points, paths for targets, boundary numbers, odd text."""
+def _attr_value(rng: random.Random, name: bytes, valid: bool) -> bytes:
+    """A value for one attribute: hex for code points, paths for targets, boundary numbers, odd text.
+
+    ``valid``: only what well-formed XML allows (most mutants), so the edit reaches the reader behind the parser.
+    """
     if name in (b"char",):
         return rng.choice(BOUNDARY_HEX).encode()
     if name in (b"Target", b"PartName"):
@@ -47,19 +50,20 @@ def _attr_value(rng: random.Random, name: bytes) -> bytes:
     if pick < 0.6:
         return rng.choice(BOUNDARY_NUMBERS).encode()
     if pick < 0.8:
-        return rng.choice([b"true", b"false", b"on", b"off", b"1", b"0", b"&#xD800;", b"&#0;", b"&amp;", b"\x01", b"\xff"])
-    return _xml_text(odd_string(rng))
+        return rng.choice([b"true", b"false", b"on", b"off", b"1", b"0", b"&amp;", b"&#x2612;"] + ([] if valid else [b"&#xD800;", b"&#0;", b"\x01", b"\xff"]))
+    return _xml_text(odd_string(rng), valid)
 
 
-def _xml_text(text: str) -> bytes:
-    """Text as it could sit in XML bytes: escaped, code points XML forbids written as character references."""
+def _xml_text(text: str, valid: bool) -> bytes:
+    """Text as it could sit in XML bytes, escaped; code points XML forbids left out when ``valid``, else written
+    as character references (which the parser must refuse)."""
     out = []
     for ch in text:
         code = ord(ch)
         if ch in "<&\"":
             out.append({"<": "&lt;", "&": "&amp;", '"': "&quot;"}[ch])
         elif code < 0x20 and ch not in "\t\r\n" or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-            out.append(f"&#x{code:X};")
+            out.append("" if valid else f"&#x{code:X};")
         else:
             out.append(ch)
     return "".join(out).encode("utf-8")
@@ -96,7 +100,7 @@ def op_attr(rng: random.Random, name: str, xml: bytes) -> tuple[bytes, str]:
     label = f"{_element_of(xml, m.start()).decode()}@{(m.group(2) or b'').decode()}{m.group(3).decode()}"
     if rng.random() < 0.1:
         return xml[: m.start()] + xml[m.end():], f"xml-attr-remove {name} {label}"
-    new = m.group(1) + (m.group(2) or b"") + m.group(3) + b'="' + _attr_value(rng, m.group(3)) + b'"'
+    new = m.group(1) + (m.group(2) or b"") + m.group(3) + b'="' + _attr_value(rng, m.group(3), rng.random() < 0.9) + b'"'
     return xml[: m.start()] + new + xml[m.end():], f"xml-attr {name} {label}"
 
 
@@ -106,8 +110,9 @@ def op_text(rng: random.Random, name: str, xml: bytes) -> tuple[bytes, str]:
     if not matches:
         return xml, f"xml-text {name} (none)"
     chosen = sorted(rng.sample(matches, min(len(matches), rng.choice([1, 1, 3, 20]))), key=lambda m: m.start(), reverse=True)
+    valid = rng.random() < 0.9
     for m in chosen:
-        xml = xml[: m.start(2)] + _xml_text(odd_string(rng)) + xml[m.end(2):]
+        xml = xml[: m.start(2)] + _xml_text(odd_string(rng), valid) + xml[m.end(2):]
     return xml, f"xml-text {name} x{len(chosen)}"
 
 
@@ -187,7 +192,7 @@ def op_truncate_part(rng: random.Random, name: str, xml: bytes) -> tuple[bytes, 
     return xml[: max(0, cut)], f"truncate-part {name}"
 
 
-XML_OPS = [op_attr] * 4 + [op_text] * 3 + [op_element] * 4 + [op_truncate_part]
+XML_OPS = [op_attr] * 5 + [op_text] * 3 + [op_element] * 4 + [op_truncate_part]
 
 
 def _rezip(parts: list[tuple[str, bytes]], method: int) -> bytes:

@@ -141,7 +141,12 @@ def _raw_value(rng: random.Random) -> str:
 
 
 def _json_value(rng: random.Random, old: Any, raws: list[str]) -> Any:
-    """A replacement for a JSON value: a wrong type, a boundary, odd text, a huge list, or raw text."""
+    """A replacement for a JSON value: of the same type (so the plan stays valid and reaches the writers) or of
+    a wrong type, a boundary, odd text, a huge list, or raw text."""
+    if rng.random() < 0.5:
+        same = _same_type(rng, old)
+        if same is not None:
+            return same
     kind = rng.random()
     if kind < 0.3:
         return rng.choice([None, True, False, 0, -1, 1.5, "", "x", [], {}, [[]], {"a": 1}, [None]])
@@ -153,6 +158,22 @@ def _json_value(rng: random.Random, old: Any, raws: list[str]) -> Any:
         return old * rng.choice([2, 100, 3000])
     raws.append(_raw_value(rng))
     return _RAW.format(len(raws) - 1)
+
+
+def _same_type(rng: random.Random, old: Any) -> Any:
+    """A value of the old one's type at an edge: odd text for text, boundary numbers, the other bool, a list
+    emptied, repeated or reversed; None when there is nothing of that type to try."""
+    if isinstance(old, bool):
+        return not old
+    if isinstance(old, str):
+        return odd_string(rng)
+    if isinstance(old, int):
+        return rng.choice([0, -1, 1, 99, 2**31, 2**53 + 1, -(2**63), 10**18])
+    if isinstance(old, float):
+        return rng.choice([0.0, -0.0, 1e-9, 1e308, -1e308, 0.005, 123456789.125])
+    if isinstance(old, list) and old:
+        return rng.choice([[], old[::-1], old * rng.choice([2, 50, 500])])
+    return None
 
 
 def _set(obj: Any, path: tuple, value: Any) -> Any:

@@ -1,7 +1,8 @@
 """The oracle: one mutant through ``read``, the JSON and Word writers and the ``convert`` command, classified.
 
-    ok       read() gave a Plan: its JSON is valid (strict UTF-8, no NaN), reads back as a plan, and the Word
-             writer writes it (as-is and new) into a document that reads again
+    ok       read() gave a Plan: its JSON is valid (strict UTF-8, no NaN), reads back as a plan, the Word
+             writer writes it (as-is, new, renumbered) into a document that reads again, and the readiness
+             check (``msp-convert check``) and the CSV tables rows are made from it
     refused  read() raised InputError with one clean line (no control characters, no document text, no bytes)
     crash    anything else raised (type and our innermost frame), a CLI exit other than 0/1, a traceback on
              stderr, or an output file left after a failure
@@ -36,7 +37,7 @@ sys.path.insert(1, str(TOOLS.parent))
 
 from fuzz_mutate import CANARY, FIXTURES, make_mutant, seed_pool  # noqa: E402
 
-FLOOD_LINES = 10  # the CLI's refusal is one line; a JSON plan's problems one line each; a warning summary one
+FLOOD_LINES = 15  # a refusal is one line; an invalid JSON plan a line and its first ten problems; a summary one
 SEVERITY = ["leak", "hang", "crash", "spill", "flood", "refused", "ok"]
 
 
@@ -51,6 +52,9 @@ def secrets() -> list[str]:
 
 
 SECRETS = secrets()
+# A problem of a JSON plan names its place ("provision[3].resources[0].withdrawnn: Extra inputs..."): the keys
+# are the file's, by design (README), so an identifier-like path is not document text.
+_JSON_PATH = re.compile(r"^(msp-convert: [^:]+: )[A-Za-z0-9_.\[\]]+: ")
 _BYTES_REPR = re.compile(r"\\x[0-9a-fA-F]{2}|\bb'|\bb\"")
 
 
@@ -89,12 +93,22 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"JSON has {name}")
 
 
+def _readiness(plan: Any) -> None:
+    """``msp-convert check``'s work: the findings, as JSON (no NaN) and as text."""
+    from msp_convert.ehc.check import check_plan as readiness, to_text
+
+    report = readiness(plan)
+    json.dumps(report.to_dict(), allow_nan=False)
+    to_text(report, "plan.json")
+
+
 def check_plan(plan: Any) -> list[tuple[str, str]]:
     """A plan read from a mutant: valid JSON that reads back, and Word documents that write and read again."""
     from msp_convert import read, to_json
     from msp_convert.errors import InputError
     from msp_convert.reader import read_json
     from msp_convert.writers.docx import write_docx
+    from msp_convert.writers.tables import plan_rows
 
     steps: list[tuple[str, Callable[[], Any]]] = []
     state: dict[str, Any] = {}
@@ -103,7 +117,10 @@ def check_plan(plan: Any) -> list[tuple[str, str]]:
     steps.append(("json round trip", lambda: read_json(state["json"], "plan.json")))
     steps.append(("write_docx as-is", lambda: state.setdefault("docx", write_docx(plan, mode="as-is"))))
     steps.append(("write_docx new", lambda: write_docx(plan)))
+    steps.append(("write_docx renumbered", lambda: write_docx(plan, renumber=True)))
     steps.append(("read written docx", lambda: read(data=state["docx"], filename="plan.docx")))
+    steps.append(("ehc check", lambda: _readiness(plan)))
+    steps.append(("csv tables", lambda: plan_rows(plan, "plan.json")))
     found = []
     for phase, step in steps:
         try:
@@ -163,7 +180,7 @@ def check_cli(path: Path, out_dir: Path, outcome: Any) -> list[tuple[str, str]]:
         found.append(("crash", "cli: exit 0 without output"))
     if len(lines) > FLOOD_LINES:
         found.append(("flood", f"cli: {len(lines)} lines on stderr"))
-    bad = [message_problem(line) for line in lines]
+    bad = [message_problem(_JSON_PATH.sub(r"\1", line)) for line in lines]
     found += [("spill", f"cli: stderr line: {p}") for p in bad if p and p != "several lines"]
     return found
 
@@ -215,6 +232,8 @@ def _preload() -> None:
     import msp_convert.parsers.pdf.boxes  # noqa: F401
     import msp_convert.parsers.pdf.strike  # noqa: F401
     import msp_convert.writers.docx  # noqa: F401
+    import msp_convert.writers.tables  # noqa: F401
+    import msp_convert.ehc.check  # noqa: F401
     from click.testing import CliRunner  # noqa: F401
 
     try:
