@@ -182,7 +182,7 @@ def test_cover_table_and_plan_number() -> None:
         p("a) my profile"),
     ]), SOURCE).value
     assert plan.plan_number == 3
-    assert plan.child.model_dump() == {"name": "Ava Reid", "date_of_birth": dt.date(2016, 4, 3), "setting": None, "year_group": "Year 2", "upn": "A123456789012"}
+    assert plan.child.model_dump() == {"name": "Ava Reid", "known_as": None, "date_of_birth": dt.date(2016, 4, 3), "setting": None, "year_group": "Year 2", "upn": "A123456789012"}
 
 
 def test_not_a_plan_is_refused_unless_forced() -> None:

@@ -95,9 +95,11 @@ def _best(entry: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[floa
 
 def closeness(want: dict[str, Any], got: dict[str, Any]) -> dict[str, float]:
     """Share of agreement per field family, 0-1."""
-    got_leaves = dict(_leaves({k: v for k, v in got.items() if k not in ("source", "warnings", "unmapped")}))
+    # Not compared: what is about the file or the reading (template and coverage are counts over the rest).
+    skip = ("source", "warnings", "unmapped", "template", "coverage")
+    got_leaves = dict(_leaves({k: v for k, v in got.items() if k not in skip}))
     scores: dict[str, list[float]] = {f: [] for f in ("tick boxes", "entries", "withdrawn", "markers", "outcomes", "reviews")}
-    for path, value in _leaves({k: v for k, v in want.items() if k not in ("source", "warnings", "unmapped")}):
+    for path, value in _leaves({k: v for k, v in want.items() if k not in skip}):
         other = got_leaves.get(path)
         family = "outcomes" if path.startswith("outcomes") else "reviews" if path.startswith("reviews") else None
         if isinstance(value, bool):
