@@ -24,7 +24,7 @@ from pypdf import PdfReader, PdfWriter
 
 import msp_convert
 from msp_convert import office
-from msp_convert.ehc.bundle import BundleError, BundleOptions, make_bundle
+from msp_convert.ehc.bundle import BundleError, BundleOptions, BundleResult, make_bundle
 from msp_convert.ehc.check import check_plan, to_text
 from msp_convert.writers.json import to_json
 
@@ -58,6 +58,11 @@ def options(plan: Path, evidence: Path, out: Path, **kw) -> BundleOptions:
     return BundleOptions(plan, evidence, out, **kw)
 
 
+def bundled(plan: Path, evidence: Path, out: Path, **kw) -> BundleResult:
+    """The bundle of the plan at ``plan``, read as the CLI reads it."""
+    return make_bundle(options(plan, evidence, out, **kw), msp_convert.read(plan))
+
+
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
@@ -73,7 +78,7 @@ def copy_evidence(name: str, tmp: Path) -> Path:
 def andrei(tmp_path_factory: pytest.TempPathFactory):
     assert office.find_soffice(), "LibreOffice (soffice) must be installed for these tests (CI installs it)"
     out = tmp_path_factory.mktemp("andrei") / "andrei.zip"
-    result = make_bundle(options(ANDREI, EVIDENCE / "12-ks4-eal-sen", out))
+    result = bundled(ANDREI, EVIDENCE / "12-ks4-eal-sen", out)
     return result, out, members(out)
 
 
@@ -159,7 +164,7 @@ def test_bundle_pdf_cover_contents_parts_bookmarks_and_page_numbers(andrei) -> N
 def test_same_inputs_give_the_same_zip(andrei, tmp_path: Path) -> None:
     _result, out, files = andrei
     again = tmp_path / "again.zip"
-    make_bundle(options(ANDREI, EVIDENCE / "12-ks4-eal-sen", again))
+    bundled(ANDREI, EVIDENCE / "12-ks4-eal-sen", again)
     assert again.read_bytes() == out.read_bytes()
     with zipfile.ZipFile(again) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -185,7 +190,7 @@ def test_the_plan_goes_as_is_with_its_history(andrei) -> None:
 
 def test_a_second_plan_with_a_tiff_scan_and_a_word_report(tmp_path: Path) -> None:
     out = tmp_path / "ruby.zip"
-    result = make_bundle(options(RUBY, EVIDENCE / "03-ks2-dyslexia", out))
+    result = bundled(RUBY, EVIDENCE / "03-ks2-dyslexia", out)
     files = members(out)
     manifest = json.loads(files["manifest.json"])
     assert [(d["name"], d["original"], d["pages"]) for d in manifest["documents"]][1:] == [
@@ -208,7 +213,7 @@ def test_a_map_settles_the_matches(tmp_path: Path) -> None:
     folder = EVIDENCE / "12-ks4-eal-sen"
     as_json = tmp_path / "map.json"
     as_json.write_text(json.dumps({"careers 2": "Lunch menu autumn term.pdf", "Other 1": ""}), encoding="utf-8")
-    result = make_bundle(options(ANDREI, folder, tmp_path / "a.zip", map_file=as_json, soffice=MISSING_SOFFICE))
+    result = bundled(ANDREI, folder, tmp_path / "a.zip", map_file=as_json, soffice=MISSING_SOFFICE)
     manifest = json.loads(members(tmp_path / "a.zip")["manifest.json"])
     originals = {(d["category"], d["index"]): d["original"] for d in manifest["documents"]}
     assert originals[("careers", 2)] == "Lunch menu autumn term.pdf"
@@ -218,7 +223,7 @@ def test_a_map_settles_the_matches(tmp_path: Path) -> None:
 
     as_csv = tmp_path / "map.csv"
     as_csv.write_text("reference,file\ncareers 2,Lunch menu autumn term.pdf\nother_1,\n", encoding="utf-8")
-    again = make_bundle(options(ANDREI, folder, tmp_path / "b.zip", map_file=as_csv, soffice=MISSING_SOFFICE))
+    again = bundled(ANDREI, folder, tmp_path / "b.zip", map_file=as_csv, soffice=MISSING_SOFFICE)
     assert [(d.category, d.index, d.original) for d in again.documents] == [(d.category, d.index, d.original) for d in result.documents]
 
     for bad, says in (
@@ -229,7 +234,7 @@ def test_a_map_settles_the_matches(tmp_path: Path) -> None:
     ):
         as_json.write_text(json.dumps(bad), encoding="utf-8")
         with pytest.raises(BundleError, match=re.escape(says)) as err:
-            make_bundle(options(ANDREI, folder, tmp_path / "c.zip", map_file=as_json, soffice=MISSING_SOFFICE))
+            bundled(ANDREI, folder, tmp_path / "c.zip", map_file=as_json, soffice=MISSING_SOFFICE)
         assert err.value.name == "map.json"
     assert not (tmp_path / "c.zip").exists()
 
@@ -245,7 +250,7 @@ def test_names_in_the_zip_are_sanitised(tmp_path: Path) -> None:
     mapping = tmp_path / "map.json"
     mapping.write_text(json.dumps({"education 1": "report..\x07 odd\\name 10.10.2018.PDF", "careers 2": "college.p\x01df"}), encoding="utf-8")
     out = tmp_path / "b.zip"
-    result = make_bundle(options(ANDREI, folder, out, map_file=mapping, soffice=MISSING_SOFFICE), plan=plan)
+    result = make_bundle(options(ANDREI, folder, out, map_file=mapping, soffice=MISSING_SOFFICE), plan)
     names = list(members(out))
     assert "02-education-etc-passwd-evaluation-report-2018-10-10.pdf" in names
     assert "03-careers-document" in names  # nothing left of the reference, no usable extension
@@ -265,7 +270,7 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     os.symlink(outside / "College application.pdf", folder / "College application.pdf")
     os.symlink(outside, folder / "more")
     os.symlink(folder / "Lunch menu autumn term.pdf", folder / "menu link.pdf")  # inside: allowed
-    result = make_bundle(options(ANDREI, folder, tmp_path / "b.zip", soffice=MISSING_SOFFICE))
+    result = bundled(ANDREI, folder, tmp_path / "b.zip", soffice=MISSING_SOFFICE)
     assert result.refused == ["College application.pdf", "more"]
     assert [(r.category, r.index) for r in result.missing] == [("careers", 2)]
     assert "menu link.pdf" in result.unmatched
@@ -282,7 +287,7 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     mapping = tmp_path / "map.csv"
     mapping.write_text("careers 2,College application.pdf\n", encoding="utf-8")
     with pytest.raises(BundleError, match="a link to a file outside the evidence folder"):
-        make_bundle(options(ANDREI, folder, tmp_path / "c.zip", map_file=mapping, soffice=MISSING_SOFFICE))
+        bundled(ANDREI, folder, tmp_path / "c.zip", map_file=mapping, soffice=MISSING_SOFFICE)
 
 
 def test_an_encrypted_or_damaged_evidence_file_is_reported(tmp_path: Path) -> None:
@@ -298,7 +303,7 @@ def test_an_encrypted_or_damaged_evidence_file_is_reported(tmp_path: Path) -> No
     word = folder / "Parent views (translated).docx"
     shutil.copyfile(REPO / "fixtures" / "legacy" / "09-ks2-adhd.encrypted.docx", word)  # password-protected Word
     out = tmp_path / "b.zip"
-    result = make_bundle(options(ANDREI, folder, out))
+    result = bundled(ANDREI, folder, out)
     files = members(out)
     manifest = json.loads(files["manifest.json"])
     docs = {d["original"]: d for d in manifest["documents"]}
@@ -377,7 +382,7 @@ def test_libreoffice_is_stopped_at_its_limit_and_its_folder_removed(tmp_path: Pa
     pids = tmp_path / "pids"
     hang = fake_soffice(tmp_path, f"echo $$ >> {pids}\nsleep 60")
     out = tmp_path / "b.zip"
-    result = make_bundle(options(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=hang, timeout=1))
+    result = bundled(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=hang, timeout=1)
     for doc in result.documents[:2]:  # the plan and the Word report: stopped; the rest is in bundle.pdf
         assert doc.problem == "LibreOffice took longer than 1 s over it and was stopped" and not doc.blocking
     assert result.pdf_pages == 2 + 1 + 2 + 1 + 1
@@ -387,7 +392,7 @@ def test_libreoffice_is_stopped_at_its_limit_and_its_folder_removed(tmp_path: Pa
             os.kill(int(pid), 0)
 
     # A converter that fails; then a failure of ours midway: nothing left behind either way.
-    result = make_bundle(options(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=fake_soffice(tmp_path, "exit 3")))
+    result = bundled(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=fake_soffice(tmp_path, "exit 3"))
     assert result.documents[0].problem.startswith("LibreOffice could not convert it")
     assert list(temp.iterdir()) == []
 
@@ -400,6 +405,6 @@ def test_libreoffice_is_stopped_at_its_limit_and_its_folder_removed(tmp_path: Pa
     monkeypatch.setattr(office, "_run", broken)
     before = out.read_bytes()
     with pytest.raises(RuntimeError):
-        make_bundle(options(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=fake_soffice(tmp_path, "exit 3")))
+        bundled(ANDREI, EVIDENCE / "12-ks4-eal-sen", out, soffice=fake_soffice(tmp_path, "exit 3"))
     assert list(temp.iterdir()) == [] and out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

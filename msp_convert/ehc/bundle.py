@@ -1,6 +1,6 @@
 """The bundle that goes with a request for an EHC needs assessment.
 
-``make_bundle`` reads the plan, matches Section 7's references to the files
+``make_bundle`` takes the plan as read (by the CLI: ehc reads no files as plans), matches Section 7's references to the files
 of an evidence folder (``ehc.evidence``; ``--map`` settles what a person
 decided), checks the plan's readiness (``ehc.check``) and writes one ZIP:
 
@@ -19,7 +19,7 @@ and Section 7 labels ("education 2"), never what the plan says.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -32,19 +32,17 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 from ..version import __version__
-from ..atomic import TEMP_PREFIX, TEMP_SUFFIX
-from ..errors import InputError
+from ..atomic import TEMP_PREFIX, TEMP_SUFFIX, check_writable, shown, write_problem
 from ..model import Plan
-from ..reader import read_result
 from ..writers.json import to_json
 from ..parsers.legacy import is_encrypted
 from .. import office
 from . import pdfs
 from .check import Finding, Readiness, check_plan, to_text
-from .evidence import Matched, Reference, evidence_files, match, references
+from .evidence import BundleError, Matched, Reference, evidence_files, match, read_map, references
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can say: no clock in the bytes
@@ -52,18 +50,7 @@ LABELS = {"family": "Family/young person", "education": "Education", "health": "
           "social_care": "Social care", "careers": "Careers", "other": "Other evidence"}
 PLAN_TITLE = "My Support Plan, as it stands, with its reviews"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files are OLE packages
-
-
-class BundleError(InputError):
-    """Something a person must fix before a bundle can be written; ``name`` is the file concerned."""
-
-    code = "bundle"
-
-    def __init__(self, message: str, name: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.name = name
 
 
 @dataclass
@@ -151,11 +138,6 @@ class BundleResult:
         return lines
 
 
-def shown(name: str) -> str:
-    """A file name fit for a terminal: control characters as '?'."""
-    return _CONTROL.sub("?", name)
-
-
 def long_date(date: dt.date) -> str:
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
@@ -181,60 +163,6 @@ def zip_name(number: int, width: int, category: str, reference: str, date: Optio
     if date:
         parts.append(date.isoformat())
     return "-".join(parts) + suffix
-
-
-# --- the map a person edits ---------------------------------------------------
-
-_KEY = re.compile(r"(family|education|health|social care|careers|other)\s*(\d+)")
-
-
-def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[str]) -> dict[str, str]:
-    """``{"education 2": "path/in/DIR.pdf"}`` from JSON or a two-column CSV; "" settles "no file"."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise BundleError(f"could not be read ({getattr(err, 'strerror', None) or type(err).__name__}); it should be UTF-8 JSON or CSV", path.name)
-    pairs: list[tuple[str, Any]] = []
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise BundleError(f"is not valid JSON (line {err.lineno}); it should be an object such as {{\"education 2\": \"EP report.pdf\"}}", path.name)
-        if not isinstance(data, dict):
-            raise BundleError("should be a JSON object such as {\"education 2\": \"EP report.pdf\"}", path.name)
-        pairs = list(data.items())
-    else:
-        for row in csv.reader(io.StringIO(text)):
-            cells = [c.strip() for c in row]
-            if not any(cells) or cells[0].startswith("#"):
-                continue
-            if not pairs and cells[0].lower() in ("reference", "ref", "key", "section 7"):
-                continue  # a header
-            if len(cells) > 2 and any(cells[2:]):
-                raise BundleError(f"has a row with more than two columns ({shown(cells[0])!r}); write: reference,file", path.name)
-            pairs.append((cells[0], cells[1] if len(cells) > 1 else ""))
-    known = {(r.category, r.index) for r in refs}
-    settled: dict[str, str] = {}
-    for key, value in pairs:
-        m = _KEY.fullmatch(" ".join(str(key).lower().replace("_", " ").split()))
-        if not m:
-            raise BundleError(f"has {shown(str(key))!r}, which is not a Section 7 reference; write e.g. \"education 2\" or \"social care 1\"", path.name)
-        category, index = m.group(1).replace(" ", "_"), int(m.group(2))
-        if (category, index) not in known:
-            count = sum(1 for r in refs if r.category == category)
-            raise BundleError(f"has \"{category.replace('_', ' ')} {index}\", but Section 7 lists {count} {category.replace('_', ' ')} reference(s)", path.name)
-        if value is not None and not isinstance(value, str):
-            raise BundleError(f"gives \"{category.replace('_', ' ')} {index}\" something other than a file name", path.name)
-        file = (value or "").strip()
-        if file not in files:  # written on Windows: folder\\file.pdf
-            file = file.replace("\\", "/")
-            while file.startswith("./"):
-                file = file[2:]
-        if file and file not in files:
-            why = "is a link to a file outside the evidence folder" if file in refused else "is not a file in the evidence folder (give its path inside the folder)"
-            raise BundleError(f"names {shown(file)!r} for \"{category.replace('_', ' ')} {index}\", which {why}", path.name)
-        settled[f"{category} {index}"] = file
-    return settled
 
 
 # --- reading and preparing each document -------------------------------------
@@ -311,25 +239,31 @@ def _steady_zip(data: bytes) -> bytes:
 
 # --- the bundle --------------------------------------------------------------
 
-def make_bundle(options: BundleOptions, plan: Optional[Plan] = None) -> BundleResult:
-    """Write the ZIP at ``options.output``. ``plan``, when given, is used instead of reading ``plan_path``.
-
-    Raises ``InputError`` (a ``BundleError`` names its file) for what a person must fix.
-    """
-    plan_name = options.plan_path.name
-    root = options.evidence_dir.resolve()
-    if not root.is_dir():
+def check_output(options: BundleOptions) -> None:
+    """Refuse now, before the plan is read, what would stop the ZIP being written."""
+    if not options.evidence_dir.resolve().is_dir():
         raise BundleError("is not a folder; --evidence needs the folder of the documents Section 7 lists", options.evidence_dir.name or str(options.evidence_dir))
     out = options.output
-    if not out.parent.resolve().is_dir():
+    folder = out.parent.resolve()
+    if not folder.is_dir():
         raise BundleError("cannot be written: its folder does not exist", out.name)
     if out.resolve() == options.plan_path.resolve():
         raise BundleError("would overwrite the plan; choose another -o", out.name)
-    if plan is None:
-        try:
-            plan = read_result(options.plan_path, password=options.password).value
-        except OSError as err:
-            raise BundleError(f"could not be read ({err.strerror or type(err).__name__})", plan_name)
+    try:
+        check_writable(folder)
+    except OSError as err:
+        raise BundleError(write_problem(err, folder), out.name) from None
+
+
+def make_bundle(options: BundleOptions, plan: Plan) -> BundleResult:
+    """Write the ZIP at ``options.output`` for ``plan`` (read from ``options.plan_path``, whose name it keeps).
+
+    Raises ``InputError`` (a ``BundleError`` names its file) for what a person must fix.
+    """
+    check_output(options)
+    plan_name = options.plan_path.name
+    root = options.evidence_dir.resolve()
+    out = options.output
 
     # Which file is which reference.
     refs = references(plan)
@@ -344,52 +278,12 @@ def make_bundle(options: BundleOptions, plan: Optional[Plan] = None) -> BundleRe
     settled = read_map(options.map_file, refs, files, refused) if options.map_file else None
     matched, unmatched = match(refs, files, settled=settled)
 
-    documents = [Document(1, "plan", None, PLAN_TITLE, None, plan_name)]
-    documents[0].data = _plan_docx(plan, options.plan_docx)
-    for m in matched:
-        if m.file is not None:
-            r = m.reference
-            documents.append(Document(len(documents) + 1, r.category, r.index, r.reference, r.date, m.file))
-    width = max(2, len(str(len(documents))))
-    plan_suffix = ".docx"
-    needs_office: list[Document] = []
-    for doc in documents:
-        suffix = plan_suffix if doc.category == "plan" else Path(doc.original).suffix.lower()
-        if doc.category != "plan":
-            try:
-                doc.data = _read_inside(root, doc.original)
-            except pdfs.Unusable as err:
-                doc.problem, doc.blocking = err.reason, True
-            except OSError as err:
-                doc.problem, doc.blocking = f"it could not be read ({err.strerror or type(err).__name__}); check you may read it", True
-        if doc.data is None:
-            continue
-        doc.name = zip_name(doc.number, width, doc.category, doc.reference, doc.date, suffix)
-        if _prepare(doc, suffix) == "office":
-            needs_office.append(doc)
-
-    # Office documents through LibreOffice, in a private folder that goes even on failure.
-    soffice = office.find_soffice(options.soffice)
-    skipped = None if soffice else f"LibreOffice was not found; {office.INSTALL_HINT}"
-    if soffice and needs_office:
-        with tempfile.TemporaryDirectory(prefix="msp-convert-bundle-") as work:
-            converted = office.convert_to_pdf(
-                [(".docx" if d.category == "plan" else Path(d.original).suffix.lower(), d.data or b"") for d in needs_office],
-                soffice, Path(work), timeout=options.timeout,
-            )
-        for doc, result in zip(needs_office, converted):
-            try:
-                if result.data is None:
-                    # Not the file's own fault for certain: it is in the ZIP as given.
-                    raise pdfs.Unusable(result.error or "LibreOffice could not convert it", damaged=False)
-                doc.pages = pdfs.pdf_pages(result.data)
-                doc.pdf = result.data
-            except pdfs.Unusable as err:
-                doc.problem, doc.blocking = err.reason, err.damaged
+    documents, needs_office = _documents(plan, plan_name, matched, root, options)
+    skipped = _through_office(needs_office, options)
     readiness = _readiness(plan, options, matched, unmatched, refused, documents)
     bundle_pdf: Optional[bytes] = None
     pdf_pages: Optional[int] = None
-    if soffice:
+    if skipped is None:
         bundle_pdf, pdf_pages = _bundle_pdf(plan, plan_name, documents, [m.reference for m in matched if m.file is None], readiness)
 
     plan_json = to_json(plan).encode("utf-8")
@@ -407,6 +301,58 @@ def make_bundle(options: BundleOptions, plan: Optional[Plan] = None) -> BundleRe
         missing=[m.reference for m in matched if m.file is None], unmatched=unmatched, refused=refused,
         names=[name for name, _ in entries], pdf_pages=pdf_pages, pdf_skipped=skipped,
     )
+
+
+def _documents(plan: Plan, plan_name: str, matched: list[Matched], root: Path, options: BundleOptions) -> tuple[list[Document], list[Document]]:
+    """The plan as DOCX and each matched file, numbered, read and named for the ZIP; and those LibreOffice must convert."""
+    documents = [Document(1, "plan", None, PLAN_TITLE, None, plan_name)]
+    documents[0].data = _plan_docx(plan, options.plan_docx)
+    for m in matched:
+        if m.file is not None:
+            r = m.reference
+            documents.append(Document(len(documents) + 1, r.category, r.index, r.reference, r.date, m.file))
+    width = max(2, len(str(len(documents))))
+    needs_office: list[Document] = []
+    for doc in documents:
+        suffix = ".docx" if doc.category == "plan" else Path(doc.original).suffix.lower()
+        if doc.category != "plan":
+            try:
+                doc.data = _read_inside(root, doc.original)
+            except pdfs.Unusable as err:
+                doc.problem, doc.blocking = err.reason, True
+            except OSError as err:
+                doc.problem, doc.blocking = f"it could not be read ({err.strerror or type(err).__name__}); check you may read it", True
+        if doc.data is None:
+            continue
+        doc.name = zip_name(doc.number, width, doc.category, doc.reference, doc.date, suffix)
+        if _prepare(doc, suffix) == "office":
+            needs_office.append(doc)
+    return documents, needs_office
+
+
+def _through_office(documents: list[Document], options: BundleOptions) -> Optional[str]:
+    """Office documents to PDF through LibreOffice, in a private folder that goes even on failure.
+    Why there can be no bundle.pdf (LibreOffice is missing), or None."""
+    soffice = office.find_soffice(options.soffice)
+    if not soffice:
+        return f"LibreOffice was not found; {office.INSTALL_HINT}"
+    if not documents:
+        return None
+    with tempfile.TemporaryDirectory(prefix="msp-convert-bundle-") as work:
+        converted = office.convert_to_pdf(
+            [(".docx" if d.category == "plan" else Path(d.original).suffix.lower(), d.data or b"") for d in documents],
+            soffice, Path(work), timeout=options.timeout,
+        )
+    for doc, result in zip(documents, converted):
+        try:
+            if result.data is None:
+                # Not the file's own fault for certain: it is in the ZIP as given.
+                raise pdfs.Unusable(result.error or "LibreOffice could not convert it", damaged=False)
+            doc.pages = pdfs.pdf_pages(result.data)
+            doc.pdf = result.data
+        except pdfs.Unusable as err:
+            doc.problem, doc.blocking = err.reason, err.damaged
+    return None
 
 
 def _readiness(plan: Plan, options: BundleOptions, matched: list[Matched], unmatched: list[str], refused: list[str], documents: list[Document]) -> Readiness:
@@ -494,18 +440,18 @@ def _manifest(
 
 def _write_zip(path: Path, entries: list[tuple[str, bytes]]) -> None:
     """Fixed order, times and modes; through a temporary renamed into place."""
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as archive:
                 for name, content in entries:
                     archive.writestr(_info(name), content, compresslevel=6)
         os.replace(tmp, path)
     except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         if isinstance(err, OSError):
-            raise BundleError(f"could not be written ({err.strerror or type(err).__name__}); check the folder is writable and has room", path.name) from None
+            raise BundleError(write_problem(err, path.parent), path.name) from None
         raise

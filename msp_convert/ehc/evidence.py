@@ -1,4 +1,4 @@
-"""Matching Section 7's references to the files in an evidence folder.
+"""Matching Section 7's references to the files in an evidence folder, and the map a person edits to settle them.
 
 Schools name files their own way: "EP report March 2019.pdf" is the
 "Educational Psychologist report (14/03/2019)". A reference and a file name
@@ -8,12 +8,17 @@ and by the dates in them; each file goes to the reference it fits best.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
+from ..atomic import shown
+from ..errors import InputError
 from ..mapping.dates import DATE_RE, parse_date
 from ..model import Plan
 
@@ -152,3 +157,67 @@ def match(refs: list[Reference], files: list[str], settled: Optional[dict[str, s
         result[ref] = Matched(ref, file, round(value, 2))
         taken.add(file)
     return [result.get(ref, Matched(ref, None)) for ref in refs], [f for f in files if f not in taken]
+
+
+class BundleError(InputError):
+    """Something a person must fix before a bundle can be written; ``name`` is the file concerned."""
+
+    code = "bundle"
+
+    def __init__(self, message: str, name: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+# --- the map a person edits ---------------------------------------------------
+
+_KEY = re.compile(r"(family|education|health|social care|careers|other)\s*(\d+)")
+
+
+def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[str]) -> dict[str, str]:
+    """``{"education 2": "path/in/DIR.pdf"}`` from JSON or a two-column CSV; "" settles "no file"."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise BundleError(f"could not be read ({getattr(err, 'strerror', None) or type(err).__name__}); it should be UTF-8 JSON or CSV", path.name)
+    pairs: list[tuple[str, Any]] = []
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise BundleError(f"is not valid JSON (line {err.lineno}); it should be an object such as {{\"education 2\": \"EP report.pdf\"}}", path.name)
+        if not isinstance(data, dict):
+            raise BundleError("should be a JSON object such as {\"education 2\": \"EP report.pdf\"}", path.name)
+        pairs = list(data.items())
+    else:
+        for row in csv.reader(io.StringIO(text)):
+            cells = [c.strip() for c in row]
+            if not any(cells) or cells[0].startswith("#"):
+                continue
+            if not pairs and cells[0].lower() in ("reference", "ref", "key", "section 7"):
+                continue  # a header
+            if len(cells) > 2 and any(cells[2:]):
+                raise BundleError(f"has a row with more than two columns ({shown(cells[0])!r}); write: reference,file", path.name)
+            pairs.append((cells[0], cells[1] if len(cells) > 1 else ""))
+    known = {(r.category, r.index) for r in refs}
+    settled: dict[str, str] = {}
+    for key, value in pairs:
+        m = _KEY.fullmatch(" ".join(str(key).lower().replace("_", " ").split()))
+        if not m:
+            raise BundleError(f"has {shown(str(key))!r}, which is not a Section 7 reference; write e.g. \"education 2\" or \"social care 1\"", path.name)
+        category, index = m.group(1).replace(" ", "_"), int(m.group(2))
+        if (category, index) not in known:
+            count = sum(1 for r in refs if r.category == category)
+            raise BundleError(f"has \"{category.replace('_', ' ')} {index}\", but Section 7 lists {count} {category.replace('_', ' ')} reference(s)", path.name)
+        if value is not None and not isinstance(value, str):
+            raise BundleError(f"gives \"{category.replace('_', ' ')} {index}\" something other than a file name", path.name)
+        file = (value or "").strip()
+        if file not in files:  # written on Windows: folder\\file.pdf
+            file = file.replace("\\", "/")
+            while file.startswith("./"):
+                file = file[2:]
+        if file and file not in files:
+            why = "is a link to a file outside the evidence folder" if file in refused else "is not a file in the evidence folder (give its path inside the folder)"
+            raise BundleError(f"names {shown(file)!r} for \"{category.replace('_', ' ')} {index}\", which {why}", path.name)
+        settled[f"{category} {index}"] = file
+    return settled
