@@ -18,7 +18,9 @@ the rest. Coordinates are PDF points: pixels * 72 / dpi.
 Here: the entry points (rendering a scanned PDF, the resolution check,
 pages joined into one document). ``page.py`` reads one page, ``strike.py``
 finds strikethrough, ``second_look.py`` reads what Tesseract passed over,
-``common.py`` holds what they share.
+``common.py`` holds what they share, ``turn.py`` measures and undoes the
+skew (our own steps, not ``cv2.warpAffine``, whose result differs between
+OpenCV 4.x and 5.x).
 
 Messages never quote page text: "ocr-used", "ocr-low-confidence-page" (a
 page whose words read poorly), "ocr-low-confidence-tick" and

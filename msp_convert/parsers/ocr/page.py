@@ -21,12 +21,12 @@ from ..pdf.records import Glyph, PageRecord, Segment
 from .common import Rect, Timing, Word, _words
 from .second_look import _second_look
 from .strike import _erase_strokes, _rule_strikes, _strike_strokes, _strikes
+from .turn import skew, turned
 
 
 BLANK_INK = 0.0015  # share of dark pixels under which a page is blank
 LOW_CONFIDENCE = 0.8  # a tick or strike judged below this gets a warning
 LOW_PAGE_CONFIDENCE = 70.0  # a page whose mean word confidence (0-100) is below this gets a warning
-MAX_SKEW = 3.0  # degrees searched for the deskew
 # Tick boxes, in points
 BOX_MIN, BOX_MAX = 5.5, 16.5
 # Ruling lines: at least this long (points) to be a table rule
@@ -53,9 +53,9 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     t0 = time.perf_counter()
     if turn:
         grey = np.ascontiguousarray(np.rot90(grey, k=turn // 90))  # counter-clockwise quarter turns
-    angle = _skew(ink if not turn else _binarise(grey))
+    angle = skew(ink if not turn else _binarise(grey))
     if abs(angle) >= 0.05:
-        grey = _rotate(grey, angle)
+        grey = turned(grey, -angle, int(np.percentile(grey, 90)))  # the paper fills the corners
     ink = _binarise(grey)
     scale = 72.0 / dpi
     h, w = grey.shape
@@ -80,8 +80,8 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     page = _Page(record, None)
     words = _words(data, scale)
     boxes = _tick_boxes(ink, dpi)
-    # words Tesseract read from a tick box's frame are the box, not text
-    words = [wd for wd in words if not any(_centre_in(wd[0], b[0]) for b in boxes)]
+    painted = cv2.bitwise_or(rules_h, rules_v)  # the rules painted out of what Tesseract read
+    words = [wd for wd in words if not any(_read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
     # a long stroke through the middle of words that the strokes missed is no rule either
     through = _rule_strikes(rules_h, [wd[0] for wd in words if any(c.isalnum() for c in wd[1])])
     if through is not None:
@@ -169,29 +169,6 @@ def _orientation(image: Image.Image, timing: Timing) -> int:
     return (360 - clockwise) % 360
 
 
-def _skew(ink: np.ndarray) -> float:
-    """The page's small rotation (degrees, counter-clockwise positive) from projection profiles."""
-    small = cv2.resize(ink, (ink.shape[1] // 4, ink.shape[0] // 4), interpolation=cv2.INTER_AREA)
-    h, w = small.shape
-    centre = (w / 2, h / 2)
-
-    def score(a: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, a, 1.0)
-        rows = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
-        return float(np.square(np.diff(rows)).sum())
-
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=score)
-    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=score)
-    return -float(fine)  # the rotation found undoes the skew
-
-
-def _rotate(grey: np.ndarray, skew: float) -> np.ndarray:
-    h, w = grey.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
-    paper = int(np.percentile(grey, 90))
-    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
-
-
 def _rules(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the long horizontal and vertical strokes (table rules)."""
     length = max(int(RULE_MIN * dpi / 72), 10)
@@ -261,9 +238,27 @@ def _add_spaces(glyphs: list[Glyph], lines: list[tuple[int, int, int]], rules_v:
     glyphs.extend(spaces)
 
 
-def _centre_in(a: Rect, b: Rect) -> bool:
-    cx, cy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
-    return b[0] - 2 <= cx <= b[2] + 2 and b[1] - 2 <= cy <= b[3] + 2
+def _read_from_box(word: Rect, box: Rect) -> bool:
+    """Did Tesseract read this word from a tick box's frame? (It is the box, not text.)
+
+    Its middle lies across the box's width and it overlaps the box: a box read
+    as "o", "O" or "0", or a column of boxes read as one tall word ("oOoO00")
+    whose middle falls between two of them. A label beside a box is not across it.
+    """
+    middle = (word[0] + word[2]) / 2
+    return box[0] - 2 <= middle <= box[2] + 2 and word[1] < box[3] and word[3] > box[1]
+
+
+def _read_from_nothing(word: Word, ink: np.ndarray, painted: np.ndarray) -> bool:
+    """Did Tesseract read this "word" from no mark on the page? ("=" from a JPEG's ringing beside a letter.)
+
+    No letter or digit in it, and no ink in its box but the rules painted out
+    of the page it read: what it saw there is paper a grey level or two off.
+    """
+    (x0, top, x1, bottom), text = word[0], word[1]
+    if any(c.isalnum() for c in text):
+        return False
+    return not ((ink[top:bottom, x0:x1] > 0) & (painted[top:bottom, x0:x1] == 0)).any()
 
 
 def _tick_boxes(ink: np.ndarray, dpi: float) -> list[tuple[Rect, Optional[bool], float]]:
