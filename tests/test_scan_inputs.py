@@ -83,6 +83,19 @@ def test_a_page_turned_in_its_exif_is_turned_upright() -> None:
     assert images.load_pages(out.getvalue())[0].size == (200, 300)
 
 
+def test_a_16_bit_scan_reads_as_the_same_page_as_its_8_bit_copy() -> None:
+    # some scanners write 16-bit grey TIFFs; Pillow's convert("L") clips them to white: "blank"
+    import numpy as np
+
+    page = Image.open(PAGES / "page-1.jpg").convert("L")
+    for fmt in ("TIFF", "PNG"):
+        wide = io.BytesIO()
+        Image.fromarray(np.asarray(page).astype(np.uint16) * 257).save(wide, fmt, dpi=(200, 200))
+        (got,) = images.load_pages(wide.getvalue())
+        assert got.mode == "L" and np.array_equal(np.asarray(got), np.asarray(page)), fmt
+        assert round(got.info["dpi"][0]) == 200
+
+
 def test_an_image_bigger_than_any_page_is_refused_before_decoding() -> None:
     huge = _png(Image.new("1", (9000, 9000), 1))  # 81 million pixels, a small file
     with pytest.raises(UnsafeFileError, match="million pixels"):

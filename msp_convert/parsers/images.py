@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..errors import CorruptFileError, UnsafeFileError, UnsupportedFormatError
@@ -77,7 +78,7 @@ def frames(data: bytes) -> list[Image.Image]:
 def _page(frame: Image.Image) -> Image.Image:
     """One frame as a greyscale page at most ``MAX_DPI``, keeping its stated resolution."""
     dpi = _stated_dpi(frame)
-    page = frame.convert("L")
+    page = _grey(frame)
     if dpi and dpi > MAX_DPI + 0.5:
         scale = MAX_DPI / dpi
         page = page.resize((round(page.width * scale), round(page.height * scale)), Image.Resampling.LANCZOS)
@@ -87,6 +88,17 @@ def _page(frame: Image.Image) -> Image.Image:
     else:
         page.info.pop("dpi", None)
     return page
+
+
+def _grey(frame: Image.Image) -> Image.Image:
+    """The frame as 8-bit greyscale. A 16-bit scan (TIFF, PNG) keeps its high byte: Pillow's
+    ``convert("L")`` clips it, and every page would come out white, "blank"."""
+    if frame.mode.startswith("I;16") or frame.mode == "I":
+        values = np.asarray(frame)
+        if frame.mode.startswith("I;16") or int(values.max(initial=0)) > 255:
+            values = values >> 8  # 0-65535 to 0-255
+        return Image.fromarray(np.clip(values, 0, 255).astype(np.uint8), "L")
+    return frame.convert("L")
 
 
 def _stated_dpi(image: Image.Image) -> Optional[float]:
