@@ -18,6 +18,7 @@ plan text. Exit 0 when nothing failed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -51,7 +52,9 @@ def save_reproducers(failed: list[Outcome], folder: Path, pool_name: str) -> Non
         for r in failed:
             mutant = make_mutant(*parse_id(r.id), pool)
             (folder / mutant.filename).write_bytes(mutant.data)
-            log.write(json.dumps({"id": r.id, "class": r.cls, "detail": r.detail, "ops": mutant.ops, "from": mutant.seed_file, "pool": pool_name}) + "\n")
+            same = not r.sha256 or hashlib.sha256(mutant.data).hexdigest() == r.sha256  # a hang's bytes were never reported
+            log.write(json.dumps({"id": r.id, "class": r.cls, "detail": r.detail, "ops": mutant.ops, "from": mutant.seed_file,
+                                  "pool": pool_name, "same_bytes_as_run": same}) + "\n")
 
 
 def _progress(start: float, total: int, log: "Path | None"):  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ import zipfile
 
 from lxml import etree
 
-from fuzz_mutate import BOUNDARY_HEX, BOUNDARY_NUMBERS, odd_string, raw_op
+from fuzz_mutate import BOUNDARY_HEX, BOUNDARY_NUMBERS, MAX_ADDED_BYTES, odd_string, raw_op
 
 # Parts most worth mutating, most likely first; others are picked now and then.
 PARTS = ["word/document.xml"] * 6 + ["word/styles.xml", "[Content_Types].xml", "word/_rels/document.xml.rels", "word/numbering.xml", "word/settings.xml"]
@@ -33,7 +33,6 @@ TAGS = [
 ]
 _ATTR = re.compile(rb'(\s)([A-Za-z0-9]+:)?([A-Za-z0-9]+)="([^"]*)"')
 _TEXT = re.compile(rb"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
-MAX_ADDED_BYTES = 3 * 1024 * 1024  # a duplicated element adds at most this much XML: big, not absurd
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 

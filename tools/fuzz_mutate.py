@@ -28,6 +28,11 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 
+# What one edit may add: enough for huge counts (thousands of rows, pages, operators), never an absurd file.
+MAX_ADDED_BYTES = 3 * 1024 * 1024
+MAX_MUTANT_BYTES = 24 * 1024 * 1024
+MAX_LIST = 3000  # a list repeated grows to at most this many items
+
 # Inserted into mutated text: a message that shows it has quoted the document.
 CANARY = "Qz7Canary"
 
@@ -155,7 +160,7 @@ def _json_value(rng: random.Random, old: Any, raws: list[str]) -> Any:
     if kind < 0.65:
         return odd_string(rng)
     if kind < 0.75 and isinstance(old, list) and old:
-        return old * rng.choice([2, 100, 3000])
+        return _repeat(old, rng.choice([2, 100, 3000]))
     raws.append(_raw_value(rng))
     return _RAW.format(len(raws) - 1)
 
@@ -172,8 +177,13 @@ def _same_type(rng: random.Random, old: Any) -> Any:
     if isinstance(old, float):
         return rng.choice([0.0, -0.0, 1e-9, 1e308, -1e308, 0.005, 123456789.125])
     if isinstance(old, list) and old:
-        return rng.choice([[], old[::-1], old * rng.choice([2, 50, 500])])
+        return rng.choice([[], old[::-1], _repeat(old, rng.choice([2, 50, 500]))])
     return None
+
+
+def _repeat(items: list, times: int) -> list:
+    """The list repeated, to at most MAX_LIST items (items are shared, so an edit of one shows in every copy)."""
+    return (items * times)[: max(len(items), MAX_LIST)]
 
 
 def _set(obj: Any, path: tuple, value: Any) -> Any:
@@ -278,13 +288,12 @@ def seed_pool(name: str) -> dict[str, list[tuple[str, bytes]]]:
 
 def make_mutant(fmt: str, seed: int, index: int, pool: dict[str, list[tuple[str, bytes]]]) -> Mutant:
     """Mutant number ``index`` of a campaign: a fixture of the format and 1-3 of the format's operators."""
-    from fuzz_docx import mutate_docx
-    from fuzz_pdf import mutate_pdf
-
     rng = rng_for(fmt, seed, index)
     seed_file, data = pool[fmt][rng.randrange(len(pool[fmt]))]
     mutate = {"docx": mutate_docx, "pdf": mutate_pdf, "json": mutate_json}[fmt]
     out, ops = mutate(rng, data)
+    if len(out) > MAX_MUTANT_BYTES:  # edits compound; a mutant stays a file a school could have
+        out, ops = out[:MAX_MUTANT_BYTES], ops + [f"cut to {MAX_MUTANT_BYTES} bytes"]
     return Mutant(id=f"{fmt}-{seed}-{index}", fmt=fmt, seed_file=seed_file, ops=ops, data=out)
 
 
@@ -292,3 +301,9 @@ def parse_id(mutant_id: str) -> tuple[str, int, int]:
     """"docx-1-17" -> ("docx", 1, 17)."""
     fmt, seed, index = mutant_id.rsplit("-", 2)
     return fmt, int(seed), int(index)
+
+
+# The format modules use this one's shared operators, so they are imported last (and at once, so a long run's
+# parent makes reproducers with the code its workers ran, even if the files are edited meanwhile).
+from fuzz_docx import mutate_docx  # noqa: E402
+from fuzz_pdf import mutate_pdf  # noqa: E402

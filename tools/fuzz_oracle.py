@@ -19,6 +19,7 @@ module and function names, never plan text.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -267,7 +268,9 @@ def serve(pool_name: str, cap_mb: int) -> None:
         except MemoryError:
             cls, detail = "leak", "MemoryError in the oracle"
         path.unlink()
-        proto.write(json.dumps({"id": mutant.id, "cls": cls, "detail": detail, "ops": mutant.ops, "seed_file": mutant.seed_file}) + "\n")
+        answer = {"id": mutant.id, "cls": cls, "detail": detail, "ops": mutant.ops, "seed_file": mutant.seed_file,
+                  "sha256": hashlib.sha256(mutant.data).hexdigest()}
+        proto.write(json.dumps(answer) + "\n")
         if cls == "leak":
             break  # start afresh: memory may be fragmented or half-freed
     for leftover in work.rglob("*"):

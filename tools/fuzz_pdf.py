@@ -15,7 +15,7 @@ import random
 import re
 import zlib
 
-from fuzz_mutate import CANARY, raw_op
+from fuzz_mutate import CANARY, MAX_ADDED_BYTES, raw_op
 
 _OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 _STREAM = re.compile(rb"stream\r?\n")
@@ -24,6 +24,13 @@ _NAME = re.compile(rb"/[A-Za-z][A-Za-z0-9]*")
 _REF = re.compile(rb"\b(\d+) (\d+) R\b")
 _OPERATOR = re.compile(rb"(?<![\w/])(?:re|m|l|c|v|y|h|f\*?|F|S|s|B\*?|b\*?|n|W\*?|BT|ET|Tf|Tj|TJ|Td|TD|Tm|T\*|Tz|TL|Tc|Tw|Ts|Tr|cm|q|Q|Do|gs|w|J|j|d|rg|RG|g|G|k|K|cs|CS|sc|scn|SC|SCN|BDC|BMC|EMC)(?![\w*])")
 _STRING = re.compile(rb"\((?:[^()\\]|\\.){0,200}\)")
+_DICT_STRING = re.compile(rb"\((?:[^()\\]|\\.){0,200}\)|<[0-9A-Fa-f\s]{2,400}>(?!>)")
+_CMAP_DEST = re.compile(rb"<([0-9A-Fa-f]{4,})>\s*(?=\n|\r|<|\])")
+# Strings in dictionaries (form values, field names, titles): the canary, UTF-16 with a lone surrogate or NUL, huge.
+ODD_STRINGS = [b"(" + CANARY.encode() + b"\\000\\377)", b"<FEFFD800>", b"<FEFF0000" + CANARY.encode().hex().encode() + b">",
+               b"<FEFF>", b"()", b"(" + b"x" * 70000 + b")", b"<" + b"0" * 3 + b">", b"(\\)"]
+# ToUnicode destinations: surrogates, NUL, controls, noncharacters, very long.
+CMAP_DESTS = [b"<D800>", b"<DFFF>", b"<0000>", b"<001B>", b"<FFFF>", b"<FFFE>", b"<D83DDE00>", b"<" + b"0041" * 5000 + b">", b"<>", b"<0>"]
 
 NUMBERS = [b"0", b"-0", b"-1", b"99999999999", b"-99999999999", b"3.4e38", b"1e308", b"nan", b".", b"-.", b"--1", b"1.2.3",
            b"340282366920938463463374607431768211456", b"0.000000001", b"2147483648", b"65535", b"-2147483649"]
@@ -121,7 +128,7 @@ def op_object(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     stop = s.start() if s else end
     body = data[start:stop]
     head = _OBJ.match(body)
-    pick = rng.choice([(_NUMBER, "number"), (_NAME, "name"), (_REF, "reference")])
+    pick = rng.choice([(_NUMBER, "number"), (_NAME, "name"), (_REF, "reference"), (_DICT_STRING, "string")])
     matches = [m for m in pick[0].finditer(body) if m.start() >= head.end()]
     if not matches:
         return data, f"object {pick[1]} (none)"
@@ -130,6 +137,8 @@ def op_object(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         new = rng.choice(NUMBERS)
     elif pick[1] == "name":
         new = rng.choice(NAMES)
+    elif pick[1] == "string":
+        new = rng.choice(ODD_STRINGS)
     else:
         new = rng.choice([b"999999 0 R", b"0 0 R", head.group(1) + b" 0 R", b"1 65535 R", b"-1 0 R", b"2147483648 0 R"])
     return data[: start + m.start()] + new + data[start + m.end():], f"object {pick[1]}"
@@ -146,6 +155,7 @@ def op_pages(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         if not m:
             return data, "pages kids (none)"
         times = rng.choice([2, 40, 3000])
+        times = max(1, min(times, MAX_ADDED_BYTES // max(1, len(m.group(1)))))  # many pages, not a huge file
         return data[: m.start(1)] + m.group(1) * times + data[m.end(1):], f"pages kids x{times}"
     if kind == "mediabox":
         box = rng.choice([b"[0 0 0 0]", b"[0 0 1e308 1e308]", b"[0 0 -595 -842]", b"[595 842 0 0]", b"[0 0 14400 14400]", b"[]", b"[0 0 nan 1]"])
@@ -189,7 +199,23 @@ def rebuild_xref(data: bytes) -> bytes:
     return data[:at] + table + tail
 
 
-OBJECT_OPS = [op_content] * 5 + [op_object] * 3 + [op_pages] * 2 + [op_xref]
+def op_cmap(rng: random.Random, data: bytes) -> tuple[bytes, str]:
+    """Map glyphs of a font's ToUnicode CMap to surrogates, controls, noncharacters or very long text."""
+    streams = [st for st in _streams(data) if b"begincmap" in (_inflate(data[st[1]:st[2]].rstrip(b"\r\n")) or b"")]
+    if not streams:
+        return data, "cmap (none)"
+    start, d0, d1, end = rng.choice(streams)
+    plain = _inflate(data[d0:d1].rstrip(b"\r\n")) or b""
+    dests = list(_CMAP_DEST.finditer(plain))
+    chosen = sorted(rng.sample(dests, min(len(dests), rng.choice([1, 5, 50]))), key=lambda m: m.start(), reverse=True)
+    for m in chosen:
+        plain = plain[: m.start()] + rng.choice(CMAP_DESTS) + plain[m.end():]
+    packed = zlib.compress(plain, 6)
+    head = re.sub(rb"/Length\s+\d+(?:\s+\d+\s+R)?", b"/Length " + str(len(packed)).encode(), data[start:d0], count=1)
+    return data[:start] + head + packed + b"\nendstream\nendobj" + data[end:], f"cmap x{len(chosen)}"
+
+
+OBJECT_OPS = [op_content] * 5 + [op_object] * 3 + [op_pages] * 2 + [op_xref] + [op_cmap] * 2
 
 
 def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:

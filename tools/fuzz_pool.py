@@ -40,6 +40,7 @@ class Outcome:
     detail: str = ""
     ops: list[str] = field(default_factory=list)
     seed_file: str = ""
+    sha256: str = ""  # of the mutant's bytes, as the worker made them
 
 
 class Worker:
@@ -149,7 +150,7 @@ def _wait(workers: list[Worker], pool: str, cap_mb: int, finish: Callable[[Outco
                 w.deadline = float("inf")
                 continue
             finish(Outcome(id=answer["id"], fmt=answer["id"].split("-")[0], cls=answer["cls"], detail=answer["detail"],
-                           ops=answer["ops"], seed_file=answer["seed_file"]))
+                           ops=answer["ops"], seed_file=answer["seed_file"], sha256=answer["sha256"]))
             w.task = None
             w.deadline = float("inf")
     now = time.monotonic()
