@@ -110,13 +110,17 @@ def _crossed(s: Segment, index: Buckets[Glyph]) -> tuple[list[Glyph], list[Glyph
     y = (s.top + s.bottom) / 2
     struck: list[Glyph] = []
     under: list[Glyph] = []
-    for g in index.near(s.x0, y, s.x1, y + 0.01):
-        if g.top > y + 0.01 or g.x1 <= s.x0 or g.x0 >= s.x1 or g.bottom + 0.4 * g.size < y:
+    if s.width > MAX_THICK:
+        return struck, under
+    sx0, sx1 = s.x0, s.x1
+    for g in index.near(sx0, y, sx1, y + 0.01):
+        if g.top > y + 0.01 or g.x1 <= sx0 or g.x0 >= sx1 or g.bottom + 0.4 * g.size < y:
             continue
         width = g.x1 - g.x0
-        if width <= 0 or min(g.x1, s.x1) - max(g.x0, s.x0) < GLYPH_COVER * width:
+        overlap = (g.x1 if g.x1 < sx1 else sx1) - (g.x0 if g.x0 > sx0 else sx0)
+        if width <= 0 or overlap < GLYPH_COVER * width:
             continue
-        if s.width > max(MAX_THICK_EM * g.size, 0.3) or s.width > MAX_THICK:
+        if s.width > MAX_THICK_EM * g.size and s.width > 0.3:
             continue
         where = _band(g, y)
         if where == 1:
@@ -202,7 +206,7 @@ def _band(g: Glyph, y: float) -> int:
 
 def _cover(glyphs: list[Glyph], s: Segment) -> float:
     """How much of the stroke's length the glyphs' x-ranges cover (overlaps counted once)."""
-    spans = sorted((max(g.x0, s.x0), min(g.x1, s.x1)) for g in glyphs)
+    spans = sorted((g.x0 if g.x0 > s.x0 else s.x0, g.x1 if g.x1 < s.x1 else s.x1) for g in glyphs)
     total, end = 0.0, s.x0
     for a, b in spans:
         a = max(a, end)
