@@ -18,6 +18,7 @@ import re
 import struct
 import warnings
 import zipfile
+from copy import deepcopy
 
 from lxml import etree
 
@@ -122,8 +123,50 @@ def _elements(rng: random.Random, root: etree._Element) -> list:
     return wanted if wanted and rng.random() < 0.75 else every
 
 
+def _delete(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    parent.remove(el)
+    return ""
+
+
+def _duplicate(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    times = rng.choice([1, 2, 30, 1000, 5000])
+    times = min(times, max(1, MAX_ADDED_BYTES // len(etree.tostring(el))))  # huge counts of small things only
+    for _ in range(times):
+        el.addnext(deepcopy(el))
+    return f" x{times}"
+
+
+def _nest_in_itself(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    depth = rng.choice([1, 3, 40, 120, 300])
+    _nest(el, parent, depth)
+    return f" x{depth}"
+
+
+def _move(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    target = rng.choice([e for e in root.iter() if isinstance(e.tag, str)])
+    if not _inside(target, el):
+        target.append(el)
+    return ""
+
+
+def _rename(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    new = rng.choice(TAGS)
+    el.tag = etree.QName(etree.QName(el).namespace, new).text if etree.QName(el).namespace else new
+    return f" to {new}"
+
+
+def _empty(rng: random.Random, root: etree._Element, el: etree._Element, parent: etree._Element) -> str:
+    for child in list(el):
+        el.remove(child)
+    el.text = None
+    return ""
+
+
+ELEMENT_EDITS = {"delete": _delete, "duplicate": _duplicate, "nest": _nest_in_itself, "move": _move, "rename": _rename, "empty": _empty}
+
+
 def op_element(rng: random.Random, name: str, xml: bytes) -> tuple[bytes, str]:
-    """Delete, duplicate (up to thousands of times), nest in itself, move or rename one element."""
+    """Delete, duplicate (up to thousands of times), nest in itself, move, rename or empty one element."""
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError:
@@ -132,34 +175,9 @@ def op_element(rng: random.Random, name: str, xml: bytes) -> tuple[bytes, str]:
     if not els:
         return xml, f"xml-element {name} (none)"
     el = rng.choice(els)
-    parent = el.getparent()
-    tag = etree.QName(el).localname
-    kind = rng.choice(["delete", "duplicate", "nest", "move", "rename", "empty"])
-    if kind == "delete":
-        parent.remove(el)
-    elif kind == "duplicate":
-        times = rng.choice([1, 2, 30, 1000, 5000])
-        times = min(times, max(1, MAX_ADDED_BYTES // len(etree.tostring(el))))  # huge counts of small things only
-        for _ in range(times):
-            el.addnext(_copy(el))
-        kind += f" x{times}"
-    elif kind == "nest":
-        depth = rng.choice([1, 3, 40, 120, 300])
-        _nest(el, parent, depth)
-        kind += f" x{depth}"
-    elif kind == "move":
-        target = rng.choice([e for e in root.iter() if isinstance(e.tag, str)])
-        if not _inside(target, el):
-            target.append(el)
-    elif kind == "rename":
-        new = rng.choice(TAGS)
-        el.tag = etree.QName(etree.QName(el).namespace, new).text if etree.QName(el).namespace else new
-        kind += f" to {new}"
-    else:
-        for child in list(el):
-            el.remove(child)
-        el.text = None
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), f"xml-element {name} {tag} {kind}"
+    kind = rng.choice(list(ELEMENT_EDITS))
+    what = kind + ELEMENT_EDITS[kind](rng, root, el, el.getparent())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), f"xml-element {name} {etree.QName(el).localname} {what}"
 
 
 def _nest(el: etree._Element, parent: etree._Element, depth: int) -> None:
@@ -173,12 +191,6 @@ def _nest(el: etree._Element, parent: etree._Element, depth: int) -> None:
             parent.insert(pos, wrapper)
         holder = wrapper
     holder.append(el)
-
-
-def _copy(el: etree._Element) -> etree._Element:
-    from copy import deepcopy
-
-    return deepcopy(el)
 
 
 def _inside(target: etree._Element, el: etree._Element) -> bool:
