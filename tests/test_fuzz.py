@@ -126,3 +126,34 @@ def test_the_oracle_classes_each_outcome(tmp_path: Path, reader, cls: str, detai
 def test_the_oracle_passes_a_good_plan_through_read_writers_and_cli(tmp_path: Path) -> None:
     assert check(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", tmp_path) == ("ok", "")
     assert json.loads((tmp_path / "out" / "out.json").read_text(encoding="utf-8"))["source"]["format"] == "docx"  # the CLI wrote it
+
+
+_FAKE_ORACLE = """
+import json, os, sys, time
+print(json.dumps({"ready": os.getpid()}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    i = req["index"]
+    if i == 1:
+        time.sleep(3600)
+    if i == 2:
+        os._exit(3)
+    if i == 3:
+        os.kill(os.getpid(), 9)
+    mid = f"{req['fmt']}-{req['seed']}-{i}"
+    print(json.dumps({"id": mid, "cls": "ok", "detail": "", "ops": [], "seed_file": "", "sha256": ""}), flush=True)
+"""
+
+
+def test_the_pool_classes_a_hung_or_dead_worker_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that never answers is a hang (its process group killed), one that dies a crash; the rest still run."""
+    import fuzz_pool
+
+    (tmp_path / "fuzz_oracle.py").write_text(_FAKE_ORACLE, encoding="utf-8")
+    monkeypatch.setattr(fuzz_pool, "TOOLS", tmp_path)
+    results = run_campaign(1, {"json": 5}, jobs=1, guard_s=3.0)
+    got = {r.id: (r.cls, r.detail) for r in results}
+    assert got == {
+        "json-1-0": ("ok", ""), "json-1-1": ("hang", "wall-clock guard"), "json-1-2": ("crash", "worker exited 3"),
+        "json-1-3": ("crash", "worker died (signal 9)"), "json-1-4": ("ok", ""),
+    }
