@@ -294,6 +294,19 @@ def test_a_content_stream_bomb_is_refused_before_it_is_inflated() -> None:
         parse_pdf(data)
 
 
+def test_a_form_drawn_over_and_over_is_refused() -> None:
+    def draw(c: canvas.Canvas) -> None:
+        c.beginForm("dot")
+        c.line(0, 0, 1, 0)
+        c.endForm()
+        c.drawString(72, 700, "text")
+        for _ in range(LIMITS.streams_per_page + 1):
+            c.doForm("dot")
+
+    with alarm(), pytest.raises(UnsafeFileError, match="drawing streams"):
+        parse_pdf(_canvas(draw))
+
+
 # ---- nothing from the PDF libraries on standard error -------------------------------------
 
 

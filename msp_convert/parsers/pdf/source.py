@@ -77,10 +77,10 @@ class _Budget:
 
     def __init__(self) -> None:
         self.page = 0
-        self.glyphs = self.drawings = self.content = self.file_glyphs = 0
+        self.glyphs = self.drawings = self.content = self.streams = self.file_glyphs = 0
 
     def new_page(self, number: int) -> None:
-        self.page, self.glyphs, self.drawings, self.content = number, 0, 0, 0
+        self.page, self.glyphs, self.drawings, self.content, self.streams = number, 0, 0, 0, 0
 
     def glyph(self) -> None:
         self.glyphs += 1
@@ -97,6 +97,9 @@ class _Budget:
 
     def stream(self, obj: Any) -> None:
         """Count a content stream's decoded size; a Flate stream is measured before pdfminer inflates it whole."""
+        self.streams += 1
+        if self.streams > LIMITS.streams_per_page:
+            raise refuse(f"page {self.page} of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams (a form drawn over and over)")
         stream = resolve1(obj)
         if not isinstance(stream, PDFStream):
             return
