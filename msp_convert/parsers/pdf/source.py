@@ -3,6 +3,12 @@
 Each page is read into plain records and released before the next, so a
 300-page PDF costs the memory of one page. Nothing here interprets the
 page: that is the geometry's job, on the records.
+
+pdfminer interprets each page here, not inside pdfplumber, with a device
+that counts glyphs, drawings and content streams as they come, so a page
+past ``LIMITS`` is refused before it costs minutes or gigabytes; pdfplumber
+then reads its objects from that same result. Everything the libraries log
+meanwhile is dropped (``quiet``).
 """
 
 from __future__ import annotations
