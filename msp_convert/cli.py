@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 import click
 
 from .version import __version__
-from .atomic import write_atomically
+from .atomic import shown, write_atomically, write_problem
 from .errors import InputError
 from .model import Plan, schema_text
 from .reader import PlanJsonError, read_result
@@ -25,10 +25,16 @@ from .writers.json import to_json
 
 if TYPE_CHECKING:
     from .batch import ReportRow
+    from .results import Result
+
+
+def _say(line: str) -> None:
+    """One line on standard error, names in it escaped (a name may hold a newline or ESC)."""
+    click.echo(f"msp-convert: {shown(line)}", err=True)
 
 
 def _fail(name: str, message: str) -> "click.exceptions.Exit":
-    click.echo(f"msp-convert: {name}: {message}", err=True)
+    _say(f"{name}: {message}")
     return click.exceptions.Exit(1)
 
 
@@ -45,10 +51,10 @@ def summarise(plan: Plan, name: str, verbose: bool) -> None:
     for code, count in counts.items():
         places = wheres.get(code)
         parts.append(f"{code} x{count}" + (f" ({', '.join(places)})" if places else ""))
-    click.echo(f"msp-convert: {name}: {len(plan.warnings)} warning(s): " + "; ".join(parts), err=True)
+    _say(f"{name}: {len(plan.warnings)} warning(s): " + "; ".join(parts))
     if verbose:
         for w in plan.warnings:
-            click.echo(f"  - {w.code}" + (f" [{w.where}]" if w.where else "") + f": {w.message}", err=True)
+            click.echo(shown(f"  - {w.code}" + (f" [{w.where}]" if w.where else "") + f": {w.message}"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,27 +95,9 @@ def convert(
         raise click.UsageError("a Word document is not for the terminal; give -o FILE.docx")
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
-    try:
-        result = read_result(input_path, force=force, password=password)
-    except PlanJsonError as err:
-        click.echo(f"msp-convert: {name}: {err.message}", err=True)
-        for problem in err.problems:  # one line each: the place in the JSON, and what is wrong there
-            click.echo(f"msp-convert: {name}: {problem}", err=True)
-        raise click.exceptions.Exit(1)
-    except InputError as err:
-        if verbose:
-            traceback.print_exc()
-        raise _fail(name, err.message)
-    except OSError as err:
-        raise _fail(name, f"could not be read ({err.strerror or type(err).__name__}); check it exists and you may read it")
-    except Exception as err:  # a bug of ours: say so without spilling content
-        if verbose:
-            traceback.print_exc()
-        raise _fail(name, f"internal error while reading ({type(err).__name__}); run again with -v and report it")
+    result = _read_or_fail(input_path, verbose, force=force, password=password)
     plan = result.value
-    if not quiet:
-        for notice in result.messages:
-            click.echo(f"msp-convert: {name}: {notice.message}", err=True)
+    if not quiet:  # the notices about the file are among the plan's warnings
         summarise(plan, name, verbose)
     try:
         if to == "docx":
@@ -136,7 +124,35 @@ def convert(
     try:
         write_atomically(output, data)
     except OSError as err:
-        raise _fail(output.name, f"could not be written ({err.strerror or type(err).__name__}); check the folder exists and is writable")
+        raise _fail(output.name, write_problem(err, output.parent))
+
+
+def _read_or_fail(path: Path, verbose: Optional[bool], **options: object) -> "Result[Plan]":
+    """``read_result(path)``, or exit 1 after one line saying why not (for a JSON plan, its
+    first ``PlanJsonError.SHOWN`` problems follow, one a line, and a count of the rest).
+
+    ``verbose``: -v was given, and a traceback goes with an error; None for a
+    command without -v, which never shows one.
+    """
+    name = path.name
+    try:
+        return read_result(path, **options)  # type: ignore[arg-type]
+    except PlanJsonError as err:
+        _say(f"{name}: {err.message}")
+        for line in err.shown():  # the place in the JSON, and what is wrong there; never the value
+            _say(f"{name}: {line}")
+        raise click.exceptions.Exit(1)
+    except InputError as err:
+        if verbose:
+            traceback.print_exc()
+        raise _fail(name, err.message)
+    except OSError as err:
+        raise _fail(name, f"could not be read ({err.strerror or type(err).__name__}); check it exists and you may read it")
+    except Exception as err:  # a bug of ours: say so without spilling content
+        if verbose:
+            traceback.print_exc()
+        again = "run again with -v and report it" if verbose is not None else "please report it"
+        raise _fail(name, f"internal error while reading ({type(err).__name__}); {again}")
 
 
 class _ProgressLine:
@@ -151,7 +167,7 @@ class _ProgressLine:
     def __call__(self, row: "ReportRow", done: int, total: int) -> None:
         self.failed += row.status == "failed"
         if not self.terminal:
-            click.echo(f"[{done}/{total}] {row.path}: {row.status}" + (f" ({row.error})" if row.error and row.status == "failed" else ""), err=True)
+            click.echo(shown(f"[{done}/{total}] {row.path}: {row.status}" + (f" ({row.error})" if row.error and row.status == "failed" else "")), err=True)
             return
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = done / elapsed
@@ -179,23 +195,34 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the machine's cores).")
 @click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file (a scan: one page of it) may take before its worker is stopped.")
 @click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run.")
+@click.option("--retry-failed", is_flag=True, help="Convert again the files an earlier run failed on or stopped for taking too long (otherwise reported as failed again, unchanged).")
 @click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Each plan's JSON, or its new-plan Word document.")
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
-def batch(in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, to: str, tables: bool, password_file: Optional[Path], quiet: bool) -> None:
+def batch(
+    in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, retry_failed: bool,
+    to: str, tables: bool, password_file: Optional[Path], quiet: bool,
+) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
-    from .batch import BatchOptions, run_batch
+    from .batch import BatchOptions, OutputError, run_batch
 
-    options = BatchOptions(in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to)
+    options = BatchOptions(
+        in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to, retry_failed=retry_failed,
+    )
     if jobs:
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
     try:
         result = run_batch(options, progress)
+    except OutputError as err:  # the message names the output folder
+        _say(err.message)
+        raise click.exceptions.Exit(1)
     except InputError as err:
         raise _fail(in_dir.name or str(in_dir), err.message)
-    click.echo(f"msp-convert: {result.summary()}; report in {out_dir / 'report.csv'}", err=True)
+    _say(f"{result.summary()}; report in {out_dir / 'report.csv'}")
+    if result.stopped:
+        _say(f"stopped: {result.stopped}")
     if result.interrupted:
         raise click.exceptions.Exit(130)
     raise click.exceptions.Exit(0 if result.ok else 1)
@@ -215,11 +242,11 @@ def check(plan_path: Path, as_json: bool, min_reviews: int, weeks: int, threshol
 
     from .ehc.check import check_plan, to_text
 
+    plan = _read_or_fail(plan_path, None, password=_password(False, password_file)).value
     try:
-        plan = read_result(plan_path, password=_password(False, password_file)).value
-    except InputError as err:
-        raise _fail(plan_path.name, err.message)
-    readiness = check_plan(plan, min_reviews=min_reviews, weeks=weeks, threshold=Decimal(str(threshold)), evidence_dir=evidence_dir)
+        readiness = check_plan(plan, min_reviews=min_reviews, weeks=weeks, threshold=Decimal(str(threshold)), evidence_dir=evidence_dir)
+    except Exception as err:  # a bug of ours: one line, as for reading (check has no -v for a traceback)
+        raise _fail(plan_path.name, f"internal error while checking ({type(err).__name__}); please report it")
     if as_json:
         click.echo(json.dumps(readiness.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -244,20 +271,26 @@ def bundle(
     """Write one ZIP for an EHC needs assessment request: the plan, its evidence, the readiness report and bundle.pdf."""
     from decimal import Decimal
 
-    from .ehc.bundle import BundleOptions, make_bundle
+    from .ehc.bundle import BundleOptions, check_output, make_bundle
 
     options = BundleOptions(
         plan_path, evidence_dir, output, map_file=map_file, password=_password(False, password_file),
         min_reviews=min_reviews, weeks=weeks, threshold=Decimal(str(threshold)), timeout=timeout,
     )
     try:
-        result = make_bundle(options)
+        check_output(options)  # before the plan is read: a scan takes a while
+    except InputError as err:
+        raise _fail(getattr(err, "name", None) or output.name, err.message)
+    plan = _read_or_fail(plan_path, None, password=options.password).value  # ehc reads no plans: it is given one
+    try:
+        result = make_bundle(options, plan)
     except InputError as err:
         raise _fail(getattr(err, "name", None) or plan_path.name, err.message)
     except Exception as err:  # a bug of ours: say so without spilling content
         raise _fail(plan_path.name, f"internal error while bundling ({type(err).__name__}); please report it")
+    summarise(plan, plan_path.name, verbose=False)  # the plan's warnings, as convert gives them
     for line in result.messages():
-        click.echo(f"msp-convert: {line}", err=True)
+        _say(line)
 
 
 @main.command()

@@ -8,17 +8,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Iterator, Optional, Union
 
 from pydantic import ValidationError
 
 from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
+from .mapping.coverage import recount
 from .model import Plan, PlanWarning, Source
 from .results import Message, PageDone, Result
 from .template import DEFAULT_PROFILE, Profile
+from .text import INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE, INVALID_CHARS, replace_invalid
 
 # No plan is this big; refusing early keeps a stray video from filling memory.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -76,7 +79,7 @@ def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Opti
     parsed = ocr.parse_images(pages, on_page=on_page)
     fmt = IMAGE_SUFFIXES[files[0].suffix.lower()]
     source = Source(filename=folder.resolve().name, format=fmt, sha256=sha256, pages=parsed.value.pages)  # type: ignore[arg-type]
-    return Result(_map(parsed, source, force, profile), notices)
+    return _noted(_map(parsed, source, force, profile), notices)
 
 
 def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> Plan:  # type: ignore[type-arg]
@@ -84,6 +87,15 @@ def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> Plan:
     plan = map_document(parsed.value, source, profile=profile, force=force).value
     plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
     return plan
+
+
+def _noted(plan: Plan, notices: list[Message]) -> Result[Plan]:
+    """The notices about the file go first in ``plan.warnings``, the one route every caller reads.
+
+    They stay in the ``Result``'s messages too, for callers that looked there.
+    """
+    plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in notices]
+    return Result(plan, notices)
 
 
 def read_result(
@@ -97,7 +109,9 @@ def read_result(
     converted: Optional[bytes] = None,
     on_page: Optional[PageDone] = None,
 ) -> Result[Plan]:
-    """Like ``read``, with the notices that are about the file rather than the plan.
+    """Like ``read``; the notices about the file rather than the plan (its name says another
+    format; a folder of pages holds other files) are the first of ``plan.warnings``,
+    and also the ``Result``'s messages.
 
     ``converted``: the .docx LibreOffice already made of a legacy file (the
     batch converts many in one LibreOffice run); used only if the file is one.
@@ -159,7 +173,7 @@ def read_result(
         parsed = ocr.parse_images(load_pages(data), on_page=on_page)
         fmt = kind
     elif kind == "json":  # a plan as the model's JSON (what `convert` prints)
-        return Result(read_json(data, name), notices)
+        return _noted(read_json(data, name), notices)
     elif kind == "unknown":
         raise UnsupportedFormatError(
             "this is not a Word document, nor any other format msp-convert reads; check it is the right file, "
@@ -170,13 +184,25 @@ def read_result(
             f"this is {detect.DESCRIPTIONS[kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
         )
     source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
-    return Result(_map(parsed, source, force, profile), notices)
+    return _noted(_map(parsed, source, force, profile), notices)
+
+
+# A plan's JSON is tens of KiB, about a thousand values, nested 9 deep (an
+# Entry's struck text in a review's progress); far past that is not a plan.
+MAX_PLAN_JSON_BYTES = 4 * 1024 * 1024
+MAX_PLAN_JSON_VALUES = 100_000
+MAX_PLAN_JSON_DEPTH = 20
+MAX_JSON_NUMBER_CHARS = 30  # digits, sign, point and exponent: plan numbers, counts, pounds
+MAX_PLAN_NUMBER = 10**12  # every number in a plan is a count, a plan or outcome number, pounds or a share: never below 0
+_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PLACE = re.compile(r"[a-z0-9][a-z0-9 ._/()\[\],-]{0,119}")
 
 
 class PlanJsonError(InputError):
     """A JSON file that is not a valid plan; ``problems`` names each one by its path in the JSON."""
 
     code = "invalid-plan-json"
+    SHOWN = 10  # problems listed one a line; the rest counted on one more
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -185,13 +211,119 @@ class PlanJsonError(InputError):
             "fix each place named, or convert the plan's .docx or .pdf again"
         )
 
+    def shown(self) -> list[str]:
+        """The first ``SHOWN`` problems, then one line counting the rest: a flood stays readable."""
+        rest = len(self.problems) - self.SHOWN
+        return self.problems[: self.SHOWN] + ([f"... and {rest} more problem{'s' if rest != 1 else ''}"] if rest > 0 else [])
+
+
+_KEY_LIKE = re.compile(r"[a-z][a-z0-9_]{0,39}")  # shaped like the model's keys: lower-case snake_case
+
 
 def json_path(loc: tuple) -> str:
-    """("outcomes", 0, "statement", "text") -> "outcomes[0].statement.text"."""
+    """("outcomes", 0, "statement", "text") -> "outcomes[0].statement.text".
+
+    A key is shown when it is shaped like the model's own (a misspelt one,
+    "withdrawnn", is what a person needs to see); any other came from the file
+    and may hold a line end, a lone surrogate or plan content ("Maisie"), so
+    it is shown as ``(a key not in the model)``.
+    """
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            part = str(part) if _KEY_LIKE.fullmatch(str(part)) else "(a key not in the model)"
+            out += f".{part}" if out else part
     return out or "(the whole plan)"
+
+
+def _not_a_plan(problem: str) -> InputError:
+    return InputError(f"this JSON {problem}, far past any plan; check it is the right file, or convert the plan's .docx or .pdf again")
+
+
+def _number(text: str, convert: type) -> object:
+    """A JSON number no longer than ``MAX_JSON_NUMBER_CHARS``, finite (json.loads' hook)."""
+    if len(text) > MAX_JSON_NUMBER_CHARS:
+        raise _not_a_plan(f"holds a number of more than {MAX_JSON_NUMBER_CHARS} characters")
+    value = convert(text)
+    if value in (float("inf"), float("-inf")):
+        raise _not_a_plan("holds a number too large for any plan")
+    return value
+
+
+def _constant(name: str) -> object:
+    raise InputError(f"this is not valid JSON ({name} is not a JSON value); fix it, or convert the plan's .docx or .pdf again")
+
+
+def _parse_json(text: str) -> object:
+    """``json.loads`` with its numbers bounded and its nesting refused past what the stack allows."""
+    try:
+        return json.loads(text, parse_int=lambda t: _number(t, int), parse_float=lambda t: _number(t, float), parse_constant=_constant)
+    except json.JSONDecodeError as err:
+        raise InputError(f"this is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); fix it, or convert the plan's .docx or .pdf again") from None
+    except RecursionError:
+        raise _not_a_plan(f"nests deeper than {MAX_PLAN_JSON_DEPTH} levels") from None
+
+
+def _leaves(obj: object) -> Iterator[tuple[tuple, Any, Any]]:
+    """(path, container, key) of every string, number, boolean and null below ``obj``, walked
+    without recursion; nesting and size refused past the limits, keys no document can hold replaced."""
+    values = 0
+    stack: list[tuple[Any, tuple]] = [(obj, ())]
+    while stack:
+        node, path = stack.pop()
+        if len(path) >= MAX_PLAN_JSON_DEPTH:
+            raise _not_a_plan(f"nests deeper than {MAX_PLAN_JSON_DEPTH} levels")
+        if isinstance(node, dict) and any(INVALID_CHARS.search(key) for key in node):  # no model key: named "(a key)"
+            pairs = [(replace_invalid(key)[0], value) for key, value in node.items()]
+            node.clear()
+            node.update(pairs)
+        items = list(node.items() if isinstance(node, dict) else enumerate(node))
+        values += len(items)
+        if values > MAX_PLAN_JSON_VALUES:
+            raise _not_a_plan(f"holds more than {MAX_PLAN_JSON_VALUES:,} values")
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                stack.append((value, path + (key,)))
+            else:
+                yield path + (key,), node, key
+
+
+def _cleaned(obj: object) -> list[tuple]:
+    """The parsed JSON's text no document can hold replaced (``text.replace_invalid``); the paths
+    of the strings changed. A number outside 0..``MAX_PLAN_NUMBER`` is a problem at its path."""
+    changed: list[tuple] = []
+    problems: list[str] = []
+    for path, node, key in _leaves(obj):
+        value = node[key]
+        if isinstance(value, str):
+            text, invalid = replace_invalid(value)
+            if invalid:
+                node[key] = text
+                changed.append(path)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value <= MAX_PLAN_NUMBER:
+            problems.append(f"{json_path(path)}: a plan's numbers are from 0 to {MAX_PLAN_NUMBER:,}")
+    if problems:
+        raise PlanJsonError(sorted(problems))
+    return changed
+
+
+def _unplain_warnings(plan: Plan) -> list[str]:
+    """The file's own warnings whose code or place is not shaped like the readers': the CLI's
+    summary shows both, and must not show plan content a file put there."""
+    problems = []
+    for i, w in enumerate(plan.warnings):
+        if not _CODE.fullmatch(w.code):
+            problems.append(f"warnings[{i}].code: a warning code is lower-case words joined by hyphens")
+        if w.where is not None and not _PLACE.fullmatch(w.where):
+            problems.append(f"warnings[{i}].where: a place is lower-case words, numbers and part names ('section 5 outcomes')")
+    return problems
+
+
+def _replaced_warning(changed: list[tuple]) -> PlanWarning:
+    more = f" and {len(changed) - 1} other place(s)" if len(changed) > 1 else ""
+    return PlanWarning(code=INVALID_CHARACTER, message=INVALID_CHARACTER_MESSAGE, where=json_path(sorted(changed, key=str)[0]) + more)
 
 
 def read_json(data: bytes, name: str) -> Plan:
@@ -201,19 +333,25 @@ def read_json(data: bytes, name: str) -> Plan:
     where this plan was read from. A problem is named by its path in the JSON
     and pydantic's description of it, never by the value found there.
     """
+    if len(data) > MAX_PLAN_JSON_BYTES:
+        raise _not_a_plan(f"is larger than {MAX_PLAN_JSON_BYTES // 2**20} MiB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("this JSON is not UTF-8 text; save it as UTF-8 and try again") from None
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"this is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); fix it, or convert the plan's .docx or .pdf again") from None
+    obj = _parse_json(text)
     if not isinstance(obj, dict):
         raise PlanJsonError([f"(the whole plan): a plan is a JSON object {{...}}, not {type(obj).__name__ if obj is not None else 'null'}"])
+    changed = _cleaned(obj)
     obj = dict(obj)
     obj["source"] = Source(filename=name, format="json", sha256=hashlib.sha256(data).hexdigest()).model_dump()
     try:
-        return Plan.model_validate(obj)
+        plan = recount(Plan.model_validate(obj))  # coverage is counted from the model, never taken on trust
     except ValidationError as err:
         raise PlanJsonError([f"{json_path(e['loc'])}: {e['msg']}" for e in err.errors(include_input=False, include_url=False)]) from None
+    unplain = _unplain_warnings(plan)
+    if unplain:
+        raise PlanJsonError(unplain)
+    if changed:
+        plan.warnings.append(_replaced_warning(changed))
+    return plan
