@@ -250,7 +250,7 @@ def check(plan_path: Path, as_json: bool, min_reviews: int, weeks: int, threshol
     if as_json:
         click.echo(json.dumps(readiness.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(to_text(readiness, plan_path.name), nl=False)
+        click.echo(to_text(readiness, shown(plan_path.name)), nl=False)
     raise click.exceptions.Exit(0 if readiness.ready else 1)
 
 

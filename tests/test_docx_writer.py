@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import zipfile
@@ -531,3 +532,26 @@ def test_renumber_goes_only_with_a_new_plan(tmp_path: Path) -> None:
     result = run("convert", plan, "--to", "docx", "--mode", "as-is", "--renumber", "-o", str(tmp_path / "x.docx"))
     assert result.returncode == 2 and "--renumber" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_outcome_numbers_below_one_are_written_not_looped_over() -> None:
+    # A model built in code may hold any int; the blank rows after the last number
+    # once counted up from -10**12 and never finished.
+    plan = msp_convert.read(FIXTURES / "plans" / "01-eyfs-speech-language.docx")
+    for outcome in plan.outcomes:
+        outcome.number = -10**12
+    for row in plan.provision:
+        row.outcome_number = -10**12
+    def overran(*_: object) -> None:  # a safety net only: the old loop never ended
+        raise AssertionError("the writer loops over outcome numbers from below one")
+
+    previous = signal.signal(signal.SIGALRM, overran)
+    signal.alarm(120)
+    try:
+        data = write_docx(plan, mode="as-is")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    again = msp_convert.read(data=data, filename="again.docx")
+    first_words = plan.outcomes[0].statement.text.split()[:4]
+    assert " ".join(first_words) in msp_convert.to_json(again)  # the odd row is written, its text kept

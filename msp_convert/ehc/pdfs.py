@@ -10,7 +10,6 @@ with a reason a person can act on.
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from typing import Iterator, Optional, Sequence
 
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+from ..parsers.pdf.quiet import quiet
 
 # No evidence document runs to this many pages (an EP report is 10-30, a year's
 # records a few hundred); a PDF that says more is refused before any page is read.
@@ -46,16 +47,11 @@ class Unusable(Exception):
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """pypdf's and Pillow's complaints about odd files stay off the terminal."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
+    """pypdf's log records and Pillow's warnings about odd files stay off the terminal
+    (pypdf's through the PDF reader's scoped filter: no logger's level is changed)."""
+    with quiet(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def open_pdf(data: bytes) -> PdfReader:

@@ -135,7 +135,15 @@ def parse_scanned_pdf(data: bytes, timing: Optional[Timing] = None, on_page: Opt
 
 
 def render_pdf(data: bytes) -> list[Image.Image]:
-    """The pages of a PDF as greyscale images, each carrying its resolution in ``info["dpi"]``."""
+    """The pages of a PDF as greyscale images, each carrying its resolution in ``info["dpi"]``;
+    what the PDF libraries log about the file stays off standard error."""
+    from ..pdf.quiet import quiet
+
+    with quiet():
+        return _render_pdf(data)
+
+
+def _render_pdf(data: bytes) -> list[Image.Image]:
     import pdfplumber
     import pypdfium2
 

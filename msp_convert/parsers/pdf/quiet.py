@@ -1,4 +1,4 @@
-"""pdfminer's, pdfplumber's and pypdfium2's log records kept off standard error while a PDF is read.
+"""pdfminer's, pdfplumber's, pypdfium2's and pypdf's log records kept off standard error while a PDF is read.
 
 pdfminer logs a warning for each odd operator it meets, quoting the file's
 bytes (a child's name can be among them): one damaged PDF gave 1,401 lines.
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
-LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")
+LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2", "pypdf")  # pypdf: the EHC bundle's evidence
 _PREFIXES = tuple(name + "." for name in LIBRARIES)
 
 _reading: ContextVar[bool] = ContextVar("msp_convert_reading_pdf", default=False)

@@ -347,7 +347,7 @@ class Form:
         for outcome in outcomes:
             self.outcome_row(table, outcome, columns)
             numbers.append(outcome.number)
-        for n in range(max(numbers, default=0) + 1, TEMPLATE_ROWS + 1):
+        for n in range(max(max(numbers, default=0), 0) + 1, TEMPLATE_ROWS + 1):  # numbers below 1 (a model built in code) fill from 1
             self.outcome_row(table, Outcome(number=n), columns, blank=True)
             numbers.append(n)
         self.notes_after(section.where)
@@ -421,7 +421,7 @@ class Form:
         for provision in self.plan.provision:
             self.provision_row(table, provision)
             used.append(provision.outcome_number)
-        for n in range(max(used, default=0) + 1, TEMPLATE_ROWS + 1):
+        for n in range(max(max(used, default=0), 0) + 1, TEMPLATE_ROWS + 1):
             self.provision_row(table, Provision(outcome_number=n))
         self.notes_after(section.where)
 
