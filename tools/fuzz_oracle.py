@@ -11,7 +11,7 @@
     leak     MemoryError under the worker's address-space cap
     hang     the wall-clock guard ran out (decided by the parent, fuzz_pool.py)
 
-Run as a worker (``python tools/fuzz_oracle.py --pool quick --cap-mb 2048``): it sets RLIMIT_AS once its
+Run as a worker (``python tools/fuzz_oracle.py --pool quick --cap-mb 2048 --work DIR``): it sets RLIMIT_AS once its
 imports are done, then reads one request a line on stdin ({"fmt", "seed", "index"}), makes that mutant,
 checks it, and answers one JSON line on its protocol channel. Answers name classes, exception types and our
 module and function names, never plan text.
@@ -25,7 +25,6 @@ import os
 import re
 import resource
 import sys
-import tempfile
 import traceback
 import unicodedata
 from contextlib import contextmanager
@@ -250,13 +249,15 @@ def _address_space_kb() -> int:
     return 0
 
 
-def serve(pool_name: str, cap_mb: int) -> None:
-    """The worker loop: one request a line on stdin, one answer a line on the protocol channel."""
+def serve(pool_name: str, cap_mb: int, work: Path) -> None:
+    """The worker loop: one request a line on stdin, one answer a line on the protocol channel.
+
+    ``work`` is a private folder the parent made and removes (the worker may be killed mid-mutant).
+    """
     proto = os.fdopen(os.dup(1), "w", buffering=1)
     _preload()
     resource.setrlimit(resource.RLIMIT_AS, (_address_space_kb() * 1024 + cap_mb * 1024 * 1024, resource.RLIM_INFINITY))
     pool = seed_pool(pool_name)
-    work = Path(tempfile.mkdtemp(prefix="msp-fuzz-worker-"))
     proto.write(json.dumps({"ready": os.getpid()}) + "\n")
     for line in sys.stdin:
         req = json.loads(line)
@@ -273,11 +274,6 @@ def serve(pool_name: str, cap_mb: int) -> None:
         proto.write(json.dumps(answer) + "\n")
         if cls == "leak":
             break  # start afresh: memory may be fragmented or half-freed
-    for leftover in work.rglob("*"):
-        leftover.unlink() if leftover.is_file() else None
-    for folder in sorted(work.rglob("*"), reverse=True):
-        folder.rmdir()
-    work.rmdir()
 
 
 if __name__ == "__main__":
@@ -286,5 +282,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="A fuzzing worker (started by tools/fuzz.py).")
     parser.add_argument("--pool", default="full")
     parser.add_argument("--cap-mb", type=int, default=2048)
+    parser.add_argument("--work", type=Path, required=True)
     args = parser.parse_args()
-    serve(args.pool, args.cap_mb)
+    serve(args.pool, args.cap_mb, args.work)

@@ -17,9 +17,11 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +49,9 @@ class Worker:
     """One oracle process; one request in flight at a time."""
 
     def __init__(self, pool: str, cap_mb: int) -> None:
+        self.work = Path(tempfile.mkdtemp(prefix="msp-fuzz-worker-"))  # the parent's, removed even if the worker is killed
         self.proc = subprocess.Popen(
-            [sys.executable, str(TOOLS / "fuzz_oracle.py"), "--pool", pool, "--cap-mb", str(cap_mb)],
+            [sys.executable, str(TOOLS / "fuzz_oracle.py"), "--pool", pool, "--cap-mb", str(cap_mb), "--work", str(self.work)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         self.buf = b""
@@ -85,6 +88,7 @@ class Worker:
                 stream.close() if stream else None
             except OSError:
                 pass
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def _tasks(seed: int, counts: dict[str, int], first: int = 0) -> list[dict]:
