@@ -108,6 +108,7 @@ class Flow:
         self.target = target
         self.field = section.default_field
         self.waiting_text = None
+        self._loose_boxes, self._loose_labels = [], []  # a box and its label pair within one section's tick list
 
     def end_table(self) -> None:
         """Answers do not run on past the table that holds their prompt."""

@@ -91,7 +91,7 @@ def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optiona
         paragraphs = cell.paragraphs()
         text = paragraphs[0].text if paragraphs else ""
         m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
-        item = m.item if m is not None else _squashed_match(text, columns)
+        item = m.item if m is not None else _squashed_match(cell.text, columns)  # a PDF's "No. of outco" / "me"
         if item is not None and item not in found.values():
             for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
                 found[col] = item
