@@ -105,9 +105,10 @@ def convert(
 
             data: "str | bytes" = write_docx(plan, mode=mode, renumber=renumber)  # type: ignore[arg-type]
         elif mode == "new":
+            from .mapping.coverage import recount
             from .writers.docx.newplan import new_plan
 
-            data = to_json(new_plan(plan, renumber=renumber))
+            data = to_json(recount(new_plan(plan, renumber=renumber)))  # what the new plan holds, counted again
         else:
             data = to_json(plan)
     except Exception as err:  # a bug of ours: say so without spilling content

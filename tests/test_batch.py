@@ -237,3 +237,35 @@ def test_the_output_folder_may_not_be_the_input_folder(tmp_path: Path) -> None:
     result = batch(str(src), "-o", str(src), "--to", "docx")
     assert result.returncode == 1 and "would be overwritten" in result.stderr
     assert (src / "isla.docx").read_bytes() == before
+
+
+def test_the_report_says_which_plans_need_a_person(tmp_path: Path) -> None:
+    # 06 places 612 of its 652 words (its review is typed as paragraphs): partial.
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("01-eyfs-speech-language", "06-ks2-semh"):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
+    out = tmp_path / "out"
+    for status in ("converted", "skipped"):  # the journal keeps what a skipped plan's row says
+        assert batch(str(src), "-o", str(out), "-q").returncode == 0
+        rows = report(out)
+        assert {p: (r["status"], r["template"], r["verdict"]) for p, r in rows.items()} == {
+            "01-eyfs-speech-language.docx": (status, "kirklees-v2f", "complete"),
+            "06-ks2-semh.docx": (status, "kirklees-v2f", "partial"),
+        }
+        semh = msp_convert.read(src / "06-ks2-semh.docx").coverage
+        assert rows["06-ks2-semh.docx"]["placed_share"] == f"{semh.placed / semh.words:.3f}" == "0.939"
+        summary = json.loads((out / "report.json").read_text(encoding="utf-8"))["summary"]
+        assert summary["verdicts"] == {"complete": 1, "partial": 1, "other-layout": 0, "not-a-plan": 0}
+
+
+def test_tables_keep_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    odd = os.fsdecode(b"ruby-\xff.docx")  # a name from an old file server, not UTF-8
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / odd)
+    out = tmp_path / "out"
+    result = batch(str(src), "-o", str(out), "-q", "--tables")
+    assert result.returncode == 0, result.stderr
+    with open(out / "plans.csv", "rb") as handle:
+        assert b"ruby-\xff.docx" in handle.read()  # its true bytes, as report.csv keeps them

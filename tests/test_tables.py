@@ -314,3 +314,11 @@ def test_tables_imports_only_floor_one() -> None:
         for alias in node.names
     } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level}
     assert not any(name and name.startswith("msp_convert") for name in absolute)
+
+
+def test_money_of_any_size_is_written_with_its_pennies() -> None:
+    # quantize() stops at 28 digits: a cost of 1E+308 in a model built in code raised InvalidOperation.
+    from decimal import Decimal
+
+    assert tables._money(Decimal("1E+308")) == "1" + "0" * 308 + ".00"
+    assert tables._money(Decimal("85")) == "85.00" and tables._money(Decimal("1.234")) == "1.234"

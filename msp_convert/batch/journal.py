@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from ..version import __version__
 from .files import STATE
-from .report import BatchOptions, ReportRow
+from .report import PLAN_FACTS, BatchOptions, ReportRow
 
 JOURNAL = "journal.jsonl"
 
@@ -92,7 +92,8 @@ def from_journal(row: ReportRow, previous: Optional[dict[str, Any]], options: Ba
     if not target.exists():
         return False
     row.status = "skipped"
-    row.warnings, row.outcomes, row.provision = previous.get("warnings"), previous.get("outcomes"), previous.get("provision")
+    for key in PLAN_FACTS:  # a journal written before a fact was reported leaves it empty
+        setattr(row, key, previous.get(key, getattr(row, key)))
     return True
 
 
@@ -103,12 +104,13 @@ def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables:
     plan's answer brings only its table rows)."""
     result["converting"] = row.status == "pending"
     entry = {"path": row.path, "sha256": row.sha256, "version": __version__, "to": options.to}
-    counts = {k: result.get(k) for k in ("warnings", "outcomes", "provision")}
+    counts = {k: result.get(k) for k in PLAN_FACTS}
     if result.get("status") == "ok":
         if result["converting"]:  # the journal first: a row is converted only once it is recorded
             journal.add({**entry, "output": row.output, **counts})
             row.status, row.seconds = "converted", result["seconds"]
-            row.warnings, row.outcomes, row.provision = counts["warnings"], counts["outcomes"], counts["provision"]
+            for key, value in counts.items():
+                setattr(row, key, value)
         if tables is not None and result.get("tables"):
             tables.write(result["tables"])
     elif result["converting"]:

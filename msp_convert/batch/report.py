@@ -40,6 +40,9 @@ class ReportRow:
     warnings: Optional[int] = None
     outcomes: Optional[int] = None
     provision: Optional[int] = None
+    template: str = ""  # the profile the plan was read with (template.id)
+    verdict: str = ""  # coverage.verdict: complete, partial, other-layout, not-a-plan
+    placed_share: str = ""  # coverage placed / words, three decimals
     seconds: Optional[float] = None
     sha256: str = ""
     output: str = ""  # relative to OUT_DIR
@@ -47,6 +50,9 @@ class ReportRow:
 
 
 REPORT_FIELDS = tuple(ReportRow.__dataclass_fields__)
+# What a converted plan tells its row: from the worker, kept in the journal for a skipped file.
+PLAN_FACTS = ("warnings", "outcomes", "provision", "template", "verdict", "placed_share")
+VERDICTS = ("complete", "partial", "other-layout", "not-a-plan")
 
 
 @dataclass
@@ -100,6 +106,7 @@ def write_report(out_dir: Path, result: BatchResult) -> None:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
     write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
     summary = {s: result.count(s) for s in STATUSES}
+    summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped")) for v in VERDICTS}
     report = {"version": __version__, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
     text = _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(report, indent=2, ensure_ascii=False))
     write_atomically(out_dir / "report.json", text + "\n")

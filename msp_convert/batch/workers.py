@@ -63,7 +63,7 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
         plan = _plan_of(task, converted, beat)
         if task["kind"] != "tables":
             _write_output(task, plan)
-        out.update(status="ok", warnings=len(plan.warnings), outcomes=len(plan.outcomes), provision=len(plan.provision))
+        out.update(status="ok", **plan_facts(plan))
         if task["tables"]:
             from ..writers.tables import plan_rows
 
@@ -84,6 +84,16 @@ class _WriteFailed(Exception):
     def __init__(self, err: OSError) -> None:
         super().__init__(str(err))
         self.err = err
+
+
+def plan_facts(plan: Plan) -> dict[str, Any]:
+    """What the report says of a converted plan (report.PLAN_FACTS): counts, template, verdict, placed share."""
+    from ..writers.tables import placed_share
+
+    return {
+        "warnings": len(plan.warnings), "outcomes": len(plan.outcomes), "provision": len(plan.provision),
+        "template": plan.template.id, "verdict": plan.coverage.verdict, "placed_share": placed_share(plan.coverage),
+    }
 
 
 def _plan_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> Plan:

@@ -140,7 +140,7 @@ def _money(value: Optional[Decimal]) -> str:
         return ""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > -2:  # not NaN or infinity
-        value = value.quantize(Decimal("0.01"))
+        return f"{value:.2f}"  # formatting, unlike quantize, has no 28-digit limit (1E+308 raised)
     return str(value)
 
 
@@ -296,7 +296,7 @@ class TableWriter:
                     prefix=f"{TEMP_PREFIX}{name}-", suffix=TEMP_SUFFIX, dir=self.out_dir
                 )
                 try:
-                    handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
+                    handle = os.fdopen(fd, "w", newline="", encoding="utf-8", errors="surrogateescape")  # a name not UTF-8 keeps its bytes
                 except BaseException:
                     os.close(fd)
                     _unlink(tmp)
