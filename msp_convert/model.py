@@ -23,6 +23,9 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.1"
+# Every number in a plan (a count, a plan or outcome number, pounds, a share) is from 0 to this:
+# the readers keep to it, so a plan's JSON always reads back (reader.read_json holds input to it).
+MAX_NUMBER = 10**12
 # The one template profile the 1.0 reader knew: what a 1.0 plan was read with.
 TEMPLATE_OF_1_0 = "kirklees-v2f"
 

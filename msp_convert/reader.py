@@ -18,10 +18,11 @@ from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
 from .mapping.coverage import recount
-from .model import Plan, PlanWarning, Source
+from .model import MAX_NUMBER, Plan, PlanWarning, Source
 from .results import Message, PageDone, Result
 from .template import DEFAULT_PROFILE, Profile
 from .text import INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE, INVALID_CHARS, replace_invalid
+from .writers.json import to_json
 
 # No plan is this big; refusing early keeps a stray video from filling memory.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -86,6 +87,11 @@ def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> Plan:
     """The layout mapped into the model; the parser's notices first, as they are about the whole file."""
     plan = map_document(parsed.value, source, profile=profile, force=force).value
     plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
+    if len(to_json(plan).encode("utf-8")) > MAX_PLAN_JSON_BYTES:  # ~0.1 ms: what is read must read back
+        raise InputError(
+            f"this holds far more text than any plan (its JSON would pass {MAX_PLAN_JSON_BYTES // 2**20} MiB); "
+            "check it is the right file, or split it into one file per plan"
+        )
     return plan
 
 
@@ -190,10 +196,12 @@ def read_result(
 # A plan's JSON is tens of KiB, about a thousand values, nested 9 deep (an
 # Entry's struck text in a review's progress); far past that is not a plan.
 MAX_PLAN_JSON_BYTES = 4 * 1024 * 1024
-MAX_PLAN_JSON_VALUES = 100_000
+# The JSON every reader writes is indented: each value takes at least six bytes, so a plan
+# within the byte limit (which _map holds every reader to) is within this one too.
+MAX_PLAN_JSON_VALUES = MAX_PLAN_JSON_BYTES // 6
 MAX_PLAN_JSON_DEPTH = 20
 MAX_JSON_NUMBER_CHARS = 30  # digits, sign, point and exponent: plan numbers, counts, pounds
-MAX_PLAN_NUMBER = 10**12  # every number in a plan is a count, a plan or outcome number, pounds or a share: never below 0
+MAX_PLAN_NUMBER = MAX_NUMBER  # every number in a plan is a count, a plan or outcome number, pounds or a share: never below 0
 _CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PLACE = re.compile(r"[a-z0-9][a-z0-9 ._/()\[\],-]{0,119}")
 

@@ -463,3 +463,32 @@ def test_check_says_an_internal_error_in_one_line_without_a_traceback(tmp_path: 
     code, lines, stdout, _ = cli_run(tmp_path, WORD.read_bytes(), "plan.docx", "check")
     assert code == 1 and stdout == ""
     assert lines == ["msp-convert: plan.docx: internal error while reading (KeyError); please report it"]
+
+
+# --- what a reader keeps, its own JSON and Word writer give back ----------------------
+
+
+def test_a_plan_whose_json_would_pass_the_limit_is_refused_where_it_is_read() -> None:
+    # 5 MiB of text in one run: read, it could never be read back from its own JSON.
+    big = ("word " * (MAX_PLAN_JSON_BYTES // 5 + 1000)).encode()
+    data = rewritten(lambda body: body.replace(b"TA support", big, 1))
+    with pytest.raises(InputError) as err:
+        msp_convert.read(data=data, filename="big.docx")
+    assert f"its JSON would pass {MAX_PLAN_JSON_BYTES // 2**20} MiB" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_cost_past_any_budget_is_not_read_and_the_plan_reads_back() -> None:
+    data = rewritten(lambda body: body.replace("£22.50 per week".encode(), "£99999999999999999999999 per week".encode(), 1))
+    plan = msp_convert.read(data=data, filename="cost.docx")
+    row = next(p for p in plan.provision if any("99999" in e.text for e in p.resources))
+    assert row.weekly_cost_gbp is None
+    assert msp_convert.read(data=msp_convert.to_json(plan).encode(), filename="cost.json").provision == plan.provision
+
+
+def test_the_word_writers_document_of_a_long_entry_reads_back() -> None:
+    # 3,000,000 letters pack 200:1 and more; below the ratio floor that is not a bomb.
+    plan = msp_convert.read(WORD)
+    plan.needs.summary[0].text = "A" * 3_000_000
+    again = msp_convert.read(data=write_docx(plan, mode="as-is"), filename="long.docx")
+    assert again.needs.summary[0].text == plan.needs.summary[0].text

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Optional, Sequence
 
 from ..layout import TICK_GLYPHS, Inline, Run
-from ..model import DocRef, Entry
+from ..model import MAX_NUMBER, DocRef, Entry
 from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
 
 # A piece of a line: its text and whether it is struck through or deleted.
@@ -285,7 +285,9 @@ def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
         if amount is not None:
             total += amount
             found = True
-    return float(round(total, 2)) if found else None
+    if not found or total > MAX_NUMBER:  # an amount past any budget is not read as a cost
+        return None
+    return float(round(total, 2))
 
 
 _RATING = re.compile(

@@ -48,7 +48,10 @@ from .ns import REL_RELATIONSHIP, W_NS, W_STRICT_NS
 MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 192 * 1024 * 1024  # all parts read from one package together
 MAX_RATIO = 200
-RATIO_FLOOR_BYTES = 1024 * 1024
+# Past this, a part packed more than MAX_RATIO:1 is a bomb. Below it memory is bounded by the
+# part limits anyway, and the Word writer's own document of the largest plan the readers keep
+# (reader.MAX_PLAN_JSON_BYTES of text, & written as &amp;) stays below it, so it reads back.
+RATIO_FLOOR_BYTES = 32 * 1024 * 1024
 MAX_ZIP_MEMBERS = 10_000  # a plan's package has tens of parts (a few hundred with many pictures)
 MAX_DIRECTORY_BYTES = 1024 * 1024  # the zip's table of contents: about 46 bytes and a name per part
 _CHUNK = 1024 * 1024
