@@ -51,6 +51,15 @@ def make_folder(root: Path) -> Path:
     return src
 
 
+def plans_folder(tmp_path: Path, *names: str) -> Path:
+    """tmp_path/in holding these fixture plans under their own names."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in names:
+        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
+    return src
+
+
 def batch(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **(env_extra or {})}
     return subprocess.run([sys.executable, "-m", "msp_convert", "batch", *args], capture_output=True, text=True, timeout=300, env=env)
@@ -107,11 +116,7 @@ def test_every_file_accounted_for(tmp_path: Path) -> None:
 
 
 def test_a_rerun_skips_what_is_done_and_force_redoes_it(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in ("01-eyfs-speech-language", "02-ks1-down-syndrome"):
-        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
-    out = tmp_path / "out"
+    src, out = plans_folder(tmp_path, *("01-eyfs-speech-language", "02-ks1-down-syndrome")), tmp_path / "out"
     assert batch(str(src), "-o", str(out), "-q").returncode == 0
     assert {r["status"] for r in report(out).values()} == {"converted"}
     assert batch(str(src), "-o", str(out), "-q").returncode == 0
@@ -244,11 +249,7 @@ def test_the_output_folder_may_not_be_the_input_folder(tmp_path: Path) -> None:
 
 def test_the_report_says_which_plans_need_a_person(tmp_path: Path) -> None:
     # 06 places 612 of its 652 words (its review is typed as paragraphs): partial.
-    src = tmp_path / "in"
-    src.mkdir()
-    for name in ("01-eyfs-speech-language", "06-ks2-semh"):
-        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
-    out = tmp_path / "out"
+    src, out = plans_folder(tmp_path, *("01-eyfs-speech-language", "06-ks2-semh")), tmp_path / "out"
     for status in ("converted", "skipped"):  # the journal keeps what a skipped plan's row says
         assert batch(str(src), "-o", str(out), "-q").returncode == 0
         rows = report(out)
