@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
@@ -126,71 +127,100 @@ def read_result(
     if (path is None) == (data is None):
         raise TypeError("give either a path or data=")
     if path is not None:
-        p = Path(path)
-        if p.is_dir():
-            return _read_page_folder(p, force, profile, on_page)
-        filename = filename or p.name
-        if p.stat().st_size > MAX_INPUT_BYTES:
-            raise InputError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB, far more than any plan; check it is the right file")
-        data = p.read_bytes()
+        if Path(path).is_dir():
+            return _read_page_folder(Path(path), force, profile, on_page)
+        data, filename = _file_bytes(Path(path)), filename or Path(path).name
     assert data is not None
     name = os.path.basename(filename or "plan")
     kind = detect.sniff(data)
     notices: list[Message] = []
     if detect.extension_mismatch(kind, name):
         notices.append(Message("extension-mismatch", f"the file's name says one format but its content is {detect.DESCRIPTIONS[kind]}; it was read as what it is"))
-    if kind == "empty":
-        raise EmptyFileError("the file is empty (0 bytes or only blank space); check the copy or export it again")
-    plain = data
-    if kind == "ole":
-        from .parsers import legacy
-
-        if legacy.is_encrypted(data):  # a password-protected .docx or .doc, opened in memory
-            plain = legacy.decrypt(data, password)
-            kind = detect.sniff(plain)
-    if kind in ("docx", "zip"):
-        from .parsers.docx import parse_docx
-
-        parsed = parse_docx(plain)
-        fmt = "docx"
-    elif kind in ("ole", "rtf", "odt"):  # Word 97-2003, RTF, OpenDocument: through LibreOffice
-        from .parsers.legacy import parse_legacy
-
-        fmt = {"ole": "doc", "rtf": "rtf", "odt": "odt"}[kind]
-        if converted is not None:
-            from .parsers.docx import parse_docx
-
-            parsed = parse_docx(converted)
-        else:
-            parsed = parse_legacy(plain, fmt)
-    elif kind == "pdf":
-        from .errors import NoTextLayerError
-        from .parsers.pdf import parse_pdf
-
-        try:
-            parsed = parse_pdf(data, password)
-        except NoTextLayerError as scan:
-            parsed = _ocr_reader(scan).parse_scanned_pdf(data, on_page=on_page)
-        fmt = "pdf"
-    elif kind in detect.IMAGE_KINDS:  # a scanned page, or a multi-page TIFF
-        from .parsers.images import load_pages
-
-        ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
-        parsed = ocr.parse_images(load_pages(data), on_page=on_page)
-        fmt = kind
-    elif kind == "json":  # a plan as the model's JSON (what `convert` prints)
+    if kind == "json":  # a plan as the model's JSON (what `convert` prints)
         return _noted(read_json(data, name), notices)
-    elif kind == "unknown":
+    parsed, fmt = _parse(_Input(data, kind, password, converted, on_page))
+    source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
+    return _noted(_map(parsed, source, force, profile), notices)
+
+
+def _file_bytes(path: Path) -> bytes:
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise InputError(f"the file is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB, far more than any plan; check it is the right file")
+    return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One file's bytes as detected, with what its parser may need."""
+
+    data: bytes
+    kind: str  # detect.sniff's answer
+    password: Optional[str]
+    converted: Optional[bytes]  # the .docx LibreOffice already made of a legacy file
+    on_page: Optional[PageDone]
+
+
+def _parse_word(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
+    from .parsers.docx import parse_docx
+
+    return parse_docx(given.data), "docx"
+
+
+def _parse_old_format(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
+    """Word 97-2003 (a password-protected .docx or .doc is decrypted in memory first), RTF, OpenDocument."""
+    from .parsers import legacy
+
+    if given.kind == "ole" and legacy.is_encrypted(given.data):
+        plain = legacy.decrypt(given.data, given.password)
+        return _parse(_Input(plain, detect.sniff(plain), None, given.converted, given.on_page))
+    fmt = {"ole": "doc", "rtf": "rtf", "odt": "odt"}[given.kind]
+    if given.converted is not None:
+        return _parse_word(_Input(given.converted, "docx", None, None, None))[0], fmt
+    return legacy.parse_legacy(given.data, fmt), fmt
+
+
+def _parse_pdf(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
+    """The text layer, or OCR for a PDF of page images (a scan)."""
+    from .errors import NoTextLayerError
+    from .parsers.pdf import parse_pdf
+
+    try:
+        return parse_pdf(given.data, given.password), "pdf"
+    except NoTextLayerError as scan:
+        return _ocr_reader(scan).parse_scanned_pdf(given.data, on_page=given.on_page), "pdf"
+
+
+def _parse_scan(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
+    """A scanned page, or a multi-page TIFF."""
+    from .parsers.images import load_pages
+
+    ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
+    return ocr.parse_images(load_pages(given.data), on_page=given.on_page), given.kind
+
+
+_PARSERS = {
+    "docx": _parse_word, "zip": _parse_word,
+    "ole": _parse_old_format, "rtf": _parse_old_format, "odt": _parse_old_format,
+    "pdf": _parse_pdf,
+    **{kind: _parse_scan for kind in detect.IMAGE_KINDS},
+}
+
+
+def _parse(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
+    """The layout and ``source.format`` of a file by what its bytes are; one line for what is not read."""
+    if given.kind == "empty":
+        raise EmptyFileError("the file is empty (0 bytes or only blank space); check the copy or export it again")
+    parser = _PARSERS.get(given.kind)
+    if parser is not None:
+        return parser(given)
+    if given.kind == "unknown":
         raise UnsupportedFormatError(
             "this is not a Word document, nor any other format msp-convert reads; check it is the right file, "
             "or open it in a word processor and save it as .docx"
         )
-    else:
-        raise UnsupportedFormatError(
-            f"this is {detect.DESCRIPTIONS[kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
-        )
-    source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
-    return _noted(_map(parsed, source, force, profile), notices)
+    raise UnsupportedFormatError(
+        f"this is {detect.DESCRIPTIONS[given.kind]}, which msp-convert does not read yet; save it as a Word .docx and convert that"
+    )
 
 
 # A plan's JSON is tens of KiB, about a thousand values, nested 9 deep (an
