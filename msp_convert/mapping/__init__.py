@@ -30,7 +30,7 @@ def map_document(
 ) -> Result[Plan]:
     """Fill the canonical model from a document's layout."""
     draft = Draft(source)
-    _page_headers(document, draft)
+    front.page_margins(document.headers, document.footers, draft)
     flow = Flow(profile, draft)
     read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
     for block in document.body:
@@ -94,12 +94,3 @@ def _child_row(row, flow: Flow) -> bool:
         return False
     joined = texts[0].rstrip(":") + ": " + "   ".join(t for t in texts[1:] if t)
     return front.read_child(joined, flow.draft.plan, flow.draft, "cover")
-
-
-def _page_headers(document: Document, draft: Draft) -> None:
-    """The child's details and the plan number where a page header holds them."""
-    for para in iter_paragraphs(document.headers + document.footers):
-        text = para.text
-        if front.read_plan_number(norm(text), draft.plan):
-            continue
-        front.read_child(text, draft.plan, draft, "page header")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..layout import Block, iter_paragraphs
+
 from ..model import Plan
 from .dates import parse_date
-from .text import clean
+from .text import clean, norm
 
 if TYPE_CHECKING:
     from .draft import Draft
@@ -63,3 +65,12 @@ def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
         else:
             setattr(plan.child, field, value)
     return found
+
+
+def page_margins(headers: "list[Block]", footers: "list[Block]", draft: "Draft") -> None:
+    """The child's details and the plan number where a page header or footer holds them."""
+    for para in iter_paragraphs(headers + footers):
+        text = para.text
+        if read_plan_number(norm(text), draft.plan):
+            continue
+        read_child(text, draft.plan, draft, "page header")
