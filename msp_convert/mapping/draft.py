@@ -14,6 +14,9 @@ _MESSAGES = {
     "tick-box-unknown": "A tick box {place} is in a state that could not be told; it is recorded as null.",
     "outcome-number-unread": "An outcome's number {place} could not be read; it is numbered after the outcome before it.",
     "not-a-plan": "No part of the My Support Plan template was found; all text is kept in 'unmapped'.",
+    "unknown-heading": "A heading {place} is not one the template has; it and what follows it are kept in 'sections' under it.",
+    "other-layout": "Too little of the template's wording was found for its layout to be trusted; everything is kept, little is placed: a person should read this plan.",
+    "several-plans": "{detail}",
 }
 
 
@@ -25,13 +28,13 @@ class Draft:
         self._once: set[tuple[str, Optional[str]]] = set()
         self.anchors = 0  # how many pieces of the template were recognised
 
-    def warn(self, code: str, where: Optional[str], once: bool = True) -> None:
+    def warn(self, code: str, where: Optional[str], once: bool = True, detail: str = "") -> None:
         key = (code, where)
         if once and key in self._once:
             return
         self._once.add(key)
         place = where if where and where.startswith("after ") else f"in {where or 'the document'}"
-        message = _MESSAGES[code].format(place=place)
+        message = _MESSAGES[code].format(place=place, detail=detail)
         self.plan.warnings.append(PlanWarning(code=code, message=message, where=where))
 
     def noticed(self, written: Written, where: str) -> Entry:
