@@ -26,10 +26,15 @@ Clark names. What comes out:
   legacy FORMCHECKBOX fields ("form-field"). A tick box inside deleted text is
   not a tick box any more: it is kept as a deleted run showing its glyph.
 * Adjacent text with the same flags is one ``Run``.
+* ``Paragraph.heading``: the paragraph's style is a heading or title style
+  (``styles.Styles.is_heading_style``), or its own ``w:outlineLvl`` is 0-8
+  (9, body text, overrides the style), or every letter in it is bold (bold
+  resolved like strike; deleted text and symbol fonts are not counted).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from lxml import etree
@@ -63,6 +68,7 @@ from .ns import (
     W_NOBREAKHYPHEN,
     W_NUMPR,
     W_OBJECT,
+    W_OUTLINELVL,
     W_P,
     W_PICT,
     W_PPR,
@@ -85,7 +91,7 @@ from .ns import (
     W_VAL,
     choose_branch,
 )
-from .styles import UNSET, Styles, numpr_is_list, on_off, rpr_levels
+from .styles import UNSET, Styles, numpr_is_list, on_off, outline_heading, rpr_levels
 from .symbols import (
     GLYPH_RE,
     GLYPH_TICKS,
@@ -104,6 +110,7 @@ _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8
 
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class PartWalker(TableReader):
@@ -111,7 +118,8 @@ class PartWalker(TableReader):
 
     __slots__ = (
         "styles", "messages", "origin", "pstyle", "inlines", "buf", "buf_key", "boxes",
-        "fields", "hidden", "p_cache", "p_default", "p_key", "p_sym",
+        "fields", "hidden", "p_cache", "p_default", "p_key", "p_sym", "p_style", "r_bold",
+        "all_bold", "lettered",
     )
 
     def __init__(self, styles: Styles, messages: list[Message]) -> None:
@@ -129,8 +137,12 @@ class PartWalker(TableReader):
         self.row_width = 0
         self.p_cache: dict[Optional[str], tuple] = {}
         self.p_default = self.paragraph_style(None)
+        self.p_style = self.p_default  # what the paragraph's style gives: see paragraph_style
         self.p_key = 0  # STRUCK when the paragraph's style strikes plain runs
         self.p_sym: Optional[str] = None
+        self.r_bold = False  # the current run is bold
+        self.all_bold = True  # no letter of the paragraph so far is in a run that is not bold
+        self.lettered = False  # the paragraph has a bold letter
 
     # ---- parts and blocks -------------------------------------------------
 
@@ -187,31 +199,33 @@ class PartWalker(TableReader):
                 self.close_instructions()
             return
         self.pstyle = None
-        self.p_key, self.p_sym, style_list = self.p_default
-        direct_list = None
+        self.p_style = self.p_default
+        self.p_key, self.p_sym = self.p_default[0], self.p_default[1]
+        direct_list = outline = None
         self.inlines = inlines = []
         self.buf = []
+        self.all_bold, self.lettered = True, False
         run = self.run
         for el in p:
             tag = el.tag
             if tag == W_R:
                 run(el, flags)
             elif tag == W_PPR:
-                for q in el:
-                    qtag = q.tag
-                    if qtag == W_PSTYLE:
-                        self.pstyle = pstyle = q.get(W_VAL)
-                        self.p_key, self.p_sym, style_list = self.paragraph_style(pstyle)
-                    elif qtag == W_NUMPR:
-                        direct_list = numpr_is_list(q)
+                direct_list, outline = self.paragraph_props(el)
             else:
                 self.inline(el, flags)
         if self.buf:
             self.flush()
         if self.hidden:
             self.close_instructions()
+        style = self.p_style
         out.append(
-            Paragraph(inlines, style_list if direct_list is None else direct_list, self.origin)
+            Paragraph(
+                inlines,
+                style[2] if direct_list is None else direct_list,
+                self.origin,
+                heading=(style[3] if outline is None else outline) or (self.lettered and self.all_bold),
+            )
         )
         if self.boxes:
             boxes, self.boxes = self.boxes, []
@@ -226,12 +240,39 @@ class PartWalker(TableReader):
         self.fields = [True] * len(self.fields)
         self.hidden = 0
 
+    def paragraph_props(self, ppr: etree._Element) -> tuple[Optional[bool], Optional[bool]]:
+        """Read a ``w:pPr``: sets the paragraph style; (list item, heading) set directly, or None."""
+        direct_list = outline = None
+        for q in ppr:
+            qtag = q.tag
+            if qtag == W_PSTYLE:
+                self.pstyle = pstyle = q.get(W_VAL)
+                self.p_style = style = self.paragraph_style(pstyle)
+                self.p_key, self.p_sym = style[0], style[1]
+            elif qtag == W_NUMPR:
+                direct_list = numpr_is_list(q)
+            elif qtag == W_OUTLINELVL:
+                outline = outline_heading(q)
+        return direct_list, outline
+
     def paragraph_style(self, pstyle: Optional[str]) -> tuple:
-        """(strike bit, symbol font, list item) that a paragraph style gives plain runs."""
+        """What a paragraph style gives: (strike bit, symbol font, list item, heading, bold, bold_cs).
+
+        The last three are for the paragraph as a whole and for plain runs'
+        bold (``w:b``; ``w:bCs`` for complex-script runs).
+        """
         hit = self.p_cache.get(pstyle)
         if hit is None:
-            strike, dstrike, font = self.styles.inherited(pstyle, None)
-            hit = (STRUCK if strike or dstrike else 0, font, self.styles.is_list_style(pstyle))
+            styles = self.styles
+            strike, dstrike, font, bold, bold_cs = styles.inherited(pstyle, None)
+            hit = (
+                STRUCK if strike or dstrike else 0,
+                font,
+                styles.is_list_style(pstyle),
+                styles.is_heading_style(pstyle),
+                bold,
+                bold_cs,
+            )
             self.p_cache[pstyle] = hit
         return hit
 
@@ -288,12 +329,15 @@ class PartWalker(TableReader):
     def run(self, r: etree._Element, flags: int) -> None:
         key = flags | self.p_key
         sym = self.p_sym
+        self.r_bold = bold = self.p_style[4]
         for c in r:
             tag = c.tag
             if tag == W_T:
                 text = c.text
                 if not text or self.hidden:
                     continue
+                if self.all_bold and not (bold and self.lettered) and sym is None:
+                    self.weigh(text, key)
                 if sym is None and (text.isascii() or GLYPH_RE.search(text) is None):
                     if key != self.buf_key:
                         if self.buf:
@@ -303,21 +347,38 @@ class PartWalker(TableReader):
                 else:
                     self.text(text, key, sym)
             elif tag == W_RPR:
-                key, sym = self.run_props(c, flags)
+                key, sym, bold = self.run_props(c, flags)
+                self.r_bold = bold
             else:
                 self.item(c, tag, key, sym)
 
-    def run_props(self, rpr: etree._Element, flags: int) -> tuple[int, Optional[str]]:
-        """(key, symbol font) of a run from its ``w:rPr`` and the styles."""
-        strike, dstrike, font, rstyle = rpr_levels(rpr)
-        if rstyle is None and strike is None and dstrike is None:
-            return flags | self.p_key, self.p_sym if font is UNSET else font
-        i_strike, i_dstrike, i_font = self.styles.inherited(self.pstyle, rstyle)
+    def run_props(self, rpr: etree._Element, flags: int) -> tuple[int, Optional[str], bool]:
+        """(key, symbol font, bold) of a run from its ``w:rPr`` and the styles."""
+        props = rpr_levels(rpr)
+        strike, dstrike, font = props.strike, props.dstrike, props.font
+        bold = props.bold_cs if props.cs else props.bold
+        if props.rstyle is None and strike is None and dstrike is None:
+            style = self.p_style
+            if bold is None:
+                bold = style[5] if props.cs else style[4]
+            return flags | self.p_key, self.p_sym if font is UNSET else font, bold
+        i_strike, i_dstrike, i_font, i_bold, i_bold_cs = self.styles.inherited(self.pstyle, props.rstyle)
         if strike is None:
             strike = i_strike
         if dstrike is None:
             dstrike = i_dstrike
-        return (flags | STRUCK if strike or dstrike else flags), (i_font if font is UNSET else font)
+        if bold is None:
+            bold = i_bold_cs if props.cs else i_bold
+        key = flags | STRUCK if strike or dstrike else flags
+        return key, (i_font if font is UNSET else font), bold
+
+    def weigh(self, text: str, key: int) -> None:
+        """Keep count of whether every letter of the paragraph is bold (text of the current run)."""
+        if not key & DEL and _LETTER.search(text) is not None:
+            if self.r_bold:
+                self.lettered = True
+            else:
+                self.all_bold = False
 
     def item(self, c: etree._Element, tag, key: int, sym: Optional[str]) -> None:
         """Run content other than ``w:t``."""
@@ -335,7 +396,10 @@ class PartWalker(TableReader):
             self.add("\n", key)
         elif tag == W_DELTEXT or tag == M_T or tag == W_T:
             if c.text:
-                self.text(c.text, key | DEL if tag == W_DELTEXT else key, sym)
+                key = key | DEL if tag == W_DELTEXT else key
+                if self.all_bold and sym is None:
+                    self.weigh(c.text, key)
+                self.text(c.text, key, sym)
         elif tag == W_NOBREAKHYPHEN:
             self.add("-", key)
         elif tag == W_SYM:
@@ -406,6 +470,7 @@ class PartWalker(TableReader):
                 if kind == "checkbox":
                     self.tick(value, "form-field", key)
                 elif kind == "dropdown" and value:
+                    self.weigh(value, key)
                     self.add(value, key)
         elif kind == "separate":
             if self.fields and not self.fields[-1]:
