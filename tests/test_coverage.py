@@ -101,8 +101,23 @@ def test_matched_is_the_share_of_the_profiles_headings_and_prompts_found() -> No
 def test_a_forced_non_plan_keeps_its_words_in_unmapped() -> None:
     lines = ["Dear Mrs Hughes,", "Thank you for your letter about the trip."]
     plan = map_document(Document(body=[_para(t) for t in lines]), SOURCE, force=True).value
-    assert plan.template == Template(id="kirklees-v2f", matched=0.0)
+    assert plan.template == Template(id="unknown", matched=0.0)  # no profile fits it
     assert plan.coverage.model_dump() == {"words": 11, "placed": 0, "in_sections": 0, "unmapped": 11, "verdict": "not-a-plan"}
+    assert "other-layout" not in [w.code for w in plan.warnings]  # its verdict is not-a-plan
+
+
+def test_a_plan_on_a_layout_the_profile_does_not_describe_is_other_layout() -> None:
+    # Three of the form's headings (enough to be read), the rest a layout of its own:
+    # under 15 % of the landmarks, and under half the words placed.
+    lines = ["Introduction to My Support Plan", "Section 1: About me", "Section 3: My health needs"]
+    notes = [f"Our school's own record, part {n}: notes from the meeting held with the family." for n in range(6)]
+    plan = map_document(Document(body=[_para(t) for t in lines[:2] + notes + lines[2:]]), SOURCE).value
+    assert plan.template.id == "unknown" and plan.template.matched < 0.15
+    assert plan.coverage.verdict == "other-layout" and plan.coverage.placed * 2 < plan.coverage.words
+    assert [w.code for w in plan.warnings if w.code == "other-layout"] == ["other-layout"]
+    # The same few headings with the writing placed under them: a partial plan on the form.
+    placed = map_document(Document(body=[_para(t) for t in lines[:3] + ["Asthma: uses an inhaler before PE."]]), SOURCE).value
+    assert placed.template.id == "kirklees-v2f" and placed.coverage.verdict == "complete"
 
 
 def test_the_profiles_landmarks_are_distinct_and_the_blank_form_has_them_all() -> None:

@@ -5,8 +5,10 @@ Every parser's layout comes here; nothing here asks which parser made it.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from ..errors import NotAPlanError
-from ..layout import Document, Paragraph, Table, iter_paragraphs, read_confidence
+from ..layout import Document, Paragraph, Row, Table, iter_paragraphs, read_confidence
 from ..model import Plan, PlanWarning, Source, Template
 from ..results import Result
 from ..template import DEFAULT_PROFILE, Profile
@@ -14,10 +16,14 @@ from . import coverage, front, landmarks
 from .draft import Draft
 from .flow import Flow
 from .grids import classify, read_outcomes, read_provision, read_review
-from .text import norm
 
 # Fewer recognised pieces of the template than this, and it is not a plan.
 MIN_ANCHORS = 3
+# A plan showing less than this share of the profile's headings and prompts, and
+# with less than half its words placed, is on a layout the profile does not
+# describe: template "unknown", verdict "other-layout".
+OTHER_LAYOUT_BELOW = 0.15
+FITS_PLACED = 0.5
 
 __all__ = ["map_document"]
 
@@ -50,9 +56,12 @@ def map_document(
             )
         draft.warn("not-a-plan", None)
     plan = draft.plan
-    plan.template = Template(id=profile.name, matched=landmarks.share(flow.found, profile))  # type: ignore[arg-type]
-    # plan_dates stay null: this form prints no date of the plan itself. sections stay []
-    # until a profile places parts of its form there or unknown headings start them.
+    matched = landmarks.share(flow.found, profile)
+    counted = coverage.count(plan)
+    fits = matched >= OTHER_LAYOUT_BELOW or counted.placed >= FITS_PLACED * counted.words
+    plan.template = Template(id=profile.name if fits else "unknown", matched=matched)  # type: ignore[arg-type]
+    if not fits and draft.anchors >= MIN_ANCHORS:
+        draft.warn("other-layout", None)
     return Result(coverage.recount(plan))
 
 
@@ -68,29 +77,107 @@ def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
             ))
 
 
-def _table(table: Table, flow: Flow) -> None:
-    kind = classify(table, flow.profile)
+# Tables nested deeper than this are read as their text (no document needs more).
+MAX_TABLE_DEPTH = 16
+
+# A header row's cells have at most this many words each.
+MAX_HEADER_WORDS = 6
+
+# The readers of the form's grids, by what ``classify`` calls a table.
+_GRIDS = {"outcomes": read_outcomes, "provision": read_provision, "review": read_review}
+
+
+def _table(table: Table, flow: Flow, depth: int = 0) -> None:
+    """One table: a grid of the form, a table of the form read as flowing text, or one the form does not have.
+
+    A table of one column is never a grid: it is one of the form's text boxes,
+    or a layout table (a one-cell table holding a whole plan), read through.
+    """
+    kind = "flow" if _one_column(table) or depth >= MAX_TABLE_DEPTH else classify(table, flow.profile)
     landmarks.in_table(table, kind, flow)
-    if kind == "outcomes":
-        read_outcomes(table, flow)
-    elif kind == "provision":
-        read_provision(table, flow)
-    elif kind == "review":
-        read_review(table, flow)
+    grid = _GRIDS.get(kind)
+    if grid is not None:
+        flow.kept = None
+        grid(table, flow)
+    elif _foreign(table, flow):
+        _foreign_table(table, flow, depth)
     else:
-        for row in table.rows:
-            if flow.section is None and _child_row(row, flow):
-                continue
-            for cell in row.cells:
-                for para in cell.paragraphs():
-                    flow.feed(para)
+        _flow_table(table, flow, depth)
+
+
+def _one_column(table: Table) -> bool:
+    return all(len(row.cells) <= 1 for row in table.rows)
+
+
+def _flow_table(table: Table, flow: Flow, depth: int) -> None:
+    """The form's text in a table: each cell's lines in order, a table nested in a cell read as a table."""
+    flow.table_depth += 1
+    for row in table.rows:
+        if flow.section is None and _child_row(row, flow):
+            continue
+        for cell in row.cells:
+            for block in cell.blocks:
+                if isinstance(block, Paragraph):
+                    flow.feed(block)
+                elif depth + 1 >= MAX_TABLE_DEPTH:
+                    for para in iter_paragraphs([block]):
+                        flow.feed(para)
+                else:
+                    _table(block, flow, depth + 1)
+    flow.table_depth -= 1
+    flow.end_table()
+
+
+def _foreign(table: Table, flow: Flow) -> bool:
+    """A table the form does not have: none of its lines is the template's wording, nor a cover row."""
+    if flow.section is None and any(_names_child(row, flow) for row in table.rows):
+        return False
+    return not any(flow.is_template_line(p) for p in iter_paragraphs([table]))
+
+
+def _foreign_table(table: Table, flow: Flow, depth: int) -> None:
+    """Under an open prompt, the table is that prompt's answer (a table nested in an answer cell, as
+    written); under a heading the template does not have, its rows; else a section headed by its first row."""
+    rows = [texts for texts in (_row_texts(row) for row in table.rows) if any(texts)]
+    if flow.kept is None and not flow.answering() and len(rows) >= 2 and _heads_columns(rows[0]):
+        flow.table_depth += 1
+        flow.keep_under(" | ".join(t for t in rows.pop(0) if t))
+        flow.table_depth -= 1
+    if flow.kept is not None and not flow.answering():
+        flow.kept.rows.extend(rows)
+    else:  # its lines, as any written lines: an answer, or with no prompt open, unmapped
+        for para in iter_paragraphs([table]):
+            flow.feed(para)
+    if depth == 0:
         flow.end_table()
 
 
-def _child_row(row, flow: Flow) -> bool:
-    """A cover-table row such as "Name | Kai Dobson"."""
+def _heads_columns(texts: list[str]) -> bool:
+    """A header row: every cell a short label."""
+    return all(len(t.split()) <= MAX_HEADER_WORDS and "\n" not in t for t in texts)
+
+
+def _row_texts(row: Row) -> list[str]:
+    return [
+        "\n".join(" ".join(p.text.split()) for p in cell.paragraphs() if p.text.strip())
+        for cell in row.cells
+    ]
+
+
+def _child_line(row: Row) -> Optional[str]:
+    """A cover-table row such as "Name | Kai Dobson" as the line "Name: Kai Dobson"."""
     texts = [c.text.strip() for c in row.cells]
     if len(texts) < 2 or not texts[0]:
-        return False
-    joined = texts[0].rstrip(":") + ": " + "   ".join(t for t in texts[1:] if t)
-    return front.read_child(joined, flow.draft.plan, flow.draft, "cover")
+        return None
+    return texts[0].rstrip(":") + ": " + "   ".join(t for t in texts[1:] if t)
+
+
+def _child_row(row: Row, flow: Flow) -> bool:
+    line = _child_line(row)
+    return line is not None and front.read_child(line, flow.draft.plan, flow.draft, "cover")
+
+
+def _names_child(row: Row, flow: Flow) -> bool:
+    """Whether the row is a cover row, judged on a scratch plan (the row is read for real later)."""
+    line = _child_line(row)
+    return line is not None and front.read_child(line, Plan(source=flow.draft.plan.source), Draft(flow.draft.plan.source), "cover")

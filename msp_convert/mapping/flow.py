@@ -14,10 +14,12 @@ from typing import Any, Optional
 
 from ..layout import Paragraph, TickBox
 from ..model import Entry
+from ..model import Section as KeptSection
 from ..template import Profile, Prompt, Section
 from . import front
 from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
+from .headings import is_unknown_heading
 from .text import Guidance, Line, Wording, clean, is_blank, norm
 from .ticks import TickReading, read_ticks
 
@@ -84,6 +86,10 @@ class Flow:
         self._loose_labels: list[str] = []
         # The template's headings and prompts recognised, as Profile.landmarks names them.
         self.found: set[tuple[str, ...]] = set()
+        # A heading the template does not have, and the section that keeps what follows it.
+        self.kept: Optional[KeptSection] = None
+        self.kept_in_table = False  # it was a line in a table: the section ends with that table
+        self.table_depth = 0  # how many tables the line being read is inside
 
     # --- where we are -------------------------------------------------------
 
@@ -96,6 +102,7 @@ class Flow:
     def enter(self, section: Section, target: Any = None) -> None:
         self.section = section
         self.after_appendices = False
+        self.kept = None
         self.draft.anchors += 1
         if target is None:
             plan = self.draft.plan
@@ -114,8 +121,38 @@ class Flow:
         """Answers do not run on past the table that holds their prompt."""
         self.field = None
         self.waiting_text = None
+        if self.kept_in_table:
+            self.kept = None
         if self.section is not None and self.section.key == "appendices":
             self.after_appendices = True
+
+    # --- what the template does not have ------------------------------------------
+
+    def keep_under(self, heading: str) -> KeptSection:
+        """Open a section of its own for a heading the template does not have."""
+        kept = KeptSection(key=None, heading=" ".join(heading.split()))
+        self.draft.plan.sections.append(kept)
+        self.draft.warn("unknown-heading", self.where, once=False)
+        self.kept, self.kept_in_table = kept, self.table_depth > 0
+        self.field = None
+        self.waiting_text = None
+        return kept
+
+    def is_template_line(self, para: Paragraph) -> bool:
+        """Whether the line is the template's own wording (a heading, prompt, tick list or guidance)."""
+        text = para.text
+        has_boxes = bool(para.tick_boxes)
+        if not has_boxes and is_blank(text):
+            return False
+        if front.read_plan_number(norm(text), self.draft.plan):
+            return True
+        key = (self.section.key if self.section else None, has_boxes, text)
+        decision = self.m.decisions.get(key) or self._decide(Line(text), self.section, has_boxes, para)
+        return decision[0] not in ("content", "unknown")
+
+    def answering(self) -> bool:
+        """A prompt of the template is open and takes what is written next."""
+        return self.kept is None and self.field is not None and self.target is not None and not self.after_appendices
 
     # --- one line -----------------------------------------------------------
 
@@ -160,11 +197,18 @@ class Flow:
             return ("global", other.item, other.rest_at)
         if len(line.n) > 20 and line in self.m.all_guidance:
             return ("guidance",)
+        # Only once the template's wording has been seen: before it, nothing says what is a part of a plan.
+        if self.draft.anchors and self.waiting_text is None and is_unknown_heading(para, line):
+            return ("unknown",)
         return ("content",)
 
     def _act(self, decision: tuple, para: Paragraph) -> None:
         kind = decision[0]
-        if kind == "heading":
+        if kind != "content":
+            self.kept = None  # the template's wording, or another heading, ends a kept section
+        if kind == "unknown":
+            self.keep_under(para.text)
+        elif kind == "heading":
             self.found.add(("heading", decision[1].key if decision[1] is not None else ""))
             self._heading(decision[1], para, decision[2])
         elif kind == "prompt":
@@ -272,6 +316,9 @@ class Flow:
             value = entry.text
             setattr(self.target, self.waiting_text, value)
             self.waiting_text = None
+            return
+        if self.kept is not None:
+            self.kept.entries.append(entry)
             return
         if self.field is None or self.after_appendices or self.target is None:
             self.draft.unmapped(where, entry.text)

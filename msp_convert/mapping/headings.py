@@ -1,0 +1,54 @@
+"""Headings the template does not have: when a line a person wrote is one.
+
+Schools add parts of their own ("Transition arrangements", "Section 8:
+Transport", "Strategies that help:"). What follows such a heading is not an
+answer to the template's prompt above it, so the flow keeps it in a section of
+its own (``sections``, key null). A line is an unknown heading when it is short
+and not a sentence, and the document shows it as a heading in one of the ways
+below; a plain short line is what a person wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..layout import Paragraph
+from .dates import DATE_RE
+from .text import Line
+
+# A heading is short: more words or characters than this and it is written text.
+MAX_WORDS = 10
+MAX_CHARS = 80
+# A bare label ("Strategies that help:") has at most this many words.
+LABEL_WORDS = 6
+
+_NUMBERED = re.compile(r"^(?:section|part|appendix)\s+(?:\d{1,2}[a-z]?|[a-z])\b", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _styled(para: Paragraph, text: str, line: Line) -> bool:
+    return para.heading
+
+
+def _numbered(para: Paragraph, text: str, line: Line) -> bool:
+    return bool(_NUMBERED.match(text))
+
+
+def _bare_label(para: Paragraph, text: str, line: Line) -> bool:
+    return text.endswith(":") and text.count(":") == 1 and len(line.words) <= LABEL_WORDS and text[0].isupper()
+
+
+# The ways a document shows a heading, any one enough (a table's first row is
+# the flow's to judge: it knows the table).
+HEADING_STYLES: tuple[Callable[[Paragraph, str, Line], bool], ...] = (_styled, _numbered, _bare_label)
+
+
+def is_unknown_heading(para: Paragraph, line: Line) -> bool:
+    """Whether a line the template does not know heads a part of its own."""
+    text = line.text.strip()
+    if not text or len(text) >= MAX_CHARS or len(line.words) > MAX_WORDS or not _LETTER.search(text):
+        return False
+    if text.endswith((".", ",", ";")) or DATE_RE.search(text) or para.tick_boxes:
+        return False
+    return any(style(para, text, line) for style in HEADING_STYLES)
