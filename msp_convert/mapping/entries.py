@@ -56,15 +56,65 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
 _TOKEN = re.compile(r"\s+|\S+")
 
 _MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
+_MARK_LABEL = r"(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[-\u2013:,])[ \t]*)?"
+# A review marker: "R1 12/03/2019:", "[R1 10/06/19]", "(R2)", "R1 - 4.7.19", "R2 \u2013 4 July 2019".
 _MARK_START = re.compile(
-    r"^\(?\s*(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:[-\u2013:,][ \t]*)?(?:" + _MARK_DATE + r"[ \t]*)?\)?[ \t]*[:\-\u2013]?[ \t]*",
+    r"^(?P<open>[\[(])?[ \t]*" + _MARK_LABEL + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>[:\-\u2013])?[ \t]*",
     re.IGNORECASE,
 )
 _MARK_END = re.compile(
-    r"(?:^|(?<=[\s(,;.]))[ \t]*[-\u2013]?[ \t]*\(?[ \t]*(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:[-\u2013:,][ \t]*)?(?:"
-    + _MARK_DATE + r")?[ \t]*\)?[ \t]*[.:]?[ \t]*$",
+    r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>[-\u2013])?[ \t]*(?P<open>[\[(])?[ \t]*" + _MARK_LABEL + r"(?:"
+    + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*$",
     re.IGNORECASE,
 )
+# A bare "R1" at the end after one of these words is a place or a thing ("in room R1"), not a marker.
+_NOT_BEFORE_MARKER = frozenset(
+    "in at to from into with and or of the a room rooms classroom class block unit building floor base lab "
+    "studio hall bay area group form set table bus route".split()
+)
+
+
+def _word_before(text: str, end: int) -> str:
+    """The last word before ``end``, lower-cased (looked at over a few characters only: linear)."""
+    i = end
+    while i > 0 and end - i < 8 and not text[i - 1].isalnum():
+        i -= 1
+    j = i
+    while j > 0 and i - j < 16 and text[j - 1].isalnum():
+        j -= 1
+    return text[j:i].lower()
+
+
+def _is_marker(m: re.Match[str], text: str, at_start: bool) -> bool:
+    """A marker, not words that look like one ("R1 is the quiet room", "in room R1", "(R1 is ...")."""
+    if m.end() - m.start() >= len(text):
+        return False  # nothing left but the marker: it is the entry
+    if bool(m.group("open")) != bool(m.group("close")):
+        return False
+    if m.group("open") or m.group("date"):
+        return True
+    if at_start:
+        return bool(m.group("sep") or m.group("colon"))
+    if m.group("dash"):
+        return True
+    return _word_before(text, m.start()) not in _NOT_BEFORE_MARKER
+
+
+def _review_marker(text: str) -> Optional[tuple[re.Match[str], Optional[dt.date], bool]]:
+    """The marker at the start or the end of ``text``, its date and whether a date would not read."""
+    for pattern, at_start in ((_MARK_START, True), (_MARK_END, False)):
+        m = pattern.search(text)
+        if m and _is_marker(m, text, at_start):
+            date_text = m.group("date")
+            if not date_text:
+                return m, None, False
+            date = parse_date(date_text)
+            bad = date is None and any(c.isdigit() for c in date_text) and not _MONTH_YEAR.fullmatch(date_text)
+            return m, date, bad
+    return None
+
+
+_MONTH_YEAR = re.compile(_MONTH_WORD + r"\s+\d{4}", re.IGNORECASE)
 
 
 def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
@@ -80,17 +130,12 @@ def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
     review = None
     review_date = None
     bad_date = False
-    for pattern in (_MARK_START, _MARK_END):
-        m = pattern.search(text)
-        if m and m.end() - m.start() < len(text):
-            review = m.group("label").upper()
-            date_text = m.group("date")
-            if date_text:
-                review_date = parse_date(date_text)
-                bad_date = review_date is None and any(c.isdigit() for c in date_text) and not re.fullmatch(_MONTH_WORD + r"\s+\d{4}", date_text, re.IGNORECASE)
-            text, mask = _cut(text, mask, m)
-            text, mask = _trim_leaders(text, mask)
-            break
+    marker = _review_marker(text)
+    if marker:
+        m, review_date, bad_date = marker
+        review = m.group("label").upper()
+        text, mask = _cut(text, mask, m)
+        text, mask = _trim_leaders(text, mask)
     if not text:
         return None
     withdrawn, struck = _strike_summary(text, mask)
