@@ -114,15 +114,19 @@ def test_a_google_docs_like_export_parses_headings_ticks_and_a_table_without_gri
     d.add_paragraph("[x] Child in Need Plan")
     d.add_paragraph("[ ] Health Care Plan")
     d.add_heading("What we are working towards", 2)
-    table = d.add_table(rows=2, cols=3)
-    for i, text in enumerate(["Outcome", "Who", "When"]):
-        table.cell(0, i).text = text
-    for i, text in enumerate(["Kai will read a bus timetable", "Mr Patel", "July 2025"]):
-        table.cell(1, i).text = text
-    tbl = table._tbl
-    tbl.remove(tbl.find(qn("w:tblGrid")))
-    for tcw in tbl.iter(qn("w:tcW")):
-        tcw.getparent().remove(tcw)
+    rows = [["Outcome", "Who", "When"], ["Kai will read a bus timetable", "Mr Patel", "July 2025"]]
+    for no_grid in (True, False):  # no tblGrid at all; gridCol elements without widths
+        table = d.add_table(rows=2, cols=3)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        tbl = table._tbl
+        if no_grid:
+            tbl.remove(tbl.find(qn("w:tblGrid")))
+        for col in tbl.iter(qn("w:gridCol")):
+            del col.attrib[qn("w:w")]
+        for tcw in tbl.iter(qn("w:tcW")):
+            tcw.getparent().remove(tcw)
     data = saved(d)
     doc = parse_docx(data).value
     paras = [p for p in doc.body if hasattr(p, "inlines")]
@@ -136,11 +140,10 @@ def test_a_google_docs_like_export_parses_headings_ticks_and_a_table_without_gri
         ("What we are working towards", True),
     ]
     tables = [b for b in doc.body if hasattr(b, "rows")]
-    assert len(tables) == 1 and tables[0].columns == 3
-    assert [[c.text for c in r.cells] for r in tables[0].rows] == [
-        ["Outcome", "Who", "When"],
-        ["Kai will read a bus timetable", "Mr Patel", "July 2025"],
-    ]
+    assert [t.columns for t in tables] == [3, 3]
+    for table in tables:
+        assert [[c.text for c in r.cells] for r in table.rows] == rows
+        assert [[c.col for c in r.cells] for r in table.rows] == [[0, 1, 2], [0, 1, 2]]
 
 
 # ---- raw XML: outline levels, style chains, docDefaults, complex script -----------------

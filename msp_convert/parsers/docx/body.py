@@ -34,14 +34,12 @@ Clark names. What comes out:
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from lxml import etree
 
-from ...layout import TICK_GLYPHS, Block, Cell, Paragraph, Run, TickBox
+from ...layout import Block, Cell, Paragraph
 from ...results import Message
-from ...text import INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE, replace_invalid
 from .ns import (
     DEL,
     INS,
@@ -54,14 +52,12 @@ from .ns import (
     W14_CHECKED,
     W_ALTCHUNK,
     W_BR,
-    W_CHAR,
     W_CR,
     W_DEL,
     W_DELTEXT,
     W_DRAWING,
     W_FLDCHAR,
     W_FLD_CHAR_TYPE,
-    W_FONT,
     W_INS,
     W_MOVEFROM,
     W_MOVETO,
@@ -92,28 +88,17 @@ from .ns import (
     choose_branch,
 )
 from .styles import UNSET, Styles, numpr_is_list, on_off, outline_heading, rpr_levels
-from .symbols import (
-    GLYPH_RE,
-    GLYPH_TICKS,
-    low_byte,
-    parse_char,
-    symbol_font_key,
-    symbol_text,
-    symbol_tick,
-)
+from .symbols import GLYPH_RE
 from .controls import form_field, sdt_content, w14_on_off
+from .inline import InlineOutput
 from .tables import TableReader
 
 
-# key -> (struck, deleted, inserted)
-_FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
-
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
-_LETTER = re.compile(r"[^\W\d_]")
 
 
-class PartWalker(TableReader):
+class PartWalker(TableReader, InlineOutput):
     """Turns one part's tree into blocks. One instance per document."""
 
     __slots__ = (
@@ -372,14 +357,6 @@ class PartWalker(TableReader):
         key = flags | STRUCK if strike or dstrike else flags
         return key, (i_font if font is UNSET else font), bold
 
-    def weigh(self, text: str, key: int) -> None:
-        """Keep count of whether every letter of the paragraph is bold (text of the current run)."""
-        if not key & DEL and _LETTER.search(text) is not None:
-            if self.r_bold:
-                self.lettered = True
-            else:
-                self.all_bold = False
-
     def item(self, c: etree._Element, tag, key: int, sym: Optional[str]) -> None:
         """Run content other than ``w:t``."""
         if tag == W_FLDCHAR:
@@ -418,47 +395,6 @@ class PartWalker(TableReader):
                         self.inline(cc, key & (DEL | INS))
         # w:softHyphen, w:instrText, w:lastRenderedPageBreak, notes refs...: nothing
 
-    def text(self, text: str, key: int, sym: Optional[str]) -> None:
-        """Text that may hold tick glyphs or be in a symbol font."""
-        if sym is not None:
-            for ch in text:
-                code = ord(ch)
-                checked = symbol_tick(sym, code)
-                if checked is None:
-                    self.add(symbol_text(sym, code), key)
-                else:
-                    self.tick(checked, "symbol", key, ch)
-            return
-        pos = 0
-        for m in GLYPH_RE.finditer(text):
-            start = m.start()
-            if start > pos:
-                self.add(text[pos:start], key)
-            glyph = m.group()
-            self.tick(GLYPH_TICKS[glyph], "glyph", key, glyph)
-            pos = m.end()
-        if pos < len(text):
-            self.add(text[pos:], key)
-
-    def sym(self, c: etree._Element, key: int) -> None:
-        code = parse_char(c.get(W_CHAR))
-        if code is None or not 0 < code < 0x110000:
-            return
-        font = symbol_font_key(c.get(W_FONT))
-        if font is not None and low_byte(code) is not None:
-            checked = symbol_tick(font, code)
-            if checked is None:
-                self.add(symbol_text(font, code), key)
-            else:
-                self.tick(checked, "symbol", key)
-            return
-        ch = chr(code)
-        checked = GLYPH_TICKS.get(ch)
-        if checked is None:
-            self.add(ch, key)
-        else:
-            self.tick(checked, "symbol", key, ch)
-
     def fld_char(self, c: etree._Element, key: int) -> None:
         kind = c.get(W_FLD_CHAR_TYPE)
         if kind == "begin":
@@ -492,34 +428,3 @@ class PartWalker(TableReader):
                     self.find_boxes(branch)
             elif type(tag) is str:
                 self.find_boxes(c)
-
-    # ---- inline output ------------------------------------------------------
-
-    def add(self, text: str, key: int) -> None:
-        if key != self.buf_key:
-            if self.buf:
-                self.flush()
-            self.buf_key = key
-        self.buf.append(text)
-
-    def flush(self) -> None:
-        """The buffered text as one ``Run``: every text path (w:t, w:sym, symbol fonts, fields) ends here."""
-        struck, deleted, inserted = _FLAGS[self.buf_key]
-        text, invalid = replace_invalid("".join(self.buf))
-        if invalid:  # a w:sym or symbol-font code no document can hold
-            self.note(INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE)
-        self.inlines.append(Run(text, struck, deleted, inserted))
-        self.buf = []
-
-    def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:
-        if key & DEL:  # no longer there: keep what it showed, as deleted text
-            self.add(glyph or TICK_GLYPHS[checked], key)
-            return
-        if self.buf:
-            self.flush()
-        self.inlines.append(TickBox(checked, encoding))
-        if checked is None:
-            self.note(
-                "tick-box-unknown",
-                "A tick box is present but its state could not be read; it is reported as unknown.",
-            )
