@@ -156,7 +156,9 @@ _INTRO = Section(
 _PROFILE = Section(
     key="profile",
     where="section 1a",
-    headings=("a) my profile", "Section 1a: my profile", "1a) my profile", "1a my profile", "My profile"),
+    headings=("a) my profile", "Section 1a: my profile", "1a) my profile", "1a my profile", "My profile",
+              # Rewordings schools use for the same part (matched as headings only: a line of its own).
+              "All about me", "My one page profile", "One page profile"),
     prompts=(
         Prompt(None, "My profile has been written by:", ("Written by:",)),
         _WITH_HELP,
@@ -183,7 +185,8 @@ _PROFILE = Section(
 _STORY = Section(
     key="story",
     where="section 1b",
-    headings=("b) my story (background information)", "b) my story", "Section 1b: my story", "1b) my story", "1b my story", "My story (background information)", "My story"),
+    headings=("b) my story (background information)", "b) my story", "Section 1b: my story", "1b) my story", "1b my story", "My story (background information)", "My story",
+              "My background", "My history"),
     prompts=(
         Prompt(None, "My story has been written by:", ("Written by:",)),
         _WITH_HELP,
@@ -203,7 +206,7 @@ _STORY = Section(
 _FAMILY = Section(
     key="family",
     where="section 1c",
-    headings=("c) my family", "Section 1c: my family", "1c) my family", "1c my family", "My family"),
+    headings=("c) my family", "Section 1c: my family", "1c) my family", "1c my family", "My family", "About my family"),
     prompts=(
         Prompt(None, "My family has been written by:", ("Written by:",)),
         _WITH_HELP,
@@ -219,7 +222,8 @@ _FAMILY = Section(
 _PARENT_VIEWS = Section(
     key="parent_views",
     where="section 1d",
-    headings=("d) my parents/carers views", "d) my parents’/carers’ views", "Section 1d: my parents/carers views", "1d) my parents/carers views", "1d my parents/carers views", "My parents/carers views", "My parents’ views"),
+    headings=("d) my parents/carers views", "d) my parents’/carers’ views", "Section 1d: my parents/carers views", "1d) my parents/carers views", "1d my parents/carers views", "My parents/carers views", "My parents’ views",
+              "Parent/carer views", "Parents’ views", "What my parents/carers think"),
     prompts=(
         Prompt(None, "Written by:", ("My parents/carers views have been written by:",)),
         _WITH_HELP,
@@ -240,7 +244,8 @@ _PARENT_VIEWS = Section(
 _NEEDS = Section(
     key="needs",
     where="section 2",
-    headings=("Section 2: My special educational needs", "Section 2: My SEN", "My special educational needs"),
+    headings=("Section 2: My special educational needs", "Section 2: My SEN", "My special educational needs",
+              "My strengths and needs", "My needs"),
     prompts=(
         Prompt("summary", "A summary of my needs", ("Summary of my needs",)),
         Prompt("cognition_and_learning", "Cognition and Learning"),
@@ -257,21 +262,24 @@ _NEEDS = Section(
 _HEALTH = Section(
     key="health_needs",
     where="section 3",
-    headings=("Section 3: My health needs which relate to my special educational needs", "Section 3: My health needs", "My health needs which relate to my special educational needs"),
+    headings=("Section 3: My health needs which relate to my special educational needs", "Section 3: My health needs", "My health needs which relate to my special educational needs",
+              "My health needs"),
     default_field="health_needs",
 )
 
 _SOCIAL_CARE = Section(
     key="social_care_needs",
     where="section 4",
-    headings=("Section 4: My social care needs which relate to my special educational needs", "Section 4: My social care needs", "My social care needs which relate to my special educational needs"),
+    headings=("Section 4: My social care needs which relate to my special educational needs", "Section 4: My social care needs", "My social care needs which relate to my special educational needs",
+              "My social care needs"),
     default_field="social_care_needs",
 )
 
 _OUTCOMES = Section(
     key="outcomes",
     where="section 5 outcomes",
-    headings=("Section 5: Outcomes and provision", "Section 5: My outcomes and provision", "Section 5: Outcomes"),
+    headings=("Section 5: Outcomes and provision", "Section 5: My outcomes and provision", "Section 5: Outcomes",
+              "What we are working towards", "My outcomes and provision", "My outcomes", "Outcomes and provision"),
     prompts=(
         Prompt(None, "Supported by"),
         Prompt(None, "Education"),
@@ -295,7 +303,7 @@ _OUTCOMES = Section(
 _PROVISION = Section(
     key="provision",
     where="section 5 provision",
-    headings=("Provision", "Section 5: Provision", "My provision"),
+    headings=("Provision", "Section 5: Provision", "My provision", "The support I will get", "How I will be supported"),
     guidance=(
         "The provision (support) to meet my special educational needs (Section 2) and needs which relate to my special educational needs (Sections 3 & 4).  This provision should help me to make progress towards achieving my outcomes.",
         "Steps I will make towards achieving my outcomes",
@@ -329,7 +337,7 @@ _REVIEW_GUIDANCE = tuple(
 _REVIEW = Section(
     key="reviews",
     where="section 6 review",
-    headings=("Section 6: Reviewing My Support Plan", "Section 6: Reviews", "Reviewing My Support Plan"),
+    headings=("Section 6: Reviewing My Support Plan", "Section 6: Reviews", "Reviewing My Support Plan", "Reviewing my plan"),
     prompts=(
         Prompt("working_well", "What is working well with provision and support and needs to continue?", ("What’s working well with provision and support and needs to continue?", "What is working well?")),
         Prompt("not_working", "What isn’t working well with provision and support and needs to finish or change?", ("What isn’t working with provision and support and needs to finish or change?", "What is not working well with provision and support and needs to finish or change?", "What isn’t working well?")),
@@ -341,7 +349,7 @@ _REVIEW = Section(
 _APPENDICES = Section(
     key="appendices",
     where="section 7",
-    headings=("Section 7: Appendices", "Section 7: Appendix", "Appendices"),
+    headings=("Section 7: Appendices", "Section 7: Appendix", "Appendices", "Supporting documents"),
     prompts=(
         Prompt("family", "Family/Young person", ("Family / young person", "Family")),
         Prompt("education", "Education"),
