@@ -11,11 +11,13 @@ words of the layout's paragraphs (body, headers and footers). The only words
 the layout may add are a legacy drop-down's chosen entry, which the file keeps
 in ``w:listEntry``, not in ``w:t``.
 
-Documents: every .docx under fixtures/ and shared/real-docs/, and the plan of
-fixture 01 laid out as plans off the template are: the whole plan in a
-one-cell layout table, in a column of one-cell rows, in tables nested six
-deep, in a text box (with the VML copy Word writes for older readers), every
-block and run in content controls, every paragraph a form text field's
+Documents: every .docx under fixtures/ (the departures' included) and
+shared/real-docs/, and the plan of fixture 01 laid out as plans off the
+template are: the whole plan in a one-cell layout table, in a column of
+one-cell rows, in tables nested six deep, in a text box (with the VML copy
+Word writes for older readers), in a group of three text boxes (a one-page
+profile; with its VML copy), in a VML-only text box inside a one-cell table,
+every block and run in content controls, every paragraph a form text field's
 result, and a page footer with a page-number field and a text box.
 """
 
@@ -170,6 +172,7 @@ NS_DECL = (
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
     'xmlns:v="urn:schemas-microsoft-com:vml" mc:Ignorable="w14"'
 )
 
@@ -217,6 +220,25 @@ def text_box(inner: str) -> str:
         '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>'
         f"<w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
         "</mc:AlternateContent></w:r></w:p>"
+    )
+
+
+def vml_box(inner: str) -> str:
+    """A text box as Word 2003-era documents hold it: VML only."""
+    return f"<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+
+
+def grouped_boxes(blocks: list[str]) -> str:
+    """A one-page profile: a group of three text boxes, each holding a third of the blocks."""
+    third = -(-len(blocks) // 3)
+    parts = ["".join(blocks[i : i + third]) for i in range(0, len(blocks), third)]
+    dml = "".join(f"<wps:wsp><wps:txbx><w:txbxContent>{x}</w:txbxContent></wps:txbx></wps:wsp>" for x in parts)
+    vml = "".join(f"<v:shape><v:textbox><w:txbxContent>{x}</w:txbxContent></v:textbox></v:shape>" for x in parts)
+    return (
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wpg"><w:drawing><wp:inline><a:graphic>'
+        '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup">'
+        f"<wpg:wgp>{dml}</wpg:wgp></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v:group>{vml}</v:group></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
     )
 
 
@@ -289,6 +311,8 @@ LAYOUTS = {
     "column of one-cell rows": column,
     "tables nested six deep": lambda blocks: _nest("".join(blocks), 6),
     "text box": lambda blocks: text_box("".join(blocks)),
+    "group of text boxes": grouped_boxes,
+    "VML text box in a one-cell table": lambda blocks: one_cell(vml_box("".join(blocks))),
     "content controls": controls,
     "form text fields": form_fields,
 }
