@@ -20,6 +20,7 @@ from . import front
 from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
 from .headings import is_unknown_heading
+from .outcome_lines import OutcomeLines
 from .text import Guidance, Line, Wording, clean, is_blank, norm
 from .ticks import TickReading, read_ticks
 
@@ -90,6 +91,7 @@ class Flow:
         self.kept: Optional[KeptSection] = None
         self.kept_in_table = False  # it was a line in a table: the section ends with that table
         self.table_depth = 0  # how many tables the line being read is inside
+        self.outcome_lines = OutcomeLines(self)  # section 5 typed as paragraphs
 
     # --- where we are -------------------------------------------------------
 
@@ -103,6 +105,7 @@ class Flow:
         self.section = section
         self.after_appendices = False
         self.kept = None
+        self.outcome_lines.current = None
         self.draft.anchors += 1
         if target is None:
             plan = self.draft.plan
@@ -167,6 +170,8 @@ class Flow:
                 self.draft.anchors += 1
                 return
         if section is None and not self.after_appendices and front.read_child(text, self.draft.plan, self.draft, "cover"):
+            return
+        if section is not None and section.key == "outcomes" and self.outcome_lines.feed(para):
             return
         key = (section.key if section else None, has_boxes, text)
         decision = self.m.decisions.get(key)
