@@ -34,7 +34,7 @@ Clark names. What comes out:
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from lxml import etree
 
@@ -95,6 +95,18 @@ from .tables import TableReader
 
 
 _TRACK = {W_INS: INS, W_MOVETO: INS, W_DEL: DEL, W_MOVEFROM: DEL}
+
+
+class ParagraphStyle(NamedTuple):
+    """What a paragraph style gives its paragraph and the plain runs in it."""
+
+    key: int  # STRUCK when the style strikes plain runs
+    sym: Optional[str]  # symbol font of plain runs
+    list_item: bool
+    heading: bool  # a heading or title style
+    bold: bool  # plain runs are bold (w:b)
+    bold_cs: bool  # plain complex-script runs are bold (w:bCs)
+
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
 
 
@@ -120,7 +132,7 @@ class PartWalker(TableReader, InlineOutput):
         self.hidden = 0  # open fields still in their instruction
         self.merges: dict[int, Cell] = {}  # open vertical merges of the current table
         self.row_width = 0
-        self.p_cache: dict[Optional[str], tuple] = {}
+        self.p_cache: dict[Optional[str], ParagraphStyle] = {}
         self.p_default = self.paragraph_style(None)
         self.p_style = self.p_default  # what the paragraph's style gives: see paragraph_style
         self.p_key = 0  # STRUCK when the paragraph's style strikes plain runs
@@ -179,13 +191,13 @@ class PartWalker(TableReader, InlineOutput):
 
     def paragraph(self, p: etree._Element, out: list, flags: int) -> None:
         if not len(p):  # empty: a third of the paragraphs in a typical form
-            out.append(Paragraph([], self.p_default[2], self.origin))
+            out.append(Paragraph([], self.p_default.list_item, self.origin))
             if self.hidden:
                 self.close_instructions()
             return
         self.pstyle = None
         self.p_style = self.p_default
-        self.p_key, self.p_sym = self.p_default[0], self.p_default[1]
+        self.p_key, self.p_sym = self.p_default.key, self.p_default.sym
         direct_list = outline = None
         self.inlines = inlines = []
         self.buf = []
@@ -207,9 +219,9 @@ class PartWalker(TableReader, InlineOutput):
         out.append(
             Paragraph(
                 inlines,
-                style[2] if direct_list is None else direct_list,
+                style.list_item if direct_list is None else direct_list,
                 self.origin,
-                heading=(style[3] if outline is None else outline) or (self.lettered and self.all_bold),
+                heading=(style.heading if outline is None else outline) or (self.lettered and self.all_bold),
             )
         )
         if self.boxes:
@@ -233,24 +245,20 @@ class PartWalker(TableReader, InlineOutput):
             if qtag == W_PSTYLE:
                 self.pstyle = pstyle = q.get(W_VAL)
                 self.p_style = style = self.paragraph_style(pstyle)
-                self.p_key, self.p_sym = style[0], style[1]
+                self.p_key, self.p_sym = style.key, style.sym
             elif qtag == W_NUMPR:
                 direct_list = numpr_is_list(q)
             elif qtag == W_OUTLINELVL:
                 outline = outline_heading(q)
         return direct_list, outline
 
-    def paragraph_style(self, pstyle: Optional[str]) -> tuple:
-        """What a paragraph style gives: (strike bit, symbol font, list item, heading, bold, bold_cs).
-
-        The last three are for the paragraph as a whole and for plain runs'
-        bold (``w:b``; ``w:bCs`` for complex-script runs).
-        """
+    def paragraph_style(self, pstyle: Optional[str]) -> ParagraphStyle:
+        """What a paragraph style gives, computed once per style."""
         hit = self.p_cache.get(pstyle)
         if hit is None:
             styles = self.styles
             strike, dstrike, font, bold, bold_cs = styles.inherited(pstyle, None)
-            hit = (
+            hit = ParagraphStyle(
                 STRUCK if strike or dstrike else 0,
                 font,
                 styles.is_list_style(pstyle),
@@ -314,7 +322,7 @@ class PartWalker(TableReader, InlineOutput):
     def run(self, r: etree._Element, flags: int) -> None:
         key = flags | self.p_key
         sym = self.p_sym
-        self.r_bold = bold = self.p_style[4]
+        self.r_bold = bold = self.p_style.bold
         for c in r:
             tag = c.tag
             if tag == W_T:
@@ -345,7 +353,7 @@ class PartWalker(TableReader, InlineOutput):
         if props.rstyle is None and strike is None and dstrike is None:
             style = self.p_style
             if bold is None:
-                bold = style[5] if props.cs else style[4]
+                bold = style.bold_cs if props.cs else style.bold
             return flags | self.p_key, self.p_sym if font is UNSET else font, bold
         i_strike, i_dstrike, i_font, i_bold, i_bold_cs = self.styles.inherited(self.pstyle, props.rstyle)
         if strike is None:
