@@ -2,7 +2,11 @@
 
 The layout already turned every encoding of a box into a ``TickBox``; what
 is left here is the typed kind: an "X" typed in place of a box ("X Me") or
-beside an empty one ("☐ X My parent") counts as ticked.
+beside an empty one ("☐ X My parent") counts as ticked; a box typed in
+brackets ("[x]", "[X]", "(x)", "[✓]" ticked, "[ ]", "( )" not) stands for a
+box before or after its label, as a Google Docs export writes one; and
+"Yes"/"No"/"Y"/"N" after a label ("Child in Need Plan: No", "Health Care Plan
+Yes") is the box's state when everything else on the line is labels.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from ..layout import Inline, Run, TickBox
 from ..template import TickOption
 from .text import clean, norm
 
+_BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
+_ANSWER = re.compile(r"[ \t\u00a0]*[:\-\u2013]?[ \t\u00a0]*\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)
 _TYPED_MARK = re.compile(r"^[ \t\u00a0]*(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]|$)[ \t\u00a0]*")
 _HELP = re.compile(r"with\s+help\s+from", re.IGNORECASE)
 
@@ -48,6 +54,23 @@ def _split_marks(segs: list[tuple[object, str]], options: tuple[TickOption, ...]
     return out
 
 
+def typed_ticks(text: str) -> bool:
+    """True if ``text`` holds a box typed in brackets ("[x]", "( )"): read it as a tick list."""
+    return _BRACKET.search(text) is not None
+
+
+def _split_brackets(segs: list[tuple[object, str]]) -> list[tuple[object, str]]:
+    """"[x] Me [ ] My parent": each typed box starts a segment, as a TickBox would."""
+    out: list[tuple[object, str]] = []
+    for box, label in segs:
+        cut = 0
+        for m in _BRACKET.finditer(label):
+            out.append((box, label[cut:m.start()]))
+            box, cut = m.group("mark") is not None, m.end()
+        out.append((box, label[cut:]))
+    return out
+
+
 def _segments(inlines: Sequence[Inline], start: int) -> list[tuple[object, str]]:
     segs: list[tuple[object, str]] = [(NO_BOX, "")]
     pos = 0
@@ -71,6 +94,27 @@ def _labels(options: tuple[TickOption, ...]) -> list[tuple[str, TickOption]]:
     return sorted(((norm(w), o) for o in options for w in o.labels), key=lambda p: -len(p[0]))
 
 
+@lru_cache(maxsize=32)
+def _exact(options: tuple[TickOption, ...]) -> dict[str, TickOption]:
+    return {norm(w): o for o in options for w in o.labels}
+
+
+def _answers(text: str, options: tuple[TickOption, ...]) -> list[tuple[TickOption, bool]]:
+    """"Child in Need Plan: No   Health Care Plan: Yes": each label's state, or [] unless the line is only that."""
+    found: list[tuple[TickOption, bool]] = []
+    labels = _exact(options)
+    pos = 0
+    for m in _ANSWER.finditer(text):
+        option = labels.get(norm(text[pos:m.start()]))
+        if option is None:
+            return []  # words before the answer that are no label: a sentence, not a tick
+        found.append((option, m.group("answer")[0] in "yY"))
+        pos = m.end()
+    if norm(text[pos:]):
+        return []
+    return found
+
+
 def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOption]:
     n = norm(label)
     if not n:
@@ -81,6 +125,23 @@ def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOpt
     return None
 
 
+_BARE_ANSWER = re.compile(r"(?P<answer>yes|no|y|n)\.?", re.IGNORECASE)
+
+
+def _unboxed(label: str, option: Optional[TickOption], options: tuple[TickOption, ...], reading: TickReading) -> None:
+    """A label with no box: "Label: No" answers; a bare label or a bare "Yes" pairs with a box in the next cell."""
+    answers = _answers(label, options)
+    for answered, state in answers:
+        reading.states[answered.key] = state
+    if answers:
+        return
+    bare = _BARE_ANSWER.fullmatch(label.strip())
+    if bare:
+        reading.loose_boxes.append(bare.group("answer")[0] in "yY")
+    elif option is not None and (_exact(options).get(norm(label)) is option or _HELP.search(label)):
+        reading.loose_labels.append(option.key)  # the label alone: "My parent said no" is a sentence
+
+
 def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0) -> TickReading:
     """The states of ``options`` shown in one line, from character ``start`` on.
 
@@ -89,7 +150,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
     carer ☐") pairs each label with the box after it instead.
     """
     reading = TickReading()
-    segs = _split_marks(_segments(inlines, start), options)
+    segs = _split_marks(_split_brackets(_segments(inlines, start)), options)
     first = segs[0][1].lstrip(" \t:;-\u2013")
     label_first = len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
     pairs: list[tuple[object, str]]
@@ -106,8 +167,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
             label = label[mark.end():]
         option = _option_for(label, options)
         if box is NO_BOX and not mark:
-            if option is not None:
-                reading.loose_labels.append(option.key)
+            _unboxed(label, option, options, reading)
             continue
         state = True if mark or box is MARKED else box
         if option is None:
