@@ -161,3 +161,23 @@ def test_a_long_or_sentence_like_bold_line_is_written_text() -> None:
         "Reads best in the morning.",
     ]
     assert plan.sections == []
+
+
+def test_reviews_typed_as_paragraphs() -> None:
+    plan = read(
+        p("Section 6: Reviewing My Support Plan"),
+        p("1st review (R1)"),
+        p("Date of review: 12/03/2020"),
+        p("What is working well with provision and support and needs to continue?"),
+        p("The reading group three times a week"),
+        p("Date of review:"),  # the second review's questions, left blank
+        p("What is working well with provision and support and needs to continue?"),
+    )
+    got = [(r.label, r.date.isoformat() if r.date else None, texts(r.working_well)) for r in plan.reviews]
+    assert got == [("R1", "2020-03-12", ["The reading group three times a week"])]
+    assert plan.unmapped == [] and plan.coverage.verdict == "complete"
+
+
+def test_the_forms_title_over_the_page_is_not_written_text() -> None:
+    plan = read(p("My Support Plan"), p("Section 3: My health needs"), p("Asthma"))
+    assert plan.unmapped == [] and texts(plan.health_needs) == ["Asthma"]

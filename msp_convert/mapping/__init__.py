@@ -47,6 +47,7 @@ def map_document(
         else:
             _table(block, flow)
             read.setdefault(flow.where, []).extend(p for p in iter_paragraphs([block]) if p.confidence is not None)
+    flow.review_lines.finish()
     _read_confidence(read, draft)
     if draft.anchors < MIN_ANCHORS:
         if not force:

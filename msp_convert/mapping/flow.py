@@ -21,6 +21,7 @@ from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
 from .headings import is_unknown_heading
 from .outcome_lines import OutcomeLines
+from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, norm
 from .ticks import TickReading, read_ticks
 
@@ -92,6 +93,8 @@ class Flow:
         self.kept_in_table = False  # it was a line in a table: the section ends with that table
         self.table_depth = 0  # how many tables the line being read is inside
         self.outcome_lines = OutcomeLines(self)  # section 5 typed as paragraphs
+        self.review_lines = ReviewLines(self)  # section 6 typed as paragraphs
+        self.title = norm(profile.plan_title)
 
     # --- where we are -------------------------------------------------------
 
@@ -105,7 +108,7 @@ class Flow:
         self.section = section
         self.after_appendices = False
         self.kept = None
-        self.outcome_lines.current = None
+        self.outcome_lines.current = self.review_lines.current = None
         self.draft.anchors += 1
         if target is None:
             plan = self.draft.plan
@@ -150,8 +153,10 @@ class Flow:
         if front.read_plan_number(norm(text), self.draft.plan):
             return True
         key = (self.section.key if self.section else None, has_boxes, text)
-        decision = self.m.decisions.get(key) or self._decide(Line(text), self.section, has_boxes, para)
-        return decision[0] not in ("content", "unknown")
+        line = Line(text)
+        decision = self.m.decisions.get(key) or self._decide(line, self.section, has_boxes, para)
+        # A word or two of guidance ("Notes", "Key") is as likely a school's own column header.
+        return decision[0] not in ("content", "unknown") and (decision[0] != "guidance" or len(line.words) >= 3)
 
     def answering(self) -> bool:
         """A prompt of the template is open and takes what is written next."""
@@ -173,6 +178,8 @@ class Flow:
             return
         if section is not None and section.key == "outcomes" and self.outcome_lines.feed(para):
             return
+        if section is not None and section.key == "reviews" and self._typed_review(para):
+            return
         key = (section.key if section else None, has_boxes, text)
         decision = self.m.decisions.get(key)
         if decision is None:
@@ -181,8 +188,14 @@ class Flow:
                 self.m.remember(key, decision)
         self._act(decision, para)
 
+    def _typed_review(self, para: Paragraph) -> bool:
+        """A review's label or date line outside the review table (a plan typed as paragraphs)."""
+        return (self.target is None or self.target is self.review_lines.current) and self.review_lines.feed(para)
+
     def _decide(self, line: Line, section: Optional[Section], has_boxes: bool, para: Paragraph) -> tuple:
         """What the line is, from its wording alone (no change to the plan)."""
+        if line.n == self.title:  # "My Support Plan" over the page: the form's title
+            return ("guidance",)
         if len(line.n) < 160:
             heading = self.m.headings.match(line)
             if heading is not None:

@@ -1,0 +1,79 @@
+"""Reviews typed as paragraphs, not in the form's review table.
+
+In a plan written as headings and paragraphs, a review starts at its label
+("1st review (R1)") or at "Date of review: 12/03/2020"; the review questions
+that follow ("What is working well ...?") then fill that review, as they do
+inside the table. A review that gets nothing (the questions left blank) is
+dropped at the end, as an empty review table is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from ..layout import Paragraph
+from ..model import Review
+from .dates import DATE_RE, parse_date
+from .text import norm
+
+if TYPE_CHECKING:
+    from .flow import Flow
+
+LABELS = ("R1", "R2", "R3")
+
+
+class ReviewLines:
+    """The review being filled from lines, in a section 6 typed as paragraphs."""
+
+    def __init__(self, flow: "Flow") -> None:
+        self.flow = flow
+        self.current: Optional[Review] = None
+        self.started: list[Review] = []
+
+    def feed(self, para: Paragraph) -> bool:
+        """Take a review's label or date line; False leaves the line to the flow."""
+        n = norm(para.text)
+        label = self._label(n)
+        dated = n.startswith(norm(self.flow.profile.review_date_prompt))
+        if label is None and not dated:
+            return False
+        current = self.current
+        if current is None or label is not None or current.date is not None:
+            current = self._start(label)
+            if current is None:
+                return False
+        if dated:
+            self._date(para.text, current)
+        return True
+
+    def _label(self, normalised: str) -> Optional[str]:
+        for label, wordings in self.flow.profile.review_labels:
+            if any(normalised == norm(w) or normalised.startswith(norm(w) + " ") for w in wordings):
+                return label
+        return None
+
+    def _start(self, label: Optional[str]) -> Optional[Review]:
+        reviews = self.flow.draft.plan.reviews
+        if label is None and len(reviews) >= len(LABELS):
+            return None
+        review = Review(label=label or LABELS[len(reviews)])  # type: ignore[arg-type]
+        reviews.append(review)
+        self.started.append(review)
+        self.current = review
+        self.flow.target, self.flow.field = review, None
+        return review
+
+    def _date(self, text: str, review: Review) -> None:
+        m = DATE_RE.search(text)
+        if m is None:
+            return
+        review.date = parse_date(m.group(0))
+        if review.date is None:
+            self.flow.draft.warn("unreadable-date", self.flow.where)
+            self.flow.draft.unmapped(self.flow.where, text.strip())
+
+    def finish(self) -> None:
+        """Drop the reviews started here that got no date and no answers: the blank form's questions."""
+        empty = [r for r in self.started if not (r.date or r.working_well or r.not_working or r.new_to_introduce)]
+        plan = self.flow.draft.plan
+        plan.reviews = [r for r in plan.reviews if not any(r is e for e in empty)]
