@@ -1,4 +1,4 @@
-"""``read(path)``: detect the format, parse it into layout, map it into the model.
+"""``read(path)``, ``read_all(path)``: detect the format, parse it into layout, map each plan it holds into the model.
 
 The CLI and the batch runner call this and nothing else below it.
 """
@@ -19,6 +19,7 @@ from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
 from .mapping.coverage import recount
+from .mapping.plans import Start, divide
 from .model import MAX_NUMBER, Plan, PlanWarning, Source
 from .results import Message, PageDone, Result
 from .template import DEFAULT_PROFILE, Profile
@@ -67,8 +68,8 @@ NO_TESSERACT = (
 )
 
 
-def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Optional[PageDone]) -> Result[Plan]:
-    """A folder of one plan's scanned pages (page-1.jpg, page-2.jpg...) read as one plan."""
+def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Optional[PageDone]) -> Result[list[Plan]]:
+    """A folder of one plan's scanned pages (page-1.jpg, page-2.jpg...) read as one file."""
     from .parsers.images import IMAGE_SUFFIXES, folder_pages, read_files
 
     ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
@@ -84,25 +85,44 @@ def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Opti
     return _noted(_map(parsed, source, force, profile), notices)
 
 
-def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> Plan:  # type: ignore[type-arg]
-    """The layout mapped into the model; the parser's notices first, as they are about the whole file."""
-    plan = map_document(parsed.value, source, profile=profile, force=force).value
-    plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
-    if len(to_json(plan).encode("utf-8")) > MAX_PLAN_JSON_BYTES:  # ~0.1 ms: what is read must read back
-        raise InputError(
-            f"this holds far more text than any plan (its JSON would pass {MAX_PLAN_JSON_BYTES // 2**20} MiB); "
-            "check it is the right file, or split it into one file per plan"
-        )
-    return plan
+def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> list[Plan]:  # type: ignore[type-arg]
+    """The layout mapped into the model, one plan per plan the file holds (``mapping.plans``):
+    each counted on its own, its source the file's. The parser's notices come first,
+    as they are about the whole file; then, when there are several, ``several-plans``."""
+    division = divide(parsed.value, profile)
+    plans = [map_document(document, source.model_copy(), profile=profile, force=force).value for document in division.plans]
+    for k, plan in enumerate(plans, 1):
+        plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
+        if len(plans) > 1:
+            plan.warnings.insert(len(parsed.messages), _several(k, division.starts))
+        if len(to_json(plan).encode("utf-8")) > MAX_PLAN_JSON_BYTES:  # ~0.1 ms: what is read must read back
+            raise InputError(
+                f"this holds far more text than any plan (its JSON would pass {MAX_PLAN_JSON_BYTES // 2**20} MiB); "
+                "check it is the right file, or split it into one file per plan"
+            )
+    return plans
 
 
-def _noted(plan: Plan, notices: list[Message]) -> Result[Plan]:
-    """The notices about the file go first in ``plan.warnings``, the one route every caller reads.
+SEVERAL_PLANS = "several-plans"
+
+
+def _several(k: int, starts: list[Start]) -> PlanWarning:
+    """"This file holds 2 plans; this is plan 1; plan 2 begins at ...": the form's wording and a page, never content."""
+    n = len(starts) + 1
+    this = "this is plan 1" if k == 1 else f"this is plan {k} of {n}, which begins at {starts[k - 2].describe()}"
+    after = f"; plan {k + 1} begins at {starts[k - 1].describe()}" if k < n else ""
+    message = f"This file holds {n} plans; {this}{after}. Each is read on its own: read_all, or convert -o, gives every one."
+    return PlanWarning(code=SEVERAL_PLANS, message=message, where=None)
+
+
+def _noted(plans: list[Plan], notices: list[Message]) -> Result[list[Plan]]:
+    """The notices about the file go first in each plan's ``warnings``, the one route every caller reads.
 
     They stay in the ``Result``'s messages too, for callers that looked there.
     """
-    plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in notices]
-    return Result(plan, notices)
+    for plan in plans:
+        plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in notices]
+    return Result(plans, notices)
 
 
 def read_result(
@@ -116,7 +136,8 @@ def read_result(
     converted: Optional[bytes] = None,
     on_page: Optional[PageDone] = None,
 ) -> Result[Plan]:
-    """Like ``read``; the notices about the file rather than the plan (its name says another
+    """Like ``read`` (the first plan of a file that holds several, with a ``several-plans``
+    warning; ``read_all`` gives them all); the notices about the file rather than the plan (its name says another
     format; a folder of pages holds other files) are the first of ``plan.warnings``,
     and also the ``Result``'s messages.
 
@@ -124,6 +145,41 @@ def read_result(
     batch converts many in one LibreOffice run); used only if the file is one.
     ``on_page(done, pages)`` is called as each page of a scan is read by OCR.
     """
+    found = read_all_result(path, data=data, filename=filename, force=force, profile=profile, password=password, converted=converted, on_page=on_page)
+    return Result(found.value[0], found.messages)
+
+
+def read_all(
+    path: Union[str, "os.PathLike[str]", None] = None,
+    *,
+    data: Optional[bytes] = None,
+    filename: Optional[str] = None,
+    force: bool = False,
+    profile: Profile = DEFAULT_PROFILE,
+    password: Optional[str] = None,
+) -> list[Plan]:
+    """Every plan a file holds, in document order, each read on its own (as ``read`` reads one).
+
+    A file holds several when a second plan's front part (its introduction,
+    title, plan number or cover naming a child) follows the first plan's
+    sections (``mapping.plans``); each then has a ``several-plans`` warning
+    saying which it is. A file with one plan gives a list of one.
+    """
+    return read_all_result(path, data=data, filename=filename, force=force, profile=profile, password=password).value
+
+
+def read_all_result(
+    path: Union[str, "os.PathLike[str]", None] = None,
+    *,
+    data: Optional[bytes] = None,
+    filename: Optional[str] = None,
+    force: bool = False,
+    profile: Profile = DEFAULT_PROFILE,
+    password: Optional[str] = None,
+    converted: Optional[bytes] = None,
+    on_page: Optional[PageDone] = None,
+) -> Result[list[Plan]]:
+    """``read_all`` with ``read_result``'s options; the notices about the file are also the ``Result``'s messages."""
     if (path is None) == (data is None):
         raise TypeError("give either a path or data=")
     if path is not None:
@@ -137,7 +193,7 @@ def read_result(
     if detect.extension_mismatch(kind, name):
         notices.append(Message("extension-mismatch", f"the file's name says one format but its content is {detect.DESCRIPTIONS[kind]}; it was read as what it is"))
     if kind == "json":  # a plan as the model's JSON (what `convert` prints)
-        return _noted(read_json(data, name), notices)
+        return _noted([read_json(data, name)], notices)
     parsed, fmt = _parse(_Input(data, kind, password, converted, on_page))
     source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
     return _noted(_map(parsed, source, force, profile), notices)

@@ -1,0 +1,268 @@
+"""Several plans in one file: where each begins, and the document cut into one per plan.
+
+Archives hold files with two children's plans in them, or a plan and an old
+copy of it. Mapped as one, the second child's details would overwrite the
+first's. A new plan starts where a front part of the form (the introduction
+heading, the title line "My Support Plan", a plan-number line, a cover line or
+row naming a child) appears after the plan being read has already shown a
+later part (a heading or prompt of Section 1 onwards).
+
+A cut is kept only when the parts on both sides show at least
+``MIN_LATER_PARTS`` of the form's later parts: reports pasted after a plan
+(a name line, a heading or two) stay with the plan. Blocks are walked in
+document order; one-column tables (a layout table holding the whole plan, a
+column of one-cell rows) are looked into, and cut inside and rebuilt when a
+plan begins in them. Every step is one pass over the blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Union
+
+from ..layout import Block, Cell, Document, Paragraph, Row, Table
+from ..template import Profile
+from .flow import matchers
+from .front import _PLAN_NUMBER
+from .text import Line, norm
+
+__all__ = ["Division", "Start", "divide", "split", "names_child"]
+
+# A later part of the form (a distinct section) seen this many times on each side of a cut.
+MIN_LATER_PARTS = 3
+# A heading or prompt is shorter than this, normalised (as the flow's headings are).
+MAX_HEADING = 160
+# A child's name is a few words.
+MAX_NAME_WORDS = 6
+
+# "Name: Kai Dobson", "Child's name: ...", "Name of child | ...", "Full name -".
+_NAME_LABEL = (
+    r"(?:(?:child|pupil|young\s+person|student)['\u2019]?s?\s+(?:full\s+)?name"
+    r"|full\s+name|name(?:\s+of\s+(?:the\s+)?(?:child|pupil|young\s+person))?)"
+)
+_NAME_LINE = re.compile(r"^\s*" + _NAME_LABEL + r"\s*[:\-\u2013|\t]\s*(?P<value>.+)$", re.IGNORECASE | re.DOTALL)
+_NAME_CELL = re.compile(r"^\s*" + _NAME_LABEL + r"\s*:?\s*$", re.IGNORECASE)
+# Where a name stops when other labels share its line ("Name: Kai Dobson   DOB: ...").
+_NAME_END = re.compile(
+    r"\s{2,}|\t|\n|\s(?=(?:d\.?\s?o\.?\s?b|date\s+of\s+birth|year|upn|school|setting|ncy)\b)",
+    re.IGNORECASE,
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_PAGE = re.compile(r"\bpage (\d+)\b")
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a plan after the first begins: the form's wording there (never what a person wrote), its page if known."""
+
+    wording: str
+    page: Optional[int] = None
+
+    def describe(self) -> str:
+        return self.wording + (f" (page {self.page})" if self.page else "")
+
+
+@dataclass
+class Division:
+    """The document cut into one per plan; ``starts[i]`` says where ``plans[i + 1]`` begins."""
+
+    plans: list[Document]
+    starts: list[Start] = field(default_factory=list)
+
+
+def split(document: Document, profile: Profile) -> list[Document]:
+    """One document per plan the file holds (the document itself when it holds one)."""
+    return divide(document, profile).plans
+
+
+def divide(document: Document, profile: Profile) -> Division:
+    """Find where each plan begins and cut the document there; headers and footers go with every part."""
+    scan = _Scan(profile)
+    for unit in _units(document.body):
+        scan.see(unit)
+    cuts = scan.kept()
+    if not cuts:
+        return Division([document])
+    parts = _Cutter({scan.candidates[i][0] for i in cuts}).blocks(document.body)
+    plans = [
+        Document(body=body, headers=document.headers, footers=document.footers, pages=document.pages)
+        for body in parts
+    ]
+    return Division(plans, [scan.candidates[i][1] for i in cuts])
+
+
+def names_child(text: str) -> Optional[str]:
+    """The name on a line such as "Name: Kai Dobson  DOB: ...", normalised; None if the line names no child."""
+    m = _NAME_LINE.match(text)
+    return _name(m.group("value")) if m else None
+
+
+def _name(value: str) -> Optional[str]:
+    value = _NAME_END.split(value.strip(), maxsplit=1)[0]
+    words = norm(value).split()
+    if not words or len(words) > MAX_NAME_WORDS or not _LETTER.search(value):
+        return None
+    return " ".join(words)
+
+
+# --- walking the blocks -------------------------------------------------------------------
+
+
+def _layout(table: Table) -> bool:
+    """A table of one column: a frame around the plan, or a column of one-cell rows, read through."""
+    return table.columns <= 1 and all(len(row.cells) <= 1 for row in table.rows)
+
+
+def _units(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks in document order, one-column tables replaced by what they hold."""
+    stack: list[Iterator[Block]] = [iter(blocks)]
+    while stack:
+        block = next(stack[-1], None)
+        if block is None:
+            stack.pop()
+        elif isinstance(block, Table) and _layout(block):
+            stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
+        else:
+            yield block
+
+
+class _Cutter:
+    """The body cut before the units whose numbers (in ``_units`` order) are given; layout tables rebuilt."""
+
+    def __init__(self, cuts: set[int]) -> None:
+        self.cuts = cuts
+        self.seen = 0
+
+    def blocks(self, blocks: list[Block]) -> list[list[Block]]:
+        parts: list[list[Block]] = [[]]
+        for block in blocks:
+            if isinstance(block, Table) and _layout(block):
+                pieces = self._table(block)
+            else:
+                pieces = [[], [block]] if self.seen in self.cuts else [[block]]
+                self.seen += 1
+            parts[-1].extend(pieces[0])
+            parts.extend(pieces[1:])
+        return parts
+
+    def _table(self, table: Table) -> list[list[Block]]:
+        """The table's rows cut where a plan begins inside them; each piece a table of its own."""
+        pieces: list[list[Row]] = [[]]
+        for row in table.rows:
+            if not row.cells:
+                pieces[-1].append(row)
+                continue
+            cell = row.cells[0]
+            inner = self.blocks(cell.blocks)
+            if len(inner) == 1:
+                pieces[-1].append(row)
+                continue
+            for k, blocks in enumerate(inner):
+                if k:
+                    pieces.append([])
+                if blocks:
+                    pieces[-1].append(Row([_cell_like(cell, blocks)]))
+        return [[Table(rows, table.columns, table.origin)] if rows else [] for rows in pieces]
+
+
+def _cell_like(cell: Cell, blocks: list[Block]) -> Cell:
+    return Cell(blocks, cell.col, cell.col_span, cell.row_span, cell.shaded)
+
+
+# --- what each unit shows ------------------------------------------------------------------
+
+
+Signal = Union[tuple[str, str], tuple[str, Start, Optional[str]]]  # ("later", part) / ("front", start, name)
+
+
+class _Scan:
+    """One pass: candidate cuts (unit number, start) and the later parts shown between them."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.m = matchers(profile)
+        self.title = norm(profile.plan_title)
+        self.intro = profile.sections[0].headings[0] if profile.sections else ""
+        self.unit = 0
+        self.candidates: list[tuple[int, Start]] = []
+        self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
+        self.child: Optional[str] = None  # the child the plan being read names
+
+    def see(self, block: Block) -> None:
+        signals = list(self._signals(block))
+        if signals and signals[0][0] == "front" and self.later[-1]:
+            _, start, name = signals[0]  # type: ignore[misc]
+            if name is None or self.child is None or name != self.child:
+                self.candidates.append((self.unit, start))
+                self.later.append(set())
+                self.child = None
+        for signal in signals:
+            if signal[0] == "later":
+                self.later[-1].add(signal[1])  # type: ignore[arg-type]
+            elif self.child is None and signal[2] is not None:  # type: ignore[misc]
+                self.child = signal[2]  # type: ignore[misc]
+        self.unit += 1
+
+    def kept(self) -> list[int]:
+        """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides."""
+        kept: list[int] = []
+        before = set(self.later[0])
+        for i in range(len(self.candidates)):
+            after = self.later[i + 1]
+            if len(before) >= MIN_LATER_PARTS and len(after) >= MIN_LATER_PARTS:
+                kept.append(i)
+                before = set(after)
+            else:
+                before |= after
+        return kept
+
+    def _signals(self, block: Block) -> Iterator[Signal]:
+        if isinstance(block, Paragraph):
+            signal = self._line(block.text, block.origin)
+            if signal is not None:
+                yield signal
+            return
+        for row in block.rows:
+            named = self._cover_row(row, block.origin)
+            if named is not None:
+                yield named
+            for cell in row.cells:
+                for para in cell.paragraphs():
+                    signal = self._line(para.text, para.origin or block.origin)
+                    if signal is not None:
+                        yield signal
+
+    def _line(self, text: str, origin: str) -> Optional[Signal]:
+        if len(text) >= 2 * MAX_HEADING or not text.strip():
+            return None
+        line = Line(text)
+        if not line.n or len(line.n) >= MAX_HEADING:
+            return None
+        heading = self.m.headings.match(line)
+        if heading is not None:
+            if heading.item is not None and heading.item.key == "introduction":
+                return ("front", Start(f"the heading '{self.intro}'", _page(origin)), None)
+            return ("later", heading.item.key if heading.item is not None else "about-me")
+        if line.n == self.title:
+            return ("front", Start("the title line", _page(origin)), None)
+        if _PLAN_NUMBER.match(line.n):
+            return ("front", Start("a plan-number line", _page(origin)), None)
+        name = names_child(text)
+        if name is not None:
+            return ("front", Start("a line naming a child", _page(origin)), name)
+        prompt = self.m.global_prompts.match(line)
+        if prompt is not None and prompt.item[0].key != "introduction":
+            return ("later", prompt.item[0].key)
+        return None
+
+    def _cover_row(self, row: Row, origin: str) -> Optional[Signal]:
+        """A cover table's row "Child's name | Kai Dobson"."""
+        if len(row.cells) < 2 or not _NAME_CELL.match(row.cells[0].text):
+            return None
+        name = _name(" ".join(c.text for c in row.cells[1:]))
+        return ("front", Start("a cover row naming a child", _page(origin)), name) if name else None
+
+
+def _page(origin: str) -> Optional[int]:
+    m = _PAGE.search(origin or "")
+    return int(m.group(1)) if m else None
