@@ -211,7 +211,7 @@ NOT_PLANS = {"d11-other-form"}  # refused without --force (tests/test_departures
 CASES = [(p, True) for p in DOCS] + [(p, False) for p in DOCS if p.stem not in NOT_PLANS]
 
 
-@pytest.mark.parametrize("path,force", CASES, ids=lambda v: v.stem if isinstance(v, Path) else ("force" if v else "-"))
+@pytest.mark.parametrize("path,force", CASES, ids=lambda v: v.stem if isinstance(v, Path) else ("force" if v else "no-force"))
 def test_every_word_written_is_in_the_output(path: Path, force: bool) -> None:
     strings = output_strings(path, force)
     kept = Counter(w for s in strings for w in words(s))
