@@ -67,6 +67,64 @@ def test_a_word_broken_at_a_narrow_edge_is_joined() -> None:
     assert texts(lines, right=41, spaced=True) == ["Education"]
 
 
+def _words(lines, right: float, spaced: bool, words=(), left: float = 0) -> list[str]:
+    return [to_paragraph(group, "p").text for group in paragraphs(lines, left, right, spaced, words)]
+
+
+def test_a_longer_tail_is_joined_when_the_word_is_written_elsewhere_on_the_page() -> None:
+    # "Educ" fills the line (10 pt glyphs 5 wide: no room for "a"), "ation" is its tail
+    # only if the page writes "education" somewhere; otherwise two pieces stay apart.
+    lines = make_lines(glyphs("Educ", 0, 0) + glyphs("ation", 0, 11))
+    assert _words(lines, right=20, spaced=True, words={"education", "health"}) == ["Education"]
+    lines = make_lines(glyphs("Educ", 0, 0) + glyphs("ation", 0, 11))
+    assert _words(lines, right=20, spaced=True, words={"health"}) == ["Educ ation"]
+
+
+def test_a_tail_after_room_for_a_space_is_a_broken_word_when_wrap_spaces_are_drawn() -> None:
+    # 4 pt left after "assessm": a space (2.8 pt) would have fitted and been drawn, so
+    # the line did not wrap at a space: the word was broken ("e" is 5 wide, did not fit).
+    lines = make_lines(glyphs("assessm", 0, 0) + glyphs("ents", 0, 11))
+    assert _words(lines, right=39, spaced=True) == ["assessments"]
+    # Without drawn wrap spaces the room says nothing, and the words are not known.
+    lines = make_lines(glyphs("assessm", 0, 0) + glyphs("ents", 0, 11))
+    assert _words(lines, right=39, spaced=False) != ["assessments"]
+
+
+def test_two_words_at_a_narrow_edge_are_not_joined_into_one() -> None:
+    # A line of several words is never the head of a broken word; nor is one word
+    # whose joined form the page does not write.
+    lines = make_lines(glyphs("steps to be", 0, 0) + glyphs("measured", 0, 11))
+    assert _words(lines, right=56, spaced=True, words={"bemeasured"}) == ["steps to be measured"]
+    lines = make_lines(glyphs("Speech", 0, 0) + glyphs("therapy", 0, 11))
+    assert _words(lines, right=31, spaced=True, words={"speech", "therapy"}) == ["Speech therapy"]
+
+
+def test_centred_lines_wrap_by_their_widths() -> None:
+    # A narrow centred cell (left 0, right 26): "Socia" / "l" / "Care", drawn with no
+    # space at the wraps; "l Care" would not fit the width, so it is one paragraph.
+    lines = make_lines(glyphs("Socia", 0.5, 0) + glyphs("l", 10.5, 11) + glyphs("Care", 3, 22))
+    assert _words(lines, right=26, spaced=True) == ["Social Care"]
+    # Centred lines whose next word would have fitted are separate paragraphs.
+    lines = make_lines(glyphs("Yes", 12.5, 0) + glyphs("No", 15, 11))
+    assert _words(lines, right=40, spaced=True) == ["Yes", "No"]
+
+
+def test_a_pdf_line_in_bold_is_a_heading() -> None:
+    def line(text: str, *fonts: str) -> list[Glyph]:
+        out = glyphs(text, 0, 0)
+        for g, font in zip(out, fonts * len(out)):
+            g.font = font
+        return out
+
+    bold = "ABCDEF+LiberationSans-Bold"
+    assert to_paragraph(make_lines(line("Transition", bold)), "p").heading is True
+    assert to_paragraph(make_lines(line("Section 8: Transition", "Arial,Bold")), "p").heading is True  # digits need no bold
+    assert to_paragraph(make_lines(line("Next steps", "Arial,B")), "p").heading is True
+    assert to_paragraph(make_lines(line("Transition", bold, "ABCDEF+LiberationSans")), "p").heading is False
+    assert to_paragraph(make_lines(line("Transition", "Arial")), "p").heading is False
+    assert to_paragraph(make_lines(line("1.", bold)), "p").heading is False  # no letter
+
+
 def _page(number: int, *placed: _Placed) -> PageBlocks:
     return PageBlocks(number, 800.0, blocks=list(placed))
 

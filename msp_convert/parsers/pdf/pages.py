@@ -19,7 +19,7 @@ from typing import Optional
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
 from .grid import SNAP, GridCell, GridTable
 from .index import Buckets
-from .reading import TextLine, ends_in_space, make_lines, paragraphs, to_paragraph
+from .reading import TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?$", re.IGNORECASE)
@@ -32,6 +32,15 @@ class _Placed:
     bottom: float
     block: Block
     grid: Optional[GridTable] = None
+
+
+@dataclass(slots=True, frozen=True)
+class _How:
+    """How one page's lines are read into paragraphs."""
+
+    origin: str  # "page N"
+    spaced: bool  # the producer keeps the space at a wrap (``keeps_wrap_spaces``)
+    words: set[str]  # every word on the page (``page_words``)
 
 
 @dataclass(slots=True)
@@ -91,9 +100,10 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
             body.append(g)
     cell_lines = {key: make_lines(glyphs) for key, glyphs in in_cell.items()}
     lines = make_lines(body)
-    spaced = keeps_wrap_spaces([line for group in cell_lines.values() for line in group] + lines)
+    every = [line for group in cell_lines.values() for line in group] + lines
+    how = _How(origin, keeps_wrap_spaces(every), page_words(every))
     out = PageBlocks(page.number, page.height)
-    placed = [_Placed(t.top, t.bottom, _table(t, cell_lines, origin, spaced), t) for t in tables]
+    placed = [_Placed(t.top, t.bottom, _table(t, cell_lines, how), t) for t in tables]
     first_top = min((t.top for t in tables), default=page.height)
     last_bottom = max((t.bottom for t in tables), default=0.0)
     content: list[TextLine] = []
@@ -105,7 +115,7 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
             out.bottom_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
         else:
             content.append(line)
-    placed += _body_paragraphs(content, tables, page, origin, spaced)
+    placed += _body_paragraphs(content, tables, page, how)
     placed.sort(key=lambda p: p.top)
     out.blocks = placed
     return out
@@ -115,7 +125,7 @@ def _line_text(line: TextLine) -> str:
     return "".join(g.text for g in line.glyphs).strip()
 
 
-def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageRecord, origin: str, spaced: bool) -> list[_Placed]:
+def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageRecord, how: _How) -> list[_Placed]:
     """Body lines into paragraphs, never joining across a table."""
     if not lines:
         return []
@@ -126,8 +136,8 @@ def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageR
     cuts = sorted(t.top for t in tables)
 
     def flush() -> None:
-        for group in paragraphs(run, left, right, spaced):
-            out.append(_Placed(group[0].top, group[-1].bottom, to_paragraph(group, origin)))
+        for group in paragraphs(run, left, right, how.spaced, how.words):
+            out.append(_Placed(group[0].top, group[-1].bottom, to_paragraph(group, how.origin)))
         run.clear()
 
     for line in lines:
@@ -139,27 +149,27 @@ def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageR
     return out
 
 
-def _cell_blocks(cell: GridCell, cell_lines: dict[int, list[TextLine]], origin: str, spaced: bool) -> list[Block]:
+def _cell_blocks(cell: GridCell, cell_lines: dict[int, list[TextLine]], how: _How) -> list[Block]:
     placed: list[tuple[float, Block]] = []
     lines = cell_lines.get(id(cell), [])
     if lines:
         pad = max(0.0, min(line.x0 for line in lines) - cell.x0)
         left, right = cell.x0 + pad, cell.x1 - pad
-        for group in paragraphs(lines, left, right, spaced):
-            placed.append((group[0].top, to_paragraph(group, origin)))
+        for group in paragraphs(lines, left, right, how.spaced, how.words):
+            placed.append((group[0].top, to_paragraph(group, how.origin)))
     for nested in cell.nested:
-        placed.append((nested.top, _table(nested, cell_lines, origin, spaced)))
+        placed.append((nested.top, _table(nested, cell_lines, how)))
     placed.sort(key=lambda p: p[0])
     return [b for _, b in placed]
 
 
-def _table(grid: GridTable, cell_lines: dict[int, list[TextLine]], origin: str, spaced: bool) -> Table:
+def _table(grid: GridTable, cell_lines: dict[int, list[TextLine]], how: _How) -> Table:
     rows = [Row() for _ in range(len(grid.ys) - 1)]
     for cell in grid.cells:
         rows[cell.row].cells.append(
-            Cell(_cell_blocks(cell, cell_lines, origin, spaced), col=cell.col, col_span=cell.col_span, row_span=cell.row_span, shaded=cell.shaded)
+            Cell(_cell_blocks(cell, cell_lines, how), col=cell.col, col_span=cell.col_span, row_span=cell.row_span, shaded=cell.shaded)
         )
-    return Table(rows, columns=len(grid.xs) - 1, origin=origin)
+    return Table(rows, columns=len(grid.xs) - 1, origin=how.origin)
 
 
 # --- the pages joined ---------------------------------------------------------------
@@ -261,7 +271,10 @@ def _join_row(table: Table, row: Row) -> None:
             assert isinstance(before, Paragraph) and isinstance(after, Paragraph)
             joiner = [] if before.text.endswith((" ", "-", "/")) else [Run(" ")]
             confidence, _ = read_confidence([before, after])
-            target.blocks[-1] = Paragraph(before.inlines + joiner + after.inlines, origin=before.origin, confidence=confidence)
+            target.blocks[-1] = Paragraph(
+                before.inlines + joiner + after.inlines, origin=before.origin, confidence=confidence,
+                heading=before.heading and after.heading,
+            )
         target.blocks.extend(blocks)
 
 

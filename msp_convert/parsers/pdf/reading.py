@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from functools import lru_cache
+from typing import Collection, Iterable, Optional
 
 from ...layout import Inline, Paragraph, Run, TickBox
 from .records import Glyph
@@ -120,7 +121,7 @@ def _fragment(word: str) -> bool:
     return 1 <= len(word) <= 2 and word.isalpha() and word.islower() and word not in _SHORT_WORDS
 
 
-def _join(prev: TextLine, line: TextLine, right: float, spaced: bool) -> Optional[str]:
+def _join(prev: TextLine, line: TextLine, left: float, right: float, spaced: bool, words: Collection[str] = ()) -> Optional[str]:
     """How ``line`` goes on from ``prev`` if the text wrapped there: " " or ""; None if not."""
     room = right - prev.x1
     if ends_in_space(prev):
@@ -128,22 +129,85 @@ def _join(prev: TextLine, line: TextLine, right: float, spaced: bool) -> Optiona
     if _breaks_after(prev):
         return ""
     nxt = next((g for g in line.glyphs if not g.text.isspace()), None)
-    word = _text(line).split(" ", 1)[0]
-    tail = _text(prev)[-1:]
     # Not even the next character would have fitted: a word broken at the
     # edge, and what wrapped is its tail ("Educatio" "n", "20/03/201" "9)").
-    if nxt is not None and room < (nxt.x1 - nxt.x0) + 0.5 and (
-        (tail.isalpha() and _fragment(word))
-        or (tail.isdigit() and word[:1].isdigit() and len(word.rstrip(").,;:")) <= 2)
-    ):
+    if nxt is not None and room < (nxt.x1 - nxt.x0) + 0.5 and _cut_word(prev, line, room, spaced, words):
         return ""
+    if _centred(prev, line, left, right):
+        # Centred text draws no space at a wrap: only the widths tell.
+        fits = prev.x1 - prev.x0 + _first_word_width(line) + prev.height * 0.3 < right - left
+        return None if fits else " "
     flush = room <= prev.height * 0.4  # less room than a space: the wrap's space was not drawn
     if spaced:
         # Filled to the edge: it wrapped. A little more room and no space drawn:
         # either could be true, and the words decide.
         return " " if room <= 1.5 or (flush and _runs_on(prev, line)) else None
-    fitted = prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
-    return " " if not fitted and (flush or _runs_on(prev, line)) else None
+    return " " if not _fitted(prev, line, right) and (flush or _runs_on(prev, line)) else None
+
+
+def _fitted(prev: TextLine, line: TextLine, right: float) -> bool:
+    """Would the next line's first word have fitted after this line?"""
+    return prev.x1 + _first_word_width(line) + prev.height * 0.3 < right
+
+
+SPACE = 0.278  # a space's width in ems (Arial, Liberation Sans, Helvetica)
+
+
+def _space(line: TextLine) -> float:
+    ink = next((g for g in reversed(line.glyphs) if not g.text.isspace()), None)
+    return SPACE * (ink.size if ink is not None else line.height)
+
+
+def _cut_word(prev: TextLine, line: TextLine, room: float, spaced: bool, words: Collection[str]) -> bool:
+    """Is the start of ``line`` the tail of a word broken at the edge of ``prev``?
+
+    A short tail that is no word ("n", "me") always is. A longer one ("ation")
+    when the line before is that word's head alone (a word is broken only
+    when it does not fit a line of its own) and either the wrap's space would
+    have fitted (a producer that draws that space did not: no space there) or
+    the whole word is written elsewhere on the page.
+    """
+    before = _text(prev)
+    word = _text(line).split(" ", 1)[0]
+    tail = before[-1:]
+    if tail.isdigit():
+        return word[:1].isdigit() and len(word.rstrip(").,;:")) <= 2
+    if not tail.isalpha() or not word[:1].isalpha() or not word[:1].islower():
+        return False
+    if _fragment(word):
+        return True
+    head = before.lstrip("".join(_BULLETS) + " \t")
+    if not head or " " in head:
+        return False
+    if spaced and room > _space(prev) + 0.5:
+        return True
+    return bare_word(head + word) in words
+
+
+_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def bare_word(token: str) -> str:
+    """A word as the page vocabulary keeps it: lower case, no punctuation at either end."""
+    return _EDGES.sub("", token.lower())
+
+
+def page_words(lines: Iterable[TextLine]) -> set[str]:
+    """Every word written on a page, for telling a broken word from two words."""
+    words: set[str] = set()
+    for line in lines:
+        words.update(bare_word(t) for t in _text(line).split())
+    return words
+
+
+def _centred(prev: TextLine, line: TextLine, left: float, right: float) -> bool:
+    """Two lines of different widths, each centred between ``left`` and ``right``."""
+    mid = (left + right) / 2
+    return (
+        abs(prev.x0 - line.x0) > 1.0
+        and abs((prev.x0 + prev.x1) / 2 - mid) <= 1.0
+        and abs((line.x0 + line.x1) / 2 - mid) <= 1.0
+    )
 
 
 def _breaks_after(line: TextLine) -> bool:
@@ -156,18 +220,21 @@ def ends_in_space(line: TextLine) -> bool:
     return bool(line.glyphs) and line.glyphs[-1].text.isspace()
 
 
-def paragraphs(lines: list[TextLine], left: float, right: float, spaced: bool = False) -> list[list[TextLine]]:
+def paragraphs(
+    lines: list[TextLine], left: float, right: float, spaced: bool = False, words: Collection[str] = ()
+) -> list[list[TextLine]]:
     """Lines grouped into paragraphs, for text set between ``left`` and ``right``.
 
     ``spaced``: the producer keeps the space at a wrap as the line's last
     glyph (LibreOffice does), so a line without one that stops short of the
-    right edge ends its paragraph.
+    right edge ends its paragraph. ``words``: the words written on the page
+    (``page_words``), to tell a word broken at the edge from two words.
     """
     groups: list[list[TextLine]] = []
     for line in lines:
         if groups:
             prev = groups[-1][-1]
-            join = _join(prev, line, right, spaced)
+            join = _join(prev, line, left, right, spaced, words)
             if join is not None and line.top - prev.bottom <= prev.height * 0.6 and not _starts_new(line):
                 line.join = join
                 groups[-1].append(line)
@@ -212,8 +279,13 @@ class _Runs:
 
 
 def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
-    """One paragraph's lines as runs and tick boxes; wrapped lines joined by a space."""
+    """One paragraph's lines as runs and tick boxes; wrapped lines joined by a space.
+
+    ``heading`` is set when every letter is in a bold font (a hint for
+    headings the template does not know).
+    """
     runs = _Runs()
+    letters = bold = 0
     for n, line in enumerate(lines):
         prev: Optional[Glyph] = None
         for g in line.glyphs:
@@ -226,10 +298,27 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
                     if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
                         runs.add(" ", bool(prev.struck and g.struck))
                 runs.add(g.text, g.struck)
+                if g.text.isalpha():
+                    letters += 1
+                    bold += is_bold(g.font)
             prev = g
     runs.flush()
     read = [g.confidence for line in lines for g in line.glyphs if g.ocr and not g.is_tick and not g.text.isspace()]
-    return Paragraph(runs.inlines, origin=origin, confidence=sum(read) / len(read) if read else None)
+    return Paragraph(
+        runs.inlines,
+        origin=origin,
+        confidence=sum(read) / len(read) if read else None,
+        heading=letters > 0 and bold == letters,
+    )
+
+
+_BOLD = re.compile(r"bold|black|heavy|,b$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def is_bold(font: str) -> bool:
+    """A bold face, by its name ("ABCDEF+LiberationSans-Bold", "Arial,Bold", "Arial,B", "Roboto-Black")."""
+    return bool(_BOLD.search(font.rsplit("+", 1)[-1]))
 
 
 def _last_struck(line: TextLine) -> bool:
