@@ -13,13 +13,13 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..layout import Cell, Paragraph, Row, Table, TickBox
+from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
 from ..template import Column, Profile
 from .dates import DATE_RE, parse_date
 from .entries import Piece, areas_of_need, key_stage, make_entry, pieces, rating, weekly_cost
 from .flow import Flow
-from .text import Wording, clean, is_blank, norm
+from .text import Line, Wording, clean, is_blank, norm
 
 _NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
 _ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
@@ -46,13 +46,18 @@ def unread_outcome_number(cell: Optional[Cell], previous: int, profile: Profile)
     Letters OCR takes for digits are read as those digits; otherwise the
     outcome is numbered after the one before it (the caller warns).
     """
-    if cell is None:
+    if cell is None or _column_label(cell.text, profile.outcome_label):
         return None
     m = re.match(re.escape(norm(profile.outcome_label)) + r"\s*(\S{0,3})$", norm(cell.text))
     if not m:
         return None
     digits = m.group(1).translate(_LOOKS_LIKE_DIGIT)
     return int(digits) if digits.isdecimal() and 0 < int(digits) < 100 else previous + 1
+
+
+def _column_label(text: str, label: str) -> bool:
+    """A header row's cell: the label alone, or its plural ("Outcome", "Outcomes:", "Outcome(s)")."""
+    return re.fullmatch(re.escape(label) + r"(?:s|\(s\))?\s*[:.]?", text.strip(), re.IGNORECASE) is not None
 
 
 @lru_cache(maxsize=16)
@@ -134,8 +139,15 @@ def _mark(cell: Cell) -> Optional[bool]:
     return not is_blank(text) and norm(text) not in _NO_MARK
 
 
-def _feed_row(flow: Flow, row: Row) -> None:
+def _feed_row(flow: Flow, row: Row, header: Optional[dict[int, Optional[tuple[str, str]]]] = None) -> None:
+    """Each cell's paragraphs to the flow; but a header cell (``header``, by id) is
+    template wording: none, or the prompt and the label of "Supported by: Education",
+    fed as two lines (the flow would take what follows a prompt for an answer)."""
     for cell in row.cells:
+        if header and id(cell) in header:
+            for wording in header[id(cell)] or ():
+                flow.feed(Paragraph([Run(wording)]))
+            continue
         for para in cell.paragraphs():
             flow.feed(para)
 
@@ -150,19 +162,49 @@ class _OutcomeRows:
     marks: dict[str, Optional[bool]] = field(default_factory=dict)
 
 
+def _support_labels(profile: Profile) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """The Supported-by labels squashed ("socialcare") -> field, alone or after the
+    group's own wording in one cell ("Supported by: Education"); and for the latter,
+    squashed -> (the group's wording, the label's wording)."""
+    labels = {_squashed(w): (c.field, w) for c in profile.supported_by for w in c.wordings}
+    leads = {_squashed(w): w for p in profile.section("outcomes").prompts for w in p.wordings if _squashed(w) not in labels}
+    fields = {key: f for key, (f, _) in labels.items()}
+    led: dict[str, tuple[str, str]] = {}
+    for lead, wording in leads.items():
+        for key, (f, label) in labels.items():
+            fields[lead + key] = f
+            led[lead + key] = (wording, label)
+    return fields, led
+
+
+def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], dict[int, Optional[tuple[str, str]]]]:
+    """Grid column -> Supported-by field, from the rows above the first outcome; and
+    the header cells (by id) ``_feed_row`` reads apart: "Outcome" over the number
+    column (None: no outcome, nothing written) and a label led by "Supported by:"
+    (its two wordings)."""
+    labels, led = _support_labels(profile)
+    columns: dict[int, str] = {}
+    header: dict[int, Optional[tuple[str, str]]] = {}
+    for row in table.rows:
+        first = _cell_at(row, 0)
+        if row_number(first) is not None:
+            break
+        for cell in row.cells:
+            # Compared without spaces: a narrow column may break "Education" inside the word.
+            squashed = _squashed(cell.text)
+            if squashed in labels:
+                columns[cell.col] = labels[squashed]
+            if squashed in led:
+                header[id(cell)] = led[squashed]
+            elif cell is first and _column_label(cell.text, profile.outcome_label):
+                header[id(cell)] = None
+    return columns, header
+
+
 def read_outcomes(table: Table, flow: Flow) -> None:
     profile = flow.profile
     flow.enter(profile.section("outcomes"))
-    support_cols: dict[int, str] = {}
-    # Compared without spaces: a narrow column may break "Education" inside the word.
-    labels = {norm(w).replace(" ", ""): c.field for c in profile.supported_by for w in c.wordings}
-    for row in table.rows:
-        if row_number(_cell_at(row, 0)) is not None:
-            break
-        for cell in row.cells:
-            key = labels.get(norm(cell.text).replace(" ", ""))
-            if key:
-                support_cols[cell.col] = key
+    support_cols, header = _support_columns(table, profile)
     found: list[_OutcomeRows] = []
     current: Optional[_OutcomeRows] = None
     for row in table.rows:
@@ -177,7 +219,7 @@ def read_outcomes(table: Table, flow: Flow) -> None:
             found.append(current)
         elif first is not None or current is None:
             current = None
-            _feed_row(flow, row)
+            _feed_row(flow, row, header)
             continue
         for cell in row.cells:
             if cell is first:
@@ -279,7 +321,7 @@ def read_provision(table: Table, flow: Flow) -> None:
         if first is not None and first.col != number_col:
             first = None
         if first is not None and norm(first.text) == notes:
-            _feed_row(flow, row)
+            _feed_notes(flow, row)
             continue
         number = row_number(first)
         if number is not None:
@@ -306,6 +348,18 @@ def read_provision(table: Table, flow: Flow) -> None:
         provision.weekly_cost_gbp = weekly_cost(provision.resources)
     plan.provision[:] = [p for p in plan.provision if _has_content(p)]
     flow.end_table()
+
+
+def _feed_notes(flow: Flow, row: Row) -> None:
+    """The provision table's "Notes" row: a cell that is the template's guidance as a
+    whole is passed over, however a PDF's narrow column cut it into paragraphs."""
+    guidance = flow.m.guidance["provision"]
+    for cell in row.cells:
+        paragraphs = cell.paragraphs()
+        if len(paragraphs) > 1 and Line(" ".join(p.text for p in paragraphs)) in guidance:
+            continue
+        for para in paragraphs:
+            flow.feed(para)
 
 
 def _has_content(p: Provision) -> bool:

@@ -122,6 +122,10 @@ class Wording(Generic[T]):
         for e in entries:  # stays longest first within each list
             self._by_first.setdefault(e[0].split(" ", 1)[0], []).append(e)
         self._vocabulary = set().union(*(e[1] for e in entries)) if entries else set()
+        # Without spaces: a PDF's narrow cell breaks a word ("Educ ation").
+        self._tight: dict[str, T] = {}
+        for n, _, item in entries:
+            self._tight.setdefault(n.replace(" ", ""), item)
 
     def match(self, value: "str | Line") -> Optional[Match[T]]:
         line = _line(value)
@@ -149,6 +153,10 @@ class Wording(Generic[T]):
                         best, best_score = item, score
                 if best is not None and best_score >= 0.7:
                     return Match(best, len(text), False)
+        if len(line.words) > 1:
+            tight = self._tight.get(n.replace(" ", ""))
+            if tight is not None:
+                return Match(tight, len(text), False)
         return None
 
 
@@ -171,8 +179,10 @@ class Guidance:
     def __init__(self, lines: Iterable[str]) -> None:
         normals = [norm(line) for line in lines]
         self._joined = "\n" + "\n".join(n for n in normals if n) + "\n"
-        # Without spaces, for text from a PDF whose narrow column broke a word.
+        # Without spaces, for text from a PDF whose narrow column broke a word;
+        # and without line ends too, for consecutive lines read as one.
         self._tight = self._joined.replace(" ", "")
+        self._flat = self._tight.replace("\n", "")
         self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
         self._vocabulary = set().union(*self._sets) if self._sets else set()
 
@@ -185,7 +195,8 @@ class Guidance:
             return True
         if len(line.words) >= 3 and len(n) >= 12 and n in self._joined:
             return True
-        if len(n) >= 24 and n.replace(" ", "") in self._tight:
+        tight = n.replace(" ", "")
+        if f"\n{tight}\n" in self._tight or (len(n) >= 24 and tight in self._flat):
             return True
         if len(line.words) >= 5:
             got = line.wordset
