@@ -24,6 +24,9 @@ ALL_PDFS = sorted(p for p in PDFS.rglob("*.pdf"))
 
 
 def _docx_for(pdf: Path) -> Path:
+    beside = pdf.with_suffix(".docx")  # a PDF made with its own .docx (departures/)
+    if beside.exists():
+        return beside
     stem = pdf.name.split(".")[0]
     plan = REPO / "fixtures" / "plans" / f"{stem}.docx"
     return plan if plan.exists() else REPO / "fixtures" / f"{stem}.docx"
