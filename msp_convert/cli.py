@@ -12,15 +12,15 @@ import time
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import click
 
 from .version import __version__
-from .atomic import shown, write_atomically, write_problem
+from .atomic import shown, write_problem
 from .errors import InputError
 from .model import Plan, schema_text
-from .reader import PlanJsonError, read_result
+from .reader import PlanJsonError, read_all_result, read_result
 from .writers.json import to_json
 
 if TYPE_CHECKING:
@@ -38,9 +38,13 @@ def _fail(name: str, message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(1)
 
 
-def summarise(plan: Plan, name: str, verbose: bool) -> None:
-    """Warnings on stderr: counts and sections; the full messages with -v."""
+def summarise(plan: Plan, name: str, verbose: bool, verdict: bool = False) -> None:
+    """Warnings on stderr: counts and sections; the full messages with -v. With ``verdict``,
+    the line starts with ``verdict_line`` (and is given even for a plan with no warnings)."""
+    head = f"{name}: {verdict_line(plan)}" if verdict else name
     if not plan.warnings:
+        if verdict:
+            _say(head)
         return
     counts = Counter(w.code for w in plan.warnings)
     wheres: dict[str, list[str]] = {}
@@ -51,7 +55,7 @@ def summarise(plan: Plan, name: str, verbose: bool) -> None:
     for code, count in counts.items():
         places = wheres.get(code)
         parts.append(f"{code} x{count}" + (f" ({', '.join(places)})" if places else ""))
-    _say(f"{name}: {len(plan.warnings)} warning(s): " + "; ".join(parts))
+    _say(f"{head}{'; ' if verdict else ': '}{len(plan.warnings)} warning(s): " + "; ".join(parts))
     if verbose:
         for w in plan.warnings:
             click.echo(shown(f"  - {w.code}" + (f" [{w.where}]" if w.where else "") + f": {w.message}"), err=True)
@@ -95,41 +99,86 @@ def convert(
         raise click.UsageError("a Word document is not for the terminal; give -o FILE.docx")
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
-    result = _read_or_fail(input_path, verbose, force=force, password=password)
-    plan = result.value
-    if not quiet:  # the notices about the file are among the plan's warnings
-        summarise(plan, name, verbose)
+    plans = _read_or_fail(input_path, verbose, read_all_result, force=force, password=password).value
+    if not quiet:  # the notices about the file are among each plan's warnings
+        for k, plan in enumerate(plans, 1):
+            shown_as = name if len(plans) == 1 else f"{name} (plan {k} of {len(plans)})"
+            summarise(plan, shown_as, verbose, verdict=True)
+    if output is None:
+        _to_stdout(_rendered(plans[0], to, mode, renumber, name, verbose))
+        if len(plans) > 1 and not quiet:
+            _say(f"{name}: holds {len(plans)} plans; only plan 1 was written; give -o FILE to write each (FILE, FILE-2 ...)")
+        return
+    _write_plans(input_path, output, [_rendered(plan, to, mode, renumber, name, verbose) for plan in plans], quiet)
+
+
+def _rendered(plan: Plan, to: str, mode: str, renumber: bool, name: str, verbose: bool) -> "str | bytes":
+    """The plan as the JSON or Word document asked for; one line if that fails (a bug of ours)."""
     try:
         if to == "docx":
             from .writers.docx import write_docx
 
-            data: "str | bytes" = write_docx(plan, mode=mode, renumber=renumber)  # type: ignore[arg-type]
-        elif mode == "new":
+            return write_docx(plan, mode=mode, renumber=renumber)  # type: ignore[arg-type]
+        if mode == "new":
             from .mapping.coverage import recount
             from .writers.docx.newplan import new_plan
 
-            data = to_json(recount(new_plan(plan, renumber=renumber)))  # what the new plan holds, counted again
-        else:
-            data = to_json(plan)
+            return to_json(recount(new_plan(plan, renumber=renumber)))  # what the new plan holds, counted again
+        return to_json(plan)
     except Exception as err:  # a bug of ours: say so without spilling content
         if verbose:
             traceback.print_exc()
         raise _fail(name, f"internal error while writing ({type(err).__name__}); run again with -v and report it")
-    if output is None:
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(data, nl=False)
-        return
+
+
+def _to_stdout(data: "str | bytes") -> None:
+    if isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(data, nl=False)
+
+
+def _write_plans(input_path: Path, output: Path, datas: "list[str | bytes]", quiet: bool) -> None:
+    """OUTPUT, and for a file of several plans OUTPUT-2, OUTPUT-3 ...: all written, or none."""
+    from .batch.outputs import numbered, write_all
+
+    targets = numbered(output, len(datas))
+    if any(t.resolve() == input_path.resolve() for t in targets[1:]):
+        raise click.UsageError("the output of a later plan (OUTPUT-2 ...) would overwrite the input; choose another -o")
     try:
-        write_atomically(output, data)
+        write_all(list(zip(targets, datas)))
     except OSError as err:
         raise _fail(output.name, write_problem(err, output.parent))
+    if len(datas) > 1 and not quiet:
+        _say(f"{input_path.name}: {len(datas)} plans written: {', '.join(t.name for t in targets)}")
 
 
-def _read_or_fail(path: Path, verbose: Optional[bool], **options: object) -> "Result[Plan]":
-    """``read_result(path)``, or exit 1 after one line saying why not (for a JSON plan, its
+# The places a verdict line names before it counts the rest.
+SHOWN_PLACES = 6
+
+
+def verdict_line(plan: Plan) -> str:
+    """"read as partial: 71 % placed, 3 unknown headings; a person should look at: section 2, section 5 outcomes".
+
+    Places come from the ``where`` of the unknown-heading and unmapped-text warnings,
+    never from a heading's text: a heading a school added may name the child.
+    """
+    coverage = plan.coverage
+    if coverage.verdict == "not-a-plan":
+        return "read as not-a-plan: none of the template was found; all its text is kept in 'unmapped'"
+    share = f"{100 * coverage.placed // coverage.words} % placed" if coverage.words else "nothing written to place"
+    unknown = sum(1 for w in plan.warnings if w.code == "unknown-heading")
+    line = f"read as {coverage.verdict}: {share}" + (f", {unknown} unknown heading{'s' if unknown != 1 else ''}" if unknown else "")
+    places = list(dict.fromkeys(w.where for w in plan.warnings if w.code in ("unknown-heading", "unmapped-text") and w.where))
+    if coverage.verdict == "complete" or not places:
+        return line + ("; a person should read it" if coverage.verdict == "other-layout" else "")
+    rest = len(places) - SHOWN_PLACES
+    return f"{line}; a person should look at: {', '.join(places[:SHOWN_PLACES])}" + (f" and {rest} more" if rest > 0 else "")
+
+
+def _read_or_fail(path: Path, verbose: Optional[bool], reader: Optional[Callable[..., "Result[Any]"]] = None, **options: object) -> "Result[Any]":
+    """``read_result(path)`` (or another ``reader``: ``read_all_result``), or exit 1 after one line saying why not (for a JSON plan, its
     first ``PlanJsonError.SHOWN`` problems follow, one a line, and a count of the rest).
 
     ``verbose``: -v was given, and a traceback goes with an error; None for a
@@ -137,7 +186,7 @@ def _read_or_fail(path: Path, verbose: Optional[bool], **options: object) -> "Re
     """
     name = path.name
     try:
-        return read_result(path, **options)  # type: ignore[arg-type]
+        return (reader or read_result)(path, **options)
     except PlanJsonError as err:
         _say(f"{name}: {err.message}")
         for line in err.shown():  # the place in the JSON, and what is wrong there; never the value

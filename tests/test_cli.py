@@ -111,3 +111,32 @@ def test_bad_input_gives_a_traceback_only_with_v(tmp_path: Path) -> None:
     assert quiet.returncode == 1 and "Traceback" not in quiet.stderr
     loud = run("convert", "-v", str(bad))
     assert loud.returncode == 1 and "Traceback" in loud.stderr
+
+
+def test_convert_says_the_verdict_and_where_a_person_should_look() -> None:
+    """The verdict leads the summary line: the placed share from the fixture's own count, the
+    places from its warnings (never what is written there), and -q says nothing."""
+    plans = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
+    semh = json.loads((plans / "06-ks2-semh.expected.json").read_text(encoding="utf-8"))
+    share = 100 * semh["coverage"]["placed"] // semh["coverage"]["words"]
+    result = run("convert", str(plans / "06-ks2-semh.docx"))
+    assert result.returncode == 0 and semh["coverage"]["verdict"] == "partial"
+    places = ", ".join(dict.fromkeys(u["where"] for u in semh["unmapped"]))
+    assert result.stderr == (
+        f"msp-convert: 06-ks2-semh.docx: read as partial: {share} % placed; a person should look at: {places}; "
+        f"5 warning(s): unmapped-text x5 ({places})\n"
+    )
+    assert places == "cover, section 1a, section 2, section 6 review, after section 7"
+    whole = run("convert", str(plans / "10-ks2-selective-mutism.docx"))  # no warnings: the verdict alone
+    assert whole.stderr == "msp-convert: 10-ks2-selective-mutism.docx: read as complete: 100 % placed\n"
+    assert run("convert", "-q", str(plans / "06-ks2-semh.docx")).stderr == ""
+
+
+def test_a_plan_that_is_not_one_read_with_force_says_so(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.docx"
+    document = docx.Document()
+    document.add_paragraph("Dear parents, the trip to the farm is on Friday.")
+    document.save(str(letter))
+    result = run("convert", "--force", str(letter))
+    assert result.returncode == 0
+    assert result.stderr.startswith("msp-convert: letter.docx: read as not-a-plan: none of the template was found; all its text is kept in 'unmapped'")

@@ -10,7 +10,8 @@ from typing import Any, Optional
 
 from ..version import __version__
 from .files import STATE
-from .report import PLAN_FACTS, BatchOptions, ReportRow
+from .outputs import numbered
+from .report import PLAN_FACTS, BatchOptions, ReportRow, more_rows
 
 JOURNAL = "journal.jsonl"
 
@@ -89,7 +90,7 @@ def from_journal(row: ReportRow, previous: Optional[dict[str, Any]], options: Ba
         row.status, row.output = "failed", ""
         row.error = f"{previous.get('error', '')} (as in an earlier run of the same file; --retry-failed tries it again)"
         return True
-    if not target.exists():
+    if not all(path.exists() for path in numbered(target, 1 + len(previous.get("more") or []))):
         return False
     row.status = "skipped"
     for key in PLAN_FACTS:  # a journal written before a fact was reported leaves it empty
@@ -97,17 +98,20 @@ def from_journal(row: ReportRow, previous: Optional[dict[str, Any]], options: Ba
     return True
 
 
-def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables: Any, options: BatchOptions) -> None:
-    """A worker's answer into the report row, the journal (converted or failed) and the tables.
+def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables: Any, options: BatchOptions) -> list[ReportRow]:
+    """A worker's answer into the report row, the journal (converted or failed) and the tables;
+    the rows of the plans after the first, for a file that holds several.
 
     ``result["converting"]`` is set when the row was waiting for it (a skipped
     plan's answer brings only its table rows)."""
     result["converting"] = row.status == "pending"
     entry = {"path": row.path, "sha256": row.sha256, "version": __version__, "to": options.to}
     counts = {k: result.get(k) for k in PLAN_FACTS}
+    more: list[dict[str, Any]] = []
     if result.get("status") == "ok":
         if result["converting"]:  # the journal first: a row is converted only once it is recorded
-            journal.add({**entry, "output": row.output, **counts})
+            more = result.get("more") or []
+            journal.add({**entry, "output": row.output, **counts, **({"more": more} if more else {})})
             row.status, row.seconds = "converted", result["seconds"]
             for key, value in counts.items():
                 setattr(row, key, value)
@@ -117,3 +121,4 @@ def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables:
         error = result.get("error", "")
         journal.add({**entry, "status": "failed", "error": error, "code": result.get("code", ""), "timeout": options.timeout})
         row.status, row.error, row.seconds, row.output = "failed", error, result.get("seconds"), ""
+    return more_rows(row, more)

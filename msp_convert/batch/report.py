@@ -8,12 +8,13 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Callable, Optional
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Optional
 
 from ..atomic import write_atomically
 from ..errors import InputError
 from ..version import __version__
+from .outputs import numbered
 
 STATUSES = ("converted", "skipped", "failed", "ignored", "duplicate")
 
@@ -47,6 +48,7 @@ class ReportRow:
     sha256: str = ""
     output: str = ""  # relative to OUT_DIR
     duplicate_of: str = ""
+    plan: Optional[int] = None  # in a file that holds several plans, which one (the path of the 2nd is file.docx#2)
 
 
 REPORT_FIELDS = tuple(ReportRow.__dataclass_fields__)
@@ -63,7 +65,8 @@ class BatchResult:
     stopped: str = ""  # why the batch stopped early: an output could not be written (a full disk...)
 
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        """Files in this state (a file of several plans counted once)."""
+        return sum(1 for r in self.rows if r.status == status and (r.plan or 1) == 1)
 
     @property
     def ok(self) -> bool:
@@ -72,10 +75,36 @@ class BatchResult:
     def summary(self) -> str:
         parts = ", ".join(f"{self.count(s)} {s}" for s in STATUSES if self.count(s))
         head = "interrupted after" if self.interrupted else "stopped after" if self.stopped else "done:"
-        return f"{head} {len(self.rows)} files ({parts or 'nothing to do'}) in {self.seconds:.1f} s"
+        files = sum(1 for r in self.rows if (r.plan or 1) == 1)
+        several = sum(1 for r in self.rows if r.plan == 1)
+        more = len(self.rows) - files
+        held = f"; {several} held several plans, {more} more plan{'s' if more != 1 else ''} reported as FILE#2 ..." if several else ""
+        return f"{head} {files} files ({parts or 'nothing to do'}{held}) in {self.seconds:.1f} s"
 
 
 Progress = Callable[[ReportRow, int, int], None]
+
+
+def plan_path(rel: str, k: int, count: int) -> str:
+    """The name of the k-th plan of a file in the report and tables: ``file.docx``, ``file.docx#2`` ..."""
+    return rel if k == 1 or count == 1 else f"{rel}#{k}"
+
+
+def more_rows(row: ReportRow, more: list[dict[str, Any]]) -> list[ReportRow]:
+    """The rows of the plans after the first in ``row``'s file, from their facts (``PLAN_FACTS``);
+    ``row`` becomes plan 1. Their outputs are the first's numbered: plan-2.json ..."""
+    if not more:
+        return []
+    row.plan = 1
+    outputs = numbered(PurePosixPath(row.output), len(more) + 1) if row.output else []
+    rows = []
+    for k, facts in enumerate(more, 2):
+        extra = ReportRow(plan_path(row.path, k, len(more) + 1), row.format, row.status, sha256=row.sha256, seconds=row.seconds, plan=k)
+        extra.output = str(outputs[k - 1]) if outputs else ""
+        for key in PLAN_FACTS:
+            setattr(extra, key, facts.get(key))
+        rows.append(extra)
+    return rows
 
 
 class OutputError(InputError):

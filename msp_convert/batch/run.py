@@ -12,7 +12,7 @@ from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
-from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, write_report
+from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
 LEGACY = ("doc", "rtf", "odt")
@@ -99,9 +99,12 @@ def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[di
         first_of[sha] = f.rel
         target = out_dir / outputs[f.rel]
         task = {"rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables, "password": options.password, "to": options.to}
-        if from_journal(row, done.get(f.rel), options, target):
+        previous = done.get(f.rel)
+        if from_journal(row, previous, options, target):
+            more = (previous or {}).get("more") or [] if row.status == "skipped" else []  # a failed file has no plans
+            rows.update((extra.path, extra) for extra in more_rows(row, more))
             if options.tables and row.status == "skipped":
-                tasks.append({**task, "kind": "tables"})
+                tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

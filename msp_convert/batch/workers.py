@@ -12,14 +12,15 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Optional
 
-from ..atomic import write_atomically, write_problem
+from ..atomic import write_problem
 from ..errors import InputError
 from ..model import Plan
-from ..reader import read_result
+from ..reader import read_all_result
 from ..results import PageDone
 from ..writers.json import to_json
 from .journal import JournalFile, record
-from .report import BatchOptions, Progress, ReportRow
+from .outputs import numbered, write_all
+from .report import BatchOptions, Progress, ReportRow, plan_path
 
 # Test hook: a worker converting a file whose relative path contains this
 # value sleeps far past any time limit, as a hung conversion would.
@@ -60,14 +61,14 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
         time.sleep(3600)
     out: dict[str, Any] = {"rel": task["rel"]}
     try:
-        plan = _plan_of(task, converted, beat)
+        plans = _plans_of(task, converted, beat)
         if task["kind"] != "tables":
-            _write_output(task, plan)
-        out.update(status="ok", **plan_facts(plan))
+            _write_outputs(task, plans)
+        out.update(status="ok", **plan_facts(plans[0]))
+        if len(plans) > 1:  # a row each in the report: file.docx#2 ...
+            out["more"] = [plan_facts(plan) for plan in plans[1:]]
         if task["tables"]:
-            from ..writers.tables import plan_rows
-
-            out["tables"] = plan_rows(plan, task["rel"])
+            out["tables"] = _table_rows(plans, task["rel"])
     except _WriteFailed as failed:  # the output folder's fault, not the file's: the batch stops
         out.update(status="write-failed", error=write_problem(failed.err, Path(task["out"]).parent), errno=failed.err.errno)
     except InputError as err:
@@ -96,25 +97,39 @@ def plan_facts(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _plan_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> Plan:
-    if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's output, for this run's tables
-        return Plan.model_validate_json(Path(task["out"]).read_text(encoding="utf-8"))
+def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> list[Plan]:
+    """Every plan the file holds (``reader.read_all``); for a skipped file's tables, an earlier run's outputs."""
+    if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's outputs, for this run's tables
+        outputs = numbered(Path(task["out"]), task.get("plans", 1))
+        return [Plan.model_validate_json(path.read_text(encoding="utf-8")) for path in outputs]
     if task["kind"] == "tables":
-        return read_result(task["src"], password=task["password"]).value
-    return read_result(task["src"], password=task["password"], converted=converted, on_page=beat).value
+        return read_all_result(task["src"], password=task["password"]).value
+    return read_all_result(task["src"], password=task["password"], converted=converted, on_page=beat).value
 
 
-def _write_output(task: dict[str, Any], plan: Plan) -> None:
+def _write_outputs(task: dict[str, Any], plans: list[Plan]) -> None:
+    """plan.json, and for a file of several plans plan-2.json ...: all written, or none."""
     if task["to"] == "docx":
         from ..writers.docx import write_docx
 
-        data: "str | bytes" = write_docx(plan, mode="new")
+        datas: "list[str | bytes]" = [write_docx(plan, mode="new") for plan in plans]
     else:
-        data = to_json(plan)
+        datas = [to_json(plan) for plan in plans]
     try:
-        write_atomically(Path(task["out"]), data)
+        write_all(list(zip(numbered(Path(task["out"]), len(plans)), datas)))
     except OSError as err:
         raise _WriteFailed(err) from None
+
+
+def _table_rows(plans: list[Plan], rel: str) -> dict[str, list[dict[str, str]]]:
+    """The tables' rows of every plan, each named by its report row (file.docx, file.docx#2 ...)."""
+    from ..writers.tables import plan_rows
+
+    rows: dict[str, list[dict[str, str]]] = {}
+    for k, plan in enumerate(plans, 1):
+        for table, lines in plan_rows(plan, plan_path(rel, k, len(plans))).items():
+            rows.setdefault(table, []).extend(lines)
+    return rows
 
 
 def _code(err: InputError) -> str:
@@ -203,7 +218,8 @@ def run_tasks(
                 if result.get("status") == "write-failed":
                     raise Stopped(result["error"])  # the file stays pending: converted on the next run
                 try:
-                    record(row, result, journal, tables, options)
+                    for extra in record(row, result, journal, tables, options):
+                        rows[extra.path] = extra
                 except OSError as err:
                     raise Stopped(write_problem(err, options.out_dir)) from None
                 if result.get("converting"):

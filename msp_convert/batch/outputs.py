@@ -1,0 +1,48 @@
+"""The outputs of a file that holds several plans: OUT, OUT-2, OUT-3 ..., written all or none."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path, PurePath
+from typing import Sequence, TypeVar, Union
+
+from ..atomic import TEMP_PREFIX, TEMP_SUFFIX, write_atomically
+
+P = TypeVar("P", bound=PurePath)
+
+
+def numbered(first: P, count: int) -> list[P]:
+    """``plan.json`` and the names of the plans after it: ``plan-2.json``, ``plan-3.json`` ..."""
+    return [first] + [first.with_name(f"{first.stem}-{k}{first.suffix}") for k in range(2, count + 1)]
+
+
+def write_all(outputs: Sequence[tuple[Path, Union[str, bytes]]]) -> None:
+    """Each output written atomically, and all of them or none: each is first written whole
+    beside its place (to a hidden name that ``atomic.remove_stale`` clears), then all are renamed in.
+    An ``OSError`` leaves none of them (a rename failing midway, which needs the folder
+    to change under us, takes back those already renamed; what they replaced is gone)."""
+    if len(outputs) == 1:
+        write_atomically(*outputs[0])
+        return
+    for path, _ in outputs:
+        if path.is_dir():  # a rename onto it would fail after others were made
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    staged: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for path, data in outputs:
+            hidden = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{len(staged)}{TEMP_SUFFIX}")  # remove_stale clears one a crash left
+            write_atomically(hidden, data)
+            staged.append((hidden, path))
+        for hidden, path in staged:
+            os.replace(hidden, path)
+            placed.append(path)
+    except OSError:
+        for path in placed:  # none of them, rather than some
+            path.unlink()
+        raise
+    finally:
+        for hidden, _ in staged:
+            if hidden.exists():
+                hidden.unlink()
