@@ -300,7 +300,7 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
                 runs.add(g.text, g.struck)
                 if g.text.isalpha():
                     letters += 1
-                    bold += is_bold(g.font)
+                    bold += is_bold(g.font or "")
             prev = g
     runs.flush()
     read = [g.confidence for line in lines for g in line.glyphs if g.ocr and not g.is_tick and not g.text.isspace()]
