@@ -289,3 +289,26 @@ def test_plan_number_lines_are_bold_on_the_template():
     got = headings((FIXTURES / "plans" / "03-ks2-dyslexia.docx").read_bytes())
     assert got["MSP No. 3"] is True
     assert re.search(r"R1 14th March 2019", " ".join(k for k, v in got.items() if not v))
+
+
+def test_style_chains_that_loop_or_run_long_end():
+    """basedOn cycles are cut; a long chain still finds the heading at its end (within the reader's limit of 64)."""
+    chain = "".join(
+        f'<w:style w:type="paragraph" w:styleId="S{i}"><w:name w:val="Step {i}"/><w:basedOn w:val="S{i + 1}"/></w:style>'
+        for i in range(30)
+    ) + '<w:style w:type="paragraph" w:styleId="S30"><w:name w:val="Step 30"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>'
+    loop = (
+        '<w:style w:type="paragraph" w:styleId="LoopA"><w:name w:val="Loop A"/><w:basedOn w:val="LoopB"/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="LoopB"><w:name w:val="Loop B"/><w:basedOn w:val="LoopA"/>'
+        '<w:rPr><w:b/></w:rPr></w:style>'
+    )
+    body = (
+        p("Thirty steps from a heading", '<w:pStyle w:val="S0"/>')
+        + p("Bold through a loop", '<w:pStyle w:val="LoopA"/>')
+        + p("Unreadable outline level", '<w:outlineLvl w:val="first"/>')
+    )
+    assert headings(make_docx(body, styles=chain + loop)) == {
+        "Thirty steps from a heading": True,
+        "Bold through a loop": True,
+        "Unreadable outline level": False,
+    }
