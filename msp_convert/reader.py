@@ -90,6 +90,11 @@ def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> list[
     each counted on its own, its source the file's. The parser's notices come first,
     as they are about the whole file; then, when there are several, ``several-plans``."""
     division = divide(parsed.value, profile)
+    if len(division.plans) > MAX_PLANS:
+        raise InputError(
+            f"this holds more than {MAX_PLANS} plans, far more than any file of plans; "
+            "check it is the right file, or split it into files of fewer plans"
+        )
     plans = [map_document(document, source.model_copy(), profile=profile, force=force).value for document in division.plans]
     for k, plan in enumerate(plans, 1):
         plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
@@ -104,6 +109,8 @@ def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> list[
 
 
 SEVERAL_PLANS = "several-plans"
+# A file of a class's plans holds thirty or so; past this it is not a file of plans.
+MAX_PLANS = 200
 
 
 def _several(k: int, starts: list[Start]) -> PlanWarning:

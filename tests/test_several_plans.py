@@ -100,6 +100,16 @@ def test_a_second_front_part_after_the_sections_starts_a_second_plan() -> None:
     assert all(d.headers == [para("Hollybank")] for d in parts)  # headers go with every part
 
 
+def test_a_page_header_naming_one_child_goes_only_with_that_childs_plan(tmp_path: Path) -> None:
+    header = [para("Name: Kai Dobson   DOB: 09/01/2008"), para("Hollybank Primary")]
+    parts = split(Document(body=plan_blocks("Kai Dobson") + plan_blocks("Amy Lee"), headers=header), DEFAULT_PROFILE)
+    assert [[p.text for p in d.headers] for d in parts] == [[p.text for p in header], ["Hollybank Primary"]]  # type: ignore[union-attr]
+    # Maisie's plan names her only in its page header; Oliver's, joined after it, keeps his own name and birth date.
+    maisie, oliver = msp_convert.read_all(joined_docx(tmp_path / "two.docx", "01-eyfs-speech-language", "02-ks1-down-syndrome"))
+    assert maisie.child.model_dump(mode="json") == expected("01-eyfs-speech-language")["child"]
+    assert oliver.child.model_dump(mode="json") == expected("02-ks1-down-syndrome")["child"]
+
+
 def test_a_plan_with_reports_pasted_after_it_is_one_plan() -> None:
     # A report about the same child, and one naming someone else with fewer of the form's parts.
     report = [para("Name: Kai Dobson"), para("Educational Psychology report"), para("Kai reads at a Year 2 level.")]
@@ -238,3 +248,11 @@ def test_batch_reports_a_row_per_plan(three: Path, tmp_path: Path) -> None:
         again = cli("batch", str(src), "-o", str(out), "--tables", "-q")
         assert again.returncode == 0 and "2 skipped" in again.stderr
     assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+
+
+def test_a_file_of_more_plans_than_any_is_refused_in_one_line(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from msp_convert import reader
+
+    monkeypatch.setattr(reader, "MAX_PLANS", 2)
+    with pytest.raises(msp_convert.InputError, match="^this holds more than 2 plans, far more than any file of plans; check it is the right file"):
+        msp_convert.read_all(three)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
 
-from ..layout import Block, Cell, Document, Paragraph, Row, Table
+from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile
 from .flow import matchers
 from .front import _PLAN_NUMBER
@@ -81,15 +81,42 @@ def divide(document: Document, profile: Profile) -> Division:
     scan = _Scan(profile)
     for unit in _units(document.body):
         scan.see(unit)
-    cuts = scan.kept()
+    cuts, children = scan.kept()
     if not cuts:
         return Division([document])
     parts = _Cutter({scan.candidates[i][0] for i in cuts}).blocks(document.body)
     plans = [
-        Document(body=body, headers=document.headers, footers=document.footers, pages=document.pages)
-        for body in parts
+        Document(body=body, headers=_margins(document.headers, child), footers=_margins(document.footers, child), pages=document.pages)
+        for body, child in zip(parts, children)
     ]
     return Division(plans, [scan.candidates[i][1] for i in cuts])
+
+
+def _margins(blocks: list[Block], child: Optional[str]) -> list[Block]:
+    """A page header or footer for a plan about ``child``: every block but those naming another child
+    (kept with that child's plan), so one plan never takes another's name from the margin."""
+    if child is None:
+        return blocks
+    return [b for b in blocks if not any(not _same_child(name, child) for name in _names(b))]
+
+
+def _names(block: Block) -> Iterator[str]:
+    """The children a block names: "Name: ..." lines, "Child's name | ..." rows."""
+    for para in iter_paragraphs([block]):
+        name = names_child(para.text)
+        if name is not None:
+            yield name
+    if isinstance(block, Table):
+        for row in block.rows:
+            name = _row_name(row)
+            if name is not None:
+                yield name
+
+
+def _same_child(one: str, other: str) -> bool:
+    """"maisie clarke" and "maisie" name the same child; "maisie clarke" and "oliver bennett" do not."""
+    a, b = set(one.split()), set(other.split())
+    return a <= b or b <= a
 
 
 def names_child(text: str) -> Optional[str]:
@@ -187,34 +214,39 @@ class _Scan:
         self.candidates: list[tuple[int, Start]] = []
         self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
         self.child: Optional[str] = None  # the child the plan being read names
+        self.children: list[Optional[str]] = [None]  # the child each part (as ``later``) names first
 
     def see(self, block: Block) -> None:
         signals = list(self._signals(block))
         if signals and signals[0][0] == "front" and self.later[-1]:
             _, start, name = signals[0]  # type: ignore[misc]
-            if name is None or self.child is None or name != self.child:
+            if name is None or self.child is None or not _same_child(name, self.child):
                 self.candidates.append((self.unit, start))
                 self.later.append(set())
+                self.children.append(None)
                 self.child = None
         for signal in signals:
             if signal[0] == "later":
                 self.later[-1].add(signal[1])  # type: ignore[arg-type]
             elif self.child is None and signal[2] is not None:  # type: ignore[misc]
-                self.child = signal[2]  # type: ignore[misc]
+                self.child = self.children[-1] = signal[2]  # type: ignore[misc]
         self.unit += 1
 
-    def kept(self) -> list[int]:
-        """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides."""
+    def kept(self) -> tuple[list[int], list[Optional[str]]]:
+        """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides,
+        and the child each plan they make names first (None if none)."""
         kept: list[int] = []
-        before = set(self.later[0])
+        before, children = set(self.later[0]), [self.children[0]]
         for i in range(len(self.candidates)):
             after = self.later[i + 1]
             if len(before) >= MIN_LATER_PARTS and len(after) >= MIN_LATER_PARTS:
                 kept.append(i)
                 before = set(after)
+                children.append(self.children[i + 1])
             else:
                 before |= after
-        return kept
+                children[-1] = children[-1] or self.children[i + 1]
+        return kept, children
 
     def _signals(self, block: Block) -> Iterator[Signal]:
         if isinstance(block, Paragraph):
@@ -256,11 +288,15 @@ class _Scan:
         return None
 
     def _cover_row(self, row: Row, origin: str) -> Optional[Signal]:
-        """A cover table's row "Child's name | Kai Dobson"."""
-        if len(row.cells) < 2 or not _NAME_CELL.match(row.cells[0].text):
-            return None
-        name = _name(" ".join(c.text for c in row.cells[1:]))
+        name = _row_name(row)
         return ("front", Start("a cover row naming a child", _page(origin)), name) if name else None
+
+
+def _row_name(row: Row) -> Optional[str]:
+    """The name in a cover table's row "Child's name | Kai Dobson", normalised."""
+    if len(row.cells) < 2 or not _NAME_CELL.match(row.cells[0].text):
+        return None
+    return _name(" ".join(c.text for c in row.cells[1:]))
 
 
 def _page(origin: str) -> Optional[int]:
