@@ -5,7 +5,8 @@ a worker process under a time limit: a file that hangs its worker is killed
 and reported, and the batch goes on. Outputs are written atomically and
 recorded in a journal as they finish, so an interrupted batch resumes where it
 stopped and converts nothing twice. The parent process keeps only one report
-row per file; a plan's table rows go straight to the CSV files.
+row per plan (a file of several plans gives file.docx, file.docx#2 ... and
+file.json, file-2.json ...); a plan's table rows go straight to the CSV files.
 """
 
 from .files import STATE, SUPPORTED, discover
