@@ -1,12 +1,24 @@
-"""Page 1 and page headers: the plan's number and who the plan is about."""
+"""Page 1, page headers and footers: the plan's number, who the plan is about, the plan's dates.
+
+A line holds labels ("Name: Kai Dobson   D.O.B. 09/01/2008   Year: 9") when
+one starts it or follows a clear separator (a tab, two spaces, "|", ";"):
+labels are never looked for inside a sentence. After the first, a label may
+follow a single space ("Name: Kai Dobson DOB: 21/07/2006", a header's tab as
+a PDF joins it). A label takes a colon; or stands before a tab or two spaces
+("Year<tab>9", a table row "Name | Kai" joined); or, where no sentence would
+hold it (DOB, D.O.B., UPN), is followed by a value with a figure; "Year 9"
+on its own is a year group as written.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Union
+from weakref import WeakKeyDictionary
 
-from ..layout import Block, iter_paragraphs
-
+from ..layout import Block, Paragraph, iter_paragraphs
 from ..model import Plan
 from .dates import parse_date
 from .text import clean, norm
@@ -16,17 +28,55 @@ if TYPE_CHECKING:
 
 _PLAN_NUMBER = re.compile(r"^(?:my support plan|msp)(?: plan)?(?: no| number)? (\d{1,2})$")
 
-_KEYS = (
-    ("date_of_birth", r"d\.?\s?o\.?\s?b\.?|date\s+of\s+birth"),
-    ("year_group", r"year\s+group|national\s+curriculum\s+year|ncy"),
-    ("upn", r"upn|unique\s+pupil\s+number"),
-    ("setting", r"(?:name\s+of\s+)?(?:education\s+)?(?:setting|school|nursery|college)(?:\s*/\s*(?:setting|school))?"),
-    ("name", r"(?:child'?s|pupil'?s|young\s+person'?s|full|child)?\s*name"),
+
+@dataclass(frozen=True)
+class _Label:
+    group: str  # the regular expression's group name
+    field: str  # what it fills: a Child field, a PlanDates field, or a part of the name
+    pattern: str
+    distinctive: bool = False  # no colon needed before a value with a figure
+
+
+# The labels, as a table: longer wording before the shorter it starts with.
+_LABELS = (
+    _Label("dob", "date_of_birth", r"d\.?\s?o\.?\s?b\.?|date\s+of\s+birth", distinctive=True),
+    _Label("initial", "initial_plan", r"date\s+of\s+(?:the\s+)?(?:initial|first)\s+plan"),
+    _Label("this", "this_plan", r"date\s+of\s+(?:this\s+)?plan|plan\s+date|date\s+written"),
+    _Label("review", "review_by",
+           r"date\s+this\s+plan\s+will\s+be\s+reviewed\s+by|date\s+of\s+next\s+review|review\s+date|to\s+be\s+reviewed\s+by"),
+    _Label("year", "year_group", r"year\s+group|national\s+curriculum\s+year|ncy|year"),
+    _Label("upn", "upn", r"upn|unique\s+pupil\s+number", distinctive=True),
+    _Label("setting", "setting",
+           r"(?:name\s+of\s+)?(?:current\s+)?(?:education\s+)?(?:setting|school|nursery|college)(?:\s*/\s*(?:setting|school))?"),
+    _Label("known", "known_as", r"(?:i\s+like\s+to\s+be\s+)?known\s+as|preferred\s+name"),
+    _Label("first", "first_name", r"first\s+names?|forenames?(?:\(s\))?|given\s+names?"),
+    _Label("surname", "surname", r"surname|last\s+name|family\s+name"),
+    _Label("name", "name",
+           r"name\s+of\s+(?:the\s+)?(?:child|pupil|young\s+person)"
+           r"|(?:(?:child['\u2019]?s|pupil['\u2019]?s|young\s+person['\u2019]?s|full|child)\s+)?name"),
 )
+_COLON = r"[ \t]*:"
+_BEFORE_VALUE = r"(?:[ \t]*\t|[ \t]{2,})[ \t]*[^\s:]"  # "Year<tab>9", "Surname   Dobson"
+_FIGURE_VALUE = r"[ \t]+[^\s:]*\d"  # "DOB 09/01/2008", "UPN A123456789012"
+_YEAR_AS_WRITTEN = r"(?P<year_written>)(?=year[ \t]+\d{1,2}(?:[ \t]*$|[ \t]*\t|[ \t]{2,}))"  # "Year 9" kept whole
+
+
+def _alternative(label: _Label) -> str:
+    follows = _COLON + "|" + _BEFORE_VALUE + ("|" + _FIGURE_VALUE if label.distinctive else "")
+    return rf"(?P<{label.group}>{label.pattern})(?!\w)(?={follows})(?:{_COLON})?"
+
+
 _KEY_RE = re.compile(
-    r"(?:^|(?<=[\s|;,(]))(?:" + "|".join(f"(?P<{k}>{p})" for k, p in _KEYS) + r")\s*:",
+    r"(?:^|(?<=[\s|;,(/]))(?:" + "|".join(_alternative(label) for label in _LABELS) + "|" + _YEAR_AS_WRITTEN + ")",
     re.IGNORECASE,
 )
+_FIELDS = {label.group: label.field for label in _LABELS} | {"year_written": "year_group"}
+_PLAN_DATES = frozenset({"this_plan", "review_by", "initial_plan"})
+_DATES = _PLAN_DATES | {"date_of_birth"}
+_NAME_PARTS = ("first_name", "surname")
+
+# A first name waiting for its surname (or the other way round), per plan being read.
+_NAME_SO_FAR: "WeakKeyDictionary[Draft, dict[str, str]]" = WeakKeyDictionary()
 
 
 def read_plan_number(normalised: str, plan: Plan) -> bool:
@@ -39,38 +89,171 @@ def read_plan_number(normalised: str, plan: Plan) -> bool:
     return True
 
 
-def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
-    """Fill ``plan.child`` from "Name: ...  DOB: ..." pairs; True if the line holds such labels."""
-    if ":" not in text:
-        return False
-    keys = list(_KEY_RE.finditer(text))
-    if not keys:
-        return False
-    found = False
-    for i, m in enumerate(keys):
-        end = keys[i + 1].start() if i + 1 < len(keys) else len(text)
-        value = clean(text[m.end():end])
-        field = m.lastgroup
-        found = True  # "UPN:" with nothing after it is still the form's own label
-        if not value or field is None:
-            continue
-        if getattr(plan.child, field) is not None:
-            continue
-        if field == "date_of_birth":
-            date = parse_date(value)
-            if date is None:
-                draft.warn("unreadable-date", where)
-                draft.unmapped(where, f"{m.group(0)} {value}")
-            plan.child.date_of_birth = date
-        else:
-            setattr(plan.child, field, value)
+def _clear_before(text: str, at: int) -> bool:
+    """The line starts at ``at``, or a tab, two spaces, "|" or ";" comes before it."""
+    i = at
+    while i > 0 and text[i - 1] in " \t\u00a0":
+        i -= 1
+    return i == 0 or at - i >= 2 or "\t" in text[i:at] or text[i - 1] in "|;\u2022"
+
+
+_DISTINCTIVE = frozenset(label.group for label in _LABELS if label.distinctive)
+
+
+def _labels(text: str) -> list[re.Match[str]]:
+    """The labels of a line: none unless the first is clear of what comes before it.
+
+    After the first, a label with a colon, or a distinctive one ("DOB 09/01/2008"),
+    may follow a single space; one with neither must be clear of what comes before
+    it too ("Primary School    Year group: 2" is a setting's name, not a label "School").
+    """
+    found: list[re.Match[str]] = []
+    for m in _KEY_RE.finditer(text):
+        loose = m.group(0).endswith(":") or m.lastgroup in _DISTINCTIVE
+        if (found and loose) or _clear_before(text, m.start()):
+            found.append(m)
     return found
 
 
+def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
+    """Fill ``plan.child`` and ``plan.plan_dates`` from a line's labels; True if it holds any.
+
+    What comes before the first label is kept in ``unmapped``; a value that
+    disagrees with one already read (a second child's name) is kept there too.
+    """
+    keys = _labels(text)
+    if not keys:
+        return False
+    lead = clean(text[:keys[0].start()])
+    if lead and not read_plan_number(norm(lead), plan):
+        draft.unmapped(where, lead)
+    for i, m in enumerate(keys):
+        end = keys[i + 1].start() if i + 1 < len(keys) else len(text)
+        value = _tidy(text[m.end():end])
+        if value and m.lastgroup:
+            written = " ".join(text[m.start():end].split()).rstrip(" |;,(")
+            _store(_FIELDS[m.lastgroup], value, written, draft, where)
+    return True
+
+
+def _tidy(value: str) -> str:
+    """A value less leaders and what separates it from the next label ("Kai Dobson (" of "... (DOB: ...)")."""
+    value = clean(value).rstrip(" |;,(")
+    if value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1].rstrip()
+    return clean(value)
+
+
+def _store(field: str, value: str, written: str, draft: "Draft", where: str) -> None:
+    """One labelled value into the plan; ``written`` (label and value) is what ``unmapped`` keeps."""
+    plan = draft.plan
+    if field in _NAME_PARTS:
+        _name_part(field, value, written, draft, where)
+        return
+    holder: object = plan.plan_dates if field in _PLAN_DATES else plan.child
+    new: Union[str, dt.date, None] = value
+    if field in _DATES:
+        new = parse_date(value)
+        if new is None:
+            draft.warn("unreadable-date", where)
+            draft.unmapped(where, written)
+            return
+    current = getattr(holder, field)
+    if current is None:
+        setattr(holder, field, new)
+    elif not _same(current, new):
+        draft.unmapped(where, written)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return norm(a) == norm(b)
+    return a == b
+
+
+def _name_part(field: str, value: str, written: str, draft: "Draft", where: str) -> None:
+    """"First name: Kai" ... "Surname: Dobson" (one line or two, in either order) -> "Kai Dobson"."""
+    child = draft.plan.child
+    parts = _NAME_SO_FAR.setdefault(draft, {})
+    if child.name is not None and not parts:  # the whole name came first: a part of it adds nothing
+        if f" {norm(value)} " not in f" {norm(child.name)} ":
+            draft.unmapped(where, written)
+        return
+    if field in parts:
+        if not _same(parts[field], value):
+            draft.unmapped(where, written)
+        return
+    parts[field] = value
+    child.name = " ".join(parts[f] for f in _NAME_PARTS if f in parts)
+
+
+# --- page headers and footers ------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^(?:page |p )?\d{1,4}(?: (?:of )?\d{1,4})?$")  # "Page 3 of 12", "3", "- 3 -", "3/12"
+_TITLES = frozenset({"my support plan", "msp", "my support plan msp"})  # the plan's title, on every page
+
+
 def page_margins(headers: "list[Block]", footers: "list[Block]", draft: "Draft") -> None:
-    """The child's details and the plan number where a page header or footer holds them."""
-    for para in iter_paragraphs(headers + footers):
-        text = para.text
-        if read_plan_number(norm(text), draft.plan):
+    """What page headers and footers hold: the plan number, the child, the plan's dates.
+
+    A page number or the plan's title is dropped; every other line is kept in
+    ``unmapped`` ("page header", "page footer"), each distinct line once
+    however many pages repeat it. A header table's row ("Name | Kai Dobson")
+    is read as one line, its cells apart; a line ending in a label with no
+    value ("... UPN:") takes the next line as its value (a header wrapped on a page).
+    """
+    seen: set[str] = set()
+    for where, blocks in (("page header", headers), ("page footer", footers)):
+        lines = list(_lines(blocks))
+        i = 0
+        while i < len(lines):
+            text = lines[i]
+            if i + 1 < len(lines) and _open_label(text) and _is_value(lines[i + 1]):
+                i += 1
+                text = f"{text} {lines[i]}"
+            _margin_line(text, draft, where, seen)
+            i += 1
+
+
+def _lines(blocks: "list[Block]") -> Iterator[str]:
+    """The margin's lines: a paragraph, or a table row whose cells hold labels and values."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
             continue
-        read_child(text, draft.plan, draft, "page header")
+        for row in block.rows:
+            texts = [t for t in (c.text.strip() for c in row.cells) if t]
+            joined = "\t".join(texts).replace("\n", "\t")
+            if len(texts) >= 2 and _labels(joined):
+                yield joined
+            else:
+                yield from (p.text for cell in row.cells for p in iter_paragraphs(cell.blocks))
+
+
+def _open_label(text: str) -> bool:
+    keys = _labels(text)
+    return bool(keys) and not _tidy(text[keys[-1].end():])
+
+
+def _is_value(text: str) -> bool:
+    n = norm(text)
+    return bool(n) and not _labels(text) and not _PAGE_NUMBER.match(n) and n not in _TITLES
+
+
+def _margin_line(text: str, draft: "Draft", where: str, seen: set[str]) -> None:
+    if not _once(text, seen):
+        return
+    n = norm(text)
+    if not n or _PAGE_NUMBER.match(n) or n in _TITLES or read_plan_number(n, draft.plan):
+        return
+    if not read_child(text, draft.plan, draft, where):
+        draft.unmapped(where, " ".join(text.split()))
+
+
+def _once(text: str, seen: set[str]) -> bool:
+    """True the first time a line is seen (spaces aside)."""
+    key = " ".join(text.split())
+    if not key or key in seen:
+        return False
+    seen.add(key)
+    return True
