@@ -59,11 +59,12 @@ class Paragraph:
     # How sure the reader was of the words (0-1, their mean) when it read them
     # from pixels (OCR); None for text the file itself stored.
     confidence: Optional[float] = None
-    # The document marks this line as a heading: a heading or title style, an
-    # outline level, or every letter bold. A hint for lines the template does
-    # not know (an unknown heading starts a section of its own); never needed
-    # for the template's own headings, which are known by their wording.
+    # The document marks this line as a heading: a heading or title style or an
+    # outline level; or only shows every letter of it in bold. Hints for lines
+    # the template does not know (an unknown heading starts a section of its
+    # own); never needed for the template's own headings, known by their wording.
     heading: bool = False
+    bold: bool = False
     _text: Optional[str] = field(default=None, repr=False, compare=False)
 
     @property

@@ -1,8 +1,8 @@
-"""``Paragraph.heading`` from the Word reader: the document marks a line as a heading.
+"""``Paragraph.heading`` and ``Paragraph.bold`` from the Word reader: the document marks a line as a heading.
 
-By its style (through ``w:basedOn``: a heading or title style, or a style with
-``w:outlineLvl`` 0-8), by its own ``w:outlineLvl``, or because every letter in
-it is bold (bold resolved like strike: direct, character style chain,
+``heading`` by its style (through ``w:basedOn``: a heading or title style, or a
+style with ``w:outlineLvl`` 0-8) or by its own ``w:outlineLvl``; ``bold``
+because every letter in it is bold (bold resolved like strike: direct, character style chain,
 paragraph style chain, docDefaults). Documents are built here: with
 python-docx as Word, LibreOffice and Google Docs write them, and as raw XML for
 the rules python-docx cannot express.
@@ -24,15 +24,20 @@ from msp_convert.parsers.docx import parse_docx
 from test_docx_parser import make_docx
 
 
-def headings(data: bytes) -> dict[str, bool]:
-    """Each paragraph's text (whitespace collapsed) -> its heading flag, body then headers."""
+def marks(data: bytes) -> dict[str, tuple[bool, bool]]:
+    """Each paragraph's text (whitespace collapsed) -> (heading, bold), body then headers."""
     doc = parse_docx(data).value
     out = {}
     for p in iter_paragraphs(doc.body + doc.headers + doc.footers):
         text = " ".join(p.text.split())
         if text:
-            out[text] = p.heading
+            out[text] = (p.heading, p.bold)
     return out
+
+
+def headings(data: bytes) -> dict[str, bool]:
+    """Each paragraph's text -> whether the document marks it as a heading, by style or by bold."""
+    return {text: heading or bold for text, (heading, bold) in marks(data).items()}
 
 
 def saved(document) -> bytes:
@@ -84,6 +89,8 @@ def test_every_letter_bold_is_a_heading_some_letters_bold_is_not():
         "2019": False,
         "Bold then explicitly not bold": False,
     }
+    # Bold is told apart from a heading style: the mapping trusts them differently.
+    assert marks(saved(d))["Medical needs:"] == (False, True)
 
 
 def test_bold_from_a_custom_paragraph_style_and_a_character_style():

@@ -16,6 +16,12 @@ from test_mapping_variants import INTRO, SOURCE, p, read, table
 
 def bold(text: str) -> Paragraph:
     para = p(text)
+    para.bold = True
+    return para
+
+
+def styled(text: str) -> Paragraph:
+    para = p(text)
     para.heading = True
     return para
 
@@ -161,6 +167,13 @@ def test_a_long_or_sentence_like_bold_line_is_written_text() -> None:
         "Reads best in the morning.",
     ]
     assert plan.sections == []
+
+
+def test_under_an_open_prompt_bold_is_an_answer_a_heading_style_is_a_heading() -> None:
+    # Typing into a cell whose paragraph mark is bold makes every answer bold.
+    plan = read(*NEEDS_LINES, bold("Phonics phase 3"), bold("Reading"), styled("Transition arrangements"), p("Visits in June"))
+    assert texts(plan.needs.cognition_and_learning) == ["Reads at a Year 2 level", "Phonics phase 3", "Reading"]
+    assert sections(plan) == [(None, "Transition arrangements", ["Visits in June"], [])]
 
 
 def test_reviews_typed_as_paragraphs() -> None:

@@ -216,7 +216,7 @@ class Flow:
         if len(line.n) > 20 and line in self.m.all_guidance:
             return ("guidance",)
         # Only once the template's wording has been seen: before it, nothing says what is a part of a plan.
-        if self.draft.anchors and self.waiting_text is None and is_unknown_heading(para, line):
+        if self.draft.anchors and self.waiting_text is None and is_unknown_heading(para, line, self.answering()):
             return ("unknown",)
         return ("content",)
 

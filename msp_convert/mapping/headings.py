@@ -6,6 +6,11 @@ answer to the template's prompt above it, so the flow keeps it in a section of
 its own (``sections``, key null). A line is an unknown heading when it is short
 and not a sentence, and the document shows it as a heading in one of the ways
 below; a plain short line is what a person wrote.
+
+Bold alone is weaker than a heading style: typing into a cell whose paragraph
+mark is bold makes every answer bold. So a bold line is a heading only where
+no prompt of the template is taking answers (between the form's tables, after
+Section 7); under an open prompt it is an answer.
 """
 
 from __future__ import annotations
@@ -27,28 +32,32 @@ _NUMBERED = re.compile(r"^(?:section|part|appendix)\s+(?:\d{1,2}[a-z]?|[a-z])\b"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _styled(para: Paragraph, text: str, line: Line) -> bool:
+def _styled(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
     return para.heading
 
 
-def _numbered(para: Paragraph, text: str, line: Line) -> bool:
+def _bold(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
+    return para.bold and not answering
+
+
+def _numbered(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
     return bool(_NUMBERED.match(text))
 
 
-def _bare_label(para: Paragraph, text: str, line: Line) -> bool:
+def _bare_label(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
     return text.endswith(":") and text.count(":") == 1 and len(line.words) <= LABEL_WORDS and text[0].isupper()
 
 
 # The ways a document shows a heading, any one enough (a table's first row is
 # the flow's to judge: it knows the table).
-HEADING_STYLES: tuple[Callable[[Paragraph, str, Line], bool], ...] = (_styled, _numbered, _bare_label)
+HEADING_STYLES: tuple[Callable[[Paragraph, str, Line, bool], bool], ...] = (_styled, _bold, _numbered, _bare_label)
 
 
-def is_unknown_heading(para: Paragraph, line: Line) -> bool:
-    """Whether a line the template does not know heads a part of its own."""
+def is_unknown_heading(para: Paragraph, line: Line, answering: bool) -> bool:
+    """Whether a line the template does not know heads a part of its own (``answering``: a prompt is open)."""
     text = line.text.strip()
     if not text or len(text) >= MAX_CHARS or len(line.words) > MAX_WORDS or not _LETTER.search(text):
         return False
     if text.endswith((".", ",", ";")) or DATE_RE.search(text) or para.tick_boxes:
         return False
-    return any(style(para, text, line) for style in HEADING_STYLES)
+    return any(style(para, text, line, answering) for style in HEADING_STYLES)

@@ -28,8 +28,9 @@ Clark names. What comes out:
 * Adjacent text with the same flags is one ``Run``.
 * ``Paragraph.heading``: the paragraph's style is a heading or title style
   (``styles.Styles.is_heading_style``), or its own ``w:outlineLvl`` is 0-8
-  (9, body text, overrides the style), or every letter in it is bold (bold
-  resolved like strike; deleted text and symbol fonts are not counted).
+  (9, body text, overrides the style). ``Paragraph.bold``: every letter in it
+  is bold (bold resolved like strike; deleted text and symbol fonts are not
+  counted).
 """
 
 from __future__ import annotations
@@ -221,7 +222,8 @@ class PartWalker(TableReader, InlineOutput):
                 inlines,
                 style.list_item if direct_list is None else direct_list,
                 self.origin,
-                heading=(style.heading if outline is None else outline) or (self.lettered and self.all_bold),
+                heading=style.heading if outline is None else outline,
+                bold=self.lettered and self.all_bold,
             )
         )
         if self.boxes:
