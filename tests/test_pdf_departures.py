@@ -178,3 +178,18 @@ def test_a_header_row_with_supported_by_in_its_first_label_cell() -> None:
     assert [o.number for o in plan.outcomes] == [1, 2]
     assert [o.supported_by.education for o in plan.outcomes] == [True, False]  # the column is still Education's
     assert not plan.unmapped  # "Education" is no answer to "Supported by"
+
+
+def test_a_school_table_of_outcomes_numbered_without_the_label() -> None:
+    # "Outcomes | ... | Education | Health | Social Care", then rows "1", "2": an outcomes table.
+    header = Row([_cell("Outcomes", 0), _cell("What success looks like", 1)]
+                 + [_cell(t, 2 + i) for i, t in enumerate(("Education", "Health", "Social Care"))])
+    rows = [header] + [
+        Row([_cell(str(n), 0), _cell(f"By the end of KS2, Ola will be able to {what}.", 1), _cell("", 2), _cell("X", 3), _cell("", 4)])
+        for n, what in ((1, "swim 25 metres"), (2, "tie her laces"))
+    ]
+    plan = map_document(Document(body=INTRO + [Table(rows, columns=5)]), SOURCE).value
+    assert plan is not None
+    assert [(o.number, o.statement.text if o.statement else None, o.supported_by.health) for o in plan.outcomes] == [
+        (1, "swim 25 metres", True), (2, "tie her laces", True)]
+    assert [u.text for u in plan.unmapped] == ["What success looks like"]  # not the template's wording: kept

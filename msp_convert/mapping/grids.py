@@ -119,7 +119,18 @@ def classify(table: Table, profile: Profile) -> str:
     for row in table.rows:
         if row.cells and row.cells[0].col == 0 and re.match(label + r"\s*\d+$", norm(row.cells[0].text)):
             return "outcomes"
+    if any(_names_outcome_columns(row, profile) for row in table.rows[:3]):
+        return "outcomes"  # a school's table whose rows are numbered "1", "2", ...
     return "flow"
+
+
+def _names_outcome_columns(row: Row, profile: Profile) -> bool:
+    """A header row over outcomes: "Outcome(s) | ... | Education | Health | Social Care"."""
+    first = _cell_at(row, 0)
+    if first is None or not _column_label(first.text, profile.outcome_label):
+        return False
+    labels, _ = _support_labels(profile)
+    return len({labels[k] for k in (_squashed(c.text) for c in row.cells) if k in labels}) >= 2
 
 
 def _cell_at(row: Row, col: int) -> Optional[Cell]:
@@ -162,6 +173,7 @@ class _OutcomeRows:
     marks: dict[str, Optional[bool]] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=8)
 def _support_labels(profile: Profile) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """The Supported-by labels squashed ("socialcare") -> field, alone or after the
     group's own wording in one cell ("Supported by: Education"); and for the latter,
