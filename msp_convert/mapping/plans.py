@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional
 
 from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile
@@ -200,7 +200,17 @@ def _cell_like(cell: Cell, blocks: list[Block]) -> Cell:
 # --- what each unit shows ------------------------------------------------------------------
 
 
-Signal = Union[tuple[str, str], tuple[str, Start, Optional[str]]]  # ("later", part) / ("front", start, name)
+@dataclass(frozen=True)
+class _Signal:
+    """A front part of the form (where a plan may begin; the child it names, if it does), or a later part."""
+
+    start: Optional[Start] = None  # set for a front part
+    name: Optional[str] = None  # the child a front part names
+    part: str = ""  # the section a later part belongs to
+
+
+def _front(wording: str, origin: str, name: Optional[str] = None) -> _Signal:
+    return _Signal(start=Start(wording, _page(origin)), name=name)
 
 
 class _Scan:
@@ -209,7 +219,7 @@ class _Scan:
     def __init__(self, profile: Profile) -> None:
         self.m = matchers(profile)
         self.title = norm(profile.plan_title)
-        self.intro = profile.sections[0].headings[0] if profile.sections else ""
+        self.intro = next((s.headings[0] for s in profile.sections if s.key == "introduction"), profile.plan_title)
         self.unit = 0
         self.candidates: list[tuple[int, Start]] = []
         self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
@@ -218,18 +228,18 @@ class _Scan:
 
     def see(self, block: Block) -> None:
         signals = list(self._signals(block))
-        if signals and signals[0][0] == "front" and self.later[-1]:
-            _, start, name = signals[0]  # type: ignore[misc]
-            if name is None or self.child is None or not _same_child(name, self.child):
-                self.candidates.append((self.unit, start))
+        first = signals[0] if signals else None
+        if first is not None and first.start is not None and self.later[-1]:
+            if first.name is None or self.child is None or not _same_child(first.name, self.child):
+                self.candidates.append((self.unit, first.start))
                 self.later.append(set())
                 self.children.append(None)
                 self.child = None
         for signal in signals:
-            if signal[0] == "later":
-                self.later[-1].add(signal[1])  # type: ignore[arg-type]
-            elif self.child is None and signal[2] is not None:  # type: ignore[misc]
-                self.child = self.children[-1] = signal[2]  # type: ignore[misc]
+            if signal.start is None:
+                self.later[-1].add(signal.part)
+            elif self.child is None and signal.name is not None:
+                self.child = self.children[-1] = signal.name
         self.unit += 1
 
     def kept(self) -> tuple[list[int], list[Optional[str]]]:
@@ -248,23 +258,23 @@ class _Scan:
                 children[-1] = children[-1] or self.children[i + 1]
         return kept, children
 
-    def _signals(self, block: Block) -> Iterator[Signal]:
+    def _signals(self, block: Block) -> Iterator[_Signal]:
         if isinstance(block, Paragraph):
             signal = self._line(block.text, block.origin)
             if signal is not None:
                 yield signal
             return
         for row in block.rows:
-            named = self._cover_row(row, block.origin)
-            if named is not None:
-                yield named
+            name = _row_name(row)
+            if name is not None:
+                yield _front("a cover row naming a child", block.origin, name)
             for cell in row.cells:
                 for para in cell.paragraphs():
                     signal = self._line(para.text, para.origin or block.origin)
                     if signal is not None:
                         yield signal
 
-    def _line(self, text: str, origin: str) -> Optional[Signal]:
+    def _line(self, text: str, origin: str) -> Optional[_Signal]:
         if len(text) >= 2 * MAX_HEADING or not text.strip():
             return None
         line = Line(text)
@@ -273,23 +283,19 @@ class _Scan:
         heading = self.m.headings.match(line)
         if heading is not None:
             if heading.item is not None and heading.item.key == "introduction":
-                return ("front", Start(f"the heading '{self.intro}'", _page(origin)), None)
-            return ("later", heading.item.key if heading.item is not None else "about-me")
+                return _front(f"the heading '{self.intro}'", origin)
+            return _Signal(part=heading.item.key if heading.item is not None else "group")
         if line.n == self.title:
-            return ("front", Start("the title line", _page(origin)), None)
+            return _front("the title line", origin)
         if _PLAN_NUMBER.match(line.n):
-            return ("front", Start("a plan-number line", _page(origin)), None)
+            return _front("a plan-number line", origin)
         name = names_child(text)
         if name is not None:
-            return ("front", Start("a line naming a child", _page(origin)), name)
+            return _front("a line naming a child", origin, name)
         prompt = self.m.global_prompts.match(line)
         if prompt is not None and prompt.item[0].key != "introduction":
-            return ("later", prompt.item[0].key)
+            return _Signal(part=prompt.item[0].key)
         return None
-
-    def _cover_row(self, row: Row, origin: str) -> Optional[Signal]:
-        name = _row_name(row)
-        return ("front", Start("a cover row naming a child", _page(origin)), name) if name else None
 
 
 def _row_name(row: Row) -> Optional[str]:
