@@ -123,13 +123,13 @@ def test_pdf_layout_joins_words_broken_at_a_cell_edge() -> None:
     assert any(t.endswith("health and social care assessments") for t in texts)
 
 
-def test_bold_pdf_lines_are_marked_as_headings() -> None:
+def test_bold_pdf_lines_are_marked_bold() -> None:
     doc = parse_pdf(STEM.with_suffix(".pdf").read_bytes()).value
     paras = {p.text: p for p in iter_paragraphs(doc.body)}
-    assert paras["Section 5: Outcomes and provision"].heading is True  # bold in the template
-    assert paras["Social Care"].heading is True
-    assert paras["Language for Learning group"].heading is False  # typed in a regular font
-    assert paras["\u00b7 Daily paired reading"].heading is False
+    assert paras["Section 5: Outcomes and provision"].bold is True  # bold in the template
+    assert paras["Social Care"].bold is True
+    assert paras["Language for Learning group"].bold is False  # typed in a regular font
+    assert paras["\u00b7 Daily paired reading"].bold is False
 
 
 # --- a table's header row is never an outcome -------------------------------------------

@@ -109,7 +109,7 @@ def test_centred_lines_wrap_by_their_widths() -> None:
     assert _words(lines, right=40, spaced=True) == ["Yes", "No"]
 
 
-def test_a_pdf_line_in_bold_is_a_heading() -> None:
+def test_a_pdf_line_in_bold_is_marked_bold() -> None:
     def line(text: str, *fonts: str) -> list[Glyph]:
         out = glyphs(text, 0, 0)
         for g, font in zip(out, fonts * len(out)):
@@ -117,12 +117,12 @@ def test_a_pdf_line_in_bold_is_a_heading() -> None:
         return out
 
     bold = "ABCDEF+LiberationSans-Bold"
-    assert to_paragraph(make_lines(line("Transition", bold)), "p").heading is True
-    assert to_paragraph(make_lines(line("Section 8: Transition", "Arial,Bold")), "p").heading is True  # digits need no bold
-    assert to_paragraph(make_lines(line("Next steps", "Arial,B")), "p").heading is True
-    assert to_paragraph(make_lines(line("Transition", bold, "ABCDEF+LiberationSans")), "p").heading is False
-    assert to_paragraph(make_lines(line("Transition", "Arial")), "p").heading is False
-    assert to_paragraph(make_lines(line("1.", bold)), "p").heading is False  # no letter
+    assert to_paragraph(make_lines(line("Transition", bold)), "p").bold is True
+    assert to_paragraph(make_lines(line("Section 8: Transition", "Arial,Bold")), "p").bold is True  # digits need no bold
+    assert to_paragraph(make_lines(line("Next steps", "Arial,B")), "p").bold is True
+    assert to_paragraph(make_lines(line("Transition", bold, "ABCDEF+LiberationSans")), "p").bold is False
+    assert to_paragraph(make_lines(line("Transition", "Arial")), "p").bold is False
+    assert to_paragraph(make_lines(line("1.", bold)), "p").bold is False  # no letter
 
 
 def _page(number: int, *placed: _Placed) -> PageBlocks:

@@ -273,7 +273,7 @@ def _join_row(table: Table, row: Row) -> None:
             confidence, _ = read_confidence([before, after])
             target.blocks[-1] = Paragraph(
                 before.inlines + joiner + after.inlines, origin=before.origin, confidence=confidence,
-                heading=before.heading and after.heading,
+                heading=before.heading and after.heading, bold=before.bold and after.bold,
             )
         target.blocks.extend(blocks)
 

@@ -281,8 +281,8 @@ class _Runs:
 def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
     """One paragraph's lines as runs and tick boxes; wrapped lines joined by a space.
 
-    ``heading`` is set when every letter is in a bold font (a hint for
-    headings the template does not know).
+    ``bold`` is set when every letter is in a bold font (a hint for
+    headings the template does not know; a PDF has no heading styles).
     """
     runs = _Runs()
     letters = bold = 0
@@ -308,7 +308,7 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
         runs.inlines,
         origin=origin,
         confidence=sum(read) / len(read) if read else None,
-        heading=letters > 0 and bold == letters,
+        bold=letters > 0 and bold == letters,
     )
 
 
