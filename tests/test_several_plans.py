@@ -100,6 +100,21 @@ def test_a_second_front_part_after_the_sections_starts_a_second_plan() -> None:
     assert all(d.headers == [para("Hollybank")] for d in parts)  # headers go with every part
 
 
+def test_on_a_known_page_a_plan_begins_at_the_top_of_the_page_its_front_part_is_on() -> None:
+    def paged(blocks: list[Paragraph], page: int) -> list[Paragraph]:
+        return [Paragraph(b.inlines, origin=f"page {page}") for b in blocks]
+
+    first = paged(plan_blocks("Kai Dobson"), 1) + paged([para("Copies to: parents")], 3)
+    second = paged([para("Hollybank Primary School"), *plan_blocks("Amy Lee")], 4)
+    division = divide(Document(body=first + second), DEFAULT_PROFILE)
+    assert [texts(d) for d in division.plans] == [[b.text for b in first], [b.text for b in second]]
+    assert [s.describe() for s in division.starts] == ["the title line (page 4)"]
+    # A plan that begins on the page where the one before ends begins at its own front part.
+    same = paged(plan_blocks("Kai Dobson"), 1) + paged([para("Copies to: parents"), *plan_blocks("Amy Lee")], 1)
+    division = divide(Document(body=same), DEFAULT_PROFILE)
+    assert texts(division.plans[0])[-1] == "Copies to: parents" and texts(division.plans[1])[0] == "My Support Plan"
+
+
 def test_a_page_header_naming_one_child_goes_only_with_that_childs_plan(tmp_path: Path) -> None:
     header = [para("Name: Kai Dobson   DOB: 09/01/2008"), para("Hollybank Primary")]
     parts = split(Document(body=plan_blocks("Kai Dobson") + plan_blocks("Amy Lee"), headers=header), DEFAULT_PROFILE)
@@ -182,6 +197,26 @@ def test_read_gives_the_first_plan_and_says_where_the_next_begins(three: Path) -
     assert last.startswith("This file holds 3 plans; this is plan 3 of 3, which begins at the heading 'Introduction to My Support Plan'.")
     typed = [s for name in JOINED for s in json.loads((PLANS / f"{name}.typed.json").read_text(encoding="utf-8"))]
     assert not [s for s in typed if s in warning.message or s in last]  # no content in the message
+
+
+def test_two_pdfs_in_one_each_read_as_alone_and_the_margins_go_with_their_pages(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    pdfs = [PLANS.parent / "pdf" / f"{name}.pdf" for name in ("02-ks1-down-syndrome", "06-ks2-semh")]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(pdf))
+    joined = tmp_path / "two.pdf"
+    with open(joined, "wb") as handle:
+        writer.write(handle)
+    oliver, tyler = msp_convert.read_all(joined)
+    assert oliver.warnings[0].message.startswith("This file holds 2 plans; this is plan 1; plan 2 begins at a cover row naming a child (page 12).")
+    alone = [json.loads(to_json(msp_convert.read(pdf))) for pdf in pdfs]
+    assert without(json.loads(to_json(oliver)), "source", "warnings") == without(alone[0], "source", "warnings")
+    # The PDF reader keeps one of the page-top lines that differ only in their number ("My Support
+    # Plan 2", "My Support Plan 3"): Tyler's is not read, and Oliver's (page 1's) is never his.
+    assert without(json.loads(to_json(tyler)), "source", "warnings", "plan_number") == without(alone[1], "source", "warnings", "plan_number")
+    assert (oliver.plan_number, tyler.plan_number) == (2, None)
 
 
 # --- the command line ------------------------------------------------------------------------

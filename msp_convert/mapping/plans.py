@@ -85,19 +85,27 @@ def divide(document: Document, profile: Profile) -> Division:
     if not cuts:
         return Division([document])
     parts = _Cutter({scan.candidates[i][0] for i in cuts}).blocks(document.body)
-    plans = [
-        Document(body=body, headers=_margins(document.headers, child), footers=_margins(document.footers, child), pages=document.pages)
-        for body, child in zip(parts, children)
-    ]
+    plans = []
+    for body, child in zip(parts, children):
+        pages = {page for page in (_page(unit.origin) for unit in _units(body)) if page is not None}
+        headers, footers = (_margins(blocks, child, pages) for blocks in (document.headers, document.footers))
+        plans.append(Document(body=body, headers=headers, footers=footers, pages=document.pages))
     return Division(plans, [scan.candidates[i][1] for i in cuts])
 
 
-def _margins(blocks: list[Block], child: Optional[str]) -> list[Block]:
-    """A page header or footer for a plan about ``child``: every block but those naming another child
-    (kept with that child's plan), so one plan never takes another's name from the margin."""
-    if child is None:
-        return blocks
-    return [b for b in blocks if not any(not _same_child(name, child) for name in _names(b))]
+def _margins(blocks: list[Block], child: Optional[str], pages: set[int]) -> list[Block]:
+    """A plan's page headers or footers: those of its own pages where the page is known (a PDF's),
+    all the others but those naming another child (kept with that child's plan): one plan
+    never takes another's name or number from the margin."""
+    kept = []
+    for block in blocks:
+        page = _page(block.origin)
+        if page is not None and page not in pages:
+            continue
+        if child is not None and any(not _same_child(name, child) for name in _names(block)):
+            continue
+        kept.append(block)
+    return kept
 
 
 def _names(block: Block) -> Iterator[str]:
@@ -225,22 +233,40 @@ class _Scan:
         self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
         self.child: Optional[str] = None  # the child the plan being read names
         self.children: list[Optional[str]] = [None]  # the child each part (as ``later``) names first
+        self.last_later = -1  # the last unit that showed a later part
+        self.page: Optional[int] = None  # the page of the units since ``page_from`` (known for PDFs and scans)
+        self.page_from = 0
 
     def see(self, block: Block) -> None:
         signals = list(self._signals(block))
+        self._paged(block)
         first = signals[0] if signals else None
         if first is not None and first.start is not None and self.later[-1]:
             if first.name is None or self.child is None or not _same_child(first.name, self.child):
-                self.candidates.append((self.unit, first.start))
+                self.candidates.append((self._cut_at(), first.start))
                 self.later.append(set())
                 self.children.append(None)
                 self.child = None
         for signal in signals:
             if signal.start is None:
                 self.later[-1].add(signal.part)
+                self.last_later = self.unit
             elif self.child is None and signal.name is not None:
                 self.child = self.children[-1] = signal.name
         self.unit += 1
+
+    def _paged(self, block: Block) -> None:
+        page = _page(block.origin)
+        if page is None or page != self.page:
+            self.page, self.page_from = page, self.unit
+
+    def _cut_at(self) -> int:
+        """Where the plan beginning at this unit starts: at the top of its page (a school's name or
+        "Confidential" over the title) when the page is known and the plan before ended on an
+        earlier page; otherwise here (what follows a plan on its last page is that plan's)."""
+        if self.page is None or self.page_from <= self.last_later:
+            return self.unit
+        return self.page_from
 
     def kept(self) -> tuple[list[int], list[Optional[str]]]:
         """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides,
