@@ -21,7 +21,7 @@ from ..template import TickOption
 from .text import clean, norm
 
 _BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
-_ANSWER = re.compile(r"[ \t\u00a0]*[:\-\u2013]?[ \t\u00a0]*\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)
+_ANSWER = re.compile(r"\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)  # what separates it from its label is left to norm()
 _TYPED_MARK = re.compile(r"^[ \t\u00a0]*(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]|$)[ \t\u00a0]*")
 _HELP = re.compile(r"with\s+help\s+from", re.IGNORECASE)
 
@@ -41,13 +41,25 @@ _INNER_MARK = re.compile(r"(?<=[ \t\u00a0])(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]+
 MARKED = object()  # an "X" typed where a box would be
 
 
+_WINDOW = 200  # far longer than any label: what follows a mark is looked at this far only (linear)
+
+
+def _head(text: str, start: int) -> str:
+    """The start of ``text[start:]``, cut at a space so no word is cut short."""
+    end = start + _WINDOW
+    if end >= len(text):
+        return text[start:]
+    cut = max(text.rfind(" ", start, end), text.rfind("\t", start, end))
+    return text[start:cut] if cut > start else ""
+
+
 def _split_marks(segs: list[tuple[object, str]], options: tuple[TickOption, ...]) -> list[tuple[object, str]]:
     """"☐ Me   X Me with help from": the X starts a segment of its own."""
     out: list[tuple[object, str]] = []
     for box, label in segs:
         cut = 0
         for m in _INNER_MARK.finditer(label):
-            if _option_for(label[m.end():], options) is not None:
+            if _option_for(_head(label, m.end()), options) is not None:
                 out.append((box, label[cut:m.start()]))
                 box, cut = MARKED, m.end()
         out.append((box, label[cut:]))
