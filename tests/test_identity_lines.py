@@ -144,3 +144,8 @@ def test_identity_through_the_mapping() -> None:
     assert child(plan) == {"name": "Kai Dobson", "known_as": "KD", "date_of_birth": JAN_9, "year_group": "9"}
     assert plan.plan_dates.this_plan == dt.date(2019, 3, 12) and plan.plan_number == 2
     assert [(u.where, u.text) for u in plan.unmapped] == [("page footer", "Kai Dobson - Riverside Primary School")]
+
+
+def test_two_digit_years_of_birth_in_the_last_century() -> None:
+    plan, _ = read_lines("Name: Kai Dobson   DOB: 3/4/98   Date of plan: 4.7.19")
+    assert (plan.child.date_of_birth, plan.plan_dates.this_plan) == (dt.date(1998, 4, 3), dt.date(2019, 7, 4))

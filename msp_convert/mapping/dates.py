@@ -1,7 +1,7 @@
 """UK dates as schools write them: day first, in figures or words.
 
 "03/04/2019" is 3 April 2019; "4.7.19", "14th March 2019", "6 May 19" are
-read too. A date needs a day, a month and a year: "Autumn term 2018" and
+read too (two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999). A date needs a day, a month and a year: "Autumn term 2018" and
 "March 2019" are not dates, and stay in the text.
 """
 
@@ -30,9 +30,16 @@ _NUMERIC = re.compile(r"(\d{1,2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{2,4})")
 _WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{2,4})", re.IGNORECASE)
 
 
+# A two-digit year as strptime's %y reads it: 00-68 are 2000-2068, 69-99 are 1969-1999
+# ("4.7.19" is 2019; a date of birth "3/4/98" is 1998, not 2098).
+TWO_DIGIT_PIVOT = 69
+
+
 def _year(text: str) -> int:
     year = int(text)
-    return 2000 + year if len(text) == 2 else year
+    if len(text) != 2:
+        return year
+    return 1900 + year if year >= TWO_DIGIT_PIVOT else 2000 + year
 
 
 def parse_date(text: str) -> Optional[dt.date]:
