@@ -285,6 +285,22 @@ def test_batch_reports_a_row_per_plan(three: Path, tmp_path: Path) -> None:
     assert not list(out.rglob(f"{TEMP_PREFIX}*"))
 
 
+def test_batch_never_writes_a_plan_over_another_files_output(three: Path, tmp_path: Path) -> None:
+    # three.docx's plan 2 would be three-2.json: the output of the file three-2.docx.
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "three.docx").write_bytes(three.read_bytes())
+    (src / "three-2.docx").write_bytes((PLANS / "06-ks2-semh.docx").read_bytes())
+    result = cli("batch", str(src), "-o", str(out), "-q")
+    assert result.returncode == 1, result.stderr
+    rows = {r["path"]: r for r in json.loads((out / "report.json").read_text(encoding="utf-8"))["files"]}
+    assert rows["three-2.docx"]["status"] == "converted"
+    assert rows["three.docx"]["status"] == "failed"
+    assert rows["three.docx"]["error"].startswith("it holds 3 plans and plan 2's output would overwrite another file's;")
+    assert msp_convert.read(out / "three-2.json").child.name == "Tyler Robinson"
+    assert not (out / "three.json").exists()  # all of a file's plans, or none
+
+
 def test_a_file_of_more_plans_than_any_is_refused_in_one_line(three: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from msp_convert import reader
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import Path, PurePath
 from typing import Sequence, TypeVar, Union
 
@@ -15,6 +16,20 @@ P = TypeVar("P", bound=PurePath)
 def numbered(first: P, count: int) -> list[P]:
     """``plan.json`` and the names of the plans after it: ``plan-2.json``, ``plan-3.json`` ..."""
     return [first] + [first.with_name(f"{first.stem}-{k}{first.suffix}") for k in range(2, count + 1)]
+
+
+_NUMBERED = re.compile(r"-\d+(\.[^./]+)$")
+
+
+def numbered_names(targets: "Sequence[str]") -> dict[str, list[str]]:
+    """Outputs of a batch that look like another output's numbered plans (``a-2.json`` beside
+    ``a.json``), by the output they would follow: a file of several plans must not overwrite them."""
+    index: dict[str, list[str]] = {}
+    for target in targets:
+        base = _NUMBERED.sub(r"\1", target)
+        if base != target:
+            index.setdefault(base, []).append(PurePath(target).name)
+    return index
 
 
 def write_all(outputs: Sequence[tuple[Path, Union[str, bytes]]]) -> None:

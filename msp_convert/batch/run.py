@@ -11,6 +11,7 @@ from typing import Any, Optional
 from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
+from .outputs import numbered_names
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
@@ -78,6 +79,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
 def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
     """A report row per file, and the work still to do: what the journal holds is not done twice."""
     outputs = output_paths([f for f in found if f.format], "." + options.to)
+    others = numbered_names(list(outputs.values()))  # names a file's plan 2, 3 ... must not take
     done = load_journal(out_dir, options.force)
     rows: dict[str, ReportRow] = {}
     first_of: dict[str, str] = {}
@@ -98,7 +100,10 @@ def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[di
             continue
         first_of[sha] = f.rel
         target = out_dir / outputs[f.rel]
-        task = {"rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables, "password": options.password, "to": options.to}
+        task = {
+            "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
+            "password": options.password, "to": options.to, "taken": others.get(outputs[f.rel], []),
+        }
         previous = done.get(f.rel)
         if from_journal(row, previous, options, target):
             more = (previous or {}).get("more") or [] if row.status == "skipped" else []  # a failed file has no plans

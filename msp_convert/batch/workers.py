@@ -115,8 +115,15 @@ def _write_outputs(task: dict[str, Any], plans: list[Plan]) -> None:
         datas: "list[str | bytes]" = [write_docx(plan, mode="new") for plan in plans]
     else:
         datas = [to_json(plan) for plan in plans]
+    paths = numbered(Path(task["out"]), len(plans))
+    clash = next((k for k, path in enumerate(paths[1:], 2) if path.name in task.get("taken", ())), None)
+    if clash is not None:
+        raise InputError(
+            f"it holds {len(plans)} plans and plan {clash}'s output would overwrite another file's; "
+            "convert this file on its own with 'msp-convert convert FILE -o NAME.json'"
+        )
     try:
-        write_all(list(zip(numbered(Path(task["out"]), len(plans)), datas)))
+        write_all(list(zip(paths, datas)))
     except OSError as err:
         raise _WriteFailed(err) from None
 
