@@ -239,26 +239,18 @@ class Styles:
 
     def is_heading_style(self, pstyle: Optional[str]) -> bool:
         """The paragraph style (through basedOn) is a heading or title style."""
-        hit = self._heading_cache.get(pstyle)
-        if hit is None:
-            hit = False
-            for style in self._chain(pstyle, "paragraph"):
-                if style.heading is not None:
-                    hit = style.heading
-                    break
-            self._heading_cache[pstyle] = hit
-        return hit
+        return self._inherited(pstyle, "heading", self._heading_cache)
 
     def is_list_style(self, pstyle: Optional[str]) -> bool:
         """The paragraph style (through basedOn) gives its paragraphs numbering."""
-        hit = self._list_cache.get(pstyle)
+        return self._inherited(pstyle, "list_item", self._list_cache)
+
+    def _inherited(self, pstyle: Optional[str], attr: str, cache: dict[Optional[str], bool]) -> bool:
+        """A paragraph style's yes/no property: the nearest style in its chain that says, else no (cached)."""
+        hit = cache.get(pstyle)
         if hit is None:
-            hit = False
-            for style in self._chain(pstyle, "paragraph"):
-                if style.list_item is not None:
-                    hit = style.list_item
-                    break
-            self._list_cache[pstyle] = hit
+            said = (getattr(style, attr) for style in self._chain(pstyle, "paragraph"))
+            hit = cache[pstyle] = next((value for value in said if value is not None), False)
         return hit
 
     def _chain(self, sid: Optional[str], kind: str) -> list[_Style]:
