@@ -194,3 +194,15 @@ def test_reviews_typed_as_paragraphs() -> None:
 def test_the_forms_title_over_the_page_is_not_written_text() -> None:
     plan = read(p("My Support Plan"), p("Section 3: My health needs"), p("Asthma"))
     assert plan.unmapped == [] and texts(plan.health_needs) == ["Asthma"]
+
+
+def test_ticks_typed_in_brackets_after_a_prompt_and_on_a_long_line() -> None:
+    plan = read(
+        column(p("a) My profile"), p("My profile has been written by: [x] Me [ ] Me with help from")),
+        column(p("Introduction to My Support Plan"),
+               p("[x] Team around the Family (TAF) Plan [ ] Child in Need Plan [ ] Child Protection Plan [x] Health Care Plan")),
+    )
+    assert (plan.profile.written_by.me, plan.profile.written_by.me_with_help) == (True, False)
+    got = plan.other_plans
+    assert (got.team_around_the_family, got.child_in_need, got.child_protection, got.health_care_plan) == (True, False, False, True)
+    assert plan.unmapped == []

@@ -23,7 +23,7 @@ from .headings import is_unknown_heading
 from .outcome_lines import OutcomeLines
 from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, norm
-from .ticks import TickReading, read_ticks
+from .ticks import TickReading, read_ticks, typed_ticks
 
 
 # Decisions about the template's own wording, the same in every plan of a
@@ -204,7 +204,7 @@ class Flow:
             prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
                 return ("prompt", prompt.item, prompt.rest_at)
-            if section.ticks and (has_boxes or len(line.words) <= 8):
+            if section.ticks and (has_boxes or len(line.words) <= 8 or typed_ticks(line.text)):
                 reading = read_ticks(para.inlines, section.ticks)
                 if has_boxes or reading.states or reading.loose_labels:
                     return ("ticks", reading)
@@ -267,7 +267,7 @@ class Flow:
         self.just_prompted = True
         assert section is not None
         rest = para.text[rest_at:]
-        if section.ticks and any(isinstance(i, TickBox) for i in para.inlines):
+        if section.ticks and (any(isinstance(i, TickBox) for i in para.inlines) or typed_ticks(rest)):
             self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at))
             if prompt.kind != "helper":
                 self.field = None
