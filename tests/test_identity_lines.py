@@ -42,6 +42,8 @@ def child(plan: Plan) -> dict:
         ("I like to be known as: Kai", {"known_as": "Kai"}),
         ("Preferred name: Kai", {"known_as": "Kai"}),
         ("Name of setting: Castlefield Academy", {"setting": "Castlefield Academy"}),
+        ("Child/Young Person's Name: Kai Dobson (known as KD)", {"name": "Kai Dobson", "known_as": "KD"}),
+        ("Pupil name: Kai Dobson", {"name": "Kai Dobson"}),
         ("Setting: St Aidan's C of E Primary School    Year group: Year 2",
          {"setting": "St Aidan's C of E Primary School", "year_group": "Year 2"}),
     ],
@@ -76,6 +78,12 @@ def test_an_unreadable_date_is_kept_as_written_and_flagged() -> None:
     assert child(plan) == {"year_group": "9"} and plan.plan_dates.review_by is None
     assert [(u.where, u.text) for u in plan.unmapped] == [("cover", "DOB 31/02/2008"), ("cover", "Review date: Summer term")]
     assert [w.code for w in plan.warnings] == ["unreadable-date", "unmapped-text", "unmapped-text"]
+
+
+def test_a_label_the_model_has_no_field_for_ends_the_value_before_it() -> None:
+    plan, _ = read_lines("Name: Kai Dobson   Class: 9B   DOB: 09/01/2008   Key worker: Mrs Shah")
+    assert child(plan) == {"name": "Kai Dobson", "date_of_birth": JAN_9}
+    assert [u.text for u in plan.unmapped] == ["Class: 9B", "Key worker: Mrs Shah"]
 
 
 def test_text_before_the_labels_and_a_second_child_are_kept_in_unmapped() -> None:

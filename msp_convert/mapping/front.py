@@ -52,9 +52,12 @@ _LABELS = (
     _Label("first", "first_name", r"first\s+names?|forenames?(?:\(s\))?|given\s+names?"),
     _Label("surname", "surname", r"surname|last\s+name|family\s+name"),
     _Label("name", "name",
-           r"name\s+of\s+(?:the\s+)?(?:child|pupil|young\s+person)"
-           r"|(?:(?:child['\u2019]?s|pupil['\u2019]?s|young\s+person['\u2019]?s|full|child)\s+)?name"),
+           r"name\s+of\s+(?:the\s+)?(?:child|pupil|student|young\s+person)"
+           r"|(?:(?:(?:child\s*/\s*)?young\s+person|child|pupil|student|learner)(?:['\u2019]?s)?\s+|full\s+)?name"),
 )
+# Any other label after a clear separator ("Class: 9B", "Key worker: Mrs Shah") ends the value
+# before it; it and its value are kept in ``unmapped``.
+_OTHER = r"(?P<other>[a-z][a-z'\u2019]*(?:[ /][a-z'\u2019]+){0,3})[ \t]*:"
 _COLON = r"[ \t]*:"
 _BEFORE_VALUE = r"(?:[ \t]*\t|[ \t]{2,})[ \t]*[^\s:]"  # "Year<tab>9", "Surname   Dobson"
 _FIGURE_VALUE = r"[ \t]+[^\s:]*\d"  # "DOB 09/01/2008", "UPN A123456789012"
@@ -67,10 +70,10 @@ def _alternative(label: _Label) -> str:
 
 
 _KEY_RE = re.compile(
-    r"(?:^|(?<=[\s|;,(/]))(?:" + "|".join(_alternative(label) for label in _LABELS) + "|" + _YEAR_AS_WRITTEN + ")",
+    r"(?:^|(?<=[\s|;,(/]))(?:" + "|".join(_alternative(label) for label in _LABELS) + "|" + _YEAR_AS_WRITTEN + "|" + _OTHER + ")",
     re.IGNORECASE,
 )
-_FIELDS = {label.group: label.field for label in _LABELS} | {"year_written": "year_group"}
+_FIELDS = {label.group: label.field for label in _LABELS} | {"year_written": "year_group", "other": "other"}
 _PLAN_DATES = frozenset({"this_plan", "review_by", "initial_plan"})
 _DATES = _PLAN_DATES | {"date_of_birth"}
 _NAME_PARTS = ("first_name", "surname")
@@ -108,11 +111,21 @@ def _labels(text: str) -> list[re.Match[str]]:
     it too ("Primary School    Year group: 2" is a setting's name, not a label "School").
     """
     found: list[re.Match[str]] = []
-    for m in _KEY_RE.finditer(text):
-        loose = m.group(0).endswith(":") or m.lastgroup in _DISTINCTIVE
-        if (found and loose) or _clear_before(text, m.start()):
+    m = _KEY_RE.search(text)
+    while m:
+        if _counts(m, text, bool(found)):
             found.append(m)
+            m = _KEY_RE.search(text, max(m.end(), m.start() + 1))  # "Year 9" is matched empty
+        else:  # words that only look like a label may hide one ("Daniel Okoro DOB:")
+            m = _KEY_RE.search(text, m.start() + 1)
     return found
+
+
+def _counts(m: re.Match[str], text: str, after_one: bool) -> bool:
+    if m.lastgroup == "other":  # only after a label of ours, and clear of the value before it
+        return after_one and _clear_before(text, m.start())
+    loose = m.group(0).endswith(":") or m.lastgroup in _DISTINCTIVE
+    return (after_one and loose) or _clear_before(text, m.start())
 
 
 def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
@@ -147,9 +160,14 @@ def _tidy(value: str) -> str:
 def _store(field: str, value: str, written: str, draft: "Draft", where: str) -> None:
     """One labelled value into the plan; ``written`` (label and value) is what ``unmapped`` keeps."""
     plan = draft.plan
+    if field == "other":
+        draft.unmapped(where, written)
+        return
     if field in _NAME_PARTS:
         _name_part(field, value, written, draft, where)
         return
+    if field == "name":
+        value = _known_as_beside(value, draft, where)
     holder: object = plan.plan_dates if field in _PLAN_DATES else plan.child
     new: Union[str, dt.date, None] = value
     if field in _DATES:
@@ -163,6 +181,20 @@ def _store(field: str, value: str, written: str, draft: "Draft", where: str) -> 
         setattr(holder, field, new)
     elif not _same(current, new):
         draft.unmapped(where, written)
+
+
+_KNOWN_BESIDE = re.compile(
+    r"(?P<name>.+?)\s*\((?:known\s+as|preferred\s+name|prefers(?:\s+to\s+be\s+called)?)\s*:?\s*(?P<known>[^()]+)\)", re.IGNORECASE,
+)
+
+
+def _known_as_beside(value: str, draft: "Draft", where: str) -> str:
+    """"Kai Dobson (known as KD)": the name, and the preferred name into ``known_as``."""
+    m = _KNOWN_BESIDE.fullmatch(value)
+    if not m:
+        return value
+    _store("known_as", clean(m.group("known")), f"Known as: {clean(m.group('known'))}", draft, where)
+    return m.group("name")
 
 
 def _same(a: object, b: object) -> bool:
