@@ -19,7 +19,7 @@ from typing import Optional
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
 from .grid import SNAP, GridCell, GridTable
 from .index import Buckets
-from .reading import TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
+from .reading import LINE_GAP, TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?$", re.IGNORECASE)
@@ -111,7 +111,7 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
         text = _line_text(line)
         if line.bottom <= first_top and line.top < page.height * BAND:
             out.top_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
-        elif line.top >= last_bottom and line.bottom > page.height * (1 - BAND):
+        elif line.top >= last_bottom and line.bottom > page.height * (1 - BAND) and not _runs_down(content, line):
             out.bottom_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
         else:
             content.append(line)
@@ -123,6 +123,13 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
 
 def _line_text(line: TextLine) -> str:
     return "".join(g.text for g in line.glyphs).strip()
+
+
+def _runs_down(content: list[TextLine], line: TextLine) -> bool:
+    """The body's last line reaching into the footer band: as close below the line above as
+    lines of one paragraph are. A footer is set apart from the body by the page's bottom margin."""
+    above = content[-1] if content else None
+    return above is not None and 0 <= line.top - above.bottom <= above.height * LINE_GAP
 
 
 def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageRecord, how: _How) -> list[_Placed]:

@@ -220,6 +220,10 @@ def ends_in_space(line: TextLine) -> bool:
     return bool(line.glyphs) and line.glyphs[-1].text.isspace()
 
 
+# Lines of one paragraph are no further apart than this share of a line's height.
+LINE_GAP = 0.6
+
+
 def paragraphs(
     lines: list[TextLine], left: float, right: float, spaced: bool = False, words: Collection[str] = ()
 ) -> list[list[TextLine]]:
@@ -235,7 +239,7 @@ def paragraphs(
         if groups:
             prev = groups[-1][-1]
             join = _join(prev, line, left, right, spaced, words)
-            if join is not None and line.top - prev.bottom <= prev.height * 0.6 and not _starts_new(line):
+            if join is not None and line.top - prev.bottom <= prev.height * LINE_GAP and not _starts_new(line):
                 line.join = join
                 groups[-1].append(line)
                 continue
