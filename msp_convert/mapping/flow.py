@@ -174,7 +174,7 @@ class Flow:
             if front.read_plan_number(norm(text), self.draft.plan):
                 self.draft.anchors += 1
                 return
-        if section is None and not self.after_appendices and front.read_child(text, self.draft.plan, self.draft, "cover"):
+        if self._on_front(section) and front.read_child(text, self.draft.plan, self.draft, self.where):
             return
         if section is not None and section.key == "outcomes" and self.outcome_lines.feed(para):
             return
@@ -187,6 +187,10 @@ class Flow:
             if decision[0] in CACHEABLE:
                 self.m.remember(key, decision)
         self._act(decision, para)
+
+    def _on_front(self, section: Optional[Section]) -> bool:
+        """The cover or the introduction: where the child's details and the plan's dates are written."""
+        return (section is None or section.key == "introduction") and not self.after_appendices
 
     def _typed_review(self, para: Paragraph) -> bool:
         """A review's label or date line outside the review table (a plan typed as paragraphs)."""
