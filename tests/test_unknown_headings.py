@@ -211,7 +211,7 @@ def test_ticks_typed_in_brackets_after_a_prompt_and_on_a_long_line() -> None:
 def test_the_plans_dates_written_in_the_introduction() -> None:
     plan = map_document(Document(body=[
         column(p("Introduction to My Support Plan"), p("Date of this plan: 12/09/2019   Review date: 12/03/2020")),
-        p("Section 3: My health needs"), p("Asthma"),
+        p("Section 1: About me"), p("Section 3: My health needs"), p("Asthma"),
     ]), SOURCE).value
     assert (str(plan.plan_dates.this_plan), str(plan.plan_dates.review_by)) == ("2019-09-12", "2020-03-12")
     assert plan.unmapped == []
