@@ -145,7 +145,7 @@ def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
         value = _tidy(text[m.end():end])
         if value and m.lastgroup:
             written = " ".join(text[m.start():end].split()).rstrip(" |;,(")
-            _store(_FIELDS[m.lastgroup], value, written, draft, where)
+            _store(_FIELDS[m.lastgroup], value, written, plan, draft, where)
     return True
 
 
@@ -157,17 +157,16 @@ def _tidy(value: str) -> str:
     return clean(value)
 
 
-def _store(field: str, value: str, written: str, draft: "Draft", where: str) -> None:
+def _store(field: str, value: str, written: str, plan: Plan, draft: "Draft", where: str) -> None:
     """One labelled value into the plan; ``written`` (label and value) is what ``unmapped`` keeps."""
-    plan = draft.plan
     if field == "other":
         draft.unmapped(where, written)
         return
     if field in _NAME_PARTS:
-        _name_part(field, value, written, draft, where)
+        _name_part(field, value, written, plan, draft, where)
         return
     if field == "name":
-        value = _known_as_beside(value, draft, where)
+        value = _known_as_beside(value, plan, draft, where)
     holder: object = plan.plan_dates if field in _PLAN_DATES else plan.child
     new: Union[str, dt.date, None] = value
     if field in _DATES:
@@ -188,12 +187,12 @@ _KNOWN_BESIDE = re.compile(
 )
 
 
-def _known_as_beside(value: str, draft: "Draft", where: str) -> str:
+def _known_as_beside(value: str, plan: Plan, draft: "Draft", where: str) -> str:
     """"Kai Dobson (known as KD)": the name, and the preferred name into ``known_as``."""
     m = _KNOWN_BESIDE.fullmatch(value)
     if not m:
         return value
-    _store("known_as", clean(m.group("known")), f"Known as: {clean(m.group('known'))}", draft, where)
+    _store("known_as", clean(m.group("known")), f"Known as: {clean(m.group('known'))}", plan, draft, where)
     return m.group("name")
 
 
@@ -203,9 +202,9 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _name_part(field: str, value: str, written: str, draft: "Draft", where: str) -> None:
+def _name_part(field: str, value: str, written: str, plan: Plan, draft: "Draft", where: str) -> None:
     """"First name: Kai" ... "Surname: Dobson" (one line or two, in either order) -> "Kai Dobson"."""
-    child = draft.plan.child
+    child = plan.child
     parts = _NAME_SO_FAR.setdefault(draft, {})
     if child.name is not None and not parts:  # the whole name came first: a part of it adds nothing
         if f" {norm(value)} " not in f" {norm(child.name)} ":
