@@ -318,7 +318,9 @@ class _Scan:
         name = names_child(text)
         if name is not None:
             return _front("a line naming a child", origin, name)
-        prompt = self.m.global_prompts.match(line)
+        # Once this stretch shows enough later parts for ``kept``, another part only moves
+        # ``last_later``, which the prompts as printed settle: the costly edited-wording match is spared.
+        prompt = self.m.global_prompts.match(line, fuzzy=len(self.later[-1]) < MIN_LATER_PARTS)
         if prompt is not None and prompt.item[0].key != "introduction":
             return _Signal(part=prompt.item[0].key)
         return None

@@ -127,7 +127,8 @@ class Wording(Generic[T]):
         for n, _, item in entries:
             self._tight.setdefault(n.replace(" ", ""), item)
 
-    def match(self, value: "str | Line") -> Optional[Match[T]]:
+    def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
+        """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer)."""
         line = _line(value)
         n, text = line.n, line.text
         if not n:
@@ -139,6 +140,8 @@ class Wording(Generic[T]):
                 cut = original_offset(text, len(wn))
                 if len(wn.split()) >= 4 or self._open_ended(item) or _separated(text, cut):
                     return Match(item, _after_separators(text, cut), True)
+        if not fuzzy:
+            return None
         if self._fuzzy and len(line.words) >= 4:
             got = line.wordset
             # Jaccard >= 0.7 with any wording needs 70% of the line's words
