@@ -63,7 +63,9 @@ def map_document(
     plan.template = Template(id=profile.name if fits else "unknown", matched=matched)  # type: ignore[arg-type]
     if not fits and draft.anchors >= MIN_ANCHORS:
         draft.warn("other-layout", None)
-    return Result(coverage.recount(plan))
+    # Counted once: only the verdict follows from what was just decided.
+    plan.coverage = counted.model_copy(update={"verdict": coverage.verdict(plan, counted.placed, counted.words)})
+    return Result(plan)
 
 
 def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
