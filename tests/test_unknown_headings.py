@@ -215,3 +215,16 @@ def test_the_plans_dates_written_in_the_introduction() -> None:
     ]), SOURCE).value
     assert (str(plan.plan_dates.this_plan), str(plan.plan_dates.review_by)) == ("2019-09-12", "2020-03-12")
     assert plan.unmapped == []
+
+
+def test_a_typed_box_and_its_label_in_neighbouring_cells() -> None:
+    plan = read(table(
+        [[p("Introduction to My Support Plan")]],
+        [[p("Child in Need Plan")], [p("Yes")]],
+        [[p("[x]")], [p("Child Protection Plan")]],
+        [[p("Health Care Plan")], [p("No")]],
+        spans={(0, 0): 2},
+    ))
+    got = plan.other_plans
+    assert (got.child_in_need, got.child_protection, got.health_care_plan) == (True, True, False)
+    assert plan.unmapped == []
