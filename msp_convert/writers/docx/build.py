@@ -370,10 +370,17 @@ class Builder:
     # --- the header and the package ---------------------------------------------------------------
 
     def header_lines(self, lines: Sequence[str]) -> None:
-        header = self.doc.sections[0].header
-        first = header.paragraphs[0]
+        self._margin_lines(self.doc.sections[0].header, lines)
+
+    def footer_lines(self, lines: Sequence[str]) -> None:
+        if lines:
+            self._margin_lines(self.doc.sections[0].footer, lines)
+
+    def _margin_lines(self, margin, lines: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+        """Lines in the page header or footer (python-docx's ``_Header``/``_Footer``), one paragraph each."""
+        first = margin.paragraphs[0]
         for i, line in enumerate(lines):
-            p = first if i == 0 else header.add_paragraph(style=first.style)
+            p = first if i == 0 else margin.add_paragraph(style=first.style)
             self.run(p._p, line)
 
     def save(self, title: str) -> bytes:

@@ -33,7 +33,12 @@ LEADER = "\u2026" * 12  # the dotted line a person writes on
 BY_THE_END = "By the end of"
 DATE_FORMAT = "%d/%m/%Y"  # UK day first, which the reader reads day first
 # The child's details in the page header, with labels the reader knows (mapping/front.py).
-CHILD_LABELS = (("name", "Name"), ("date_of_birth", "DOB"), ("setting", "Setting"), ("year_group", "Year group"), ("upn", "UPN"))
+CHILD_LABELS = (
+    ("name", "Name"), ("known_as", "Known as"), ("date_of_birth", "DOB"), ("setting", "Setting"),
+    ("year_group", "Year group"), ("upn", "UPN"),
+)
+# The plan's own dates, on a second header line, with labels the reader knows.
+DATE_LABELS = (("this_plan", "Date of this plan"), ("review_by", "Review date"), ("initial_plan", "Date of initial plan"))
 
 # Layout the profile's data does not say: prompts drawn inside the answer cell
 # of the group prompt before them ("What I enjoy doing ..." -> "In school/setting:").
@@ -125,14 +130,30 @@ class Form:
         self.reviews(numbers)
         self.appendices()
         # Text found after Section 7, and any whose place this form does not have.
-        known = {"cover", "page header", "section 7", "after section 7", *NOTES_AFTER_TABLE}
+        known = {"cover", "page header", "page footer", "section 7", "after section 7", *NOTES_AFTER_TABLE}
         rest = [t for where, texts in self.notes.items() if where not in known for t in texts]
         texts = self.notes.get("after section 7", []) + rest
         if texts:
             b.text(b.body)
         for text in texts:
             b.text(b.body, text)
+        self.kept_sections()
         return b.save(self.profile.plan_title)
+
+    def kept_sections(self) -> None:
+        """The parts the form does not have, each under its heading as written (read back as such)."""
+        b = self.b
+        for section in self.plan.sections:
+            b.text(b.body)
+            b.text(b.body, section.heading, STYLE_HEADING)
+            self.entries(b.body, section.entries, style=None, blank=0)
+            width = max((len(row) for row in section.rows), default=0)
+            if width:
+                table = b.table([b.width // width] * width)
+                for row in section.rows:
+                    for cell, text in zip(b.row(table), row + [""] * (width - len(row))):
+                        for line in text.split("\n"):
+                            b.text(cell, line)
 
     def notes_after(self, where: str) -> None:
         """Text that fits no field, placed after its section's table (where no prompt claims it)."""
@@ -152,7 +173,11 @@ class Form:
             value = date_text(value) if isinstance(value, dt.date) else value
             if value or field in ("name", "date_of_birth"):  # those two always, to fill in
                 parts.append(f"{label}: {value or ''}")
-        self.b.header_lines(["    ".join(parts)] + self.notes.get("page header", []))
+        dates = self.plan.plan_dates
+        written = [f"{label}: {date_text(getattr(dates, field))}" for field, label in DATE_LABELS if getattr(dates, field)]
+        lines = ["    ".join(parts)] + (["    ".join(written)] if written else [])
+        self.b.header_lines(lines + self.notes.get("page header", []))
+        self.b.footer_lines(self.notes.get("page footer", []))
 
     def cover(self) -> None:
         b = self.b

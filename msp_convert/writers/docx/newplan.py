@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ...model import Entry, Plan, Progress
+from ...model import Entry, Plan, PlanDates, Progress
 
 # Unmapped text found here is review history, not part of the new plan.
 REVIEW_WHERE = "section 6 review"
@@ -91,6 +91,10 @@ def new_plan(plan: Plan, renumber: bool = False) -> Plan:
         _clean_lists(provision)
     # A row with nothing left in place is not in the new plan.
     new.provision = [p for p in new.provision if p.steps or p.targets or p.actions or p.who or p.frequency or p.resources]
+    for kept in new.sections:
+        kept.entries = current_entries(kept.entries)
+    # The next plan is a new plan: its own dates are to fill in; the first plan's date carries on.
+    new.plan_dates = PlanDates(initial_plan=plan.plan_dates.initial_plan or plan.plan_dates.this_plan)
     new.reviews = []
     new.unmapped = [u for u in new.unmapped if u.where != REVIEW_WHERE]
     new.warnings = [w for w in new.warnings if w.where != REVIEW_WHERE and w.code not in ("tracked-deletion", "tick-box-unknown")]
