@@ -322,3 +322,13 @@ def test_money_of_any_size_is_written_with_its_pennies() -> None:
 
     assert tables._money(Decimal("1E+308")) == "1" + "0" * 308 + ".00"
     assert tables._money(Decimal("85")) == "85.00" and tables._money(Decimal("1.234")) == "1.234"
+
+
+def test_plans_csv_carries_the_dates_known_as_and_sections_of_a_plan_off_the_template() -> None:
+    departures = Path(__file__).resolve().parents[1] / "fixtures" / "departures"
+    dated = plan_rows(msp_convert.read(departures / "d06-header-footer.docx"), "d06.docx")["plans"][0]
+    assert (dated["date_of_this_plan"], dated["review_by"], dated["date_of_initial_plan"]) == ("2019-09-12", "2020-03-12", "")
+    named = plan_rows(msp_convert.read(departures / "d07-google-docs.docx"), "d07.docx")["plans"][0]
+    assert (named["child_name"], named["known_as"]) == ("Isabella Grant", "Izzy")
+    kept = plan_rows(msp_convert.read(departures / "d01-renamed-headings.docx"), "d01.docx")["plans"][0]
+    assert (kept["sections"], kept["verdict"]) == ("3", "partial")

@@ -60,6 +60,11 @@ TABLES: dict[str, tuple[str, ...]] = {
         "template_id",
         "verdict",
         "placed_share",
+        "known_as",
+        "date_of_this_plan",
+        "review_by",
+        "date_of_initial_plan",
+        "sections",
     ),
     "outcomes": (
         "file",
@@ -171,54 +176,61 @@ def plan_rows(plan: Plan, file: Union[str, PurePath]) -> Rows:
         "file": file.as_posix() if isinstance(file, PurePath) else file,
         "sha256": plan.source.sha256,
     }
+    return {table: rows(plan, key) for table, rows in _TABLE_ROWS.items()}
 
+
+def _plan_row(plan: Plan, key: dict[str, str]) -> list[dict[str, str]]:
     costs = [_decimal(p.weekly_cost_gbp) for p in plan.provision if p.weekly_cost_gbp is not None]
-    child = plan.child
-    plans = [
-        {
-            **key,
-            "child_name": _str(child.name),
-            "date_of_birth": _str(child.date_of_birth),
-            "setting": _str(child.setting),
-            "year_group": _str(child.year_group),
-            "upn": _str(child.upn),
-            "plan_number": _str(plan.plan_number),
-            "consent_signed": _bool(bool(plan.consent_signed_by)),
-            "consent_signed_by": _str(plan.consent_signed_by),
-            "outcomes": str(len(plan.outcomes)),
-            "provision_rows": str(len(plan.provision)),
-            "reviews": str(len(plan.reviews)),
-            "unmapped": str(len(plan.unmapped)),
-            "warnings": str(len(plan.warnings)),
-            "weekly_cost_gbp": _money(sum(costs, Decimal(0)) if costs else None),
-            "template_id": plan.template.id,
-            "verdict": plan.coverage.verdict,
-            "placed_share": placed_share(plan.coverage),
-        }
-    ]
+    child, dates = plan.child, plan.plan_dates
+    return [{
+        **key,
+        "child_name": _str(child.name),
+        "date_of_birth": _str(child.date_of_birth),
+        "setting": _str(child.setting),
+        "year_group": _str(child.year_group),
+        "upn": _str(child.upn),
+        "plan_number": _str(plan.plan_number),
+        "consent_signed": _bool(bool(plan.consent_signed_by)),
+        "consent_signed_by": _str(plan.consent_signed_by),
+        "outcomes": str(len(plan.outcomes)),
+        "provision_rows": str(len(plan.provision)),
+        "reviews": str(len(plan.reviews)),
+        "unmapped": str(len(plan.unmapped)),
+        "warnings": str(len(plan.warnings)),
+        "weekly_cost_gbp": _money(sum(costs, Decimal(0)) if costs else None),
+        "template_id": plan.template.id,
+        "verdict": plan.coverage.verdict,
+        "placed_share": placed_share(plan.coverage),
+        "known_as": _str(child.known_as),
+        "date_of_this_plan": _str(dates.this_plan),
+        "review_by": _str(dates.review_by),
+        "date_of_initial_plan": _str(dates.initial_plan),
+        "sections": str(len(plan.sections)),
+    }]
 
+
+_NO_STATEMENT = {"text": "", "withdrawn": "", "struck": "", "review": "", "review_date": ""}
+
+
+def _outcome_rows(plan: Plan, key: dict[str, str]) -> list[dict[str, str]]:
     outcomes = []
     for outcome in plan.outcomes:
-        statement = outcome.statement
-        fields = (
-            _entry_fields(statement)
-            if statement is not None
-            else {"text": "", "withdrawn": "", "struck": "", "review": "", "review_date": ""}
-        )
-        outcomes.append(
-            {
-                **key,
-                "outcome_number": str(outcome.number),
-                "areas_of_need": AREA_SEPARATOR.join(outcome.areas_of_need),
-                "key_stage": _str(outcome.key_stage),
-                "statement": fields.pop("text"),
-                **fields,
-                "supported_by_education": _bool(outcome.supported_by.education),
-                "supported_by_health": _bool(outcome.supported_by.health),
-                "supported_by_social_care": _bool(outcome.supported_by.social_care),
-            }
-        )
+        fields = _entry_fields(outcome.statement) if outcome.statement is not None else dict(_NO_STATEMENT)
+        outcomes.append({
+            **key,
+            "outcome_number": str(outcome.number),
+            "areas_of_need": AREA_SEPARATOR.join(outcome.areas_of_need),
+            "key_stage": _str(outcome.key_stage),
+            "statement": fields.pop("text"),
+            **fields,
+            "supported_by_education": _bool(outcome.supported_by.education),
+            "supported_by_health": _bool(outcome.supported_by.health),
+            "supported_by_social_care": _bool(outcome.supported_by.social_care),
+        })
+    return outcomes
 
+
+def _provision_rows(plan: Plan, key: dict[str, str]) -> list[dict[str, str]]:
     provision = []
     for row in plan.provision:
         number = str(row.outcome_number)
@@ -226,53 +238,38 @@ def plan_rows(plan: Plan, file: Union[str, PurePath]) -> Rows:
         for column in PROVISION_COLUMNS:
             cost = row_cost if column == "resources" else ""
             for index, entry in enumerate(getattr(row, column), start=1):
-                provision.append(
-                    {
-                        **key,
-                        "outcome_number": number,
-                        "column": column,
-                        "entry_index": str(index),
-                        **_entry_fields(entry),
-                        "weekly_cost_gbp": cost,
-                    }
-                )
+                provision.append({
+                    **key,
+                    "outcome_number": number,
+                    "column": column,
+                    "entry_index": str(index),
+                    **_entry_fields(entry),
+                    "weekly_cost_gbp": cost,
+                })
+    return provision
 
+
+def _review_entries(line: dict[str, str], entries: list[Entry]) -> list[dict[str, str]]:
+    return [
+        {**line, "entry_index": str(index), "text": entry.text, "withdrawn": _bool(entry.withdrawn),
+         "struck": STRUCK_SEPARATOR.join(entry.struck)}
+        for index, entry in enumerate(entries, start=1)
+    ]
+
+
+def _review_rows(plan: Plan, key: dict[str, str]) -> list[dict[str, str]]:
     reviews = []
     for review in plan.reviews:
         head = {**key, "review": review.label, "review_date": _str(review.date)}
         for progress in review.progress:
-            line = {
-                **head,
-                "kind": "progress",
-                "outcome_number": str(progress.outcome_number),
-                "rating": _str(progress.rating),
-            }
-            for index, entry in enumerate(progress.text, start=1):
-                reviews.append(
-                    {
-                        **line,
-                        "entry_index": str(index),
-                        "text": entry.text,
-                        "withdrawn": _bool(entry.withdrawn),
-                        "struck": STRUCK_SEPARATOR.join(entry.struck),
-                    }
-                )
+            line = {**head, "kind": "progress", "outcome_number": str(progress.outcome_number), "rating": _str(progress.rating)}
+            reviews += _review_entries(line, progress.text)
         for question in REVIEW_QUESTIONS:
-            for index, entry in enumerate(getattr(review, question), start=1):
-                reviews.append(
-                    {
-                        **head,
-                        "kind": question,
-                        "outcome_number": "",
-                        "rating": "",
-                        "entry_index": str(index),
-                        "text": entry.text,
-                        "withdrawn": _bool(entry.withdrawn),
-                        "struck": STRUCK_SEPARATOR.join(entry.struck),
-                    }
-                )
+            reviews += _review_entries({**head, "kind": question, "outcome_number": "", "rating": ""}, getattr(review, question))
+    return reviews
 
-    return {"plans": plans, "outcomes": outcomes, "provision": provision, "reviews": reviews}
+
+_TABLE_ROWS = {"plans": _plan_row, "outcomes": _outcome_rows, "provision": _provision_rows, "reviews": _review_rows}
 
 
 class TableWriter:
