@@ -228,3 +228,15 @@ def test_a_typed_box_and_its_label_in_neighbouring_cells() -> None:
     got = plan.other_plans
     assert (got.child_in_need, got.child_protection, got.health_care_plan) == (True, True, False)
     assert plan.unmapped == []
+
+
+def test_a_section_headed_by_a_tables_first_row_ends_with_that_table() -> None:
+    plan = read(
+        NEEDS,
+        grid(["Intervention", "Start date"], ["Toe by Toe", "Sept 2019"]),
+        p("Section 3: My health needs"),
+        p("Asthma"),
+        column(p("Our notes after the meeting")),  # a box of text under section 3: its answer
+    )
+    assert sections(plan) == [(None, "Intervention | Start date", [], [["Toe by Toe", "Sept 2019"]])]
+    assert texts(plan.health_needs) == ["Asthma", "Our notes after the meeting"]  # section 3's answers run on

@@ -142,12 +142,13 @@ def _foreign_table(table: Table, flow: Flow, depth: int) -> None:
     """Under an open prompt, the table is that prompt's answer (a table nested in an answer cell, as
     written); under a heading the template does not have, its rows; else a section headed by its first row."""
     rows = [texts for texts in (_row_texts(row) for row in table.rows) if any(texts)]
-    if flow.kept is None and not flow.answering() and len(rows) >= 2 and _heads_columns(rows[0]):
-        flow.table_depth += 1
+    headed = flow.kept is None and not flow.answering() and len(rows) >= 2 and _heads_columns(rows[0])
+    if headed:
         flow.keep_under(" | ".join(t for t in rows.pop(0) if t))
-        flow.table_depth -= 1
-    if flow.kept is not None and not flow.answering():
+    if flow.kept is not None:
         flow.kept.rows.extend(rows)
+        if headed:  # a heading in the table's first row heads that table only
+            flow.kept = None
     else:  # its lines, as any written lines: an answer, or with no prompt open, unmapped
         for para in iter_paragraphs([table]):
             flow.feed(para)
