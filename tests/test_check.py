@@ -139,3 +139,13 @@ def test_check_command_exit_status_and_json(tmp_path: Path) -> None:
     report = json.loads(as_json.stdout)
     assert report["ready"] is False and report["costs"]["weekly_total_gbp"] == 66.8
     assert "Provision still in place, per week:" in text.stdout and "Evidence (Section 7):" in text.stdout
+
+
+def test_a_plan_read_as_partial_says_what_the_check_cannot_see() -> None:
+    departures = Path(__file__).resolve().parents[1] / "fixtures" / "departures"
+    partial = check_plan(msp_convert.read(departures / "d01-renamed-headings.docx"))
+    [finding] = [f for f in partial.findings if f.code.startswith("read-")]
+    assert (finding.code, finding.where, finding.blocking) == ("read-partial", "plan", False)
+    assert finding.message.startswith("Read as partial: 87 % of what is written is in the form's fields; 3 part(s) under headings")
+    complete = check_plan(msp_convert.read(departures / "d10-review-markers.docx"))
+    assert not [f for f in complete.findings if f.code.startswith("read-")]

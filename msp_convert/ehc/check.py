@@ -14,12 +14,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
-from ..model import Entry, Plan
+from ..model import Entry, Outcome, Plan
 from ..template import DEFAULT_PROFILE, Profile
 from .costs import Costs, plan_costs
 from .evidence import Matched, evidence_files, match, references
 
 SECTION_1 = ("profile", "story", "family", "parent_views")
+AREAS = ("cognition_and_learning", "communication_and_interaction", "social_emotional", "sensory_physical", "preparing_for_adulthood")
+REVIEW_QUESTIONS = (
+    ("working_well", "what is working well"),
+    ("not_working", "what is not working well"),
+    ("new_to_introduce", "what new should be introduced"),
+)
 
 
 @dataclass
@@ -62,91 +68,26 @@ def check_plan(
     """The findings; ``evidence`` is (matched, unmatched, refused) when the caller
     matched the folder already (the bundle, with a person's ``--map``)."""
     findings: list[Finding] = []
-
-    def gap(code: str, where: str, message: str, blocking: bool = True) -> None:
-        findings.append(Finding(code, where, message, blocking))
-
-    # Completed: Section 1 a-d, Section 2, consent.
-    if not plan.consent_signed_by:
-        gap("consent-not-signed", "introduction", "The parent/carer has not signed the plan (Signed by parent/carer).")
-    for key in SECTION_1:
-        section = profile.section(key)
-        part = getattr(plan, key)
-        ticks = part.written_by
-        if not any(getattr(ticks, name) for name in ("me", "me_with_help", "parent", "carer")):
-            gap("written-by-missing", section.where, "No box says who wrote this part.")
-        for prompt in section.prompts:
-            if prompt.field and prompt.kind == "entries" and not _live(getattr(part, prompt.field)):
-                gap("not-completed", section.where, f"Nothing is written under \u201c{prompt.wording.rstrip(':')}\u201d.")
-    needs = plan.needs
-    if not _live(needs.summary):
-        gap("not-completed", "section 2", "The summary of needs is empty.")
-    areas = ("cognition_and_learning", "communication_and_interaction", "social_emotional", "sensory_physical", "preparing_for_adulthood")
-    if not any(_live(getattr(needs, a)) for a in areas):
-        gap("not-completed", "section 2", "No area of need is described.")
-    for name, where in (("health_needs", "section 3"), ("social_care_needs", "section 4")):
-        if not _live(getattr(plan, name)):
-            gap("empty-section", where, "This section is empty; write \u201cnone\u201d if there are no such needs.", blocking=False)
-
-    # Outcomes and the provision that meets them.
     current = [o for o in plan.outcomes if o.statement is None or not o.statement.withdrawn]
-    if not current:
-        gap("no-outcomes", "section 5 outcomes", "The plan has no outcomes.")
-    provision = {p.outcome_number: p for p in plan.provision}
-    for outcome in current:
-        where = f"section 5 outcome {outcome.number}"
-        if outcome.statement is None:
-            gap("not-completed", where, "The outcome has no statement of what the child will be able to do.")
-        if not outcome.areas_of_need:
-            gap("not-completed", where, "The outcome names no area of need.", blocking=False)
-        row = provision.get(outcome.number)
-        if row is None:
-            gap("no-provision", where, "No provision row meets this outcome.")
-            continue
-        for column, label in (("who", "who will do it"), ("frequency", "how often"), ("resources", "what resources")):
-            if not _live(getattr(row, column)):
-                gap("provision-incomplete", f"section 5 provision {outcome.number}", f"The provision does not say {label}.")
-
-    # Reviewed.
-    dated = [r for r in plan.reviews if r.date is not None]
-    if len(dated) < min_reviews:
-        gap("too-few-reviews", "section 6 review", f"{len(dated)} dated review(s); a request needs at least {min_reviews}.")
-    for review in plan.reviews:
-        where = f"section 6 review {review.label}"
-        if review.date is None:
-            gap("review-undated", where, "The review has no date.")
-        recorded = {p.outcome_number for p in review.progress if _live(p.text)}
-        missing = [o.number for o in current if o.number not in recorded]
-        if missing:
-            gap("progress-missing", where, "No progress is recorded for outcome(s) " + ", ".join(map(str, missing)) + ".")
-        for name, question in (("working_well", "what is working well"), ("not_working", "what is not working well"), ("new_to_introduce", "what new should be introduced")):
-            if not _live(getattr(review, name)):
-                gap("question-unanswered", where, f"The review does not answer {question}.")
-
-    # Costed.
+    findings += _read(plan)
+    findings += _completed(plan, profile)
+    findings += _outcomes(plan, current)
+    findings += _reviewed(plan, current, min_reviews)
     costs = plan_costs(plan, weeks)
-    for entry in costs.unreadable:
-        gap("cost-unreadable", f"section 5 provision {entry.outcome_number}", f"Resources entry {entry.index}: its cost could not be read as a weekly amount.", blocking=False)
-
-    # Evidenced.
+    findings += [
+        Finding("cost-unreadable", f"section 5 provision {entry.outcome_number}",
+                f"Resources entry {entry.index}: its cost could not be read as a weekly amount.", blocking=False)
+        for entry in costs.unreadable
+    ]
     refs = references(plan)
     if not refs:
-        gap("no-evidence", "section 7", "Section 7 lists no documents that inform the plan.")
-    matched: list[Matched] = [Matched(r, None) for r in refs]
-    unmatched: list[str] = []
-    refused: list[str] = []
+        findings.append(Finding("no-evidence", "section 7", "Section 7 lists no documents that inform the plan."))
     if evidence is None and evidence_dir is not None:
         files, refused = evidence_files(evidence_dir)
-        matched, unmatched = match(refs, files)
-        evidence = matched, unmatched, refused
+        evidence = (*match(refs, files), refused)
+    matched, unmatched, refused = evidence if evidence is not None else ([Matched(r, None) for r in refs], [], [])
     if evidence is not None:
-        matched, unmatched, refused = evidence
-        for m in matched:
-            if m.file is None:
-                gap("evidence-missing", f"section 7 {m.reference.category}", f"No file was found for reference {m.reference.index} of {m.reference.category.replace('_', ' ')}.")
-        for name in refused:
-            gap("evidence-refused", "evidence folder", f"{name} is a link to a file outside the evidence folder and was not used.")
-
+        findings += _evidenced(matched, refused)
     return Readiness(
         ready=not any(f.blocking for f in findings),
         findings=findings,
@@ -160,6 +101,99 @@ def check_plan(
         unmatched_files=unmatched,
         refused_files=refused,
     )
+
+
+def _read(plan: Plan) -> list[Finding]:
+    """What the reader could not place: the check sees only the form's fields, so a person looks at the rest."""
+    coverage = plan.coverage
+    if coverage.verdict == "complete" or not coverage.words:
+        return []
+    share = coverage.placed * 100 // coverage.words
+    kept = f"; {len(plan.sections)} part(s) under headings the form does not have" if plan.sections else ""
+    return [Finding(
+        "read-" + coverage.verdict, "plan",
+        f"Read as {coverage.verdict}: {share} % of what is written is in the form's fields{kept}. "
+        "This check cannot see the rest ('sections', 'unmapped'); read them before sending.",
+        blocking=False,
+    )]
+
+
+def _completed(plan: Plan, profile: Profile) -> list[Finding]:
+    """Section 1 a-d, Section 2, Sections 3 and 4, consent."""
+    out = []
+    if not plan.consent_signed_by:
+        out.append(Finding("consent-not-signed", "introduction", "The parent/carer has not signed the plan (Signed by parent/carer)."))
+    for key in SECTION_1:
+        section = profile.section(key)
+        part = getattr(plan, key)
+        ticks = part.written_by
+        if not any(getattr(ticks, name) for name in ("me", "me_with_help", "parent", "carer")):
+            out.append(Finding("written-by-missing", section.where, "No box says who wrote this part."))
+        for prompt in section.prompts:
+            if prompt.field and prompt.kind == "entries" and not _live(getattr(part, prompt.field)):
+                out.append(Finding("not-completed", section.where, f"Nothing is written under \u201c{prompt.wording.rstrip(':')}\u201d."))
+    needs = plan.needs
+    if not _live(needs.summary):
+        out.append(Finding("not-completed", "section 2", "The summary of needs is empty."))
+    if not any(_live(getattr(needs, a)) for a in AREAS):
+        out.append(Finding("not-completed", "section 2", "No area of need is described."))
+    for name, where in (("health_needs", "section 3"), ("social_care_needs", "section 4")):
+        if not _live(getattr(plan, name)):
+            out.append(Finding("empty-section", where, "This section is empty; write \u201cnone\u201d if there are no such needs.", blocking=False))
+    return out
+
+
+def _outcomes(plan: Plan, current: list[Outcome]) -> list[Finding]:
+    """Each outcome in place, and the provision that meets it."""
+    out = []
+    if not current:
+        out.append(Finding("no-outcomes", "section 5 outcomes", "The plan has no outcomes."))
+    provision = {p.outcome_number: p for p in plan.provision}
+    for outcome in current:
+        where = f"section 5 outcome {outcome.number}"
+        if outcome.statement is None:
+            out.append(Finding("not-completed", where, "The outcome has no statement of what the child will be able to do."))
+        if not outcome.areas_of_need:
+            out.append(Finding("not-completed", where, "The outcome names no area of need.", blocking=False))
+        row = provision.get(outcome.number)
+        if row is None:
+            out.append(Finding("no-provision", where, "No provision row meets this outcome."))
+            continue
+        for column, label in (("who", "who will do it"), ("frequency", "how often"), ("resources", "what resources")):
+            if not _live(getattr(row, column)):
+                out.append(Finding("provision-incomplete", f"section 5 provision {outcome.number}", f"The provision does not say {label}."))
+    return out
+
+
+def _reviewed(plan: Plan, current: list[Outcome], min_reviews: int) -> list[Finding]:
+    """Enough dated reviews, each with progress on every outcome and the questions answered."""
+    out = []
+    dated = [r for r in plan.reviews if r.date is not None]
+    if len(dated) < min_reviews:
+        out.append(Finding("too-few-reviews", "section 6 review", f"{len(dated)} dated review(s); a request needs at least {min_reviews}."))
+    for review in plan.reviews:
+        where = f"section 6 review {review.label}"
+        if review.date is None:
+            out.append(Finding("review-undated", where, "The review has no date."))
+        recorded = {p.outcome_number for p in review.progress if _live(p.text)}
+        missing = [o.number for o in current if o.number not in recorded]
+        if missing:
+            out.append(Finding("progress-missing", where, "No progress is recorded for outcome(s) " + ", ".join(map(str, missing)) + "."))
+        for name, question in REVIEW_QUESTIONS:
+            if not _live(getattr(review, name)):
+                out.append(Finding("question-unanswered", where, f"The review does not answer {question}."))
+    return out
+
+
+def _evidenced(matched: list[Matched], refused: list[str]) -> list[Finding]:
+    """A file in the evidence folder for every document Section 7 lists."""
+    out = [
+        Finding("evidence-missing", f"section 7 {m.reference.category}",
+                f"No file was found for reference {m.reference.index} of {m.reference.category.replace('_', ' ')}.")
+        for m in matched if m.file is None
+    ]
+    out += [Finding("evidence-refused", "evidence folder", f"{name} is a link to a file outside the evidence folder and was not used.") for name in refused]
+    return out
 
 
 def _money(value: Decimal) -> float:
