@@ -240,3 +240,8 @@ def test_a_section_headed_by_a_tables_first_row_ends_with_that_table() -> None:
     )
     assert sections(plan) == [(None, "Intervention | Start date", [], [["Toe by Toe", "Sept 2019"]])]
     assert texts(plan.health_needs) == ["Asthma", "Our notes after the meeting"]  # section 3's answers run on
+
+
+def test_a_yes_written_as_a_line_of_its_own_is_kept() -> None:
+    plan = read(p("Introduction to My Support Plan"), p("Yes"), p("Section 3: My health needs"), p("Asthma"))
+    assert [(u.where, u.text) for u in plan.unmapped] == [("introduction", "Yes")]

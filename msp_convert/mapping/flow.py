@@ -210,7 +210,8 @@ class Flow:
                 return ("prompt", prompt.item, prompt.rest_at)
             if section.ticks and (has_boxes or len(line.words) <= 8 or typed_ticks(line.text)):
                 reading = read_ticks(para.inlines, section.ticks)
-                if has_boxes or reading.states or reading.loose_labels or reading.loose_boxes:
+                # A box typed alone ("Yes", "[x]") waits for its label in the next cell: in a table only.
+                if has_boxes or reading.states or reading.loose_labels or (reading.loose_boxes and self.table_depth):
                     return ("ticks", reading)
             if line in self.m.guidance[section.key]:
                 return ("guidance",)
