@@ -205,6 +205,8 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Opt
         pts = [(float(x), float(y)) for x, y in curve["pts"]]
         if _finite(curve["x0"], curve["top"], curve["x1"], curve["bottom"]):
             record.paths.append(Path(pts, curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
+            if curve.get("stroke") and _frame(pts, curve["x0"], curve["top"], curve["x1"], curve["bottom"]):
+                _edges(record, curve["x0"], curve["top"], curve["x1"], curve["bottom"], float(curve.get("linewidth") or 0.5))
     _count_annotations(page)
     annots = page.annots
     refs = resolve1(page.page_obj.annots) if fields and annots else None
@@ -247,11 +249,26 @@ def _rect(record: PageRecord, rect: dict) -> None:
     fill = rect.get("non_stroking_color") if filled else None
     record.boxes.append(Box(x0, top, x1, bottom, filled, stroked, tuple(fill) if isinstance(fill, (list, tuple)) else None))
     if stroked:
-        w = float(rect.get("linewidth") or 0.5)
-        record.segments += [
-            Segment(x0, top, x1, top, w), Segment(x0, bottom, x1, bottom, w),
-            Segment(x0, top, x0, bottom, w), Segment(x1, top, x1, bottom, w),
-        ]
+        _edges(record, x0, top, x1, bottom, float(rect.get("linewidth") or 0.5))
+
+
+def _edges(record: PageRecord, x0: float, top: float, x1: float, bottom: float, w: float) -> None:
+    """A frame's four sides as ruling lines: the frame reads as a one-cell table."""
+    record.segments += [
+        Segment(x0, top, x1, top, w), Segment(x0, bottom, x1, bottom, w),
+        Segment(x0, top, x0, bottom, w), Segment(x1, top, x1, bottom, w),
+    ]
+
+
+FRAME = 36.0  # points: a closed curve at least this wide and high, drawn along its bounds, frames text
+
+
+def _frame(pts: list[tuple[float, float]], x0: float, top: float, x1: float, bottom: float) -> bool:
+    """A rounded rectangle (a Word text box's frame): big, and every point near an edge of its bounds."""
+    if x1 - x0 < FRAME or bottom - top < FRAME or len(pts) < 4:
+        return False
+    near = min(x1 - x0, bottom - top) / 4  # a corner's curve stays within this of two edges
+    return all(min(x - x0, x1 - x, y - top, bottom - y) <= near for x, y in pts)
 
 
 def _name(value: Any) -> Optional[str]:
