@@ -17,7 +17,19 @@ from test_departures import CASES, DEPARTURES, _facts, mismatches
 PDFS = DEPARTURES / "pdf"
 
 # fixture -> {fact: why the PDF cannot give it}
-PDF_ONLY: dict[str, dict[str, str]] = {}
+_NOT_DRAWN = "LibreOffice does not draw the text overflowing this text box: the words are not in the PDF"
+_OVERDRAWN = "LibreOffice draws two overflowing text boxes' words over each other: the PDF holds them interleaved"
+PDF_ONLY: dict[str, dict[str, str]] = {
+    "d03-profile-text-boxes": {
+        "profile.communication[*].text": _OVERDRAWN,
+        "profile.liked_and_admired[*].text": _OVERDRAWN,
+        "profile.would_make_better[*].text": _OVERDRAWN,
+        "profile.information_and_choice[*].text": _NOT_DRAWN,
+        "profile.enjoy_out_of_setting[*].text": _NOT_DRAWN,
+        "profile.not_working[*].text": _NOT_DRAWN + " (its frame runs off the page's right edge)",
+        "profile.goals_long_term[*].text": _NOT_DRAWN,
+    },
+}
 
 
 def _pdf(case: Path) -> Path:

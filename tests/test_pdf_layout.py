@@ -150,10 +150,97 @@ def test_a_table_over_a_page_break_is_one_table() -> None:
 
 def test_repeated_header_lines_are_the_page_header() -> None:
     def page(number: int) -> PageBlocks:
-        header = Paragraph([Run(f"Name: Ava Reid   Page {number}")])
+        [header] = make_lines(glyphs(f"Name: Ava Reid   Page {number}", 50, 20))
         content = Paragraph([Run(f"content {number}")])
-        return PageBlocks(number, 800.0, blocks=[_Placed(100, 110, content)], top_lines=[(header.text, _Placed(20, 30, header))])
+        return PageBlocks(number, 800.0, blocks=[_Placed(100, 110, content)], top_lines=[(to_paragraph([header], "").text, header)])
 
     body, headers, _ = join_pages([page(1), page(2)])
     assert [p.text for p in body] == ["content 1", "content 2"]
     assert [p.text for p in headers] == ["Name: Ava Reid   Page 1"]
+
+
+def _cells(*cells: tuple[str, int, int]) -> Row:
+    """A row of (text, col, col_span) cells; an empty cell holds no paragraph."""
+    return Row([Cell([Paragraph([Run(t)])] if t else [], col=c, col_span=n) for t, c, n in cells])
+
+
+def test_a_table_whose_inner_columns_change_at_a_page_break_is_one_table() -> None:
+    from msp_convert.parsers.pdf.grid import GridTable
+
+    # Page 1: "My Outcomes | Education | Health | Social Care"; page 2 splits the first
+    # column ("Outcome 1" | its statement), and the cut row's text runs on ("and " kept its space).
+    first = Table([_cells(("My Outcomes are set out in Section 2 and ", 0, 1), ("Education", 1, 1), ("Health", 2, 1), ("Social Care", 3, 1))], columns=4)
+    second = Table([
+        _cells(("4 of my plan", 0, 2), ("", 2, 1), ("", 3, 1), ("", 4, 1)),
+        _cells(("Outcome 1", 0, 1), ("Read CVC words", 1, 1), ("☒", 2, 1), ("☐", 3, 1), ("☐", 4, 1)),
+    ], columns=5)
+    body, _, _ = join_pages([
+        _page(1, _Placed(500, 780, first, GridTable([0.0, 150.0, 200.0, 250.0, 300.0], [0.0], []))),
+        _page(2, _Placed(40, 200, second, GridTable([0.0, 60.0, 150.5, 200.0, 249.0, 300.0], [0.0], []))),
+    ])
+    [table] = body
+    assert isinstance(table, Table) and table.columns == 5
+    assert [[(c.text, c.col, c.col_span) for c in row.cells] for row in table.rows] == [
+        [("My Outcomes are set out in Section 2 and 4 of my plan", 0, 2), ("Education", 2, 1), ("Health", 3, 1), ("Social Care", 4, 1)],
+        [("Outcome 1", 0, 1), ("Read CVC words", 1, 1), ("☒", 2, 1), ("☐", 3, 1), ("☐", 4, 1)],
+    ]
+
+
+def test_other_inner_columns_at_the_head_of_the_next_page_are_another_table_without_a_cut_row() -> None:
+    from msp_convert.parsers.pdf.grid import GridTable
+
+    first = Table([_cells(("Section 4: My social care needs", 0, 1))], columns=1)
+    second = Table([_cells(("Outcome", 0, 1), ("Education", 1, 1))], columns=2)
+    body, _, _ = join_pages([
+        _page(1, _Placed(500, 780, first, GridTable([0.0, 300.0], [0.0], []))),
+        _page(2, _Placed(40, 200, second, GridTable([0.0, 150.0, 300.0], [0.0], []))),
+    ])
+    assert [t.columns for t in body if isinstance(t, Table)] == [1, 2]
+
+
+def test_a_row_is_not_cut_by_the_break_when_its_table_ends_above_the_foot_of_the_page() -> None:
+    from msp_convert.parsers.pdf.grid import GridTable
+
+    # Page 2's table ends 180 pt above the foot the other pages' tables reach (780): the
+    # next page's table follows it, and its "d) my parents/carers views" row starts a row
+    # of its own, though it starts in lower case.
+    grid, other = GridTable([0.0, 300.0], [0.0], []), GridTable([10.0, 290.0], [0.0], [])
+    family = Table([_cells(("Grandma collects from school on Wednesdays and passes on messages", 0, 1))], columns=1)
+    views = Table([_cells(("d) my parents/carers views", 0, 1)), _cells(("Written by: ☒ My parent", 0, 1))], columns=1)
+    body, _, _ = join_pages([
+        _page(1, _Placed(40, 780, _table(["About me"]), other)),
+        _page(2, _Placed(40, 600, family, grid)),
+        _page(3, _Placed(40, 200, views, grid), _Placed(300, 780, _table(["Section 2"]), other)),
+    ])
+    joined = body[1]
+    assert isinstance(joined, Table)
+    assert [row.cells[0].text for row in joined.rows] == [
+        "Grandma collects from school on Wednesdays and passes on messages", "d) my parents/carers views", "Written by: ☒ My parent",
+    ]
+
+
+def test_a_heading_wrapped_at_the_top_of_a_page_is_one_paragraph() -> None:
+    from msp_convert.parsers.pdf.pages import page_blocks
+    from msp_convert.parsers.pdf.records import PageRecord
+
+    # The first line lies in the header band; it is no page header (it does not repeat),
+    # so it is read with the line it wraps onto.
+    one = PageRecord(1, 612.0, 792.0, glyphs("Section 3: My health needs which relate to my special ", 90, 71) + glyphs("educational needs", 90, 84.6)
+                     + glyphs("Izzy carries an adrenaline pen.", 90, 109))
+    two = PageRecord(2, 612.0, 792.0, glyphs("Section 4: My social care needs", 90, 71))
+    body, headers, _ = join_pages([page_blocks(one, []), page_blocks(two, [])])
+    assert headers == []
+    assert [b.text for b in body] == [
+        "Section 3: My health needs which relate to my special educational needs", "Izzy carries an adrenaline pen.", "Section 4: My social care needs",
+    ]
+
+
+def test_a_text_box_frame_drawn_as_a_rounded_rectangle_reads_as_a_one_cell_table() -> None:
+    from msp_convert.parsers.pdf.source import _frame
+
+    # A Word text box as LibreOffice draws it: straight sides, curved corners (top-based points).
+    frame = [(90, 125), (93, 114), (100, 107), (111, 104), (310, 104), (320, 107), (328, 115), (331, 125),
+             (331, 210), (328, 221), (320, 229), (310, 231), (111, 232), (100, 229), (93, 221), (90, 210), (90, 125)]
+    assert _frame(frame, 90, 104, 331, 232)
+    assert not _frame([(0, 0), (5, 8), (12, 0)], 0, 0, 12, 8)  # a drawn tick: small
+    assert not _frame([(0, 0), (150, 100), (300, 0), (150, 50)], 0, 0, 300, 100)  # a big zigzag: points far from the edges

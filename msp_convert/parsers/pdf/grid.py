@@ -99,7 +99,7 @@ def _merge_v(lines: list[_V]) -> list[_V]:
     return [_V(x, y0, y1) for x, y0, y1 in _join_pieces([(v.x, v.y0, v.y1) for v in lines])]
 
 
-def _clusters(values: list[float]) -> list[float]:
+def clusters(values: list[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
         if not out or v - out[-1] > SNAP:
@@ -223,8 +223,8 @@ def _covered_h(hs: Buckets[_H], y: float, x0: float, x1: float) -> bool:
 
 
 def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box]) -> Optional[GridTable]:
-    xs = _clusters([v.x for v in vs])
-    ys = _clusters([h.y for h in hs])
+    xs = clusters([v.x for v in vs])
+    ys = clusters([h.y for h in hs])
     if len(xs) < 2 or len(ys) < 2:
         return None
     ncols, nrows = len(xs) - 1, len(ys) - 1

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
-from .grid import SNAP, GridCell, GridTable
+from .grid import SNAP, GridCell, GridTable, clusters
 from .index import Buckets
 from .reading import LINE_GAP, TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
@@ -44,12 +44,23 @@ class _How:
 
 
 @dataclass(slots=True)
+class _Body:
+    """A page's lines outside tables, made into paragraphs once the header and footer are known."""
+
+    lines: list[TextLine]
+    tables: list[GridTable]
+    width: float
+    how: _How
+
+
+@dataclass(slots=True)
 class PageBlocks:
     number: int
     height: float
-    blocks: list[_Placed] = field(default_factory=list)
-    top_lines: list[tuple[str, _Placed]] = field(default_factory=list)  # header candidates
-    bottom_lines: list[tuple[str, _Placed]] = field(default_factory=list)  # footer candidates
+    blocks: list[_Placed] = field(default_factory=list)  # the tables
+    top_lines: list[tuple[str, TextLine]] = field(default_factory=list)  # header candidates
+    bottom_lines: list[tuple[str, TextLine]] = field(default_factory=list)  # footer candidates
+    text: Optional[_Body] = None
 
 
 class _Locator:
@@ -84,7 +95,7 @@ def _located(locators: list[_Locator]) -> Buckets[_Locator]:
 
 
 def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
-    """The page as placed blocks: tables with their cells filled, paragraphs between."""
+    """The page's tables with their cells filled, and its other lines (``PageBlocks.text``)."""
     origin = f"page {page.number}"
     locators = _located([_Locator(t) for t in tables])
     in_cell: dict[int, list[Glyph]] = {}
@@ -110,14 +121,13 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     for line in lines:
         text = _line_text(line)
         if line.bottom <= first_top and line.top < page.height * BAND:
-            out.top_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
+            out.top_lines.append((text, line))
         elif line.top >= last_bottom and line.bottom > page.height * (1 - BAND) and not _runs_down(content, line):
-            out.bottom_lines.append((text, _Placed(line.top, line.bottom, to_paragraph([line], origin))))
+            out.bottom_lines.append((text, line))
         else:
             content.append(line)
-    placed += _body_paragraphs(content, tables, page, how)
-    placed.sort(key=lambda p: p.top)
     out.blocks = placed
+    out.text = _Body(content, tables, page.width, how)
     return out
 
 
@@ -132,12 +142,18 @@ def _runs_down(content: list[TextLine], line: TextLine) -> bool:
     return above is not None and 0 <= line.top - above.bottom <= above.height * LINE_GAP
 
 
-def _body_paragraphs(lines: list[TextLine], tables: list[GridTable], page: PageRecord, how: _How) -> list[_Placed]:
-    """Body lines into paragraphs, never joining across a table."""
-    if not lines:
+def _body_paragraphs(text: Optional[_Body], back: list[TextLine]) -> list[_Placed]:
+    """Body lines into paragraphs, never joining across a table; ``back``: lines of the header
+    or footer band that are no header or footer, read with the lines beside them (a heading
+    wrapped at the top of a page is one paragraph)."""
+    if text is None:  # a page with no reading of its own (a blank OCR page): each line as it is
+        return [_Placed(line.top, line.bottom, to_paragraph([line], "")) for line in back]
+    if not (text.lines or back):
         return []
+    lines = sorted(text.lines + back, key=lambda line: line.top + line.bottom) if back else text.lines
+    tables, how = text.tables, text.how
     left = min(line.x0 for line in lines)
-    right = page.width - left  # margins are as wide on both sides
+    right = text.width - left  # margins are as wide on both sides
     out: list[_Placed] = []
     run: list[TextLine] = []
     cuts = sorted(t.top for t in tables)
@@ -197,56 +213,109 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
     headers: list[Block] = []
     footers: list[Block] = []
     seen: set[str] = set()
-    body: list[_Placed] = []
+    placed: list[list[_Placed]] = []
     for page in pages:
-        blocks = list(page.blocks)
+        back: list[TextLine] = []
+        origin = f"page {page.number}"
         for kind, lines in (("header", page.top_lines), ("footer", page.bottom_lines)):
-            for text, placed in lines:
+            for text, line in lines:
                 key = _template(text)
                 if key in repeated or _PAGE_NUMBER.match(text):
                     if key not in seen and not _PAGE_NUMBER.match(text):
                         seen.add(key)
-                        (headers if kind == "header" else footers).append(placed.block)
+                        (headers if kind == "header" else footers).append(to_paragraph([line], origin))
                 else:
-                    blocks.append(placed)
-        blocks.sort(key=lambda p: p.top)
-        if body and blocks and _continues(body[-1], blocks[0], page):
-            _append_rows(body[-1], blocks.pop(0))
+                    back.append(line)
+        placed.append(sorted(page.blocks + _body_paragraphs(page.text, back), key=lambda p: p.top))
+    body: list[_Placed] = []
+    foot = _foot(pages)
+    for page, blocks in zip(pages, placed):
+        union = _joined_grid(body[-1], blocks[0], page, foot) if body and blocks else None
+        if union is not None:
+            _append_rows(body[-1], blocks.pop(0), union, foot)
         body.extend(blocks)
     return [p.block for p in body], headers, footers
 
 
-def _continues(prev: _Placed, nxt: _Placed, page: PageBlocks) -> bool:
+def _foot(pages: list[PageBlocks]) -> float:
+    """The foot of the pages' text: the median of each page's lowest table bottom (a text box's
+    frame drawn past the text on one page does not set it)."""
+    lowest = sorted(max(t.bottom for t in page.blocks if t.grid) for page in pages if any(t.grid for t in page.blocks))
+    return lowest[len(lowest) // 2] if lowest else 0.0
+
+
+def _joined_grid(prev: _Placed, nxt: _Placed, page: PageBlocks, foot: float) -> Optional[list[float]]:
+    """The joined table's column lines when ``nxt`` (at the head of the page) continues ``prev``.
+
+    The same columns continue it. The same outer edges with other inner lines
+    (Word's rows may split a column the rows above spanned) continue it only
+    when the new page's first row repeats the header or finishes a row the
+    break cut; the grid is then the union of both parts' lines.
+    """
     a, b = prev.grid, nxt.grid
-    if a is None or b is None or len(a.xs) != len(b.xs):
-        return False
-    if any(abs(x - y) > SNAP for x, y in zip(a.xs, b.xs)):
-        return False
-    return prev.bottom > page.height * 0.7 and nxt.top < page.height * 0.3
+    if a is None or b is None or not (prev.bottom > page.height * 0.7 and nxt.top < page.height * 0.3):
+        return None
+    if len(a.xs) == len(b.xs) and all(abs(x - y) <= SNAP for x, y in zip(a.xs, b.xs)):
+        return a.xs
+    if abs(a.x0 - b.x0) > SNAP or abs(a.x1 - b.x1) > SNAP:
+        return None
+    union = clusters(a.xs + b.xs)
+    first, second = _regridded(prev.block, a.xs, union), _regridded(nxt.block, b.xs, union)
+    rows = second.rows
+    if rows and first.rows and (_texts(rows[0]) == _texts(first.rows[0]) or _row_cut(prev, first, rows[0], foot)):
+        return union
+    return None
+
+
+def _regridded(table: Block, xs: list[float], union: list[float]) -> Table:
+    """The table on a finer grid: each cell spans the union's columns between its own lines."""
+    assert isinstance(table, Table)
+    if len(xs) == len(union):
+        return table
+    at = [bisect_right(union, x) - 1 for x in xs]  # a cluster's line is its smallest x
+    rows = [
+        Row([replace(c, col=at[c.col], col_span=at[c.col + c.col_span] - at[c.col]) for c in row.cells])
+        for row in table.rows
+    ]
+    return Table(rows, columns=len(union) - 1, origin=table.origin)
 
 
 def _texts(row: Row) -> list[str]:
     return [c.text.strip() for c in row.cells]
 
 
-def _append_rows(prev: _Placed, nxt: _Placed) -> None:
+def _append_rows(prev: _Placed, nxt: _Placed, union: list[float], foot: float) -> None:
     """Add the next page's part of a table, joining a row the page break cut in two.
 
     A row was cut when its first cell is empty on the new page, or when a
     cell's text visibly runs on; a table that merely ends at the foot of a
     page (the next row did not fit) is not cut.
     """
-    first = prev.block
-    second = nxt.block
-    assert isinstance(first, Table) and isinstance(second, Table)
+    assert prev.grid is not None and nxt.grid is not None
+    first = prev.block = _regridded(prev.block, prev.grid.xs, union)
+    second = _regridded(nxt.block, nxt.grid.xs, union)
     rows = list(second.rows)
     if rows and first.rows and _texts(rows[0]) == _texts(first.rows[0]):
         rows.pop(0)  # the header row, repeated on the new page
-    if rows and first.rows and (_split_row(rows[0]) or _text_cut(first, rows[0])):
+    if rows and first.rows and _row_cut(prev, first, rows[0], foot):
         _join_row(first, rows.pop(0))
     first.rows.extend(rows)
     prev.bottom = nxt.bottom
-    prev.grid = nxt.grid
+    prev.grid = GridTable(union, nxt.grid.ys, nxt.grid.cells)
+
+
+FOOT_SLACK = 24.0  # points (two lines of text): a row the page break cut runs down to the page's foot
+
+
+def _row_cut(prev: _Placed, table: Table, row: Row, foot: float) -> bool:
+    """Did the page break cut the table's last row, ``row`` being its rest on the new page?
+
+    A paragraph seeming to run on is taken for a cut only when the table
+    reaches the foot of its page (``_foot``): a table
+    ending higher up ended there (the next one, after a gap, began on the new
+    page: "... messages" then "d) my parents/carers views").
+    """
+    return _split_row(row) or (prev.bottom >= foot - FOOT_SLACK and _text_cut(table, row))
 
 
 def _text_cut(table: Table, row: Row) -> bool:
