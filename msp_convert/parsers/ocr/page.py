@@ -45,31 +45,17 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     t0 = time.perf_counter()
     grey = np.asarray(image.convert("L"))
     ink = _binarise(grey)
-    if _blank(ink):
-        timing.own += time.perf_counter() - t0
-        return None
     timing.own += time.perf_counter() - t0
+    if _blank(ink):
+        return None
     turn = _orientation(image, timing)
     t0 = time.perf_counter()
-    if turn:
-        grey = np.ascontiguousarray(np.rot90(grey, k=turn // 90))  # counter-clockwise quarter turns
-    angle = skew(ink if not turn else _binarise(grey))
-    if abs(angle) >= 0.05:
-        grey = turned(grey, -angle, int(np.percentile(grey, 90)))  # the paper fills the corners
+    grey = _upright(grey, ink, turn)
     ink = _binarise(grey)
     scale = 72.0 / dpi
     h, w = grey.shape
-    record = PageRecord(number=number, width=w * scale, height=h * scale)
-    rules_h, rules_v = _rules(ink, dpi)
-    # Strikes through text: no rules (a strike across a line is as long as one, and would
-    # make a table edge), and painted out of the image Tesseract reads, as it misreads
-    # struck words; judged on the page as scanned.
-    strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi)
-    read = grey
-    if stroke_mask is not None:
-        rules_h[stroke_mask] = 0
-        read = _erase_strokes(grey, strokes)
-    read = _erase_rules(read, rules_h, rules_v)
+    page = _Page(PageRecord(number=number, width=w * scale, height=h * scale), None)
+    read, rules_h, rules_v, strokes = _for_tesseract(grey, ink, dpi)
     timing.own += time.perf_counter() - t0
 
     t1 = time.perf_counter()
@@ -77,20 +63,55 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     timing.tesseract += time.perf_counter() - t1
 
     t0, tesseract0 = time.perf_counter(), timing.tesseract
-    page = _Page(record, None)
-    words = _words(data, scale)
     boxes = _tick_boxes(ink, dpi)
     painted = cv2.bitwise_or(rules_h, rules_v)  # the rules painted out of what Tesseract read
-    words = [wd for wd in words if not any(_read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
+    words = [wd for wd in _words(data, scale) if not any(_read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
     # a long stroke through the middle of words that the strokes missed is no rule either
     through = _rule_strikes(rules_h, [wd[0] for wd in words if any(c.isalnum() for c in wd[1])])
     if through is not None:
         rules_h[through] = 0
     rules = cv2.bitwise_or(rules_h, rules_v)
     words += _second_look(ink, rules, words, [b[0] for b in boxes], dpi, timing)
-    strikes = _strikes(grey, rules, words, strokes)
+    confs = _place_words(page, words, _strikes(grey, rules, words, strokes), scale)
+    _add_spaces(page.record.glyphs, [wd[3] for wd in words], rules_v, scale)
+    _place_boxes(page, boxes, scale)
+    page.record.segments = _segments(rules_h, True, scale) + _segments(rules_v, False, scale)
+    page.messages += find_tick_boxes(page.record)  # tick characters Tesseract may have read
+    _page_confidence(page, confs)
+    timing.own += time.perf_counter() - t0 - (timing.tesseract - tesseract0)  # the second look's Tesseract is not ours
+    timing.pages += 1
+    return page
+
+
+def _upright(grey: np.ndarray, ink: np.ndarray, turn: int) -> np.ndarray:
+    """The page turned the right way up (quarter turns) and straightened (its measured skew)."""
+    if turn:
+        grey = np.ascontiguousarray(np.rot90(grey, k=turn // 90))  # counter-clockwise quarter turns
+    angle = skew(ink if not turn else _binarise(grey))
+    if abs(angle) >= 0.05:
+        grey = turned(grey, -angle, int(np.percentile(grey, 90)))  # the paper fills the corners
+    return grey
+
+
+def _for_tesseract(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple:
+    """(the image Tesseract reads, horizontal rules, vertical rules, strike strokes).
+
+    Strikes through text are no rules (a strike across a line is as long as one,
+    and would make a table edge), and are painted out of the image Tesseract
+    reads, as it misreads struck words; judged on the page as scanned.
+    """
+    rules_h, rules_v = _rules(ink, dpi)
+    strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi)
+    read = grey
+    if stroke_mask is not None:
+        rules_h[stroke_mask] = 0
+        read = _erase_strokes(grey, strokes)
+    return _erase_rules(read, rules_h, rules_v), rules_h, rules_v, strokes
+
+
+def _place_words(page: _Page, words: list, strikes: list, scale: float) -> list[float]:
+    """Each word as a glyph on the page record (struck where a strike crosses it); their confidences."""
     confs: list[float] = []
-    where = f"page {number}"
     rows = _line_boxes(words)
     previous_line: object = None
     for ((x0, top, x1, bottom), text, conf, line), (struck, sconf) in zip(words, strikes):
@@ -104,32 +125,40 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
         if struck:
             g.struck = True
             if sconf < LOW_CONFIDENCE:
-                page.messages.append(
-                    Message("ocr-low-confidence-strike", f"a strikethrough at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye", where=where)
-                )
-        record.glyphs.append(g)
-    _add_spaces(record.glyphs, [wd[3] for wd in words], rules_v, scale)
+                page.messages.append(Message(
+                    "ocr-low-confidence-strike",
+                    f"a strikethrough at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye",
+                    where=f"page {page.record.number}",
+                ))
+        page.record.glyphs.append(g)
+    return confs
+
+
+def _place_boxes(page: _Page, boxes: list, scale: float) -> None:
+    """Each drawn tick box as a tick glyph, with a message where its state is unsure."""
     for (x0, top, x1, bottom), state, conf in boxes:
         g = Glyph(TICKED if state else EMPTY, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
         g.is_tick, g.tick, g.tick_encoding, g.confidence = True, state, "drawn", conf
-        record.glyphs.append(g)
+        page.record.glyphs.append(g)
         if conf < LOW_CONFIDENCE:
-            page.messages.append(
-                Message("ocr-low-confidence-tick", f"a tick box at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye", where=where)
-            )
-    record.segments = _segments(rules_h, True, scale) + _segments(rules_v, False, scale)
-    page.messages += find_tick_boxes(record)  # tick characters Tesseract may have read
-    if confs:
-        page.mean_conf = sum(confs) / len(confs)
-        if page.mean_conf < LOW_PAGE_CONFIDENCE:
             page.messages.append(Message(
-                "ocr-low-confidence-page",
-                f"OCR read this page with a mean word confidence of only {page.mean_conf:.0f} %; check it against the paper, or scan it again",
-                where=where,
+                "ocr-low-confidence-tick",
+                f"a tick box at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye",
+                where=f"page {page.record.number}",
             ))
-    timing.own += time.perf_counter() - t0 - (timing.tesseract - tesseract0)  # the second look's Tesseract is not ours
-    timing.pages += 1
-    return page
+
+
+def _page_confidence(page: _Page, confs: list[float]) -> None:
+    """The page's mean word confidence, and a message when it is low."""
+    if not confs:
+        return
+    page.mean_conf = sum(confs) / len(confs)
+    if page.mean_conf < LOW_PAGE_CONFIDENCE:
+        page.messages.append(Message(
+            "ocr-low-confidence-page",
+            f"OCR read this page with a mean word confidence of only {page.mean_conf:.0f} %; check it against the paper, or scan it again",
+            where=f"page {page.record.number}",
+        ))
 
 
 def _binarise(grey: np.ndarray) -> np.ndarray:
