@@ -26,7 +26,7 @@ from .text import clean, norm
 if TYPE_CHECKING:
     from .draft import Draft
 
-_PLAN_NUMBER = re.compile(r"^(?:my support plan|msp)(?: plan)?(?: no| number)? (\d{1,2})$")
+PLAN_NUMBER = re.compile(r"^(?:my support plan|msp)(?: plan)?(?: no| number)? (\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ _NAME_SO_FAR: "WeakKeyDictionary[Draft, dict[str, str]]" = WeakKeyDictionary()
 
 def read_plan_number(normalised: str, plan: Plan) -> bool:
     """"My Support Plan 2" / "MSP No. 3" on a line of its own sets plan_number."""
-    m = _PLAN_NUMBER.match(normalised)
+    m = PLAN_NUMBER.match(normalised)
     if not m:
         return False
     if plan.plan_number is None:

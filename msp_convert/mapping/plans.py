@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile
 from .flow import matchers
-from .front import _PLAN_NUMBER
+from .front import PLAN_NUMBER
 from .text import Line, norm
 
 __all__ = ["Division", "Start", "divide", "split", "names_child"]
@@ -313,7 +313,7 @@ class _Scan:
             return _Signal(part=heading.item.key if heading.item is not None else "group")
         if line.n == self.title:
             return _front("the title line", origin)
-        if _PLAN_NUMBER.match(line.n):
+        if PLAN_NUMBER.match(line.n):
             return _front("a plan-number line", origin)
         name = names_child(text)
         if name is not None:
