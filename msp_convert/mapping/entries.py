@@ -372,6 +372,16 @@ def areas_of_need(text: str) -> list[str]:
     return found
 
 
+# An outcome's statement is what follows this ("By the end of KS2, Sam will be able to: ...").
+ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
+
+
+def statement_text(text: str) -> str:
+    """An outcome statement without its closing full stop (a leader's dots stay)."""
+    text = text.rstrip()
+    return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
+
+
 _KEY_STAGE = re.compile(
     r"by\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]{1,200}?),)",
     re.IGNORECASE,

@@ -17,12 +17,11 @@ from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
 from ..template import Column, Profile
 from .dates import DATE_RE, parse_date
-from .entries import Piece, areas_of_need, key_stage, make_entry, pieces, rating, weekly_cost
+from .entries import ABLE, Piece, areas_of_need, key_stage, make_entry, pieces, rating, statement_text, weekly_cost
 from .flow import Flow
 from .text import Line, Wording, clean, is_blank, norm
 
 _NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
-_ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
 # Grid columns one header cell can name: Word draws at most 63 (a parser that
 # passed on a larger span must not make the mapping allocate by it).
@@ -269,7 +268,7 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     ]
     # The statement starts at "By the end of..." or "...will be able to"; what
     # comes before it is the areas of need, however many lines it took.
-    start = next((i for i, p in enumerate(written) if _ABLE.search(p.text) or norm(p.text).startswith("by the end of")), None)
+    start = next((i for i, p in enumerate(written) if ABLE.search(p.text) or norm(p.text).startswith("by the end of")), None)
     if start is None:
         start = next((i for i, p in enumerate(written) if flow.m.areas.match(p.text) is None and not areas_of_need(p.text)), len(written))
     for para in written[:start]:
@@ -277,7 +276,7 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
         areas_text.append(para.text[m.rest_at:] if m is not None else para.text)
     for para in written[start:]:
         if statement_para is None:
-            able = _ABLE.search(para.text)
+            able = ABLE.search(para.text)
             statement_para = para
             line, gone = pieces(para.inlines, able.end() if able else 0)
             statement_lines.append(line)
@@ -294,9 +293,7 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
         written = make_entry([p for line in statement_lines for p in line], deleted)
         if written is not None:
             statement = flow.draft.noticed(written, where)
-            text = statement.text.rstrip()
-            if text.endswith(".") and not text.endswith(".."):
-                statement.text = text[:-1].rstrip()
+            statement.text = statement_text(statement.text)
     supported = SupportedBy(**{key: rows.marks.get(key, False) for key in set(support_cols.values())})
     areas = areas_of_need(" ".join(areas_text))
     if statement is None and not areas and not any(rows.marks.values()):

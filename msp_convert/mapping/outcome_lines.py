@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Optional
 
 from ..layout import Paragraph
 from ..model import Outcome, SupportedBy
-from .entries import areas_of_need, key_stage, make_entry, pieces
+from .entries import ABLE, areas_of_need, key_stage, make_entry, pieces, statement_text
 from .text import norm
 
 if TYPE_CHECKING:
     from .flow import Flow
 
 _OUTCOME = re.compile(r"^[ \t]*outcome[ \t]*(?:no\.?[ \t]*)?(\d{1,2})[ \t]*[:.)\-\u2013][ \t]*", re.IGNORECASE)
-_ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
 _SUPPORTED_BY = "supported by"
 
 
@@ -52,15 +51,13 @@ class OutcomeLines:
         return False
 
     def _start(self, para: Paragraph, number: int, start: int) -> Optional[Outcome]:
-        able = _ABLE.search(para.text, start)
+        able = ABLE.search(para.text, start)
         line, deleted = pieces(para.inlines, able.end() if able else start)
         written = make_entry(line, deleted)
         if written is None:
             return None
         statement = self.flow.draft.noticed(written, self.flow.where)
-        text = statement.text.rstrip()
-        if text.endswith(".") and not text.endswith(".."):
-            statement.text = text[:-1].rstrip()
+        statement.text = statement_text(statement.text)
         outcome = Outcome(
             number=number,
             areas_of_need=areas_of_need(para.text[start:able.start()]) if able else [],
