@@ -245,3 +245,15 @@ def test_a_section_headed_by_a_tables_first_row_ends_with_that_table() -> None:
 def test_a_yes_written_as_a_line_of_its_own_is_kept() -> None:
     plan = read(p("Introduction to My Support Plan"), p("Yes"), p("Section 3: My health needs"), p("Asthma"))
     assert [(u.where, u.text) for u in plan.unmapped] == [("introduction", "Yes")]
+
+
+def test_a_typed_review_date_that_is_no_date_is_kept() -> None:
+    plan = read(
+        p("Section 6: Reviewing My Support Plan"),
+        p("Date of review: Spring term 2020"),
+        p("What is working well with provision and support and needs to continue?"),
+        p("Reading group"),
+    )
+    assert [(r.label, r.date, texts(r.working_well)) for r in plan.reviews] == [("R1", None, ["Reading group"])]
+    assert [(u.where, u.text) for u in plan.unmapped] == [("section 6 review", "Spring term 2020")]
+    assert "unreadable-date" in [w.code for w in plan.warnings]

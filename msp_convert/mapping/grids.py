@@ -16,10 +16,10 @@ from typing import Optional
 from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
 from ..template import Column, Profile
-from .dates import DATE_RE, parse_date
 from .entries import ABLE, Piece, areas_of_need, key_stage, make_entry, pieces, rating, statement_text, weekly_cost
 from .flow import Flow
-from .text import Line, Wording, clean, is_blank, norm
+from .text import Line, Wording, is_blank, norm
+from .review_lines import review_date
 
 _NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
@@ -399,7 +399,7 @@ def read_review(table: Table, flow: Flow) -> None:
         if n and ("date of review" in n or n.startswith("section 6") or _review_label(n, profile)):
             heading = text
             label = _review_label(n, profile)
-            has_date_text = _review_date(text, review, flow, profile)
+            has_date_text = review_date(text, review, flow, profile)
             continue
         header = header_columns(row, profile.review_progress_columns, 2)
         if header:
@@ -422,7 +422,7 @@ def read_review(table: Table, flow: Flow) -> None:
         _feed_row(flow, row)
     if label is None and heading is not None:
         label = _review_label(norm(heading), profile)
-        has_date_text = _review_date(heading, review, flow, profile) or has_date_text
+        has_date_text = review_date(heading, review, flow, profile) or has_date_text
     review.label = label or ("R1", "R2", "R3")[min(len(plan.reviews), 2)]  # type: ignore[assignment]
     if review.date or has_date_text or review.progress or review.working_well or review.not_working or review.new_to_introduce:
         plan.reviews.append(review)
@@ -436,28 +436,3 @@ def _review_label(normalised: str, profile: Profile) -> Optional[str]:
             if f" {norm(w)} " in padded:  # "review 1" is not in "review 10 07 2019"
                 return label
     return None
-
-
-def _review_date(text: str, review: Review, flow: Flow, profile: Profile) -> bool:
-    """Read "Date of review: ..." into ``review.date``; True if anything was written there."""
-    at = text.lower().find(profile.review_date_prompt.lower())
-    if at < 0:
-        return False
-    rest = text[at + len(profile.review_date_prompt):]
-    m = DATE_RE.search(rest)
-    if m:
-        review.date = parse_date(m.group(0))
-        if review.date is None:
-            flow.draft.warn("unreadable-date", flow.where)
-            flow.draft.unmapped(flow.where, m.group(0))
-        return True
-    # Something written that is not a date ("Spring term 2019"): keep it.
-    for _, wordings in profile.review_labels:
-        for w in wordings:
-            rest = re.sub(re.escape(w), " ", rest, flags=re.IGNORECASE)
-    rest = clean(rest)
-    if rest and norm(rest):
-        flow.draft.warn("unreadable-date", flow.where)
-        flow.draft.unmapped(flow.where, rest)
-        return True
-    return False

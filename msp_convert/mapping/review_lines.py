@@ -9,12 +9,14 @@ dropped at the end, as an empty review table is.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Optional
 
 from ..layout import Paragraph
 from ..model import Review
+from ..template import Profile
 from .dates import DATE_RE, parse_date
-from .text import norm
+from .text import clean, norm
 
 if TYPE_CHECKING:
     from .flow import Flow
@@ -43,7 +45,7 @@ class ReviewLines:
             if current is None:
                 return False
         if dated:
-            self._date(para.text, current)
+            review_date(para.text, current, self.flow, self.flow.profile)
         return True
 
     def _label(self, normalised: str) -> Optional[str]:
@@ -63,17 +65,34 @@ class ReviewLines:
         self.flow.target, self.flow.field = review, None
         return review
 
-    def _date(self, text: str, review: Review) -> None:
-        m = DATE_RE.search(text)
-        if m is None:
-            return
-        review.date = parse_date(m.group(0))
-        if review.date is None:
-            self.flow.draft.warn("unreadable-date", self.flow.where)
-            self.flow.draft.unmapped(self.flow.where, text.strip())
 
     def finish(self) -> None:
         """Drop the reviews started here that got no date and no answers: the blank form's questions."""
         empty = [r for r in self.started if not (r.date or r.working_well or r.not_working or r.new_to_introduce)]
         plan = self.flow.draft.plan
         plan.reviews = [r for r in plan.reviews if not any(r is e for e in empty)]
+
+
+def review_date(text: str, review: Review, flow: "Flow", profile: Profile) -> bool:
+    """Read "Date of review: ..." into ``review.date``; True if anything was written there."""
+    at = text.lower().find(profile.review_date_prompt.lower())
+    if at < 0:
+        return False
+    rest = text[at + len(profile.review_date_prompt):]
+    m = DATE_RE.search(rest)
+    if m:
+        review.date = parse_date(m.group(0))
+        if review.date is None:
+            flow.draft.warn("unreadable-date", flow.where)
+            flow.draft.unmapped(flow.where, m.group(0))
+        return True
+    # Something written that is not a date ("Spring term 2019"): keep it.
+    for _, wordings in profile.review_labels:
+        for w in wordings:
+            rest = re.sub(re.escape(w), " ", rest, flags=re.IGNORECASE)
+    rest = clean(rest)
+    if rest and norm(rest):
+        flow.draft.warn("unreadable-date", flow.where)
+        flow.draft.unmapped(flow.where, rest)
+        return True
+    return False
