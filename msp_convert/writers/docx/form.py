@@ -28,9 +28,6 @@ from .build import (
 )
 
 LEADER = "\u2026" * 12  # the dotted line a person writes on
-# The start of a measurable outcome, as schools write it ("By the end of KS2,
-# Jack will be able to ..."): the model keeps its key stage, not these words.
-BY_THE_END = "By the end of"
 DATE_FORMAT = "%d/%m/%Y"  # UK day first, which the reader reads day first
 # The child's details in the page header, with labels the reader knows (mapping/front.py).
 CHILD_LABELS = (
@@ -43,20 +40,16 @@ DATE_LABELS = (("this_plan", "Date of this plan"), ("review_by", "Review date"),
 # Layout the profile's data does not say: prompts drawn inside the answer cell
 # of the group prompt before them ("What I enjoy doing ..." -> "In school/setting:").
 SUB_PROMPTS = frozenset({"enjoy_in_setting", "enjoy_out_of_setting", "goals_short_term", "goals_long_term"})
-# Section 7 category -> the index of its "(Reference (and date) ...)" guidance line.
-APPENDIX_GUIDANCE = {"family": 1, "education": 2, "health": 3, "social_care": 4}
-# The introduction: the tick list goes after this guidance line, the signature after the next.
-INTRO_TICKS_AFTER = 6
-# Outcomes guidance: the lead and its bullets, the explanatory note's two columns.
-OUTCOME_LEAD, OUTCOME_NOTE_LEFT, OUTCOME_NOTE_RIGHT = slice(0, 4), slice(4, 6), slice(6, 10)
+# Guidance is named in the profile (``Section.named``): the introduction's tick list
+# goes after its "before-ticks" lines and the signature after its "before-signature"
+# lines; the outcomes' "lead" and explanatory note ("note-left", "note-right"); the
+# provision key ("key"), its notes row ("note:" + column field); each review's ("R1");
+# Section 7's "title", each category's reference note (its field) and "closing".
 TEMPLATE_ROWS = 7  # outcome boxes (and provision and review rows) the blank form has
 EMPTY_LINES = 2  # blank bullets under a prompt nobody has answered, to write on
 
-# Where each kind of unmapped text goes so that it reads back from the same place.
-NOTES_AFTER_TABLE = (
-    "introduction", "section 1a", "section 1b", "section 1c", "section 1d", "section 2", "section 3",
-    "section 4", "section 5 outcomes", "section 5 provision", "section 6 review",
-)
+# Where unmapped text found outside the form's parts goes, so that it reads back from the same place.
+MARGINS = ("cover", "page header", "page footer", "after section 7")
 
 
 def date_text(value: Optional[dt.date]) -> str:
@@ -115,7 +108,7 @@ class Form:
         self.page_header()
         self.cover()
         self.introduction()
-        self.notes_after("introduction")
+        self.notes_after(self.part("front").where)
         b.page_break()
         for key in ("profile", "story", "family", "parent_views"):
             self.about_me(self.profile.section(key))
@@ -130,7 +123,7 @@ class Form:
         self.reviews(numbers)
         self.appendices()
         # Text found after Section 7, and any whose place this form does not have.
-        known = {"cover", "page header", "page footer", "section 7", "after section 7", *NOTES_AFTER_TABLE}
+        known = {*MARGINS, *(s.where for s in self.profile.sections)}
         rest = [t for where, texts in self.notes.items() if where not in known for t in texts]
         texts = self.notes.get("after section 7", []) + rest
         if texts:
@@ -139,6 +132,13 @@ class Form:
             b.text(b.body, text)
         self.kept_sections()
         return b.save(self.profile.plan_title)
+
+    def part(self, role: str) -> Section:
+        """The form's part of that role (this drawing needs each of them)."""
+        section = self.profile.with_role(role)
+        if section is None:
+            raise ValueError(f"profile {self.profile.name!r} has no {role} section for the {self.profile.writer} drawing")
+        return section
 
     def kept_sections(self) -> None:
         """The parts the form does not have, each under its heading as written (read back as such)."""
@@ -191,17 +191,18 @@ class Form:
 
     def introduction(self) -> None:
         b = self.b
-        section = self.profile.section("introduction")
+        section = self.part("front")
         cell = self.one_cell_table()
         b.text(cell, section.headings[0], STYLE_HEADING)
-        guidance = section.guidance
-        for i, line in enumerate(guidance):
-            self.guidance_line(cell, line)
-            if i == INTRO_TICKS_AFTER:
+        notes = section.notes
+        for i, note in enumerate(notes):
+            self.guidance_line(cell, note.text)
+            last = i + 1 == len(notes) or notes[i + 1].name != note.name
+            if last and note.name == "before-ticks":
                 b.text(cell)
                 self.other_plans(cell, section)
                 b.text(cell)
-            elif i == INTRO_TICKS_AFTER + 1:
+            elif last and note.name == "before-signature":
                 b.text(cell)
                 for prompt in section.prompts:
                     value = getattr(self.plan, prompt.field) if prompt.field else None
@@ -341,7 +342,7 @@ class Form:
         """The outcomes table; gives the outcome numbers it has rows for."""
         b = self.b
         profile = self.profile
-        section = profile.section("outcomes")
+        section = self.part("outcomes")
         outcomes = self.plan.outcomes
         # A Supported-by column no outcome has a known value for is not drawn (it reads back null).
         columns = [c for c in profile.supported_by if not outcomes or any(getattr(o.supported_by, c.field) is not None for o in outcomes)]
@@ -359,14 +360,13 @@ class Form:
             b.align_right(right)
             for cell, column in zip(first[1:], columns):
                 b.text(cell, column.wording, STYLE_PROMPT, center=True)
-        guidance = section.guidance
         cell = b.row(table, [2] + [1] * n)[0]
-        for line in guidance[OUTCOME_LEAD]:
+        for line in section.named("lead"):
             self.guidance_line(cell, line)
         note = b.row(table)
-        for line in guidance[OUTCOME_NOTE_LEFT]:
+        for line in section.named("note-left"):
             b.text(note[0], line, bold=is_subheading(line))
-        for line in guidance[OUTCOME_NOTE_RIGHT]:
+        for line in section.named("note-right"):
             b.text(note[1], line + (LEADER if line.rstrip().endswith(":") or line.endswith(profile.statement_prompt) else ""))
         numbers = []
         for outcome in outcomes:
@@ -390,7 +390,7 @@ class Form:
         p = b.paragraph(text)
         statement = outcome.statement
         if blank:
-            b.run(p, f"{BY_THE_END}{LEADER} {profile.statement_prompt}{LEADER}")
+            b.run(p, f"{profile.key_stage_lead}{LEADER} {profile.statement_prompt}{LEADER}")
         else:
             struck = bool(statement and statement.withdrawn)
             b.run(p, self.statement_lead(outcome.key_stage), strike=struck)
@@ -407,7 +407,7 @@ class Form:
         who = name[0] if name else "I"
         able = self.profile.statement_prompt
         if key_stage:
-            return f"{BY_THE_END} {key_stage}, {who} {able} "
+            return f"{self.profile.key_stage_lead} {key_stage}, {who} {able} "
         return f"{who} {able} "
 
     def area_label(self, area: str) -> str:
@@ -423,13 +423,11 @@ class Form:
     def provision(self) -> None:
         b = self.b
         profile = self.profile
-        section = profile.section("provision")
-        guidance = list(section.guidance)
-        notes_at = next((i for i, g in enumerate(guidance) if norm(g) == norm(profile.provision_notes_label)), len(guidance))
+        section = self.part("provision")
         b.text(b.body)
         key = self.one_cell_table()
         b.text(key, section.headings[0], STYLE_HEADING)
-        for line in guidance[:notes_at]:
+        for line in section.named("key"):
             self.guidance_line(key, line)
         b.text(b.body)
         columns = profile.provision_columns
@@ -440,8 +438,9 @@ class Form:
             b.text(cell, column.wording, STYLE_PROMPT)
         notes = b.row(table)
         b.text(notes[0], profile.provision_notes_label, bold=True)
-        for cell, text in zip(notes[1:], guidance[notes_at + 1:]):
-            b.lines(cell, text, STYLE_NOTE)
+        for cell, column in zip(notes[1:], columns[1:]):
+            for text in section.named(f"note:{column.field}"):
+                b.lines(cell, text, STYLE_NOTE)
         used = []
         for provision in self.plan.provision:
             self.provision_row(table, provision)
@@ -468,7 +467,7 @@ class Form:
             tables: list[tuple[str, Optional[Review]]] = [(label, by_label.get(label)) for label in labels]
         else:
             tables = [(r.label, r) for r in reviews] + [(label, None) for label in labels if label not in got]
-        where = self.profile.section("reviews").where
+        where = self.part("reviews").where
         notes = self.notes.get(where, [])
         for i, (label, review) in enumerate(tables):
             if i:
@@ -482,7 +481,7 @@ class Form:
     def review_table(self, label: str, review: Optional[Review], numbers: list[int], unread: Optional[str] = None) -> None:
         b = self.b
         profile = self.profile
-        section = profile.section("reviews")
+        section = self.part("reviews")
         index = [lab for lab, _ in profile.review_labels].index(label)
         wording = profile.review_labels[index][1][0]
         table = b.table([1300, b.width - 1300])
@@ -510,36 +509,41 @@ class Form:
             cell = b.row(table, [2])[0]
             b.text(cell, prompt.wording, STYLE_PROMPT)
             self.entries(cell, getattr(review, prompt.field) if review else [], None, blank=EMPTY_LINES if review else 4)  # type: ignore[arg-type]
-        if index < len(section.guidance):
-            b.lines(b.row(table, [2])[0], section.guidance[index], STYLE_NOTE)
+        guidance = section.named(label)
+        if guidance:
+            cell = b.row(table, [2])[0]
+            for text in guidance:
+                b.lines(cell, text, STYLE_NOTE)
 
     # --- Section 7 -------------------------------------------------------------------------------
 
     def appendices(self) -> None:
         b = self.b
-        section = self.profile.section("appendices")
+        section = self.part("appendices")
         b.page_break()
         table = b.table([b.width])
         head = self.heading_cell(table, header=False)
         b.text(head, section.headings[0], STYLE_HEADING)
-        if section.guidance:
-            b.text(head, section.guidance[0], STYLE_SUBHEADING)
+        for line in section.named("title"):
+            b.text(head, line, STYLE_SUBHEADING)
         for text in self.notes.get(section.where, []):
             b.text(head, text)
         appendices = self.plan.appendices
         for prompt in section.prompts:
             cell = b.row(table, fill=FILL_PROMPT)[0]
             b.text(cell, prompt.wording, STYLE_PROMPT)
-            at = APPENDIX_GUIDANCE.get(prompt.field or "")
-            if at is not None and at < len(section.guidance):
-                b.text(cell, section.guidance[at], STYLE_NOTE)
+            for line in section.named(prompt.field) if prompt.field else ():
+                b.text(cell, line, STYLE_NOTE)
             refs: list[DocRef] = getattr(appendices, prompt.field) if prompt.field else []
             for ref in refs:
                 b.text(self.answer_cell(table), ref.reference + (f", {date_text(ref.date)}" if ref.date else ""))
             for _ in range(max(0, EMPTY_LINES - len(refs))):
                 self.answer_cell(table)
-        if len(section.guidance) > 1 + len(APPENDIX_GUIDANCE):
-            b.text(b.row(table)[0], section.guidance[-1], STYLE_NOTE)
+        closing = section.named("closing")
+        if closing:
+            cell = b.row(table)[0]
+            for line in closing:
+                b.text(cell, line, STYLE_NOTE)
 
 
 def _has_content(review: Review) -> bool:
