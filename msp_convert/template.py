@@ -201,10 +201,11 @@ class Required:
     """A part ``check`` needs filled before an EHC needs assessment request."""
 
     __pydantic_config__ = STRICT
-    fields: tuple[str, ...]  # model paths ("needs.summary"); the part is done when any holds a live entry
+    fields: tuple[str, ...]  # model paths ("needs.summary", "sections:york-2014/1.4"); done when any holds something live
     where: str
     message: str
     blocking: bool = True
+    code: str = "not-completed"  # the finding's code when none holds anything
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,9 @@ class Check:
     prompts_of: tuple[str, ...] = ()  # sections each of whose prompts must be answered
     consent: bool = False  # the parent/carer signs the plan
     review_questions: tuple[Prompt, ...] = ()  # each review answers these (a "table" form's reviews)
+    provision_needs: tuple[Prompt, ...] = ()  # each outcome's provision row fills these columns (field, what it says)
+    outcome_where: str = "outcome {number}"  # how findings name one outcome
+    provision_where: str = "provision {number}"  # how findings name one outcome's provision row
 
 
 @dataclass(frozen=True)
