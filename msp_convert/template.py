@@ -133,6 +133,7 @@ class Section:
     kept: bool = False  # no field in the model: it goes to ``sections`` as "PROFILE/KEY"
     routes: tuple[Route, ...] = ()
     by: Optional[str] = None  # who completes it, as the form prints it under the heading
+    history: bool = False  # it records a review (York's 1.4, 2.6, the contents' dates): a new plan starts it empty
 
     @property
     def guidance(self) -> tuple[str, ...]:
