@@ -5,6 +5,33 @@ reviews must show what was put in place and what difference it made, and the
 plan goes with its evidence. Each gap is a finding that names the section;
 a plan is ready when no finding blocks it. The costs set what the provision
 still in place costs a year against the school's notional SEN threshold.
+
+What "completed" means is the profile's (``profile.check``, the ``[check]``
+table of its TOML file): the parts that need something written
+(``required``), the parts whose "written by" ticks and prompts must be
+filled, consent, the columns each outcome's provision fills, and how
+findings name an outcome and its provision. The profile is the one the plan
+was read with (``plan.template.id``; an unknown layout is checked as the
+Kirklees form). How a plan shows it was reviewed depends on the form:
+
+- ``reviews = "table"`` (Kirklees V2f): at least ``min_reviews`` dated
+  R1-R3 reviews, each with progress on every current outcome and the
+  review questions answered.
+- ``reviews = "dates"`` (York 2014): York's guidance asks that the plan be
+  "fully completed and reviewed" and that "The review needs to evidence what
+  has been put in place and what difference it has made"; the form has no
+  review table, it is reviewed by updating the same document. So a York plan
+  counts as reviewed when its "Date of this plan" is later than its "Date of
+  initial plan" (the dates moved on: ``not-reviewed`` otherwise) and the
+  review contributions are written: the child's (1.4) and the family's (2.6),
+  which York's ``[check]`` requires with the code ``not-reviewed``. What was
+  put in place is Part 5's outcomes with their actions (who, how often), and
+  the advice behind the plan is Part 7's list (``no-evidence`` when empty).
+  York also needs the front cover's name, date of birth, date of this plan and
+  review-by date, 1.3 (about me), 2.1 (the family's view) and 3.1 (needs).
+  ``min_reviews`` does not apply: the dates record the latest review only.
+  No consent line, "written by" ticks or areas of need per outcome were seen
+  on the form, so none is asked for.
 """
 
 from __future__ import annotations
@@ -14,19 +41,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
+from ..errors import InputError
 from ..model import Entry, Outcome, Plan
-from ..template import DEFAULT_PROFILE, Profile
+from ..template import DEFAULT_PROFILE, PROFILES, Profile, Required, Section
 from .costs import Costs, plan_costs
 from .evidence import Matched, evidence_files, match, references
-
-SECTION_1 = ("profile", "story", "family", "parent_views")
-AREAS = ("cognition_and_learning", "communication_and_interaction", "social_emotional", "sensory_physical", "preparing_for_adulthood")
-REVIEW_QUESTIONS = (
-    ("working_well", "what is working well"),
-    ("not_working", "what is not working well"),
-    ("new_to_introduce", "what new should be introduced"),
-)
-
 
 @dataclass
 class Finding:
@@ -46,13 +65,45 @@ class Readiness:
     evidence_checked: bool = False  # an evidence folder was given
     unmatched_files: list[str] = field(default_factory=list)
     refused_files: list[str] = field(default_factory=list)
+    template: str = DEFAULT_PROFILE.name  # the profile whose rules were applied
+    plan_dates: Optional[dict[str, Optional[str]]] = None  # a form reviewed by its dates: the plan's dates (ISO)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+WRITERS = ("me", "me_with_help", "parent", "carer")  # the "written by" boxes that name who wrote a part
+_ABSENT = object()
+
+
+def profile_of(plan: Plan) -> Profile:
+    """The profile the plan was read with; a plan of no known form is checked as the Kirklees form."""
+    return PROFILES.get(plan.template.id, DEFAULT_PROFILE)
+
+
+def part_where(profile: Profile, role: str) -> str:
+    """How findings name the part with that role ("section 7", "part 7")."""
+    section = profile.with_role(role)
+    return section.where if section is not None else role
+
+
 def _live(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if not e.withdrawn]
+
+
+def _holds(plan: Plan, path: str) -> bool:
+    """Whether a model path holds something: a live entry, a value, or a kept section ("sections:KEY") with entries or rows."""
+    if path.startswith("sections:"):
+        key = path.removeprefix("sections:")
+        return any(_live(s.entries) or s.rows for s in plan.sections if s.key == key)
+    value: Any = plan
+    for name in path.split("."):
+        value = getattr(value, name, _ABSENT)
+        if value is _ABSENT:
+            raise InputError(f"the template profile's [check] names {path!r}, which is not a field of the plan; fix the profile")
+    if isinstance(value, list):
+        return any(not getattr(item, "withdrawn", False) for item in value)
+    return value not in (None, "")
 
 
 def check_plan(
@@ -63,31 +114,30 @@ def check_plan(
     threshold: Decimal = Decimal(6000),
     evidence_dir: Optional[Path] = None,
     evidence: Optional[tuple[list[Matched], list[str], list[str]]] = None,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Optional[Profile] = None,
 ) -> Readiness:
     """The findings; ``evidence`` is (matched, unmatched, refused) when the caller
-    matched the folder already (the bundle, with a person's ``--map``)."""
-    findings: list[Finding] = []
+    matched the folder already (the bundle, with a person's ``--map``); ``profile``
+    is the plan's own (``profile_of``) unless given."""
+    profile = profile or profile_of(plan)
     current = [o for o in plan.outcomes if o.statement is None or not o.statement.withdrawn]
-    findings += _read(plan)
-    findings += _completed(plan, profile)
-    findings += _outcomes(plan, current)
-    findings += _reviewed(plan, current, min_reviews)
+    findings = _read(plan) + _completed(plan, profile) + _outcomes(plan, current, profile) + _reviewed(plan, current, min_reviews, profile)
     costs = plan_costs(plan, weeks)
     findings += [
-        Finding("cost-unreadable", f"section 5 provision {entry.outcome_number}",
+        Finding("cost-unreadable", profile.check.provision_where.format(number=entry.outcome_number),
                 f"Resources entry {entry.index}: its cost could not be read as a weekly amount.", blocking=False)
         for entry in costs.unreadable
     ]
     refs = references(plan)
+    appendices = part_where(profile, "appendices")
     if not refs:
-        findings.append(Finding("no-evidence", "section 7", "Section 7 lists no documents that inform the plan."))
+        findings.append(Finding("no-evidence", appendices, f"{_capital(appendices)} lists no documents that inform the plan."))
     if evidence is None and evidence_dir is not None:
         files, refused = evidence_files(evidence_dir)
         evidence = (*match(refs, files), refused)
     matched, unmatched, refused = evidence if evidence is not None else ([Matched(r, None) for r in refs], [], [])
     if evidence is not None:
-        findings += _evidenced(matched, refused)
+        findings += _evidenced(matched, refused, appendices)
     return Readiness(
         ready=not any(f.blocking for f in findings),
         findings=findings,
@@ -100,7 +150,17 @@ def check_plan(
         evidence_checked=evidence is not None,
         unmatched_files=unmatched,
         refused_files=refused,
+        template=profile.name,
+        plan_dates=_iso_dates(plan) if profile.reviews == "dates" else None,
     )
+
+
+def _capital(where: str) -> str:
+    return where[:1].upper() + where[1:]
+
+
+def _iso_dates(plan: Plan) -> dict[str, Optional[str]]:
+    return {name: value.isoformat() if value else None for name, value in plan.plan_dates}
 
 
 def _read(plan: Plan) -> list[Finding]:
@@ -119,76 +179,116 @@ def _read(plan: Plan) -> list[Finding]:
 
 
 def _completed(plan: Plan, profile: Profile) -> list[Finding]:
-    """Section 1 a-d, Section 2, Sections 3 and 4, consent."""
-    out = []
-    if not plan.consent_signed_by:
-        out.append(Finding("consent-not-signed", "introduction", "The parent/carer has not signed the plan (Signed by parent/carer)."))
-    for key in SECTION_1:
+    """Consent, the parts whose "written by" boxes and prompts must be filled, the parts that need something written."""
+    check = profile.check
+    out = _consent(plan, profile) if check.consent else []
+    for key in dict.fromkeys(check.written_by + check.prompts_of):
         section = profile.section(key)
-        part = getattr(plan, key)
-        ticks = part.written_by
-        if not any(getattr(ticks, name) for name in ("me", "me_with_help", "parent", "carer")):
+        part = getattr(plan, section.model_key)
+        if key in check.written_by and not any(getattr(part.written_by, name) for name in WRITERS):
             out.append(Finding("written-by-missing", section.where, "No box says who wrote this part."))
-        for prompt in section.prompts:
-            if prompt.field and prompt.kind == "entries" and not _live(getattr(part, prompt.field)):
-                out.append(Finding("not-completed", section.where, f"Nothing is written under \u201c{prompt.wording.rstrip(':')}\u201d."))
-    needs = plan.needs
-    if not _live(needs.summary):
-        out.append(Finding("not-completed", "section 2", "The summary of needs is empty."))
-    if not any(_live(getattr(needs, a)) for a in AREAS):
-        out.append(Finding("not-completed", "section 2", "No area of need is described."))
-    for name, where in (("health_needs", "section 3"), ("social_care_needs", "section 4")):
-        if not _live(getattr(plan, name)):
-            out.append(Finding("empty-section", where, "This section is empty; write \u201cnone\u201d if there are no such needs.", blocking=False))
+        if key in check.prompts_of:
+            out += _unanswered(part, section)
+    out += [Finding(r.code, r.where, r.message, r.blocking) for r in check.required if not _done(plan, r)]
     return out
 
 
-def _outcomes(plan: Plan, current: list[Outcome]) -> list[Finding]:
+def _done(plan: Plan, required: Required) -> bool:
+    return any(_holds(plan, path) for path in required.fields)
+
+
+def _unanswered(part: Any, section: Section) -> list[Finding]:
+    return [
+        Finding("not-completed", section.where, f"Nothing is written under \u201c{prompt.wording.rstrip(':')}\u201d.")
+        for prompt in section.prompts
+        if prompt.field and prompt.kind == "entries" and not _live(getattr(part, prompt.field))
+    ]
+
+
+def _consent(plan: Plan, profile: Profile) -> list[Finding]:
+    """The parent/carer's signature, named where the form prints its prompt."""
+    if plan.consent_signed_by:
+        return []
+    found = [(s, p) for s in profile.sections for p in s.prompts if p.field == "consent_signed_by"]
+    where, label = (found[0][0].where, f" ({found[0][1].wording})") if found else ("plan", "")
+    return [Finding("consent-not-signed", where, f"The parent/carer has not signed the plan{label}.")]
+
+
+def _outcomes(plan: Plan, current: list[Outcome], profile: Profile) -> list[Finding]:
     """Each outcome in place, and the provision that meets it."""
+    check = profile.check
     out = []
     if not current:
-        out.append(Finding("no-outcomes", "section 5 outcomes", "The plan has no outcomes."))
+        out.append(Finding("no-outcomes", part_where(profile, "outcomes"), "The plan has no outcomes."))
     provision = {p.outcome_number: p for p in plan.provision}
     for outcome in current:
-        where = f"section 5 outcome {outcome.number}"
+        where = check.outcome_where.format(number=outcome.number)
         if outcome.statement is None:
             out.append(Finding("not-completed", where, "The outcome has no statement of what the child will be able to do."))
-        if not outcome.areas_of_need:
+        if profile.areas_prompt is not None and not outcome.areas_of_need:
             out.append(Finding("not-completed", where, "The outcome names no area of need.", blocking=False))
         row = provision.get(outcome.number)
         if row is None:
             out.append(Finding("no-provision", where, "No provision row meets this outcome."))
             continue
-        for column, label in (("who", "who will do it"), ("frequency", "how often"), ("resources", "what resources")):
-            if not _live(getattr(row, column)):
-                out.append(Finding("provision-incomplete", f"section 5 provision {outcome.number}", f"The provision does not say {label}."))
+        out += [
+            Finding("provision-incomplete", check.provision_where.format(number=outcome.number), f"The provision does not say {need.wording}.")
+            for need in check.provision_needs if not _live(getattr(row, need.field))
+        ]
     return out
 
 
-def _reviewed(plan: Plan, current: list[Outcome], min_reviews: int) -> list[Finding]:
+def _reviewed(plan: Plan, current: list[Outcome], min_reviews: int, profile: Profile) -> list[Finding]:
+    """Reviewed as the form records reviews: R1-R3 tables, or the plan's own dates moving on."""
+    if profile.reviews == "dates":
+        return _reviewed_by_dates(plan, profile)
+    return _reviewed_in_tables(plan, current, min_reviews, profile)
+
+
+def _reviewed_in_tables(plan: Plan, current: list[Outcome], min_reviews: int, profile: Profile) -> list[Finding]:
     """Enough dated reviews, each with progress on every outcome and the questions answered."""
     out = []
+    part = part_where(profile, "reviews")
     dated = [r for r in plan.reviews if r.date is not None]
     if len(dated) < min_reviews:
-        out.append(Finding("too-few-reviews", "section 6 review", f"{len(dated)} dated review(s); a request needs at least {min_reviews}."))
+        out.append(Finding("too-few-reviews", part, f"{len(dated)} dated review(s); a request needs at least {min_reviews}."))
     for review in plan.reviews:
-        where = f"section 6 review {review.label}"
+        where = f"{part} {review.label}"
         if review.date is None:
             out.append(Finding("review-undated", where, "The review has no date."))
         recorded = {p.outcome_number for p in review.progress if _live(p.text)}
         missing = [o.number for o in current if o.number not in recorded]
         if missing:
             out.append(Finding("progress-missing", where, "No progress is recorded for outcome(s) " + ", ".join(map(str, missing)) + "."))
-        for name, question in REVIEW_QUESTIONS:
-            if not _live(getattr(review, name)):
-                out.append(Finding("question-unanswered", where, f"The review does not answer {question}."))
+        out += [
+            Finding("question-unanswered", where, f"The review does not answer {question.wording}.")
+            for question in profile.check.review_questions if not _live(getattr(review, question.field))
+        ]
     return out
 
 
-def _evidenced(matched: list[Matched], refused: list[str]) -> list[Finding]:
-    """A file in the evidence folder for every document Section 7 lists."""
+def _reviewed_by_dates(plan: Plan, profile: Profile) -> list[Finding]:
+    """A form reviewed by updating the plan itself: its date of this plan later than its initial plan's."""
+    dates = plan.plan_dates
+    if dates.this_plan and dates.initial_plan and dates.this_plan > dates.initial_plan:
+        return []
+    this, initial = _cover_label(profile, "plan_dates.this_plan"), _cover_label(profile, "plan_dates.initial_plan")
+    if dates.this_plan is None or dates.initial_plan is None:
+        message = f"Without both \u201c{this}\u201d and \u201c{initial}\u201d the plan does not show that it was reviewed."
+    else:
+        message = f"\u201c{this}\u201d is not later than \u201c{initial}\u201d: the plan has not been reviewed since it was made."
+    return [Finding("not-reviewed", part_where(profile, "front"), message)]
+
+
+def _cover_label(profile: Profile, to: str) -> str:
+    """The cover's label for a field, as the form prints it ("Date of this plan")."""
+    return next((label.wording for label in profile.cover if label.to == to), to.split(".")[-1].replace("_", " "))
+
+
+def _evidenced(matched: list[Matched], refused: list[str], appendices: str) -> list[Finding]:
+    """A file in the evidence folder for every document the plan's appendices part lists."""
     out = [
-        Finding("evidence-missing", f"section 7 {m.reference.category}",
+        Finding("evidence-missing", f"{appendices} {m.reference.category}",
                 f"No file was found for reference {m.reference.index} of {m.reference.category.replace('_', ' ')}.")
         for m in matched if m.file is None
     ]
@@ -235,12 +335,21 @@ def to_text(readiness: Readiness, name: str) -> str:
         lines.append(f"  cost not read: outcome {entry['outcome_number']}, resources entry {entry['index']}: {entry['text']}")
     for entry in c["group_shared"]:
         lines.append(f"  shared by a group of {entry['group']}: outcome {entry['outcome_number']}, entry {entry['index']}: \u00a3{entry['weekly']:,.2f} a week")
-    lines += ["", "Reviews:"]
-    lines += [f"  {r['label']}: {r['date'] or 'no date'}, progress for {r['outcomes_with_progress']} outcome(s)" for r in readiness.reviews] or ["  none"]
-    lines += ["", "Evidence (Section 7):"]
+    profile = PROFILES.get(readiness.template, DEFAULT_PROFILE)
+    lines += ["", "Reviews:"] + _review_lines(readiness, profile)
+    appendices = _capital(part_where(profile, "appendices"))
+    lines += ["", f"Evidence ({appendices}):"]
     for e in readiness.evidence:
         found = (f" -> {e['file']}" if e["file"] else " -> no file found") if readiness.evidence_checked else ""
         lines.append(f"  {e['category'].replace('_', ' ')} {e['index']}: {e['reference']}{' (' + e['date'] + ')' if e['date'] else ''}{found}")
     for name_ in readiness.unmatched_files:
-        lines.append(f"  file not listed in Section 7: {name_}")
+        lines.append(f"  file not listed in {appendices}: {name_}")
     return "\n".join(lines) + "\n"
+
+
+def _review_lines(readiness: Readiness, profile: Profile) -> list[str]:
+    """The R1-R3 reviews, or, on a form reviewed by its dates, the plan's dates as its cover labels them."""
+    if readiness.plan_dates is not None:
+        return [f"  {_cover_label(profile, 'plan_dates.' + key)}: {value or 'no date'}" for key, value in readiness.plan_dates.items()]
+    lines = [f"  {r['label']}: {r['date'] or 'no date'}, progress for {r['outcomes_with_progress']} outcome(s)" for r in readiness.reviews]
+    return lines or ["  none"]
