@@ -155,6 +155,7 @@ class Column:
     wording: str
     variants: tuple[str, ...] = ()
     seen: bool = True  # printed on the form as published (False: a likely header, matched but not counted)
+    weekly: bool = False  # its amounts are weekly ("Weekly cost"): "£25.50" alone is a weekly cost
 
     @property
     def wordings(self) -> tuple[str, ...]:
