@@ -8,7 +8,9 @@ its path relative to the batch's input folder with POSIX slashes, and
 - ``outcomes.csv``: one row per Section 5 outcome.
 - ``provision.csv``: one row per entry of every provision row and column,
   withdrawn or not (the plan's history stays in the table; filter on
-  ``withdrawn`` for what is still in place).
+  ``withdrawn`` for what is still in place); ``column`` names the model's
+  column (a York plan's "What will happen" is ``actions``, its weekly cost
+  ``resources``), in the order the forms print them.
 - ``reviews.csv``: one row per review progress line and per answer to the
   review questions.
 
@@ -36,7 +38,7 @@ from types import TracebackType
 from typing import IO, Iterable, Mapping, Optional, Union
 
 from ..atomic import TEMP_PREFIX, TEMP_SUFFIX
-from ..model import Coverage, Entry, Plan
+from ..model import Coverage, Entry, Plan, Provision, Review
 
 # Header rows, in order. Importing systems depend on these names.
 TABLES: dict[str, tuple[str, ...]] = {
@@ -109,10 +111,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# The provision table's columns, in the template's order (the model's names).
-PROVISION_COLUMNS = ("steps", "targets", "actions", "who", "frequency", "resources")
-# The review questions after "Progress towards outcomes", in the template's order.
-REVIEW_QUESTIONS = ("working_well", "not_working", "new_to_introduce")
+# The provision table's columns: every column of the model's Provision that holds entries, in the model's
+# order, which is the order both forms print them in (Kirklees: steps .. resources; York: actions, who, how
+# often, cost). Taken from the model, not listed again; this module stays on floor 1's model alone (a test
+# keeps it so), and tests/test_check_profiles.py checks every profile's columns keep this order.
+PROVISION_COLUMNS = tuple(name for name in Provision.model_fields if name not in ("outcome_number", "weekly_cost_gbp"))
+# The review questions after "Progress towards outcomes", in the model's order (the Kirklees form's).
+REVIEW_QUESTIONS = tuple(name for name in Review.model_fields if name not in ("label", "date", "progress"))
 
 AREA_SEPARATOR = ";"
 STRUCK_SEPARATOR = " | "
