@@ -23,32 +23,43 @@ that was written. What a Word document cannot say, and so does not come back:
 - ``source`` is the new file's, and ``weekly_cost_gbp``, ``rating`` and
   ``key_stage`` are worked out again from the text, as for any document.
 
+The form is the plan's own (``plan.template.id``; "unknown" or an id no
+packaged profile has: the Kirklees form) unless ``profile`` names another;
+the profile's ``writer`` says how it is drawn: "kirklees-v2f" the faithful
+drawing of that form (``form.py``), "generic" from the profile's data alone
+(``generic.py``: York's 2014 form, or a new council's).
+
 The bytes depend only on the plan: fixed dates in the core properties, no
 rsids, and a zip with fixed timestamps and member order.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Optional
 
 from ...model import Plan
-from ...template import DEFAULT_PROFILE, Profile
+from ...template import Profile
 from .form import Form
-from .newplan import new_plan
+from .generic import Generic
+from .newplan import new_plan, profile_of
 
 Mode = Literal["new", "as-is"]
 MODES = ("new", "as-is")
 
 
-def write_docx(plan: Plan, mode: Mode = "new", renumber: bool = False, profile: Profile = DEFAULT_PROFILE) -> bytes:
-    """The plan as .docx bytes (see the module's docstring for the modes)."""
+DRAWINGS = {"kirklees-v2f": Form, "generic": Generic}
+
+
+def write_docx(plan: Plan, mode: Mode = "new", renumber: bool = False, profile: Optional[Profile] = None) -> bytes:
+    """The plan as .docx bytes (see the module's docstring for the modes and the profile)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    profile = profile or profile_of(plan)
     if mode == "new":
-        plan = new_plan(plan, renumber=renumber)
+        plan = new_plan(plan, renumber=renumber, profile=profile)
     elif renumber:
         raise ValueError("renumber makes a new plan; it does not go with mode='as-is'")
-    return Form(plan, profile).write()
+    return DRAWINGS[profile.writer](plan, profile).write()
 
 
-__all__ = ["write_docx", "new_plan", "MODES", "Mode"]
+__all__ = ["write_docx", "new_plan", "profile_of", "MODES", "Mode"]

@@ -47,7 +47,10 @@ STYLE_PROMPT = "MSP Prompt"
 STYLE_NOTE = "MSP Guidance note"
 STYLE_GUIDANCE = "MSP Guidance"
 STYLE_BULLET = "List Bullet"  # python-docx's default template: a bullet list style
-STYLES = (STYLE_TITLE, STYLE_HEADING, STYLE_SUBHEADING, STYLE_PROMPT, STYLE_NOTE, STYLE_GUIDANCE, STYLE_BULLET)
+# Word's own styles, for a form drawn from a profile's data alone (generic.py): parts and sub-parts.
+STYLE_WORD_TITLE, STYLE_PART, STYLE_SUBPART = "Title", "Heading 1", "Heading 2"
+STYLES = (STYLE_TITLE, STYLE_HEADING, STYLE_SUBHEADING, STYLE_PROMPT, STYLE_NOTE, STYLE_GUIDANCE, STYLE_BULLET,
+          STYLE_WORD_TITLE, STYLE_PART, STYLE_SUBPART)
 
 # What a piece of a line is: its text and whether it is struck through.
 Piece = tuple[str, bool]
