@@ -41,7 +41,7 @@ from ..writers.json import to_json
 from ..parsers.legacy import is_encrypted
 from .. import office
 from . import pdfs
-from .check import Finding, Readiness, check_plan, to_text
+from .check import Finding, Readiness, check_plan, evidence_part, part_where, profile_named, profile_of, to_text
 from .evidence import BundleError, Matched, Reference, evidence_files, match, read_map, references
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
@@ -120,11 +120,12 @@ class BundleResult:
             lines.append(f"{shown(self.plan_name)}: NOT READY for an EHC needs assessment request: {len(blocking)} thing(s) to do first (readiness.txt in the ZIP lists them)")
         else:
             lines.append(f"{shown(self.plan_name)}: ready for an EHC needs assessment request")
+        part = evidence_part(profile_named(self.readiness.template))
         if self.missing:
             labels = ", ".join(f"{r.category.replace('_', ' ')} {r.index}" for r in self.missing)
-            lines.append(f"evidence: no file for Section 7 {labels}; add the file(s) to the evidence folder or settle with --map")
+            lines.append(f"evidence: no file for {part} {labels}; add the file(s) to the evidence folder or settle with --map")
         if self.unmatched:
-            lines.append(f"evidence: {len(self.unmatched)} file(s) match no Section 7 reference and were left out: " + ", ".join(map(shown, self.unmatched)))
+            lines.append(f"evidence: {len(self.unmatched)} file(s) match no {part} reference and were left out: " + ", ".join(map(shown, self.unmatched)))
         for name in self.refused:
             lines.append(f"evidence: {shown(name)}: refused: it is a link to a file outside the evidence folder")
         for doc in self.documents:
@@ -275,7 +276,7 @@ def make_bundle(options: BundleOptions, plan: Plan) -> BundleResult:
             continue  # an earlier bundle written into the folder
         (inside if real.is_relative_to(root) else refused).append(rel)
     files = inside
-    settled = read_map(options.map_file, refs, files, refused) if options.map_file else None
+    settled = read_map(options.map_file, refs, files, refused, part=evidence_part(profile_of(plan))) if options.map_file else None
     matched, unmatched = match(refs, files, settled=settled)
 
     documents, needs_office = _documents(plan, plan_name, matched, root, options)
@@ -364,7 +365,7 @@ def _readiness(plan: Plan, options: BundleOptions, matched: list[Matched], unmat
     findings = list(readiness.findings)
     for doc in documents:
         if doc.problem and doc.category != "plan":
-            where = f"section 7 {doc.category}"
+            where = f"{part_where(profile_of(plan), 'appendices')} {doc.category}"
             code = "evidence-unusable" if doc.blocking else "evidence-not-in-pdf"
             findings.append(Finding(code, where, f"The file for reference {doc.index} of {doc.category.replace('_', ' ')} ({doc.original}): {doc.problem}.", doc.blocking))
     readiness.findings = findings
@@ -372,8 +373,18 @@ def _readiness(plan: Plan, options: BundleOptions, matched: list[Matched], unmat
     return readiness
 
 
+def _reviews_fact(plan: Plan, readiness: Readiness) -> str:
+    """The R1-R3 reviews, or on a form reviewed by its dates (York) the plan's date and its initial plan's."""
+    if readiness.plan_dates is None:
+        return "; ".join(f"{r.label} {long_date(r.date)}" if r.date else f"{r.label} (undated)" for r in plan.reviews) or "none"
+    dates = plan.plan_dates
+    return "; ".join(f"{label} {long_date(value) if value else '(undated)'}"
+                     for label, value in (("this plan", dates.this_plan), ("initial plan", dates.initial_plan)))
+
+
 def _bundle_pdf(plan: Plan, plan_name: str, documents: list[Document], missing: list[Reference], readiness: Readiness) -> tuple[bytes, int]:
     child = plan.child
+    part = evidence_part(profile_named(readiness.template))
     blocking = sum(1 for f in readiness.findings if f.blocking)
     facts = [
         ("Child or young person", child.name or ""),
@@ -381,13 +392,13 @@ def _bundle_pdf(plan: Plan, plan_name: str, documents: list[Document], missing: 
         ("Setting", child.setting or ""),
         ("Year group", child.year_group or ""),
         ("Plan", f"My Support Plan {plan.plan_number}" if plan.plan_number else "My Support Plan"),
-        ("Reviews", "; ".join(f"{r.label} {long_date(r.date)}" if r.date else f"{r.label} (undated)" for r in plan.reviews) or "none"),
-        ("Documents", f"{sum(1 for d in documents if d.pdf)} in this PDF" + (f"; {len(missing)} listed in Section 7 without a file" if missing else "")),
+        ("Reviews", _reviews_fact(plan, readiness)),
+        ("Documents", f"{sum(1 for d in documents if d.pdf)} in this PDF" + (f"; {len(missing)} listed in {part} without a file" if missing else "")),
         ("Readiness", "ready" if readiness.ready else f"not ready: {blocking} thing(s) to do (readiness.txt)"),
     ]
     cover = pdfs.Cover(
         title="Request for an Education, Health and Care needs assessment",
-        subtitle="My Support Plan and the documents that inform it (Section 7)",
+        subtitle=f"My Support Plan and the documents that inform it ({part})",
         facts=[(label, value) for label, value in facts if value],
         notes=[f"Made by msp-convert {__version__} from {plan_name}. Every document in this PDF is also in the ZIP as it was given; manifest.json lists each with its SHA-256."],
     )

@@ -78,7 +78,17 @@ _ABSENT = object()
 
 def profile_of(plan: Plan) -> Profile:
     """The profile the plan was read with; a plan of no known form is checked as the Kirklees form."""
-    return PROFILES.get(plan.template.id, DEFAULT_PROFILE)
+    return profile_named(plan.template.id)
+
+
+def profile_named(template: str) -> Profile:
+    """A packaged profile by its id (``Readiness.template``); the Kirklees form for any other."""
+    return PROFILES.get(template, DEFAULT_PROFILE)
+
+
+def evidence_part(profile: Profile) -> str:
+    """How a person names the part that lists the evidence: "Section 7", "Part 7"."""
+    return _capital(part_where(profile, "appendices"))
 
 
 def part_where(profile: Profile, role: str) -> str:
@@ -131,7 +141,7 @@ def check_plan(
     refs = references(plan)
     appendices = part_where(profile, "appendices")
     if not refs:
-        findings.append(Finding("no-evidence", appendices, f"{_capital(appendices)} lists no documents that inform the plan."))
+        findings.append(Finding("no-evidence", appendices, f"{evidence_part(profile)} lists no documents that inform the plan."))
     if evidence is None and evidence_dir is not None:
         files, refused = evidence_files(evidence_dir)
         evidence = (*match(refs, files), refused)
@@ -335,9 +345,9 @@ def to_text(readiness: Readiness, name: str) -> str:
         lines.append(f"  cost not read: outcome {entry['outcome_number']}, resources entry {entry['index']}: {entry['text']}")
     for entry in c["group_shared"]:
         lines.append(f"  shared by a group of {entry['group']}: outcome {entry['outcome_number']}, entry {entry['index']}: \u00a3{entry['weekly']:,.2f} a week")
-    profile = PROFILES.get(readiness.template, DEFAULT_PROFILE)
+    profile = profile_named(readiness.template)
     lines += ["", "Reviews:"] + _review_lines(readiness, profile)
-    appendices = _capital(part_where(profile, "appendices"))
+    appendices = evidence_part(profile)
     lines += ["", f"Evidence ({appendices}):"]
     for e in readiness.evidence:
         found = (f" -> {e['file']}" if e["file"] else " -> no file found") if readiness.evidence_checked else ""

@@ -174,8 +174,8 @@ class BundleError(InputError):
 _KEY = re.compile(r"(family|education|health|social care|careers|other)\s*(\d+)")
 
 
-def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[str]) -> dict[str, str]:
-    """``{"education 2": "path/in/DIR.pdf"}`` from JSON or a two-column CSV; "" settles "no file"."""
+def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[str], *, part: str = "Section 7") -> dict[str, str]:
+    """``{"education 2": "path/in/DIR.pdf"}`` from JSON or a two-column CSV; "" settles "no file". ``part`` names the list ("Part 7")."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
@@ -194,7 +194,7 @@ def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[
             cells = [c.strip() for c in row]
             if not any(cells) or cells[0].startswith("#"):
                 continue
-            if not pairs and cells[0].lower() in ("reference", "ref", "key", "section 7"):
+            if not pairs and cells[0].lower() in ("reference", "ref", "key", "section 7", part.lower()):
                 continue  # a header
             if len(cells) > 2 and any(cells[2:]):
                 raise BundleError(f"has a row with more than two columns ({shown(cells[0])!r}); write: reference,file", path.name)
@@ -204,11 +204,11 @@ def read_map(path: Path, refs: list[Reference], files: list[str], refused: list[
     for key, value in pairs:
         m = _KEY.fullmatch(" ".join(str(key).lower().replace("_", " ").split()))
         if not m:
-            raise BundleError(f"has {shown(str(key))!r}, which is not a Section 7 reference; write e.g. \"education 2\" or \"social care 1\"", path.name)
+            raise BundleError(f"has {shown(str(key))!r}, which is not a {part} reference; write e.g. \"education 2\" or \"social care 1\"", path.name)
         category, index = m.group(1).replace(" ", "_"), int(m.group(2))
         if (category, index) not in known:
             count = sum(1 for r in refs if r.category == category)
-            raise BundleError(f"has \"{category.replace('_', ' ')} {index}\", but Section 7 lists {count} {category.replace('_', ' ')} reference(s)", path.name)
+            raise BundleError(f"has \"{category.replace('_', ' ')} {index}\", but {part} lists {count} {category.replace('_', ' ')} reference(s)", path.name)
         if value is not None and not isinstance(value, str):
             raise BundleError(f"gives \"{category.replace('_', ' ')} {index}\" something other than a file name", path.name)
         file = (value or "").strip()
