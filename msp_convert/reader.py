@@ -18,11 +18,12 @@ from pydantic import ValidationError
 from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document
+from .mapping.landmarks import best_profile
 from .mapping.coverage import recount
 from .mapping.plans import Start, divide
 from .model import MAX_NUMBER, Plan, PlanWarning, Source
 from .results import Message, PageDone, Result
-from .template import DEFAULT_PROFILE, Profile
+from .template import DEFAULT_PROFILE, PROFILES, Profile
 from .text import INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE, INVALID_CHARS, replace_invalid
 from .writers.json import to_json
 
@@ -36,7 +37,7 @@ def read(
     data: Optional[bytes] = None,
     filename: Optional[str] = None,
     force: bool = False,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Optional[Profile] = None,
     password: Optional[str] = None,
 ) -> Plan:
     """Read one plan into the canonical model; its warnings are in ``plan.warnings``.
@@ -68,7 +69,7 @@ NO_TESSERACT = (
 )
 
 
-def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Optional[PageDone]) -> Result[list[Plan]]:
+def _read_page_folder(folder: Path, force: bool, profile: Optional[Profile], on_page: Optional[PageDone]) -> Result[list[Plan]]:
     """A folder of one plan's scanned pages (page-1.jpg, page-2.jpg...) read as one file."""
     from .parsers.images import IMAGE_SUFFIXES, folder_pages, read_files
 
@@ -85,10 +86,12 @@ def _read_page_folder(folder: Path, force: bool, profile: Profile, on_page: Opti
     return _noted(_map(parsed, source, force, profile), notices)
 
 
-def _map(parsed: Result, source: Source, force: bool, profile: Profile) -> list[Plan]:  # type: ignore[type-arg]
+def _map(parsed: Result, source: Source, force: bool, profile: Optional[Profile]) -> list[Plan]:  # type: ignore[type-arg]
     """The layout mapped into the model, one plan per plan the file holds (``mapping.plans``):
     each counted on its own, its source the file's. The parser's notices come first,
     as they are about the whole file; then, when there are several, ``several-plans``."""
+    if profile is None:  # the reader chooses: the profile the document shows most of
+        profile = best_profile(parsed.value, [DEFAULT_PROFILE, *(p for p in PROFILES.values() if p is not DEFAULT_PROFILE)])
     division = divide(parsed.value, profile)
     if len(division.plans) > MAX_PLANS:
         raise InputError(
@@ -138,7 +141,7 @@ def read_result(
     data: Optional[bytes] = None,
     filename: Optional[str] = None,
     force: bool = False,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Optional[Profile] = None,
     password: Optional[str] = None,
     converted: Optional[bytes] = None,
     on_page: Optional[PageDone] = None,
@@ -162,7 +165,7 @@ def read_all(
     data: Optional[bytes] = None,
     filename: Optional[str] = None,
     force: bool = False,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Optional[Profile] = None,
     password: Optional[str] = None,
 ) -> list[Plan]:
     """Every plan a file holds, in document order, each read on its own (as ``read`` reads one).
@@ -181,7 +184,7 @@ def read_all_result(
     data: Optional[bytes] = None,
     filename: Optional[str] = None,
     force: bool = False,
-    profile: Profile = DEFAULT_PROFILE,
+    profile: Optional[Profile] = None,
     password: Optional[str] = None,
     converted: Optional[bytes] = None,
     on_page: Optional[PageDone] = None,

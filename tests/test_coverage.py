@@ -126,7 +126,7 @@ def test_the_profiles_landmarks_are_distinct_and_the_blank_form_has_them_all() -
     # "with help from" is printed inside 1a's tick label "Me with help from": read as the tick list
     assert ("prompt", "profile", "with help from") not in landmarks
     assert ("prompt", "story", "with help from") in landmarks
-    assert set(PROFILES) == {"kirklees-v2f"} and DEFAULT_PROFILE.name == "kirklees-v2f"
+    assert set(PROFILES) == {"kirklees-v2f", "york-2014"} and DEFAULT_PROFILE.name == "kirklees-v2f"  # issue 14 adds York
     blank = msp_convert.read(FIXTURES / "blank-template.docx")
     assert blank.template.matched == 1.0
     assert blank.coverage.model_dump() == {"words": 0, "placed": 0, "in_sections": 0, "unmapped": 0, "verdict": "complete"}

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import NotAPlanError
-from ..layout import Document, Paragraph, Row, Table, iter_paragraphs, read_confidence
+from ..layout import Cell, Document, Paragraph, Row, Table, iter_paragraphs, read_confidence
 from ..model import Plan, PlanWarning, Source, Template
 from ..results import Result
+from ..text import norm
 from ..template import DEFAULT_PROFILE, Profile
-from . import coverage, front, landmarks
+from . import contents, coverage, front, landmarks
 from .draft import Draft
 from .flow import Flow
 from .grids import classify, read_outcomes, read_provision, read_review
@@ -36,7 +37,7 @@ def map_document(
 ) -> Result[Plan]:
     """Fill the canonical model from a document's layout."""
     draft = Draft(source)
-    front.page_margins(document.headers, document.footers, draft)
+    front.page_margins(document.headers, document.footers, draft, profile)
     flow = Flow(profile, draft)
     read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
     for block in document.body:
@@ -96,6 +97,9 @@ def _table(table: Table, flow: Flow, depth: int = 0) -> None:
     A table of one column is never a grid: it is one of the form's text boxes,
     or a layout table (a one-cell table holding a whole plan), read through.
     """
+    if contents.is_contents(table, flow):
+        contents.read_contents(table, flow)
+        return
     kind = "flow" if _one_column(table) or depth >= MAX_TABLE_DEPTH else classify(table, flow.profile)
     landmarks.in_table(table, kind, flow)
     grid = _GRIDS.get(kind)
@@ -116,9 +120,10 @@ def _flow_table(table: Table, flow: Flow, depth: int) -> None:
     """The form's text in a table: each cell's lines in order, a table nested in a cell read as a table."""
     flow.table_depth += 1
     for row in table.rows:
-        if flow.section is None and _child_row(row, flow):
+        if _on_cover(flow) and _child_row(row, flow):
             continue
-        for cell in row.cells:
+        for i, cell in enumerate(row.cells):
+            flow.label_cell = i == 0 and len(row.cells) > 1 and bool(row.cells[1].text.strip())
             for block in cell.blocks:
                 if isinstance(block, Paragraph):
                     flow.feed(block)
@@ -127,13 +132,14 @@ def _flow_table(table: Table, flow: Flow, depth: int) -> None:
                         flow.feed(para)
                 else:
                     _table(block, flow, depth + 1)
+            flow.label_cell = False
     flow.table_depth -= 1
     flow.end_table()
 
 
 def _foreign(table: Table, flow: Flow) -> bool:
     """A table the form does not have: none of its lines is the template's wording, nor a cover row."""
-    if flow.section is None and any(_names_child(row, flow) for row in table.rows):
+    if _on_cover(flow) and any(_names_child(row, flow) for row in table.rows):
         return False
     return not any(flow.is_template_line(p) for p in iter_paragraphs([table]))
 
@@ -142,6 +148,9 @@ def _foreign_table(table: Table, flow: Flow, depth: int) -> None:
     """Under an open prompt, the table is that prompt's answer (a table nested in an answer cell, as
     written); under a heading the template does not have, its rows; else a section headed by its first row."""
     rows = [texts for texts in (_row_texts(row) for row in table.rows) if any(texts)]
+    if flow.in_kept_part():
+        _kept_part_table(table, rows, flow, depth)
+        return
     headed = flow.kept is None and not flow.answering() and len(rows) >= 2 and _heads_columns(rows[0])
     if headed:
         flow.keep_under(" | ".join(t for t in rows.pop(0) if t))
@@ -156,6 +165,34 @@ def _foreign_table(table: Table, flow: Flow, depth: int) -> None:
         flow.end_table()
 
 
+def _kept_part_table(table: Table, rows: list[list[str]], flow: Flow, depth: int) -> None:
+    """A table in a part the model has no field for. Prompts the profile routes, as its header row
+    (answers below each) or its first column (answers beside each), take their answers to their
+    fields; any other table is kept whole in the part's `sections` item, header row first."""
+    if rows and _heads_columns(rows[0]) and any(flow.routes(t) for t in rows[0]):
+        _by_column(table, flow)
+    elif any(flow.routes(r[0]) for r in rows if r):
+        _flow_table(table, flow, depth)
+        return
+    else:
+        flow.part().rows.extend(rows)
+    if depth == 0:
+        flow.end_table()
+
+
+def _by_column(table: Table, flow: Flow) -> None:
+    """Each column's answers under the prompt at its head."""
+    head = next(row for row in table.rows if any(c.text.strip() for c in row.cells))
+    labels = [c.text.strip() for c in head.cells]
+    for i, label in enumerate(labels):
+        if not label:
+            continue
+        flow.take_prompt(label)
+        for row in table.rows[table.rows.index(head) + 1:]:
+            for para in (row.cells[i].paragraphs() if i < len(row.cells) else []):
+                flow.feed(para)
+
+
 def _heads_columns(texts: list[str]) -> bool:
     """A header row: every cell a short label."""
     return all(len(t.split()) <= MAX_HEADER_WORDS and "\n" not in t for t in texts)
@@ -168,20 +205,39 @@ def _row_texts(row: Row) -> list[str]:
     ]
 
 
-def _child_line(row: Row) -> Optional[str]:
-    """A cover-table row such as "Name | Kai Dobson" as the line "Name: Kai Dobson"."""
-    texts = [c.text.strip() for c in row.cells]
+def _child_line(row: Row, first_lines: Optional[frozenset] = None) -> Optional[str]:
+    """A cover-table row such as "Name | Kai Dobson" as the line "Name: Kai Dobson" (``first_lines``,
+    the form's placeholders: each cell's first line but them, the rest being what is written below)."""
+    texts = [_first_line(c, first_lines)[0] if first_lines is not None else c.text.strip() for c in row.cells]
     if len(texts) < 2 or not texts[0]:
         return None
     return texts[0].rstrip(":") + ": " + "   ".join(t for t in texts[1:] if t)
 
 
+def _on_cover(flow: Flow) -> bool:
+    return flow.section is None or flow.section.role == "front" and flow.section.kept
+
+
+def _first_line(cell: Cell, placeholders: frozenset) -> tuple[str, list[Paragraph]]:
+    """A cell's first written line (placeholder text left in is none), and the paragraphs after it."""
+    paras = [p for p in cell.paragraphs() if p.text.strip() and norm(p.text) not in placeholders]
+    return (paras[0].text.strip(), paras[1:]) if paras else ("", [])
+
+
 def _child_row(row: Row, flow: Flow) -> bool:
-    line = _child_line(row)
-    return line is not None and front.read_child(line, flow.draft.plan, flow.draft, "cover")
+    """A cover row: its labels read; in a form's own cover part, what is written under a
+    value ("I like to be known as | Avie / a sentence about her") read as the part's lines."""
+    below = flow.section is not None
+    line = _child_line(row, flow.m.placeholders if below else None)
+    if line is None or not front.read_child(line, flow.draft.plan, flow.draft, flow.where, flow.profile):
+        return False
+    for cell in row.cells[1:] if below else ():
+        for para in _first_line(cell, flow.m.placeholders)[1]:
+            flow.feed(para)
+    return True
 
 
 def _names_child(row: Row, flow: Flow) -> bool:
     """Whether the row is a cover row, judged on a scratch plan (the row is read for real later)."""
     line = _child_line(row)
-    return line is not None and front.read_child(line, Plan(source=flow.draft.plan.source), Draft(flow.draft.plan.source), "cover")
+    return line is not None and front.read_child(line, Plan(source=flow.draft.plan.source), Draft(flow.draft.plan.source), "cover", flow.profile)

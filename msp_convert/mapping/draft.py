@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..model import Entry, Plan, PlanWarning, Source, Unmapped
+from ..model import Section as KeptSection
 from .entries import Written
 
 _MESSAGES = {
@@ -48,3 +49,12 @@ class Draft:
     def unmapped(self, where: str, text: str) -> None:
         self.plan.unmapped.append(Unmapped(where=where, text=text))
         self.warn("unmapped-text", where, once=False)
+
+    def part(self, key: str, heading: str) -> KeptSection:
+        """The ``sections`` item of a part of the form the model has no field for (found or opened)."""
+        for section in self.plan.sections:
+            if section.key == key and section.heading == heading:
+                return section
+        section = KeptSection(key=key, heading=heading)
+        self.plan.sections.append(section)
+        return section

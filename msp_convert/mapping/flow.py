@@ -19,7 +19,7 @@ from ..template import Profile, Prompt, Section
 from . import front
 from .entries import doc_ref, make_entry, pieces
 from .draft import Draft
-from .headings import is_unknown_heading
+from .headings import is_unknown_heading, prompt_by_look
 from .outcome_lines import OutcomeLines
 from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, norm
@@ -56,10 +56,14 @@ class Matchers:
                     seen.setdefault(norm(w), []).append((s, p))
         distinctive = [
             (w, owners[0]) for w, owners in seen.items()
-            if len(owners) == 1 and len(w.split()) >= 4 and owners[0][0].key not in ("reviews", "outcomes")
+            if len(owners) == 1 and len(w.split()) >= 4 and owners[0][0].role not in ("reviews", "outcomes")
         ]
         self.global_prompts = Wording(distinctive)
-        self.areas = Wording((w, profile.areas_prompt) for w in profile.areas_prompt.wordings)
+        areas = profile.areas_prompt
+        self.areas = Wording((w, areas) for w in (areas.wordings if areas is not None else ()))
+        # Lines only this form prints (its title) and Word placeholder text: the form's, never content.
+        self.marks = {norm(m): m for m in profile.marks}
+        self.placeholders = frozenset(norm(p) for p in profile.placeholders)
 
     def remember(self, key: tuple, decision: tuple) -> None:
         if len(self.decisions) >= MAX_DECISIONS:
@@ -95,6 +99,8 @@ class Flow:
         self.outcome_lines = OutcomeLines(self)  # section 5 typed as paragraphs
         self.review_lines = ReviewLines(self)  # section 6 typed as paragraphs
         self.title = norm(profile.plan_title)
+        self.part_heading: Optional[str] = None  # a prompt taken by its look in a part kept in `sections`
+        self.label_cell = False  # the line is a table row's first cell, beside its answer
 
     # --- where we are -------------------------------------------------------
 
@@ -110,18 +116,21 @@ class Flow:
         self.kept = None
         self.outcome_lines.current = self.review_lines.current = None
         self.draft.anchors += 1
-        if target is None:
-            plan = self.draft.plan
-            target = plan if section.default_field or not hasattr(plan, section.key) else getattr(plan, section.key)
-            if isinstance(target, list):
-                # Reviews, outcomes, provision: their answers live in their tables.
-                # Outside one (a review typed as paragraphs), what is written is
-                # kept in `unmapped`, never written into the list.
-                target = None
-        self.target = target
+        self.target = target if target is not None else self._target(section)
+        self.part_heading = None
         self.field = section.default_field
         self.waiting_text = None
         self._loose_boxes, self._loose_labels = [], []  # a box and its label pair within one section's tick list
+
+    def _target(self, section: Section) -> Any:
+        """The model object a part's prompts fill: the plan itself for its top-level lists
+        (health needs), none for the lists read from tables (reviews, outcomes, provision:
+        outside one, what is written is kept, never written into the list)."""
+        plan = self.draft.plan
+        target = getattr(plan, section.model_key, None)
+        if target is None or (section.default_field and isinstance(target, list)):
+            return plan
+        return None if isinstance(target, list) else target
 
     def end_table(self) -> None:
         """Answers do not run on past the table that holds their prompt."""
@@ -129,7 +138,7 @@ class Flow:
         self.waiting_text = None
         if self.kept_in_table:
             self.kept = None
-        if self.section is not None and self.section.key == "appendices":
+        if self.section is not None and self.section.role == "appendices" and not self.section.kept:
             self.after_appendices = True
 
     # --- what the template does not have ------------------------------------------
@@ -150,13 +159,13 @@ class Flow:
         has_boxes = bool(para.tick_boxes)
         if not has_boxes and is_blank(text):
             return False
-        if front.read_plan_number(norm(text), self.draft.plan):
+        if front.read_plan_number(norm(text), self.draft.plan, self.profile):
             return True
         key = (self.section.key if self.section else None, has_boxes, text)
         line = Line(text)
         decision = self.m.decisions.get(key) or self._decide(line, self.section, has_boxes, para)
         # A word or two of guidance ("Notes", "Key") is as likely a school's own column header.
-        return decision[0] not in ("content", "unknown") and (decision[0] != "guidance" or len(line.words) >= 3)
+        return decision[0] not in ("content", "unknown", "look") and (decision[0] != "guidance" or len(line.words) >= 3)
 
     def answering(self) -> bool:
         """A prompt of the template is open and takes what is written next."""
@@ -170,15 +179,16 @@ class Flow:
         if not has_boxes and is_blank(text):
             return
         section = self.section
-        if section is None or section.key == "introduction":
-            if front.read_plan_number(norm(text), self.draft.plan):
+        role = section.role if section is not None else "front"
+        if role == "front":
+            if front.read_plan_number(norm(text), self.draft.plan, self.profile):
                 self.draft.anchors += 1
                 return
-        if self._on_front(section) and front.read_child(text, self.draft.plan, self.draft, self.where):
+        if self._on_front(section) and front.read_child(text, self.draft.plan, self.draft, self.where, self.profile):
             return
-        if section is not None and section.key == "outcomes" and self.outcome_lines.feed(para):
+        if role == "outcomes" and self.outcome_lines.feed(para):
             return
-        if section is not None and section.key == "reviews" and self._typed_review(para):
+        if role == "reviews" and self._typed_review(para):
             return
         key = (section.key if section else None, has_boxes, text)
         decision = self.m.decisions.get(key)
@@ -190,7 +200,7 @@ class Flow:
 
     def _on_front(self, section: Optional[Section]) -> bool:
         """The cover or the introduction: where the child's details and the plan's dates are written."""
-        return (section is None or section.key == "introduction") and not self.after_appendices
+        return (section is None or section.role == "front") and not self.after_appendices
 
     def _typed_review(self, para: Paragraph) -> bool:
         """A review's label or date line outside the review table (a plan typed as paragraphs)."""
@@ -198,8 +208,10 @@ class Flow:
 
     def _decide(self, line: Line, section: Optional[Section], has_boxes: bool, para: Paragraph) -> tuple:
         """What the line is, from its wording alone (no change to the plan)."""
-        if line.n == self.title:  # "My Support Plan" over the page: the form's title
+        if line.n == self.title or line.n in self.m.placeholders:  # "My Support Plan" over the page: the form's title
             return ("guidance",)
+        if line.n in self.m.marks:
+            return ("mark", self.m.marks[line.n])
         if len(line.n) < 160:
             heading = self.m.headings.match(line)
             if heading is not None:
@@ -215,6 +227,10 @@ class Flow:
                     return ("ticks", reading)
             if line in self.m.guidance[section.key]:
                 return ("guidance",)
+            if (section.kept or section.routes) and not has_boxes:
+                look = prompt_by_look(para, line, self.label_cell)
+                if look is not None:
+                    return ("look", *look)
         other = self.m.global_prompts.match(line)
         if other is not None:
             return ("global", other.item, other.rest_at)
@@ -239,6 +255,11 @@ class Flow:
             assert self.section is not None
             self.found.add(("prompt", self.section.key, decision[1].wording))
             self._prompt(decision[1], para, decision[2])
+        elif kind == "mark":
+            self.found.add(("mark", decision[1]))
+            self.draft.anchors += 1
+        elif kind == "look":
+            self._look(decision[1], para, decision[2])
         elif kind == "ticks":
             self._apply_ticks(decision[1])
         elif kind == "guidance":
@@ -260,7 +281,7 @@ class Flow:
             self.draft.anchors += 1
             return
         self.enter(section)
-        if section.key == "reviews":
+        if section.role == "reviews":
             self.review_heading = para.text
             return
         if rest_at < len(para.text) and not is_blank(para.text[rest_at:]):
@@ -343,15 +364,80 @@ class Flow:
         if self.kept is not None:
             self.kept.entries.append(entry)
             return
+        if self.field is None and self._in_part(entry):
+            return
         if self.field is None or self.after_appendices or self.target is None:
             self.draft.unmapped(where, entry.text)
             return
         self.add(entry, where)
 
+    # --- parts with no field, and prompts taken by their look -------------------------
+
+    def _in_part(self, entry: Entry) -> bool:
+        """What is written in a part kept in `sections` (under no prompt of a field): its Part 7
+        documents by who wrote them, the rest in the part's `sections` item."""
+        section = self.section
+        if section is None or not section.kept or self.after_appendices:
+            return False
+        if section.role == "appendices" and self._appendix(entry):
+            return True
+        self.part().entries.append(entry)
+        return True
+
+    def in_kept_part(self) -> bool:
+        """Inside a part kept in `sections`, with no prompt of a field open."""
+        return self.section is not None and self.section.kept and not self.answering() and not self.after_appendices
+
+    def part(self) -> KeptSection:
+        """The current kept part's `sections` item (under the prompt taken by look, if one is open)."""
+        section = self.section
+        assert section is not None
+        return self.draft.part(f"{self.profile.name}/{section.key}", self.part_heading or section.headings[0])
+
+    def _appendix(self, entry: Entry) -> bool:
+        """A document the plan draws on, into the category of who wrote it (by the profile's buckets)."""
+        said = f" {norm(entry.text)} "
+        bucket = next((b.field for b in self.profile.appendix_buckets if any(norm(w) in said for w in b.words)), None)
+        ref, bad = doc_ref(entry.text)
+        if bucket is None and ref.date is None:
+            return False  # prose, not a document
+        if bad:
+            self.draft.warn("unreadable-date", self.where)
+        getattr(self.draft.plan.appendices, bucket or "other").append(ref)
+        return True
+
+    def routes(self, label: str) -> Optional[str]:
+        """The field a route of the current part sends a prompt's answers to."""
+        said = norm(label)
+        routes = self.section.routes if self.section is not None else ()
+        return next((r.field for r in routes if norm(r.words) in said), None)
+
+    def _look(self, label: str, para: Paragraph, rest_at: int) -> None:
+        """A prompt the profile does not print, known by its look (see ``take_prompt``), and its answer on the line."""
+        self.take_prompt(label)
+        if rest_at < len(para.text) and not is_blank(para.text[rest_at:]):
+            self.content(para, rest_at)
+
+    def take_prompt(self, label: str) -> None:
+        """Answers after a prompt the profile does not print go to the field a route names, else
+        to the part's `sections` under it. Never counted as the form's wording found."""
+        section = self.section
+        assert section is not None
+        route = self.routes(label)
+        self.kept = None
+        self.waiting_text = None
+        self.just_prompted = True
+        if route is not None:
+            self.target = getattr(self.draft.plan, section.model_key)
+            self.field, self.part_heading = route, None
+        else:
+            self.field, self.part_heading = None, " ".join(label.split())
+            self.part()
+
     def add(self, entry: Entry, where: str) -> None:
         assert self.section is not None and self.field is not None
         values = getattr(self.target, self.field)
-        if self.section.key == "appendices":
+        if self.section.role == "appendices":
             ref, bad = doc_ref(entry.text)
             if bad:
                 self.draft.warn("unreadable-date", where)

@@ -15,15 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Union
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterator, Optional, Union
 from weakref import WeakKeyDictionary
 
 from ..layout import Block, Paragraph, iter_paragraphs
-from ..model import Plan
+from ..model import Entry, Plan
 from .dates import parse_date
 from .text import clean, norm
 
 if TYPE_CHECKING:
+    from ..template import Profile
     from .draft import Draft
 
 PLAN_NUMBER = re.compile(r"^(?:my support plan|msp)(?: plan)?(?: no| number)? (\d{1,2})$")
@@ -69,11 +71,60 @@ def _alternative(label: _Label) -> str:
     return rf"(?P<{label.group}>{label.pattern})(?!\w)(?={follows})(?:{_COLON})?"
 
 
-_KEY_RE = re.compile(
-    r"(?:^|(?<=[\s|;,(/]))(?:" + "|".join(_alternative(label) for label in _LABELS) + "|" + _YEAR_AS_WRITTEN + "|" + _OTHER + ")",
-    re.IGNORECASE,
-)
-_FIELDS = {label.group: label.field for label in _LABELS} | {"year_written": "year_group", "other": "other"}
+def _wording_pattern(wording: str) -> str:
+    """A cover label as its form prints it, tolerant of spacing, apostrophes and a dropped full stop."""
+    words = [re.escape(w).replace("\u2019", "'").replace("'", "['\u2019]") for w in wording.rstrip(":").split()]
+    return r"\s+".join(words)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels a line is searched for: a profile's own cover labels, then the usual identity labels."""
+
+    key_re: "re.Pattern[str]"
+    fields: dict  # group name -> field ("section" for a label with no field)
+    distinctive: frozenset
+    placeholders: frozenset  # normalised placeholder text: a value that is one is no value
+    part: tuple  # (key, heading) of the ``sections`` item a "section" label's line goes to
+    plan_number: "Optional[re.Pattern[str]]"
+    titles: frozenset
+
+
+def _build(own: tuple, placeholders: frozenset, part: tuple, plan_number: "Optional[re.Pattern[str]]", titles: frozenset) -> Labels:
+    labels = own + _LABELS
+    key_re = re.compile(
+        r"(?:^|(?<=[\s|;,(/]))(?:" + "|".join(_alternative(label) for label in labels) + "|" + _YEAR_AS_WRITTEN + "|" + _OTHER + ")",
+        re.IGNORECASE,
+    )
+    fields = {label.group: label.field for label in labels} | {"year_written": "year_group", "other": "other"}
+    distinctive = frozenset(label.group for label in labels if label.distinctive)
+    return Labels(key_re, fields, distinctive, placeholders, part, plan_number, titles)
+
+
+def _number_re(wordings: "tuple[str, ...]") -> "Optional[re.Pattern[str]]":
+    """"My Support Plan 2", "MSP No. 3": the profile's plan-number wordings, then the number."""
+    if not wordings:
+        return None
+    names = "|".join(re.escape(norm(w)) for w in wordings)
+    return re.compile(rf"^(?:{names})(?: plan)?(?: no| number)? (\d{{1,2}})$")
+
+
+@lru_cache(maxsize=16)
+def labels_for(profile: "Optional[Profile]") -> Labels:
+    """The labels of a profile's cover (none given: the usual identity labels alone)."""
+    if profile is None:
+        return _build((), frozenset(), ("", ""), PLAN_NUMBER, _TITLES)
+    own = tuple(
+        _Label(f"cover{i}", label.to.split(".")[-1] if label.to != "section" else "section",
+               "|".join(_wording_pattern(w) for w in label.wordings))
+        for i, label in enumerate(profile.cover)
+    )
+    front = profile.with_role("front")
+    part = (f"{profile.name}/{front.key}", front.headings[0]) if front is not None else ("", "")
+    titles = frozenset({norm(profile.plan_title), *(norm(w) for w in profile.plan_number), *_TITLES})
+    return _build(own, frozenset(norm(p) for p in profile.placeholders), part, _number_re(profile.plan_number), titles)
+
+
 _PLAN_DATES = frozenset({"this_plan", "review_by", "initial_plan"})
 _DATES = _PLAN_DATES | {"date_of_birth"}
 _NAME_PARTS = ("first_name", "surname")
@@ -82,9 +133,10 @@ _NAME_PARTS = ("first_name", "surname")
 _NAME_SO_FAR: "WeakKeyDictionary[Draft, dict[str, str]]" = WeakKeyDictionary()
 
 
-def read_plan_number(normalised: str, plan: Plan) -> bool:
-    """"My Support Plan 2" / "MSP No. 3" on a line of its own sets plan_number."""
-    m = PLAN_NUMBER.match(normalised)
+def read_plan_number(normalised: str, plan: Plan, profile: "Optional[Profile]" = None) -> bool:
+    """"My Support Plan 2" / "MSP No. 3" (the profile's plan-number wording) on a line of its own sets plan_number."""
+    pattern = labels_for(profile).plan_number
+    m = pattern.match(normalised) if pattern is not None else None
     if not m:
         return False
     if plan.plan_number is None:
@@ -100,10 +152,7 @@ def _clear_before(text: str, at: int) -> bool:
     return i == 0 or at - i >= 2 or "\t" in text[i:at] or text[i - 1] in "|;\u2022"
 
 
-_DISTINCTIVE = frozenset(label.group for label in _LABELS if label.distinctive)
-
-
-def _labels(text: str) -> list[re.Match[str]]:
+def _labels(text: str, labels: Labels) -> list[re.Match[str]]:
     """The labels of a line: none unless the first is clear of what comes before it.
 
     After the first, a label with a colon, or a distinctive one ("DOB 09/01/2008"),
@@ -111,41 +160,47 @@ def _labels(text: str) -> list[re.Match[str]]:
     it too ("Primary School    Year group: 2" is a setting's name, not a label "School").
     """
     found: list[re.Match[str]] = []
-    m = _KEY_RE.search(text)
+    key_re = labels.key_re
+    m = key_re.search(text)
     while m:
-        if _counts(m, text, bool(found)):
+        if _counts(m, text, bool(found), labels):
             found.append(m)
-            m = _KEY_RE.search(text, max(m.end(), m.start() + 1))  # "Year 9" is matched empty
+            m = key_re.search(text, max(m.end(), m.start() + 1))  # "Year 9" is matched empty
         else:  # words that only look like a label may hide one ("Daniel Okoro DOB:")
-            m = _KEY_RE.search(text, m.start() + 1)
+            m = key_re.search(text, m.start() + 1)
     return found
 
 
-def _counts(m: re.Match[str], text: str, after_one: bool) -> bool:
+def _counts(m: re.Match[str], text: str, after_one: bool, labels: Labels) -> bool:
     if m.lastgroup == "other":  # only after a label of ours, and clear of the value before it
         return after_one and _clear_before(text, m.start())
-    loose = m.group(0).endswith(":") or m.lastgroup in _DISTINCTIVE
+    loose = m.group(0).endswith(":") or m.lastgroup in labels.distinctive
     return (after_one and loose) or _clear_before(text, m.start())
 
 
-def read_child(text: str, plan: Plan, draft: "Draft", where: str) -> bool:
+def read_child(text: str, plan: Plan, draft: "Draft", where: str, profile: "Optional[Profile]" = None) -> bool:
     """Fill ``plan.child`` and ``plan.plan_dates`` from a line's labels; True if it holds any.
 
     What comes before the first label is kept in ``unmapped``; a value that
     disagrees with one already read (a second child's name) is kept there too.
     """
-    keys = _labels(text)
+    labels = labels_for(profile)
+    keys = _labels(text, labels)
     if not keys:
         return False
     lead = clean(text[:keys[0].start()])
-    if lead and not read_plan_number(norm(lead), plan):
+    if lead and not read_plan_number(norm(lead), plan, profile):
         draft.unmapped(where, lead)
     for i, m in enumerate(keys):
         end = keys[i + 1].start() if i + 1 < len(keys) else len(text)
         value = _tidy(text[m.end():end])
-        if value and m.lastgroup:
+        if value and norm(value) not in labels.placeholders and m.lastgroup:
             written = " ".join(text[m.start():end].split()).rstrip(" |;,(")
-            _store(_FIELDS[m.lastgroup], value, written, plan, draft, where)
+            field = labels.fields[m.lastgroup]
+            if field == "section":  # a label the model has no field for: kept, as written, in its part
+                draft.part(*labels.part).entries.append(Entry(text=written))
+            else:
+                _store(field, value, written, plan, draft, where)
     return True
 
 
@@ -224,7 +279,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page |p )?\d{1,4}(?: (?:of )?\d{1,4})?$")  # "Pa
 _TITLES = frozenset({"my support plan", "msp", "my support plan msp"})  # the plan's title, on every page
 
 
-def page_margins(headers: "list[Block]", footers: "list[Block]", draft: "Draft") -> None:
+def page_margins(headers: "list[Block]", footers: "list[Block]", draft: "Draft", profile: "Optional[Profile]" = None) -> None:
     """What page headers and footers hold: the plan number, the child, the plan's dates.
 
     A page number or the plan's title is dropped; every other line is kept in
@@ -234,19 +289,20 @@ def page_margins(headers: "list[Block]", footers: "list[Block]", draft: "Draft")
     value ("... UPN:") takes the next line as its value (a header wrapped on a page).
     """
     seen: set[str] = set()
+    labels = labels_for(profile)
     for where, blocks in (("page header", headers), ("page footer", footers)):
-        lines = list(_lines(blocks))
+        lines = list(_lines(blocks, labels))
         i = 0
         while i < len(lines):
             text = lines[i]
-            if i + 1 < len(lines) and _open_label(text) and _is_value(lines[i + 1]):
+            if i + 1 < len(lines) and _open_label(text, labels) and _is_value(lines[i + 1], labels):
                 i += 1
                 text = f"{text} {lines[i]}"
-            _margin_line(text, draft, where, seen)
+            _margin_line(text, draft, where, seen, profile)
             i += 1
 
 
-def _lines(blocks: "list[Block]") -> Iterator[str]:
+def _lines(blocks: "list[Block]", labels: Labels) -> Iterator[str]:
     """The margin's lines: a paragraph, or a table row whose cells hold labels and values."""
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -255,29 +311,29 @@ def _lines(blocks: "list[Block]") -> Iterator[str]:
         for row in block.rows:
             texts = [t for t in (c.text.strip() for c in row.cells) if t]
             joined = "\t".join(texts).replace("\n", "\t")
-            if len(texts) >= 2 and _labels(joined):
+            if len(texts) >= 2 and _labels(joined, labels):
                 yield joined
             else:
                 yield from (p.text for cell in row.cells for p in iter_paragraphs(cell.blocks))
 
 
-def _open_label(text: str) -> bool:
-    keys = _labels(text)
+def _open_label(text: str, labels: Labels) -> bool:
+    keys = _labels(text, labels)
     return bool(keys) and not _tidy(text[keys[-1].end():])
 
 
-def _is_value(text: str) -> bool:
+def _is_value(text: str, labels: Labels) -> bool:
     n = norm(text)
-    return bool(n) and not _labels(text) and not _PAGE_NUMBER.match(n) and n not in _TITLES
+    return bool(n) and not _labels(text, labels) and not _PAGE_NUMBER.match(n) and n not in labels.titles
 
 
-def _margin_line(text: str, draft: "Draft", where: str, seen: set[str]) -> None:
+def _margin_line(text: str, draft: "Draft", where: str, seen: set[str], profile: "Optional[Profile]") -> None:
     if not _once(text, seen):
         return
     n = norm(text)
-    if not n or _PAGE_NUMBER.match(n) or n in _TITLES or read_plan_number(n, draft.plan):
+    if not n or _PAGE_NUMBER.match(n) or n in labels_for(profile).titles or read_plan_number(n, draft.plan, profile):
         return
-    if not read_child(text, draft.plan, draft, where):
+    if not read_child(text, draft.plan, draft, where, profile):
         draft.unmapped(where, " ".join(text.split()))
 
 

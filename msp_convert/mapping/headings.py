@@ -61,3 +61,24 @@ def is_unknown_heading(para: Paragraph, line: Line, answering: bool) -> bool:
     if text.endswith((".", ",", ";")) or DATE_RE.search(text) or para.tick_boxes:
         return False
     return any(style(para, text, line, answering) for style in HEADING_STYLES)
+
+
+# A label before its answer on one line ("What is important to me: playing with Sam").
+_INLINE_LABEL = re.compile(r"^(?P<label>[A-Z][^:.!?]{2,70}?)\s*:\s+(?=\S)")
+
+
+def prompt_by_look(para: Paragraph, line: Line, label_cell: bool) -> "tuple[str, int] | None":
+    """A prompt the profile does not print, known by how forms print prompts: a bold or
+    heading-styled line, a table's label cell, a bare "Label:", or a label before a colon
+    with the answer after it. Gives the label and where its answer starts on the line."""
+    text = line.text.strip()
+    if not text or len(text) >= MAX_CHARS or not _LETTER.search(text) or DATE_RE.fullmatch(text):
+        return None
+    m = _INLINE_LABEL.match(line.text)
+    if m is not None and len(m.group("label").split()) <= LABEL_WORDS:
+        return m.group("label"), m.end()
+    if len(line.words) > MAX_WORDS or text.endswith((".", ",", ";")):
+        return None
+    if para.heading or para.bold or label_cell or _bare_label(para, text, line, False):
+        return text.rstrip(":").strip(), len(line.text)
+    return None

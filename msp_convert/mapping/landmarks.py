@@ -8,9 +8,12 @@ are recognised here, from the first rows where the readers look for them.
 
 from __future__ import annotations
 
-from ..layout import Table
+from itertools import islice
+from typing import Sequence
+
+from ..layout import Document, Table, iter_paragraphs
 from ..template import Profile
-from .flow import Flow
+from .flow import Flow, matchers
 from .grids import header_columns
 from .text import Line, norm
 
@@ -58,3 +61,37 @@ def share(found: set[tuple[str, ...]], profile: Profile) -> float:
     """The share (0-1, three decimals) of the profile's landmarks found."""
     landmarks = profile.landmarks()
     return round(sum(1 for k in landmarks if k in found) / len(landmarks), 3) if landmarks else 0.0
+
+
+# Lines looked at when choosing a profile: a plan's headings are all well within this.
+CHOOSE_LINES = 4000
+
+
+def best_profile(document: Document, profiles: Sequence[Profile]) -> Profile:
+    """The profile whose headings and title lines the document shows the most of.
+
+    Each profile's share of its own headings and marks found (a small form is not
+    outscored by a big one); a tie goes to the first (the default form).
+    """
+    lines = [Line(p.text) for p in islice(iter_paragraphs(document.body), CHOOSE_LINES) if p.text.strip()]
+    lines = [line for line in lines if line.n and len(line.n) < MAX_HEADING]
+    best, best_score = profiles[0], -1.0
+    for profile in profiles:
+        score = _heading_share(lines, profile)
+        if score > best_score:
+            best, best_score = profile, score
+    return best
+
+
+def _heading_share(lines: list[Line], profile: Profile) -> float:
+    m = matchers(profile)
+    found: set[str] = set()
+    for line in lines:
+        if line.n in m.marks:
+            found.add("mark " + line.n)
+            continue
+        heading = m.headings.match(line)
+        if heading is not None:
+            found.add(heading.item.key if heading.item is not None else "")
+    possible = len(profile.sections) + bool(profile.group_headings) + len(profile.marks)
+    return len(found) / possible if possible else 0.0

@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile
 from .flow import matchers
-from .front import PLAN_NUMBER
+from .front import labels_for
 from .text import Line, norm
 
 __all__ = ["Division", "Start", "divide", "split", "names_child"]
@@ -227,7 +227,9 @@ class _Scan:
     def __init__(self, profile: Profile) -> None:
         self.m = matchers(profile)
         self.title = norm(profile.plan_title)
-        self.intro = next((s.headings[0] for s in profile.sections if s.key == "introduction"), profile.plan_title)
+        self.front = profile.with_role("front")
+        self.intro = self.front.headings[0] if self.front is not None else profile.plan_title
+        self.plan_number = labels_for(profile).plan_number
         self.unit = 0
         self.candidates: list[tuple[int, Start]] = []
         self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
@@ -308,12 +310,12 @@ class _Scan:
             return None
         heading = self.m.headings.match(line)
         if heading is not None:
-            if heading.item is not None and heading.item.key == "introduction":
+            if heading.item is not None and heading.item is self.front:
                 return _front(f"the heading '{self.intro}'", origin)
             return _Signal(part=heading.item.key if heading.item is not None else "group")
         if line.n == self.title:
             return _front("the title line", origin)
-        if PLAN_NUMBER.match(line.n):
+        if self.plan_number is not None and self.plan_number.match(line.n):
             return _front("a plan-number line", origin)
         name = names_child(text)
         if name is not None:
@@ -321,16 +323,22 @@ class _Scan:
         # Once this stretch shows enough later parts for ``kept``, another part only moves
         # ``last_later``, which the prompts as printed settle: the costly edited-wording match is spared.
         prompt = self.m.global_prompts.match(line, fuzzy=len(self.later[-1]) < MIN_LATER_PARTS)
-        if prompt is not None and prompt.item[0].key != "introduction":
+        if prompt is not None and prompt.item[0] is not self.front:
             return _Signal(part=prompt.item[0].key)
         return None
 
 
 def _row_name(row: Row) -> Optional[str]:
     """The name in a cover table's row "Child's name | Kai Dobson", normalised."""
-    if len(row.cells) < 2 or not _NAME_CELL.match(row.cells[0].text):
+    if len(row.cells) < 2 or not _NAME_CELL.match(row.cells[0].text) or _header_row(row):
         return None
     return _name(" ".join(c.text for c in row.cells[1:]))
+
+
+def _header_row(row: Row) -> bool:
+    """"Name | Role | Contact": a table's column headers, not a cover row naming a child."""
+    texts = [c.text.strip() for c in row.cells if c.text.strip()]
+    return len(texts) >= 3 and all(len(t.split()) <= 3 and not re.search(r"[\d:]", t) for t in texts)
 
 
 def _page(origin: str) -> Optional[int]:
