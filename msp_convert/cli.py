@@ -21,6 +21,7 @@ from .atomic import shown, write_problem
 from .errors import InputError
 from .model import Plan, schema_text
 from .reader import PlanJsonError, read_all_result, read_result
+from .template import Profile, ProfileError, choose, describe_profiles
 from .writers.json import to_json
 
 if TYPE_CHECKING:
@@ -74,12 +75,13 @@ def main() -> None:
 @click.option("--mode", type=click.Choice(["new", "as-is"]), default=None, help="new: the new plan of the third review (nothing withdrawn, no review history, plan number + 1); as-is: the plan as it stands. Default: new for --to docx, as-is for --to json.")
 @click.option("--renumber", is_flag=True, help="With --mode new: number the outcomes 1..n in order, provision following its outcome.")
 @click.option("--force", is_flag=True, help="Convert a document that does not look like a plan, keeping its text in 'unmapped'.")
+@click.option("--template", "template", metavar="ID|FILE", help="Read with this template profile (an id from 'msp-convert templates', or a profile's .toml file) instead of the one the document matches best.")
 @click.option("--password", "ask_password", is_flag=True, help="Ask for the password of an encrypted PDF (never given on the command line).")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the password of an encrypted PDF from the first line of this file.")
 @click.option("-v", "--verbose", is_flag=True, help="Every warning in full, and a traceback on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on standard error but errors.")
 def convert(
-    input_path: Path, output: Optional[Path], to: str, mode: Optional[str], renumber: bool, force: bool,
+    input_path: Path, output: Optional[Path], to: str, mode: Optional[str], renumber: bool, force: bool, template: Optional[str],
     ask_password: bool, password_file: Optional[Path], verbose: bool, quiet: bool,
 ) -> None:
     """Convert one plan to the canonical JSON or to a Word document.
@@ -99,7 +101,8 @@ def convert(
         raise click.UsageError("a Word document is not for the terminal; give -o FILE.docx")
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
-    plans = _read_or_fail(input_path, verbose, read_all_result, force=force, password=password).value
+    profile = _profile(template)
+    plans = _read_or_fail(input_path, verbose, read_all_result, force=force, password=password, profile=profile).value
     if not quiet:  # the notices about the file are among each plan's warnings
         for k, plan in enumerate(plans, 1):
             shown_as = name if len(plans) == 1 else f"{name} (plan {k} of {len(plans)})"
@@ -110,6 +113,14 @@ def convert(
             _say(f"{name}: holds {len(plans)} plans; only plan 1 was written; give -o FILE to write each (FILE, FILE-2 ...)")
         return
     _write_plans(input_path, output, [_rendered(plan, to, mode, renumber, name, verbose) for plan in plans], quiet)
+
+
+def _profile(spec: Optional[str]) -> "Optional[Profile]":
+    """The profile --template names, or one line and exit 1."""
+    try:
+        return choose(spec)
+    except ProfileError as err:
+        raise _fail(spec or "--template", err.message)
 
 
 def _rendered(plan: Plan, to: str, mode: str, renumber: bool, name: str, verbose: bool) -> "str | bytes":
@@ -249,17 +260,20 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Each plan's JSON, or its new-plan Word document.")
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
+@click.option("--template", "template", metavar="ID|FILE", help="Read every plan with this template profile instead of the one each matches best.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def batch(
     in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, retry_failed: bool,
-    to: str, tables: bool, password_file: Optional[Path], quiet: bool,
+    to: str, tables: bool, password_file: Optional[Path], template: Optional[str], quiet: bool,
 ) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
 
     options = BatchOptions(
         in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to, retry_failed=retry_failed,
+        template=template,
     )
+    _profile(template)  # a wrong --template is one line before any file is read
     if jobs:
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
@@ -341,6 +355,13 @@ def bundle(
     summarise(plan, plan_path.name, verbose=False)  # the plan's warnings, as convert gives them
     for line in result.messages():
         _say(line)
+
+
+@main.command()
+def templates() -> None:
+    """List the template profiles a plan can be read with, and what each recognises."""
+    for line in describe_profiles():
+        click.echo(line)
 
 
 @main.command()

@@ -29,14 +29,20 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from .errors import InputError
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used; ``message`` is one line: which file, what is wrong, what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 # What a part of the form is, where the mapping and the writer treat it apart.
 Role = Literal["front", "contents", "outcomes", "provision", "reviews", "appendices"]
@@ -305,7 +311,7 @@ def profile_from_data(data: dict[str, Any], origin: str) -> Profile:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise InputError(
+        raise ProfileError(
             f"{origin}: not a template profile: {where}: {first['msg']}; "
             f"compare it with msp_convert/templates/kirklees-v2f.toml ({exc.error_count()} problem(s))"
         ) from None
@@ -317,9 +323,9 @@ def load_profile(path: Union[str, Path]) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot read the template profile ({exc.strerror}); check the path") from None
+        raise ProfileError(f"{path.name}: cannot read the template profile ({exc.strerror}); check the path") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path.name}: not a TOML template profile ({str(exc).splitlines()[0]}); fix the file") from None
+        raise ProfileError(f"{path.name}: not a TOML template profile ({str(exc).splitlines()[0]}); fix the file") from None
     return profile_from_data(data, path.name)
 
 
@@ -346,5 +352,22 @@ def choose(spec: Optional[str]) -> Optional[Profile]:
         return PROFILES[spec]
     if spec.endswith(".toml") or Path(spec).exists():
         return load_profile(spec)
-    raise InputError(f"no template profile {spec!r}: use one of {', '.join(sorted(PROFILES))} "
+    raise ProfileError(f"no template profile {spec!r}: use one of {', '.join(sorted(PROFILES))} "
                      "(msp-convert templates lists them) or a profile's .toml file")
+
+
+def describe_profiles() -> list[str]:
+    """What ``msp-convert templates`` prints: each profile, and what it recognises a plan by."""
+    lines: list[str] = []
+    for profile in PROFILES.values():
+        marks = profile.landmarks()
+        kinds = {kind: sum(1 for m in marks if m[0] == kind) for kind in ("heading", "mark", "prompt", "label", "column")}
+        default = " (default)" if profile is DEFAULT_PROFILE else ""
+        lines.append(f"{profile.name}{default}: {profile.description}")
+        lines.append(
+            f"    recognises {len(marks)} pieces of wording: {kinds['heading']} headings, {kinds['mark']} title lines, "
+            f"{kinds['prompt']} prompts, {kinds['label']} cover labels, {kinds['column']} column headers"
+        )
+        lines.append(f"    parts: {', '.join(s.headings[0] for s in profile.sections)}")
+        lines.append(f"    reviews: {'R1-R3 review tables' if profile.reviews == 'table' else 'the plan dates moving on'}")
+    return lines

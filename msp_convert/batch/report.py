@@ -30,6 +30,7 @@ class BatchOptions:
     password: Optional[str] = None
     to: str = "json"  # or "docx": each plan's new-plan Word document
     retry_failed: bool = False  # convert again the files an earlier run failed on (timeouts too)
+    template: Optional[str] = None  # a profile's id or .toml file to read every plan with (None: the reader chooses)
 
 
 @dataclass

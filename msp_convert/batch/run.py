@@ -102,7 +102,7 @@ def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[di
         target = out_dir / outputs[f.rel]
         task = {
             "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
-            "password": options.password, "to": options.to, "taken": others.get(outputs[f.rel], []),
+            "password": options.password, "to": options.to, "template": options.template, "taken": others.get(outputs[f.rel], []),
         }
         previous = done.get(f.rel)
         if from_journal(row, previous, options, target):

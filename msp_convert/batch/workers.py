@@ -16,6 +16,7 @@ from ..atomic import write_problem
 from ..errors import InputError
 from ..model import Plan
 from ..reader import read_all_result
+from ..template import choose
 from ..results import PageDone
 from ..writers.json import to_json
 from .journal import JournalFile, record
@@ -103,8 +104,8 @@ def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[P
         outputs = numbered(Path(task["out"]), task.get("plans", 1))
         return [Plan.model_validate_json(path.read_text(encoding="utf-8")) for path in outputs]
     if task["kind"] == "tables":
-        return read_all_result(task["src"], password=task["password"]).value
-    return read_all_result(task["src"], password=task["password"], converted=converted, on_page=beat).value
+        return read_all_result(task["src"], password=task["password"], profile=choose(task.get("template"))).value
+    return read_all_result(task["src"], password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template"))).value
 
 
 def _write_outputs(task: dict[str, Any], plans: list[Plan]) -> None:
