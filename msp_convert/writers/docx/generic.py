@@ -4,6 +4,7 @@ No profile is named here; the layout follows these rules, and what it writes is
 what the mapping reads back with the same profile:
 
 - the title: the profile's first mark (a line only that form prints), else its plan title;
+  its other marks (York's cover sub-headings and "published on" line) after the cover;
 - a group heading (Word's Heading 1) before the first sub-part whose key starts with the
   number in it ("Part 2: ..." before "2.1"), each number once, in its first wording; a
   sub-part of a group is a Heading 2, a part of no group a Heading 1;
@@ -101,6 +102,8 @@ class Generic:
         b, profile = self.b, self.profile
         self.margins()
         b.text(b.body, profile.marks[0] if profile.marks else profile.plan_title, STYLE_WORD_TITLE)
+        if profile.with_role("front") is None:
+            self.paragraphs(profile.marks[1:])
         self.unmapped("cover")
         drawn: set[str] = set()
         for section in profile.sections:
@@ -260,6 +263,7 @@ class Generic:
         if own is not None:
             self.rows(own.rows)
         self.others(others)
+        self.paragraphs(self.profile.marks[1:])
 
     def cover_value(self, label: Label, entries: list[Entry], used: set[int]) -> str:
         child, dates = self.plan.child, self.plan.plan_dates
