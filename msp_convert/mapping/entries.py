@@ -3,6 +3,9 @@
 This is where "R1 12/03/2019:" becomes ``review="R1"``, struck runs become
 ``withdrawn`` or ``struck`` fragments, "£45 per week" becomes a weekly cost,
 "Partly met" a rating and "Social, Emotional and Mental Health" an area of need.
+What a form prints (its review labels, "will be able to", "By the end of", its
+names for the areas of need) comes from the profile; the defaults are the
+Kirklees form's (``DEFAULT_PROFILE``), for callers that read no profile.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional, Sequence
+from functools import lru_cache
+from typing import Optional, Sequence, get_args
 
 from ..layout import TICK_GLYPHS, Inline, Run
-from ..model import MAX_NUMBER, DocRef, Entry
+from ..model import MAX_NUMBER, Area, DocRef, Entry
+from ..template import DEFAULT_PROFILE, Profile
 from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
 
 # A piece of a line: its text and whether it is struck through or deleted.
@@ -56,17 +61,35 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
 _TOKEN = re.compile(r"\s+|\S+")
 
 _MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
-_MARK_LABEL = r"(?P<label>R[123])(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[-\u2013:,])[ \t]*)?"
-# A review marker: "R1 12/03/2019:", "[R1 10/06/19]", "(R2)", "R1 - 4.7.19", "R2 \u2013 4 July 2019".
-_MARK_START = re.compile(
-    r"^(?P<open>[\[(])?[ \t]*" + _MARK_LABEL + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>[:\-\u2013])?[ \t]*",
-    re.IGNORECASE,
-)
-_MARK_END = re.compile(
-    r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>[-\u2013])?[ \t]*(?P<open>[\[(])?[ \t]*" + _MARK_LABEL + r"(?:"
-    + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*$",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=8)
+def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """A review marker at the start and at the end of a line, for these labels:
+    "R1 12/03/2019:", "[R1 10/06/19]", "(R2)", "R1 - 4.7.19", "R2 \u2013 4 July 2019"."""
+    if not labels:
+        return None
+    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    label = r"(?P<label>" + names + r")(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[-\u2013:,])[ \t]*)?"
+    start = re.compile(
+        r"^(?P<open>[\[(])?[ \t]*" + label + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>[:\-\u2013])?[ \t]*",
+        re.IGNORECASE,
+    )
+    end = re.compile(
+        r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>[-\u2013])?[ \t]*(?P<open>[\[(])?[ \t]*" + label + r"(?:"
+        + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*$",
+        re.IGNORECASE,
+    )
+    return start, end
+
+
+def review_markers(profile: Profile) -> tuple[str, ...]:
+    """The labels a profile's review markers carry ("R1", "R2", "R3"; none on a form without review tables)."""
+    return tuple(label for label, _ in profile.review_labels)
+
+
+REVIEW_MARKERS = review_markers(DEFAULT_PROFILE)
+
 # A bare "R1" at the end after one of these words is a place or a thing ("in room R1"), not a marker.
 _NOT_BEFORE_MARKER = frozenset(
     "in at to from into with and or of the a room rooms classroom class block unit building floor base lab "
@@ -100,9 +123,12 @@ def _is_marker(m: re.Match[str], text: str, at_start: bool) -> bool:
     return _word_before(text, m.start()) not in _NOT_BEFORE_MARKER
 
 
-def _review_marker(text: str) -> Optional[tuple[re.Match[str], Optional[dt.date], bool]]:
+def _review_marker(text: str, labels: tuple[str, ...]) -> Optional[tuple[re.Match[str], Optional[dt.date], bool]]:
     """The marker at the start or the end of ``text``, its date and whether a date would not read."""
-    for pattern, at_start in ((_MARK_START, True), (_MARK_END, False)):
+    patterns = _marker_patterns(labels)
+    if patterns is None:
+        return None
+    for pattern, at_start in zip(patterns, (True, False)):
         m = pattern.search(text)
         if m and _is_marker(m, text, at_start):
             date_text = m.group("date")
@@ -117,8 +143,11 @@ def _review_marker(text: str) -> Optional[tuple[re.Match[str], Optional[dt.date]
 _MONTH_YEAR = re.compile(_MONTH_WORD + r"\s+\d{4}", re.IGNORECASE)
 
 
-def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
-    """One Entry from a line's pieces, or None when nothing was written."""
+def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...] = REVIEW_MARKERS) -> Optional[Written]:
+    """One Entry from a line's pieces, or None when nothing was written.
+
+    ``markers``: the review labels a marker may carry (``review_markers(profile)``).
+    """
     if any(struck for _, struck in line):
         text, mask = _normalise_masked(line)
     else:
@@ -130,10 +159,10 @@ def make_entry(line: list[Piece], deleted: bool = False) -> Optional[Written]:
     review = None
     review_date = None
     bad_date = False
-    marker = _review_marker(text)
+    marker = _review_marker(text, markers)
     if marker:
         m, review_date, bad_date = marker
-        review = m.group("label").upper()
+        review = next(label for label in markers if label.lower() == m.group("label").lower())
         text, mask = _cut(text, mask, m)
         text, mask = _trim_leaders(text, mask)
     if not text:
@@ -266,11 +295,15 @@ _HOURLY_AFTER = re.compile(r"[ \t]*(?:/\s*h|per\s+h|an?\s+h|ph\b|p/h)", re.IGNOR
 _HOURS_WEEK = re.compile(r"(?P<hours>\d+(?:\.\d+)?)\s*(?:hrs?|hours?)\s*(?:/|per|a|each)\s*(?:wk|week)\b", re.IGNORECASE)
 
 
-def weekly_amount(text: str) -> Optional[Decimal]:
-    """The weekly cost an entry states, or None if it states none."""
+def weekly_amount(text: str, weekly: bool = False) -> Optional[Decimal]:
+    """The weekly cost an entry states, or None if it states none.
+
+    ``weekly``: the entry is under a column whose amounts are weekly ("Weekly
+    cost", ``Column.weekly``), so an amount with no "per ..." after it is weekly.
+    """
     if "£" not in text:
         return None
-    weekly_somewhere = bool(_WEEKLY_ANYWHERE.search(text))
+    weekly_somewhere = weekly or bool(_WEEKLY_ANYWHERE.search(text))
     if "=" in text and weekly_somewhere:
         m = _MONEY_RE.search(text, text.rindex("=") + 1)
         if m:
@@ -297,6 +330,8 @@ def weekly_amount(text: str) -> Optional[Decimal]:
         return (Decimal(hours.group("hours")) * hourly[0]).quantize(Decimal("0.01"))
     if weekly_somewhere and len(bare) == 1 and not hourly:
         return bare[0]
+    if weekly and bare and not hourly:
+        return sum(bare, Decimal(0))
     return None
 
 
@@ -319,14 +354,15 @@ def in_place(entry: Entry) -> str:
     return "".join(kept)
 
 
-def weekly_cost(resources: Sequence[Entry]) -> Optional[float]:
-    """The sum of the weekly amounts of entries still in place (struck parts left out)."""
+def weekly_cost(resources: Sequence[Entry], weekly: bool = False) -> Optional[float]:
+    """The sum of the weekly amounts of entries still in place (struck parts left out);
+    ``weekly`` as for ``weekly_amount``."""
     total = Decimal(0)
     found = False
     for entry in resources:
         if entry.withdrawn:
             continue
-        amount = weekly_amount(in_place(entry))
+        amount = weekly_amount(in_place(entry), weekly)
         if amount is not None:
             total += amount
             found = True
@@ -350,30 +386,68 @@ def rating(text: str) -> Optional[str]:
     return m.lastgroup if m else None
 
 
-_AREAS = re.compile(
-    r"(?P<social_emotional>social,?\s*(?:and\s+|&\s*)?emotional(?:\s*(?:and|&)\s*mental\s+health)?|\bsemh\b|\bsocial\s+emotional\b)"
-    r"|(?P<social_care>social\s+care)"
-    r"|(?P<cognition_and_learning>cognition\s*(?:and|&|/)?\s*learning|\bc\s?(?:&|and)\s?l\b)"
-    r"|(?P<communication_and_interaction>communication\s*(?:and|&|/)?\s*interaction|\bc\s?(?:&|and)\s?i\b|\bslcn\b)"
-    r"|(?P<sensory_physical>sensory\s*(?:and/or|and|or|&|/)?\s*physical|physical\s*(?:and/or|and|or|&|/)?\s*sensory|\bsensory\b|\bphysical\b)"
-    r"|(?P<preparing_for_adulthood>preparing\s+for\s+(?:key\s+transitions|adulthood)|\bpfa\b)"
-    r"|(?P<health>(?<!mental\s)\bhealth\b)",
-    re.IGNORECASE,
+# The areas of need as schools write them (the SEND Code of Practice's names and
+# their usual short forms), by the model's name; a profile adds its own wording.
+_AREA_FORMS = (
+    ("social_emotional", r"social,?\s*(?:and\s+|&\s*)?emotional(?:\s*(?:and|&)\s*mental\s+health)?|\bsemh\b|\bsocial\s+emotional\b"),
+    ("social_care", r"social\s+care"),
+    ("cognition_and_learning", r"cognition\s*(?:and|&|/)?\s*learning|\bc\s?(?:&|and)\s?l\b"),
+    ("communication_and_interaction", r"communication\s*(?:and|&|/)?\s*interaction|\bc\s?(?:&|and)\s?i\b|\bslcn\b"),
+    ("sensory_physical", r"sensory\s*(?:and/or|and|or|&|/)?\s*physical|physical\s*(?:and/or|and|or|&|/)?\s*sensory|\bsensory\b|\bphysical\b"),
+    ("preparing_for_adulthood", r"preparing\s+for\s+(?:key\s+transitions|adulthood)|\bpfa\b"),
+    ("health", r"(?<!mental\s)\bhealth\b"),
 )
+_AREA_NAMES = frozenset(get_args(Area))
 
 
-def areas_of_need(text: str) -> list[str]:
-    """Areas of need named in ``text``, in order of first mention."""
+def _wording_pattern(wording: str) -> str:
+    """A form's wording as a pattern tolerant of case, spacing, punctuation and "&" for "and"."""
+    words = [r"(?:and|&)" if w == "and" else re.escape(w) for w in re.findall(r"\w+", wording.lower())]
+    return r"\b" + r"\W*".join(words) + r"\b" if words else ""
+
+
+@lru_cache(maxsize=8)
+def _areas_pattern(profile: Optional[Profile]) -> re.Pattern[str]:
+    """The built-in forms of each area, then the profile's prompts that fill an area ("Cognition and Learning")."""
+    own: dict[str, list[str]] = {}
+    for section in profile.sections if profile is not None else ():
+        for prompt in section.prompts:
+            if prompt.field in _AREA_NAMES:
+                own.setdefault(prompt.field, []).extend(sorted(prompt.wordings, key=len, reverse=True))
+    groups = []
+    for area, forms in _AREA_FORMS:
+        extra = [p for p in map(_wording_pattern, own.get(area, ())) if p]
+        groups.append(f"(?P<{area}>" + "|".join([forms, *extra]) + ")")
+    return re.compile("|".join(groups), re.IGNORECASE)
+
+
+def areas_of_need(text: str, profile: Optional[Profile] = None) -> list[str]:
+    """Areas of need named in ``text``, in order of first mention (by the profile's wording too)."""
     found: list[str] = []
-    for m in _AREAS.finditer(text):
+    for m in _areas_pattern(profile).finditer(text):
         area = m.lastgroup
         if area and area not in found:
             found.append(area)
     return found
 
 
-# An outcome's statement is what follows this ("By the end of KS2, Sam will be able to: ...").
-ABLE = re.compile(r"will\s+be\s+able\s+to\b[\s:\-\u2013\u2026.]*", re.IGNORECASE)
+def able_pattern(prompt: str) -> re.Pattern[str]:
+    """What an outcome's statement follows ("By the end of KS2, Sam will be able to: ..."),
+    from the profile's ``statement_prompt``: any spacing or case, and the colon, dash
+    or dots after it taken too."""
+    return _able(" ".join(prompt.split()).lower())
+
+
+@lru_cache(maxsize=8)
+def _able(prompt: str) -> re.Pattern[str]:
+    if not prompt:
+        return re.compile(r"(?!)")  # a form with no such wording: nothing follows it
+    words = r"\s+".join(re.escape(w) for w in prompt.split())
+    return re.compile(words + (r"\b" if prompt[-1].isalnum() else "") + r"[\s:\-\u2013\u2026.]*", re.IGNORECASE)
+
+
+# The Kirklees form's ("will be able to"), for callers that read no profile.
+ABLE = able_pattern(DEFAULT_PROFILE.statement_prompt)
 
 
 def statement_text(text: str) -> str:
@@ -382,15 +456,23 @@ def statement_text(text: str) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text
 
 
-_KEY_STAGE = re.compile(
-    r"by\s+the\s+end\s+of\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]{1,200}?),)",
-    re.IGNORECASE,
-)
+@lru_cache(maxsize=8)
+def _key_stage_pattern(lead: str) -> Optional[re.Pattern[str]]:
+    """"By the end of" (the profile's ``key_stage_lead``) and the stage after it."""
+    if not lead.split():
+        return None
+    words = r"\s+".join(re.escape(w) for w in lead.split())
+    return re.compile(
+        words + r"\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?"
+        r"|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]{1,200}?),)",
+        re.IGNORECASE,
+    )
 
 
-def key_stage(text: str) -> Optional[str]:
-    """"KS1".."KS5", "EYFS", "Year 9", or what follows "By the end of"."""
-    m = _KEY_STAGE.search(text)
+def key_stage(text: str, lead: str = DEFAULT_PROFILE.key_stage_lead) -> Optional[str]:
+    """"KS1".."KS5", "EYFS", "Year 9", or what follows ``lead`` ("By the end of")."""
+    pattern = _key_stage_pattern(lead)
+    m = pattern.search(text) if pattern is not None else None
     if not m:
         return None
     if m.group("ks"):

@@ -4,6 +4,11 @@ Columns are found by their header wording, rows by the number in their first
 column; a row whose number cell is merged down from the row above belongs to
 the same outcome. Rows that are not numbered (headers, notes, the review
 questions) are read as flowing text by ``flow``.
+
+The form's wording (its column headers, "Outcome", "will be able to", "By the
+end of", the review labels) is the profile's; each part is found by its role,
+and a form without a part (York's, with no provision or review tables: its
+Part 5 holds its actions table) reads what it has and nothing crashes.
 """
 
 from __future__ import annotations
@@ -15,24 +20,58 @@ from typing import Optional
 
 from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
-from ..template import Column, Profile
-from .entries import ABLE, Piece, areas_of_need, key_stage, make_entry, pieces, rating, statement_text, weekly_cost
+from ..template import DEFAULT_PROFILE, Column, Profile, Section
+from .entries import (
+    Piece, able_pattern, areas_of_need, key_stage, make_entry, pieces, rating, review_markers, statement_text, weekly_cost,
+)
 from .flow import Flow
-from .text import Line, Wording, is_blank, norm
-from .review_lines import review_date
+from .outcome_lines import support_leads
+from .text import Guidance, Line, Wording, is_blank, norm
+from .review_lines import review_date, review_labels
 
-_NUMBER = re.compile(r"^(?:outcome|no)?\s*(\d{1,2})$")
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
 # Grid columns one header cell can name: Word draws at most 63 (a parser that
 # passed on a larger span must not make the mapping allocate by it).
 MAX_HEADER_SPAN = 64
 
 
-def row_number(cell: Optional[Cell]) -> Optional[int]:
+@lru_cache(maxsize=8)
+def _number(label: str) -> re.Pattern[str]:
+    """A row's number: "1", "No 1", or the profile's outcome label and the number ("Outcome 1")."""
+    return re.compile(r"^(?:" + re.escape(norm(label)) + r"|no)?\s*(\d{1,2})$")
+
+
+def row_number(cell: Optional[Cell], label: str = DEFAULT_PROFILE.outcome_label) -> Optional[int]:
     if cell is None:
         return None
-    m = _NUMBER.match(norm(cell.text))
+    m = _number(label).match(norm(cell.text))
     return int(m.group(1)) if m else None
+
+
+def _part(profile: Profile, *roles: str) -> Optional[Section]:
+    """The profile's part with the first of ``roles`` it has (York's actions table is in its outcomes part)."""
+    return next((s for s in map(profile.with_role, roles) if s is not None), None)
+
+
+def _enter(flow: Flow, section: Optional[Section], target: object = None) -> None:
+    """Into the grid's part; a profile without it leaves the reader where it was."""
+    if section is not None:
+        flow.enter(section, target=target)
+
+
+def _guidance(flow: Flow, section: Optional[Section]) -> Guidance:
+    return flow.m.guidance.get(section.key, _NO_GUIDANCE) if section is not None else _NO_GUIDANCE
+
+
+_NO_GUIDANCE = Guidance(())
+
+
+def _opens_review(normalised: str, profile: Profile) -> bool:
+    """A review table's top row: the date prompt ("Date of review") or the reviews part's number ("Section 6")."""
+    prompt = norm(profile.review_date_prompt or "")
+    section = profile.with_role("reviews")
+    numbers = {norm(h.split(":", 1)[0]) for h in (section.headings if section else ()) if ":" in h}
+    return bool(prompt and prompt in normalised) or any(n and normalised.startswith(n) for n in numbers)
 
 
 # Letters OCR reads in place of digits: "Outcome l" is outcome 1.
@@ -60,8 +99,8 @@ def _column_label(text: str, label: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _column_wording(columns: tuple[Column, ...]) -> Wording[str]:
-    return Wording(((w, c.field) for c in columns for w in c.wordings), fuzzy=False)
+def _column_wording(columns: tuple[Column, ...]) -> Wording[Column]:
+    return Wording(((w, c) for c in columns for w in c.wordings), fuzzy=False)
 
 
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
@@ -73,13 +112,13 @@ def _squashed(text: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _squashed_wording(columns: tuple[Column, ...]) -> tuple[tuple[str, str], ...]:
+def _squashed_wording(columns: tuple[Column, ...]) -> tuple[tuple[str, Column], ...]:
     """Each column's wordings squashed, longest first; short ones ("Who") are too easily met."""
-    pairs = {(_squashed(w), c.field) for c in columns for w in c.wordings}
+    pairs = dict.fromkeys((_squashed(w), c) for c in columns for w in c.wordings)
     return tuple(sorted((p for p in pairs if len(p[0]) >= 5), key=lambda p: -len(p[0])))
 
 
-def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[str]:
+def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[Column]:
     """A header as OCR reads it: spaces lost or added, borders read as "|"."""
     squashed = _squashed(text)
     return next((item for wording, item in _squashed_wording(columns) if squashed.startswith(wording)), None)
@@ -87,26 +126,32 @@ def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[str]:
 
 def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, str]]:
     """Grid column -> field, when ``row`` is a header naming ``least`` columns or more."""
+    found = header_cells(row, columns, least)
+    return {col: column.field for col, column in found.items()} if found else None
+
+
+def header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, Column]]:
+    """Grid column -> the profile's Column its header names (each field once), as ``header_columns``."""
     if len(row.cells) < least:
         return None
     wording = _column_wording(columns)
-    found: dict[int, str] = {}
+    found: dict[int, Column] = {}
     for cell in row.cells:
         paragraphs = cell.paragraphs()
         text = paragraphs[0].text if paragraphs else ""
         m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
         item = m.item if m is not None else _squashed_match(cell.text, columns)  # a PDF's "No. of outco" / "me"
-        if item is not None and item not in found.values():
+        if item is not None and item.field not in {c.field for c in found.values()}:
             for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
                 found[col] = item
-    return found if len(set(found.values())) >= least else None
+    return found if len({c.field for c in found.values()}) >= least else None
 
 
 def classify(table: Table, profile: Profile) -> str:
     """"review", "provision", "outcomes" or "flow"."""
     for row in table.rows[:3]:
         text = norm(" ".join(c.text for c in row.cells))
-        if "date of review" in text or text.startswith("section 6"):
+        if _opens_review(text, profile):
             return "review"
         if header_columns(row, profile.provision_columns, 3):
             return "provision"
@@ -178,7 +223,7 @@ def _support_labels(profile: Profile) -> tuple[dict[str, str], dict[str, tuple[s
     group's own wording in one cell ("Supported by: Education"); and for the latter,
     squashed -> (the group's wording, the label's wording)."""
     labels = {_squashed(w): (c.field, w) for c in profile.supported_by for w in c.wordings}
-    leads = {_squashed(w): w for p in profile.section("outcomes").prompts for w in p.wordings if _squashed(w) not in labels}
+    leads = {_squashed(w): w for w in support_leads(profile) if _squashed(w) not in labels}
     fields = {key: f for key, (f, _) in labels.items()}
     led: dict[str, tuple[str, str]] = {}
     for lead, wording in leads.items():
@@ -198,7 +243,7 @@ def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], di
     header: dict[int, Optional[tuple[str, str]]] = {}
     for row in table.rows:
         first = _cell_at(row, 0)
-        if row_number(first) is not None:
+        if row_number(first, profile.outcome_label) is not None:
             break
         for cell in row.cells:
             # Compared without spaces: a narrow column may break "Education" inside the word.
@@ -214,13 +259,13 @@ def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], di
 
 def read_outcomes(table: Table, flow: Flow) -> None:
     profile = flow.profile
-    flow.enter(profile.section("outcomes"))
+    _enter(flow, profile.with_role("outcomes"))
     support_cols, header = _support_columns(table, profile)
     found: list[_OutcomeRows] = []
     current: Optional[_OutcomeRows] = None
     for row in table.rows:
         first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
-        number = row_number(first)
+        number = row_number(first, profile.outcome_label)
         if number is None:
             number = unread_outcome_number(first, found[-1].number if found else 0, profile)
             if number is not None:
@@ -252,13 +297,10 @@ def read_outcomes(table: Table, flow: Flow) -> None:
 
 
 def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Optional[Outcome]:
-    where = flow.where
-    areas_text: list[str] = []
-    statement_lines: list[list[Piece]] = []
-    statement_para: Optional[Paragraph] = None
-    deleted = False
-    leftovers: list[Paragraph] = []
-    guidance = flow.m.guidance["outcomes"]
+    profile = flow.profile
+    able = able_pattern(profile.statement_prompt)
+    lead = norm(profile.key_stage_lead)
+    guidance = _guidance(flow, profile.with_role("outcomes"))
     # Guidance in an outcome box is whole sentences; a short line is what a
     # person wrote, even where the template's examples name the same areas.
     written = [
@@ -268,101 +310,114 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     ]
     # The statement starts at "By the end of..." or "...will be able to"; what
     # comes before it is the areas of need, however many lines it took.
-    start = next((i for i, p in enumerate(written) if ABLE.search(p.text) or norm(p.text).startswith("by the end of")), None)
+    start = next((i for i, p in enumerate(written) if able.search(p.text) or lead and norm(p.text).startswith(lead)), None)
     if start is None:
-        start = next((i for i, p in enumerate(written) if flow.m.areas.match(p.text) is None and not areas_of_need(p.text)), len(written))
+        start = next((i for i, p in enumerate(written) if flow.m.areas.match(p.text) is None
+                      and not areas_of_need(p.text, profile)), len(written))
+    areas_text = []
     for para in written[:start]:
         m = flow.m.areas.match(para.text)
         areas_text.append(para.text[m.rest_at:] if m is not None else para.text)
-    for para in written[start:]:
-        if statement_para is None:
-            able = ABLE.search(para.text)
-            statement_para = para
-            line, gone = pieces(para.inlines, able.end() if able else 0)
-            statement_lines.append(line)
-            deleted |= gone
-        else:
-            leftovers.append(para)
-    # A statement that goes on over several lines ("...will be able to:" then bullets).
-    for para in leftovers:
-        line, gone = pieces(para.inlines)
-        statement_lines.append([("\n", False)] + line)
-        deleted |= gone
-    statement: Optional[Entry] = None
-    if statement_lines:
-        written = make_entry([p for line in statement_lines for p in line], deleted)
-        if written is not None:
-            statement = flow.draft.noticed(written, where)
-            statement.text = statement_text(statement.text)
+    statement = _statement(written[start:], flow, able)
     supported = SupportedBy(**{key: rows.marks.get(key, False) for key in set(support_cols.values())})
-    areas = areas_of_need(" ".join(areas_text))
+    areas = areas_of_need(" ".join(areas_text), profile)
     if statement is None and not areas and not any(rows.marks.values()):
         return None
     return Outcome(
         number=rows.number,
         areas_of_need=areas,
-        key_stage=key_stage(statement_para.text) if statement_para is not None else None,
+        key_stage=key_stage(written[start].text, profile.key_stage_lead) if start < len(written) else None,
         statement=statement,
         supported_by=supported,
     )
+
+
+def _statement(paragraphs: list[Paragraph], flow: Flow, able: re.Pattern[str]) -> Optional[Entry]:
+    """The statement: the first line from "will be able to" on, and the lines that go on with it
+    ("...will be able to:" then bullets)."""
+    lines: list[list[Piece]] = []
+    deleted = False
+    for i, para in enumerate(paragraphs):
+        found = able.search(para.text) if i == 0 else None
+        line, gone = pieces(para.inlines, found.end() if found else 0)
+        lines.append(line if i == 0 else [("\n", False)] + line)
+        deleted |= gone
+    if not lines:
+        return None
+    written = make_entry([p for line in lines for p in line], deleted, review_markers(flow.profile))
+    if written is None:
+        return None
+    statement = flow.draft.noticed(written, flow.where)
+    statement.text = statement_text(statement.text)
+    return statement
 
 
 # --- provision -------------------------------------------------------------------
 
 
 def read_provision(table: Table, flow: Flow) -> None:
+    """A provision table (York's actions table): a Provision per numbered row, each
+    cell's lines into the field its column's header names (found by wording, not position)."""
     profile = flow.profile
-    flow.enter(profile.section("provision"))
-    columns: Optional[dict[int, str]] = None
+    section = _part(profile, "provision", "outcomes")
+    _enter(flow, section)
+    columns: Optional[dict[int, Column]] = None
     current: Optional[Provision] = None
     notes = norm(profile.provision_notes_label)
-    plan = flow.draft.plan
+    made: list[tuple[Provision, bool]] = []  # each with whether its costs column is a weekly one
     for row in table.rows:
-        header = header_columns(row, profile.provision_columns, 3)
+        header = header_cells(row, profile.provision_columns, 3)
         if header:
             columns, current = header, None
             continue
         if columns is None:
             _feed_row(flow, row)
             continue
-        number_col = next((c for c, f in columns.items() if f == "outcome_number"), 0)
+        number_col = next((c for c, col in columns.items() if col.field == "outcome_number"), 0)
         first = _cell_at(row, number_col)
         if first is not None and first.col != number_col:
             first = None
         if first is not None and norm(first.text) == notes:
-            _feed_notes(flow, row)
+            _feed_notes(flow, row, section)
             continue
-        number = row_number(first)
+        number = row_number(first, profile.outcome_label)
         if number is not None:
             current = Provision(outcome_number=number)
-            plan.provision.append(current)
+            made.append((current, any(c.weekly for c in columns.values() if c.field == "resources")))
+            flow.draft.plan.provision.append(current)
         elif current is None:
             _feed_row(flow, row)
             continue
-        for cell in row.cells:
-            if cell is first:
-                continue
-            name = columns.get(cell.col)
-            for para in cell.paragraphs():
-                line, deleted = pieces(para.inlines)
-                written = make_entry(line, deleted)
-                if written is None:
-                    continue
-                entry = flow.draft.noticed(written, flow.where)
-                if name is None or name == "outcome_number":
-                    flow.draft.unmapped(flow.where, entry.text)
-                else:
-                    getattr(current, name).append(entry)
-    for provision in plan.provision:
-        provision.weekly_cost_gbp = weekly_cost(provision.resources)
-    plan.provision[:] = [p for p in plan.provision if _has_content(p)]
+        _provision_cells(row, first, columns, current, flow)
+    for provision, weekly in made:
+        provision.weekly_cost_gbp = weekly_cost(provision.resources, weekly)
+    flow.draft.plan.provision[:] = [p for p in flow.draft.plan.provision if _has_content(p)]
     flow.end_table()
 
 
-def _feed_notes(flow: Flow, row: Row) -> None:
+def _provision_cells(row: Row, first: Optional[Cell], columns: dict[int, Column], current: Provision, flow: Flow) -> None:
+    """A provision row's cells but its number: each line an entry of its column's field (else unmapped)."""
+    markers = review_markers(flow.profile)
+    for cell in row.cells:
+        if cell is first:
+            continue
+        column = columns.get(cell.col)
+        for para in cell.paragraphs():
+            line, deleted = pieces(para.inlines)
+            written = make_entry(line, deleted, markers)
+            if written is None:
+                continue
+            entry = flow.draft.noticed(written, flow.where)
+            if column is None or column.field == "outcome_number" or not hasattr(current, column.field):
+                flow.draft.unmapped(flow.where, entry.text)
+            else:
+                getattr(current, column.field).append(entry)
+
+
+def _feed_notes(flow: Flow, row: Row, section: Optional[Section]) -> None:
     """The provision table's "Notes" row: a cell that is the template's guidance as a
     whole is passed over, however a PDF's narrow column cut it into paragraphs."""
-    guidance = flow.m.guidance["provision"]
+    guidance = _guidance(flow, section)
     for cell in row.cells:
         paragraphs = cell.paragraphs()
         if len(paragraphs) > 1 and Line(" ".join(p.text for p in paragraphs)) in guidance:
@@ -380,23 +435,18 @@ def _has_content(p: Provision) -> bool:
 
 def read_review(table: Table, flow: Flow) -> None:
     profile = flow.profile
-    section = profile.section("reviews")
     plan = flow.draft.plan
     review = Review(label="R1")
     heading = flow.review_heading
     flow.review_heading = None
-    flow.enter(section, target=review)
+    _enter(flow, profile.with_role("reviews"), review)
     label: Optional[str] = None
     has_date_text = False
-    rows = list(table.rows)
     columns: Optional[dict[int, str]] = None
-    for index, row in enumerate(rows):
-        if label is None and index < 3:
-            text = " ".join(c.text for c in row.cells)
-            n = norm(text)
-        else:
-            n = ""
-        if n and ("date of review" in n or n.startswith("section 6") or _review_label(n, profile)):
+    for index, row in enumerate(table.rows):
+        text = " ".join(c.text for c in row.cells) if label is None and index < 3 else ""
+        n = norm(text)
+        if n and (_opens_review(n, profile) or _review_label(n, profile)):
             heading = text
             label = _review_label(n, profile)
             has_date_text = review_date(text, review, flow, profile)
@@ -406,27 +456,35 @@ def read_review(table: Table, flow: Flow) -> None:
             columns = header
             continue
         first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
-        number = row_number(first) if columns is not None or first is not None and first.col_span == 1 else None
+        numbered = columns is not None or first is not None and first.col_span == 1
+        number = row_number(first, profile.outcome_label) if numbered else None
         if number is not None and len(row.cells) > 1:
-            progress = Progress(outcome_number=number)
-            for cell in row.cells[1:]:
-                for para in cell.paragraphs():
-                    line, deleted = pieces(para.inlines)
-                    written = make_entry(line, deleted)
-                    if written is not None:
-                        progress.text.append(flow.draft.noticed(written, flow.where))
-            if progress.text:
-                progress.rating = rating(" ".join(e.text for e in progress.text))  # type: ignore[assignment]
-                review.progress.append(progress)
+            _progress_row(row, number, review, flow)
             continue
         _feed_row(flow, row)
     if label is None and heading is not None:
         label = _review_label(norm(heading), profile)
         has_date_text = review_date(heading, review, flow, profile) or has_date_text
-    review.label = label or ("R1", "R2", "R3")[min(len(plan.reviews), 2)]  # type: ignore[assignment]
+    labels = review_labels(profile)
+    review.label = label or labels[min(len(plan.reviews), len(labels) - 1)]  # type: ignore[assignment]
     if review.date or has_date_text or review.progress or review.working_well or review.not_working or review.new_to_introduce:
         plan.reviews.append(review)
     flow.end_table()
+
+
+def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
+    """A numbered row of a review's progress table: the outcome's progress and its rating."""
+    progress = Progress(outcome_number=number)
+    markers = review_markers(flow.profile)
+    for cell in row.cells[1:]:
+        for para in cell.paragraphs():
+            line, deleted = pieces(para.inlines)
+            written = make_entry(line, deleted, markers)
+            if written is not None:
+                progress.text.append(flow.draft.noticed(written, flow.where))
+    if progress.text:
+        progress.rating = rating(" ".join(e.text for e in progress.text))  # type: ignore[assignment]
+        review.progress.append(progress)
 
 
 def _review_label(normalised: str, profile: Profile) -> Optional[str]:

@@ -4,7 +4,9 @@ In a plan written as headings and paragraphs, a review starts at its label
 ("1st review (R1)") or at "Date of review: 12/03/2020"; the review questions
 that follow ("What is working well ...?") then fill that review, as they do
 inside the table. A review that gets nothing (the questions left blank) is
-dropped at the end, as an empty review table is.
+dropped at the end, as an empty review table is. The labels and the date
+prompt are the profile's; a form without them (York's, reviewed by its own
+dates moving on) has no review lines.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from .text import clean, norm
 if TYPE_CHECKING:
     from .flow import Flow
 
-LABELS = ("R1", "R2", "R3")
+LABELS = ("R1", "R2", "R3")  # the model's review labels, in order
+
+
+def review_labels(profile: Profile) -> tuple[str, ...]:
+    """The labels the profile's reviews take, in order (the model's when it names none)."""
+    return tuple(label for label, _ in profile.review_labels) or LABELS
 
 
 class ReviewLines:
@@ -36,7 +43,8 @@ class ReviewLines:
         """Take a review's label or date line; False leaves the line to the flow."""
         n = norm(para.text)
         label = self._label(n)
-        dated = n.startswith(norm(self.flow.profile.review_date_prompt))
+        prompt = norm(self.flow.profile.review_date_prompt or "")
+        dated = bool(prompt) and n.startswith(prompt)
         if label is None and not dated:
             return False
         current = self.current
@@ -56,15 +64,15 @@ class ReviewLines:
 
     def _start(self, label: Optional[str]) -> Optional[Review]:
         reviews = self.flow.draft.plan.reviews
-        if label is None and len(reviews) >= len(LABELS):
+        labels = review_labels(self.flow.profile)
+        if label is None and len(reviews) >= len(labels):
             return None
-        review = Review(label=label or LABELS[len(reviews)])  # type: ignore[arg-type]
+        review = Review(label=label or labels[len(reviews)])  # type: ignore[arg-type]
         reviews.append(review)
         self.started.append(review)
         self.current = review
         self.flow.target, self.flow.field = review, None
         return review
-
 
     def finish(self) -> None:
         """Drop the reviews started here that got no date and no answers: the blank form's questions."""
@@ -75,10 +83,11 @@ class ReviewLines:
 
 def review_date(text: str, review: Review, flow: "Flow", profile: Profile) -> bool:
     """Read "Date of review: ..." into ``review.date``; True if anything was written there."""
-    at = text.lower().find(profile.review_date_prompt.lower())
+    prompt = profile.review_date_prompt
+    at = text.lower().find(prompt.lower()) if prompt else -1
     if at < 0:
         return False
-    rest = text[at + len(profile.review_date_prompt):]
+    rest = text[at + len(prompt):]
     m = DATE_RE.search(rest)
     if m:
         review.date = parse_date(m.group(0))

@@ -1,9 +1,10 @@
-"""Recognising the template's wording in what a document shows.
+"""Recognising a form's wording in what a document shows.
 
-Schools leave the template's prompts in place, edit them a little, or delete
-them, and a PDF may break a prompt over lines. So wording is compared after
-normalising (case, quotes, dashes, "&", punctuation, dotted leaders) and, for
-longer wording, by word overlap rather than equality.
+The wording is the profile's (``msp_convert/templates/*.toml``): nothing here
+knows any form. Schools leave the template's prompts in place, edit them a
+little, or delete them, and a PDF may break a prompt over lines. So wording is
+compared after normalising (case, quotes, dashes, "&", punctuation, dotted
+leaders) and, for longer wording, by word overlap rather than equality.
 """
 
 from __future__ import annotations

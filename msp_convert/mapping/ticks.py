@@ -7,6 +7,8 @@ brackets ("[x]", "[X]", "(x)", "[✓]" ticked, "[ ]", "( )" not) stands for a
 box before or after its label, as a Google Docs export writes one; and
 "Yes"/"No"/"Y"/"N" after a label ("Child in Need Plan: No", "Health Care Plan
 Yes") is the box's state when everything else on the line is labels.
+The name after the profile's ``helper_label`` ("Me with help from Mrs Lewis")
+is the helper.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..layout import Inline, Run, TickBox
-from ..template import TickOption
+from ..template import DEFAULT_PROFILE, TickOption
 from .text import clean, norm
 
 _BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
 _ANSWER = re.compile(r"\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)  # what separates it from its label is left to norm()
 _TYPED_MARK = re.compile(r"^[ \t\u00a0]*(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]|$)[ \t\u00a0]*")
-_HELP = re.compile(r"with\s+help\s+from", re.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _help(label: str) -> re.Pattern[str]:
+    """The profile's ``helper_label`` ("with help from"), any spacing or case."""
+    words = r"\s+".join(re.escape(w) for w in label.split())
+    return re.compile(words or r"(?!)", re.IGNORECASE)
+
 
 NO_BOX = object()  # a label with no box before it
 
@@ -140,7 +149,9 @@ def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOpt
 _BARE_ANSWER = re.compile(r"(?P<answer>yes|no|y|n)\.?", re.IGNORECASE)
 
 
-def _unboxed(label: str, option: Optional[TickOption], options: tuple[TickOption, ...], reading: TickReading) -> None:
+def _unboxed(
+    label: str, option: Optional[TickOption], options: tuple[TickOption, ...], reading: TickReading, help_words: re.Pattern[str]
+) -> None:
     """A label with no box: "Label: No" answers; a bare label or a bare "Yes" pairs with a box in the next cell."""
     answers = _answers(label, options)
     for answered, state in answers:
@@ -150,18 +161,22 @@ def _unboxed(label: str, option: Optional[TickOption], options: tuple[TickOption
     bare = _BARE_ANSWER.fullmatch(label.strip())
     if bare:
         reading.loose_boxes.append(bare.group("answer")[0] in "yY")
-    elif option is not None and (_exact(options).get(norm(label)) is option or _HELP.search(label)):
+    elif option is not None and (_exact(options).get(norm(label)) is option or help_words.search(label)):
         reading.loose_labels.append(option.key)  # the label alone: "My parent said no" is a sentence
 
 
-def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0) -> TickReading:
-    """The states of ``options`` shown in one line, from character ``start`` on.
+def read_ticks(
+    inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0, helper_label: str = DEFAULT_PROFILE.helper_label
+) -> TickReading:
+    """The states of ``options`` shown in one line, from character ``start`` on; the name
+    after ``helper_label`` (the profile's "with help from") is the helper.
 
     Boxes usually come before their labels ("☒ My parent ☐ My carer"); a
     line whose first words are a label before any box ("My parent ☒ My
     carer ☐") pairs each label with the box after it instead.
     """
     reading = TickReading()
+    help_words = _help(helper_label)
     segs = _split_marks(_split_brackets(_segments(inlines, start)), options)
     first = segs[0][1].lstrip(" \t:;-\u2013")
     label_first = len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
@@ -179,7 +194,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
             label = label[mark.end():]
         option = _option_for(label, options)
         if box is NO_BOX and not mark:
-            _unboxed(label, option, options, reading)
+            _unboxed(label, option, options, reading, help_words)
             continue
         state = True if mark or box is MARKED else box
         if option is None:
@@ -189,7 +204,7 @@ def read_ticks(inlines: Sequence[Inline], options: tuple[TickOption, ...], start
         if state is None:
             reading.unknown = True
         reading.states[option.key] = None if state is None else bool(state)
-        helped = _HELP.search(label)
+        helped = help_words.search(label)
         if helped:
             helper = clean(label[helped.end():])
             if helper:
