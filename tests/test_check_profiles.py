@@ -225,3 +225,43 @@ def test_every_profiles_provision_columns_keep_the_tables_order(name: str) -> No
     assert fields == sorted(fields, key=PROVISION_COLUMNS.index)
     needs = [n.field for n in PROFILES[name].check.provision_needs]
     assert needs and set(needs) <= set(fields)
+
+
+YORK_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "york"
+# What each York fixture lacks, from its description (fixtures/york/*.facts.json "about"): blocking, then advice.
+# Costs are left out of the advice: how a bare amount under "Weekly cost" is read is the costs' business.
+YORK_READ = {
+    "y01-complete": (set(), set()),
+    "y02-parts-left-out": (  # no initial plan date, 1.4 empty, no Part 7; no contents page, no Part 4
+        {("not-reviewed", "part 1.1"), ("not-reviewed", "part 1.4"), ("no-evidence", "part 7")},
+        {("not-completed", "part 1.2"), ("empty-section", "part 4.1"), ("empty-section", "part 4.3")},
+    ),
+    "y03-placeholders-left": (  # the review-by date left as a placeholder, 1.4 and 2.6 empty; 4.3 empty
+        {("not-completed", "part 1.1"), ("not-reviewed", "part 1.4"), ("not-reviewed", "part 2.6")},
+        {("empty-section", "part 4.3")},
+    ),
+    "y04-one-line-labels": ({("not-reviewed", "part 1.4"), ("not-reviewed", "part 2.6")}, set()),
+}
+
+
+@pytest.mark.parametrize("stem", sorted(YORK_READ))
+def test_york_fixtures_as_read_get_the_findings_their_descriptions_give(stem: str) -> None:
+    import msp_convert
+
+    plan = msp_convert.read(YORK_FIXTURES / f"{stem}.docx")
+    readiness = check_plan(plan)
+    blocking, advice = YORK_READ[stem]
+    assert readiness.template == YORK
+    assert {(f.code, f.where) for f in readiness.findings if f.blocking} == blocking
+    assert {(f.code, f.where) for f in readiness.findings if not f.blocking and f.code != "cost-unreadable"} == advice
+    assert readiness.ready is (not blocking)
+
+
+def test_york_amounts_under_the_weekly_cost_column_are_weekly_costs() -> None:
+    # y01's actions table: "Weekly cost" | £25.50 and £12.00. Fails until ehc/costs.py reads a bare amount
+    # as weekly under a column the profile marks weekly (mapping.entries.weekly_amount(text, weekly=True)).
+    import msp_convert
+
+    readiness = check_plan(msp_convert.read(YORK_FIXTURES / "y01-complete.docx"))
+    assert readiness.costs["per_outcome_weekly_gbp"] == {"1": 25.5, "2": 12.0}
+    assert readiness.costs["unreadable"] == [] and "cost-unreadable" not in {f.code for f in readiness.findings}
