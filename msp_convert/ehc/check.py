@@ -132,7 +132,7 @@ def check_plan(
     profile = profile or profile_of(plan)
     current = [o for o in plan.outcomes if o.statement is None or not o.statement.withdrawn]
     findings = _read(plan) + _completed(plan, profile) + _outcomes(plan, current, profile) + _reviewed(plan, current, min_reviews, profile)
-    costs = plan_costs(plan, weeks)
+    costs = plan_costs(plan, weeks, weekly=any(c.field == "resources" and c.weekly for c in profile.provision_columns))
     findings += [
         Finding("cost-unreadable", profile.check.provision_where.format(number=entry.outcome_number),
                 f"Resources entry {entry.index}: its cost could not be read as a weekly amount.", blocking=False)

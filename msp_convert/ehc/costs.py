@@ -65,7 +65,9 @@ def group_size(text: str) -> Optional[int]:
     return size if size > 1 else None
 
 
-def plan_costs(plan: Plan, weeks: int = 38) -> Costs:
+def plan_costs(plan: Plan, weeks: int = 38, weekly: bool = False) -> Costs:
+    """What the provision still in place costs; ``weekly``: the form's resources column holds weekly
+    amounts (York's "Weekly cost"), so an amount written alone is a weekly cost."""
     costs = Costs(weeks=weeks)
     for row in plan.provision:
         total = costs.per_outcome.get(row.outcome_number, Decimal(0))
@@ -73,7 +75,7 @@ def plan_costs(plan: Plan, weeks: int = 38) -> Costs:
             if entry.withdrawn:
                 continue
             text = in_place(entry)
-            amount = weekly_amount(text)
+            amount = weekly_amount(text, weekly)
             group = group_size(text)
             costed = CostedEntry(row.outcome_number, index, entry.text, None, group)
             if amount is not None:
