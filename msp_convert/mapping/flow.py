@@ -46,8 +46,10 @@ class Matchers:
             s.key: Wording(((w, p) for p in s.prompts for w in p.wordings), open_ended=lambda p: p.kind != "entries")
             for s in profile.sections
         }
-        self.guidance = {s.key: Guidance(s.guidance) for s in profile.sections}
-        self.all_guidance = Guidance(g for s in profile.sections for g in s.guidance)
+        # Printed help, and the line saying who completes a part ("completed by child/young person").
+        printed = {s.key: s.guidance + ((s.by,) if s.by else ()) for s in profile.sections}
+        self.guidance = {key: Guidance(lines) for key, lines in printed.items()}
+        self.all_guidance = Guidance(g for lines in printed.values() for g in lines)
         # Prompts that say which section they belong to even without a heading.
         seen: dict[str, list[tuple[Section, Prompt]]] = {}
         for s in profile.sections:
