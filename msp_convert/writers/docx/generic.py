@@ -123,10 +123,8 @@ class Generic(Parts):
             if where not in wheres:
                 self.paragraphs(texts)
         ours = {self.key_of(s) for s in self.profile.sections}
-        for key, items in self.kept.items():
-            if key in ours:
-                continue
-            for item in items:
+        for item in self.plan.sections:
+            if item.key not in ours:
                 self.b.text(self.b.body, item.heading, STYLE_PART)
                 self.item(item)
 
