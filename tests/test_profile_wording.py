@@ -175,16 +175,14 @@ def test_an_amount_alone_is_weekly_only_under_a_weekly_column() -> None:
     assert [e.text for e in provision.resources] == ["£25.50"] and provision.weekly_cost_gbp is None
 
 
-def test_a_review_marker_is_read_only_where_the_profile_has_review_labels() -> None:
+def test_a_review_marker_is_read_on_a_form_without_review_labels_too() -> None:
+    """York prints no R1-R3, but a plan written on it from a Kirklees plan keeps its markers (as flowing text does)."""
     table = Table([_row("Outcome", "What will happen", "Who", "How often"),
                    _row("1", "R1 12/03/2019: Daily reading", "TA", "Daily")], columns=4)
     flow = _flow(YORK)
     read_provision(table, flow)
-    assert [(e.text, e.review) for e in flow.draft.plan.provision[0].actions] == [("R1 12/03/2019: Daily reading", None)]
-    flow = _flow(KIRKLEES)
-    read_provision(Table([_row("No. of outcome", "What needs to happen?", "Who will do it?", "How often?"),
-                          _row("1", "R1 12/03/2019: Daily reading", "TA", "Daily")], columns=4), flow)
-    assert [(e.text, e.review) for e in flow.draft.plan.provision[0].actions] == [("Daily reading", "R1")]
+    [entry] = flow.draft.plan.provision[0].actions
+    assert (entry.text, entry.review, entry.review_date) == ("Daily reading", "R1", dt.date(2019, 3, 12))
 
 
 def test_york_outcome_lines_read_with_no_supported_by() -> None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Optional, Sequence, get_args
 
 from ..layout import TICK_GLYPHS, Inline, Run
-from ..model import MAX_NUMBER, Area, DocRef, Entry
+from ..model import MAX_NUMBER, Area, DocRef, Entry, ReviewLabel
 from ..template import DEFAULT_PROFILE, Profile
 from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
 
@@ -84,8 +84,9 @@ def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str],
 
 
 def review_markers(profile: Profile) -> tuple[str, ...]:
-    """The labels a profile's review markers carry ("R1", "R2", "R3"; none on a form without review tables)."""
-    return tuple(label for label, _ in profile.review_labels)
+    """The labels a profile's review markers carry; the model's ("R1", "R2", "R3") on a form
+    with none of its own (York's): a plan written on it from another form's keeps its markers."""
+    return tuple(label for label, _ in profile.review_labels) or get_args(ReviewLabel)
 
 
 REVIEW_MARKERS = review_markers(DEFAULT_PROFILE)
