@@ -185,7 +185,7 @@ class Label:
 @dataclass(frozen=True)
 class ReviewLabel:
     __pydantic_config__ = STRICT
-    label: str  # "R1"
+    label: Literal["R1", "R2", "R3"]  # the model's review labels: a form's reviews map onto them
     wordings: tuple[str, ...]
 
     def __iter__(self):  # label, wordings = review_label

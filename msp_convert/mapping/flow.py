@@ -17,7 +17,7 @@ from ..model import Entry
 from ..model import Section as KeptSection
 from ..template import Profile, Prompt, Section
 from . import front
-from .entries import doc_ref, make_entry, pieces
+from .entries import doc_ref, make_entry, pieces, review_markers
 from .draft import Draft
 from .headings import is_unknown_heading, prompt_by_look
 from .outcome_lines import OutcomeLines
@@ -66,6 +66,7 @@ class Matchers:
         # Lines only this form prints (its title) and Word placeholder text: the form's, never content.
         self.marks = {norm(m): m for m in profile.marks}
         self.placeholders = frozenset(norm(p) for p in profile.placeholders)
+        self.markers = review_markers(profile)  # the labels a review marker may carry
 
     def remember(self, key: tuple, decision: tuple) -> None:
         if len(self.decisions) >= MAX_DECISIONS:
@@ -223,7 +224,7 @@ class Flow:
             if prompt is not None:
                 return ("prompt", prompt.item, prompt.rest_at)
             if section.ticks and (has_boxes or len(line.words) <= 8 or typed_ticks(line.text)):
-                reading = read_ticks(para.inlines, section.ticks)
+                reading = read_ticks(para.inlines, section.ticks, helper_label=self.profile.helper_label)
                 # A box typed alone ("Yes", "[x]") waits for its label in the next cell: in a table only.
                 if has_boxes or reading.states or reading.loose_labels or (reading.loose_boxes and self.table_depth):
                     return ("ticks", reading)
@@ -296,7 +297,7 @@ class Flow:
         assert section is not None
         rest = para.text[rest_at:]
         if section.ticks and (any(isinstance(i, TickBox) for i in para.inlines) or typed_ticks(rest)):
-            self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at))
+            self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at, self.profile.helper_label))
             if prompt.kind != "helper":
                 self.field = None
                 return
@@ -352,7 +353,7 @@ class Flow:
 
     def content(self, para: Paragraph, start: int = 0) -> None:
         line, deleted = pieces(para.inlines, start)
-        written = make_entry(line, deleted)
+        written = make_entry(line, deleted, self.m.markers)
         if written is None:
             return
         self.just_prompted = False
