@@ -231,9 +231,10 @@ class Check:
     provision_where: str = "provision {number}"  # how findings name one outcome's provision row
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Profile:
-    """One published version of the form."""
+    """One published version of the form. Compared and hashed as itself: the caches keyed
+    on a profile (its compiled wording) cost nothing to look up."""
 
     __pydantic_config__ = STRICT
     name: str  # its id, as the JSON's ``template.id`` gives it ("id" in the TOML)
