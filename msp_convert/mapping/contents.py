@@ -44,11 +44,10 @@ def read_contents(table: Table, flow: "Flow") -> None:
     section = flow.profile.with_role("contents")
     if section is None:
         return
-    kept = flow.draft.part(f"{flow.profile.name}/{section.key}", section.headings[0])
     for row in table.rows[at + 1:]:
         written = _row(row, columns, flow)
-        if written:
-            kept.rows.append(written)
+        if written:  # the part is kept only when something is written in it
+            flow.draft.part(f"{flow.profile.name}/{section.key}", section.headings[0]).rows.append(written)
     flow.end_table()
 
 
