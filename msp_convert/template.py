@@ -53,8 +53,19 @@ CoverField = Literal[
 ]
 
 
+class _Worded:
+    """Printed wording and the other ways schools word it."""
+
+    wording: str
+    variants: tuple[str, ...]
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.wording, *self.variants)
+
+
 @dataclass(frozen=True)
-class Prompt:
+class Prompt(_Worded):
     """A printed question or label; what follows it belongs to ``field``.
 
     ``field`` names an attribute of the section's model object (or of
@@ -74,10 +85,6 @@ class Prompt:
     def __post_init__(self) -> None:
         if self.field == "":
             object.__setattr__(self, "field", None)
-
-    @property
-    def wordings(self) -> tuple[str, ...]:
-        return (self.wording, *self.variants)
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,7 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(_Worded):
     __pydantic_config__ = STRICT
     field: str
     wording: str
@@ -163,23 +170,15 @@ class Column:
     seen: bool = True  # printed on the form as published (False: a likely header, matched but not counted)
     weekly: bool = False  # its amounts are weekly ("Weekly cost"): "£25.50" alone is a weekly cost
 
-    @property
-    def wordings(self) -> tuple[str, ...]:
-        return (self.wording, *self.variants)
-
 
 @dataclass(frozen=True)
-class Label:
+class Label(_Worded):
     """A label on the form's cover ("My first name:") and where its value goes."""
 
     __pydantic_config__ = STRICT
     to: CoverField
     wording: str
     variants: tuple[str, ...] = ()
-
-    @property
-    def wordings(self) -> tuple[str, ...]:
-        return (self.wording, *self.variants)
 
 
 @dataclass(frozen=True)
