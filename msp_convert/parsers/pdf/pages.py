@@ -206,10 +206,13 @@ def _template(text: str) -> str:
 
 def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[Block]]:
     """(body, headers, footers) for the whole document."""
-    counts: Counter[str] = Counter()
+    # A line repeats as a header when pages repeat it at their top, as a footer at their foot:
+    # an answer ("N/A") ending one page and starting the next is neither.
+    counts: Counter[tuple[str, str]] = Counter()
     for page in pages:
-        counts.update({_template(t) for t, _ in page.top_lines + page.bottom_lines})
-    repeated = {t for t, n in counts.items() if n >= 2 or len(pages) == 1}
+        counts.update({("header", _template(t)) for t, _ in page.top_lines})
+        counts.update({("footer", _template(t)) for t, _ in page.bottom_lines})
+    repeated = {key for key, n in counts.items() if n >= 2 or len(pages) == 1}
     headers: list[Block] = []
     footers: list[Block] = []
     seen: set[str] = set()
@@ -220,7 +223,7 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
         for kind, lines in (("header", page.top_lines), ("footer", page.bottom_lines)):
             for text, line in lines:
                 key = _template(text)
-                if key in repeated or _PAGE_NUMBER.match(text):
+                if (kind, key) in repeated or _PAGE_NUMBER.match(text):
                     if key not in seen and not _PAGE_NUMBER.match(text):
                         seen.add(key)
                         (headers if kind == "header" else footers).append(to_paragraph([line], origin))
