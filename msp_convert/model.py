@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 SCHEMA_VERSION = "1.1"
 # Every number in a plan (a count, a plan or outcome number, pounds, a share) is from 0 to this:
@@ -41,7 +41,9 @@ Area = Literal[
     "social_care",
 ]
 SourceFormat = Literal["docx", "pdf", "doc", "odt", "rtf", "json", "jpeg", "png", "tiff"]
-TemplateId = Literal["kirklees-v2f", "york-2014", "unknown"]
+# A template profile's id: "kirklees-v2f", "york-2014", a council's own profile file's id, or "unknown".
+TEMPLATE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TemplateId = Annotated[str, StringConstraints(pattern=TEMPLATE_ID_PATTERN, max_length=64)]
 Verdict = Literal["complete", "partial", "other-layout", "not-a-plan"]
 
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +35,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
+# A profile's id: lower-case words and figures joined by hyphens (model.TEMPLATE_ID_PATTERN, which
+# the JSON's template.id follows; "unknown" is the reader's, for a plan no profile fits).
+PROFILE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class ProfileError(Exception):
@@ -236,7 +239,7 @@ class Profile:
     on a profile (its compiled wording) cost nothing to look up."""
 
     __pydantic_config__ = STRICT
-    name: str  # its id, as the JSON's ``template.id`` gives it ("id" in the TOML)
+    name: Annotated[str, StringConstraints(pattern=PROFILE_ID, max_length=64)]  # its id, as the JSON's ``template.id`` gives it ("id" in the TOML)
     sections: tuple[Section, ...]  # in the form's order
     plan_title: str = "My Support Plan"  # ("title" in the TOML)
     description: str = ""
@@ -303,6 +306,8 @@ _RENAMED = {"id": "name", "title": "plan_title"}
 def profile_from_data(data: dict[str, Any], origin: str) -> Profile:
     """A profile from a TOML file's tables; one clear line when they do not fit the schema."""
     data = {_RENAMED.get(k, k): v for k, v in data.items()}
+    if data.get("name") == "unknown":
+        raise ProfileError(f"{origin}: not a template profile: id: 'unknown' is the reader's word for no profile; give the form its own id")
     for section in data.get("sections", ()) if isinstance(data.get("sections"), list) else ():
         if isinstance(section, dict) and "guidance" in section:
             section["notes"] = [{"text": g} if isinstance(g, str) else g for g in section.pop("guidance")]

@@ -82,3 +82,15 @@ def test_templates_lists_every_profile() -> None:
     assert heads == ["kirklees-v2f (default)", "york-2014"]
     york = next(line for line in result.output.splitlines() if line.startswith("    recognises") and "5 title lines" in line)
     assert f"recognises {len(PROFILES['york-2014'].landmarks())} pieces of wording" in york
+
+
+def test_a_profiles_id_is_one_the_json_can_carry(tmp_path: Path) -> None:
+    from msp_convert.model import TEMPLATE_ID_PATTERN
+    from msp_convert.template import PROFILE_ID
+
+    assert PROFILE_ID == TEMPLATE_ID_PATTERN  # what a profile may be called, the JSON's template.id accepts
+    for bad in ("Council Form", "unknown"):
+        path = tmp_path / "council.toml"
+        path.write_text(f'id = "{bad}"\n[[sections]]\nkey = "a"\nwhere = "part a"\nheadings = ["A"]\n', encoding="utf-8")
+        with pytest.raises(ProfileError, match=r"council.toml: not a template profile: (name|id)"):
+            load_profile(path)
