@@ -68,9 +68,10 @@ _INLINE_LABEL = re.compile(r"^(?P<label>[A-Z][^:.!?]{2,70}?)\s*:\s+(?=\S)")
 
 
 def prompt_by_look(para: Paragraph, line: Line, label_cell: bool) -> "tuple[str, int] | None":
-    """A prompt the profile does not print, known by how forms print prompts: a bold or
-    heading-styled line, a table's label cell, a bare "Label:", or a label before a colon
-    with the answer after it. Gives the label and where its answer starts on the line."""
+    """A prompt the profile does not print, known by how forms print prompts: a bold line,
+    a table's label cell, a bare "Label:", or a label before a colon with the answer after
+    it. Gives the label and where its answer starts on the line. (A line in a heading style
+    heads a part the form does not have: ``is_unknown_heading``.)"""
     text = line.text.strip()
     if not text or len(text) >= MAX_CHARS or not _LETTER.search(text) or DATE_RE.fullmatch(text):
         return None
@@ -79,6 +80,6 @@ def prompt_by_look(para: Paragraph, line: Line, label_cell: bool) -> "tuple[str,
         return m.group("label"), m.end()
     if len(line.words) > MAX_WORDS or text.endswith((".", ",", ";")):
         return None
-    if para.heading or para.bold or label_cell or _bare_label(para, text, line, False):
+    if para.bold or label_cell or _bare_label(para, text, line, False):
         return text.rstrip(":").strip(), len(line.text)
     return None

@@ -336,9 +336,11 @@ def _row_name(row: Row) -> Optional[str]:
 
 
 def _header_row(row: Row) -> bool:
-    """"Name | Role | Contact": a table's column headers, not a cover row naming a child."""
+    """"Name | Role | Contact", "Name | Role": a table's column headers, not a cover row naming a
+    child (whose name is more than one word; a lone first name only loses this one sign of a plan)."""
     texts = [c.text.strip() for c in row.cells if c.text.strip()]
-    return len(texts) >= 3 and all(len(t.split()) <= 3 and not re.search(r"[\d:]", t) for t in texts)
+    labels = all(len(t.split()) <= 3 and not re.search(r"[\d:]", t) for t in texts)
+    return labels and (len(texts) >= 3 or (len(texts) == 2 and len(texts[1].split()) == 1))
 
 
 def _page(origin: str) -> Optional[int]:
