@@ -108,11 +108,11 @@ def convert(
             shown_as = name if len(plans) == 1 else f"{name} (plan {k} of {len(plans)})"
             summarise(plan, shown_as, verbose, verdict=True)
     if output is None:
-        _to_stdout(_rendered(plans[0], to, mode, renumber, name, verbose))
+        _to_stdout(_rendered(plans[0], to, mode, renumber, name, verbose, profile))
         if len(plans) > 1 and not quiet:
             _say(f"{name}: holds {len(plans)} plans; only plan 1 was written; give -o FILE to write each (FILE, FILE-2 ...)")
         return
-    _write_plans(input_path, output, [_rendered(plan, to, mode, renumber, name, verbose) for plan in plans], quiet)
+    _write_plans(input_path, output, [_rendered(plan, to, mode, renumber, name, verbose, profile) for plan in plans], quiet)
 
 
 def _profile(spec: Optional[str]) -> "Optional[Profile]":
@@ -123,18 +123,19 @@ def _profile(spec: Optional[str]) -> "Optional[Profile]":
         raise _fail(spec or "--template", err.message)
 
 
-def _rendered(plan: Plan, to: str, mode: str, renumber: bool, name: str, verbose: bool) -> "str | bytes":
-    """The plan as the JSON or Word document asked for; one line if that fails (a bug of ours)."""
+def _rendered(plan: Plan, to: str, mode: str, renumber: bool, name: str, verbose: bool, profile: "Optional[Profile]" = None) -> "str | bytes":
+    """The plan as the JSON or Word document asked for, on its own form (``profile``: the one
+    --template gave, else the plan's template.id); one line if that fails (a bug of ours)."""
     try:
         if to == "docx":
             from .writers.docx import write_docx
 
-            return write_docx(plan, mode=mode, renumber=renumber)  # type: ignore[arg-type]
+            return write_docx(plan, mode=mode, renumber=renumber, profile=profile)  # type: ignore[arg-type]
         if mode == "new":
             from .mapping.coverage import recount
             from .writers.docx.newplan import new_plan
 
-            return to_json(recount(new_plan(plan, renumber=renumber)))  # what the new plan holds, counted again
+            return to_json(recount(new_plan(plan, renumber=renumber, profile=profile)))  # what the new plan holds, counted again
         return to_json(plan)
     except Exception as err:  # a bug of ours: say so without spilling content
         if verbose:

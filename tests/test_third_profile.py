@@ -266,3 +266,22 @@ def test_the_form_is_drawn_from_the_data(profile: FormProfile) -> None:
 def test_no_code_names_the_profile() -> None:
     named = [p for p in (REPO / "msp_convert").rglob("*") if p.is_file() and PROFILE_ID.encode() in p.read_bytes()]
     assert named == []
+
+
+def test_the_command_line_takes_the_form_as_a_file(tmp_path: Path) -> None:
+    """convert --template FILE.toml: the written plan is drawn on that form and read back from it."""
+    from click.testing import CliRunner
+
+    from msp_convert.cli import main
+
+    form = tmp_path / f"{PROFILE_ID}.toml"
+    form.write_text(PROFILE_TOML, encoding="utf-8")
+    plan_json = tmp_path / "priya.json"
+    plan_json.write_text(msp_convert.to_json(filled_plan()), encoding="utf-8")
+    written = tmp_path / "priya.docx"
+    run = CliRunner().invoke(main, ["convert", str(plan_json), "--to", "docx", "--mode", "as-is", "--template", str(form), "-o", str(written), "-q"])
+    assert run.exit_code == 0, run.output
+    back = tmp_path / "back.json"
+    run = CliRunner().invoke(main, ["convert", str(written), "--template", str(form), "-o", str(back), "-q"])
+    assert run.exit_code == 0, run.output
+    assert_same(msp_convert.read(back), filled_plan())
