@@ -399,8 +399,8 @@ class Flow:
 
     def _appendix(self, entry: Entry) -> bool:
         """A document the plan draws on, into the category of who wrote it (by the profile's buckets)."""
-        said = f" {norm(entry.text)} "
-        bucket = next((b.field for b in self.profile.appendix_buckets if any(norm(w) in said for w in b.words)), None)
+        said = f" {norm(entry.text)} "  # a bucket's words start a word ("occupational therap", "nhs")
+        bucket = next((b.field for b in self.profile.appendix_buckets if any(f" {norm(w)}" in said for w in b.words)), None)
         ref, bad = doc_ref(entry.text)
         if bucket is None and ref.date is None:
             return False  # prose, not a document
