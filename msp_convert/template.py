@@ -349,6 +349,11 @@ DEFAULT_PROFILE = PROFILES["kirklees-v2f"]
 MSP_2019 = DEFAULT_PROFILE
 
 
+def profile_named(template_id: str) -> Profile:
+    """The packaged profile a plan's ``template.id`` names; the Kirklees form for "unknown" or any other."""
+    return PROFILES.get(template_id, DEFAULT_PROFILE)
+
+
 def choose(spec: Optional[str]) -> Optional[Profile]:
     """The profile ``--template`` names: a packaged id or a TOML file; None (no option) lets the reader choose."""
     if spec is None or spec == "auto":

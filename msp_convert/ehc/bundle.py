@@ -41,7 +41,9 @@ from ..writers.json import to_json
 from ..parsers.legacy import is_encrypted
 from .. import office
 from . import pdfs
-from .check import Finding, Readiness, check_plan, evidence_part, part_where, profile_named, profile_of, to_text
+from ..template import profile_named
+from ..writers.docx.newplan import profile_of
+from .check import Finding, Readiness, check_plan, evidence_part, part_where, to_text
 from .evidence import BundleError, Matched, Reference, evidence_files, match, read_map, references
 
 MAX_EVIDENCE_BYTES = 200 * 1024 * 1024

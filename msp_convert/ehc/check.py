@@ -43,7 +43,8 @@ from typing import Any, Optional
 
 from ..errors import InputError
 from ..model import Entry, Outcome, Plan
-from ..template import DEFAULT_PROFILE, PROFILES, Profile, Required, Section
+from ..template import DEFAULT_PROFILE, Profile, Required, Section, profile_named
+from ..writers.docx.newplan import profile_of
 from .costs import Costs, plan_costs
 from .evidence import Matched, evidence_files, match, references
 
@@ -74,16 +75,6 @@ class Readiness:
 
 WRITERS = ("me", "me_with_help", "parent", "carer")  # the "written by" boxes that name who wrote a part
 _ABSENT = object()
-
-
-def profile_of(plan: Plan) -> Profile:
-    """The profile the plan was read with; a plan of no known form is checked as the Kirklees form."""
-    return profile_named(plan.template.id)
-
-
-def profile_named(template: str) -> Profile:
-    """A packaged profile by its id (``Readiness.template``); the Kirklees form for any other."""
-    return PROFILES.get(template, DEFAULT_PROFILE)
 
 
 def evidence_part(profile: Profile) -> str:

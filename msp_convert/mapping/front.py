@@ -21,6 +21,7 @@ from weakref import WeakKeyDictionary
 
 from ..layout import Block, Paragraph, iter_paragraphs
 from ..model import Entry, Plan
+from ..template import DEFAULT_PROFILE
 from .dates import parse_date
 from .text import clean, norm
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from ..template import Profile
     from .draft import Draft
 
-PLAN_NUMBER = re.compile(r"^(?:my support plan|msp)(?: plan)?(?: no| number)? (\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,9 @@ def _number_re(wordings: "tuple[str, ...]") -> "Optional[re.Pattern[str]]":
 
 @lru_cache(maxsize=16)
 def labels_for(profile: "Optional[Profile]") -> Labels:
-    """The labels of a profile's cover (none given: the usual identity labels alone)."""
+    """The labels of a profile's cover (none given: the default form's) before the usual identity labels."""
     if profile is None:
-        return _build((), frozenset(), ("", ""), PLAN_NUMBER, _TITLES)
+        profile = DEFAULT_PROFILE
     own = tuple(
         _Label(f"cover{i}", label.to.split(".")[-1] if label.to != "section" else "section",
                "|".join(_wording_pattern(w) for w in label.wordings))

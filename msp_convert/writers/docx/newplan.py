@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ...model import Entry, Plan, PlanDates, Progress
-from ...template import DEFAULT_PROFILE, PROFILES, Profile
+from ...template import DEFAULT_PROFILE, Profile, profile_named
 
 # Unmapped text found here is review history, not part of the new plan (the Kirklees form's reviews).
 REVIEW_WHERE = DEFAULT_PROFILE.section("reviews").where
@@ -84,7 +84,7 @@ def _clean_lists(obj) -> None:
 
 def profile_of(plan: Plan) -> Profile:
     """The profile the plan was read with; the Kirklees form for "unknown" or an id not packaged."""
-    return PROFILES.get(plan.template.id, DEFAULT_PROFILE)
+    return profile_named(plan.template.id)
 
 
 def history_of(profile: Profile) -> tuple[set[str], set[str]]:
