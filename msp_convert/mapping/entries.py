@@ -21,6 +21,7 @@ from ..layout import TICK_GLYPHS, Inline, Run
 from ..model import MAX_NUMBER, Area, DocRef, Entry, ReviewLabel
 from ..template import DEFAULT_PROFILE, Profile
 from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
+from .text import words_pattern
 
 # A piece of a line: its text and whether it is struck through or deleted.
 Piece = tuple[str, bool]
@@ -443,8 +444,7 @@ def able_pattern(prompt: str) -> re.Pattern[str]:
 def _able(prompt: str) -> re.Pattern[str]:
     if not prompt:
         return re.compile(r"(?!)")  # a form with no such wording: nothing follows it
-    words = r"\s+".join(re.escape(w) for w in prompt.split())
-    return re.compile(words + (r"\b" if prompt[-1].isalnum() else "") + r"[\s:\-\u2013\u2026.]*", re.IGNORECASE)
+    return re.compile(words_pattern(prompt) + (r"\b" if prompt[-1].isalnum() else "") + r"[\s:\-\u2013\u2026.]*", re.IGNORECASE)
 
 
 # The Kirklees form's ("will be able to"), for callers that read no profile.
@@ -462,9 +462,8 @@ def _key_stage_pattern(lead: str) -> Optional[re.Pattern[str]]:
     """"By the end of" (the profile's ``key_stage_lead``) and the stage after it."""
     if not lead.split():
         return None
-    words = r"\s+".join(re.escape(w) for w in lead.split())
     return re.compile(
-        words + r"\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?"
+        words_pattern(lead) + r"\s+(?:the\s+)?(?:(?:key\s+stage|ks)\s*(?P<ks>[1-5])\b|(?P<eyfs>eyfs|early\s+years(?:\s+foundation\s+stage)?"
         r"|reception|foundation\s+stage)|year\s*(?P<year>\d{1,2})\b|(?P<other>[^,]{1,200}?),)",
         re.IGNORECASE,
     )

@@ -22,12 +22,12 @@ from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
 from ..template import DEFAULT_PROFILE, Column, Profile, Section
 from .entries import (
-    Piece, able_pattern, areas_of_need, key_stage, make_entry, pieces, rating, review_markers, statement_text, weekly_cost,
+    Piece, able_pattern, areas_of_need, key_stage, make_entry, pieces, rating, statement_text, weekly_cost,
 )
 from .flow import Flow
 from .outcome_lines import support_leads
 from .text import Guidance, Line, Wording, is_blank, norm
-from .review_lines import review_date, review_labels
+from .review_lines import review_date
 
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
 # Grid columns one header cell can name: Word draws at most 63 (a parser that
@@ -344,7 +344,7 @@ def _statement(paragraphs: list[Paragraph], flow: Flow, able: re.Pattern[str]) -
         deleted |= gone
     if not lines:
         return None
-    written = make_entry([p for line in lines for p in line], deleted, review_markers(flow.profile))
+    written = make_entry([p for line in lines for p in line], deleted, flow.m.markers)
     if written is None:
         return None
     statement = flow.draft.noticed(written, flow.where)
@@ -397,14 +397,13 @@ def read_provision(table: Table, flow: Flow) -> None:
 
 def _provision_cells(row: Row, first: Optional[Cell], columns: dict[int, Column], current: Provision, flow: Flow) -> None:
     """A provision row's cells but its number: each line an entry of its column's field (else unmapped)."""
-    markers = review_markers(flow.profile)
     for cell in row.cells:
         if cell is first:
             continue
         column = columns.get(cell.col)
         for para in cell.paragraphs():
             line, deleted = pieces(para.inlines)
-            written = make_entry(line, deleted, markers)
+            written = make_entry(line, deleted, flow.m.markers)
             if written is None:
                 continue
             entry = flow.draft.noticed(written, flow.where)
@@ -465,7 +464,7 @@ def read_review(table: Table, flow: Flow) -> None:
     if label is None and heading is not None:
         label = _review_label(norm(heading), profile)
         has_date_text = review_date(heading, review, flow, profile) or has_date_text
-    labels = review_labels(profile)
+    labels = flow.m.markers  # the profile's review labels, in order
     review.label = label or labels[min(len(plan.reviews), len(labels) - 1)]  # type: ignore[assignment]
     if review.date or has_date_text or review.progress or review.working_well or review.not_working or review.new_to_introduce:
         plan.reviews.append(review)
@@ -475,11 +474,10 @@ def read_review(table: Table, flow: Flow) -> None:
 def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
     """A numbered row of a review's progress table: the outcome's progress and its rating."""
     progress = Progress(outcome_number=number)
-    markers = review_markers(flow.profile)
     for cell in row.cells[1:]:
         for para in cell.paragraphs():
             line, deleted = pieces(para.inlines)
-            written = make_entry(line, deleted, markers)
+            written = make_entry(line, deleted, flow.m.markers)
             if written is not None:
                 progress.text.append(flow.draft.noticed(written, flow.where))
     if progress.text:

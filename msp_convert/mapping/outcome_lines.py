@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Optional
 from ..layout import Paragraph
 from ..model import Outcome, SupportedBy
 from ..template import Profile
-from .entries import able_pattern, areas_of_need, key_stage, make_entry, pieces, review_markers, statement_text
-from .text import norm
+from .entries import able_pattern, areas_of_need, key_stage, make_entry, pieces, statement_text
+from .text import norm, words_pattern
 
 if TYPE_CHECKING:
     from .flow import Flow
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=8)
 def _outcome_line(label: str) -> re.Pattern[str]:
     """"Outcome 1:", "Outcome no. 2 -": the profile's outcome label, a number and a separator."""
-    words = r"[ \t]+".join(re.escape(w) for w in label.split()) or r"(?!)"
+    words = words_pattern(label, r"[ \t]+") or r"(?!)"
     return re.compile(r"^[ \t]*" + words + r"[ \t]*(?:no\.?[ \t]*)?(\d{1,2})[ \t]*[:.)\-\u2013][ \t]*", re.IGNORECASE)
 
 
@@ -80,7 +80,7 @@ class OutcomeLines:
         profile = self.flow.profile
         able = able_pattern(profile.statement_prompt).search(para.text, start)
         line, deleted = pieces(para.inlines, able.end() if able else start)
-        written = make_entry(line, deleted, review_markers(profile))
+        written = make_entry(line, deleted, self.flow.m.markers)
         if written is None:
             return None
         statement = self.flow.draft.noticed(written, self.flow.where)

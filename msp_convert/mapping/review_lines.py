@@ -23,12 +23,6 @@ from .text import clean, norm
 if TYPE_CHECKING:
     from .flow import Flow
 
-LABELS = ("R1", "R2", "R3")  # the model's review labels, in order
-
-
-def review_labels(profile: Profile) -> tuple[str, ...]:
-    """The labels the profile's reviews take, in order (the model's when it names none)."""
-    return tuple(label for label, _ in profile.review_labels) or LABELS
 
 
 class ReviewLines:
@@ -64,7 +58,7 @@ class ReviewLines:
 
     def _start(self, label: Optional[str]) -> Optional[Review]:
         reviews = self.flow.draft.plan.reviews
-        labels = review_labels(self.flow.profile)
+        labels = self.flow.m.markers  # the profile's review labels, in order (the model's when it names none)
         if label is None and len(reviews) >= len(labels):
             return None
         review = Review(label=label or labels[len(reviews)])  # type: ignore[arg-type]

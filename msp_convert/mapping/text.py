@@ -29,6 +29,11 @@ def is_blank(text: str) -> bool:
     return bool(_EMPTY_LINE.match(text))
 
 
+def words_pattern(wording: str, gap: str = r"\s+") -> str:
+    """A form's wording as a regular expression: its words as printed, ``gap`` between them ("" for none)."""
+    return gap.join(re.escape(w) for w in wording.split())
+
+
 def clean(text: str) -> str:
     """Collapse spaces and leaders in a short value (a name, a label)."""
     text = _LEADER.sub(" ", text)

@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 
 from ..layout import Inline, Run, TickBox
 from ..template import DEFAULT_PROFILE, TickOption
-from .text import clean, norm
+from .text import clean, norm, words_pattern
 
 _BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
 _ANSWER = re.compile(r"\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)  # what separates it from its label is left to norm()
@@ -30,8 +30,7 @@ _TYPED_MARK = re.compile(r"^[ \t\u00a0]*(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]|$)[
 @lru_cache(maxsize=8)
 def _help(label: str) -> re.Pattern[str]:
     """The profile's ``helper_label`` ("with help from"), any spacing or case."""
-    words = r"\s+".join(re.escape(w) for w in label.split())
-    return re.compile(words or r"(?!)", re.IGNORECASE)
+    return re.compile(words_pattern(label) or r"(?!)", re.IGNORECASE)
 
 
 NO_BOX = object()  # a label with no box before it
