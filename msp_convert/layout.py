@@ -18,12 +18,21 @@ Conventions every parser follows:
   (``row_span > 1``) is absent from the rows it covers, as in HTML.
 * ``origin`` says where a block came from ("document.xml", "header1.xml",
   "page 3"), so messages can name a place without quoting content.
+* A paged reader (PDF, OCR) also gives a paragraph's and a tick box's
+  ``page`` (1-based) and ``box`` (x0, top, x1, bottom in PDF points, origin
+  at the page's top left): where it was read, for a person checking it
+  against the paper. A paragraph over a page break has the page it starts on
+  and its box there. Word gives neither (None).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
+
+
+# A place on a page: (x0, top, x1, bottom), PDF points, origin at the top left.
+Box = tuple[float, float, float, float]
 
 
 @dataclass(slots=True)
@@ -43,6 +52,8 @@ class TickBox:
     checked: Optional[bool]  # None: present, but its state could not be told
     encoding: str  # "glyph", "symbol", "content-control", "form-field", "acroform", "drawn"
     confidence: float = 1.0  # below 1 only for boxes judged from pixels or geometry
+    page: Optional[int] = None  # where it was read (paged formats): see the module's notes
+    box: Optional[Box] = None
 
 
 Inline = Union[Run, TickBox]
@@ -59,6 +70,10 @@ class Paragraph:
     # How sure the reader was of the words (0-1, their mean) when it read them
     # from pixels (OCR); None for text the file itself stored.
     confidence: Optional[float] = None
+    # The least sure word's confidence (0-1) when read from pixels; else None.
+    low: Optional[float] = None
+    page: Optional[int] = None  # where it was read (paged formats): see the module's notes
+    box: Optional[Box] = None
     # The document marks this line as a heading: a heading or title style or an
     # outline level; or only shows every letter of it in bold. Hints for lines
     # the template does not know (an unknown heading starts a section of its

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from ...layout import Block, Cell, Paragraph, Row, Run, Table, read_confidence
+from ...layout import Block, Cell, Paragraph, Row, Run, Table, TickBox, read_confidence
 from .grid import SNAP, GridCell, GridTable, clusters
 from .index import Buckets
 from .reading import LINE_GAP, TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
@@ -39,6 +39,7 @@ class _How:
     """How one page's lines are read into paragraphs."""
 
     origin: str  # "page N"
+    page: int
     spaced: bool  # the producer keeps the space at a wrap (``keeps_wrap_spaces``)
     words: set[str]  # every word on the page (``page_words``)
 
@@ -112,7 +113,7 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     cell_lines = {key: make_lines(glyphs) for key, glyphs in in_cell.items()}
     lines = make_lines(body)
     every = [line for group in cell_lines.values() for line in group] + lines
-    how = _How(origin, keeps_wrap_spaces(every), page_words(every))
+    how = _How(origin, page.number, keeps_wrap_spaces(every), page_words(every))
     out = PageBlocks(page.number, page.height)
     placed = [_Placed(t.top, t.bottom, _table(t, cell_lines, how), t) for t in tables]
     first_top = min((t.top for t in tables), default=page.height)
@@ -142,12 +143,27 @@ def _runs_down(content: list[TextLine], line: TextLine) -> bool:
     return above is not None and 0 <= line.top - above.bottom <= above.height * LINE_GAP
 
 
-def _body_paragraphs(text: Optional[_Body], back: list[TextLine]) -> list[_Placed]:
+def read_paragraph(lines: list[TextLine], origin: str, page: int) -> Paragraph:
+    """One paragraph's lines as a paragraph (``to_paragraph``), with where it was read: its page
+    and box, each tick box's own, and the least sure word's confidence when read from pixels."""
+    para = to_paragraph(lines, origin)
+    para.page = page
+    para.box = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
+    if para.confidence is not None:
+        para.low = min(g.confidence for ln in lines for g in ln.glyphs if g.ocr and not g.is_tick and not g.text.isspace())
+    if any(type(i) is TickBox for i in para.inlines):
+        ticks = (g for ln in lines for g in ln.glyphs if g.is_tick)
+        for box, g in zip(para.tick_boxes, ticks):
+            box.page, box.box = page, (g.x0, g.top, g.x1, g.bottom)
+    return para
+
+
+def _body_paragraphs(text: Optional[_Body], back: list[TextLine], page: int) -> list[_Placed]:
     """Body lines into paragraphs, never joining across a table; ``back``: lines of the header
     or footer band that are no header or footer, read with the lines beside them (a heading
     wrapped at the top of a page is one paragraph)."""
     if text is None:  # a page with no reading of its own (a blank OCR page): each line as it is
-        return [_Placed(line.top, line.bottom, to_paragraph([line], "")) for line in back]
+        return [_Placed(line.top, line.bottom, read_paragraph([line], "", page)) for line in back]
     if not (text.lines or back):
         return []
     lines = sorted(text.lines + back, key=lambda line: line.top + line.bottom) if back else text.lines
@@ -160,7 +176,7 @@ def _body_paragraphs(text: Optional[_Body], back: list[TextLine]) -> list[_Place
 
     def flush() -> None:
         for group in paragraphs(run, left, right, how.spaced, how.words):
-            out.append(_Placed(group[0].top, group[-1].bottom, to_paragraph(group, how.origin)))
+            out.append(_Placed(group[0].top, group[-1].bottom, read_paragraph(group, how.origin, how.page)))
         run.clear()
 
     for line in lines:
@@ -179,7 +195,7 @@ def _cell_blocks(cell: GridCell, cell_lines: dict[int, list[TextLine]], how: _Ho
         pad = max(0.0, min(line.x0 for line in lines) - cell.x0)
         left, right = cell.x0 + pad, cell.x1 - pad
         for group in paragraphs(lines, left, right, how.spaced, how.words):
-            placed.append((group[0].top, to_paragraph(group, how.origin)))
+            placed.append((group[0].top, read_paragraph(group, how.origin, how.page)))
     for nested in cell.nested:
         placed.append((nested.top, _table(nested, cell_lines, how)))
     placed.sort(key=lambda p: p[0])
@@ -226,10 +242,10 @@ def join_pages(pages: list[PageBlocks]) -> tuple[list[Block], list[Block], list[
                 if (kind, key) in repeated or _PAGE_NUMBER.match(text):
                     if key not in seen and not _PAGE_NUMBER.match(text):
                         seen.add(key)
-                        (headers if kind == "header" else footers).append(to_paragraph([line], origin))
+                        (headers if kind == "header" else footers).append(read_paragraph([line], origin, page.number))
                 else:
                     back.append(line)
-        placed.append(sorted(page.blocks + _body_paragraphs(page.text, back), key=lambda p: p.top))
+        placed.append(sorted(page.blocks + _body_paragraphs(page.text, back, page.number), key=lambda p: p.top))
     body: list[_Placed] = []
     foot = _foot(pages)
     for page, blocks in zip(pages, placed):
@@ -352,9 +368,14 @@ def _join_row(table: Table, row: Row) -> None:
             confidence, _ = read_confidence([before, after])
             target.blocks[-1] = Paragraph(
                 before.inlines + joiner + after.inlines, origin=before.origin, confidence=confidence,
+                low=_least(before.low, after.low), page=before.page, box=before.box,
                 heading=before.heading and after.heading, bold=before.bold and after.bold,
             )
         target.blocks.extend(blocks)
+
+
+def _least(a: Optional[float], b: Optional[float]) -> Optional[float]:
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _cut_paragraph(before: Block, after: Block) -> bool:
