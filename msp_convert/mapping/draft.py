@@ -1,12 +1,43 @@
-"""The plan being filled in, and the warnings gathered while filling it."""
+"""The plan being filled in, and the warnings gathered while filling it.
+
+A value read from pixels less surely than ``Bounds`` says gets one
+``ocr-low-confidence`` warning whose ``where`` is the model field it went to
+and its place on the page ("outcomes[2].statement; page 3 [72.0 410.5
+300.2 428.0]"): the field's path is known once the plan is whole (``finish``).
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Sequence
 
+from pydantic import BaseModel
+
+from ..layout import Paragraph, TickBox
 from ..model import Entry, Plan, PlanWarning, Source, Unmapped
 from ..model import Section as KeptSection
-from .entries import Written
+from ..results import field_place
+from .entries import Read, Written, read_from
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Under these confidences (0-1) a value read from pixels is flagged ``ocr-low-confidence``.
+
+    ``word``: an entry's least sure word (Tesseract's word confidence). Chosen
+    on the scan fixtures (tests/test_confidence.py): see the numbers there.
+    ``tick``: a tick box's state as judged from its pixels.
+    """
+
+    word: float = 0.5
+    tick: float = 0.8
+
+
+_LOW = {
+    "entry": "Text here was read from the scan with low confidence; check it against the paper.",
+    "tick": "A tick box here was read from the scan with low confidence; check it against the paper.",
+    "value": "This value was read from the scan with low confidence; check it against the paper.",
+}
 
 _MESSAGES = {
     "unmapped-text": "Text {place} fits no field of the template; it is kept in 'unmapped'.",
@@ -24,10 +55,13 @@ _MESSAGES = {
 class Draft:
     """A Plan under construction: fields appended to in document order."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, bounds: Bounds = Bounds()) -> None:
         self.plan = Plan(source=source)
         self._once: set[tuple[str, Optional[str]]] = set()
         self.anchors = 0  # how many pieces of the template were recognised
+        self.bounds = bounds
+        # flagged values: (the model object, its field or None for an entry, the warning, the read)
+        self._flagged: list[tuple[Any, Optional[str], PlanWarning, Read]] = []
 
     def warn(self, code: str, where: Optional[str], once: bool = True, detail: str = "") -> None:
         key = (code, where)
@@ -44,7 +78,49 @@ class Draft:
             self.warn("tracked-deletion", where)
         if written.bad_date:
             self.warn("unreadable-date", where)
+        read = written.read
+        if read is not None and read.low is not None and read.low < self.bounds.word:
+            self._flag(written.entry, None, where, read, "entry")
         return written.entry
+
+    def read_into(
+        self, model: BaseModel, name: str, where: str, paragraphs: Sequence[Paragraph] = (), boxes: Iterable[TickBox] = ()
+    ) -> None:
+        """``model.name`` was set from these paragraphs (their words) or tick boxes (their states):
+        flagged when one of them was read from pixels less surely than the bounds."""
+        boxes = [b for b in boxes if b.page is not None]
+        unsure = [b for b in boxes if b.confidence < self.bounds.tick]
+        if unsure:
+            self._flag(model, name, where, Read(unsure[0].page, unsure[0].box), "tick")
+            return
+        read = read_from(paragraphs)
+        if read is not None and read.low is not None and read.low < self.bounds.word:
+            self._flag(model, name, where, read, "value")
+
+    def _flag(self, value: Any, name: Optional[str], where: str, read: Read, what: str) -> None:
+        warning = PlanWarning(code="ocr-low-confidence", message=_LOW[what], where=field_place(where, read.page, read.box))
+        self.plan.warnings.append(warning)
+        self._flagged.append((value, name, warning, read))
+
+    def finish(self) -> None:
+        """Each flagged value's warning names the model field it went to, now that the plan is
+        whole (a value that went to no field keeps the section's name); one warning per place."""
+        if not self._flagged:
+            return
+        paths = model_paths(self.plan)
+        for value, name, warning, read in self._flagged:
+            path = paths.get(id(value))
+            if path is not None:
+                warning.where = field_place(f"{path}.{name}" if name else path, read.page, read.box)
+        seen: set[tuple[str, Optional[str]]] = set()
+        kept = []
+        for w in self.plan.warnings:
+            if w.code == "ocr-low-confidence" and (w.code, w.where) in seen:
+                continue
+            seen.add((w.code, w.where))
+            kept.append(w)
+        self.plan.warnings[:] = kept
+        self._flagged.clear()
 
     def unmapped(self, where: str, text: str) -> None:
         self.plan.unmapped.append(Unmapped(where=where, text=text))
@@ -58,3 +134,23 @@ class Draft:
         section = KeptSection(key=key, heading=heading)
         self.plan.sections.append(section)
         return section
+
+
+def model_paths(model: BaseModel, path: str = "", out: Optional[dict[int, str]] = None) -> dict[int, str]:
+    """id -> path of every model object and entry in ``model`` ("outcomes[2].statement"); the
+    entries of a list of entries share the list's path ("provision[0].resources")."""
+    out = {} if out is None else out
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = f"{path}.{name}" if path else name
+        if isinstance(value, BaseModel):
+            out[id(value)] = here
+            model_paths(value, here, out)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Entry):
+                    out[id(item)] = here
+                elif isinstance(item, BaseModel):
+                    out[id(item)] = f"{here}[{i}]"
+                    model_paths(item, f"{here}[{i}]", out)
+    return out

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Optional, Sequence, get_args
+from typing import NamedTuple, Optional, Sequence, Union, get_args
 
-from ..layout import TICK_GLYPHS, Inline, Run
+from ..layout import TICK_GLYPHS, Box, Inline, Paragraph, Run
 from ..model import MAX_NUMBER, Area, DocRef, Entry, ReviewLabel
 from ..template import DEFAULT_PROFILE, Profile
 from .dates import DATE_PATTERN, _MONTH_WORD, parse_date
@@ -27,6 +27,26 @@ from .text import words_pattern
 Piece = tuple[str, bool]
 
 
+class From(NamedTuple):
+    """A piece of no text: the pieces after it were read from this paragraph (``pieces`` of a
+    paragraph read from a page). Lines joined into one entry keep each paragraph's."""
+
+    text: str
+    struck: bool
+    paragraph: Paragraph
+
+
+@dataclass(slots=True, frozen=True)
+class Read:
+    """Where an entry was read (its first paragraph's page and box) and, read from pixels,
+    how sure the reader was of its words: their mean and the least sure one (0-1)."""
+
+    page: Optional[int]
+    box: Optional[Box]
+    confidence: Optional[float] = None
+    low: Optional[float] = None
+
+
 @dataclass(slots=True)
 class Written:
     """An entry and what reading it noticed (for warnings, never shown as text)."""
@@ -34,12 +54,31 @@ class Written:
     entry: Entry
     deleted: bool  # some of it was deleted under tracked changes
     bad_date: bool  # a review marker carried a date that is not a real date
+    read: Optional[Read] = None  # where it was read, for a paged document
 
 
-def pieces(inlines: Sequence[Inline], start: int = 0) -> tuple[list[Piece], bool]:
-    """The line's text from character ``start`` on, as (text, struck) pieces."""
+def read_from(paragraphs: Sequence[Paragraph]) -> Optional[Read]:
+    """Where these paragraphs were read: the first's page, the box round those on its page, the
+    words' mean confidence (weighted by paragraph) and the least sure word's; None from Word."""
+    placed = [p for p in paragraphs if p.page is not None]
+    if not placed:
+        return None
+    first = placed[0]
+    boxes = [p.box for p in placed if p.page == first.page and p.box is not None]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    sure = [p.confidence for p in placed if p.confidence is not None]
+    lows = [p.low for p in placed if p.low is not None]
+    return Read(first.page, box, sum(sure) / len(sure) if sure else None, min(lows) if lows else None)
+
+
+def pieces(source: Union[Paragraph, Sequence[Inline]], start: int = 0) -> tuple[list[Piece], bool]:
+    """The line's text from character ``start`` on, as (text, struck) pieces; a paragraph read
+    from a page (``source`` a Paragraph, not its inlines) puts a ``From`` piece first."""
     out: list[Piece] = []
     deleted = False
+    inlines = source.inlines if isinstance(source, Paragraph) else source
+    if isinstance(source, Paragraph) and source.page is not None:
+        out.append(From("", False, source))  # type: ignore[arg-type]  # read by make_entry only
     pos = 0
     for item in inlines:
         if isinstance(item, Run):
@@ -150,7 +189,10 @@ def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...
 
     ``markers``: the review labels a marker may carry (``review_markers(profile)``).
     """
-    if any(struck for _, struck in line):
+    sources = [p.paragraph for p in line if type(p) is From]  # type: ignore[attr-defined]
+    if sources:
+        line = [p for p in line if type(p) is not From]
+    if any(p[1] for p in line):
         text, mask = _normalise_masked(line)
     else:
         text, mask = _normalise_plain("".join(t for t, _ in line)), None
@@ -172,7 +214,7 @@ def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...
     withdrawn, struck = _strike_summary(text, mask)
     # Built from values already checked here: no need to validate again.
     entry = Entry.model_construct(text=text, withdrawn=withdrawn, struck=struck, review=review, review_date=review_date)
-    return Written(entry, deleted, bad_date)
+    return Written(entry, deleted, bad_date, read_from(sources) if sources else None)
 
 
 def _normalise_plain(text: str) -> str:

@@ -43,6 +43,7 @@ class TickReading:
     unknown: bool = False  # a box whose state could not be told
     loose_boxes: list[Optional[bool]] = field(default_factory=list)  # boxes with no label
     loose_labels: list[str] = field(default_factory=list)  # labels with neither box nor mark
+    boxes: dict[str, TickBox] = field(default_factory=dict)  # the box that gave an option its state
 
 
 _INNER_MARK = re.compile(r"(?<=[ \t\u00a0])(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]+\S)")
@@ -97,7 +98,7 @@ def _segments(inlines: Sequence[Inline], start: int) -> list[tuple[object, str]]
     for item in inlines:
         if isinstance(item, TickBox):
             if pos >= start:
-                segs.append((item.checked, ""))
+                segs.append((item, ""))  # the box itself: its state is read where it is paired
             pos += 1
             continue
         text = item.text if isinstance(item, Run) else ""
@@ -195,7 +196,8 @@ def read_ticks(
         if box is NO_BOX and not mark:
             _unboxed(label, option, options, reading, help_words)
             continue
-        state = True if mark or box is MARKED else box
+        tick = box if isinstance(box, TickBox) else None
+        state = True if mark or box is MARKED else tick.checked if tick is not None else box
         if option is None:
             if not norm(label):
                 reading.loose_boxes.append(state)  # type: ignore[arg-type]
@@ -203,6 +205,8 @@ def read_ticks(
         if state is None:
             reading.unknown = True
         reading.states[option.key] = None if state is None else bool(state)
+        if tick is not None and not mark:
+            reading.boxes[option.key] = tick
         helped = help_words.search(label)
         if helped:
             helper = clean(label[helped.end():])
