@@ -6,7 +6,7 @@ reading order puts it in its line like any character:
 * a tick character (☐ ☒ ✓ ..., or a Wingdings/Wingdings 2/Symbol/ZapfDingbats
   code, also as U+F0xx or "(cid:N)") is flagged in place;
 * a small, roughly square drawn frame (a stroked rectangle, or four strokes
-  meeting at the corners, 5.5-16.5 pt a side) becomes a new glyph "☒"/"☐":
+  meeting at the corners, as ``frames.py`` defines one) becomes a new glyph "☒"/"☐":
   ticked when an X or a tick is drawn inside it (diagonal strokes of both
   slopes), or a filled dark square, or an "x" typed in it; a tick glyph inside
   it is the box's state and stays the only glyph. The frame and its mark leave
@@ -26,15 +26,15 @@ from __future__ import annotations
 from typing import Optional
 
 from ...glyphs import GLYPH_TICKS, pdf_symbol_font_key, tick_state
+from ...layout import TICK_GLYPHS
 from ...results import Message
+from .frames import FRAME, Frame, find_frames
 from .index import Buckets
 from .records import Box, Glyph, PageRecord, Path, Segment, Widget
 
-TICKED, EMPTY = "\u2612", "\u2610"  # ☒ ☐
-FRAME_MIN, FRAME_MAX = 5.5, 16.5  # side of a drawn tick box, points
-SQUARE = 0.25  # sides may differ by this fraction of the longer one
-TOL = 0.75  # corners of a frame drawn as four strokes meet within this, points
-THIN = 3.0  # a frame's stroke is thinner than this, points
+TICKED, EMPTY = TICK_GLYPHS[True], TICK_GLYPHS[False]  # ☒ ☐
+FRAME_MAX = FRAME.side_max  # a frame's side, points (frames.py says what a frame is)
+TOL = FRAME.corner_tol
 MARK_MIN = 0.3  # a mark inside a frame spans at least this fraction of its side
 DRAWN_CONFIDENCE = 0.95  # a state judged from drawn geometry
 X_CHARS = frozenset("xX\u00d7\u2715\u2716\u2573")  # x X × ✕ ✖ ╳ typed into a box: ticked
@@ -44,7 +44,7 @@ def find_tick_boxes(page: PageRecord) -> list[Message]:
     """Flag tick glyphs, turn drawn boxes and form fields into tick glyphs; a warning per unknown state."""
     _glyph_ticks(page.glyphs)
     unknown: list[Glyph] = []
-    frames = _frames(page)
+    frames = find_frames(page.segments, page.boxes)
     if frames:
         unknown += _read_frames(page, frames)
     if page.widgets:
@@ -87,83 +87,7 @@ def _glyph_ticks(glyphs: list[Glyph]) -> None:
 # ---- (b) drawn frames --------------------------------------------------------
 
 
-class _Frame:
-    __slots__ = ("x0", "top", "x1", "bottom", "box", "edges")
-
-    def __init__(self, x0: float, top: float, x1: float, bottom: float, box: Optional[Box], edges: list[Segment]) -> None:
-        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
-        self.box, self.edges = box, edges
-
-    @property
-    def side(self) -> float:
-        return max(self.x1 - self.x0, self.bottom - self.top)
-
-
-def _squarish(w: float, h: float) -> bool:
-    return FRAME_MIN <= w <= FRAME_MAX and FRAME_MIN <= h <= FRAME_MAX and abs(w - h) <= SQUARE * max(w, h)
-
-
-def _frames(page: PageRecord) -> list[_Frame]:
-    """Small square frames: stroked rectangles, and four strokes meeting at the corners."""
-    frames = [
-        _Frame(b.x0, b.top, b.x1, b.bottom, b, [])
-        for b in page.boxes
-        if b.stroked and _squarish(b.x1 - b.x0, b.bottom - b.top)
-    ]
-    flats: list[Segment] = []
-    uprights: list[Segment] = []
-    for s in page.segments:  # cheap pre-filter: only strokes as long as a box side
-        w, h = s.x1 - s.x0, s.bottom - s.top
-        if FRAME_MIN - TOL <= w <= FRAME_MAX + TOL and h <= THIN:
-            flats.append(s)
-        elif FRAME_MIN - TOL <= h <= FRAME_MAX + TOL and w <= THIN:
-            uprights.append(s)
-    if len(flats) < 2 or len(uprights) < 2:
-        return frames
-    flats.sort(key=lambda s: s.x0)
-    uprights.sort(key=lambda s: (s.x0 + s.x1) / 2)
-    by_start = Buckets(flats, lambda s: (s.x0, (s.top + s.bottom) / 2, s.x0, (s.top + s.bottom) / 2))
-    up_ends = Buckets(uprights, lambda v: ((v.x0 + v.x1) / 2, v.top, (v.x0 + v.x1) / 2, v.top))
-    boxed = Buckets(frames, lambda f: (f.x0, f.top, f.x0, f.top))
-    used: set[int] = set()
-    for a in flats:
-        if id(a) in used:
-            continue
-        ya = (a.top + a.bottom) / 2
-        for b in by_start.near(a.x0 - TOL, ya, a.x0 + TOL, ya + FRAME_MAX + TOL):  # the bottom edge: as long, just below
-            yb = (b.top + b.bottom) / 2
-            if b is a or id(b) in used or yb <= ya or abs(b.x1 - a.x1) > TOL:
-                continue
-            x0, x1 = (a.x0 + b.x0) / 2, (a.x1 + b.x1) / 2
-            if not _squarish(x1 - x0, yb - ya):
-                continue
-            left = _upright(up_ends, x0, ya, yb)
-            right = _upright(up_ends, x1, ya, yb) if left is not None else None
-            if right is None:
-                continue
-            edges = [a, b, left, right]
-            used.update(id(e) for e in edges)
-            twin = next((f for f in boxed.around(x0, ya, TOL) if _same(f, x0, ya, x1, yb)), None)
-            if twin is not None:  # the stroked rectangle's own edges
-                twin.edges = edges
-            else:
-                frames.append(_Frame(x0, ya, x1, yb, None, edges))
-            break
-    return frames
-
-
-def _upright(ends: Buckets[Segment], x: float, top: float, bottom: float) -> Optional[Segment]:
-    for v in ends.around(x, top, TOL):
-        if abs((v.x0 + v.x1) / 2 - x) <= TOL and abs(v.top - top) <= TOL and abs(v.bottom - bottom) <= TOL:
-            return v
-    return None
-
-
-def _same(f: _Frame, x0: float, top: float, x1: float, bottom: float) -> bool:
-    return abs(f.x0 - x0) <= TOL and abs(f.x1 - x1) <= TOL and abs(f.top - top) <= TOL and abs(f.bottom - bottom) <= TOL
-
-
-def _read_frames(page: PageRecord, frames: list[_Frame]) -> list[Glyph]:
+def _read_frames(page: PageRecord, frames: list[Frame]) -> list[Glyph]:
     """Each frame's state from what lies inside it; returns the boxes whose state could not be told."""
     glyphs = Buckets(page.glyphs, lambda g: ((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2, (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2))
     small_paths = Buckets(

@@ -16,14 +16,15 @@ first glyph it underlines to the last, is covered by glyphs for most of its
 length and meets no upright stroke at an end (a table rule does), is dropped
 from ``page.segments``, as is every stroke used as a strike: what is left are
 ruling lines for the table grid. The edges of a small drawn square (a tick
-box) are never taken for either. A highlight is a filled box
-(``page.boxes``), never a segment, so it never strikes.
+box, as ``frames.py`` defines one) are never taken for either. A highlight is
+a filled box (``page.boxes``), never a segment, so it never strikes.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
+from .frames import frame_edges
 from .index import Buckets
 from .records import Glyph, PageRecord, Segment
 
@@ -43,8 +44,6 @@ UNDER_FILL = 0.7
 END_SLACK = 0.3
 # A stroke thicker than this (em, and points) is a rule or a bar, not a strike.
 MAX_THICK_EM, MAX_THICK = 0.25, 3.0
-# Sides of a small drawn frame (a tick box), whose edges are not strokes on text.
-FRAME_MIN, FRAME_MAX = 4.0, 17.0
 # A strikeout annotation strikes a glyph when its centre lies in this band of the glyph box.
 MARK_BAND = (0.15, 0.9)
 
@@ -65,7 +64,7 @@ def mark_struck(page: PageRecord) -> None:
     if not glyphs:
         return
     candidates = [s for s in page.segments if _flat(s)]
-    frames = _frame_parts(candidates, page.segments) if candidates else set()
+    frames = frame_edges(page.segments) if candidates else set()
     if frames:
         candidates = [s for s in candidates if id(s) not in frames]
     marks = [m for m in page.marks if m.kind == "strikeout"]
@@ -135,53 +134,8 @@ def _flat(s: Segment) -> bool:
     return s.x1 - s.x0 > 1.0 and s.bottom - s.top <= MAX_THICK and s.width <= MAX_THICK and s.x1 - s.x0 > 2 * (s.bottom - s.top)
 
 
-def _frame_parts(flat: list[Segment], segments: list[Segment]) -> set[int]:
-    """Ids of the strokes that are edges of a small drawn frame (a tick box).
-
-    A box's edge lies just under or over a text line and would pass for an
-    underline or a strike, and its sides for the ends of a table rule. A frame
-    is told by all of it: a short stroke, an upright down (or up) from each
-    end, and the opposite edge joining them.
-    """
-    short = [s for s in flat if s.x1 - s.x0 <= FRAME_MAX]
-    if len(short) < 2:
-        return set()
-    uprights = [
-        v for v in segments
-        if v.x1 - v.x0 <= MAX_THICK and FRAME_MIN <= v.bottom - v.top <= FRAME_MAX
-    ]
-    if len(uprights) < 2:
-        return set()
-    tol = 0.75
-    parts: set[int] = set()
-    by_end = Buckets(uprights, _box)
-    by_start = Buckets(short, lambda o: (o.x0, o.top, o.x0, o.bottom))
-    for s in short:
-        y = (s.top + s.bottom) / 2
-        left = _corner(by_end, s.x0, y, tol)
-        right = _corner(by_end, s.x1, y, tol) if left is not None else None
-        if right is None or abs(left[1] - right[1]) > tol:
-            continue
-        for o in by_start.around(s.x0, left[1], tol):  # the opposite edge, at the uprights' other end
-            if o is not s and abs(o.x0 - s.x0) <= tol and abs(o.x1 - s.x1) <= tol and abs((o.top + o.bottom) / 2 - left[1]) <= tol:
-                parts.update((id(s), id(o), id(left[0]), id(right[0])))
-                break
-    return parts
-
-
 def _box(s: Segment) -> tuple[float, float, float, float]:
     return s.x0, s.top, s.x1, s.bottom
-
-
-def _corner(uprights: Buckets[Segment], x: float, y: float, tol: float) -> "tuple[Segment, float] | None":
-    """An upright stroke that meets (x, y) with one end, and its far end's y; or None."""
-    for v in uprights.around(x, y, tol):
-        if abs((v.x0 + v.x1) / 2 - x) <= tol:
-            if abs(v.top - y) <= tol:
-                return v, v.bottom
-            if abs(v.bottom - y) <= tol:
-                return v, v.top
-    return None
 
 
 def _band(g: Glyph, y: float) -> int:

@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from lxml import etree
 
+from ...layout import TICK_GLYPHS
 from ...text import INVALID_CHARS, REPLACEMENT
 
 # A4 in twentieths of a point, with the 15 mm margins of the published form.
@@ -36,7 +37,6 @@ PAGE_LONG, PAGE_SHORT, MARGIN = 16838, 11906, 850
 FILL_HEADING = "D9E2F3"  # the heading rows of each table
 FILL_PROMPT = "F2F2F2"  # the printed prompts
 BOX_FONT = "MS Gothic"
-BOX_GLYPHS = {True: "\u2612", False: "\u2610"}  # what Word shows for each state
 FIXED_TIME = dt.datetime(2019, 1, 1, 0, 0, 0)
 ZIP_TIME = (2019, 1, 1, 0, 0, 0)
 
@@ -302,13 +302,13 @@ class Builder:
         etree.SubElement(pr, ID).set(VAL, str(next(self._ids)))
         box = etree.SubElement(pr, W14_CHECKBOX)
         etree.SubElement(box, W14_CHECKED).set(W14_VAL, "1" if checked else "0")
-        for tag, glyph in (("w14:checkedState", "2612"), ("w14:uncheckedState", "2610")):
+        for tag, shown in (("w14:checkedState", True), ("w14:uncheckedState", False)):
             state = etree.SubElement(box, qn(tag))
-            state.set(W14_VAL, glyph)
+            state.set(W14_VAL, f"{ord(TICK_GLYPHS[shown]):04X}")
             state.set(W14_FONT, BOX_FONT)
         r = etree.SubElement(etree.SubElement(sdt, SDTCONTENT), R)
         _box_font(etree.SubElement(r, RPR), hint=True)
-        etree.SubElement(r, T).text = BOX_GLYPHS[checked]
+        etree.SubElement(r, T).text = TICK_GLYPHS[checked]  # what Word shows for the state
 
     # --- tables ------------------------------------------------------------------------------
 
