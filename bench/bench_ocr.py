@@ -1,39 +1,40 @@
-"""Speed of the OCR reader: pages per second on 1 and 2 jobs, and Tesseract's share of the time.
+"""Speed of the OCR reader against the bare-Tesseract floor, and pages per second on 1 and 2 workers.
 
-The floor is what any Tesseract-based reader must pay: pytesseract's
-image_to_data (words, boxes, confidences) on each rendered page. First, in
-one process, the scanned fixtures are read and their time split by
-``ocr.Timing`` into Tesseract's (orientation detection and reading the words)
-and the project's own image work (binarising, deskew, rules, tick boxes,
-strikethrough); the aim is own work under 25 % of the total. Then a folder of
-copies of the scanned PDF (each made unique with a PDF comment at its end, so
-that none is a duplicate of another) is converted by ``run_batch`` on 1 and 2
-jobs. Both parts run twice: with OpenMP threads on every CPU (in one
-process, on the PDF scan only), and with
-OMP_THREAD_LIMIT=1, which msp-convert sets for its Tesseract runs unless the
-user set it (set here before the workers fork, so they and their tesseract
-processes inherit it). Each figure is
-followed by the CPU seconds other processes used meanwhile ([others N CPU-s]):
-OCR fills the CPUs, so anything else running slows it and the numbers mean
-little unless that is near 0.
+The floor is what any reader built on Tesseract must pay: the page images
+got out of the file (a scanned PDF's pages rendered; image files are decoded
+before either is timed) and one loaded engine (tesserocr, in process, made
+before the clock starts) reading the words of each page: SetImageBytes +
+Recognize + the words with their boxes (GetTSVText). msp-convert's time per
+page is given as a ratio to it, split by ``ocr.Timing`` into Tesseract's
+words, orientation detection (only for pages that read poorly upright), the
+second look at lone marks, and the project's own image work. Times are CPU
+seconds of this process (Tesseract runs in it), which a busy machine hardly
+changes; the clock's time is shown beside them.
 
-    python bench/bench_ocr.py [--copies 2] [--repeat 1] [--quick]
+Then a folder of copies of the scanned PDF (each made unique with a PDF
+comment at its end) is converted by ``run_batch``, the batch path: worker
+processes, each loading its engine once and reading whole files. Each figure
+is followed by the CPU seconds other processes used meanwhile ([others N
+CPU-s]): anything else running slows the batch, whose figures are the
+clock's.
+
+    python bench/bench_ocr.py [--copies 2] [--repeat 1] [--quick] [--all]
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Union
 
-import pytesseract
+import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,42 +42,23 @@ sys.path.insert(0, str(REPO))
 
 from msp_convert.batch import BatchOptions, run_batch  # noqa: E402
 from msp_convert.parsers import ocr  # noqa: E402
-from timing import best  # noqa: E402  (bench/ is the script's folder)
+from msp_convert.parsers.images import folder_pages, load_pages, read_files  # noqa: E402
+from msp_convert.parsers.ocr import engine  # noqa: E402
 
 SCANS = REPO / "fixtures" / "scans"
 PDF_SCAN = SCANS / "08-ks1-visual-impairment.pdf"
 JPG_SCAN = SCANS / "11-ks1-dcd"
-LIMIT = "OMP_THREAD_LIMIT"
-# OpenMP threads on every CPU, and one thread (what msp-convert sets when the user has not).
-# Tesseract's true default, the variable unset, was slower still in one process (about 3x
-# a page here); it cannot be measured through msp-convert, which sets the variable then.
-ALL_CPUS = str(os.cpu_count() or 1)
-SETTINGS: list[tuple[str, str]] = [(f"{LIMIT}={ALL_CPUS}", ALL_CPUS), (f"{LIMIT}=1", "1")]
+NOT_PLANS = {"blank.pdf", "low-dpi.jpg"}  # fixtures that are refused, not read
 
-
-@contextlib.contextmanager
-def omp_limit(value: Optional[str]) -> Iterator[None]:
-    """OMP_THREAD_LIMIT set to ``value`` (unset for None) for tesseract runs started inside."""
-    before = os.environ.get(LIMIT)
-    if value is None:
-        os.environ.pop(LIMIT, None)
-    else:
-        os.environ[LIMIT] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(LIMIT, None)
-        else:
-            os.environ[LIMIT] = before
+Source = Union[bytes, list[Image.Image]]  # a scanned PDF's bytes, or decoded page images
 
 
 class Others:
     """CPU seconds that processes other than this benchmark (and its children) used since it was made.
 
     The machine's busy time (/proc/stat) less this process's and its waited-for
-    children's (the batch workers, the tesseract runs). More than a few seconds
-    means something else ran at the same time and the numbers are disturbed.
+    children's (the batch workers). More than a few seconds means something else
+    ran at the same time and the clock's numbers are disturbed.
     """
 
     def __init__(self) -> None:
@@ -100,55 +82,110 @@ class Others:
         return max(0.0, self._machine() - self._ours() - self.start)
 
 
-# ---- one process: where the time goes -------------------------------------------------------
+# ---- the fixtures ------------------------------------------------------------------------------
 
 
-def jpg_pages(folder: Path) -> list[Image.Image]:
-    pages = sorted(folder.glob("page-*.jpg"), key=lambda p: int(p.stem.split("-")[1]))
-    out = []
-    for p in pages:
-        with Image.open(p) as im:
-            im.load()
-            out.append(im.copy())  # keeps info["dpi"]
-    return out
+def scans(everything: bool, quick: bool) -> list[tuple[str, Source]]:
+    """(name, what the reader is given) per scanned fixture: 08 and 11, or (``everything``) all of fixtures/scans."""
+    chosen = [PDF_SCAN] if quick else [PDF_SCAN, JPG_SCAN]
+    if everything:
+        chosen += sorted(p for p in SCANS.iterdir() if p not in chosen and p.name not in NOT_PLANS and _is_scan(p))
+    return [(p.stem if p.is_file() else p.name, _source(p)) for p in chosen]
 
 
-def scans(quick: bool) -> list[tuple[str, bytes | list[Image.Image], list[Image.Image]]]:
-    """(name, what the reader is given, the pages as images for the floor) per scanned fixture."""
-    pdf = PDF_SCAN.read_bytes()
-    out: list[tuple[str, bytes | list[Image.Image], list[Image.Image]]] = [(PDF_SCAN.stem, pdf, ocr.render_pdf(pdf))]
-    if not quick:
-        jpgs = jpg_pages(JPG_SCAN)
-        out.append((JPG_SCAN.name, jpgs, jpgs))
-    return out
+def _is_scan(path: Path) -> bool:
+    if path.is_dir():
+        return bool(folder_pages(path))
+    return path.suffix.lower() in {".pdf", ".tif", ".tiff", ".jpg", ".png"}
 
 
-def floor(pages: list[Image.Image]) -> None:
-    for image in pages:
-        pytesseract.image_to_data(image.convert("L"), lang="eng", config="--psm 3", output_type=pytesseract.Output.DICT)
+def _source(path: Path) -> Source:
+    if path.is_dir():
+        return read_files(folder_pages(path))[0]
+    if path.suffix.lower() == ".pdf":
+        return path.read_bytes()
+    return load_pages(path.read_bytes())
 
 
-def ours(source: bytes | list[Image.Image], timing: ocr.Timing) -> None:
+def pages_of(source: Source) -> list[Image.Image]:
+    return ocr.render_pdf(source) if isinstance(source, bytes) else list(source)
+
+
+# ---- one process: the floor, and where msp-convert's time goes -------------------------------------
+
+
+def floor_reader() -> Callable[[Source], int]:
+    """The floor as a function of a source (its pages' words read by one engine, loaded now); it returns the words read."""
+    import tesserocr
+
+    api = tesserocr.PyTessBaseAPI(path=str(engine.tessdata()), lang="eng", psm=tesserocr.PSM.AUTO,
+                                  variables={"debug_file": os.devnull})
+
+    def read(source: Source) -> int:
+        words = 0
+        for image in pages_of(source):
+            grey = np.ascontiguousarray(np.asarray(image.convert("L")))
+            api.SetImageBytes(grey.tobytes(), grey.shape[1], grey.shape[0], 1, grey.shape[1])
+            api.Recognize()
+            words += sum(1 for row in api.GetTSVText(0).splitlines() if row.startswith("5\t"))
+        return words
+
+    return read
+
+
+@dataclass
+class Spent:
+    """CPU and clock seconds of the fastest of some runs (and, for ours, the Timing of that run)."""
+
+    cpu: float = float("inf")
+    wall: float = float("inf")
+    timing: ocr.Timing = field(default_factory=ocr.Timing)
+
+
+def timed(fn: Callable[[ocr.Timing], object], repeat: int) -> Spent:
+    best = Spent()
+    for _ in range(repeat):
+        timing = ocr.Timing()
+        cpu, wall = time.process_time(), time.perf_counter()
+        fn(timing)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if cpu < best.cpu:
+            best = Spent(cpu, wall, timing)
+    return best
+
+
+def ours(source: Source, timing: ocr.Timing) -> None:
     if isinstance(source, bytes):
         ocr.parse_scanned_pdf(source, timing)
     else:
         ocr.parse_images(source, timing)
 
 
-def split(source: bytes | list[Image.Image], repeat: int) -> tuple[float, ocr.Timing]:
-    """Best wall time of reading one scan, and the Timing of that best run."""
-    best_wall, best_timing = float("inf"), ocr.Timing()
-    for _ in range(repeat):
-        timing = ocr.Timing()
-        start = time.perf_counter()
-        ours(source, timing)
-        wall = time.perf_counter() - start
-        if wall < best_wall:
-            best_wall, best_timing = wall, timing
-    return best_wall, best_timing
+def one_process(fixtures: list[tuple[str, Source]], repeat: int) -> None:
+    floor = floor_reader()
+    engine.words(np.full((64, 64), 255, dtype=np.uint8))  # msp-convert's engine loaded too, before the clock starts
+    print("\none process, per page (CPU ms; the clock's in brackets):")
+    print(f"  {'fixture':<30} {'pages':>5} {'floor':>11} {'ours':>11} {'ratio':>6}   {'words':>5} {'orient':>6} {'2nd':>4} {'own':>4}")
+    total_floor = total_ours = 0.0
+    total = ocr.Timing()
+    for name, source in fixtures:
+        f = timed(lambda _t: floor(source), repeat)
+        o = timed(lambda t: ours(source, t), repeat)
+        t, n = o.timing, o.timing.pages or 1
+        words = t.tesseract - t.orientation - t.second_look
+        print(f"  {name:<30} {t.pages:5d} {f.cpu / n * 1000:5.0f} ({f.wall / n * 1000:4.0f}) {o.cpu / n * 1000:5.0f} ({o.wall / n * 1000:4.0f})"
+              f" {o.cpu / f.cpu:5.2f}x   {words / n * 1000:5.0f} {t.orientation / n * 1000:6.0f} {t.second_look / n * 1000:4.0f} {t.own / n * 1000:4.0f}"
+              f"  ({t.orientations} turned)")
+        total_floor, total_ours = total_floor + f.cpu, total_ours + o.cpu
+        for k in ("tesseract", "own", "orientation", "second_look", "pages", "orientations"):
+            setattr(total, k, getattr(total, k) + getattr(t, k))
+    n = total.pages or 1
+    print(f"  all {n} pages: floor {total_floor / n * 1000:.0f} ms/page ({n / total_floor:.2f} pages/s), msp-convert"
+          f" {total_ours / n * 1000:.0f} ms/page ({n / total_ours:.2f} pages/s): {total_ours / total_floor:.2f}x the floor (aim: 1.2x);"
+          f" own image work {total.own_share * 100:.1f} % of the reading")
 
 
-# ---- the batch runner: pages per second ----------------------------------------------------------
+# ---- the batch runner: pages per second ---------------------------------------------------------
 
 
 def build(folder: Path, copies: int) -> None:
@@ -174,64 +211,53 @@ def run(folder: Path, out: Path, jobs: int) -> tuple[float, int]:
     return seconds, pages
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=None, help="copies of the scanned PDF in the batch folder (default 2, 1 with --quick)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the best is kept")
-    parser.add_argument("--quick", action="store_true", help="the PDF scan only in one process, and 1 copy in the batch")
-    args = parser.parse_args()
-    copies = args.copies if args.copies is not None else (1 if args.quick else 2)
-    others, started = Others(), time.perf_counter()
-    print(f"machine: {os.cpu_count()} CPUs, tesseract {pytesseract.get_tesseract_version()}")
-    if os.environ.get(LIMIT) is not None:
-        print(f"note: {LIMIT}={os.environ[LIMIT]} was set in the environment; each run below sets or unsets it itself")
-
-    fixtures = scans(args.quick)
-    print("\none process (ms/page; Tesseract = orientation + words):")
-    for label, value in SETTINGS:
-        # Tesseract's own threads are slow enough that one scan shows them; the limit gets every scan
-        these = fixtures if value == "1" else fixtures[:1]
-        n_pages = sum(len(f[2]) for f in these)
-        section = Others()
-        with omp_limit(value):
-            t_floor = best(lambda: [floor(f[2]) for f in these], args.repeat, warm_up=False)
-            wall, tess, own = 0.0, 0.0, 0.0
-            for name, source, pages in these:
-                w, t = split(source, args.repeat)
-                wall, tess, own = wall + w, tess + t.tesseract, own + t.own
-                print(f"  {label:<20} {name:<26} {t.pages:2d} pages  Tesseract {t.tesseract / t.pages * 1000:5.0f}  own {t.own / t.pages * 1000:4.0f}"
-                      f"  own share {t.own_share * 100:4.1f} %")
-        share = own / (tess + own)
-        print(f"  {label:<20} floor (image_to_data):      {t_floor:6.2f} s  ({n_pages / t_floor:4.2f} pages/s)")
-        print(f"  {label:<20} msp-convert scan -> layout: {wall:6.2f} s  ({n_pages / wall:4.2f} pages/s)  ratio {wall / t_floor:.2f}x"
-              f"  own share {share * 100:.1f} % (aim: under 25 %)  [others {section.seconds():.0f} CPU-s]")
-
-    print(f"\nbatch (run_batch), {copies} cop{'ies' if copies != 1 else 'y'} of {PDF_SCAN.name}:")
-    results: dict[tuple[str, int], float] = {}
+def batch(copies: int, repeat: int) -> None:
+    print(f"\nbatch (run_batch: worker processes, one engine each), {copies} cop{'ies' if copies != 1 else 'y'} of {PDF_SCAN.name}:")
+    rates: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="msp-bench-ocr-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         build(folder, copies)
-        for label, value in SETTINGS:
-            for jobs in (1, 2):
-                section = Others()
-                with omp_limit(value):
-                    times = []
-                    for i in range(args.repeat):
-                        seconds, pages = run(folder, Path(tmp) / f"out-{value}-{jobs}-{i}", jobs)
-                        times.append(seconds)
-                seconds = min(times)
-                results[value, jobs] = pages / seconds
-                print(f"  {label:<20} {jobs} job{'s' if jobs > 1 else ' '}: {pages} pages {seconds:7.2f} s  {pages / seconds:5.2f} pages/s  [others {section.seconds():.0f} CPU-s]")
-    for label, value in SETTINGS:
-        print(f"  {label:<20} speed-up of 2 jobs over 1: {results[value, 2] / results[value, 1]:.2f}x")
-    (b_label, b_value), b_jobs = max(((s, j) for s in SETTINGS for j in (1, 2)), key=lambda sj: results[sj[0][1], sj[1]])
-    print(f"  best: {b_label}, {b_jobs} job{'s' if b_jobs > 1 else ''} ({results[b_value, b_jobs]:.2f} pages/s,"
-          f" {results[b_value, b_jobs] / results[ALL_CPUS, 1]:.2f}x 1 job with threads on every CPU)")
+        for jobs in (1, 2):
+            section = Others()
+            times = []
+            for i in range(repeat):
+                seconds, pages = run(folder, Path(tmp) / f"out-{jobs}-{i}", jobs)
+                times.append(seconds)
+            rates[jobs] = pages / min(times)
+            print(f"  {jobs} job{'s' if jobs > 1 else ' '}: {pages} pages {min(times):7.2f} s  {rates[jobs]:5.2f} pages/s  [others {section.seconds():.0f} CPU-s]")
+    print(f"  speed-up of 2 jobs over 1: {rates[2] / rates[1]:.2f}x")
+
+
+def openmp() -> str:
+    """Whether the loaded libtesseract runs OpenMP threads (the tesserocr wheel's does not)."""
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            return "with OpenMP" if "libgomp" in maps.read() else "no OpenMP: one thread"
+    except OSError:
+        return "OpenMP unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=None, help="copies of the scanned PDF in the batch folder (default 2, 1 with --quick)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the fastest is kept")
+    parser.add_argument("--quick", action="store_true", help="the PDF scan only in one process, and 1 copy in the batch")
+    parser.add_argument("--all", action="store_true", help="every scanned plan in fixtures/scans, not only 08 and 11")
+    args = parser.parse_args()
+    copies = args.copies if args.copies is not None else (1 if args.quick else 2)
+    others, started = Others(), time.perf_counter()
+    import tesserocr
+
+    fixtures = scans(args.all, args.quick)
+    print(f"machine: {os.cpu_count()} CPUs; libtesseract {tesserocr.tesseract_version().split()[1]} via tesserocr {tesserocr.__version__}"
+          f" ({openmp()}); data {engine.tessdata()}")
+    one_process(fixtures, args.repeat)
+    batch(copies, args.repeat)
     total = time.perf_counter() - started
     busy = others.seconds()
     print(f"\nother processes used {busy:.1f} CPU-s of the {total * (os.cpu_count() or 1):.0f} the machine had during the"
-          f" {total:.0f} s run{' (the numbers above are disturbed)' if busy > 0.02 * total * (os.cpu_count() or 1) else ''}")
+          f" {total:.0f} s run{' (the clock times above are disturbed)' if busy > 0.02 * total * (os.cpu_count() or 1) else ''}")
 
 
 if __name__ == "__main__":

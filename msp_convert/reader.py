@@ -51,21 +51,20 @@ def read(
 
 
 def _ocr_reader(missing: InputError):  # type: ignore[no-untyped-def]
-    """``parsers.ocr``, or ``missing`` raised where Tesseract or its Python bindings are not installed."""
-    import shutil
-
-    if shutil.which("tesseract") is None:
-        raise missing
+    """``parsers.ocr``, or ``missing`` raised where Tesseract (tesserocr and its language data) is not installed."""
     try:
         from .parsers import ocr
-    except ImportError:  # the Python bindings are missing
+        from .parsers.ocr import engine
+    except ImportError:  # the Python libraries the reader needs are missing
         raise missing from None
+    if engine.missing() is not None:
+        raise missing
     return ocr
 
 
 NO_TESSERACT = (
     "this is a scan (page images); reading it needs Tesseract OCR, which is not installed: "
-    "install tesseract-ocr and tesseract-ocr-eng (see the README), then convert it again"
+    "install tesseract-ocr-eng and tesseract-ocr-osd and the Python package tesserocr (see the README), then convert it again"
 )
 
 

@@ -1,26 +1,30 @@
 """OCR reader: page images (scans) -> the PDF reader's plain page records -> the neutral layout.
 
 Per page: the resolution is checked (under ``MIN_DPI`` is too small to read)
-and a blank page is told apart; Tesseract's orientation detection turns a
-page scanned upside down or sideways; a small skew is measured (projection
-profiles of the ink) and undone. Then Tesseract reads words with their boxes
-and confidences, and OpenCV finds what Tesseract does not give: table ruling
-lines (a morphological opening with long thin kernels), tick boxes (small
-square frames; ticked when ink fills their middle) and strikethrough (a thin
-horizontal stroke through the middle of words, crossed by their letters; found
-before Tesseract reads the page, which gets it painted out, and confirmed word
-by word from the grey image). Ink Tesseract left unread (a lone number in a
-table cell) gets a second look. The result is a
-``PageRecord`` like the PDF reader's, and the PDF reader's own functions
-(``find_tick_boxes``, ``find_tables``, ``page_blocks``, ``join_pages``) do
-the rest. Coordinates are PDF points: pixels * 72 / dpi.
+and a blank page is told apart; a small skew is measured (projection profiles
+of the ink) and undone. Then Tesseract reads words with their boxes and
+confidences (a page that reads poorly, as one scanned upside down or sideways
+does, has its orientation detected, is turned and read again), and OpenCV finds what
+Tesseract does not give: table ruling lines (a morphological opening with long
+thin kernels), tick boxes (small square frames; ticked when ink fills their
+middle) and strikethrough (a thin horizontal stroke through the middle of
+words, crossed by their letters; found before Tesseract reads the page, which
+gets it painted out, and confirmed word by word from the grey image). Ink
+Tesseract left unread (a lone number in a table cell) gets a second look. The
+result is a ``PageRecord`` like the PDF reader's, and the PDF reader's own
+functions (``find_tick_boxes``, ``find_tables``, ``page_blocks``,
+``join_pages``) do the rest. Coordinates are PDF points: pixels * 72 / dpi.
 
-Here: the entry points (rendering a scanned PDF, the resolution check,
-pages joined into one document). ``page.py`` reads one page, ``strike.py``
-finds strikethrough, ``second_look.py`` reads what Tesseract passed over,
-``common.py`` holds what they share, ``turn.py`` measures and undoes the
-skew (our own steps, not ``cv2.warpAffine``, whose result differs between
-OpenCV 4.x and 5.x).
+Here: the entry points (rendering a scanned PDF, the resolution check, pages
+joined into one document). ``page.py`` reads one page, ``strike.py`` finds
+strikethrough, ``second_look.py`` reads what Tesseract passed over,
+``common.py`` holds what they share, ``engine.py`` is the one place that talks
+to Tesseract (libtesseract in process, one engine per worker, loaded once; it
+writes no temporary files and, as the tesserocr wheel builds it, runs on one
+thread: ``OMP_THREAD_LIMIT`` matters only to a libtesseract built with OpenMP,
+and is set to 1 when tesserocr is loaded unless the user set it), ``turn.py``
+measures and undoes the skew (our own steps, not ``cv2.warpAffine``, whose
+result differs between OpenCV 4.x and 5.x).
 
 Messages never quote page text: "ocr-used", "ocr-low-confidence-page" (a
 page whose words read poorly), "ocr-low-confidence-tick" and
@@ -32,10 +36,7 @@ read ("ocr-confidence").
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 from PIL import Image
 
@@ -47,7 +48,7 @@ from ..pdf.pages import PageBlocks, join_pages, page_blocks
 from .common import Timing
 from .page import read_page
 
-__all__ = ["MIN_DPI", "Timing", "parse_images", "parse_scanned_pdf", "read_page", "render_pdf", "tesseract_setting"]
+__all__ = ["MIN_DPI", "Timing", "parse_images", "parse_scanned_pdf", "read_page", "render_pdf"]
 
 
 MIN_DPI = 150  # below this, Tesseract misreads small print: refused
@@ -55,33 +56,6 @@ RENDER_DPI = 200  # scanned PDF pages are rendered at their own resolution, with
 MAX_RENDER_DPI = 300
 A4_LONG_INCHES = 11.69  # a page without a stated resolution is taken to be A4
 MIN_WORDS = 15  # fewer readable words in the whole document: not a plan
-OMP_LIMIT = "OMP_THREAD_LIMIT"
-
-
-@contextmanager
-def tesseract_setting() -> Iterator[None]:
-    """How Tesseract runs while a scan is read; both put back after (OCR is not run from two threads).
-
-    - Its files in a directory only this user may read, removed even on
-      failure: pytesseract writes each page image and Tesseract's output with
-      ``NamedTemporaryFile`` into ``tempfile``'s directory, the image readable by all.
-    - One thread per tesseract process (``OMP_THREAD_LIMIT=1``, unless the
-      user set it): its OpenMP threads cost more than they give, about 3x
-      slower on a page here, and batch workers are the parallelism
-      (``bench/bench_ocr.py`` measures both).
-    """
-    with tempfile.TemporaryDirectory(prefix="msp-convert-ocr-") as private:
-        previous = tempfile.tempdir
-        threads = os.environ.get(OMP_LIMIT)
-        tempfile.tempdir = private
-        if threads is None:
-            os.environ[OMP_LIMIT] = "1"
-        try:
-            yield
-        finally:
-            tempfile.tempdir = previous
-            if threads is None:
-                os.environ.pop(OMP_LIMIT, None)
 
 
 def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None, on_page: Optional[PageDone] = None) -> Result[Document]:
@@ -90,11 +64,6 @@ def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None,
     Raises ``UnsupportedFormatError`` for a page under 150 dpi or a document
     whose pages are all blank, ``NotAPlanError`` when hardly any words read.
     """
-    with tesseract_setting():
-        return _parse_images(images, timing, on_page)
-
-
-def _parse_images(images: Sequence[Image.Image], timing: Optional[Timing], on_page: Optional[PageDone]) -> Result[Document]:
     timing = timing if timing is not None else Timing()
     if not images:
         raise UnsupportedFormatError("there are no page images to read")

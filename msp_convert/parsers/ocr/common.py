@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 
+clock = time.thread_time  # what Timing counts: this thread's CPU seconds
 WORD_MIN_CONF = 20.0  # Tesseract word confidences (0-100) below this are noise (specks, rules)
 
 
 @dataclass
 class Timing:
-    """Where the time goes: Tesseract against the project's own image work (seconds)."""
+    """Where the time goes: Tesseract against the project's own image work (CPU seconds of the reading thread).
+
+    CPU time, not the clock's: Tesseract runs in this thread, so the split holds
+    however busy the machine is (``clock``).
+
+    ``tesseract`` is all of Tesseract's time; ``orientation`` and ``second_look``
+    the parts of it spent detecting a page's orientation and reading what its
+    layout passed over; ``orientations`` counts the pages whose orientation was
+    detected (only those that read poorly upright).
+    """
 
     tesseract: float = 0.0
     own: float = 0.0
     pages: int = 0
+    orientation: float = 0.0
+    second_look: float = 0.0
+    orientations: int = 0
 
     @property
     def own_share(self) -> float:
@@ -28,7 +42,8 @@ class Timing:
 Rect = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels
 
 
-def _words(data: dict, scale: float) -> list[tuple[Rect, str, float, tuple[int, int, int]]]:
+def _words(data: dict) -> list[tuple[Rect, str, float, tuple[int, int, int]]]:
+    """Tesseract's words (columns as its TSV names them) as (box in pixels, text, confidence, (block, paragraph, line))."""
     out = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
-from .common import Rect, Timing, Word, _blobs, _filled, _words
+from . import engine
+from .common import Rect, Timing, Word, _blobs, _filled, clock
 
 
 # A second look at ink Tesseract's page layout left unread: groups of marks
@@ -66,11 +64,13 @@ def _second_look(ink: np.ndarray, rules: np.ndarray, words: list[Word], boxes: l
         strip[y : y + crop.shape[0], pad : pad + crop.shape[1]][crop] = 0
         slots.append(y)
         y += crop.shape[0] + pad
-    t1 = time.perf_counter()
-    data = pytesseract.image_to_data(Image.fromarray(strip), lang="eng", config="--psm 6", output_type=pytesseract.Output.DICT)
-    timing.tesseract += time.perf_counter() - t1
+    t1 = clock()
+    read = engine.block(strip)
+    spent = clock() - t1
+    timing.tesseract += spent
+    timing.second_look += spent
     found: list[Word] = []
-    for (x0, top, x1, bottom), text, conf, line in _words(data, 1.0):
+    for (x0, top, x1, bottom), text, conf, line in read:
         if conf < SECOND_MIN_CONF or not any(c.isalnum() for c in text):
             continue
         slot = max(bisect_right(slots, (top + bottom) / 2) - 1, 0)

@@ -48,8 +48,8 @@ def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
         pdf.close()
     if pages and not glyphs:
         raise NoTextLayerError(
-            "this PDF has no text layer (it looks like a scan); reading it needs OCR: install tesseract-ocr "
-            "(with tesseract-ocr-eng and tesseract-ocr-osd), or convert the original document"
+            "this PDF has no text layer (it looks like a scan); reading it needs OCR: install tesseract-ocr-eng, "
+            "tesseract-ocr-osd and the Python package tesserocr, or convert the original document"
         )
     body, headers, footers = join_pages(pages)
     return Result(Document(body=body, headers=headers, footers=footers, pages=len(pages)), dedupe(messages))
