@@ -4,11 +4,10 @@ refused with a clear error. Needs Tesseract (CI installs it): never skipped."""
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +20,7 @@ from msp_convert.mapping import map_document
 from msp_convert.model import Source
 from msp_convert.parsers import ocr
 from msp_convert.parsers.ocr import page, strike, turn
+from scan_closeness import closeness
 
 REPO = Path(__file__).resolve().parents[1]
 SCANS = REPO / "fixtures" / "scans"
@@ -56,78 +56,6 @@ def _read_scan(name: str) -> tuple[dict[str, Any], list[Any], ocr.Timing, Docume
 @pytest.fixture(scope="module")
 def scans() -> dict[str, tuple[dict[str, Any], list[Any], ocr.Timing, Document]]:
     return {name: _read_scan(name) for name in FLOORS}
-
-
-# ---- closeness per field family ---------------------------------------------------------
-
-
-def _is_entry(v: Any) -> bool:
-    return isinstance(v, dict) and {"text", "withdrawn", "struck"} <= set(v)
-
-
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(path, value) for every value; a list of entries is one leaf."""
-    if isinstance(node, list) and node and all(_is_entry(v) for v in node):
-        yield path, node
-    elif _is_entry(node):
-        yield path, [node]
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, f"{path}.{k}" if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves(v, f"{path}.{i}")
-    else:
-        yield path, node
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _similar(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
-    if not wa and not wb:
-        return 1.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
-
-
-def _best(entry: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[float, Any]:
-    scored = [(_similar(entry["text"], c["text"]), c) for c in candidates]
-    return max(scored, key=lambda s: s[0], default=(0.0, None))
-
-
-def closeness(want: dict[str, Any], got: dict[str, Any]) -> dict[str, float]:
-    """Share of agreement per field family, 0-1."""
-    # Not compared: what is about the file or the reading (template and coverage are counts over the rest).
-    skip = ("source", "warnings", "unmapped", "template", "coverage")
-    got_leaves = dict(_leaves({k: v for k, v in got.items() if k not in skip}))
-    scores: dict[str, list[float]] = {f: [] for f in ("tick boxes", "entries", "withdrawn", "markers", "outcomes", "reviews")}
-    for path, value in _leaves({k: v for k, v in want.items() if k not in skip}):
-        other = got_leaves.get(path)
-        family = "outcomes" if path.startswith("outcomes") else "reviews" if path.startswith("reviews") else None
-        if isinstance(value, bool):
-            scores[family or "tick boxes"].append(float(other == value))
-        elif isinstance(value, list) and value and _is_entry(value[0]):
-            got_entries = other if isinstance(other, list) and other and _is_entry(other[0]) else []
-            text = _similar(" ".join(e["text"] for e in value), " ".join(e["text"] for e in got_entries))
-            scores[family or "entries"].append(text)
-            for e in value:
-                sim, match = _best(e, got_entries)
-                if e["withdrawn"] or e["struck"]:
-                    scores["withdrawn"].append(
-                        float(match is not None and sim >= 0.5 and match["withdrawn"] == e["withdrawn"]
-                              and _similar(" ".join(e["struck"]), " ".join(match["struck"])) >= 0.5)
-                    )
-                if e["review"] or e["review_date"]:
-                    scores["markers"].append(
-                        float(match is not None and sim >= 0.5 and (match["review"], match["review_date"]) == (e["review"], e["review_date"]))
-                    )
-        elif isinstance(value, str):
-            scores[family or "entries"].append(_similar(value, other if isinstance(other, str) else ""))
-        else:
-            scores[family or "tick boxes" if isinstance(value, bool) else family or "entries"].append(float(other == value))
-    return {f: (sum(v) / len(v) if v else 1.0) for f, v in scores.items()}
 
 
 def _want(name: str) -> dict[str, Any]:
@@ -267,3 +195,67 @@ def test_a_picture_that_is_no_plan_is_refused() -> None:
     ImageDraw.Draw(img).ellipse((300, 300, 1300, 1300), outline=0, width=8)
     with pytest.raises(InputError):
         ocr.parse_images([img])
+
+
+# ---- the engine: one per worker, orientation only when a page reads poorly ---------------------
+
+
+def _top_of_page(name: str = "page-1.jpg") -> Image.Image:
+    """The top of a fixture page (its heading and first answers): quick to read."""
+    with Image.open(SCANS / "11-ks1-dcd" / name) as im:
+        top = im.convert("L").crop((0, 0, im.width, int(im.height * 0.4)))
+        top.info["dpi"] = im.info["dpi"]
+    return top
+
+
+def _text(found: Any) -> str:
+    return " ".join(g.text for g in found.record.glyphs if not g.is_tick)
+
+
+def test_one_engine_reads_every_page_of_a_scan() -> None:
+    import threading
+
+    from msp_convert.parsers.ocr import engine
+
+    before, timings = engine.created.copy(), []
+
+    def read() -> None:  # a thread of its own: its engine is made here, whatever other tests made
+        timing = ocr.Timing()
+        ocr.parse_images([_top_of_page(f"page-{n}.jpg") for n in (1, 2, 3)], timing)
+        timings.append(timing)
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    assert timings and timings[0].pages == 3
+    assert engine.created - before == {"eng": 1}  # one engine, loaded once, for three pages
+
+
+@pytest.mark.parametrize("turn", [0, 180, 90, 270])
+def test_orientation_is_detected_only_for_a_page_that_reads_poorly(turn: int) -> None:
+    upright = page.read_page(_top_of_page(), 1, 200, ocr.Timing())
+    assert upright is not None
+    timing = ocr.Timing()
+    found = page.read_page(_top_of_page().rotate(turn, expand=True), 1, 200, timing)
+    assert found is not None
+    assert timing.orientations == (0 if turn == 0 else 1), timing  # an upright page pays nothing for it
+    assert (timing.orientation > 0) == (turn != 0)
+    from scan_closeness import similar, words
+
+    assert similar(_text(found), _text(upright)) > 0.9  # turned back, it reads as the upright page
+    assert len(words(_text(upright))) > 40
+
+
+def test_without_tesseract_data_a_scan_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from msp_convert.parsers.ocr import engine
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a folder without eng.traineddata
+    assert engine.tessdata() is None
+    assert "TESSDATA_PREFIX" in (engine.missing() or "")
+    with pytest.raises(UnsupportedFormatError) as refused:
+        msp_convert.read(SCANS / "11-ks1-dcd" / "page-1.jpg")
+    assert "\n" not in refused.value.message and "tesseract-ocr-eng" in refused.value.message
+    (tmp_path / "tessdata").mkdir()
+    for lang in ("eng", "osd"):
+        (tmp_path / "tessdata" / f"{lang}.traineddata").write_bytes(b"")
+    assert engine.tessdata() == tmp_path / "tessdata"  # TESSDATA_PREFIX may name the data's parent folder
