@@ -33,7 +33,8 @@ def skew(ink: np.ndarray) -> float:
     with the rows. Returned as the turn that undoes it (``turned(page, -skew)``).
     """
     h, w = ink.shape[0] // SHRINK, ink.shape[1] // SHRINK
-    small = ink[: h * SHRINK, : w * SHRINK].reshape(h, SHRINK, w, SHRINK).mean(axis=(1, 3))
+    # each block's mean: its sum (exact in 16 bits: at most 16 x 255) over SHRINK**2, as float64
+    small = ink[: h * SHRINK, : w * SHRINK].reshape(h, SHRINK, w, SHRINK).sum(axis=(1, 3), dtype=np.uint16) / (SHRINK * SHRINK)
     ys, xs = np.nonzero(small)
     weight = small[ys, xs]
     dx, dy = xs - w / 2, ys - h / 2
@@ -73,14 +74,24 @@ def turned(image: np.ndarray, degrees: float, fill: int) -> np.ndarray:
         x0, y0 = np.floor(sx), np.floor(sy)
         ax, ay = (sx - x0).astype(np.float32), (sy - y0).astype(np.float32)  # the right and lower neighbours' weights
         # off the image, both neighbours fall in the frame
-        at = np.clip(y0, 0, h + 2 * pad - 2).astype(np.intp) * stride + np.clip(x0, 0, stride - 2).astype(np.intp)
+        at = y0.astype(np.intp)
+        np.clip(at, 0, h + 2 * pad - 2, out=at)
+        at *= stride
+        across = x0.astype(np.intp)
+        np.clip(across, 0, stride - 2, out=across)
+        at += across
         top = _mix(flat.take(at), flat.take(at + 1), ax)
         bottom = _mix(flat.take(at + stride), flat.take(at + stride + 1), ax)
-        out[r0 : r0 + dy.size] = np.floor(_mix(top, bottom, ay) + np.float32(0.5))
+        mixed = _mix(top, bottom, ay)
+        mixed += np.float32(0.5)
+        out[r0 : r0 + dy.size] = np.floor(mixed, out=mixed)
     return out
 
 
 def _mix(a: np.ndarray, b: np.ndarray, share: np.ndarray) -> np.ndarray:
     """a + (b - a) * share, in float32."""
-    a = a.astype(np.float32)
-    return a + (b.astype(np.float32) - a) * share
+    a, b = a.astype(np.float32, copy=False), b.astype(np.float32)
+    b -= a
+    b *= share
+    b += a
+    return b
