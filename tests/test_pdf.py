@@ -167,10 +167,7 @@ def test_a_scanned_pdf_goes_to_ocr() -> None:
     assert plan.outcomes  # read from the page images
 
 
-def test_without_tesseract_a_scan_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    real = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real(name, *a, **k))
-    with pytest.raises(UnsupportedFormatError, match="no text layer .*install tesseract-ocr"):
+def test_without_tesseract_a_scan_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # no language data there: Tesseract cannot run
+    with pytest.raises(UnsupportedFormatError, match="no text layer .*install tesseract-ocr-eng"):
         msp_convert.read(SCANS / "08-ks1-visual-impairment.pdf")

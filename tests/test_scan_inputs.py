@@ -193,41 +193,25 @@ def test_convert_of_a_folder_without_page_images_says_so(tmp_path: Path) -> None
     assert run.returncode == 1 and "holds no page images" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_without_tesseract_an_image_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "tesseract" else real(name, *a, **k))
-    with pytest.raises(UnsupportedFormatError, match="tesseract-ocr"):
+def test_without_tesseract_an_image_names_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    with pytest.raises(UnsupportedFormatError, match="tesseract-ocr-eng"):
         msp_convert.read(PAGES / "page-1.jpg")
 
 
-def test_tesseract_runs_private_and_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pytesseract writes each page image to a temporary file readable by all: ours go in a
-    # folder only this user may open, removed after. Tesseract's OpenMP threads make it about
-    # 3x slower here (bench/bench_ocr.py): one thread, unless the user chose otherwise.
+def test_tesseract_writes_no_files_and_leaves_the_thread_limit_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tesseract runs in process (tesserocr): no page image or output is written anywhere. OMP_THREAD_LIMIT=1
+    # is set only while tesserocr loads (OpenMP reads it then), unless the user chose a value.
     import os
-    import stat
     import tempfile
 
-    import pytesseract
+    from msp_convert.parsers.ocr import engine
 
-    seen: list[tuple[str, int]] = []
-    threads: list[object] = []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
-    real = pytesseract.pytesseract.run_tesseract
-
-    def spy(input_filename: str, *args: object, **kwargs: object) -> object:
-        folder = os.path.dirname(input_filename)
-        seen.append((folder, stat.S_IMODE(os.stat(folder).st_mode)))
-        threads.append(os.environ.get("OMP_THREAD_LIMIT"))
-        return real(input_filename, *args, **kwargs)
-
-    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", spy)
     ocr.parse_images([Image.open(PAGES / "page-1.jpg")])
-    assert seen and all(mode == 0o700 and folder != tempfile.gettempdir() for folder, mode in seen), seen
-    assert not any(os.path.exists(folder) for folder, _ in seen)
-    assert tempfile.tempdir is None or not tempfile.tempdir.startswith(seen[0][0])  # put back
-    assert set(threads) == {"1"} and "OMP_THREAD_LIMIT" not in os.environ
+    assert not list(tmp_path.iterdir())
+    assert "OMP_THREAD_LIMIT" not in os.environ
     monkeypatch.setenv("OMP_THREAD_LIMIT", "2")  # the user's own choice stands
-    threads.clear()
-    ocr.parse_images([Image.open(PAGES / "page-1.jpg")])
-    assert set(threads) == {"2"}
+    engine._tesserocr()
+    assert os.environ["OMP_THREAD_LIMIT"] == "2"
