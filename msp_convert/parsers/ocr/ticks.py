@@ -1,0 +1,373 @@
+"""Tick boxes in a page image: frames found from their straight sides, states from the ink inside.
+
+A box ticked by pen is no clean square of ink: the tick or cross crosses the
+frame and overshoots it, so the frame and the mark are one blob whose outline
+is not square; a 1-bit dithered or copied frame has breaks. So the frame is
+found from its sides: short horizontal and vertical strokes (morphology on
+the ink, small breaks bridged first), a flat stroke paired with the one
+opposite it and the uprights at both its ends, the whole a tick-box frame as
+``parsers/pdf/frames.py`` defines one (its stroke centre lines in points,
+pixels * 72 / dpi). A letter is no frame: an "o" or a "0" has no straight
+sides, and a table rule runs on past a box's corner.
+
+The state is judged from the ink inside the frame once the frame's own sides
+are left out, specks ignored: a mark across much of the box is a tick (the
+wider, the surer); nothing, an empty box; a dot or a short stroke is unsure
+(low confidence), and a mark that runs out across the frame, as a pen stroke
+does, counts for a tick.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from ..pdf.frames import FRAME, is_frame
+from .common import Rect
+
+TickBox = tuple[Rect, Optional[bool], float]  # (outer rect in pixels, ticked, confidence)
+
+SIDE_COVER = 0.8  # a frame's side is inked along this share of its length
+END = 0.3  # the uprights are looked for this share of a flat stroke's length in from its ends
+ALONG = (0.2, 0.35, 0.5, 0.65, 0.8)  # where along a side its thickness is measured
+CORNER = 0.25  # and runs straight from each corner this share of the side
+CLOSE = 3  # pixels: breaks in a copied or dithered stroke bridged before strokes are found
+STROKE = 0.6  # a side is found as a stroke at least this share of the smallest frame's side
+RIM = 2  # pixels: inside the frame, a band this wide where its sides' strokes are left out
+SPECK = 1.0  # points: ink inside a box spanning less than this square is dust
+# (share of the box's inside inked, share of its side the mark spans) -> what it says
+FILLED = 0.5  # inked this much: filled in
+CLEAR_SPAN, CLEAR_INK = 0.5, 0.04  # a mark across half the box: ticked
+BLANK_SPAN, BLANK_INK = 0.15, 0.01  # under these: empty
+UNSURE = 0.5  # the confidence of a mark that is neither
+
+
+def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
+    """Small square frames in a page's ink (255 on 0, upright): (outer rect, ticked, confidence)."""
+    px = dpi / 72.0
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((CLOSE, CLOSE), np.uint8))
+    k = max(5, round(STROKE * FRAME.side_min * px))
+    flat = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    upright = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    uprights = _Index(_spans(upright, px))
+    strokes = _strokes(flat, px)
+    flats = _Index(strokes)
+    found: list[tuple[float, Rect, int]] = []
+    for stroke in strokes:
+        for below in (True, False):
+            frame = _frame_from(stroke, below, (joined, flat, upright), (flats, uprights), px)
+            if frame is not None:
+                found.append(frame)
+    found.sort(key=lambda f: -f[0])
+    kept: list[tuple[float, Rect, int]] = []
+    for f in found:
+        if not any(_overlaps(f[1], g[1]) for g in kept):
+            kept.append(f)
+    return [(rect, *_state((joined, flat, upright), rect, thick, px)) for _, rect, thick in sorted(kept, key=lambda f: (f[1][1], f[1][0]))]
+
+
+def read_from_box(word: Rect, box: Rect) -> bool:
+    """Did Tesseract read this word from a tick box's frame? (It is the box, not text.)
+
+    Its middle lies across the box's width and it overlaps the box: a box read
+    as "o", "O" or "0", or a column of boxes read as one tall word ("oOoO00")
+    whose middle falls between two of them. A label beside a box is not across it.
+    """
+    middle = (word[0] + word[2]) / 2
+    return box[0] - 2 <= middle <= box[2] + 2 and word[1] < box[3] and word[3] > box[1]
+
+
+# ---- frames ---------------------------------------------------------------------------
+
+
+Stroke = tuple[int, int, int, int, float]  # x0, top, x1, bottom (exclusive), thickness in pixels
+
+
+def _strokes(flat: np.ndarray, px: float) -> list[Stroke]:
+    """The flat strokes as long as a frame's side could be: their cores, not what ink touches them.
+
+    A pen mark glued to a side (or a side to a rule) makes the stroke's box
+    bigger than the side; the side is its longest run of rows alone.
+    """
+    lo, hi, thin = 0.7 * FRAME.side_min * px, (FRAME.side_max + FRAME.thin) * px, FRAME.thin * px
+    out: list[Stroke] = []
+    for x, y, w, h in _boxes(flat):
+        if w < lo:
+            continue
+        part = flat[y : y + h, x : x + w] > 0
+        if h <= thin and w <= hi:
+            out.append((x, y, x + w, y + h, float(part.sum()) / w))
+            continue
+        core = _core(part)
+        if core is not None and lo <= core[2] - core[0] <= hi and core[3] - core[1] <= thin:
+            out.append((x + core[0], y + core[1], x + core[2], y + core[3], float(core[3] - core[1])))
+    return out
+
+
+def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The bounding boxes (x, y, w, h) of a mask's blobs (outlines are far cheaper to find than labels)."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return [cv2.boundingRect(c) for c in contours]
+
+
+def _core(part: np.ndarray) -> Optional[tuple[int, int, int, int]]:
+    """The longest rows of a component and those next to them nearly as long: (x0, top, x1, bottom), in the part."""
+    counts = part.sum(axis=1)
+    best = int(counts.argmax())
+    long = counts >= 0.85 * counts[best]
+    top, bottom = best, best + 1
+    while top > 0 and long[top - 1]:
+        top -= 1
+    while bottom < len(long) and long[bottom]:
+        bottom += 1
+    cols = np.flatnonzero(part[top:bottom].any(axis=0))
+    return (int(cols[0]), top, int(cols[-1]) + 1, bottom) if cols.size else None
+
+
+def _spans(upright: np.ndarray, px: float) -> list[Stroke]:
+    """Upright strokes as tall as a frame's side or taller, whole (with whatever touches them)."""
+    lo = 0.7 * FRAME.side_min * px
+    return [(x, y, x + w, y + h, 0.0) for x, y, w, h in _boxes(upright) if h >= lo]
+
+
+class _Index:
+    """Strokes by where they lie, for "is there a stroke about here?"."""
+
+    CELL = 16
+
+    def __init__(self, strokes: list[Stroke]) -> None:
+        self._cells: dict[tuple[int, int], list[Stroke]] = {}
+        c = self.CELL
+        for st in strokes:
+            for i in range(st[0] // c, (st[2] - 1) // c + 1):
+                for j in range(st[1] // c, (st[3] - 1) // c + 1):
+                    self._cells.setdefault((i, j), []).append(st)
+
+    def near(self, x0: float, y0: float, x1: float, y1: float) -> set[Stroke]:
+        """The strokes whose box may meet this rectangle."""
+        c = self.CELL
+        return {st for i in range(int(x0) // c, int(x1) // c + 1) for j in range(int(y0) // c, int(y1) // c + 1) for st in self._cells.get((i, j), ())}
+
+    def meets(self, xs: tuple[float, float], y: float, reach: float, tol: float) -> bool:
+        """An upright stroke stands between columns xs, passes within tol of row y and runs on `reach` pixels (up if negative)."""
+        lo, hi = (y + tol, y + reach) if reach > 0 else (y + reach, y - tol)  # its top at or above lo, its bottom at or below hi
+        return any(st[0] <= xs[1] and st[2] > xs[0] and st[1] <= lo and st[3] >= hi for st in self.near(xs[0], y - tol, xs[1], y + tol))
+
+    def across(self, stroke: Stroke, below: bool) -> bool:
+        """A flat stroke about a square's side below (or above) this one, under (over) most of it."""
+        width = stroke[2] - stroke[0]
+        near, far = 0.5 * width, 1.5 * width
+        y0, y1 = (stroke[3] + near, stroke[3] + far) if below else (stroke[1] - far, stroke[1] - near)
+        return any(
+            st is not stroke and min(st[2], stroke[2]) - max(st[0], stroke[0]) >= 0.5 * width and st[3] >= y0 and st[1] <= y1
+            for st in self.near(stroke[0], y0, stroke[2], y1)
+        )
+
+
+def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray, np.ndarray], index: tuple[_Index, _Index], px: float) -> Optional[tuple[float, Rect, int]]:
+    """The frame whose top (or bottom) side is this flat stroke: (how well its sides are inked, outer rect, side thickness).
+
+    A pen stroke across a corner lengthens the flat stroke a little: the
+    uprights are looked for near its ends, not only at them.
+    """
+    joined, flat, upright = masks
+    x0, top, x1, bottom, thick = stroke
+    y = (top + bottom - 1) / 2
+    tol, inset = FRAME.corner_tol * px + 1, END * (x1 - x0)
+    reach = (1 if below else -1) * 0.7 * FRAME.side_min * px
+    ends = ((x0 - tol, x0 + inset), (x1 - 1 - inset, x1 - 1 + tol))
+    flats, uprights = index
+    if x1 - x0 < FRAME.side_min * px:
+        return None  # shorter than the smallest frame's side (a pen mark can only lengthen a side)
+    if not (uprights.meets(ends[0], y, reach, tol) and uprights.meets(ends[1], y, reach, tol) and flats.across(stroke, below)):
+        return None  # the cheap tests first: an upright down (or up) from each end, a flat stroke across
+    rows = upright[round(min(y, y + reach)) : round(max(y, y + reach)) + 1]
+    left, right = _side(rows, ends[0], x0), _side(rows, ends[1], x1 - 1)
+    if left is None or right is None:
+        return None
+    xa, xb = left[0], right[0]
+    if not FRAME.side_min <= (xb - xa) / px <= FRAME.side_max:
+        return None
+    other = _opposite(flat, (xa, xb), y, below)
+    if other is None:
+        return None
+    ya, yb = min(y, other[0]), max(y, other[0])
+    if not is_frame((xb - xa) / px, (yb - ya) / px):
+        return None
+    outer = _outer(joined, (xa, ya, xb, yb))
+    if not _cornered((joined, flat, upright), (xa, ya, xb, yb), outer):
+        return None  # round: an "o", an "O"
+    cover = (_along(upright, xa, ya, yb), _along(upright, xb, ya, yb))
+    if min(cover) < SIDE_COVER:
+        return None
+    rect = (int(outer[0]), int(outer[1]), int(np.ceil(outer[2])) + 1, int(np.ceil(outer[3])) + 1)
+    return (1.0 + other[1] + sum(cover)) / 4, rect, max(1, round(max(ya - outer[1], outer[3] - yb, xa - outer[0], outer[2] - xb) * 2))
+
+
+def _outer(joined: np.ndarray, lines: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The frame's outer edges: each side's centre line out by half the ink across it.
+
+    Measured at five places along the side, the thinnest kept: a pen mark
+    that touches the side makes it look thicker where it does.
+    """
+    xa, ya, xb, yb = lines
+    ys, xs = [round(ya + f * (yb - ya)) for f in ALONG], [round(xa + f * (xb - xa)) for f in ALONG]
+    h = [min((r for r in (_run(joined[y], x) for y in ys) if r), default=1) for x in (xa, xb)]
+    v = [min((r for r in (_run(joined[:, x], y) for x in xs) if r), default=1) for y in (ya, yb)]
+    return xa - h[0] / 2, ya - v[0] / 2, xb + h[1] / 2, yb + v[1] / 2
+
+
+def _run(line: np.ndarray, at: float) -> int:
+    """The length of the run of ink through index `at` of a row or column (0 if paper there)."""
+    i = round(at)
+    if not 0 <= i < len(line) or not line[i]:
+        return 0
+    a, b = i, i
+    while a > 0 and line[a - 1]:
+        a -= 1
+    while b < len(line) - 1 and line[b + 1]:
+        b += 1
+    return b - a + 1
+
+
+def _side(rows: np.ndarray, xs: tuple[float, float], end: int) -> Optional[tuple[float, float]]:
+    """The upright side in columns xs of these rows nearest the stroke's end: (its middle column, thickness)."""
+    a = max(int(xs[0]), 0)
+    found = _line(rows[:, a : int(xs[1]) + 1].T, end - a)
+    return None if found is None else (a + found[0], found[2])
+
+
+def _along(upright: np.ndarray, x: float, ya: float, yb: float) -> float:
+    """How much of an upright side at column x (give or take a pixel) is inked from row ya to yb."""
+    x = round(x)
+    return float(upright[round(ya) : round(yb) + 1, max(x - 1, 0) : x + 2].any(axis=1).mean())
+
+
+def _opposite(flat: np.ndarray, xs: tuple[float, float], y: float, below: bool) -> Optional[tuple[float, float, float]]:
+    """The flat side across the frame from the one at row y, about a square away: (its middle row, cover, thickness)."""
+    width = xs[1] - xs[0]
+    near, far = width * (1 - FRAME.squareness), width / (1 - FRAME.squareness)
+    r0, r1 = (round(y + near), round(y + far) + 1) if below else (round(y - far), round(y - near) + 1)
+    r0 = max(r0, 0)
+    found = _line(flat[r0:max(r1, r0), round(xs[0]) : round(xs[1]) + 1], (y + width if below else y - width) - r0)
+    return None if found is None else (r0 + found[0], found[1], found[2])
+
+
+def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    """Are the corners square and the sides' ends there, as a drawn frame's are?
+
+    From each corner (where the sides' centre lines meet) both sides run
+    straight on: a ring's outline ("o", "O") bends away before it reaches the
+    corner, and leaves the outer corner bare, however thick it is. And no
+    side runs on past a corner: letters over an underline are not a frame.
+    """
+    joined, flat, upright = masks
+    x0, y0, x1, y1 = ((a + b) / 2 for a, b in zip(outer, lines))  # halfway into the sides' ink
+    for x, y in ((round(x0), round(y0)), (round(x1), round(y0)), (round(x0), round(y1)), (round(x1), round(y1))):
+        if not joined[max(y - 1, 0) : y + 2, max(x - 1, 0) : x + 2].any():
+            return False
+    xa, ya, xb, yb = (round(v) for v in lines)
+    reach = max(2, round(CORNER * min(xb - xa, yb - ya)))
+    for x, y, dx, dy in ((xa, ya, 1, 1), (xb, ya, -1, 1), (xa, yb, 1, -1), (xb, yb, -1, -1)):
+        if _cover(flat, (y, y), (x, x + dx * reach), 1) < SIDE_COVER or _cover(upright, (y, y + dy * reach), (x, x), 1) < SIDE_COVER:
+            return False
+        # a side's line on past the corner: half a side for a flat one, a whole side upright (a steep pen stroke can follow a side a little way)
+        if _cover(flat, (y, y), (x - dx * 3, x - dx * 2 * reach), 0) >= SIDE_COVER or _cover(upright, (y - dy * 3, y - dy * 4 * reach), (x, x), 0) >= SIDE_COVER:
+            return False
+    return True
+
+
+def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: int) -> float:
+    """The share of a straight run from (xs[0], ys[0]) to (xs[1], ys[1]) (one of them flat) inked, give or take `slack` pixels across it."""
+    y0, y1, x0, x1 = min(ys), max(ys), min(xs), max(xs)
+    flat = y0 == y1
+    part = mask[max(y0 - (slack if flat else 0), 0) : y1 + 1 + (slack if flat else 0), max(x0 - (0 if flat else slack), 0) : x1 + 1 + (0 if flat else slack)]
+    if not part.size:
+        return 0.0
+    return float(part.any(axis=0 if flat else 1).mean())
+
+
+def _line(mask: np.ndarray, expected: float) -> Optional[tuple[float, float, float]]:
+    """The inked line across a strip (rows of the mask), nearest `expected`: (its middle row, cover, thickness)."""
+    if mask.size == 0:
+        return None
+    cover = (mask > 0).mean(axis=1)
+    rows = np.flatnonzero(cover >= SIDE_COVER)
+    if rows.size == 0:
+        return None
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    best = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - expected))
+    return (best[0] + best[-1]) / 2, float(cover[best].mean()), float(len(best))
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+# ---- states -----------------------------------------------------------------------------
+
+
+def _state(masks: tuple[np.ndarray, np.ndarray, np.ndarray], rect: Rect, thick: int, px: float) -> tuple[Optional[bool], float]:
+    """Ticked or not, and how sure, from the ink inside the frame (its sides left out) and across it."""
+    joined, flat, upright = masks
+    x0, top, x1, bottom = rect
+    sides = cv2.bitwise_or(flat[top:bottom, x0:x1], upright[top:bottom, x0:x1])
+    edge = thick + 1
+    inner = (slice(top + edge, bottom - edge), slice(x0 + edge, x1 - edge))
+    inside = joined[inner] > 0
+    if inside.size == 0:
+        return None, 0.0
+    rim = cv2.dilate(sides, np.ones((3, 3), np.uint8))[edge : bottom - top - edge, edge : x1 - x0 - edge] > 0
+    rim[RIM:-RIM, RIM:-RIM] = False  # a side drawn thicker than measured, or a little askew: not a mark
+    inside &= ~rim
+    ink, span = _mark(inside, px)
+    crosses = ink > 0 and _crosses(joined, rect, edge)
+    return _judge(ink / inside.size, span / max(inside.shape), crosses)
+
+
+def _judge(ink: float, span: float, crosses: bool) -> tuple[Optional[bool], float]:
+    """The rule table: (share inked, share of the side spanned, a mark runs out across the frame) -> (state, confidence)."""
+    if ink >= FILLED:
+        return True, 0.95
+    if span >= CLEAR_SPAN and ink >= CLEAR_INK:
+        return True, min(1.0, 0.85 + 0.3 * (span - CLEAR_SPAN))
+    if ink == 0:
+        return False, 0.95
+    if span < BLANK_SPAN and ink < BLANK_INK:
+        return False, 0.7  # a speck: most likely dust, but say so
+    if crosses and span >= BLANK_SPAN:
+        return True, 0.75  # a short stroke that runs out of the box: a pen's, most likely
+    return span >= 0.35 or ink >= 2 * CLEAR_INK, UNSURE
+
+
+def _mark(inside: np.ndarray, px: float) -> tuple[int, int]:
+    """(inked pixels, the longer side of their bounding box) once specks are left out."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inside.astype(np.uint8), connectivity=8)
+    speck = SPECK * px
+    keep = [i for i in range(1, n) if max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) >= speck]
+    if not keep:
+        return 0, 0
+    s = stats[keep]
+    x0, y0 = s[:, cv2.CC_STAT_LEFT].min(), s[:, cv2.CC_STAT_TOP].min()
+    x1 = (s[:, cv2.CC_STAT_LEFT] + s[:, cv2.CC_STAT_WIDTH]).max()
+    y1 = (s[:, cv2.CC_STAT_TOP] + s[:, cv2.CC_STAT_HEIGHT]).max()
+    return int(s[:, cv2.CC_STAT_AREA].sum()), int(max(x1 - x0, y1 - y0))
+
+
+def _crosses(joined: np.ndarray, rect: Rect, edge: int) -> bool:
+    """Does ink run through a side: inked just inside, on the side and just outside, at one place?"""
+    x0, top, x1, bottom = rect
+    h, w = joined.shape
+    if x0 - edge < 0 or top - edge < 0 or x1 + edge > w or bottom + edge > h:
+        return False
+    m = joined[top - edge : bottom + edge, x0 - edge : x1 + edge] > 0
+    e, bh, bw = edge, bottom - top, x1 - x0  # the frame's rows and columns in m: e .. e + bh - 1
+    pairs = (
+        (m[0, e : e + bw], m[2 * e, e : e + bw]),
+        (m[bh - 1 + 2 * e, e : e + bw], m[bh - 1, e : e + bw]),
+        (m[e : e + bh, 0], m[e : e + bh, 2 * e]),
+        (m[e : e + bh, bw - 1 + 2 * e], m[e : e + bh, bw - 1]),
+    )
+    return any(bool((outer & inner).any()) for outer, inner in pairs)
