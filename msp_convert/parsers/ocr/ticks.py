@@ -5,16 +5,23 @@ frame and overshoots it, so the frame and the mark are one blob whose outline
 is not square; a 1-bit dithered or copied frame has breaks. So the frame is
 found from its sides: short horizontal and vertical strokes (morphology on
 the ink, small breaks bridged first), a flat stroke paired with the one
-opposite it and the uprights at both its ends, the whole a tick-box frame as
+opposite it and the uprights near both its ends (a pen stroke over a corner
+lengthens a side a little), the whole a tick-box frame as
 ``parsers/pdf/frames.py`` defines one (its stroke centre lines in points,
-pixels * 72 / dpi). A letter is no frame: an "o" or a "0" has no straight
-sides, and a table rule runs on past a box's corner.
+pixels * 72 / dpi). A letter is no frame: an "o" or an "O" has no square
+corners, however bold; letters over an underline have a side that runs on
+past a corner.
 
 The state is judged from the ink inside the frame once the frame's own sides
-are left out, specks ignored: a mark across much of the box is a tick (the
-wider, the surer); nothing, an empty box; a dot or a short stroke is unsure
-(low confidence), and a mark that runs out across the frame, as a pen stroke
-does, counts for a tick.
+are left out, specks ignored (the rule table in ``_judge``): a mark across
+half the box or more is a tick (the wider, the surer); no ink, an empty box;
+a speck, a dot or a short stroke is unsure (confidence under 0.8, so the page
+says so), a short stroke that runs out across the frame, as a pen's does,
+leaning to a tick.
+
+Known limit: at 200 dpi a box within about 1.5 pt of a table rule is glued to
+it by the bridging of breaks and is found from the rule on (its state is
+still read right); an italic "El" in a twice-copied page can pass for a box.
 """
 
 from __future__ import annotations
@@ -232,7 +239,7 @@ def _run(line: np.ndarray, at: float) -> int:
     return b - a + 1
 
 
-def _side(rows: np.ndarray, xs: tuple[float, float], end: int) -> Optional[tuple[float, float]]:
+def _side(rows: np.ndarray, xs: tuple[float, float], end: float) -> Optional[tuple[float, float]]:
     """The upright side in columns xs of these rows nearest the stroke's end: (its middle column, thickness)."""
     a = max(int(xs[0]), 0)
     found = _line(rows[:, a : int(xs[1]) + 1].T, end - a)
