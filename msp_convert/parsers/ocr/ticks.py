@@ -4,7 +4,7 @@ A box ticked by pen is no clean square of ink: the tick or cross crosses the
 frame and overshoots it, so the frame and the mark are one blob whose outline
 is not square; a 1-bit dithered or copied frame has breaks. So the frame is
 found from its sides: short horizontal and vertical strokes (morphology on
-the ink, small breaks bridged first), a flat stroke paired with the one
+the ink; on a dithered page small breaks bridged first), a flat stroke paired with the one
 opposite it and the uprights near both its ends (a pen stroke over a corner
 lengthens a side a little), the whole a tick-box frame as
 ``parsers/pdf/frames.py`` defines one (its stroke centre lines in points,
@@ -19,9 +19,9 @@ a speck, a dot or a short stroke is unsure (confidence under 0.8, so the page
 says so), a short stroke that runs out across the frame, as a pen's does,
 leaning to a tick.
 
-Known limit: at 200 dpi a box within about 1.5 pt of a table rule is glued to
-it by the bridging of breaks and is found from the rule on (its state is
-still read right); an italic "El" in a twice-copied page can pass for a box.
+Known limit: on a dithered page, where breaks are bridged, a box within
+about 1.5 pt of a table rule is glued to it and found from the rule on (its
+state still read right).
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ SIDE_COVER = 0.8  # a frame's side is inked along this share of its length
 END = 0.3  # the uprights are looked for this share of a flat stroke's length in from its ends
 ALONG = (0.2, 0.35, 0.5, 0.65, 0.8)  # where along a side its thickness is measured
 CORNER = 0.25  # and runs straight from each corner this share of the side
-CLOSE = 3  # pixels: breaks in a copied or dithered stroke bridged before strokes are found
+CLOSE = 3  # pixels: breaks in a dithered stroke bridged before strokes are found
+DOTTED = 0.05  # a page whose ink is this share lone pixels (in their row) is dithered
 STROKE = 0.6  # a side is found as a stroke at least this share of the smallest frame's side
 RIM = 2  # pixels: inside the frame, a band this wide where its sides' strokes are left out
 SPECK = 1.0  # points: ink inside a box spanning less than this square is dust
@@ -54,7 +55,7 @@ UNSURE = 0.5  # the confidence of a mark that is neither
 def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
     """Small square frames in a page's ink (255 on 0, upright): (outer rect, ticked, confidence)."""
     px = dpi / 72.0
-    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((CLOSE, CLOSE), np.uint8))
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((CLOSE, CLOSE), np.uint8)) if _dotted(ink) else ink
     k = max(5, round(STROKE * FRAME.side_min * px))
     flat = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     upright = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
@@ -73,6 +74,18 @@ def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
         if not any(_overlaps(f[1], g[1]) for g in kept):
             kept.append(f)
     return [(rect, *_state((joined, flat, upright), rect, thick, px)) for _, rect, thick in sorted(kept, key=lambda f: (f[1][1], f[1][0]))]
+
+
+def _dotted(ink: np.ndarray) -> bool:
+    """Is the page dithered (its grey drawn in dots, its lines broken)? Judged on a band across its middle.
+
+    Dots stand alone in their row: many ink pixels with paper either side of them.
+    """
+    h = ink.shape[0]
+    band = ink[h // 3 : h // 3 + max(h // 8, 1)] > 0
+    inked = int(band.sum())
+    alone = int((band[:, 1:-1] & ~band[:, :-2] & ~band[:, 2:]).sum())
+    return inked > 0 and alone > DOTTED * inked
 
 
 def read_from_box(word: Rect, box: Rect) -> bool:
