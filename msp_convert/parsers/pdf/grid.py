@@ -4,6 +4,11 @@ A table is a set of horizontal and vertical strokes that touch each other.
 Its grid is every distinct x of its vertical strokes and y of its horizontal
 ones; two neighbouring grid cells with no stroke between them are one merged
 cell. A table wholly inside a cell of another is nested in that cell.
+
+How near is near enough is one ``GridSettings`` (pdfplumber's snap and join
+tolerances): a text layer draws its rules exactly (``TEXT_LAYER``); rules
+read from pixels (``SCANNED``) come in pieces, a little off their line, and
+stop a little short of the rule they meet.
 """
 
 from __future__ import annotations
@@ -15,8 +20,26 @@ from .index import Buckets
 from .limits import LIMITS, check
 from .records import Box, Segment
 
-SNAP = 2.0  # points: strokes this close are the same line
-MIN_LENGTH = 3.0  # shorter strokes are marks, not rules
+
+
+@dataclass(frozen=True, slots=True)
+class GridSettings:
+    """Tolerances, in points, for making a grid from strokes."""
+
+    snap: float = 2.0  # strokes this close across are the same grid line
+    same: float = 0.6  # pieces of one drawn rule lie on one line to within this across
+    join: float = 2.0  # pieces of one rule this far apart along it are one rule
+    reach: float = 2.0  # a rule that stops this short of another still meets it
+    min_length: float = 3.0  # shorter strokes are marks, not rules
+
+
+TEXT_LAYER = GridSettings()
+# A rule from pixels: a 1-bit pixel or two off its line (200 dpi: 0.36 pt a pixel), broken
+# where the scan lost it, and its ends eaten by the threshold (up to ~5 pt short, measured on
+# the G4 fixture scans).
+SCANNED = GridSettings(snap=2.5, same=1.5, join=5.0, reach=5.0)
+SNAP = TEXT_LAYER.snap  # points: strokes this close are the same line
+MIN_LENGTH = TEXT_LAYER.min_length
 
 
 @dataclass(slots=True)
@@ -71,10 +94,7 @@ class _V:
     y1: float
 
 
-SAME = 0.6  # points: pieces of one drawn rule lie on the same line to within this
-
-
-def _join_pieces(pieces: list[tuple[float, float, float]]) -> list[list[float]]:
+def _join_pieces(pieces: list[tuple[float, float, float]], how: GridSettings) -> list[list[float]]:
     """Pieces of one rule (a border drawn cell by cell) joined end to end: each (across, start, end).
 
     Both ends are checked: pieces a hair apart across the rule (a scan) do
@@ -83,7 +103,7 @@ def _join_pieces(pieces: list[tuple[float, float, float]]) -> list[list[float]]:
     out: list[list[float]] = []
     for at, lo, hi in sorted(pieces):
         for last in reversed(out[-4:]):
-            if abs(last[0] - at) <= SAME and lo <= last[2] + SNAP and hi >= last[1] - SNAP:
+            if abs(last[0] - at) <= how.same and lo <= last[2] + how.join and hi >= last[1] - how.join:
                 last[1], last[2] = min(last[1], lo), max(last[2], hi)
                 break
         else:
@@ -91,38 +111,41 @@ def _join_pieces(pieces: list[tuple[float, float, float]]) -> list[list[float]]:
     return out
 
 
-def _merge_h(lines: list[_H]) -> list[_H]:
-    return [_H(y, x0, x1) for y, x0, x1 in _join_pieces([(h.y, h.x0, h.x1) for h in lines])]
+def _merge_h(lines: list[_H], how: GridSettings) -> list[_H]:
+    return [_H(y, x0, x1) for y, x0, x1 in _join_pieces([(h.y, h.x0, h.x1) for h in lines], how)]
 
 
-def _merge_v(lines: list[_V]) -> list[_V]:
-    return [_V(x, y0, y1) for x, y0, y1 in _join_pieces([(v.x, v.y0, v.y1) for v in lines])]
+def _merge_v(lines: list[_V], how: GridSettings) -> list[_V]:
+    return [_V(x, y0, y1) for x, y0, y1 in _join_pieces([(v.x, v.y0, v.y1) for v in lines], how)]
 
 
-def clusters(values: list[float]) -> list[float]:
+def clusters(values: list[float], snap: float = SNAP) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
-        if not out or v - out[-1] > SNAP:
+        if not out or v - out[-1] > snap:
             out.append(v)
     return out
 
 
-def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
-    """Every ruled table on a page, outermost first, nested ones attached to their cell."""
+def find_tables(segments: list[Segment], boxes: list[Box], how: GridSettings = TEXT_LAYER) -> list[GridTable]:
+    """Every ruled table on a page, outermost first, nested ones attached to their cell.
+
+    ``how``: the tolerances; ``SCANNED`` for rules read from pixels.
+    """
     hs: list[_H] = []
     vs: list[_V] = []
     for s in segments:
         if s.horizontal:
-            if s.x1 - s.x0 >= MIN_LENGTH:
+            if s.x1 - s.x0 >= how.min_length:
                 hs.append(_H((s.top + s.bottom) / 2, s.x0, s.x1))
-        elif s.bottom - s.top >= MIN_LENGTH:
+        elif s.bottom - s.top >= how.min_length:
             vs.append(_V((s.x0 + s.x1) / 2, s.top, s.bottom))
-    hs, vs, pairs = _prune(_merge_h(hs), _merge_v(vs))
+    hs, vs, pairs = _prune(_merge_h(hs, how), _merge_v(vs, how), how)
     shading = Buckets((b for b in boxes if b.filled and not b.stroked), lambda b: (b.x0, b.top, b.x1, b.bottom))
     tables: list[GridTable] = []
     cells_made = 0
     for hg, vg in _components(hs, vs, pairs):
-        table = _grid(hg, vg, shading)
+        table = _grid(hg, vg, shading, how)
         if table is not None:
             tables.append(table)
             cells_made += len(table.cells)
@@ -144,18 +167,18 @@ def find_tables(segments: list[Segment], boxes: list[Box]) -> list[GridTable]:
     return top_level
 
 
-def _touching(hs: list[_H], vs: list[_V]) -> list[tuple[int, int]]:
+def _touching(hs: list[_H], vs: list[_V], reach: float) -> list[tuple[int, int]]:
     """Every (h, v) pair of strokes that touch, as indexes, found through the bucket index."""
-    index = Buckets(range(len(vs)), lambda j: (vs[j].x, vs[j].y0 - SNAP, vs[j].x, vs[j].y1 + SNAP))
+    index = Buckets(range(len(vs)), lambda j: (vs[j].x, vs[j].y0 - reach, vs[j].x, vs[j].y1 + reach))
     pairs = []
     for i, h in enumerate(hs):
-        for j in index.near(h.x0 - SNAP, h.y, h.x1 + SNAP, h.y):
-            if _touch(h, vs[j]):
+        for j in index.near(h.x0 - reach, h.y, h.x1 + reach, h.y):
+            if _touch(h, vs[j], reach):
                 pairs.append((i, j))
     return pairs
 
 
-def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V], list[tuple[int, int]]]:
+def _prune(hs: list[_H], vs: list[_V], how: GridSettings) -> tuple[list[_H], list[_V], list[tuple[int, int]]]:
     """Keep strokes that meet at least two of the other direction: rules of a grid.
 
     An underline or a change bar meets one border at most and is dropped;
@@ -164,7 +187,7 @@ def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V], list[tuple[i
     stroke and crossing looked at a bounded number of times). Returns the
     strokes kept and their crossings, as indexes into them.
     """
-    pairs = _touching(hs, vs)
+    pairs = _touching(hs, vs, how.reach)
     n = len(hs)
     links: list[list[int]] = [[] for _ in range(n + len(vs))]
     for i, j in pairs:
@@ -185,8 +208,8 @@ def _prune(hs: list[_H], vs: list[_V]) -> tuple[list[_H], list[_V], list[tuple[i
     return [hs[i] for i in new_h], [vs[j] for j in new_v], kept
 
 
-def _touch(h: _H, v: _V) -> bool:
-    return h.x0 - SNAP <= v.x <= h.x1 + SNAP and v.y0 - SNAP <= h.y <= v.y1 + SNAP
+def _touch(h: _H, v: _V, reach: float) -> bool:
+    return h.x0 - reach <= v.x <= h.x1 + reach and v.y0 - reach <= h.y <= v.y1 + reach
 
 
 def _components(hs: list[_H], vs: list[_V], pairs: list[tuple[int, int]]) -> list[tuple[list[_H], list[_V]]]:
@@ -211,20 +234,20 @@ def _components(hs: list[_H], vs: list[_V], pairs: list[tuple[int, int]]) -> lis
     return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
 
 
-def _covered_v(vs: Buckets[_V], x: float, y0: float, y1: float) -> bool:
+def _covered_v(vs: Buckets[_V], x: float, y0: float, y1: float, snap: float) -> bool:
     """Is there a vertical stroke at x over most of y0..y1?"""
     need = (y1 - y0) * 0.6
-    return any(abs(v.x - x) <= SNAP and min(v.y1, y1) - max(v.y0, y0) >= need for v in vs.near(x - SNAP, y0, x + SNAP, y1))
+    return any(abs(v.x - x) <= snap and min(v.y1, y1) - max(v.y0, y0) >= need for v in vs.near(x - snap, y0, x + snap, y1))
 
 
-def _covered_h(hs: Buckets[_H], y: float, x0: float, x1: float) -> bool:
+def _covered_h(hs: Buckets[_H], y: float, x0: float, x1: float, snap: float) -> bool:
     need = (x1 - x0) * 0.6
-    return any(abs(h.y - y) <= SNAP and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs.near(x0, y - SNAP, x1, y + SNAP))
+    return any(abs(h.y - y) <= snap and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs.near(x0, y - snap, x1, y + snap))
 
 
-def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box]) -> Optional[GridTable]:
-    xs = clusters([v.x for v in vs])
-    ys = clusters([h.y for h in hs])
+def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box], how: GridSettings = TEXT_LAYER) -> Optional[GridTable]:
+    xs = clusters([v.x for v in vs], how.snap)
+    ys = clusters([h.y for h in hs], how.snap)
     if len(xs) < 2 or len(ys) < 2:
         return None
     ncols, nrows = len(xs) - 1, len(ys) - 1
@@ -243,9 +266,9 @@ def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box]) -> Optional[GridTab
     for r in range(nrows):
         for c in range(ncols):
             here = r * ncols + c
-            if c + 1 < ncols and not _covered_v(v_index, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < ncols and not _covered_v(v_index, xs[c + 1], ys[r], ys[r + 1], how.snap):
                 parent[find(here)] = find(here + 1)
-            if r + 1 < nrows and not _covered_h(h_index, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nrows and not _covered_h(h_index, ys[r + 1], xs[c], xs[c + 1], how.snap):
                 parent[find(here)] = find(here + ncols)
     spans: dict[int, list[int]] = {}
     for r in range(nrows):

@@ -217,7 +217,15 @@ def _breaks_after(line: TextLine) -> bool:
 
 
 def ends_in_space(line: TextLine) -> bool:
-    return bool(line.glyphs) and line.glyphs[-1].text.isspace()
+    """Does the line end in a space glyph a producer drew? A line read from pixels has none of
+    its own: a space there was put between two words of a Tesseract line that ran on into the
+    next cell, and says nothing of a wrap."""
+    return bool(line.glyphs) and line.glyphs[-1].text.isspace() and not from_pixels(line)
+
+
+def from_pixels(line: TextLine) -> bool:
+    """A line of words read from pixels (OCR): its widths are ink, not advance widths."""
+    return any(g.ocr for g in line.glyphs)
 
 
 # Lines of one paragraph are no further apart than this share of a line's height.
