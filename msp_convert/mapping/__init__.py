@@ -50,6 +50,7 @@ def map_document(
             read.setdefault(flow.where, []).extend(p for p in iter_paragraphs([block]) if p.confidence is not None)
     flow.review_lines.finish()
     _read_confidence(read, draft)
+    draft.finish()
     if draft.anchors < MIN_ANCHORS:
         if not force:
             raise NotAPlanError(

@@ -10,6 +10,8 @@ prompt claims it. Answers never run across the end of a table.
 from __future__ import annotations
 
 from functools import lru_cache
+
+from pydantic import BaseModel
 from typing import Any, Optional
 
 from ..layout import Paragraph, TickBox
@@ -307,18 +309,24 @@ class Flow:
             name = clean(rest)
             if name:
                 self._set_helper(name)
+                self._read_into(getattr(self.target, "written_by", None), "helper", para)
             return
         if prompt.kind == "text":
             self.field = None
             value = clean(rest)
             if value and self.target is not None:
                 setattr(self.target, prompt.field, value)
+                self._read_into(self.target, prompt.field, para)
             else:
                 self.waiting_text = prompt.field
             return
         self.field = prompt.field
         if not is_blank(rest):
             self.content(para, rest_at)
+
+    def _read_into(self, model: object, name: str, para: Paragraph) -> None:
+        if isinstance(model, BaseModel):
+            self.draft.read_into(model, name, self.where, [para])
 
     def _set_helper(self, name: str) -> None:
         written_by = getattr(self.target, "written_by", None)
@@ -334,6 +342,7 @@ class Flow:
         group = getattr(group, section.ticks_field)
         for key, state in reading.states.items():
             setattr(group, key, state)
+            self.draft.read_into(group, key, section.where, boxes=[reading.boxes[key]] if key in reading.boxes else ())
         if reading.unknown:
             self.draft.warn("tick-box-unknown", section.where)
         if reading.helper:
@@ -352,7 +361,7 @@ class Flow:
     # --- what a person wrote ---------------------------------------------------
 
     def content(self, para: Paragraph, start: int = 0) -> None:
-        line, deleted = pieces(para.inlines, start)
+        line, deleted = pieces(para, start)
         written = make_entry(line, deleted, self.m.markers)
         if written is None:
             return

@@ -215,6 +215,8 @@ class _OutcomeRows:
     number: int
     paragraphs: list[Paragraph] = field(default_factory=list)
     marks: dict[str, Optional[bool]] = field(default_factory=dict)
+    numbered: list[Paragraph] = field(default_factory=list)  # where the number was read
+    boxes: dict[str, list[TickBox]] = field(default_factory=dict)  # where each mark was read
 
 
 @lru_cache(maxsize=8)
@@ -271,7 +273,7 @@ def read_outcomes(table: Table, flow: Flow) -> None:
             if number is not None:
                 flow.draft.warn("outcome-number-unread", flow.where, once=False)
         if number is not None:
-            current = _OutcomeRows(number)
+            current = _OutcomeRows(number, numbered=first.paragraphs() if first is not None else [])
             found.append(current)
         elif first is not None or current is None:
             current = None
@@ -287,12 +289,16 @@ def read_outcomes(table: Table, flow: Flow) -> None:
                     flow.draft.warn("tick-box-unknown", flow.where)
                 if current.marks.get(key) is not True:
                     current.marks[key] = mark
+                current.boxes.setdefault(key, []).extend(i for p in cell.paragraphs() for i in p.inlines if isinstance(i, TickBox))
             else:
                 current.paragraphs.extend(cell.paragraphs())
     for rows in found:
         outcome = _outcome(rows, flow, support_cols)
         if outcome is not None:
             flow.draft.plan.outcomes.append(outcome)
+            flow.draft.read_into(outcome, "number", flow.where, rows.numbered)
+            for key, boxes in rows.boxes.items():
+                flow.draft.read_into(outcome.supported_by, key, flow.where, boxes=boxes)
     flow.end_table()
 
 
@@ -339,7 +345,7 @@ def _statement(paragraphs: list[Paragraph], flow: Flow, able: re.Pattern[str]) -
     deleted = False
     for i, para in enumerate(paragraphs):
         found = able.search(para.text) if i == 0 else None
-        line, gone = pieces(para.inlines, found.end() if found else 0)
+        line, gone = pieces(para, found.end() if found else 0)
         lines.append(line if i == 0 else [("\n", False)] + line)
         deleted |= gone
     if not lines:
@@ -385,6 +391,7 @@ def read_provision(table: Table, flow: Flow) -> None:
             current = Provision(outcome_number=number)
             made.append((current, any(c.weekly for c in columns.values() if c.field == "resources")))
             flow.draft.plan.provision.append(current)
+            flow.draft.read_into(current, "outcome_number", flow.where, first.paragraphs() if first is not None else [])
         elif current is None:
             _feed_row(flow, row)
             continue
@@ -402,7 +409,7 @@ def _provision_cells(row: Row, first: Optional[Cell], columns: dict[int, Column]
             continue
         column = columns.get(cell.col)
         for para in cell.paragraphs():
-            line, deleted = pieces(para.inlines)
+            line, deleted = pieces(para)
             written = make_entry(line, deleted, flow.m.markers)
             if written is None:
                 continue
@@ -476,7 +483,7 @@ def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
     progress = Progress(outcome_number=number)
     for cell in row.cells[1:]:
         for para in cell.paragraphs():
-            line, deleted = pieces(para.inlines)
+            line, deleted = pieces(para)
             written = make_entry(line, deleted, flow.m.markers)
             if written is not None:
                 progress.text.append(flow.draft.noticed(written, flow.where))

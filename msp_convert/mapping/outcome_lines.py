@@ -79,7 +79,7 @@ class OutcomeLines:
     def _start(self, para: Paragraph, number: int, start: int) -> Optional[Outcome]:
         profile = self.flow.profile
         able = able_pattern(profile.statement_prompt).search(para.text, start)
-        line, deleted = pieces(para.inlines, able.end() if able else start)
+        line, deleted = pieces(para, able.end() if able else start)
         written = make_entry(line, deleted, self.flow.m.markers)
         if written is None:
             return None
