@@ -19,7 +19,8 @@ from msp_convert.layout import Document, iter_paragraphs, read_confidence
 from msp_convert.mapping import map_document
 from msp_convert.model import Source
 from msp_convert.parsers import ocr
-from msp_convert.parsers.ocr import page, strike, turn
+from msp_convert.parsers.ocr import page, strike, ticks, turn
+from msp_convert.parsers.ocr import rules as ocr_rules
 from scan_closeness import closeness
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,12 +111,12 @@ def test_strike_told_from_underline() -> None:
     grey[90 + 19 : 90 + 21, 18:103] = 60  # the underline, under them
     grey = np.asarray(Image.fromarray(grey).filter(ImageFilter.GaussianBlur(0.6)))
     ink = page._binarise(grey)
-    rules_h, rules_v = page._rules(ink, 200)
+    rules_h, rules_v = ocr_rules.find_rules(ink, 200)
     assert rules_h[41].any()  # as long as a rule: the rule mask takes the strike too
     strokes, mask = strike._strike_strokes(ink, rules_v, 200)
     assert [s[1] for s in strokes] == [41] and mask is not None
-    rules_h[mask] = 0
-    assert not any(abs(s.top * 200 / 72 - 41) < 3 for s in page._segments(rules_h, True, 72 / 200))  # no table edge
+    rules_h[ocr_rules.widened(mask)] = 0
+    assert not any(abs(s.top * 200 / 72 - 41) < 3 for s in ocr_rules.segments(rules_h, True, 72 / 200))  # no table edge
     words = [(r, "nnnnnnn", 90.0, (1, 1, i)) for i, r in enumerate(rects)]
     rules = cv2.bitwise_or(rules_h, rules_v)
     assert [s for s, _ in strike._strikes(grey, rules, words, strokes)] == [True, False, False]
@@ -160,9 +161,9 @@ def test_skew_is_measured_from_the_ink() -> None:
 
 def test_words_read_from_tick_boxes_or_from_nothing_are_dropped() -> None:
     boxes = [(137, 266 + 64 * k, 156, 285 + 64 * k) for k in range(4)]  # a column of tick boxes
-    assert page._read_from_box((130, 263, 166, 299), boxes[0])  # one box read as "0"
-    assert page._read_from_box((136, 265, 157, 485), boxes[1])  # the column read as one tall "oOoO00", its middle between boxes
-    assert not any(page._read_from_box((229, 329, 290, 350), b) for b in boxes)  # the label beside a box
+    assert ticks.read_from_box((130, 263, 166, 299), boxes[0])  # one box read as "0"
+    assert ticks.read_from_box((136, 265, 157, 485), boxes[1])  # the column read as one tall "oOoO00", its middle between boxes
+    assert not any(ticks.read_from_box((229, 329, 290, 350), b) for b in boxes)  # the label beside a box
     ink = np.zeros((120, 120), np.uint8)
     ink[60:80, 80:84] = 255  # a letter's stem
     ink[:, 40:43] = 255  # a rule, painted out of the page Tesseract read

@@ -410,7 +410,7 @@ def test_a_box_with_an_unreadable_mark_is_unknown_with_a_warning_without_text():
     [t] = ticks(p)
     assert t.tick is None
     [m] = messages
-    assert m.code == "tick-box-unknown" and m.where == "page 1"
+    assert m.code == "tick-box-unknown" and m.where == "page 1 [72.0 91.0 82.0 101.0]"  # the frame's place
     assert "Secret" not in m.message and "label" not in m.message
 
 

@@ -58,6 +58,8 @@ def _own_steps() -> dict[str, Any]:
     from msp_convert.parsers import ocr
     from msp_convert.parsers.ocr import page as P
     from msp_convert.parsers.ocr import strike
+    from msp_convert.parsers.ocr.rules import find_rules
+    from msp_convert.parsers.ocr.ticks import tick_boxes
     from msp_convert.parsers.ocr.turn import skew, turned
 
     pages = [(f"08 p{n}", im) for n, im in enumerate(ocr.render_pdf((SCANS / "08-ks1-visual-impairment.pdf").read_bytes()), 1)]
@@ -69,9 +71,9 @@ def _own_steps() -> dict[str, Any]:
         angle = skew(P._binarise(grey))
         grey = turned(grey, -angle, int(np.percentile(grey, 90)))
         ink = P._binarise(grey)
-        rules_h, rules_v = P._rules(ink, dpi)
+        rules_h, rules_v = find_rules(ink, dpi)
         strokes, _ = strike._strike_strokes(ink, rules_v, dpi)
-        boxes = [(list(map(int, r)), state) for r, state, _ in P._tick_boxes(ink, dpi)]
+        boxes = [(list(map(int, r)), state) for r, state, _ in tick_boxes(ink, dpi)]
         out[name] = {"skew": angle, "page": _digest(grey), "ink": _digest(ink), "rules": _digest(rules_h) + _digest(rules_v),
                      "strokes": [list(map(float, s)) for s in strokes], "boxes": boxes}
     return out

@@ -43,7 +43,7 @@ from PIL import Image
 from ...errors import CorruptFileError, NotAPlanError, UnsupportedFormatError
 from ...layout import Document
 from ...results import Message, PageDone, Result, dedupe
-from ..pdf.grid import find_tables
+from ..pdf.grid import SCANNED, find_tables
 from ..pdf.pages import PageBlocks, join_pages, page_blocks
 from .common import Timing
 from .page import read_page
@@ -89,7 +89,7 @@ def parse_images(images: Sequence[Image.Image], timing: Optional[Timing] = None,
             continue
         words += sum(1 for g in page.record.glyphs if not g.is_tick and not g.text.isspace())
         messages += page.messages
-        pages.append(page_blocks(page.record, find_tables(page.record.segments, page.record.boxes)))
+        pages.append(page_blocks(page.record, find_tables(page.record.segments, page.record.boxes, SCANNED)))
     if blank == len(images):
         raise UnsupportedFormatError("every page of this scan is blank; check the scanner fed the right side of the paper")
     if words < MIN_WORDS:

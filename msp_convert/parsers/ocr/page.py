@@ -12,13 +12,18 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ...results import Message
-from ..pdf.boxes import EMPTY, TICKED, find_tick_boxes
-from ..pdf.records import Glyph, PageRecord, Segment
+from ...layout import TICK_GLYPHS
+from ...results import Message, place
+from ..pdf.boxes import find_tick_boxes
+from ..pdf.records import Glyph, PageRecord
 from . import engine
 from .common import Rect, Timing, Word, clock
+from .handwriting import find_handwriting
+from .leaders import LEADER_TEXT, find_leaders, paint_out
+from .rules import erase_rules, find_rules, segments, through_words, widened
 from .second_look import _second_look
 from .strike import _erase_strokes, _rule_strikes, _strike_strokes, _strikes
+from .ticks import read_from_box, tick_boxes
 from .turn import skew, turned
 
 
@@ -29,11 +34,6 @@ LOW_PAGE_CONFIDENCE = 70.0  # a page whose mean word confidence (0-100) is below
 # confidence under POOR_MEAN_CONF, or most words of 3+ letters read with SIDEWAYS_CONF taller than wide.
 POOR_MEAN_CONF = 65.0
 SIDEWAYS_CONF = 60.0
-# Tick boxes, in points
-BOX_MIN, BOX_MAX = 5.5, 16.5
-# Ruling lines: at least this long (points) to be a table rule
-RULE_MIN = 20.0
-SEGMENT_MARGIN = 12  # pixels kept around a rule mask's strokes when they are closed and counted
 
 
 @dataclass
@@ -73,6 +73,7 @@ class _Seen:
     rules_v: np.ndarray
     strokes: list
     words: list[Word]
+    leaders: list[Rect]
 
 
 def _look(grey: np.ndarray, ink: np.ndarray, turn: int, dpi: float, timing: Timing) -> _Seen:
@@ -80,12 +81,12 @@ def _look(grey: np.ndarray, ink: np.ndarray, turn: int, dpi: float, timing: Timi
     t0 = clock()
     grey = _upright(grey, ink, turn)
     ink = _binarise(grey)
-    read, rules_h, rules_v, strokes = _for_tesseract(grey, ink, dpi)
+    read, rules_h, rules_v, strokes, leaders = _for_tesseract(grey, ink, dpi)
     t1 = clock()
     timing.own += t1 - t0
     words = engine.words(read)
     timing.tesseract += clock() - t1
-    return _Seen(grey, ink, rules_h, rules_v, strokes, words)
+    return _Seen(grey, ink, rules_h, rules_v, strokes, words, leaders)
 
 
 def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
@@ -93,22 +94,40 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
     grey, ink, rules_h, rules_v = seen.grey, seen.ink, seen.rules_h, seen.rules_v
     scale = 72.0 / dpi
     page = _Page(PageRecord(number=number, width=grey.shape[1] * scale, height=grey.shape[0] * scale), None)
-    boxes = _tick_boxes(ink, dpi)
+    boxes = tick_boxes(ink, dpi)
     painted = cv2.bitwise_or(rules_h, rules_v)  # the rules painted out of what Tesseract read
-    words = [wd for wd in seen.words if not any(_read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
+    words = [wd for wd in seen.words if not any(read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
     # a long stroke through the middle of words that the strokes missed is no rule either
     through = _rule_strikes(rules_h, [wd[0] for wd in words if any(c.isalnum() for c in wd[1])])
     if through is not None:
-        rules_h[through] = 0
+        rules_h[widened(through)] = 0
+    streaks = through_words(rules_v, [wd[0] for wd in words if len(wd[1]) >= 3])  # a copier's streak down the page
+    if streaks is not None:
+        rules_v[widened(streaks, horizontal=False)] = 0
     rules = cv2.bitwise_or(rules_h, rules_v)
-    words += _second_look(ink, rules, words, [b[0] for b in boxes], dpi, timing)
+    words, pen = _without_handwriting(page, words, ink, [b[0] for b in boxes], rules, dpi)
+    words += _second_look(ink, rules, words, [b[0] for b in boxes] + pen, dpi, timing)
     confs = _place_words(page, words, _strikes(grey, rules, words, seen.strokes), scale)
     _add_spaces(page.record.glyphs, [wd[3] for wd in words], rules_v, scale)
+    _place_leaders(page, seen.leaders, words, scale)
     _place_boxes(page, boxes, scale)
-    page.record.segments = _segments(rules_h, True, scale) + _segments(rules_v, False, scale)
+    page.record.segments = segments(rules_h, True, scale) + segments(rules_v, False, scale)
     page.messages += find_tick_boxes(page.record)  # tick characters Tesseract may have read
     _page_confidence(page, confs)
     return page
+
+
+def _without_handwriting(page: _Page, words: list[Word], ink: np.ndarray, boxes: list[Rect], rules: np.ndarray, dpi: float) -> tuple[list[Word], list[Rect]]:
+    """The words less those read from handwriting, and its regions (pixels); a ``handwriting`` warning for each."""
+    hand = find_handwriting(ink, words, boxes, rules, dpi)
+    scale = 72.0 / dpi
+    for region in hand.regions:
+        page.messages.append(Message(
+            "handwriting", "handwriting found here is not read; check it against the paper",
+            where=place(page.record.number, tuple(v * scale for v in region)),
+        ))
+    drop = set(hand.words)
+    return [wd for i, wd in enumerate(words) if i not in drop], list(hand.regions)
 
 
 def _reads_poorly(words: list[Word]) -> bool:
@@ -150,19 +169,23 @@ def _paper(grey: np.ndarray) -> int:
 
 
 def _for_tesseract(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple:
-    """(the image Tesseract reads, horizontal rules, vertical rules, strike strokes).
+    """(the image Tesseract reads, horizontal rules, vertical rules, strike strokes, dotted leaders).
 
     Strikes through text are no rules (a strike across a line is as long as one,
     and would make a table edge), and are painted out of the image Tesseract
-    reads, as it misreads struck words; judged on the page as scanned.
+    reads, as it misreads struck words; judged on the page as scanned. Dotted
+    leaders are painted out too: Tesseract reads dots as letters.
     """
-    rules_h, rules_v = _rules(ink, dpi)
+    rules_h, rules_v = find_rules(ink, dpi)
     strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi)
     read = grey
     if stroke_mask is not None:
-        rules_h[stroke_mask] = 0
+        rules_h[widened(stroke_mask)] = 0
         read = _erase_strokes(grey, strokes)
-    return _erase_rules(read, rules_h, rules_v), rules_h, rules_v, strokes
+    paper = int(np.percentile(grey[::8, ::8], 90))
+    leaders = find_leaders(ink, dpi)
+    read = paint_out(read, leaders, paper)
+    return erase_rules(read, rules_h, rules_v, paper), rules_h, rules_v, strokes, leaders
 
 
 def _place_words(page: _Page, words: list, strikes: list, scale: float) -> list[float]:
@@ -183,24 +206,36 @@ def _place_words(page: _Page, words: list, strikes: list, scale: float) -> list[
             if sconf < LOW_CONFIDENCE:
                 page.messages.append(Message(
                     "ocr-low-confidence-strike",
-                    f"a strikethrough at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye",
-                    where=f"page {page.record.number}",
+                    "a strikethrough was read with low confidence; check it by eye",
+                    where=place(page.record.number, (g.x0, g.top, g.x1, g.bottom)),
                 ))
         page.record.glyphs.append(g)
     return confs
 
 
+def _place_leaders(page: _Page, leaders: list[Rect], words: list[Word], scale: float) -> None:
+    """Each dotted leader as one leader glyph, as tall as the page's words, its dots at its foot."""
+    if not leaders:
+        return
+    height = float(np.median([wd[0][3] - wd[0][1] for wd in words])) if words else 0.0
+    for x0, top, x1, bottom in leaders:
+        tall = max(height, (bottom - top) * 3.0)
+        g = Glyph(LEADER_TEXT, x0 * scale, x1 * scale, (bottom - tall) * scale, (bottom + 0.25 * tall) * scale, 1.25 * tall * scale)
+        g.confidence, g.ocr = 1.0, True
+        page.record.glyphs.append(g)
+
+
 def _place_boxes(page: _Page, boxes: list, scale: float) -> None:
     """Each drawn tick box as a tick glyph, with a message where its state is unsure."""
     for (x0, top, x1, bottom), state, conf in boxes:
-        g = Glyph(TICKED if state else EMPTY, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
+        g = Glyph(TICK_GLYPHS[state], x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
         g.is_tick, g.tick, g.tick_encoding, g.confidence = True, state, "drawn", conf
         page.record.glyphs.append(g)
         if conf < LOW_CONFIDENCE:
             page.messages.append(Message(
                 "ocr-low-confidence-tick",
-                f"a tick box at ({g.x0:.0f}, {g.top:.0f}) pt was read with low confidence; check it by eye",
-                where=f"page {page.record.number}",
+                "a tick box was read with low confidence; check it by eye",
+                where=place(page.record.number, (g.x0, g.top, g.x1, g.bottom)),
             ))
 
 
@@ -244,43 +279,6 @@ def _orientation(grey: np.ndarray, timing: Timing) -> int:
     return turn
 
 
-def _rules(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the long horizontal and vertical strokes (table rules)."""
-    length = max(int(RULE_MIN * dpi / 72), 10)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    return horizontal, vertical
-
-
-def _segments(mask: np.ndarray, horizontal: bool, scale: float) -> list[Segment]:
-    """Each stroke of a rule mask as one segment, in points."""
-    # only the part of the page the strokes are in (with room for the closing; whole block pairs), the same result
-    x, y, w, h = cv2.boundingRect(mask)
-    if not w:
-        return []
-    x0, y0 = max(x - SEGMENT_MARGIN, 0) & ~1, max(y - SEGMENT_MARGIN, 0) & ~1
-    part = mask[y0 : y + h + SEGMENT_MARGIN, x0 : x + w + SEGMENT_MARGIN]
-    # close small breaks along the stroke (JPEG, a faint print)
-    k = (9, 1) if horizontal else (1, 9)
-    part = cv2.morphologyEx(part, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, k))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
-    out: list[Segment] = []
-    for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        x, y = x + x0, y + y0
-        if horizontal:
-            thick = max(area / max(w, 1), 1.0)
-            if thick > 8:  # a bar or a shaded block, not a rule
-                continue
-            mid = y + h / 2
-            out.append(Segment(x * scale, (mid - thick / 2) * scale, (x + w) * scale, (mid + thick / 2) * scale, thick * scale))
-        else:
-            thick = max(area / max(h, 1), 1.0)
-            if thick > 8:
-                continue
-            mid = x + w / 2
-            out.append(Segment((mid - thick / 2) * scale, y * scale, (mid + thick / 2) * scale, (y + h) * scale, thick * scale))
-    return out
 
 
 # What Tesseract reads a bullet point as, when it is the first word of a line.
@@ -320,17 +318,6 @@ def _add_spaces(glyphs: list[Glyph], lines: list[tuple[int, int, int]], rules_v:
     glyphs.extend(spaces)
 
 
-def _read_from_box(word: Rect, box: Rect) -> bool:
-    """Did Tesseract read this word from a tick box's frame? (It is the box, not text.)
-
-    Its middle lies across the box's width and it overlaps the box: a box read
-    as "o", "O" or "0", or a column of boxes read as one tall word ("oOoO00")
-    whose middle falls between two of them. A label beside a box is not across it.
-    """
-    middle = (word[0] + word[2]) / 2
-    return box[0] - 2 <= middle <= box[2] + 2 and word[1] < box[3] and word[3] > box[1]
-
-
 def _read_from_nothing(word: Word, ink: np.ndarray, painted: np.ndarray) -> bool:
     """Did Tesseract read this "word" from no mark on the page? ("=" from a JPEG's ringing beside a letter.)
 
@@ -341,54 +328,3 @@ def _read_from_nothing(word: Word, ink: np.ndarray, painted: np.ndarray) -> bool
     if any(c.isalnum() for c in text):
         return False
     return not ((ink[top:bottom, x0:x1] > 0) & (painted[top:bottom, x0:x1] == 0)).any()
-
-
-def _tick_boxes(ink: np.ndarray, dpi: float) -> list[tuple[Rect, Optional[bool], float]]:
-    """Small square frames: (rect, ticked, confidence)."""
-    lo, hi = BOX_MIN * dpi / 72, BOX_MAX * dpi / 72
-    contours, _ = cv2.findContours(ink, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    found: list[tuple[Rect, Optional[bool], float]] = []
-    for c in contours:
-        x, y, w, h = cv2.boundingRect(c)
-        if not (lo <= w <= hi and lo <= h <= hi) or abs(w - h) > 0.2 * max(w, h):
-            continue
-        rect = (x, y, x + w, y + h)
-        if any(_overlaps(rect, f[0]) for f in found):
-            continue  # the frame's inner edge, or a mark inside
-        crop = ink[y : y + h, x : x + w] > 0
-        edge = max(2, round(min(w, h) * 0.15))
-        sides = [crop[:edge, :].any(axis=0).mean(), crop[-edge:, :].any(axis=0).mean(), crop[:, :edge].any(axis=1).mean(), crop[:, -edge:].any(axis=1).mean()]
-        if min(sides) < 0.85:
-            continue  # not a frame: a letter, a blot
-        pad = max(edge + 1, round(min(w, h) * 0.25))
-        inner = crop[pad : h - pad, pad : w - pad]
-        if inner.size == 0:
-            continue
-        fill = float(inner.mean())
-        if fill >= 0.12:
-            state: Optional[bool] = True
-            conf = min(1.0, 0.7 + fill)
-        elif fill <= 0.03:
-            state, conf = False, 0.95
-        else:  # a faint mark: more likely a tick than dirt, but say so
-            state, conf = fill >= 0.07, 0.5
-        found.append((rect, state, conf))
-    # keep the outer frames only
-    found.sort(key=lambda f: -(f[0][2] - f[0][0]))
-    kept: list[tuple[Rect, Optional[bool], float]] = []
-    for f in found:
-        if not any(_overlaps(f[0], k[0]) for k in kept):
-            kept.append(f)
-    return kept
-
-
-def _overlaps(a: Rect, b: Rect) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
-
-
-def _erase_rules(grey: np.ndarray, rules_h: np.ndarray, rules_v: np.ndarray) -> np.ndarray:
-    """A copy of the page without its table rules, for Tesseract, which reads a cell border as "|"."""
-    mask = cv2.dilate(cv2.bitwise_or(rules_h, rules_v), np.ones((3, 3), np.uint8))
-    out = grey.copy()
-    out[mask > 0] = int(np.percentile(grey[::8, ::8], 90))  # the paper
-    return out

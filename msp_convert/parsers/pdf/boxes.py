@@ -27,7 +27,7 @@ from typing import Optional
 
 from ...glyphs import GLYPH_TICKS, pdf_symbol_font_key, tick_state
 from ...layout import TICK_GLYPHS
-from ...results import Message
+from ...results import Message, place
 from .frames import FRAME, Frame, find_frames
 from .index import Buckets
 from .records import Box, Glyph, PageRecord, Path, Segment, Widget
@@ -55,9 +55,9 @@ def find_tick_boxes(page: PageRecord) -> list[Message]:
     return [
         Message(
             "tick-box-unknown",
-            f"a {'form-field' if g.tick_encoding == 'acroform' else 'drawn'} tick box at ({g.x0:.0f}, {g.top:.0f}) pt could not be read as "
+            f"a {'form-field' if g.tick_encoding == 'acroform' else 'drawn'} tick box could not be read as "
             "ticked or not; check it by eye",
-            where=f"page {page.number}",
+            where=place(page.number, (g.x0, g.top, g.x1, g.bottom)),
         )
         for g in unknown
         if id(g) in kept
