@@ -13,6 +13,7 @@ Part 5 holds its actions table) reads what it has and nothing crashes.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -173,8 +174,8 @@ def _names_outcome_columns(row: Row, profile: Profile) -> bool:
     first = _cell_at(row, 0)
     if first is None or not _column_label(first.text, profile.outcome_label):
         return False
-    labels, _ = _support_labels(profile)
-    return len({labels[k] for k in (_squashed(c.text) for c in row.cells) if k in labels}) >= 2
+    found = {_support_field(c.text, profile) for c in row.cells}
+    return len(found - {None}) >= 2
 
 
 def _cell_at(row: Row, col: int) -> Optional[Cell]:
@@ -191,7 +192,25 @@ def _mark(cell: Cell) -> Optional[bool]:
             return True
         return None if any(b.checked is None for b in boxes) else False
     text = cell.text
+    if not is_blank(text) and all(p.confidence is not None for p in cell.paragraphs()):
+        return _read_mark(text)
     return not is_blank(text) and norm(text) not in _NO_MARK
+
+
+# A tick box OCR read as letters, where the box finder missed it: what its shape says.
+_TICK_SHAPES = re.compile(r"[xXvV\u221a\u2713\u2714\u2612\u2611]")  # a cross or a tick ("[x]", "ix]", "Xx)")
+_BOX_SHAPES = re.compile(r"[\sUuLlIiJj|\[\](){}0Oo\u2610_.,:;'\"\u2018\u2019\u201c\u201d~-]+")  # an empty box ("LJ", "[ ]", "U")
+
+
+def _read_mark(text: str) -> Optional[bool]:
+    """A Supported-by cell's mark read from pixels as text: a cross or a tick is ticked, a box's
+    outline alone empty, a word (yes, no) as typed; anything else unknown (the caller warns)."""
+    n = norm(text)
+    if n in _NO_MARK or n in {"yes", "y"}:
+        return n in {"yes", "y"}
+    if _TICK_SHAPES.search(text):
+        return True
+    return False if _BOX_SHAPES.fullmatch(text) else None
 
 
 def _feed_row(flow: Flow, row: Row, header: Optional[dict[int, Optional[tuple[str, str]]]] = None) -> None:
@@ -217,6 +236,7 @@ class _OutcomeRows:
     marks: dict[str, Optional[bool]] = field(default_factory=dict)
     numbered: list[Paragraph] = field(default_factory=list)  # where the number was read
     boxes: dict[str, list[TickBox]] = field(default_factory=dict)  # where each mark was read
+    said: dict[str, list[Paragraph]] = field(default_factory=dict)  # or the text it was read from
 
 
 @lru_cache(maxsize=8)
@@ -235,6 +255,26 @@ def _support_labels(profile: Profile) -> tuple[dict[str, str], dict[str, tuple[s
     return fields, led
 
 
+def _support_field(text: str, profile: Profile) -> Optional[str]:
+    """The Supported-by field a header cell names: its label squashed ("Educ ation"), or as OCR
+    reads a narrow column's header: its two lines in the wrong order ("Care Social"), or a letter
+    or two off ("Educatio:on")."""
+    labels, _ = _support_labels(profile)
+    squashed = _squashed(text)
+    if squashed in labels or len(squashed) < 5:
+        return labels.get(squashed)
+    for key, name in labels.items():
+        turned = len(key) == len(squashed) and squashed in key + key
+        if len(key) >= 5 and (turned or _close(squashed, key)):
+            return name
+    return None
+
+
+def _close(a: str, b: str) -> bool:
+    """A letter or two off: at least 0.8 alike (difflib's ratio)."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
 def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], dict[int, Optional[tuple[str, str]]]]:
     """Grid column -> Supported-by field, from the rows above the first outcome; and
     the header cells (by id) ``_feed_row`` reads apart: "Outcome" over the number
@@ -250,8 +290,9 @@ def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], di
         for cell in row.cells:
             # Compared without spaces: a narrow column may break "Education" inside the word.
             squashed = _squashed(cell.text)
-            if squashed in labels:
-                columns[cell.col] = labels[squashed]
+            key = _support_field(cell.text, profile)
+            if key is not None:
+                columns[cell.col] = key
             if squashed in led:
                 header[id(cell)] = led[squashed]
             elif cell is first and _column_label(cell.text, profile.outcome_label):
@@ -290,6 +331,7 @@ def read_outcomes(table: Table, flow: Flow) -> None:
                 if current.marks.get(key) is not True:
                     current.marks[key] = mark
                 current.boxes.setdefault(key, []).extend(i for p in cell.paragraphs() for i in p.inlines if isinstance(i, TickBox))
+                current.said.setdefault(key, []).extend(cell.paragraphs())
             else:
                 current.paragraphs.extend(cell.paragraphs())
     for rows in found:
@@ -298,7 +340,7 @@ def read_outcomes(table: Table, flow: Flow) -> None:
             flow.draft.plan.outcomes.append(outcome)
             flow.draft.read_into(outcome, "number", flow.where, rows.numbered)
             for key, boxes in rows.boxes.items():
-                flow.draft.read_into(outcome.supported_by, key, flow.where, boxes=boxes)
+                flow.draft.read_into(outcome.supported_by, key, flow.where, () if boxes else rows.said.get(key, ()), boxes)
     flow.end_table()
 
 
@@ -449,6 +491,7 @@ def read_review(table: Table, flow: Flow) -> None:
     label: Optional[str] = None
     has_date_text = False
     columns: Optional[dict[int, str]] = None
+    inferred = _progress_numbers(table.rows, profile)
     for index, row in enumerate(table.rows):
         text = " ".join(c.text for c in row.cells) if label is None and index < 3 else ""
         n = norm(text)
@@ -464,6 +507,9 @@ def read_review(table: Table, flow: Flow) -> None:
         first = row.cells[0] if row.cells and row.cells[0].col == 0 else None
         numbered = columns is not None or first is not None and first.col_span == 1
         number = row_number(first, profile.outcome_label) if numbered else None
+        if numbered and id(row) in inferred:
+            number = inferred[id(row)]
+            flow.draft.warn("outcome-number-unread", flow.where, once=False)
         if number is not None and len(row.cells) > 1:
             _progress_row(row, number, review, flow)
             continue
@@ -476,6 +522,36 @@ def read_review(table: Table, flow: Flow) -> None:
     if review.date or has_date_text or review.progress or review.working_well or review.not_working or review.new_to_introduce:
         plan.reviews.append(review)
     flow.end_table()
+
+
+def _progress_numbers(rows: list[Row], profile: Profile) -> dict[int, int]:
+    """Row (by id) -> its number, where a progress table's number column read from pixels
+    says it wrongly: the rows are numbered in order, so a number that is unreadable ("Al"),
+    or out of step where the rows either side agree ("1", "12", "3"), is the one before it + 1."""
+    out: dict[int, int] = {}
+    for run in _number_runs(rows, profile):
+        before = 0
+        for i, (row, read) in enumerate(run):
+            after = run[i + 1][1] if i + 1 < len(run) else None
+            if read != before + 1 and (read is None or after == before + 2):
+                out[id(row)] = read = before + 1
+            before = read if read is not None else before + 1
+    return out
+
+
+def _number_runs(rows: list[Row], profile: Profile) -> list[list[tuple[Row, Optional[int]]]]:
+    """Runs of consecutive rows whose first cell is a short thing read from pixels (a number,
+    or letters OCR made of one), each with the number read (None: none)."""
+    runs: list[list[tuple[Row, Optional[int]]]] = [[]]
+    for row in rows:
+        first = row.cells[0] if len(row.cells) > 1 and row.cells[0].col == 0 and row.cells[0].col_span == 1 else None
+        paragraphs = first.paragraphs() if first is not None else []
+        short = 0 < len(norm(first.text) if first is not None else "") <= 3
+        if short and paragraphs and all(p.confidence is not None for p in paragraphs):
+            runs[-1].append((row, row_number(first, profile.outcome_label)))
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
 
 
 def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
