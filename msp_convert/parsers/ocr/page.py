@@ -283,6 +283,7 @@ def _orientation(grey: np.ndarray, timing: Timing) -> int:
 
 # What Tesseract reads a bullet point as, when it is the first word of a line.
 _BULLET_MISREADS = frozenset({"\u00a2", "\u00a9", "\u00ab", "\u00b0", "\u00ae", "e", "*"})
+TALL_WORD = 1.5  # of its line's median word height: a word taller than this does not set the line's height
 LINE_PAD = 0.12  # of a line's ink height, above and below: a text layer's glyph box is taller than the ink
 
 
@@ -290,12 +291,18 @@ def _line_boxes(words: list[Word]) -> dict[tuple[int, int, int], tuple[float, fl
     """Each Tesseract line's top and bottom (pixels), padded as a font's box is.
 
     Paragraphs are told from wraps by the gaps between lines measured in line
-    heights; a word's own ink ("use", "TA") is shorter than the line's.
+    heights; a word's own ink ("use", "TA") is shorter than the line's. A word
+    far taller than the line's others (toner or a speck run into it on a poor
+    copy) does not stretch the line over the next one.
     """
-    spans: dict[tuple[int, int, int], tuple[float, float]] = {}
+    lines: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
     for (_, top, _, bottom), _, _, line in words:
-        lo, hi = spans.get(line, (top, bottom))
-        spans[line] = (min(lo, top), max(hi, bottom))
+        lines.setdefault(line, []).append((top, bottom))
+    spans: dict[tuple[int, int, int], tuple[float, float]] = {}
+    for line, extents in lines.items():
+        tall = TALL_WORD * float(np.median([b - t for t, b in extents]))
+        usual = [e for e in extents if e[1] - e[0] <= tall] or extents
+        spans[line] = (min(t for t, _ in usual), max(b for _, b in usual))
     return {k: (lo - LINE_PAD * (hi - lo), hi + LINE_PAD * (hi - lo)) for k, (lo, hi) in spans.items()}
 
 
