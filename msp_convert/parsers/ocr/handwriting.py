@@ -21,7 +21,7 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from .common import Rect, Word
+from .common import Rect, Word, components
 
 SURE = 70.0  # a word Tesseract read at least this surely (0-100) is print
 PRINT_HEIGHT_PT = 7.0  # a line of print's ink height when no sure word gives it (10-11 pt type)
@@ -80,15 +80,11 @@ def _without_print(ink: np.ndarray, words: Sequence[Word], boxes: Sequence[Rect]
 
 def _pen_strokes(left: np.ndarray, height: float) -> np.ndarray:
     """A mask of the strokes shaped as pen writing (see the module's notes)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(left, connectivity=8)
     out = np.zeros_like(left)
-    for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        if h < MIN_HEIGHT * height or max(w, h) < MIN_WIDTH * height or area > MAX_FILL * w * h:
-            continue
-        blob = labels[y:y + h, x:x + w] == i
-        if _turns(blob) >= MIN_TURNS:
-            out[y:y + h, x:x + w][blob] = 255
+    tall = components(left, lambda w, h: (h >= MIN_HEIGHT * height) & (np.maximum(w, h) >= MIN_WIDTH * height))
+    for b in tall:
+        if b.area <= MAX_FILL * b.w * b.h and _turns(b.pixels) >= MIN_TURNS:
+            out[b.y : b.y + b.h, b.x : b.x + b.w][b.pixels] = 255
     return out
 
 
@@ -112,14 +108,12 @@ def _regions(strokes: np.ndarray, height: float) -> list[Rect]:
         return []
     reach = max(int(round(GROUP * height)), 1)
     joined = cv2.dilate(strokes, np.ones((reach, reach), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out: list[Rect] = []
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        pen = int(np.count_nonzero(strokes[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i]))
+    for b in components(joined):
+        pen = int(np.count_nonzero(strokes[b.y : b.y + b.h, b.x : b.x + b.w][b.pixels]))
         if pen >= MIN_INK * height * height:
             half = reach // 2
-            out.append((int(x + half), int(y + half), int(x + w - half), int(y + h - half)))
+            out.append((int(b.x + half), int(b.y + half), int(b.x + b.w - half), int(b.y + b.h - half)))
     return out
 
 

@@ -11,11 +11,11 @@ gives it, so the mapping trims it as it trims any leader.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
-import cv2
 import numpy as np
 
-from .common import Rect
+from .common import Blob, Rect, components
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,16 @@ LEADER_TEXT = "\u2026"  # what the page record shows where a leader was
 def find_leaders(ink: np.ndarray, dpi: float, settings: LeaderSettings = LEADERS) -> list[Rect]:
     """The boxes (pixels) of the dotted leaders on a page's ink, top to bottom."""
     pt = dpi / 72
-    n, _, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     lo, hi = max(settings.dot_min * pt, 1.0), settings.dot_max * pt
-    dots = np.flatnonzero((w >= lo) & (w <= hi) & (h >= lo) & (h <= hi) & (np.abs(w - h) <= 0.5 * np.maximum(w, h) + 1)
-                          & (area >= settings.fill * w * h)) + 1
+    blobs = components(ink, lambda w, h: (w >= lo) & (w <= hi) & (h >= lo) & (h <= hi))
+    dots = [b for b in blobs if abs(b.w - b.h) <= 0.5 * max(b.w, b.h) + 1 and b.area >= settings.fill * b.w * b.h]
     if len(dots) < settings.min_dots:
         return []
-    return [_box(stats, run) for run in _runs(_by_line(dots, centres, settings.level * pt), centres, pt, settings)]
+    centres = [(b.cx, b.cy) for b in dots]
+    return [_box([dots[i] for i in run]) for run in _runs(_by_line(range(len(dots)), centres, settings.level * pt), centres, pt, settings)]
 
 
-def _by_line(dots: np.ndarray, centres: np.ndarray, level: float) -> list[int]:
+def _by_line(dots: Sequence[int], centres: Sequence[tuple[float, float]], level: float) -> list[int]:
     """The dots line by line (a new line where the centres step down more than ``level``), left to right in each."""
     down = sorted(dots, key=lambda i: centres[i][1])
     lines: list[list[int]] = []
@@ -59,7 +58,7 @@ def _by_line(dots: np.ndarray, centres: np.ndarray, level: float) -> list[int]:
     return [i for line in lines for i in sorted(line, key=lambda i: centres[i][0])]
 
 
-def _runs(order: list[int], centres: np.ndarray, pt: float, settings: LeaderSettings) -> list[list[int]]:
+def _runs(order: list[int], centres: Sequence[tuple[float, float]], pt: float, settings: LeaderSettings) -> list[list[int]]:
     """Dots chained left to right along one line, evenly spaced; the chains long enough to be leaders."""
     out: list[list[int]] = []
     run: list[int] = []
@@ -75,23 +74,19 @@ def _runs(order: list[int], centres: np.ndarray, pt: float, settings: LeaderSett
     return [r for r in out if _even(r, centres, settings)]
 
 
-def _follows(run: list[int], i: int, centres: np.ndarray, pt: float, settings: LeaderSettings) -> bool:
+def _follows(run: list[int], i: int, centres: Sequence[tuple[float, float]], pt: float, settings: LeaderSettings) -> bool:
     (x0, y0), (x1, y1) = centres[run[-1]], centres[i]
     return abs(y1 - y0) <= settings.level * pt and settings.pitch_min * pt <= x1 - x0 <= settings.pitch_max * pt
 
 
-def _even(run: list[int], centres: np.ndarray, settings: LeaderSettings) -> bool:
+def _even(run: list[int], centres: Sequence[tuple[float, float]], settings: LeaderSettings) -> bool:
     gaps = np.diff([centres[i][0] for i in run])
     middle = float(np.median(gaps))
     return bool((np.abs(gaps - middle) <= settings.even * middle).mean() >= 0.8)
 
 
-def _box(stats: np.ndarray, run: list[int]) -> Rect:
-    xs = [int(stats[i, cv2.CC_STAT_LEFT]) for i in run]
-    ys = [int(stats[i, cv2.CC_STAT_TOP]) for i in run]
-    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in run)
-    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in run)
-    return (min(xs), min(ys), x1, y1)
+def _box(dots: list[Blob]) -> Rect:
+    return (min(b.x for b in dots), min(b.y for b in dots), max(b.x + b.w for b in dots), max(b.y + b.h for b in dots))
 
 
 def paint_out(grey: np.ndarray, leaders: list[Rect], paper: int) -> np.ndarray:

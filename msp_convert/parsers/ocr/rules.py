@@ -15,13 +15,14 @@ that runs through the middle of words is no column edge (``through_words``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 import cv2
 import numpy as np
 
 from ..pdf.records import Segment
-from .common import Rect, _blobs, _filled
+from .common import Rect, _blobs, _filled, components
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,45 @@ def find_rules(ink: np.ndarray, dpi: float, settings: RuleSettings = RULES) -> t
 
 def _dense_runs(on: np.ndarray, window: tuple[int, int], across: tuple[int, int], settings: RuleSettings) -> np.ndarray:
     """The ink of every window (``window``: width, height) at least ``settings.share`` ink, counted
-    ``across`` pixels thick; of it, the rows (columns) dense on their own: not a letter touching the rule."""
+    ``across`` pixels thick; of it, the rows (columns) dense on their own: not a letter touching the rule.
+
+    Windows are counted in whole pixels (the least count that makes the share, as a mean would say it);
+    past the first count, only the rows (columns) holding a dense window are worked on: the window runs
+    along them, so each is worked on alone.
+    """
+    horizontal, length = window[0] > 1, max(window)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, window)
     thick = cv2.dilate(on, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-    dense = cv2.dilate((cv2.blur(thick.astype(np.float32), window) >= settings.share).astype(np.uint8), kernel)
-    own = cv2.dilate((cv2.blur(on.astype(np.float32), window) >= settings.own).astype(np.uint8), kernel)
-    return (dense & own & on) * np.uint8(255)
+    dense = _counts(thick, window) >= _least(length, settings.share)
+    lines = np.flatnonzero(dense.any(axis=1 if horizontal else 0))
+    out = np.zeros_like(on)
+    if not lines.size:
+        return out
+    part, dense = (on[lines], dense[lines]) if horizontal else (on[:, lines], dense[:, lines])
+    dense = cv2.dilate(dense.view(np.uint8), kernel)
+    own = cv2.dilate((_counts(np.ascontiguousarray(part), window) >= _least(length, settings.own)).view(np.uint8), kernel)
+    if horizontal:
+        out[lines] = (dense & own & part) * np.uint8(255)
+    else:
+        out[:, lines] = (dense & own & part) * np.uint8(255)
+    return out
+
+
+def _counts(on: np.ndarray, window: tuple[int, int]) -> np.ndarray:
+    """The ink pixels (0/1) in the window round each pixel (edges reflected, as ``cv2.blur``'s)."""
+    return cv2.boxFilter(on, cv2.CV_8U if max(window) <= 255 else cv2.CV_16U, window, normalize=False)
+
+
+@lru_cache(maxsize=None)
+def _least(length: int, share: float) -> int:
+    """The least count of ink pixels in a window ``length`` long whose mean (``cv2.blur``'s, in float32)
+    is at least ``share``: asked of cv2.blur itself, each count in the middle of a row of its own."""
+    counts = np.zeros((length + 1, 3 * length), np.float32)
+    for n in range(length + 1):
+        counts[n, length : length + n] = 1
+    mean = cv2.blur(counts, (length, 1))[:, length + length // 2]
+    passing = np.flatnonzero(mean >= share)
+    return int(passing[0]) if passing.size else length + 1
 
 
 def segments(mask: np.ndarray, horizontal: bool, scale: float, settings: RuleSettings = RULES) -> list[Segment]:
@@ -67,11 +101,9 @@ def segments(mask: np.ndarray, horizontal: bool, scale: float, settings: RuleSet
     # close small breaks along the stroke (JPEG, a faint print)
     k = (settings.close, 1) if horizontal else (1, settings.close)
     part = cv2.morphologyEx(part, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, k))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
     out: list[Segment] = []
-    for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        segment = _segment(int(x + x0), int(y + y0), int(w), int(h), int(area), horizontal, scale)
+    for b in components(part):
+        segment = _segment(b.x + x0, b.y + y0, b.w, b.h, b.area, horizontal, scale)
         if segment is not None and segment.width / scale <= settings.max_thick:
             out.append(segment)
     return out
