@@ -101,22 +101,24 @@ _SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
 _TOKEN = re.compile(r"\s+|\S+")
 
 _MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
+_DASH = r"[-\u2013\u2014]"
 
 
 @lru_cache(maxsize=8)
 def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str], re.Pattern[str]]]:
     """A review marker at the start and at the end of a line, for these labels:
-    "R1 12/03/2019:", "[R1 10/06/19]", "(R2)", "R1 - 4.7.19", "R2 \u2013 4 July 2019"."""
+    "R1 12/03/2019:", "[R1 10/06/19]", "(R2)", "R1 - 4.7.19", "R2 \u2013 4 July 2019", "R2 \u2014 20th March 2019"
+    (any dash; a dash doubled, as a scan may read one, is one)."""
     if not labels:
         return None
     names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    label = r"(?P<label>" + names + r")(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[-\u2013:,])[ \t]*)?"
+    label = r"(?P<label>" + names + r")(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[:,]|" + _DASH + r"(?:[ \t]*" + _DASH + r")?)[ \t]*)?"
     start = re.compile(
-        r"^(?P<open>[\[(])?[ \t]*" + label + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>[:\-\u2013])?[ \t]*",
+        r"^(?P<open>[\[(])?[ \t]*" + label + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>:|" + _DASH + r")?[ \t]*",
         re.IGNORECASE,
     )
     end = re.compile(
-        r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>[-\u2013])?[ \t]*(?P<open>[\[(])?[ \t]*" + label + r"(?:"
+        r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>" + _DASH + r")?[ \t]*(?P<open>[\[(])?[ \t]*" + label + r"(?:"
         + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*$",
         re.IGNORECASE,
     )

@@ -67,6 +67,107 @@ def original_offset(text: str, normalised_len: int) -> int:
     return len(text)
 
 
+# --- wording misread a letter or two (a scan's OCR) ---------------------------------
+
+# A line is respelt only when at least this share of its words are the wording's already.
+RESPELL_SHARE = 0.5
+# Words this long may be one edit off the wording's (a letter misread, lost or added);
+# this long, two ("intorim" for "inform").
+ONE_EDIT, TWO_EDITS = 4, 7
+# Letters OCR takes for one another, which may stand for each other in a short word too ("le." for "Ie.").
+_LOOKALIKES = frozenset(
+    (a, b) for pair in ("il", "i1", "l1", "it", "lt", "ij", "ce", "ao", "o0", "un", "nh", "bh", "s5") for a, b in (pair, pair[::-1])
+)
+# What a "/" between two words is read as ("parent/child" as "parentichild").
+_SLASH_READ = frozenset("il1t")
+_ALNUM = re.compile(r"[0-9A-Za-z]+")
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """The edit distance between two words, or ``most + 1`` when it is more than ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > most:
+            return most + 1
+    return row[-1]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class Respeller:
+    """Words of a form's wording put back from a misreading: a word one or two letters off
+    ("tnteraction", "intorm"), a short word with a look-alike letter ("le"), two words run
+    together, or run together over a "/" ("parentichild")."""
+
+    def __init__(self, vocabulary: set[str]) -> None:
+        self.vocabulary = vocabulary
+        self._near: dict[str, set[str]] = {}
+        for word in vocabulary:
+            for key in _deletions(word) | {word}:
+                self._near.setdefault(key, set()).add(word)
+        self._known: dict[str, Optional[str]] = {}
+
+    def word(self, word: str) -> Optional[str]:
+        """The wording's word (or two, spaced) this word misreads; None if none, or it is one."""
+        if word not in self._known:
+            self._known[word] = None if word in self.vocabulary or len(word) < 2 else self._respelt(word)
+        return self._known[word]
+
+    def _respelt(self, word: str) -> Optional[str]:
+        for i in range(2, len(word) - 1):
+            left, right = word[:i], word[i:]
+            if left in self.vocabulary and right in self.vocabulary and len(left) + len(right) >= 5:
+                return f"{left} {right}"
+            if word[i] in _SLASH_READ and left in self.vocabulary and word[i + 1:] in self.vocabulary and min(i, len(word) - i - 1) >= 3:
+                return f"{left} {word[i + 1:]}"
+        most = 2 if len(word) >= TWO_EDITS else 1 if len(word) >= ONE_EDIT else 0
+        keys = _deletions(word) | {word}
+        if most == 2:
+            keys |= {d for k in _deletions(word) for d in _deletions(k)}
+        found = {v for k in keys for v in self._near.get(k, ()) if _edits(word, v, most) <= most}
+        if not found and len(word) < ONE_EDIT:
+            found = {v for k in _deletions(word) for v in self._near.get(k, ()) if len(v) == len(word) and _lookalike(word, v)}
+        return found.pop() if len(found) == 1 else None
+
+    def line(self, line: "Line") -> "Optional[tuple[Line, Callable[[int], int]]]":
+        """The line respelt, and where an offset in the respelt text falls in the line's own;
+        None when it needs no respelling, or is too little the wording's to be."""
+        words = line.words
+        if len(words) < 2 or sum(w in self.vocabulary for w in words) < RESPELL_SHARE * len(words):
+            return None
+        pieces: list[str] = []
+        moves: list[tuple[int, int]] = []  # (end in the respelt text, end in the line's own)
+        at = 0
+        for m in _ALNUM.finditer(line.text):
+            new = self.word(m.group(0).lower())
+            if new is not None:
+                pieces += [line.text[at:m.start()], new]
+                at = m.end()
+                moves.append((sum(map(len, pieces)), at))
+        if not moves:
+            return None
+        pieces.append(line.text[at:])
+
+        def original(offset: int) -> int:
+            shift = next(((old - new) for new, old in reversed(moves) if new <= offset), 0)
+            return max(0, min(len(line.text), offset + shift))
+
+        return Line("".join(pieces)), original
+
+
+def _lookalike(a: str, b: str) -> bool:
+    """Two words of one length apart by one letter that OCR takes for the other."""
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diff) == 1 and diff[0] in _LOOKALIKES
+
+
 class Line:
     """A line of text with its normalised form, worked out once for every matcher."""
 
@@ -132,10 +233,24 @@ class Wording(Generic[T]):
         self._tight: dict[str, T] = {}
         for n, _, item in entries:
             self._tight.setdefault(n.replace(" ", ""), item)
+        self._respeller: Optional[Respeller] = None
 
     def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
-        """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer)."""
+        """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer).
+
+        A line that is mostly the wording's words is tried respelt first ("Communication and
+        tnteraction"), so a misread letter does not leave a shorter wording the only match."""
         line = _line(value)
+        if self._respeller is None:
+            self._respeller = Respeller(self._vocabulary)
+        respelt = self._respeller.line(line) if line.n else None
+        if respelt is not None:
+            found = self._match(respelt[0], fuzzy)
+            if found is not None:
+                return Match(found.item, respelt[1](found.rest_at), False)
+        return self._match(line, fuzzy)
+
+    def _match(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
         n, text = line.n, line.text
         if not n:
             return None
@@ -194,9 +309,16 @@ class Guidance:
         self._flat = self._tight.replace("\n", "")
         self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
         self._vocabulary = set().union(*self._sets) if self._sets else set()
+        self._respeller = Respeller(set(self._joined.split()))
 
     def __contains__(self, value: "str | Line") -> bool:
         line = _line(value)
+        if self._holds(line):
+            return True
+        respelt = self._respeller.line(line) if line.n else None
+        return respelt is not None and self._holds(respelt[0])
+
+    def _holds(self, line: Line) -> bool:
         n = line.n
         if not n:
             return False
