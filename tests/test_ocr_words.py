@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from msp_convert.mapping.entries import make_entry
+from msp_convert.layout import Paragraph, Run
+from msp_convert.mapping.entries import make_entry, marker_lines, pieces
 from msp_convert.mapping.flow import matchers
 from msp_convert.mapping.text import Guidance, Respeller, Wording
 from msp_convert.parsers.ocr.words import BULLET, corrected, correct
@@ -209,3 +210,36 @@ def test_what_a_person_wrote_is_not_respelt_into_the_form(line: str) -> None:
     assert all(w.match(line) is None for w in m.prompts.values())
     assert m.headings.match(line) is None
     assert line not in m.all_guidance
+
+
+# --- a marker cut from its date by a wrap in a narrow cell ------------------------------------------
+
+
+def _lines(texts: list[str], from_pixels: bool = True) -> list[tuple[list, bool]]:
+    out = []
+    for text in texts:
+        para = Paragraph([Run(text)])
+        para.page, para.confidence = 1, (0.9 if from_pixels else None)
+        out.append(pieces(para))
+    return out
+
+
+def _read(texts: list[str], from_pixels: bool = True) -> list[tuple[str, str | None, dt.date | None]]:
+    made = [make_entry(line, deleted) for line, deleted in marker_lines(_lines(texts, from_pixels))]
+    return [(w.entry.text, w.entry.review, w.entry.review_date) for w in made if w is not None]
+
+
+def test_a_marker_cut_from_its_date_by_a_wrap_is_joined_again() -> None:
+    assert _read(["R1", "12/03/2019: Colourful Semantics"]) == [("Colourful Semantics", "R1", dt.date(2019, 3, 12))]
+    assert _read(["Buddy to take him to football club (R2", "20/03/2019)", "Learning mentor"]) == [
+        ("Buddy to take him to football club", "R2", dt.date(2019, 3, 20)),
+        ("Learning mentor", None, None),
+    ]
+    assert _read(["R2 -", "4.7.19 Fiddle toy"]) == [("Fiddle toy", "R2", dt.date(2019, 7, 4))]
+
+
+def test_no_line_joined_but_after_a_cut_marker() -> None:
+    assert _read(["Lunch in room R1", "Daily"]) == [("Lunch in room R1", None, None), ("Daily", None, None)]
+    assert _read(["Thrive sessions R1", "Weekly"]) == [("Thrive sessions", "R1", None), ("Weekly", None, None)]
+    # typed in Word, a marker alone on its line is as written
+    assert _read(["R1", "Colourful Semantics"], from_pixels=False) == [("R1", None, None), ("Colourful Semantics", None, None)]

@@ -186,6 +186,37 @@ def _review_marker(text: str, labels: tuple[str, ...]) -> Optional[tuple[re.Matc
 _MONTH_YEAR = re.compile(_MONTH_WORD + r"\s+\d{4}", re.IGNORECASE)
 
 
+# A line read from pixels that ends in a marker cut from its date or entry by a wrap in a narrow
+# cell: "R1" alone, "(R2" with its bracket open, "R2 -".
+@lru_cache(maxsize=8)
+def _cut_marker(labels: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(r"(?:^|[\s(\[])(?:[(\[][ \t]*(?:" + names + r")|(?:" + names + r")[ \t]*(?:" + _DASH + r"|:)?)[ \t]*$", re.IGNORECASE)
+
+
+def _from_pixels(line: list[Piece]) -> bool:
+    return any(type(p) is From and p.paragraph.confidence is not None for p in line)  # type: ignore[attr-defined]
+
+
+def _ends_in_cut_marker(line: list[Piece], markers: tuple[str, ...]) -> bool:
+    text = "".join(p[0] for p in line).rstrip()
+    m = _cut_marker(markers).search(text) if markers and text else None
+    return m is not None and (m.start() == 0 or "(" in m.group(0) or "[" in m.group(0) or not text[: m.start()].strip())
+
+
+def marker_lines(lines: Sequence[tuple[list[Piece], bool]], markers: tuple[str, ...] = REVIEW_MARKERS) -> list[tuple[list[Piece], bool]]:
+    """A cell's lines (pieces, deleted) with a review marker that a wrap cut from its date or
+    entry joined to the next line ("R1" / "12/03/2019: Colourful Semantics", "Buddy (R2" /
+    "20/03/2019)"); only lines read from pixels: a typed "R1" alone is as written."""
+    out: list[tuple[list[Piece], bool]] = []
+    for line, deleted in lines:
+        if out and _from_pixels(line) and _ends_in_cut_marker(out[-1][0], markers):
+            before, was = out.pop()
+            line, deleted = before + [(" ", False)] + [p for p in line if type(p) is not From], was or deleted
+        out.append((line, deleted))
+    return out
+
+
 def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...] = REVIEW_MARKERS) -> Optional[Written]:
     """One Entry from a line's pieces, or None when nothing was written.
 
