@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .common import Rect, Stroke, Word, _blobs, _filled, _quantile
+from .ticks import _dotted
 
 
 # Strikethrough, found twice. Before OCR, as strokes: a thin horizontal run of ink
@@ -24,6 +25,7 @@ from .common import Rect, Stroke, Word, _blobs, _filled, _quantile
 # with ink above or below over more than STRIKE_DENSE of it lies inside bold
 # letters. A rule has no letters crossing it, an underline none below it.
 STRIKE_MIN, STRIKE_THICK = 10.0, 3.0
+STRIKE_DOTS = 3  # pixels: breaks in a dithered stroke bridged
 STRIKE_CROSS, STRIKE_GAPS, STRIKE_DENSE = 0.2, 0.2, 0.85
 # A stroke strikes a word when it runs through this band of the word's box (fractions
 # from its top) over STRIKE_COVER of the word's width; a long stroke (one taken for a
@@ -51,7 +53,10 @@ def _strike_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float) -> tuple[l
     ink above or below nearly all along.
     """
     length = max(int(STRIKE_MIN * dpi / 72), 8)
-    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    joined = ink
+    if _dotted(ink):  # a dithered line is dots: its short breaks joined first
+        joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (STRIKE_DOTS, 1)))
+    runs = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     blobs = _blobs(runs)
     if not blobs:
         return [], None
@@ -126,7 +131,7 @@ def _rule_strikes(rules_h: np.ndarray, rects: list[Rect]) -> Optional[np.ndarray
     return mask
 
 
-def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: list[Stroke]) -> list[tuple[bool, float]]:
+def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: list[Stroke], dpi: float = 200.0) -> list[tuple[bool, float]]:
     """Per word: (struck, confidence of that judgement).
 
     A word is struck when a strike stroke found before OCR runs through its
@@ -150,7 +155,7 @@ def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: li
             if crossing.any():
                 out[i] = (True, float(sconf[crossing].max()))
                 continue
-        struck, conf, row = _struck(grey, rules, (x0, top, x1, bottom))
+        struck, conf, row = _struck(grey, rules, (x0, top, x1, bottom), dpi)
         if struck:
             out[i] = (True, conf)
             strike_rows[i] = row
@@ -173,56 +178,81 @@ def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: li
     return out
 
 
-def _struck(grey: np.ndarray, rules: np.ndarray, rect: Rect) -> tuple[bool, float, Optional[tuple[int, float]]]:
+# A strike drawn by hand slants and waves: lines at these slopes (degrees) are tried,
+# ink counted within STRIKE_WINDOW points of the line.
+STRIKE_SLOPES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+STRIKE_WINDOW = 0.4
+
+
+def _struck(grey: np.ndarray, rules: np.ndarray, rect: Rect, dpi: float = 200.0) -> tuple[bool, float, Optional[tuple[int, float]]]:
     """Does the word's own image show a strike? (struck, confidence, (strike row, ink level) if struck).
 
     Looked at in grey, against the word's own paper and ink (a strike may be
-    fainter than the letters, broken by the scan and JPEG): a pair of rows in
-    the word's middle band with ink nearly all across its ink width, clearly
-    more than the rows just above and below, crossed by the letters' stems.
-    The top of the x-height, the baseline and an underline have no letters on
-    both sides; a row through the letters' middle has gaps between them.
+    fainter than the letters, broken by the scan): a line through the word's
+    middle band, straight or slanted a little (``STRIKE_SLOPES``), with ink
+    near it nearly all across the word's ink width, clearly more than along
+    lines just above and below it, and letters below it. The top of the
+    x-height, the baseline and an underline have gaps between the letters
+    or no letters below them.
     """
     x0, top, x1, bottom = rect
     h = bottom - top
     if h < 8 or x1 - x0 < STRIKE_WIDE * h:
         return False, 1.0, None
-    box = grey[top:bottom, x0:x1]
     paper = _quantile(grey[max(top - 2, 0) : bottom + 2, max(x0 - 4, 0) : x1 + 4], 0.9)
-    contrast = paper - _quantile(box, 0.03)
+    contrast = paper - _quantile(grey[top:bottom, x0:x1], 0.03)
     if contrast < 40:  # no letters to speak of
         return False, 1.0, None
-    free = rules[top:bottom, x0:x1] == 0
+    win = max(1, round(STRIKE_WINDOW * dpi / 72))
+    gap, k = 2 * win + 1, max(2, round(h * 0.12))
+    drift = int(np.ceil(np.tan(np.radians(max(STRIKE_SLOPES))) * (x1 - x0) / 2))
+    pad = min(k + gap + win + drift + 1, top, grey.shape[0] - bottom)
+    box = grey[top - pad : bottom + pad, x0:x1]
+    free = rules[top - pad : bottom + pad, x0:x1] == 0
     letters = (box < paper - 0.5 * contrast) & free
     dark = paper - STRIKE_LIGHT * contrast
     light = (box < dark) & free
-    cols = np.flatnonzero(letters.any(axis=0))
+    cols = np.flatnonzero(letters[pad : pad + h].any(axis=0))
     if cols.size < 2 or cols[-1] + 1 - cols[0] < STRIKE_WIDE * h:
         return False, 1.0, None
     a, b = int(cols[0]), int(cols[-1]) + 1
-    k = max(2, round(h * 0.12))
-    # candidate rows r: the pair r, r + 1; letters looked for over k rows either side
-    r = np.arange(max(k + 2, int(h * STRIKE_BAND[0])), min(h - 4 - k, int(np.ceil(h * STRIKE_BAND[1]))) + 1)
-    if r.size == 0:
+    found = _best_line(light[:, a:b], letters[:, a:b], pad + np.arange(max(k + 2, int(h * STRIKE_BAND[0])), min(h - 4 - k, int(np.ceil(h * STRIKE_BAND[1]))) + 1), win, k, dpi)
+    if found is None:
         return False, 1.0, None
-    zero = np.zeros((1, b - a), dtype=np.int32)
-    cl = np.vstack([zero, np.cumsum(light[:, a:b], axis=0, dtype=np.int32)])
+    cover, ridge, below, row = found
+    strength = min((cover - STRIKE_ROW) / (1 - STRIKE_ROW), (ridge - STRIKE_RIDGE) / 0.15, (below - STRIKE_WORD_CROSS) / 0.15, 1.0)
+    return True, 0.6 + 0.4 * max(strength, 0.0), (top - pad + row, dark)
 
-    def ink_in(c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        """Per candidate row and column: any ink in rows [lo, hi) (row sums as differences of cumulative sums)."""
-        return (c[hi] - c[lo]) > 0
 
-    cover = ink_in(cl, r, r + 2).mean(axis=1)
-    if cover.max() < STRIKE_ROW:
-        return False, 1.0, None
-    cs = np.vstack([zero, np.cumsum(letters[:, a:b], axis=0, dtype=np.int32)])
-    ridge = cover - np.maximum(ink_in(cl, r - 3, r - 2).mean(axis=1), ink_in(cl, r + 3, r + 4).mean(axis=1))
-    cross = (ink_in(cs, r - 2 - k, r - 1) & ink_in(cs, r + 3, r + 4 + k)).mean(axis=1)
-    ok = (cover >= STRIKE_ROW) & (ridge >= STRIKE_RIDGE) & (cross >= STRIKE_WORD_CROSS)
-    if not ok.any():
-        return False, 1.0, None
-    i = int(np.argmax(np.where(ok, cover + ridge + cross, -1.0)))
-    strength = min(
-        (cover[i] - STRIKE_ROW) / (1 - STRIKE_ROW), (ridge[i] - STRIKE_RIDGE) / 0.15, (cross[i] - STRIKE_WORD_CROSS) / 0.15, 1.0
-    )
-    return True, 0.6 + 0.4 * max(strength, 0.0), (top + int(r[i]), dark)
+def _best_line(light: np.ndarray, letters: np.ndarray, r: np.ndarray, win: int, k: int, dpi: float) -> Optional[tuple[float, float, float, int]]:
+    """The strongest strike line over a word's columns: (cover, ridge, share crossed below, its row at the word's end), or None.
+
+    ``r`` are the candidate rows (at the word's middle); each slope of
+    ``STRIKE_SLOPES`` is tried about the middle. Rows are counted by
+    cumulative sums down each column.
+    """
+    h, n = light.shape
+    gap = 2 * win + 1
+    xs = np.arange(n)
+    zero = np.zeros((1, n), dtype=np.int32)
+    cl = np.vstack([zero, np.cumsum(light, axis=0, dtype=np.int32)])
+    cs = np.vstack([zero, np.cumsum(letters, axis=0, dtype=np.int32)])
+
+    def ink(c: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        return (c[np.clip(hi, 0, h), xs] - c[np.clip(lo, 0, h), xs]) > 0
+
+    best = None
+    for deg in STRIKE_SLOPES:
+        if deg and abs(np.tan(np.radians(deg))) * n / 2 < win:
+            continue  # a word too short for a slope to tell: the flat line stands for it
+        rows = r[:, None] + np.round(np.tan(np.radians(deg)) * (xs - n / 2)).astype(int)[None, :]
+        cover = ink(cl, rows - win, rows + win + 1).mean(axis=1)
+        near = np.maximum(ink(cl, rows - gap - win, rows - gap + win + 1).mean(axis=1),
+                          ink(cl, rows + gap - win, rows + gap + win + 1).mean(axis=1))
+        below = ink(cs, rows + win + 1, rows + win + 1 + k).mean(axis=1)
+        ok = (cover >= STRIKE_ROW) & (cover - near >= STRIKE_RIDGE) & (below >= STRIKE_WORD_CROSS)
+        if ok.any():
+            i = int(np.argmax(np.where(ok, 2 * cover - near, -1.0)))
+            if best is None or 2 * cover[i] - near[i] > best[0] + best[1]:
+                best = (float(cover[i]), float(cover[i] - near[i]), float(below[i]), int(rows[i, -1]))
+    return best
