@@ -22,7 +22,7 @@ import numpy as np
 MAX_SKEW = 3.0  # degrees searched for the deskew
 COARSE_STEP, FINE_STEP = 0.25, 0.05  # degrees: the search, then around its best
 SHRINK = 4  # the skew is measured on the ink shrunk by this much each way (blocks of SHRINK x SHRINK)
-BAND_ROWS = 128  # rows turned at a time
+BAND_ROWS = 64  # rows turned at a time
 
 
 def skew(ink: np.ndarray) -> float:
@@ -56,7 +56,8 @@ def turned(image: np.ndarray, degrees: float, fill: int) -> np.ndarray:
 
     The turn ``cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1)`` describes,
     pixel centres at whole coordinates; bilinear, rounded half up; what falls
-    outside the image is ``fill``.
+    outside the image is ``fill``. Worked a band of rows at a time in arrays
+    made once (a band small enough to stay in the processor's cache).
     """
     h, w = image.shape
     pad = 2  # a frame of fill: a neighbour outside the image reads it, no bounds checks
@@ -65,33 +66,67 @@ def turned(image: np.ndarray, degrees: float, fill: int) -> np.ndarray:
     cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     out = np.empty_like(image)
     dx = np.arange(w, dtype=np.float64) - w / 2
-    across_x, across_y = cos * dx, sin * dx
+    across = (cos * dx, sin * dx)
+    work = _Band((min(BAND_ROWS, h), w))
     for r0 in range(0, h, BAND_ROWS):
         dy = np.arange(r0, min(r0 + BAND_ROWS, h), dtype=np.float64) - h / 2
         # where each output pixel comes from (the inverse turn), in the padded image
-        sx = across_x[None, :] + (w / 2 + pad - sin * dy)[:, None]
-        sy = across_y[None, :] + (h / 2 + pad + cos * dy)[:, None]
-        x0, y0 = np.floor(sx), np.floor(sy)
-        ax, ay = (sx - x0).astype(np.float32), (sy - y0).astype(np.float32)  # the right and lower neighbours' weights
-        # off the image, both neighbours fall in the frame
-        at = y0.astype(np.intp)
-        np.clip(at, 0, h + 2 * pad - 2, out=at)
-        at *= stride
-        across = x0.astype(np.intp)
-        np.clip(across, 0, stride - 2, out=across)
-        at += across
-        top = _mix(flat.take(at), flat.take(at + 1), ax)
-        bottom = _mix(flat.take(at + stride), flat.take(at + stride + 1), ax)
-        mixed = _mix(top, bottom, ay)
-        mixed += np.float32(0.5)
-        out[r0 : r0 + dy.size] = np.floor(mixed, out=mixed)
+        starts = ((w / 2 + pad - sin * dy)[:, None], (h / 2 + pad + cos * dy)[:, None])
+        out[r0 : r0 + dy.size] = work.turn(flat, across, starts, (h + 2 * pad - 2, stride))
     return out
 
 
-def _mix(a: np.ndarray, b: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """a + (b - a) * share, in float32."""
-    a, b = a.astype(np.float32, copy=False), b.astype(np.float32)
-    b -= a
-    b *= share
-    b += a
-    return b
+class _Band:
+    """The work arrays of one band of rows, and the turn of a band: each step as it always was
+    (float64 places, float32 mixing), written into these arrays rather than new ones."""
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.place, self.floor = np.empty(shape), np.empty(shape)
+        self.ax, self.ay = np.empty(shape, np.float32), np.empty(shape, np.float32)
+        self.at, self.across = np.empty(shape, np.intp), np.empty(shape, np.intp)
+        self.grey = [np.empty(shape, np.uint8) for _ in range(4)]
+        self.mix = [np.empty(shape, np.float32) for _ in range(4)]
+
+    def turn(self, flat: np.ndarray, across: tuple[np.ndarray, np.ndarray], starts: tuple[np.ndarray, np.ndarray], last: tuple[int, int]) -> np.ndarray:
+        n = starts[0].shape[0]
+        sx, x0, y0 = self.place[:n], self.floor[:n], self.floor[:n]
+        ax, ay, at, col = self.ax[:n], self.ay[:n], self.at[:n], self.across[:n]
+        np.add(across[0][None, :], starts[0], out=sx)
+        np.floor(sx, out=x0)
+        col[...] = x0
+        np.subtract(sx, x0, out=sx)
+        ax[...] = sx  # the right neighbour's weight
+        np.add(across[1][None, :], starts[1], out=sx)
+        np.floor(sx, out=y0)
+        at[...] = y0
+        np.subtract(sx, y0, out=sx)
+        ay[...] = sx  # the lower neighbour's weight
+        np.clip(at, 0, last[0], out=at)  # off the image, both neighbours fall in the frame
+        at *= last[1]
+        np.clip(col, 0, last[1] - 2, out=col)
+        at += col
+        a, b, c, d = (g[:n] for g in self.grey)
+        np.take(flat, at, out=a)
+        at += 1
+        np.take(flat, at, out=b)
+        at += last[1]
+        np.take(flat, at, out=d)
+        at -= 1
+        np.take(flat, at, out=c)
+        top, right, bottom, corner = (m[:n] for m in self.mix)
+        _mix(top, right, a, b, ax)
+        _mix(bottom, corner, c, d, ax)
+        corner -= right  # the lower row less the upper, weighed, added to the upper: as _mix
+        corner *= ay
+        corner += right
+        corner += np.float32(0.5)
+        return np.floor(corner, out=corner)
+
+
+def _mix(a32: np.ndarray, b32: np.ndarray, a: np.ndarray, b: np.ndarray, share: np.ndarray) -> None:
+    """b32 = a + (b - a) * share, in float32 (a32 holds a as float32)."""
+    a32[...] = a
+    b32[...] = b
+    b32 -= a32
+    b32 *= share
+    b32 += a32
