@@ -23,7 +23,7 @@ from ..layout import Cell, Paragraph, Row, Run, Table, TickBox
 from ..model import Entry, Outcome, Progress, Provision, Review, SupportedBy
 from ..template import DEFAULT_PROFILE, Column, Profile, Section
 from .entries import (
-    Piece, able_pattern, areas_of_need, key_stage, make_entry, pieces, rating, statement_text, weekly_cost,
+    Piece, able_pattern, areas_of_need, key_stage, make_entry, marker_lines, pieces, rating, statement_text, weekly_cost,
 )
 from .flow import Flow
 from .outcome_lines import support_leads
@@ -450,8 +450,7 @@ def _provision_cells(row: Row, first: Optional[Cell], columns: dict[int, Column]
         if cell is first:
             continue
         column = columns.get(cell.col)
-        for para in cell.paragraphs():
-            line, deleted = pieces(para)
+        for line, deleted in marker_lines([pieces(p) for p in cell.paragraphs()], flow.m.markers):
             written = make_entry(line, deleted, flow.m.markers)
             if written is None:
                 continue
@@ -558,8 +557,7 @@ def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
     """A numbered row of a review's progress table: the outcome's progress and its rating."""
     progress = Progress(outcome_number=number)
     for cell in row.cells[1:]:
-        for para in cell.paragraphs():
-            line, deleted = pieces(para)
+        for line, deleted in marker_lines([pieces(p) for p in cell.paragraphs()], flow.m.markers):
             written = make_entry(line, deleted, flow.m.markers)
             if written is not None:
                 progress.text.append(flow.draft.noticed(written, flow.where))

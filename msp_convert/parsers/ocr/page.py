@@ -25,6 +25,7 @@ from .second_look import _second_look
 from .strike import _erase_strokes, _rule_strikes, _strike_strokes, _strikes
 from .ticks import read_from_box, tick_boxes
 from .turn import skew, turned
+from .words import correct
 
 
 BLANK_INK = 0.0015  # share of dark pixels under which a page is blank
@@ -107,6 +108,7 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
     rules = cv2.bitwise_or(rules_h, rules_v)
     words, pen = _without_handwriting(page, words, ink, [b[0] for b in boxes], rules, dpi)
     words += _second_look(ink, rules, words, [b[0] for b in boxes] + pen, dpi, timing)
+    words = correct(words)
     confs = _place_words(page, words, _strikes(grey, rules, words, seen.strokes), scale)
     _add_spaces(page.record.glyphs, [wd[3] for wd in words], rules_v, scale)
     _place_leaders(page, seen.leaders, words, scale)
@@ -192,12 +194,8 @@ def _place_words(page: _Page, words: list, strikes: list, scale: float) -> list[
     """Each word as a glyph on the page record (struck where a strike crosses it); their confidences."""
     confs: list[float] = []
     rows = _line_boxes(words)
-    previous_line: object = None
     for ((x0, top, x1, bottom), text, conf, line), (struck, sconf) in zip(words, strikes):
         top, bottom = rows[line]  # as a text layer places glyphs: the line's height, not the word's ink
-        if line != previous_line and text in _BULLET_MISREADS:
-            text = "\u2022"
-        previous_line = line
         g = Glyph(text, x0 * scale, x1 * scale, top * scale, bottom * scale, max((bottom - top) * scale, 1.0))
         g.confidence, g.ocr = conf / 100.0, True
         confs.append(conf)
@@ -281,8 +279,6 @@ def _orientation(grey: np.ndarray, timing: Timing) -> int:
 
 
 
-# What Tesseract reads a bullet point as, when it is the first word of a line.
-_BULLET_MISREADS = frozenset({"\u00a2", "\u00a9", "\u00ab", "\u00b0", "\u00ae", "e", "*"})
 TALL_WORD = 1.5  # of its line's median word height: a word taller than this does not set the line's height
 LINE_PAD = 0.12  # of a line's ink height, above and below: a text layer's glyph box is taller than the ink
 
