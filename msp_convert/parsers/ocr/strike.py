@@ -216,7 +216,10 @@ def _struck(grey: np.ndarray, rules: np.ndarray, rect: Rect, dpi: float = 200.0)
     if cols.size < 2 or cols[-1] + 1 - cols[0] < STRIKE_WIDE * h:
         return False, 1.0, None
     a, b = int(cols[0]), int(cols[-1]) + 1
-    found = _best_line(light[:, a:b], letters[:, a:b], pad + np.arange(max(k + 2, int(h * STRIKE_BAND[0])), min(h - 4 - k, int(np.ceil(h * STRIKE_BAND[1]))) + 1), win, k, dpi)
+    if light[pad : pad + h, a:b].any(axis=0).mean() < STRIKE_ROW:  # gaps no line could bridge: no line covers more
+        return False, 1.0, None
+    rows = pad + np.arange(max(k + 2, int(h * STRIKE_BAND[0])), min(h - 4 - k, int(np.ceil(h * STRIKE_BAND[1]))) + 1)
+    found = _best_line(light[:, a:b], letters[:, a:b], rows, win, k, dpi)
     if found is None:
         return False, 1.0, None
     cover, ridge, below, row = found
