@@ -140,3 +140,21 @@ def _blob(crop: np.ndarray, x: int, y: int, seed: np.ndarray) -> tuple[tuple[int
     first = int(xs[ys < 2 - y % 2].min())  # in the blob's top block row
     blob = Blob(x, y, crop.shape[1], crop.shape[0], area, (int(xs.sum()) + area * x) / area, (int(ys.sum()) + area * y) / area, pixels)
     return (y // 2, (x + first) // 2), blob
+
+
+def ink_in_blobs(ink: np.ndarray, least: int, enough: float) -> bool:
+    """Are there ``enough`` pixels of ink in blobs of more than ``least`` pixels? (Specks left out: is the page blank?)
+
+    A band across the page is labelled first, as it most often settles it: a
+    blob the band cuts is smaller there, so the band can count less than the
+    page holds, never more. Only when it falls short is the whole page labelled.
+    """
+    h = ink.shape[0]
+    band = ink[3 * h // 8 : 3 * h // 8 + max(h // 8, 1)]
+    return _in_blobs(band, least) >= enough or _in_blobs(ink, least) >= enough
+
+
+def _in_blobs(mask: np.ndarray, least: int) -> int:
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    area = stats[1:, cv2.CC_STAT_AREA]
+    return int(area[area > least].sum())
