@@ -91,7 +91,6 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(np.partition(flat, k)[k])
 
 
-
 @dataclass
 class Blob:
     """A connected blob of a mask as ``cv2.connectedComponentsWithStats`` gives it: its box, pixel count, centre."""
