@@ -106,10 +106,11 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
     if streaks is not None:
         rules_v[widened(streaks, horizontal=False)] = 0
     rules = cv2.bitwise_or(rules_h, rules_v)
-    words, pen = _without_handwriting(page, words, ink, [b[0] for b in boxes], rules, dpi)
-    words += _second_look(ink, rules, words, [b[0] for b in boxes] + pen, dpi, timing)
-    words = correct(words)
-    confs = _place_words(page, words, _strikes(grey, rules, words, seen.strokes), scale)
+    struck = _strikes(grey, rules, words, seen.strokes, dpi)
+    words, struck, pen = _without_handwriting(page, (words, struck), ink, [b[0] for b in boxes], rules, dpi)
+    more = _second_look(ink, rules, words, [b[0] for b in boxes] + pen, dpi, timing)
+    words = correct(words + more)
+    confs = _place_words(page, words, struck + _strikes(grey, rules, more, seen.strokes, dpi), scale)
     _add_spaces(page.record.glyphs, [wd[3] for wd in words], rules_v, scale)
     _place_leaders(page, seen.leaders, words, scale)
     _place_boxes(page, boxes, scale)
@@ -119,17 +120,33 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
     return page
 
 
-def _without_handwriting(page: _Page, words: list[Word], ink: np.ndarray, boxes: list[Rect], rules: np.ndarray, dpi: float) -> tuple[list[Word], list[Rect]]:
-    """The words less those read from handwriting, and its regions (pixels); a ``handwriting`` warning for each."""
+def _without_handwriting(page: _Page, read: tuple[list[Word], list], ink: np.ndarray, boxes: list[Rect], rules: np.ndarray, dpi: float) -> tuple[list[Word], list, list[Rect]]:
+    """The words (and their strike judgements) less those read from handwriting, and its regions (pixels).
+
+    A pen stroke through print looks like writing to the finder: words found
+    struck are print crossed out, kept, and a region holding only those is no
+    handwriting. A ``handwriting`` warning for each other region.
+    """
+    words, struck = read
     hand = find_handwriting(ink, words, boxes, rules, dpi)
+    crossed = {i for i in hand.words if struck[i][0]}
     scale = 72.0 / dpi
     for region in hand.regions:
+        inside = [i for i in hand.words if _centre_in(words[i][0], region)]
+        if inside and all(i in crossed for i in inside):
+            continue
         page.messages.append(Message(
             "handwriting", "handwriting found here is not read; check it against the paper",
             where=place(page.record.number, tuple(v * scale for v in region)),
         ))
-    drop = set(hand.words)
-    return [wd for i, wd in enumerate(words) if i not in drop], list(hand.regions)
+    drop = set(hand.words) - crossed
+    kept = [i for i in range(len(words)) if i not in drop]
+    return [words[i] for i in kept], [struck[i] for i in kept], list(hand.regions)
+
+
+def _centre_in(box: Rect, region: Rect) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= x <= region[2] and region[1] <= y <= region[3]
 
 
 def _reads_poorly(words: list[Word]) -> bool:
