@@ -115,3 +115,29 @@ def test_typed_progress_numbers_are_never_renumbered() -> None:
     plan = review("1", "1", "3", "4", "5", "6", "7", conf=None)
     assert [n for n, _ in progress(plan)] == [1, 1, 3]
     assert "outcome-number-unread" not in [w.code for w in plan.warnings]
+
+
+PROVISION_HEADER = ["No. of outcome", "Steps I will make towards achieving this outcome", "Short term targets",
+                    "What needs to happen to help me achieve this outcome?", "Who will do it?",
+                    "How often? (frequency and duration)", "Resources required (including weekly costs)"]
+
+
+def provision(*rows: list[str], conf: Optional[float] = 0.9) -> Plan:
+    return read(Paragraph([Run("Section 5: Outcomes and provision")]), table(PROVISION_HEADER, *rows, conf=conf))
+
+
+def test_provision_rows_whose_number_did_not_read_are_numbered_in_order() -> None:
+    # 04 (dithered): no number read at all; 03: "1" read as "a"; a speck read as "=" is no provision
+    row = ["Sam will read", "By Easter", "Reading group", "TA", "Daily", "TA 1 hr/wk"]
+    plan = provision(["", *row], ["a", *row], ["3", *row], ["4", "=", "", "", "", "", ""])
+    assert [p.outcome_number for p in plan.provision] == [1, 2, 3]
+    assert sum(w.code == "outcome-number-unread" for w in plan.warnings) == 2
+
+
+def test_a_row_cut_by_a_page_break_or_typed_is_not_numbered() -> None:
+    # the rest of a cut row fills two cells: it goes on the row before; typed rows are read as typed
+    row = ["Sam will read", "By Easter", "Reading group", "TA", "Daily", "TA 1 hr/wk"]
+    plan = provision(["1", *row], ["", "and write", "", "", "", "Weekly", ""])
+    assert [p.outcome_number for p in plan.provision] == [1]
+    assert [e.text for e in plan.provision[0].steps] == ["Sam will read", "and write"]
+    assert [p.outcome_number for p in provision(["", *row], conf=None).provision] == []

@@ -403,6 +403,11 @@ def _statement(paragraphs: list[Paragraph], flow: Flow, able: re.Pattern[str]) -
 # --- provision -------------------------------------------------------------------
 
 
+# A provision row whose number did not read from a scan is still a row of its own when this many
+# of its other cells are written in (the rest of a row cut by a page break seldom fills so many).
+FILLED_ACROSS = 4
+
+
 def read_provision(table: Table, flow: Flow) -> None:
     """A provision table (York's actions table): a Provision per numbered row, each
     cell's lines into the field its column's header names (found by wording, not position)."""
@@ -429,6 +434,9 @@ def read_provision(table: Table, flow: Flow) -> None:
             _feed_notes(flow, row, section)
             continue
         number = row_number(first, profile.outcome_label)
+        if number is None and _number_unread(first, row):
+            number = made[-1][0].outcome_number + 1 if made else 1
+            flow.draft.warn("outcome-number-unread", flow.where, once=False)
         if number is not None:
             current = Provision(outcome_number=number)
             made.append((current, any(c.weekly for c in columns.values() if c.field == "resources")))
@@ -473,8 +481,21 @@ def _feed_notes(flow: Flow, row: Row, section: Optional[Section]) -> None:
             flow.feed(para)
 
 
+def _number_unread(first: Optional[Cell], row: Row) -> bool:
+    """A provision row read from pixels whose number did not read (nothing, or letters OCR made of
+    one) but filled across: a row of its own, not the rest of a row a page break cut."""
+    text = norm(first.text) if first is not None else ""
+    if len(text) > 3 or any(c.isdigit() for c in text):
+        return False
+    filled = [c for c in row.cells if c is not first and any(ch.isalnum() for ch in c.text)]
+    read = [p for c in filled for p in c.paragraphs()]
+    return len(filled) >= FILLED_ACROSS and all(p.confidence is not None for p in read)
+
+
 def _has_content(p: Provision) -> bool:
-    return bool(p.steps or p.targets or p.actions or p.who or p.frequency or p.resources)
+    """Something written in the row: a word or a number, not a speck OCR read as "="."""
+    fields = (p.steps, p.targets, p.actions, p.who, p.frequency, p.resources)
+    return any(any(ch.isalnum() for ch in e.text) for entries in fields for e in entries)
 
 
 # --- reviews -------------------------------------------------------------------------
