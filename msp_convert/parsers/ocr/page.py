@@ -17,7 +17,7 @@ from ...results import Message, place
 from ..pdf.boxes import find_tick_boxes
 from ..pdf.records import Glyph, PageRecord
 from . import engine
-from .common import Rect, Timing, Word, clock
+from .common import Rect, Timing, Word, clock, ink_in_blobs
 from .handwriting import find_handwriting
 from .leaders import LEADER_TEXT, find_leaders, paint_out
 from .rules import erase_rules, find_rules, segments, through_words, widened
@@ -277,10 +277,8 @@ def _binarise(grey: np.ndarray) -> np.ndarray:
 
 def _blank(ink: np.ndarray) -> bool:
     """Hardly any ink once specks (dust, a pixel or two) are left out."""
-    if np.count_nonzero(ink) < BLANK_INK * ink.size:
-        return True
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return int(stats[1:, cv2.CC_STAT_AREA][stats[1:, cv2.CC_STAT_AREA] > 6].sum()) < BLANK_INK * ink.size
+    enough = BLANK_INK * ink.size
+    return np.count_nonzero(ink) < enough or not ink_in_blobs(ink, 6, enough)
 
 
 def _orientation(grey: np.ndarray, timing: Timing) -> int:
