@@ -86,9 +86,11 @@ def test_upside_down_page_reads(scans: dict) -> None:
     assert not [m for m in messages if m.code == "ocr-low-confidence-page"]
 
 
-def test_own_image_work_is_a_small_share(scans: dict) -> None:
+def test_the_time_is_told_apart(scans: dict) -> None:
+    # How long is measured by bench/bench_ocr.py, never by a test; here only that each part is counted.
     for _, _, timing, _ in scans.values():
-        assert timing.own_share < 0.25, timing
+        assert timing.pages > 0 and timing.tesseract > 0 and timing.own > 0, timing
+        assert 0 < timing.own_share < 1
 
 
 def test_strike_told_from_underline() -> None:
