@@ -237,3 +237,52 @@ def test_every_pen_tick_on_the_scan_fixtures_is_found_ticked_and_no_other_box_is
             for rect, state, _ in found:  # the paper copy's boxes are empty but where the pen ticked
                 assert bool(state) == any(_meets(rect, m) for m in marks), (facts["files"][0], page["page"], rect)
     assert pens >= 20
+
+
+# ---- boxes the scan broke or glued to a rule; letters that are still no box -------------------------
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "threshold"])
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_box_glued_under_a_table_rule_is_found(dpi: int, kind: str) -> None:
+    img = _canvas(200, 60, dpi)
+    cv2.line(img, (_pt(5, dpi), _pt(20, dpi)), (_pt(195, dpi), _pt(20, dpi)), INK, max(1, _pt(0.7, dpi)))  # a row's top rule
+    for x in (30, 90):
+        cv2.rectangle(img, (_pt(x, dpi), _pt(20, dpi) + 1), (_pt(x + 10, dpi), _pt(30, dpi)), INK, max(1, _pt(0.6, dpi)))  # its top a pixel under the rule
+    _cross(img, 90, 20.5, 10, dpi)
+    found = _found(img, kind, dpi)
+    assert sorted((x, s) for x, (s, _) in found.items()) in ([(30, False), (90, True)], [(29, False), (89, True)], [(29, False), (90, True)], [(30, False), (89, True)]), found
+
+
+def _broken_frame(img: np.ndarray, x: float, y: float, dpi: int, gaps: list[tuple[str, float, float]]) -> None:
+    """A 10 pt frame with gaps (side, from, to as shares of the side) where a copier's threshold dropped its thin line."""
+    _frame(img, x, y, dpi, 10.0, line=0.4)
+    for side, a, b in gaps:
+        if side in ("top", "bottom"):
+            yy = y if side == "top" else y + 10
+            img[_pt(yy, dpi) - 2 : _pt(yy, dpi) + 3, _pt(x + 10 * a, dpi) : _pt(x + 10 * b, dpi)] = PAPER
+        else:
+            xx = x if side == "left" else x + 10
+            img[_pt(y + 10 * a, dpi) : _pt(y + 10 * b, dpi), _pt(xx, dpi) - 2 : _pt(xx, dpi) + 3] = PAPER
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_frame_with_one_side_broken_is_a_frame_two_are_not(dpi: int) -> None:
+    img = _canvas(200, 40, dpi)
+    _broken_frame(img, 20, 15, dpi, [("top", 0.6, 0.95)])  # the break at a corner
+    _broken_frame(img, 50, 15, dpi, [("left", 0.6, 0.9)])
+    _broken_frame(img, 80, 15, dpi, [("bottom", 0.2, 0.45)])
+    _broken_frame(img, 110, 15, dpi, [("top", 0.6, 0.95), ("right", 0.3, 0.6)])  # two sides broken: too little left
+    _broken_frame(img, 140, 15, dpi, [("top", 0.1, 0.7)])  # most of a side gone
+    found = _found(img, "threshold", dpi)
+    assert sorted(found) in ([20, 50, 80], [19, 49, 79], [20, 50, 79], [19, 50, 80], [20, 49, 80], [19, 49, 80], [19, 50, 79], [20, 49, 79]), found
+    assert all(s is False for s, _ in found.values())
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "threshold", "dither"])
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_bold_letters_on_an_underline_are_no_box(dpi: int, kind: str) -> None:
+    img = _canvas(300, 60, dpi)
+    _text(img, "Support bdpq nnmh", 10, 14, 22, dpi, bold=True)
+    cv2.line(img, (_pt(5, dpi), _pt(37, dpi)), (_pt(295, dpi), _pt(37, dpi)), INK, max(1, _pt(0.8, dpi)))
+    assert _found(img, kind, dpi) == {}

@@ -10,7 +10,13 @@ lengthens a side a little), the whole a tick-box frame as
 ``parsers/pdf/frames.py`` defines one (its stroke centre lines in points,
 pixels * 72 / dpi). A letter is no frame: an "o" or an "O" has no square
 corners, however bold; letters over an underline have a side that runs on
-past a corner.
+past a corner, and the stem of a bold "p" by its bowl runs on past one.
+
+A thin side on a copier's 1-bit page may be broken by the threshold: one
+side may be inked along only half its length (the others, and the corners
+of the sides not broken, as usual). A box set a pixel under a table row's
+rule is one blob with the rule: a flat side may run on past both its corners
+(a rule, an underline) when the side across the frame stops at both.
 
 The state is judged from the ink inside the frame once the frame's own sides
 are left out, specks ignored (the rule table in ``_judge``): a mark across
@@ -19,9 +25,9 @@ a speck, a dot or a short stroke is unsure (confidence under 0.8, so the page
 says so), a short stroke that runs out across the frame, as a pen's does,
 leaning to a tick.
 
-Known limit: on a dithered page, where breaks are bridged, a box within
-about 1.5 pt of a table rule is glued to it and found from the rule on (its
-state still read right).
+Known limits: an upright side broken in its middle, with no piece of it 0.7
+of the smallest side long from a corner, is missed; a box glued to a rule
+that also has a broken side is missed.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from .common import Rect
 TickBox = tuple[Rect, Optional[bool], float]  # (outer rect in pixels, ticked, confidence)
 
 SIDE_COVER = 0.8  # a frame's side is inked along this share of its length
+BROKEN = 0.5  # but one side may be broken by the scan down to this share
 END = 0.3  # the uprights are looked for this share of a flat stroke's length in from its ends
 ALONG = (0.2, 0.35, 0.5, 0.65, 0.8)  # where along a side its thickness is measured
 CORNER = 0.25  # and runs straight from each corner this share of the side
@@ -60,8 +67,8 @@ def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
     flat = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     upright = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
     uprights = _Index(_spans(upright, px))
-    strokes = _strokes(flat, px)
-    flats = _Index(strokes)
+    strokes, lines = _strokes(flat, px)
+    flats = _Index(strokes + lines)
     found: list[tuple[float, Rect, int]] = []
     for stroke in strokes:
         for below in (True, False):
@@ -105,14 +112,16 @@ def read_from_box(word: Rect, box: Rect) -> bool:
 Stroke = tuple[int, int, int, int, float]  # x0, top, x1, bottom (exclusive), thickness in pixels
 
 
-def _strokes(flat: np.ndarray, px: float) -> list[Stroke]:
-    """The flat strokes as long as a frame's side could be: their cores, not what ink touches them.
+def _strokes(flat: np.ndarray, px: float) -> tuple[list[Stroke], list[Stroke]]:
+    """The flat strokes as long as a frame's side could be, their cores, not what ink touches them;
+    and the lines far longer (rules, underlines: a box may sit glued to one).
 
     A pen mark glued to a side (or a side to a rule) makes the stroke's box
     bigger than the side; the side is its longest run of rows alone.
     """
     lo, hi, thin = 0.7 * FRAME.side_min * px, (FRAME.side_max + FRAME.thin) * px, FRAME.thin * px
     out: list[Stroke] = []
+    lines: list[Stroke] = []
     for x, y, w, h in _boxes(flat):
         if w < lo:
             continue
@@ -123,7 +132,9 @@ def _strokes(flat: np.ndarray, px: float) -> list[Stroke]:
         core = _core(part)
         if core is not None and lo <= core[2] - core[0] <= hi and core[3] - core[1] <= thin:
             out.append((x + core[0], y + core[1], x + core[2], y + core[3], float(core[3] - core[1])))
-    return out
+        elif w > hi:
+            lines.append((x, y, x + w, y + h, 0.0))
+    return out, lines
 
 
 def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -216,14 +227,22 @@ def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray
     ya, yb = min(y, other[0]), max(y, other[0])
     if not is_frame((xb - xa) / px, (yb - ya) / px):
         return None
+    cover = _covers((flat, upright), (xa, ya, xb, yb))
+    broken = [i for i, c in enumerate(cover) if c < SIDE_COVER]
+    if len(broken) > 1 or min(cover) < BROKEN:
+        return None  # a side broken by the scan may be, but only one, and only so far
     outer = _outer(joined, (xa, ya, xb, yb))
-    if not _cornered((joined, flat, upright), (xa, ya, xb, yb), outer):
+    if not _cornered((joined, flat, upright), (xa, ya, xb, yb), outer, broken[0] if broken else None):
         return None  # round: an "o", an "O"
-    cover = (_along(upright, xa, ya, yb), _along(upright, xb, ya, yb))
-    if min(cover) < SIDE_COVER:
-        return None
     rect = (int(outer[0]), int(outer[1]), int(np.ceil(outer[2])) + 1, int(np.ceil(outer[3])) + 1)
-    return (1.0 + other[1] + sum(cover)) / 4, rect, max(1, round(max(ya - outer[1], outer[3] - yb, xa - outer[0], outer[2] - xb) * 2))
+    return sum(cover) / 4, rect, max(1, round(max(ya - outer[1], outer[3] - yb, xa - outer[0], outer[2] - xb) * 2))
+
+
+def _covers(masks: tuple[np.ndarray, np.ndarray], lines: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """How much of each side (top, bottom, left, right) is inked between the corners."""
+    flat, upright = masks
+    xa, ya, xb, yb = (round(v) for v in lines)
+    return (_cover(flat, (ya, ya), (xa, xb), 1), _cover(flat, (yb, yb), (xa, xb), 1), _along(upright, xa, ya, yb), _along(upright, xb, ya, yb))
 
 
 def _outer(joined: np.ndarray, lines: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -266,22 +285,26 @@ def _along(upright: np.ndarray, x: float, ya: float, yb: float) -> float:
 
 
 def _opposite(flat: np.ndarray, xs: tuple[float, float], y: float, below: bool) -> Optional[tuple[float, float, float]]:
-    """The flat side across the frame from the one at row y, about a square away: (its middle row, cover, thickness)."""
+    """The flat side across the frame from the one at row y, about a square away, maybe broken: (its middle row, cover, thickness)."""
     width = xs[1] - xs[0]
     near, far = width * (1 - FRAME.squareness), width / (1 - FRAME.squareness)
     r0, r1 = (round(y + near), round(y + far) + 1) if below else (round(y - far), round(y - near) + 1)
     r0 = max(r0, 0)
-    found = _line(flat[r0:max(r1, r0), round(xs[0]) : round(xs[1]) + 1], (y + width if below else y - width) - r0)
+    found = _line(flat[r0:max(r1, r0), round(xs[0]) : round(xs[1]) + 1], (y + width if below else y - width) - r0, BROKEN)
     return None if found is None else (r0 + found[0], found[1], found[2])
 
 
-def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[float, float, float, float], outer: tuple[float, float, float, float], broken: Optional[int] = None) -> bool:
     """Are the corners square and the sides' ends there, as a drawn frame's are?
 
     From each corner (where the sides' centre lines meet) both sides run
     straight on: a ring's outline ("o", "O") bends away before it reaches the
-    corner, and leaves the outer corner bare, however thick it is. And no
-    side runs on past a corner: letters over an underline are not a frame.
+    corner, and leaves the outer corner bare, however thick it is. A side the
+    scan broke (``broken``: 0 top, 1 bottom, 2 left, 3 right) need not reach
+    its corners, so long as the other side there does. And no side runs on past
+    a corner (letters over an underline are not a frame), but for a box glued
+    to a table rule: a flat side that runs on past both its corners while the
+    side across the frame stops at both.
     """
     joined, flat, upright = masks
     x0, y0, x1, y1 = ((a + b) / 2 for a, b in zip(outer, lines))  # halfway into the sides' ink
@@ -290,13 +313,17 @@ def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[flo
             return False
     xa, ya, xb, yb = (round(v) for v in lines)
     reach = max(2, round(CORNER * min(xb - xa, yb - ya)))
-    for x, y, dx, dy in ((xa, ya, 1, 1), (xb, ya, -1, 1), (xa, yb, 1, -1), (xb, yb, -1, -1)):
-        if _cover(flat, (y, y), (x, x + dx * reach), 1) < SIDE_COVER or _cover(upright, (y, y + dy * reach), (x, x), 1) < SIDE_COVER:
+    corners = ((xa, ya, 1, 1, 0, 2), (xb, ya, -1, 1, 0, 3), (xa, yb, 1, -1, 1, 2), (xb, yb, -1, -1, 1, 3))
+    on = [0, 0]  # corners past which each flat side (top, bottom) runs on
+    for x, y, dx, dy, fs, us in corners:
+        if (fs != broken and _cover(flat, (y, y), (x, x + dx * reach), 1) < SIDE_COVER) or (us != broken and _cover(upright, (y, y + dy * reach), (x, x), 1) < SIDE_COVER):
             return False
-        # a side's line on past the corner: half a side for a flat one, a whole side upright (a steep pen stroke can follow a side a little way)
-        if _cover(flat, (y, y), (x - dx * 3, x - dx * 2 * reach), 0) >= SIDE_COVER or _cover(upright, (y - dy * 3, y - dy * 4 * reach), (x, x), 0) >= SIDE_COVER:
+        # a side's line on past the corner: half a side flat, three quarters upright (a steep pen stroke can
+        # follow a side a little way; the stem of a bold "p" or "b" by its bowl runs on further)
+        if _cover(upright, (y - dy * 3, y - dy * 3 * reach), (x, x), 0) >= SIDE_COVER:
             return False
-    return True
+        on[fs] += _cover(flat, (y, y), (x - dx * 3, x - dx * 2 * reach), 0) >= SIDE_COVER
+    return on in ([0, 0], [2, 0], [0, 2]) and (broken is None or on == [0, 0])
 
 
 def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: int) -> float:
@@ -309,12 +336,12 @@ def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: in
     return float(part.any(axis=0 if flat else 1).mean())
 
 
-def _line(mask: np.ndarray, expected: float) -> Optional[tuple[float, float, float]]:
+def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optional[tuple[float, float, float]]:
     """The inked line across a strip (rows of the mask), nearest `expected`: (its middle row, cover, thickness)."""
     if mask.size == 0:
         return None
     cover = (mask > 0).mean(axis=1)
-    rows = np.flatnonzero(cover >= SIDE_COVER)
+    rows = np.flatnonzero(cover >= least)
     if rows.size == 0:
         return None
     runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
