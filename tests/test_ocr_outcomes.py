@@ -141,3 +141,26 @@ def test_a_row_cut_by_a_page_break_or_typed_is_not_numbered() -> None:
     assert [p.outcome_number for p in plan.provision] == [1]
     assert [e.text for e in plan.provision[0].steps] == ["Sam will read", "and write"]
     assert [p.outcome_number for p in provision(["", *row], conf=None).provision] == []
+
+
+def test_the_first_row_on_a_new_page_goes_on_the_row_a_page_break_cut() -> None:
+    # 11: the rest of outcome 1's row fills five cells at the top of the next page; it is no outcome 2
+    row = ["Sam will read", "By Easter", "Reading group", "TA", "Daily", "TA 1 hr/wk"]
+    cut = table(PROVISION_HEADER, ["1", *row], ["", *row])
+    for cell in cut.rows[2].cells:
+        for para in cell.paragraphs():
+            para.page = 6
+    plan = read(Paragraph([Run("Section 5: Outcomes and provision")]), cut)
+    assert [p.outcome_number for p in plan.provision] == [1]
+    assert [e.text for e in plan.provision[0].steps] == ["Sam will read", "Sam will read"]
+
+
+def test_a_row_under_a_number_that_spans_it_goes_on_that_outcome() -> None:
+    # 11: outcome 1's number cell spans two rows; the second row has no number cell of its own
+    row = ["Sam will read", "By Easter", "Reading group", "TA", "Daily", "TA 1 hr/wk"]
+    spanned = table(PROVISION_HEADER, ["1", *row], ["", *row])
+    first = spanned.rows[1].cells[0]
+    first.row_span = 2
+    spanned.rows[2].cells.pop(0)
+    plan = read(Paragraph([Run("Section 5: Outcomes and provision")]), spanned)
+    assert [p.outcome_number for p in plan.provision] == [1]

@@ -418,7 +418,7 @@ def read_provision(table: Table, flow: Flow) -> None:
     current: Optional[Provision] = None
     notes = norm(profile.provision_notes_label)
     made: list[tuple[Provision, bool]] = []  # each with whether its costs column is a weekly one
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         header = header_cells(row, profile.provision_columns, 3)
         if header:
             columns, current = header, None
@@ -434,7 +434,7 @@ def read_provision(table: Table, flow: Flow) -> None:
             _feed_notes(flow, row, section)
             continue
         number = row_number(first, profile.outcome_label)
-        if number is None and _number_unread(first, row):
+        if number is None and _number_unread(first, row, table.rows[index - 1] if index else None):
             number = made[-1][0].outcome_number + 1 if made else 1
             flow.draft.warn("outcome-number-unread", flow.where, once=False)
         if number is not None:
@@ -481,15 +481,28 @@ def _feed_notes(flow: Flow, row: Row, section: Optional[Section]) -> None:
             flow.feed(para)
 
 
-def _number_unread(first: Optional[Cell], row: Row) -> bool:
+def _number_unread(first: Optional[Cell], row: Row, before: Optional[Row]) -> bool:
     """A provision row read from pixels whose number did not read (nothing, or letters OCR made of
-    one) but filled across: a row of its own, not the rest of a row a page break cut."""
-    text = norm(first.text) if first is not None else ""
+    one) but filled across: a row of its own. Not a row with no number cell (the one above spans
+    it), nor the first row on a new page: that may be the rest of a row the page break cut."""
+    if first is None:
+        return False
+    text = norm(first.text)
     if len(text) > 3 or any(c.isdigit() for c in text):
         return False
     filled = [c for c in row.cells if c is not first and any(ch.isalnum() for ch in c.text)]
     read = [p for c in filled for p in c.paragraphs()]
-    return len(filled) >= FILLED_ACROSS and all(p.confidence is not None for p in read)
+    if len(filled) < FILLED_ACROSS or not all(p.confidence is not None for p in read):
+        return False
+    return before is None or _first_page(row) == _last_page(before)
+
+
+def _first_page(row: Row) -> Optional[int]:
+    return min((p.page for c in row.cells for p in c.paragraphs() if p.page is not None), default=None)
+
+
+def _last_page(row: Row) -> Optional[int]:
+    return max((p.page for c in row.cells for p in c.paragraphs() if p.page is not None), default=None)
 
 
 def _has_content(p: Provision) -> bool:
