@@ -243,3 +243,11 @@ def test_no_line_joined_but_after_a_cut_marker() -> None:
     assert _read(["Thrive sessions R1", "Weekly"]) == [("Thrive sessions", "R1", None), ("Weekly", None, None)]
     # typed in Word, a marker alone on its line is as written
     assert _read(["R1", "Colourful Semantics"], from_pixels=False) == [("R1", None, None), ("Colourful Semantics", None, None)]
+
+
+def test_a_word_far_longer_than_any_of_the_wording_is_left_alone() -> None:
+    # a mangled file's 20,000-letter "word": its deletions would cost its length cubed (a MemoryError before)
+    from msp_convert.mapping.text import Respeller
+
+    speller = Respeller({"interaction", "parent", "child"})
+    assert speller.word("x" * 20_000) is None and speller.word("tnteraction") == "interaction"

@@ -113,11 +113,15 @@ class Respeller:
             for key in _deletions(word) | {word}:
                 self._near.setdefault(key, set()).add(word)
         self._known: dict[str, Optional[str]] = {}
+        # Longer words are none of the wording's misread (nor two run together): never looked at, as
+        # the deletions of a long word cost its length cubed (a mangled file's 10,000-letter "word").
+        self._longest = max(map(len, vocabulary), default=0)
 
     def word(self, word: str) -> Optional[str]:
         """The wording's word (or two, spaced) this word misreads; None if none, or it is one."""
         if word not in self._known:
-            self._known[word] = None if word in self.vocabulary or len(word) < 2 else self._respelt(word)
+            plain = word in self.vocabulary or not 2 <= len(word) <= 2 * self._longest + 1
+            self._known[word] = None if plain else self._respelt(word)
         return self._known[word]
 
     def _respelt(self, word: str) -> Optional[str]:
@@ -128,6 +132,8 @@ class Respeller:
             if word[i] in _SLASH_READ and left in self.vocabulary and word[i + 1:] in self.vocabulary and min(i, len(word) - i - 1) >= 3:
                 return f"{left} {word[i + 1:]}"
         most = 2 if len(word) >= TWO_EDITS else 1 if len(word) >= ONE_EDIT else 0
+        if len(word) > self._longest + most:
+            return None
         keys = _deletions(word) | {word}
         if most == 2:
             keys |= {d for k in _deletions(word) for d in _deletions(k)}
