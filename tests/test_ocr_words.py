@@ -247,7 +247,5 @@ def test_no_line_joined_but_after_a_cut_marker() -> None:
 
 def test_a_word_far_longer_than_any_of_the_wording_is_left_alone() -> None:
     # a mangled file's 20,000-letter "word": its deletions would cost its length cubed (a MemoryError before)
-    from msp_convert.mapping.text import Respeller
-
     speller = Respeller({"interaction", "parent", "child"})
     assert speller.word("x" * 20_000) is None and speller.word("tnteraction") == "interaction"
