@@ -494,15 +494,12 @@ def _number_unread(first: Optional[Cell], row: Row, before: Optional[Row]) -> bo
     read = [p for c in filled for p in c.paragraphs()]
     if len(filled) < FILLED_ACROSS or not all(p.confidence is not None for p in read):
         return False
-    return before is None or _first_page(row) == _last_page(before)
+    return before is None or min(_pages(row), default=None) == max(_pages(before), default=None)
 
 
-def _first_page(row: Row) -> Optional[int]:
-    return min((p.page for c in row.cells for p in c.paragraphs() if p.page is not None), default=None)
-
-
-def _last_page(row: Row) -> Optional[int]:
-    return max((p.page for c in row.cells for p in c.paragraphs() if p.page is not None), default=None)
+def _pages(row: Row) -> list[int]:
+    """The pages a row's lines were read from."""
+    return [p.page for c in row.cells for p in c.paragraphs() if p.page is not None]
 
 
 def _has_content(p: Provision) -> bool:

@@ -96,8 +96,9 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
     scale = 72.0 / dpi
     page = _Page(PageRecord(number=number, width=grey.shape[1] * scale, height=grey.shape[0] * scale), None)
     boxes = tick_boxes(ink, dpi)
+    frames = [b[0] for b in boxes]
     painted = cv2.bitwise_or(rules_h, rules_v)  # the rules painted out of what Tesseract read
-    words = [wd for wd in seen.words if not any(read_from_box(wd[0], b[0]) for b in boxes) and not _read_from_nothing(wd, ink, painted)]
+    words = [wd for wd in seen.words if not any(read_from_box(wd[0], f) for f in frames) and not _read_from_nothing(wd, ink, painted)]
     # a long stroke through the middle of words that the strokes missed is no rule either
     through = _rule_strikes(rules_h, [wd[0] for wd in words if any(c.isalnum() for c in wd[1])])
     if through is not None:
@@ -107,8 +108,8 @@ def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:
         rules_v[widened(streaks, horizontal=False)] = 0
     rules = cv2.bitwise_or(rules_h, rules_v)
     struck = _strikes(grey, rules, words, seen.strokes, dpi)
-    words, struck, pen = _without_handwriting(page, (words, struck), ink, [b[0] for b in boxes], rules, dpi)
-    more = _second_look(ink, rules, words, [b[0] for b in boxes] + pen, dpi, timing)
+    words, struck, pen = _without_handwriting(page, (words, struck), ink, frames, rules, dpi)
+    more = _second_look(ink, rules, words, frames + pen, dpi, timing)
     words = correct(words + more)
     confs = _place_words(page, words, struck + _strikes(grey, rules, more, seen.strokes, dpi), scale)
     _add_spaces(page.record.glyphs, [wd[3] for wd in words], rules_v, scale)
