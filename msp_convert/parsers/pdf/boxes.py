@@ -87,30 +87,27 @@ def _glyph_ticks(glyphs: list[Glyph]) -> None:
 # ---- (b) drawn frames --------------------------------------------------------
 
 
-def _read_frames(page: PageRecord, frames: list[Frame]) -> list[Glyph]:
-    """Each frame's state from what lies inside it; returns the boxes whose state could not be told."""
-    glyphs = Buckets(page.glyphs, lambda g: ((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2, (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2))
-    small_paths = Buckets(
-        (p for p in page.paths if p.x1 - p.x0 <= FRAME_MAX + 2 * TOL and p.bottom - p.top <= FRAME_MAX + 2 * TOL),
-        _rect,
-    )
-    fills = Buckets(
-        (b for b in page.boxes if b.filled and not b.stroked and b.x1 - b.x0 <= FRAME_MAX and b.bottom - b.top <= FRAME_MAX),
-        _rect,
-    )
-    drop_glyphs: set[int] = set()
-    drop_boxes: set[int] = set()
-    drop_segments: set[int] = set()
-    drop_paths: set[int] = set()
-    unknown: list[Glyph] = []
-    for f in frames:
-        side = f.side
-        pad = max(1.0, 0.12 * side)
-        # characters inside: a tick glyph is the state, an "x" ticks, any other letter means no tick box
+class _Inside:
+    """What lies in and around a page's frames, each kind indexed once; what leaves the page as frames are read."""
+
+    def __init__(self, page: PageRecord) -> None:
+        self.glyphs = Buckets(page.glyphs, lambda g: ((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2, (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2))
+        self.paths = Buckets(
+            (p for p in page.paths if p.x1 - p.x0 <= FRAME_MAX + 2 * TOL and p.bottom - p.top <= FRAME_MAX + 2 * TOL),
+            _rect,
+        )
+        self.fills = Buckets(
+            (b for b in page.boxes if b.filled and not b.stroked and b.x1 - b.x0 <= FRAME_MAX and b.bottom - b.top <= FRAME_MAX),
+            _rect,
+        )
+        self.drop: dict[str, set[int]] = {"glyphs": set(), "boxes": set(), "segments": set(), "paths": set()}
+
+    def characters(self, f: Frame) -> tuple[Optional[Glyph], list[Glyph], bool]:
+        """The tick glyph inside ``f``, the typed x's, and whether any other character is inside."""
         tick_glyph: Optional[Glyph] = None
         typed_x: list[Glyph] = []
         other = False
-        for g in glyphs.near(f.x0, f.top, f.x1, f.bottom):
+        for g in self.glyphs.near(f.x0, f.top, f.x1, f.bottom):
             cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
             if not (f.x0 <= cx <= f.x1 and f.top <= cy <= f.bottom) or not g.text.strip():
                 continue
@@ -120,44 +117,59 @@ def _read_frames(page: PageRecord, frames: list[Frame]) -> list[Glyph]:
                 typed_x.append(g)
             else:
                 other = True
+        return tick_glyph, typed_x, other
+
+    def marks(self, f: Frame) -> tuple[list[Path], list[Box]]:
+        """The strokes drawn inside ``f`` and the dark squares filled inside it."""
+        pad = max(1.0, 0.12 * f.side)
+        x0, top, x1, bottom = f.x0 - pad, f.top - pad, f.x1 + pad, f.bottom + pad
+        strokes = [p for p in self.paths.near(x0, top, x1, bottom) if x0 <= p.x0 <= f.x1 and p.x1 <= x1 and p.top >= top and p.bottom <= bottom]
+        fills = [
+            b for b in self.fills.near(x0, top, x1, bottom)
+            if b.x0 >= x0 and b.x1 <= x1 and b.top >= top and b.bottom <= bottom
+            and max(b.x1 - b.x0, b.bottom - b.top) <= 0.95 * f.side and not _white(b.fill)
+            and min(b.x1 - b.x0, b.bottom - b.top) >= MARK_MIN * f.side
+        ]
+        return strokes, fills
+
+    def apply(self, page: PageRecord) -> None:
+        """The frames, their marks and typed x's leave the page's records."""
+        for kind, ids in self.drop.items():
+            if ids:
+                setattr(page, kind, [d for d in getattr(page, kind) if id(d) not in ids])
+
+
+def _read_frames(page: PageRecord, frames: list[Frame]) -> list[Glyph]:
+    """Each frame's state from what lies inside it; returns the boxes whose state could not be told.
+
+    A tick glyph inside is the state (the frame is its drawing); drawn strokes of
+    both slopes or a dark fill tick it, as does a typed x; any other character
+    makes it a boxed letter, left alone."""
+    inside = _Inside(page)
+    unknown: list[Glyph] = []
+    for f in frames:
+        tick_glyph, typed_x, other = inside.characters(f)
         if other:
             continue
-        # drawn marks inside
-        marks: list[Path] = []
-        for p in small_paths.near(f.x0 - pad, f.top - pad, f.x1 + pad, f.bottom + pad):
-            if f.x0 - pad <= p.x0 <= f.x1 and p.x1 <= f.x1 + pad and p.top >= f.top - pad and p.bottom <= f.bottom + pad:
-                marks.append(p)
-        inner = [
-            b for b in fills.near(f.x0 - pad, f.top - pad, f.x1 + pad, f.bottom + pad)
-            if b.x0 >= f.x0 - pad and b.x1 <= f.x1 + pad and b.top >= f.top - pad and b.bottom <= f.bottom + pad
-            and max(b.x1 - b.x0, b.bottom - b.top) <= 0.95 * side and not _white(b.fill)
-            and min(b.x1 - b.x0, b.bottom - b.top) >= MARK_MIN * side
-        ]
-        state = _drawn_state(marks, side) if marks else False
-        if inner:
+        strokes, fills = inside.marks(f)
+        state = _drawn_state(strokes, f.side) if strokes else False
+        if fills:
             state = True if state is not None else None
         if typed_x:
             state = True
-        drop_paths.update(id(p) for p in marks)
-        drop_boxes.update(id(b) for b in inner)
+        inside.drop["paths"].update(id(p) for p in strokes)
+        inside.drop["boxes"].update(id(b) for b in fills)
         if f.box is not None:
-            drop_boxes.add(id(f.box))
-        drop_segments.update(id(e) for e in f.edges)
-        if tick_glyph is not None:  # the glyph already says it; the frame is its drawing
+            inside.drop["boxes"].add(id(f.box))
+        inside.drop["segments"].update(id(e) for e in f.edges)
+        if tick_glyph is not None:
             continue
-        drop_glyphs.update(id(g) for g in typed_x)
+        inside.drop["glyphs"].update(id(g) for g in typed_x)
         box = _tick_glyph(f.x0, f.top, f.x1, f.bottom, state, "drawn", DRAWN_CONFIDENCE)
         if state is None:
             unknown.append(box)
         page.glyphs.append(box)
-    if drop_glyphs:
-        page.glyphs = [g for g in page.glyphs if id(g) not in drop_glyphs]
-    if drop_boxes:
-        page.boxes = [b for b in page.boxes if id(b) not in drop_boxes]
-    if drop_segments:
-        page.segments = [s for s in page.segments if id(s) not in drop_segments]
-    if drop_paths:
-        page.paths = [p for p in page.paths if id(p) not in drop_paths]
+    inside.apply(page)
     return unknown
 
 
