@@ -359,6 +359,30 @@ def bundle(
 
 
 @main.command()
+@click.argument("path", metavar="PATH", type=click.Path(exists=True, path_type=Path))
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Serve on this port of 127.0.0.1 (default: a free one).")
+@click.option("--no-browser", is_flag=True, help="Print the address only; do not open a browser.")
+@click.option("--reviewer", metavar="NAME", help="The name the review journal records for each change (default: your login name).")
+@click.option("--original", type=click.Path(exists=True, path_type=Path), help="PATH is one plan's .json: the document it was read from (default: the file its source names, beside it).")
+@click.option("--input", "originals", metavar="IN_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path), help="PATH is a batch's output folder: the batch's IN_DIR, which holds the originals (default: the one report.json names).")
+def review(path: Path, port: Optional[int], no_browser: bool, reviewer: Optional[str], original: Optional[Path], originals: Optional[Path]) -> None:
+    """Check and correct plans beside their originals, in a local web page.
+
+    PATH is a batch's output folder (its report.json lists the plans) or one
+    plan's .json. The first line printed is the page's address, with its token.
+    Ctrl-C stops the server.
+    """
+    from .review import serve
+
+    try:
+        serve(path, port=port, open_browser=not no_browser, reviewer=reviewer, original=original, originals=originals, say=click.echo)
+    except InputError as err:
+        raise _fail(path.name or str(path), err.message)
+    except OSError as err:
+        raise _fail(path.name or str(path), f"could not serve on port {port or 'chosen'} ({err.strerror or type(err).__name__}); choose another --port")
+
+
+@main.command()
 def templates() -> None:
     """List the template profiles a plan can be read with, and what each recognises."""
     for line in describe_profiles():

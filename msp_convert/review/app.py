@@ -1,0 +1,194 @@
+"""The review app: the JSON API under the review page, the page's HTML routes (``web.py``) and its static files.
+
+Every route names a plan by its id (``store.plan_id``), never by a path; the
+guard around the app (``security.Guard``) has settled the Host header and the
+token before a route runs. Answers are JSON, except page images (PNG) and
+DOCX downloads; an error is JSON with one line free of plan content.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..reader import MAX_PLAN_JSON_BYTES
+from .pages import NoPages, Pages
+from .security import Guard
+from .store import Invalid, NotFound, Store, WriteFailed
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Review:
+    """What every route may use: ``request.app.state.review``."""
+
+    store: Store
+    token: str
+    reviewer: str
+    pages: Pages
+
+
+def _review(request: Request) -> Review:
+    return request.app.state.review  # type: ignore[no-any-return]
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _plan_route(handler: Callable[[Review, str, Request], Any]) -> Callable[[Request], Awaitable[Response]]:
+    """A route about one plan: its id checked (404), the handler run off the event loop, its errors answered."""
+
+    async def endpoint(request: Request) -> Response:
+        review = _review(request)
+        plan_id = request.path_params["plan_id"]
+        try:
+            review.store.entry(plan_id)
+            result = await run_in_threadpool(handler, review, plan_id, request)
+        except NotFound:
+            return _error(404, "no plan has this id")
+        except FileNotFoundError:
+            return _error(404, "the plan's file is gone from the output folder")
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    return endpoint
+
+
+async def list_plans(request: Request) -> Response:
+    return JSONResponse(await run_in_threadpool(_review(request).store.plans))
+
+
+async def meta(request: Request) -> Response:
+    review = _review(request)
+    return JSONResponse(await run_in_threadpool(review.store.meta, review.reviewer))
+
+
+def get_plan(review: Review, plan_id: str, request: Request) -> Response:
+    return Response(review.store.plan_bytes(plan_id), media_type="application/json")
+
+
+async def put_plan(request: Request) -> Response:
+    """A whole plan saved: 200 {"review", "changes"}, 422 {"errors": [{"path", "message"}]}, 413, 500."""
+    review = _review(request)
+    plan_id = request.path_params["plan_id"]
+    if plan_id not in review.store.entries:
+        return _error(404, "no plan has this id")
+    body = await _body(request, MAX_PLAN_JSON_BYTES + 1)
+    if body is None:
+        return _error(413, f"a plan's JSON is at most {MAX_PLAN_JSON_BYTES // 2**20} MiB")
+    try:
+        return JSONResponse(await run_in_threadpool(review.store.save, plan_id, body, review.reviewer))
+    except Invalid as err:
+        return JSONResponse({"errors": err.errors}, status_code=422)
+    except WriteFailed as err:
+        return _error(500, err.message)
+
+
+async def _body(request: Request, limit: int) -> Optional[bytes]:
+    """The request's body, or None past ``limit`` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def approve(review: Review, plan_id: str, request: Request) -> Response:
+    try:
+        return JSONResponse(review.store.approve(plan_id, review.reviewer))
+    except WriteFailed as err:
+        return _error(500, err.message)
+
+
+def pages(review: Review, plan_id: str, request: Request) -> Any:
+    try:
+        sizes = review.pages.sizes(review.store.entry(plan_id).original)
+    except NoPages as err:
+        return {"count": 0, "pages": [], "problem": err.message}
+    listed = [{"number": n, "width": round(w, 2), "height": round(h, 2)} for n, (w, h) in enumerate(sizes, 1)]
+    return {"count": len(listed), "pages": listed}
+
+
+def page_png(review: Review, plan_id: str, request: Request) -> Response:
+    try:
+        data = review.pages.png(review.store.entry(plan_id).original, request.path_params["number"])
+    except NoPages as err:
+        return _error(404, err.message)
+    except IndexError:
+        return _error(404, "the original has no such page")
+    return Response(data, media_type="image/png")
+
+
+def origins(review: Review, plan_id: str, request: Request) -> Any:
+    return review.store.origins(plan_id)
+
+
+def check(review: Review, plan_id: str, request: Request) -> Any:
+    """``ehc.check``'s findings on the plan as saved (its default rules: 2 reviews, 38 weeks, 6000 pounds)."""
+    from ..ehc.check import check_plan
+
+    return check_plan(review.store.plan(plan_id)).to_dict()
+
+
+def docx(review: Review, plan_id: str, request: Request) -> Response:
+    """The plan as Word: ``mode=new`` (the next plan; the default) or ``as-is``, as ``convert --to docx --mode``."""
+    from ..writers.docx import write_docx
+
+    mode = request.query_params.get("mode", "new")
+    if mode not in ("new", "as-is"):
+        return _error(400, "mode is new or as-is")
+    data = write_docx(review.store.plan(plan_id), mode=mode)  # type: ignore[arg-type]
+    name = Path(review.store.entry(plan_id).rel).stem + ("-new-plan" if mode == "new" else "-as-is") + ".docx"
+    disposition = f"attachment; filename=\"plan.docx\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(data, media_type=DOCX, headers={"content-disposition": disposition})
+
+
+API: list[BaseRoute] = [
+    Route("/api/plans", list_plans, methods=["GET"]),
+    Route("/api/meta", meta, methods=["GET"]),
+    Route("/api/plans/{plan_id}", _plan_route(get_plan), methods=["GET"]),
+    Route("/api/plans/{plan_id}", put_plan, methods=["PUT"]),
+    Route("/api/plans/{plan_id}/approve", _plan_route(approve), methods=["POST"]),
+    Route("/api/plans/{plan_id}/pages", _plan_route(pages), methods=["GET"]),
+    Route("/api/plans/{plan_id}/pages/{number:int}.png", _plan_route(page_png), methods=["GET"]),
+    Route("/api/plans/{plan_id}/origins", _plan_route(origins), methods=["GET"]),
+    Route("/api/plans/{plan_id}/check", _plan_route(check), methods=["GET"]),
+    Route("/api/plans/{plan_id}/docx", _plan_route(docx), methods=["GET"]),
+]
+
+
+def web_routes() -> list[BaseRoute]:
+    """The HTML pages (``web.py``) and ``/static``, when they are there."""
+    try:
+        web = importlib.import_module(f"{__package__}.web")
+    except ModuleNotFoundError as err:
+        if err.name != f"{__package__}.web":
+            raise
+        return []
+    routes: list[BaseRoute] = list(web.routes(TEMPLATES))
+    if STATIC.is_dir() and not any(getattr(r, "path", "") == "/static" for r in routes):
+        routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+    return routes
+
+
+def make_app(store: Store, token: str, port: int, reviewer: str, hosts: Optional[list[str]] = None) -> Guard:
+    """The whole app, behind its guard; ``hosts``: the Host headers allowed (default 127.0.0.1:PORT and localhost:PORT)."""
+    app = Starlette(routes=[*API, *web_routes()])
+    app.state.review = Review(store, token, reviewer, Pages(store.state))
+    return Guard(app, token, port, hosts)
