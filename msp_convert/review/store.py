@@ -230,8 +230,12 @@ def open_store(path: Path, original: Optional[Path] = None, originals: Optional[
     the one report.json names, if any). ``InputError`` for anything else.
     """
     path = path.resolve()
-    if path.is_dir():
-        return _batch_store(path, originals)
+    store = _batch_store(path, originals) if path.is_dir() else _plan_store(path, original)
+    store.reviews()  # a review record that cannot be read is one line now, not an error on every page
+    return store
+
+
+def _plan_store(path: Path, original: Optional[Path]) -> Store:
     if path.suffix.lower() != ".json" or not path.is_file():
         raise InputError("give a batch's output folder (it holds report.json) or one plan's .json file")
     data = _json_file(path)
