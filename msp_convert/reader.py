@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
-from .mapping import map_document
+from .mapping import map_document, map_with_origins
+from .mapping.origins import Origins
 from .mapping.landmarks import best_profile
 from .mapping.coverage import recount
 from .mapping.plans import Start, divide
@@ -68,7 +69,9 @@ NO_TESSERACT = (
 )
 
 
-def _read_page_folder(folder: Path, force: bool, profile: Optional[Profile], on_page: Optional[PageDone]) -> Result[list[Plan]]:
+def _read_page_folder(
+    folder: Path, force: bool, profile: Optional[Profile], on_page: Optional[PageDone], kept: Optional[list[Origins]] = None
+) -> Result[list[Plan]]:
     """A folder of one plan's scanned pages (page-1.jpg, page-2.jpg...) read as one file."""
     from .parsers.images import IMAGE_SUFFIXES, folder_pages, read_files
 
@@ -82,13 +85,22 @@ def _read_page_folder(folder: Path, force: bool, profile: Optional[Profile], on_
     parsed = ocr.parse_images(pages, on_page=on_page)
     fmt = IMAGE_SUFFIXES[files[0].suffix.lower()]
     source = Source(filename=folder.resolve().name, format=fmt, sha256=sha256, pages=parsed.value.pages)  # type: ignore[arg-type]
-    return _noted(_map(parsed, source, force, profile), notices)
+    return _noted(_map(parsed, source, force, profile, _Kept(kept, _image_sizes(ocr, pages) if kept is not None else [])), notices)
 
 
-def _map(parsed: Result, source: Source, force: bool, profile: Optional[Profile]) -> list[Plan]:  # type: ignore[type-arg]
+@dataclass
+class _Kept:
+    """Where the plans' origins go (None: not asked for), and the file's page sizes (points)."""
+
+    origins: Optional[list[Origins]] = None
+    sizes: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _map(parsed: Result, source: Source, force: bool, profile: Optional[Profile], kept: Optional[_Kept] = None) -> list[Plan]:  # type: ignore[type-arg]
     """The layout mapped into the model, one plan per plan the file holds (``mapping.plans``):
     each counted on its own, its source the file's. The parser's notices come first,
-    as they are about the whole file; then, when there are several, ``several-plans``."""
+    as they are about the whole file; then, when there are several, ``several-plans``.
+    With ``kept.origins`` a list, each plan's origins are appended to it, in the plans' order."""
     if profile is None:  # the reader chooses: the profile the document shows most of
         profile = best_profile(parsed.value, [DEFAULT_PROFILE, *(p for p in PROFILES.values() if p is not DEFAULT_PROFILE)])
     division = divide(parsed.value, profile)
@@ -97,7 +109,14 @@ def _map(parsed: Result, source: Source, force: bool, profile: Optional[Profile]
             f"this holds more than {MAX_PLANS} plans, far more than any file of plans; "
             "check it is the right file, or split it into files of fewer plans"
         )
-    plans = [map_document(document, source.model_copy(), profile=profile, force=force).value for document in division.plans]
+    plans = []
+    for document in division.plans:
+        if kept is None or kept.origins is None:
+            plans.append(map_document(document, source.model_copy(), profile=profile, force=force).value)
+            continue
+        mapped, fields = map_with_origins(document, source.model_copy(), profile=profile, force=force)
+        plans.append(mapped.value)
+        kept.origins.append(Origins(list(kept.sizes), fields))
     for k, plan in enumerate(plans, 1):
         plan.warnings[:0] = [PlanWarning(code=m.code, message=m.message, where=m.where) for m in parsed.messages]
         if len(plans) > 1:
@@ -189,11 +208,47 @@ def read_all_result(
     on_page: Optional[PageDone] = None,
 ) -> Result[list[Plan]]:
     """``read_all`` with ``read_result``'s options; the notices about the file are also the ``Result``'s messages."""
+    return _read_all(path, data, filename, _Options(force, profile, password, converted, on_page))
+
+
+def read_all_with_origins(
+    path: Union[str, "os.PathLike[str]", None] = None,
+    *,
+    data: Optional[bytes] = None,
+    filename: Optional[str] = None,
+    force: bool = False,
+    profile: Optional[Profile] = None,
+    password: Optional[str] = None,
+    converted: Optional[bytes] = None,
+    on_page: Optional[PageDone] = None,
+) -> tuple[Result[list[Plan]], list[Origins]]:
+    """``read_all_result``, and where each plan's fields were read, one ``Origins`` per plan in
+    the same order: the file's page sizes and each field's page and box (``mapping.origins``;
+    ``Origins.to_dict()`` is the ``NAME.origins.json`` file). Empty origins for Word and JSON."""
+    kept: list[Origins] = []
+    found = _read_all(path, data, filename, _Options(force, profile, password, converted, on_page), kept)
+    kept += [Origins() for _ in found.value[len(kept):]]  # a plan read from its JSON has none
+    return found, kept
+
+
+@dataclass(frozen=True)
+class _Options:
+    force: bool
+    profile: Optional[Profile]
+    password: Optional[str]
+    converted: Optional[bytes]
+    on_page: Optional[PageDone]
+
+
+def _read_all(
+    path: Union[str, "os.PathLike[str]", None], data: Optional[bytes], filename: Optional[str], options: _Options, kept: Optional[list[Origins]] = None
+) -> Result[list[Plan]]:
+    force, profile, password, converted, on_page = options.force, options.profile, options.password, options.converted, options.on_page
     if (path is None) == (data is None):
         raise TypeError("give either a path or data=")
     if path is not None:
         if Path(path).is_dir():
-            return _read_page_folder(Path(path), force, profile, on_page)
+            return _read_page_folder(Path(path), force, profile, on_page, kept)
         data, filename = _file_bytes(Path(path)), filename or Path(path).name
     assert data is not None
     name = os.path.basename(filename or "plan")
@@ -203,9 +258,10 @@ def read_all_result(
         notices.append(Message("extension-mismatch", f"the file's name says one format but its content is {detect.DESCRIPTIONS[kind]}; it was read as what it is"))
     if kind == "json":  # a plan as the model's JSON (what `convert` prints)
         return _noted([read_json(data, name)], notices)
-    parsed, fmt = _parse(_Input(data, kind, password, converted, on_page))
+    given = _Input(data, kind, password, converted, on_page, [] if kept is not None else None)
+    parsed, fmt = _parse(given)
     source = Source(filename=name, format=fmt, sha256=hashlib.sha256(data).hexdigest(), pages=parsed.value.pages)
-    return _noted(_map(parsed, source, force, profile), notices)
+    return _noted(_map(parsed, source, force, profile, _Kept(kept, given.sizes or [])), notices)
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -223,6 +279,7 @@ class _Input:
     password: Optional[str]
     converted: Optional[bytes]  # the .docx LibreOffice already made of a legacy file
     on_page: Optional[PageDone]
+    sizes: Optional[list[tuple[float, float]]] = None  # a paged file's page sizes (points) go here when asked for
 
 
 def _parse_word(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
@@ -237,7 +294,7 @@ def _parse_old_format(given: _Input) -> tuple[Result, str]:  # type: ignore[type
 
     if given.kind == "ole" and legacy.is_encrypted(given.data):
         plain = legacy.decrypt(given.data, given.password)
-        return _parse(_Input(plain, detect.sniff(plain), None, given.converted, given.on_page))
+        return _parse(_Input(plain, detect.sniff(plain), None, given.converted, given.on_page, given.sizes))
     fmt = {"ole": "doc", "rtf": "rtf", "odt": "odt"}[given.kind]
     if given.converted is not None:
         return _parse_word(_Input(given.converted, "docx", None, None, None))[0], fmt
@@ -250,9 +307,28 @@ def _parse_pdf(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
     from .parsers.pdf import parse_pdf
 
     try:
-        return parse_pdf(given.data, given.password), "pdf"
+        parsed = parse_pdf(given.data, given.password)
     except NoTextLayerError as scan:
-        return _ocr_reader(scan).parse_scanned_pdf(given.data, on_page=given.on_page), "pdf"
+        parsed = _ocr_reader(scan).parse_scanned_pdf(given.data, on_page=given.on_page)
+    if given.sizes is not None:
+        given.sizes.extend(_pdf_sizes(given.data, given.password))
+    return parsed, "pdf"
+
+
+def _pdf_sizes(data: bytes, password: Optional[str]) -> list[tuple[float, float]]:
+    """Each page's (width, height) in points as shown (turned as the page says), as the parsers place boxes."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data, password=password)
+    try:
+        return [tuple(doc.get_page_size(i)) for i in range(len(doc))]  # type: ignore[misc]
+    finally:
+        doc.close()
+
+
+def _image_sizes(ocr: Any, images: Any) -> list[tuple[float, float]]:
+    """Each scanned page's (width, height) in points: its pixels at the resolution OCR reads it at."""
+    return [(image.width * 72 / ocr._dpi(image), image.height * 72 / ocr._dpi(image)) for image in images]
 
 
 def _parse_scan(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
@@ -260,7 +336,10 @@ def _parse_scan(given: _Input) -> tuple[Result, str]:  # type: ignore[type-arg]
     from .parsers.images import load_pages
 
     ocr = _ocr_reader(UnsupportedFormatError(NO_TESSERACT))
-    return ocr.parse_images(load_pages(given.data), on_page=given.on_page), given.kind
+    pages = load_pages(given.data)
+    if given.sizes is not None:
+        given.sizes.extend(_image_sizes(ocr, pages))
+    return ocr.parse_images(pages, on_page=given.on_page), given.kind
 
 
 _PARSERS = {

@@ -32,6 +32,20 @@ def numbered_names(targets: "Sequence[str]") -> dict[str, list[str]]:
     return index
 
 
+ORIGINS_SUFFIX = ".origins.json"
+
+
+def origins_path(plan: P) -> P:
+    """Where a plan's origins go (``mapping.origins``): ``plan.json`` -> ``plan.origins.json``, ``plan-2.json`` -> ``plan-2.origins.json``."""
+    return plan.with_name(plan.stem + ORIGINS_SUFFIX)
+
+
+def origins_names(targets: "Sequence[str]") -> list[str]:
+    """Outputs of a batch named as another output's origins file would be (an input ``a.origins.pdf``
+    beside ``a.pdf``): no origins file is written over them."""
+    return [t for t in targets if t.endswith(ORIGINS_SUFFIX)]
+
+
 def write_all(outputs: Sequence[tuple[Path, Union[str, bytes]]]) -> None:
     """Each output written atomically, and all of them or none: each is first written whole
     beside its place (to a hidden name that ``atomic.remove_stale`` clears), then all are renamed in.

@@ -16,7 +16,8 @@ from ..errors import InputError
 from ..version import __version__
 from .outputs import numbered
 
-STATUSES = ("converted", "skipped", "failed", "ignored", "duplicate")
+# reviewed: a plan a person corrected or approved (review.json), never written over unless --force
+STATUSES = ("converted", "skipped", "reviewed", "failed", "ignored", "duplicate")
 
 
 @dataclass
@@ -50,6 +51,7 @@ class ReportRow:
     output: str = ""  # relative to OUT_DIR
     duplicate_of: str = ""
     plan: Optional[int] = None  # in a file that holds several plans, which one (the path of the 2nd is file.docx#2)
+    review: str = ""  # "corrected" or "approved" once a person has reviewed the plan (batch.reviewed), else ""
 
 
 REPORT_FIELDS = tuple(ReportRow.__dataclass_fields__)
@@ -136,7 +138,11 @@ def write_report(out_dir: Path, result: BatchResult) -> None:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
     write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
     summary = {s: result.count(s) for s in STATUSES}
-    summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped")) for v in VERDICTS}
+    summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped", "reviewed")) for v in VERDICTS}
     report = {"version": __version__, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
-    text = _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(report, indent=2, ensure_ascii=False))
-    write_atomically(out_dir / "report.json", text + "\n")
+    write_atomically(out_dir / "report.json", report_text(report))
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """report.json's text: a name's undecoded bytes kept as ``\\udcXX`` escapes (see ``write_report``)."""
+    return _UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(report, indent=2, ensure_ascii=False)) + "\n"

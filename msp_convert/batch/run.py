@@ -11,7 +11,8 @@ from typing import Any, Optional
 from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
-from .outputs import numbered_names
+from .outputs import numbered_names, origins_names
+from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
@@ -42,7 +43,8 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
         remove_stale(out_dir)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
-    rows, tasks = _tasks(list(discover(in_dir, out_dir)), options, out_dir)
+    reviews = reviewed.load(out_dir)
+    rows, tasks = _tasks(list(discover(in_dir, out_dir)), options, out_dir, {} if options.force else reviews)
     total = len(rows)
     finished = 0
     for row in rows.values():
@@ -65,6 +67,10 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
     for row in rows.values():
         if row.status == "pending":
             row.status, row.error, row.output = "failed", f"not converted: {why}; run it again to resume", ""
+    if options.force and reviews:  # a plan converted again is no longer the one a person reviewed
+        reviewed.forget(out_dir, [r.output for r in rows.values() if r.status == "converted"])
+    for row in rows.values():
+        row.review = reviews.get(row.output, "") if row.output and row.status in ("reviewed", "skipped") else ""
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped)
     try:
         write_report(out_dir, result)
@@ -76,10 +82,14 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
     return result
 
 
-def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
-    """A report row per file, and the work still to do: what the journal holds is not done twice."""
+def _tasks(
+    found: list[Found], options: BatchOptions, out_dir: Path, reviews: dict[str, str]
+) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
+    """A report row per file, and the work still to do: what the journal holds is not done twice,
+    and a file whose plan a person reviewed (``reviews``) is not converted again."""
     outputs = output_paths([f for f in found if f.format], "." + options.to)
     others = numbered_names(list(outputs.values()))  # names a file's plan 2, 3 ... must not take
+    sides = [str(out_dir / rel) for rel in origins_names(list(outputs.values()))]  # outputs an origins file must not replace
     done = load_journal(out_dir, options.force)
     rows: dict[str, ReportRow] = {}
     first_of: dict[str, str] = {}
@@ -103,8 +113,15 @@ def _tasks(found: list[Found], options: BatchOptions, out_dir: Path) -> tuple[di
         task = {
             "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
             "password": options.password, "to": options.to, "template": options.template, "taken": others.get(outputs[f.rel], []),
+            "sides_taken": sides,
         }
         previous = done.get(f.rel)
+        more = reviewed.settle(row, previous, reviews, out_dir, options.to)
+        if more is not None:
+            rows.update((extra.path, extra) for extra in more)
+            if options.tables:
+                tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
+            continue
         if from_journal(row, previous, options, target):
             more = (previous or {}).get("more") or [] if row.status == "skipped" else []  # a failed file has no plans
             rows.update((extra.path, extra) for extra in more_rows(row, more))

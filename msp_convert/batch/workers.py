@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import signal
@@ -15,12 +16,13 @@ from typing import Any, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from ..model import Plan
-from ..reader import read_all_result
+from ..mapping.origins import Origins
+from ..reader import read_all_result, read_all_with_origins
 from ..template import choose
 from ..results import PageDone
 from ..writers.json import to_json
 from .journal import JournalFile, record
-from .outputs import numbered, write_all
+from .outputs import numbered, origins_path, write_all
 from .report import BatchOptions, Progress, ReportRow, plan_path
 
 # Test hook: a worker converting a file whose relative path contains this
@@ -62,9 +64,9 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
         time.sleep(3600)
     out: dict[str, Any] = {"rel": task["rel"]}
     try:
-        plans = _plans_of(task, converted, beat)
+        plans, origins = _plans_of(task, converted, beat)
         if task["kind"] != "tables":
-            _write_outputs(task, plans)
+            _write_outputs(task, plans, origins)
         out.update(status="ok", **plan_facts(plans[0]))
         if len(plans) > 1:  # a row each in the report: file.docx#2 ...
             out["more"] = [plan_facts(plan) for plan in plans[1:]]
@@ -98,18 +100,22 @@ def plan_facts(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> list[Plan]:
-    """Every plan the file holds (``reader.read_all``); for a skipped file's tables, an earlier run's outputs."""
+def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[PageDone]) -> tuple[list[Plan], list[Origins]]:
+    """Every plan the file holds (``reader.read_all``) and where each one's fields were read;
+    for a skipped file's tables, an earlier run's outputs."""
     if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's outputs, for this run's tables
         outputs = numbered(Path(task["out"]), task.get("plans", 1))
-        return [Plan.model_validate_json(path.read_text(encoding="utf-8")) for path in outputs]
+        return [Plan.model_validate_json(path.read_text(encoding="utf-8")) for path in outputs], []
     if task["kind"] == "tables":
-        return read_all_result(task["src"], password=task["password"], profile=choose(task.get("template"))).value
-    return read_all_result(task["src"], password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template"))).value
+        return read_all_result(task["src"], password=task["password"], profile=choose(task.get("template"))).value, []
+    found, origins = read_all_with_origins(task["src"], password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template")))
+    return found.value, origins
 
 
-def _write_outputs(task: dict[str, Any], plans: list[Plan]) -> None:
-    """plan.json, and for a file of several plans plan-2.json ...: all written, or none."""
+def _write_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]) -> None:
+    """plan.json, and for a file of several plans plan-2.json ...: all written, or none; beside
+    each plan whose fields' places are known (a PDF, a scan), plan.origins.json, written with them
+    (an older one beside a plan that now has none is removed: it would point at another reading)."""
     if task["to"] == "docx":
         from ..writers.docx import write_docx
 
@@ -123,8 +129,13 @@ def _write_outputs(task: dict[str, Any], plans: list[Plan]) -> None:
             f"it holds {len(plans)} plans and plan {clash}'s output would overwrite another file's; "
             "convert this file on its own with 'msp-convert convert FILE -o NAME.json'"
         )
+    sides = [(origins_path(path), kept) for path, kept in zip(paths, origins) if str(origins_path(path)) not in task.get("sides_taken", ())]
+    written = [(side, json.dumps(kept.to_dict(), indent=1) + "\n") for side, kept in sides if kept.fields]
     try:
-        write_all(list(zip(paths, datas)))
+        write_all(list(zip(paths, datas)) + written)
+        for side, kept in sides:
+            if not kept.fields:
+                side.unlink(missing_ok=True)
     except OSError as err:
         raise _WriteFailed(err) from None
 

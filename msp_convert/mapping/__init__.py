@@ -13,8 +13,9 @@ from ..model import Plan, PlanWarning, Source, Template
 from ..results import Result
 from ..text import norm
 from ..template import DEFAULT_PROFILE, Profile
-from . import contents, coverage, front, landmarks
+from . import contents, coverage, front, landmarks, origins
 from .draft import Draft
+from .origins import Fields
 from .flow import Flow
 from .grids import classify, read_outcomes, read_provision, read_review
 
@@ -26,7 +27,7 @@ MIN_ANCHORS = 3
 OTHER_LAYOUT_BELOW = 0.15
 FITS_PLACED = 0.5
 
-__all__ = ["map_document"]
+__all__ = ["map_document", "map_with_origins"]
 
 
 def map_document(
@@ -36,6 +37,23 @@ def map_document(
     force: bool = False,
 ) -> Result[Plan]:
     """Fill the canonical model from a document's layout."""
+    return Result(_fill(document, source, profile, force).plan)
+
+
+def map_with_origins(
+    document: Document,
+    source: Source,
+    profile: Profile = DEFAULT_PROFILE,
+    force: bool = False,
+) -> tuple[Result[Plan], Fields]:
+    """``map_document``, and where each field of the plan was read (``mapping.origins``):
+    empty for a document with no pages (Word)."""
+    draft = _fill(document, source, profile, force)
+    return Result(draft.plan), origins.found_by_value(draft.plan, document, draft.origins())
+
+
+def _fill(document: Document, source: Source, profile: Profile, force: bool) -> Draft:
+    """The draft whose plan is the document's, whole and counted."""
     draft = Draft(source)
     front.page_margins(document.headers, document.footers, draft, profile)
     flow = Flow(profile, draft)
@@ -67,7 +85,7 @@ def map_document(
         draft.warn("other-layout", None)
     # Counted once: only the verdict follows from what was just decided.
     plan.coverage = counted.model_copy(update={"verdict": coverage.verdict(plan, counted.placed, counted.words)})
-    return Result(plan)
+    return draft
 
 
 def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:

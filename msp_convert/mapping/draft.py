@@ -4,6 +4,10 @@ A value read from pixels less surely than ``Bounds`` says gets one
 ``ocr-low-confidence`` warning whose ``where`` is the model field it went to
 and its place on the page ("outcomes[2].statement; page 3 [72.0 410.5
 300.2 428.0]"): the field's path is known once the plan is whole (``finish``).
+
+Every value placed from a block with a known page and box also keeps that
+place (``origins``, for the ``NAME.origins.json`` beside the plan: see
+``mapping.origins``), whatever the confidence.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..model import Entry, Plan, PlanWarning, Source, Unmapped
 from ..model import Section as KeptSection
 from ..results import field_place
 from .entries import Read, Written, read_from
+from .origins import Fields, Origin, Recorded, resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,8 @@ class Draft:
         self.bounds = bounds
         # flagged values: (the model object, its field or None for an entry, the warning, the read)
         self._flagged: list[tuple[Any, Optional[str], PlanWarning, Read]] = []
+        self._origins: list[Recorded] = []  # each placed value and where it was read
+        self._last: Optional[tuple[str, Origin]] = None  # the last entry read from a page: its text and place
 
     def warn(self, code: str, where: Optional[str], once: bool = True, detail: str = "") -> None:
         key = (code, where)
@@ -79,6 +86,8 @@ class Draft:
         if written.bad_date:
             self.warn("unreadable-date", where)
         read = written.read
+        origin = self._origin(written.entry, None, read)
+        self._last = (written.entry.text, origin) if origin is not None else None
         if read is not None and read.low is not None and read.low < self.bounds.word:
             self._flag(written.entry, None, where, read, "entry")
         return written.entry
@@ -89,13 +98,35 @@ class Draft:
         """``model.name`` was set from these paragraphs (their words) or tick boxes (their states):
         flagged when one of them was read from pixels less surely than the bounds."""
         boxes = [b for b in boxes if b.page is not None]
+        read = read_from(paragraphs)
+        self._origin(model, name, Read(boxes[0].page, boxes[0].box) if boxes else read)
+        self._unsure(model, name, where, read, boxes)
+
+    def placed(self, model: BaseModel, name: str, paragraphs: Sequence[Paragraph] = (), boxes: Iterable[TickBox] = ()) -> None:
+        """``model.name`` was set from these tick boxes, else these paragraphs: only where, not how surely."""
+        boxes = [b for b in boxes if b.page is not None]
+        self._origin(model, name, Read(boxes[0].page, boxes[0].box) if boxes else read_from(paragraphs))
+
+    def _unsure(self, model: BaseModel, name: str, where: str, read: Optional[Read], boxes: list[TickBox]) -> None:
+        """Flag the value when a box, or else a word, it came from was read from pixels less surely than the bounds."""
         unsure = [b for b in boxes if b.confidence < self.bounds.tick]
         if unsure:
             self._flag(model, name, where, Read(unsure[0].page, unsure[0].box), "tick")
             return
-        read = read_from(paragraphs)
         if read is not None and read.low is not None and read.low < self.bounds.word:
             self._flag(model, name, where, read, "value")
+
+    def _origin(self, value: Any, name: Optional[str], read: Optional[Read]) -> Optional[Origin]:
+        """Keep where ``value`` (or its field ``name``) was read, when the page and box are known."""
+        if read is None or read.page is None or read.box is None:
+            return None
+        origin = Origin(read.page, read.box)
+        self._origins.append((value, name, origin))
+        return origin
+
+    def origins(self) -> Fields:
+        """Each placed value's model path -> where it was read; call once the plan is whole."""
+        return resolve(self._origins, self.plan)
 
     def _flag(self, value: Any, name: Optional[str], where: str, read: Read, what: str) -> None:
         warning = PlanWarning(code="ocr-low-confidence", message=_LOW[what], where=field_place(where, read.page, read.box))
@@ -123,7 +154,10 @@ class Draft:
         self._flagged.clear()
 
     def unmapped(self, where: str, text: str) -> None:
-        self.plan.unmapped.append(Unmapped(where=where, text=text))
+        item = Unmapped(where=where, text=text)
+        self.plan.unmapped.append(item)
+        if self._last is not None and self._last[0] == text:  # an entry read from a page that fits no field
+            self._origins.append((item, None, self._last[1]))
         self.warn("unmapped-text", where, once=False)
 
     def part(self, key: str, heading: str) -> KeptSection:
