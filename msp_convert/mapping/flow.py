@@ -14,7 +14,7 @@ from functools import lru_cache
 from pydantic import BaseModel
 from typing import Any, Optional
 
-from ..layout import Paragraph, TickBox
+from ..layout import Paragraph, Run, TickBox
 from ..model import Entry
 from ..model import Section as KeptSection
 from ..template import Profile, Prompt, Section
@@ -79,6 +79,16 @@ class Matchers:
 @lru_cache(maxsize=8)
 def matchers(profile: Profile) -> Matchers:
     return Matchers(profile)
+
+
+def _before_first_box(para: Paragraph) -> str:
+    """The line's text up to its first tick box (all of it when it has none)."""
+    out = []
+    for item in para.inlines:
+        if isinstance(item, TickBox):
+            break
+        out.append(item.text if isinstance(item, Run) else "")
+    return "".join(out)
 
 
 class Flow:
@@ -225,6 +235,11 @@ class Flow:
             prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
                 return ("prompt", prompt.item, prompt.rest_at)
+        if has_boxes:
+            before = self._before_boxes(para, section)
+            if before is not None:
+                return before
+        if section is not None:
             if section.ticks and (has_boxes or len(line.words) <= 8 or typed_ticks(line.text)):
                 reading = read_ticks(para.inlines, section.ticks, helper_label=self.profile.helper_label)
                 # A box typed alone ("Yes", "[x]") waits for its label in the next cell: in a table only.
@@ -245,6 +260,22 @@ class Flow:
         if self.draft.anchors and self.waiting_text is None and is_unknown_heading(para, line, self.answering()):
             return ("unknown",)
         return ("content",)
+
+    def _before_boxes(self, para: Paragraph, section: Optional[Section]) -> Optional[tuple]:
+        """The words before a line's first box, on their own, as a prompt: its tick list's prompt
+        ("My story has been written by: ☐ My parent ☐ Me"), misread, or in a part whose heading
+        was not read (a prompt printed in one part only names its part)."""
+        head = _before_first_box(para)
+        line = Line(head)
+        if len(line.words) < 2:
+            return None
+        found = self.m.prompts[section.key].match(line) if section is not None else None
+        if found is not None:
+            return ("prompt", found.item, len(head))
+        other = self.m.global_prompts.match(line)
+        if other is not None and other.item[0] is not section:
+            return ("global", other.item, len(head))
+        return None
 
     def _act(self, decision: tuple, para: Paragraph) -> None:
         kind = decision[0]

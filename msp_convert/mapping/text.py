@@ -83,7 +83,7 @@ _SLASH_READ = frozenset("il1t")
 _ALNUM = re.compile(r"[0-9A-Za-z]+")
 
 
-def _edits(a: str, b: str, most: int) -> int:
+def edits(a: str, b: str, most: int) -> int:
     """The edit distance between two words, or ``most + 1`` when it is more than ``most``."""
     if abs(len(a) - len(b)) > most:
         return most + 1
@@ -137,7 +137,7 @@ class Respeller:
         keys = _deletions(word) | {word}
         if most == 2:
             keys |= {d for k in _deletions(word) for d in _deletions(k)}
-        found = {v for k in keys for v in self._near.get(k, ()) if _edits(word, v, most) <= most}
+        found = {v for k in keys for v in self._near.get(k, ()) if edits(word, v, most) <= most}
         if not found and len(word) < ONE_EDIT:
             found = {v for k in _deletions(word) for v in self._near.get(k, ()) if len(v) == len(word) and _lookalike(word, v)}
         return found.pop() if len(found) == 1 else None

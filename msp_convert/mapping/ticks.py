@@ -16,15 +16,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
+
+from difflib import SequenceMatcher
 
 from ..layout import Inline, Run, TickBox
 from ..template import DEFAULT_PROFILE, TickOption
-from .text import clean, norm, words_pattern
+from .text import Line, Respeller, clean, edits, norm, words_pattern
 
 _BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
 _ANSWER = re.compile(r"\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)  # what separates it from its label is left to norm()
-_TYPED_MARK = re.compile(r"^[ \t\u00a0]*(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]|$)[ \t\u00a0]*")
+# A typed mark: "X", "✓" or "✔", or a "v" (how OCR reads a printed tick).
+_MARK = r"(?:[xXvV]|\u2713|\u2714)"
+_TYPED_MARK = re.compile(r"^[ \t\u00a0]*" + _MARK + r"(?=[ \t\u00a0]|$)[ \t\u00a0]*")
 
 
 @lru_cache(maxsize=8)
@@ -46,7 +50,7 @@ class TickReading:
     boxes: dict[str, TickBox] = field(default_factory=dict)  # the box that gave an option its state
 
 
-_INNER_MARK = re.compile(r"(?<=[ \t\u00a0])(?:[xX]|\u2713|\u2714)(?=[ \t\u00a0]+\S)")
+_INNER_MARK = re.compile(r"(?<=[ \t\u00a0])" + _MARK + r"(?=[ \t\u00a0]+\S)")
 MARKED = object()  # an "X" typed where a box would be
 
 
@@ -68,7 +72,7 @@ def _split_marks(segs: list[tuple[object, str]], options: tuple[TickOption, ...]
     for box, label in segs:
         cut = 0
         for m in _INNER_MARK.finditer(label):
-            if _option_for(_head(label, m.end()), options) is not None:
+            if _option_for(_head(label, m.end()), options, near=True) is not None:
                 out.append((box, label[cut:m.start()]))
                 box, cut = MARKED, m.end()
         out.append((box, label[cut:]))
@@ -136,14 +140,80 @@ def _answers(text: str, options: tuple[TickOption, ...]) -> list[tuple[TickOptio
     return found
 
 
-def _option_for(label: str, options: tuple[TickOption, ...]) -> Optional[TickOption]:
-    n = norm(label)
+def _option_for(label: str, options: tuple[TickOption, ...], near: bool = False) -> Optional[TickOption]:
+    """The option ``label`` names: its wording as printed, or a letter or two misread (a scan's
+    "Me with help ftom"). With ``near`` (a box or mark is before it), also the option whose letters
+    the label's start comes nearest, OCR having lost or run together some of them ("my pare"), and
+    a longer option spelt a letter or two off wins over a shorter one the label starts with
+    ("Me will help from")."""
+    n = norm(_respelt(label, options)[0])
     if not n:
         return None
+    said = next(((w, o) for w, o in _labels(options) if n == w or n.startswith(w + " ")), None)
+    if said is not None and (not near or n == said[0]):
+        return said[1]
+    if not near:
+        return None
+    if said is None:
+        return _nearest(n, options)
+    return _longer(n, options, said[0]) or said[1]
+
+
+# A longer option wins over a shorter one the label starts with when its words, word for word, are
+# this many letters off at most ("Me will help from" for "Me with help from"; never "Me v Me with").
+LONGER_EDITS = 2
+
+
+def _longer(n: str, options: tuple[TickOption, ...], said: str) -> Optional[TickOption]:
+    """The one option longer than ``said`` whose words the label's first words spell, a letter or two off."""
+    words = n.split()
+    found = {
+        o.key: o for w, o in _labels(options)
+        if len(w) > len(said) and edits("".join(words[: len(w.split())]), w.replace(" ", ""), LONGER_EDITS) <= LONGER_EDITS
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+# A label read from a scan is an option's when this share of their letters agree (difflib's ratio) ...
+NEAR_LETTERS = 0.8
+# ... and the option's label has this many letters: a short one ("Me") is told only as printed.
+NEAR_MIN_LETTERS = 5
+
+
+def _nearest(n: str, options: tuple[TickOption, ...]) -> Optional[TickOption]:
+    """The one option whose label's letters the start of ``n`` comes nearest, if near enough."""
+    letters = n.replace(" ", "")
+    scores: dict[str, tuple[float, TickOption]] = {}
     for w, option in _labels(options):
-        if n == w or n.startswith(w + " "):
-            return option
-    return None
+        want = w.replace(" ", "")
+        if len(want) < NEAR_MIN_LETTERS:
+            continue
+        score = max(SequenceMatcher(None, want, letters[:k], autojunk=False).ratio() for k in range(len(want) - 2, len(want) + 3))
+        if score > scores.get(option.key, (0.0, option))[0]:
+            scores[option.key] = (score, option)
+    ranked = sorted(scores.values(), key=lambda s: -s[0])
+    if not ranked or ranked[0][0] < NEAR_LETTERS or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
+
+
+@lru_cache(maxsize=32)
+def _respeller(options: tuple[TickOption, ...], helper_label: str) -> Respeller:
+    return Respeller({w for o in options for label in o.labels for w in norm(label).split()} | set(norm(helper_label).split()))
+
+
+def _respelt(label: str, options: tuple[TickOption, ...], helper_label: str = DEFAULT_PROFILE.helper_label) -> tuple[str, Callable[[int], int]]:
+    """The label with the options' words put back where a scan misread a letter or two, and where an
+    offset in it falls in the label as written."""
+    respelt = _respeller(options, helper_label).line(Line(label))
+    return (respelt[0].text, respelt[1]) if respelt is not None else (label, lambda at: at)
+
+
+def _helper(label: str, options: tuple[TickOption, ...], help_words: re.Pattern[str], helper_label: str) -> Optional[str]:
+    """The name after the helper label ("with help from Mrs Lewis"), the label perhaps misread."""
+    text, original = _respelt(label, options, helper_label)
+    helped = help_words.search(text)
+    return clean(label[original(helped.end()):]) or None if helped else None
 
 
 _BARE_ANSWER = re.compile(r"(?P<answer>yes|no|y|n)\.?", re.IGNORECASE)
@@ -179,7 +249,11 @@ def read_ticks(
     help_words = _help(helper_label)
     segs = _split_marks(_split_brackets(_segments(inlines, start)), options)
     first = segs[0][1].lstrip(" \t:;-\u2013")
-    label_first = len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
+    # Labels before their boxes leave nothing after the last box: a label there says the boxes come first.
+    label_first = (
+        len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
+        and _option_for(segs[-1][1], options) is None
+    )
     pairs: list[tuple[object, str]]
     if label_first:
         pairs = [(segs[i + 1][0], segs[i][1]) for i in range(len(segs) - 1)]
@@ -192,7 +266,7 @@ def read_ticks(
         mark = _TYPED_MARK.match(label)
         if mark:
             label = label[mark.end():]
-        option = _option_for(label, options)
+        option = _option_for(label, options, near=box is not NO_BOX or mark is not None)
         if box is NO_BOX and not mark:
             _unboxed(label, option, options, reading, help_words)
             continue
@@ -207,9 +281,7 @@ def read_ticks(
         reading.states[option.key] = None if state is None else bool(state)
         if tick is not None and not mark:
             reading.boxes[option.key] = tick
-        helped = help_words.search(label)
-        if helped:
-            helper = clean(label[helped.end():])
-            if helper:
-                reading.helper = helper
+        helper = _helper(label, options, help_words, helper_label)
+        if helper:
+            reading.helper = helper
     return reading
