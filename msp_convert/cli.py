@@ -256,7 +256,7 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the outputs and the report (mirrors IN_DIR).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the machine's cores).")
 @click.option("--timeout", type=click.FloatRange(1, None), default=120.0, show_default=True, help="Seconds one file (a scan: one page of it) may take before its worker is stopped.")
-@click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run.")
+@click.option("--force", is_flag=True, help="Convert everything again, not only what changed since the last run, writing over plans a person corrected or approved (review) too.")
 @click.option("--retry-failed", is_flag=True, help="Convert again the files an earlier run failed on or stopped for taking too long (otherwise reported as failed again, unchanged).")
 @click.option("--to", "to", type=click.Choice(["json", "docx"]), default="json", show_default=True, help="Each plan's JSON, or its new-plan Word document.")
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")

@@ -442,3 +442,33 @@ def test_review_command_prints_the_address_first_and_stops_on_ctrl_c(out: Path) 
     assert process.returncode == 0
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     assert "Ruby" not in stdout + stderr
+
+
+def test_a_taken_port_is_one_line(out: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "msp_convert", "review", str(out), "--no-browser", "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and f"port {port}" in done.stderr and "choose another --port" in done.stderr
+
+
+def test_no_browser_here_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    from msp_convert import review
+
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.GenericBrowser("w3m"))
+    assert review._open_browser("http://127.0.0.1:1/") is False  # a browser in this terminal is never started
+
+    def none() -> None:
+        raise webbrowser.Error("none")
+
+    monkeypatch.setattr(webbrowser, "get", none)
+    assert review._open_browser("http://127.0.0.1:1/") is False

@@ -8,6 +8,7 @@ request lines (uvicorn's access log is off) and nothing of a plan.
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import webbrowser
@@ -26,6 +27,24 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         return int(probe.getsockname()[1])
+
+
+# Browsers that take over the terminal the server runs in: never started for it.
+CONSOLE_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
+
+
+def _open_browser(url: str) -> bool:
+    """The system's browser on ``url``, unless it is none or one that runs in this terminal."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if os.path.basename(str(getattr(browser, "name", ""))) in CONSOLE_BROWSERS:
+        return False
+    try:
+        return bool(browser.open(url))
+    except OSError:
+        return False
 
 
 def review_url(port: int, token: str) -> str:
@@ -62,8 +81,8 @@ def serve(
     sock.bind((HOST, port))  # before the address is printed: a taken port fails here, in one line
     say(f"Review at {review_url(port, token)}")
     sys.stdout.flush()
-    if open_browser:
-        webbrowser.open(review_url(port, token))
+    if open_browser and not _open_browser(review_url(port, token)):
+        print("msp-convert: no browser could be opened here; open the address above in one", file=sys.stderr)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
