@@ -46,10 +46,10 @@ def map_with_origins(
     profile: Profile = DEFAULT_PROFILE,
     force: bool = False,
 ) -> tuple[Result[Plan], Fields]:
-    """``map_document``, and where each field of the plan was read (``mapping.origins``):
-    empty for a document with no pages (Word)."""
+    """``map_document``, and where each field of the plan was read (``mapping.origins``), and
+    each row holding some (an outcome, a provision row): empty for a document with no pages (Word)."""
     draft = _fill(document, source, profile, force)
-    return Result(draft.plan), origins.found_by_value(draft.plan, document, draft.origins())
+    return Result(draft.plan), origins.with_rows(origins.found_by_value(draft.plan, document, draft.origins()))
 
 
 def _fill(document: Document, source: Source, profile: Profile, force: bool) -> Draft:

@@ -16,6 +16,7 @@ Word gives no places, so a plan read from Word has no origins.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Sequence
 
@@ -117,6 +118,26 @@ def found_by_value(plan: Plan, document: Document, fields: Fields) -> Fields:
             origin = next((o for o in found if (o.page, o.box) not in used), found[0])
             out[path] = origin
     return out
+
+
+def with_rows(fields: Fields) -> Fields:
+    """``fields`` and each list item holding some of them ("outcomes[2]", "reviews[0].progress[1]")
+    not yet in it: the box round its fields on the first page they are on (a row, to show whole)."""
+    rows: dict[str, list[Origin]] = {}
+    for path, origin in fields.items():
+        for end in (m.end() for m in _ITEM_END.finditer(path)):
+            if end < len(path):
+                rows.setdefault(path[:end], []).append(origin)
+    out = dict(fields)
+    for path, origins in rows.items():
+        if path not in out:
+            page = min(o.page for o in origins)
+            boxes = [o.box for o in origins if o.page == page]
+            out[path] = Origin(page, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    return out
+
+
+_ITEM_END = re.compile(r"\[\d+\]")
 
 
 def _leaves(model: BaseModel, path: str, known: Fields) -> Iterator[tuple[str, Any]]:
