@@ -105,6 +105,28 @@ def test_token_in_the_address_becomes_a_cookie(client: TestClient) -> None:
     assert client.get(f"/?token=wrong{TOKEN}", follow_redirects=False).status_code == 403
 
 
+def test_the_token_visit_never_sends_the_browser_to_another_site() -> None:
+    import asyncio
+
+    from msp_convert.review.security import Guard
+
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("the guard answers this itself")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": "//evil.example/x", "query_string": f"token={TOKEN}".encode(),
+             "headers": [(b"host", f"127.0.0.1:{PORT}".encode())]}
+    asyncio.run(Guard(app, TOKEN, PORT)(scope, receive, send))
+    assert sent[0]["status"] == 303 and dict(sent[0]["headers"])[b"location"] == b"/evil.example/x"
+
+
 def test_api_takes_no_token_in_the_address(client: TestClient) -> None:
     assert client.get(f"/api/plans?token={TOKEN}", follow_redirects=False).status_code == 403
 
@@ -472,3 +494,12 @@ def test_no_browser_here_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(webbrowser, "get", none)
     assert review._open_browser("http://127.0.0.1:1/") is False
+
+
+def test_a_plan_broken_on_disk_can_be_saved_over(client: TestClient, out: Path) -> None:
+    good = plan_of(out, PDF)
+    (out / PDF).write_text("{ cut short", encoding="utf-8")
+    answer = put(client, PDF, good)
+    assert answer.status_code == 200 and answer.json()["changes"] == len(good)  # every top-level key is new
+    assert plan_of(out, PDF)["child"] == good["child"] and plan_of(out, PDF)["source"] == good["source"]
+    assert (out / "03-ks2-dyslexia.read.json").read_text(encoding="utf-8") == "{ cut short"

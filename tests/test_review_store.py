@@ -261,3 +261,14 @@ def test_what_has_no_pages_says_why(tmp_path: Path) -> None:
     (tmp_path / "a.doc").write_bytes((REPO / "fixtures" / "legacy" / "03-ks2-dyslexia.doc").read_bytes())
     with pytest.raises(NoPages, match="LibreOffice"):
         Pages(tmp_path, soffice="no-such-soffice-here").sizes(tmp_path / "a.doc")
+
+
+def test_a_plan_file_broken_on_disk_is_still_listed(tmp_path: Path) -> None:
+    a_plan(tmp_path, "a.json")
+    a_plan(tmp_path, "b.json")
+    report(tmp_path, row("a.docx", "a.json"), row("b.docx", "b.json"))
+    store = open_store(tmp_path)
+    (tmp_path / "b.json").write_text("{ cut short", encoding="utf-8")
+    listed = {p["file"]: p for p in store.plans()}
+    assert listed["b.json"]["problem"] and listed["b.json"]["verdict"] == "" and listed["b.json"]["warning_count"] == 0
+    assert listed["a.json"]["verdict"] == "complete" and "problem" not in listed["a.json"]

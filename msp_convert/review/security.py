@@ -105,7 +105,8 @@ class Guard:
         if not self._matches(query.pop(TOKEN_PARAM)):
             await _plain(send, 403, "the token in the address is not this server's; open the address the review command printed")
             return
-        location = str(scope["path"]) + (f"?{urlencode(query)}" if query else "")
+        path = "/" + str(scope["path"]).lstrip("/")  # never "//host/...": a browser takes that for another site
+        location = path + (f"?{urlencode(query)}" if query else "")
         cookie = f"{self.cookie}={self.token.decode()}; HttpOnly; SameSite=Strict; Path=/"
         await send({"type": "http.response.start", "status": 303, "headers": [(b"location", location.encode("latin-1", "replace")), (b"set-cookie", cookie.encode())]})
         await send({"type": "http.response.body", "body": b""})

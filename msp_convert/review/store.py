@@ -133,13 +133,17 @@ class Store:
 
     def _summary(self, entry: Entry) -> dict[str, Any]:
         """What the queue shows of a plan, read from its JSON (cached while the file is unchanged)."""
-        stat = entry.path.stat()
-        key = (stat.st_mtime_ns, stat.st_size)
-        cached = self._summaries.get(entry.id)
-        if cached is None or cached[0] != key:
-            cached = (key, summary(entry, json.loads(entry.path.read_bytes())))
-            self._summaries[entry.id] = cached
-        return dict(cached[1])
+        try:
+            stat = entry.path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = self._summaries.get(entry.id)
+            if cached is None or cached[0] != key:
+                data = json.loads(entry.path.read_bytes())
+                cached = (key, summary(entry, data if isinstance(data, dict) else {}))
+                self._summaries[entry.id] = cached
+            return dict(cached[1])
+        except (OSError, ValueError):  # moved away, or edited by hand into something else: listed, to be looked at
+            return {**summary(entry, {}), "problem": "the plan's file cannot be read as JSON"}
 
     # --- writing --------------------------------------------------------------------------
 
@@ -148,7 +152,7 @@ class Store:
         entry = self.entry(plan_id)
         with self.lock:
             before = entry.path.read_bytes()
-            old = json.loads(before)
+            old = _loaded(before)
             plan = validated(body, entry.path.name, old.get("source"))
             text = to_json(plan)
             lines = journal.lines(entry.rel, reviewer, old, json.loads(text))
@@ -179,6 +183,15 @@ class Store:
         reviewed.mark(self.out_dir, entry.rel, review, reviewer)
 
 
+def _loaded(data: bytes) -> dict[str, Any]:
+    """A stored plan's JSON; {} for a file broken on disk (the plan saved over it is then all new)."""
+    try:
+        found = json.loads(data)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def _urgency(row: dict[str, Any]) -> tuple:
     share = row["placed_share"]
     return (row["review"] == "approved", row["verdict"] == "complete", -row["warning_count"], share if share is not None else -1.0, row["file"])
@@ -206,11 +219,15 @@ def validated(body: bytes, name: str, source: Any) -> Plan:
         raise Invalid([_problem(p) for p in err.problems]) from None
     except InputError as err:
         raise Invalid([{"path": "(the whole plan)", "message": err.message}]) from None
-    try:
-        plan.source = Source.model_validate(source)
-    except ValueError:
-        pass  # a stored plan with no valid source keeps the one read_json gave
+    plan.source = _source(source) or _source(json.loads(body.decode("utf-8-sig")).get("source")) or plan.source  # stored; else sent (a plan broken on disk)
     return plan
+
+
+def _source(data: Any) -> Optional[Source]:
+    try:
+        return Source.model_validate(data)
+    except ValueError:
+        return None
 
 
 def _problem(line: str) -> dict[str, str]:
