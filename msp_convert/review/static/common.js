@@ -1,7 +1,7 @@
-// What both pages share: the token, the API, the queue's order, small DOM helpers.
+// What both pages share: the API (with the page's token), small DOM helpers.
 // Plan data only ever reaches the page through textContent and value: never parsed as markup.
 
-export function token() {
+function token() {
   const meta = document.querySelector('meta[name="review-token"]');
   return meta ? meta.content : "";
 }
@@ -16,22 +16,25 @@ export class ApiError extends Error {
 
 // A call to the app's API with the token in the header; the JSON answer, or ApiError.
 export async function api(path, options = {}) {
-  const headers = { Authorization: `Bearer ${token()}`, ...(options.headers || {}) };
-  const init = { ...options, headers, credentials: "same-origin" };
-  if (options.json !== undefined) {
+  const { json, ...rest } = options;
+  const headers = { Authorization: `Bearer ${token()}`, ...(rest.headers || {}) };
+  const init = { ...rest, headers, credentials: "same-origin" };
+  if (json !== undefined) {
     headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(options.json);
+    init.body = JSON.stringify(json);
   }
   const response = await fetch(path, init);
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  const body = parsedBody(text, response.headers.get("content-type") || "");
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
 }
 
-// The queue's order: what needs a person first (the API's priority), then by file.
-export function queueOrder(plans) {
-  return [...plans].sort((a, b) => (a.priority - b.priority) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+// A JSON answer's data; any other answer (the guard's one-line refusals) as {error: its text}.
+function parsedBody(text, type) {
+  if (!text) return null;
+  if (type.startsWith("application/json")) return JSON.parse(text);
+  return { error: text.trim() };
 }
 
 export function el(tag, attrs = {}, ...children) {
@@ -44,10 +47,6 @@ export function el(tag, attrs = {}, ...children) {
   }
   for (const child of children) if (child) node.append(child);
   return node;
-}
-
-export function percent(share) {
-  return share === null || share === undefined ? "" : `${Math.round(share * 100)} %`;
 }
 
 // Is the person typing in a field (single-letter keys are theirs then, not the page's)?

@@ -7,6 +7,7 @@ import { weeklyColumn, weeklyCost } from "./cost.js";
 const HIDDEN = new Set(["schema_version", "warnings"]); // warnings are listed above the form
 const READ_ONLY = new Set(["source", "template", "coverage"]);
 const COMPUTED = new Set(["provision[].weekly_cost_gbp"]);
+const FIXED = new Set(["sections[].key"]); // the form's own name for a part: shown, not edited
 const TITLES = {
   source: "Document", template: "Template", coverage: "Coverage", plan_number: "My Support Plan number",
   plan_dates: "Plan dates", child: "Child", other_plans: "Other plans in place",
@@ -85,6 +86,7 @@ export class PlanForm {
   field(parent, key, shape, path, remove = null) {
     if (READ_ONLY.has(path)) return this.readOnly(parent[key], path, key);
     if (COMPUTED.has(pattern(path))) return this.computed(parent[key], path, key);
+    if (FIXED.has(pattern(path))) return this.fixed(parent[key], path, key);
     if (pattern(path) === "unmapped[]") return this.unmappedItem(parent, key, shape, path);
     return this[`build_${shape.kind}`](parent, key, shape, path, remove);
   }
@@ -267,7 +269,10 @@ export class PlanForm {
       input.addEventListener("input", () => this.set(items, i, input.value, join(path, i)));
       box.append(el("span", { className: "text-item" }, input, this.removeButton(join(path, i), () => items.splice(i, 1))));
     });
-    box.append(this.addButton(path, NOUNS[key] || "text", () => items.push("")));
+    const add = this.addButton(path, NOUNS[key] || "text", () => items.push(""));
+    add.textContent = "+";
+    add.title = add.ariaLabel = `Add ${NOUNS[key] || "text"}`;
+    box.append(add);
     return box;
   }
 
@@ -301,6 +306,11 @@ export class PlanForm {
   computed(value, path, key) {
     const out = el("output", { "data-path": path, text: money(value) });
     return el("div", { className: "line computed" }, el("span", { className: "field-label", text: this.label(path, key) }), out);
+  }
+
+  fixed(value, path, key) {
+    const text = el("span", { className: "fixed", "data-path": path, text: value ?? "none (a heading the reader did not know)" });
+    return el("div", { className: "line" }, el("span", { className: "field-label", text: this.label(path, key) }), text);
   }
 
   unmappedItem(items, i, shape, path) {

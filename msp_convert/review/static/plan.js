@@ -16,6 +16,7 @@ let view = null;
 let dirty = false;
 let leaving = null; // the link a first press found unsaved changes before
 let busy = false;
+let edits = 0; // edits made so far: one made while a save is on its way is not lost
 
 function setDirty(value) {
   dirty = value;
@@ -97,19 +98,34 @@ async function save() {
   busy = true;
   clearErrors();
   status("Saving...");
+  const before = edits;
+  let answer;
   try {
-    const answer = await api(`/api/plans/${planId}`, { method: "PUT", json: form.plan });
-    setReview(answer.review);
-    form.show(await api(`/api/plans/${planId}`)); // as saved (the server counts coverage again)
-    setDirty(false);
-    status(answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.", "ok");
-    return true;
+    answer = await api(`/api/plans/${planId}`, { method: "PUT", json: form.plan });
   } catch (err) {
-    if (err instanceof ApiError && err.status === 422) showErrors(err.body.errors || []);
+    if (err instanceof ApiError && err.status === 422) showErrors((err.body && err.body.errors) || []);
     status(problem(err, "Not saved"), "error");
     return false;
   } finally {
     busy = false;
+  }
+  setReview(answer.review);
+  if (edits !== before) {
+    status("Saved, but you changed more since: save again.", "warn");
+    return false;
+  }
+  setDirty(false);
+  status(answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.", "ok");
+  await reload();
+  return true;
+}
+
+// The plan as saved (the server counts its coverage again).
+async function reload() {
+  try {
+    form.show(await api(`/api/plans/${planId}`));
+  } catch (err) {
+    status(problem(err, "Saved, but not read back; reload the page"), "warn");
   }
 }
 
@@ -209,6 +225,13 @@ function wire() {
   window.addEventListener("beforeunload", (event) => { if (dirty) event.preventDefault(); });
 }
 
+function edited(path) {
+  edits += 1;
+  setDirty(true);
+  status("Unsaved changes.");
+  formRoot.querySelector(`[data-error-path="${CSS.escape(path)}"]`)?.remove();
+}
+
 async function start() {
   wire();
   const [shape, plan, pages, origins] = await Promise.all([
@@ -218,7 +241,7 @@ async function start() {
   view = new PageView(document.getElementById("pages"), planId);
   view.show(pages, origins);
   form = new PlanForm(formRoot, shape, {
-    onChange: (path) => { setDirty(true); status("Unsaved changes."); formRoot.querySelector(`[data-error-path="${CSS.escape(path)}"]`)?.remove(); },
+    onChange: edited,
     onFocus: showOrigin,
     onRendered: markOrigins,
     onMoved: (path) => { reveal(path); status("Moved; save to keep it.", "info"); },
