@@ -92,6 +92,7 @@ def test_bearer_reads(client: TestClient) -> None:
     answer = client.get("/api/plans", headers=BEARER)
     assert answer.status_code == 200
     assert {p["file"] for p in answer.json()} == {WORD, PDF}
+    assert client.get("/favicon.ico", headers=BEARER).status_code == 204  # asked for by every browser: no 404 in its console
 
 
 def test_token_in_the_address_becomes_a_cookie(client: TestClient) -> None:

@@ -159,7 +159,12 @@ def docx(review: Review, plan_id: str, request: Request) -> Response:
     return Response(data, media_type=DOCX, headers={"content-disposition": disposition})
 
 
+async def no_icon(request: Request) -> Response:
+    return Response(status_code=204)  # the browser asks for one; the page has none
+
+
 API: list[BaseRoute] = [
+    Route("/favicon.ico", no_icon, methods=["GET"]),
     Route("/api/plans", list_plans, methods=["GET"]),
     Route("/api/meta", meta, methods=["GET"]),
     Route("/api/plans/{plan_id}", _plan_route(get_plan), methods=["GET"]),
