@@ -22,7 +22,7 @@ import pytest
 from msp_convert import atomic
 from msp_convert.batch import BatchOptions, run_batch
 from msp_convert.review.app import make_app
-from msp_convert.review.store import open_store, plan_id
+from msp_convert.review.store import etag, open_store, plan_id
 
 with warnings.catch_warnings():  # Starlette would rather have httpx2, which Python 3.10's Starlette does not take
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
@@ -226,7 +226,7 @@ def test_save_writes_journals_and_marks(client: TestClient, out: Path) -> None:
     plan["outcomes"][0]["supported_by"]["health"] = None  # a box set back to "not found"
     answer = put(client, PDF, plan)
     assert answer.status_code == 200
-    assert answer.json() == {"review": "corrected", "changes": 3}
+    assert answer.json() == {"review": "corrected", "changes": 3, "etag": etag((out / PDF).read_bytes())}
     saved = plan_of(out, PDF)
     assert saved["outcomes"][0]["statement"]["text"] == "read age-appropriate texts with 95% accuracy"
     assert saved["source"] == old["source"]  # still the PDF it was read from
@@ -261,7 +261,7 @@ def test_an_added_and_a_removed_value_in_the_journal(client: TestClient, out: Pa
 def test_saving_the_same_plan_changes_nothing(client: TestClient, out: Path) -> None:
     before = (out / PDF).read_bytes()
     answer = put(client, PDF, plan_of(out, PDF))
-    assert answer.json() == {"review": "", "changes": 0}
+    assert answer.json() == {"review": "", "changes": 0, "etag": etag(before)}
     assert (out / PDF).read_bytes() == before
     assert not (out / "03-ks2-dyslexia.read.json").exists() and journal(out) == []
 
@@ -504,3 +504,18 @@ def test_a_plan_broken_on_disk_can_be_saved_over(client: TestClient, out: Path) 
     assert answer.status_code == 200 and answer.json()["changes"] == len(good)  # every top-level key is new
     assert plan_of(out, PDF)["child"] == good["child"] and plan_of(out, PDF)["source"] == good["source"]
     assert (out / "03-ks2-dyslexia.read.json").read_text(encoding="utf-8") == "{ cut short"
+
+
+def test_a_plan_saved_elsewhere_since_it_was_read_is_409(client: TestClient, out: Path) -> None:
+    read = client.get(f"/api/plans/{plan_id(PDF)}", headers=BEARER)
+    version = read.headers["etag"]
+    plan = read.json()
+    plan["child"]["upn"] = "A123"
+    first = client.put(f"/api/plans/{plan_id(PDF)}", content=json.dumps(plan).encode(), headers={**BEARER, "If-Match": version})
+    assert first.status_code == 200 and first.headers["etag"] == first.json()["etag"] != version
+    plan["child"]["upn"] = "B456"  # the other tab, still holding the first version
+    second = client.put(f"/api/plans/{plan_id(PDF)}", content=json.dumps(plan).encode(), headers={**BEARER, "If-Match": version})
+    assert second.status_code == 409 and "reload" in second.json()["error"]
+    assert plan_of(out, PDF)["child"]["upn"] == "A123"
+    third = client.put(f"/api/plans/{plan_id(PDF)}", content=json.dumps(plan).encode(), headers={**BEARER, "If-Match": first.headers["etag"]})
+    assert third.status_code == 200 and plan_of(out, PDF)["child"]["upn"] == "B456"

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from ..reader import MAX_PLAN_JSON_BYTES
 from .pages import NoPages, Pages
 from .security import Guard
-from .store import Invalid, NotFound, Store, WriteFailed
+from .store import Conflict, Invalid, NotFound, Store, WriteFailed, etag
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -78,11 +78,14 @@ async def meta(request: Request) -> Response:
 
 
 def get_plan(review: Review, plan_id: str, request: Request) -> Response:
-    return Response(review.store.plan_bytes(plan_id), media_type="application/json")
+    """The plan's JSON as on disk; its ETag, which a PUT may send back as If-Match."""
+    data = review.store.plan_bytes(plan_id)
+    return Response(data, media_type="application/json", headers={"etag": etag(data)})
 
 
 async def put_plan(request: Request) -> Response:
-    """A whole plan saved: 200 {"review", "changes"}, 422 {"errors": [{"path", "message"}]}, 413, 500."""
+    """A whole plan saved: 200 {"review", "changes", "etag"}, 422 {"errors": [{"path", "message"}]}, 409 (If-Match
+    given and the plan saved elsewhere since), 413, 500."""
     review = _review(request)
     plan_id = request.path_params["plan_id"]
     if plan_id not in review.store.entries:
@@ -91,11 +94,14 @@ async def put_plan(request: Request) -> Response:
     if body is None:
         return _error(413, f"a plan's JSON is at most {MAX_PLAN_JSON_BYTES // 2**20} MiB")
     try:
-        return JSONResponse(await run_in_threadpool(review.store.save, plan_id, body, review.reviewer))
+        saved = await run_in_threadpool(review.store.save, plan_id, body, review.reviewer, request.headers.get("if-match"))
     except Invalid as err:
         return JSONResponse({"errors": err.errors}, status_code=422)
+    except Conflict:
+        return _error(409, "the plan was saved elsewhere (another tab?) since this page read it; reload it and make the changes again")
     except WriteFailed as err:
         return _error(500, err.message)
+    return JSONResponse(saved, headers={"etag": saved["etag"]})
 
 
 async def _body(request: Request, limit: int) -> Optional[bytes]:

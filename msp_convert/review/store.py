@@ -46,6 +46,15 @@ class Invalid(Exception):
         self.errors = errors
 
 
+class Conflict(Exception):
+    """The plan was saved by someone else since it was read (its etag is not the one given)."""
+
+
+def etag(data: bytes) -> str:
+    """A plan file's version, as HTTP's ETag and If-Match write it."""
+    return '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
+
+
 class WriteFailed(Exception):
     """A file could not be written; ``message`` says where, why and what to do (no content)."""
 
@@ -147,17 +156,20 @@ class Store:
 
     # --- writing --------------------------------------------------------------------------
 
-    def save(self, plan_id: str, body: bytes, reviewer: str) -> dict[str, Any]:
-        """Validate and write a whole plan; {"review", "changes"}. ``Invalid``, ``WriteFailed``."""
+    def save(self, plan_id: str, body: bytes, reviewer: str, expected: Optional[str] = None) -> dict[str, Any]:
+        """Validate and write a whole plan; {"review", "changes", "etag"}. ``Invalid``, ``WriteFailed``;
+        ``Conflict`` when ``expected`` (the etag it was read with) is not the file's now."""
         entry = self.entry(plan_id)
         with self.lock:
             before = entry.path.read_bytes()
+            if expected is not None and expected != etag(before):
+                raise Conflict()
             old = _loaded(before)
             plan = validated(body, entry.path.name, old.get("source"))
             text = to_json(plan)
             lines = journal.lines(entry.rel, reviewer, old, json.loads(text))
             if not lines:
-                return {"review": self.reviews().get(entry.rel, ""), "changes": 0}
+                return {"review": self.reviews().get(entry.rel, ""), "changes": 0, "etag": etag(before)}
             try:
                 if not entry.beside("read").exists():  # the reader's first version, kept once
                     write_atomically(entry.beside("read"), before)
@@ -166,7 +178,7 @@ class Store:
                 self._mark(entry, "corrected", reviewer)
             except OSError as err:
                 raise WriteFailed(write_problem(err, entry.path.parent)) from None
-        return {"review": "corrected", "changes": len(lines)}
+        return {"review": "corrected", "changes": len(lines), "etag": etag(text.encode("utf-8"))}
 
     def approve(self, plan_id: str, reviewer: str) -> dict[str, Any]:
         entry = self.entry(plan_id)
