@@ -153,6 +153,7 @@ def test_warnings_link_to_their_fields_and_places(one: tuple[TestClient, str]) -
     links = [attrs for tag, attrs in tags.tags if tag == "a" and "goto" in attrs.get("class", "")]
     assert links == [
         {"href": "#", "class": "goto", "data-goto": "profile.communication[0]", "data-page": "2", "data-box": "48.7 278.0 102.5 287.2"},
+        {"href": "#", "class": "goto", "data-goto": "reviews", "data-page": "", "data-box": ""},  # the form's part
         {"href": "#", "class": "goto", "data-goto": "", "data-page": "7", "data-box": "404.2 241.7 456.5 262.3"},
         {"href": "#", "class": "goto", "data-goto": "", "data-page": "1", "data-box": ""},  # outcomes[99]: no such field
     ]
@@ -343,6 +344,24 @@ def test_labels_and_weekly_columns_come_from_the_plans_form() -> None:
 def test_warning_view(where: str, field: str, page: str, box: str) -> None:
     view = web.warning_view({"code": "c", "message": "m", "where": where}, example())
     assert (view["field"], view["page"], view["box"]) == (field, page, box)
+
+
+def test_warnings_naming_a_part_of_the_form_link_to_it() -> None:
+    plan = example()
+    plan["unmapped"] = [{"where": "section 2", "text": "a"}, {"where": "section 6 review", "text": "b"}]
+    places = web.section_places("kirklees-v2f", plan)
+    assert places["section 1a"] == "profile" and places["introduction"] == "other_plans" and places["cover"] == "child"
+
+    def field(code: str, where: str) -> str:
+        return str(web.warning_view({"code": code, "message": "m", "where": where}, plan, places)["field"])
+
+    assert field("unmapped-text", "section 6 review") == "unmapped[1]"  # the text it kept
+    assert field("tick-box-unknown", "section 6 review; page 2 [1.0 2.0 3.0 4.0]") == "reviews"
+    assert field("unmapped-text", "section 5 provision") == "provision"  # none kept there: the part
+    assert field("ocr-confidence", "after section 7") == ""
+    york = {**example(), "sections": [{"key": "york-2014/2.4", "heading": "2.4", "entries": [], "rows": []}]}
+    places = web.section_places("york-2014", york)
+    assert places["part 2.4"] == "sections[0]" and places["part 2.1"] == "parent_views" and "part 1.1" not in places
 
 
 # --- the page's weekly cost is the model's -----------------------------------------------------

@@ -89,7 +89,8 @@ def _plan_view(review: Any, plan_id: str) -> Optional[dict[str, Any]]:
         data = json.loads(review.store.plan_bytes(plan_id))
     except (OSError, ValueError):
         return None
-    warnings = [warning_view(w, data) for w in data.get("warnings") or [] if isinstance(w, dict)]
+    places = section_places(str((data.get("template") or {}).get("id") or "unknown"), data)
+    warnings = [warning_view(w, data, places) for w in data.get("warnings") or [] if isinstance(w, dict)]
     return {
         "row": rows[at], "meta": meta, "child": (data.get("child") or {}).get("name"),
         "prev": rows[at - 1]["id"] if at > 0 else None, "next": rows[at + 1]["id"] if at + 1 < len(rows) else None,
@@ -107,19 +108,50 @@ def _template_of(review: Any, plan_id: str) -> Optional[str]:
     return str((data.get("template") or {}).get("id") or "unknown")
 
 
-def warning_view(warning: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
+def warning_view(warning: dict[str, Any], plan: dict[str, Any], places: Optional[dict[str, str]] = None) -> dict[str, Any]:
     """A warning as the page lists it: ``field`` the model path its where names (when the plan
-    has it), ``page`` and ``box`` its place on the original (when given)."""
+    has it), ``page`` and ``box`` its place on the original (when given).
+
+    A where that names a part of the form ("section 5 provision") links to that part
+    (``places``); an unmapped-text warning to the unmapped text found there."""
     where = str(warning.get("where") or "")
     field, _, place = where.partition("; ")
     if _PAGE.match(field):
         field, place = "", field
     at = _PAGE.match(place)
+    code = str(warning.get("code") or "")
     return {
-        "code": str(warning.get("code") or ""), "message": str(warning.get("message") or ""), "where": where,
-        "field": field if field and has_path(plan, field) else "",
+        "code": code, "message": str(warning.get("message") or ""), "where": where,
+        "field": _field_of(field, code, plan, places or {}),
         "page": at.group("page") if at else "", "box": (at.group("box") or "") if at else "",
     }
+
+
+def _field_of(named: str, code: str, plan: dict[str, Any], places: dict[str, str]) -> str:
+    if not named:
+        return ""
+    if has_path(plan, named):
+        return named
+    if code == "unmapped-text":
+        kept = [i for i, item in enumerate(plan.get("unmapped") or []) if isinstance(item, dict) and item.get("where") == named]
+        if kept:
+            return f"unmapped[{kept[0]}]"
+    return places.get(named, "")
+
+
+def section_places(template_id: str, plan: dict[str, Any]) -> dict[str, str]:
+    """How warnings name the parts of the plan's form ("section 1a", "part 2.4") -> the model
+    path that holds each: its field, or its item in ``sections`` for a part the model has no field for."""
+    profile = profile_named(template_id)
+    kept = {item.get("key"): i for i, item in enumerate(plan.get("sections") or []) if isinstance(item, dict)}
+    found = {"cover": "child"}
+    for section in profile.sections:
+        key = section.model_key if section.model_key in Plan.model_fields else section.ticks_field
+        if section.kept and f"{profile.name}/{section.key}" in kept:
+            found[section.where] = f"sections[{kept[f'{profile.name}/{section.key}']}]"
+        elif not section.kept and key in Plan.model_fields:
+            found[section.where] = str(key)
+    return found
 
 
 def has_path(data: Any, path: str) -> bool:
