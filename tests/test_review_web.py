@@ -377,13 +377,51 @@ COST_TEXTS = [
 
 
 def run_node(tmp_path: Path, script: str) -> Any:
+    """The script's JSON output, run by Node beside the page's scripts (as ES modules)."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed: the page's own weekly cost is checked in the browser tests")
+        pytest.skip("Node.js is not installed: the page's scripts are checked in the browser tests")
+    for path in (REVIEW / "static").glob("*.js"):
+        shutil.copy(path, tmp_path / path.name)
     shutil.copy(REVIEW / "static" / "cost.js", tmp_path / "cost.mjs")
+    (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     (tmp_path / "run.mjs").write_text(script, encoding="utf-8")
     done = subprocess.run([node, str(tmp_path / "run.mjs")], capture_output=True, text=True, timeout=60, check=True)
     return json.loads(done.stdout)
+
+
+def test_form_paths_and_unmapped_text_moved_to_a_field(tmp_path: Path) -> None:
+    """The form's own logic, without a page: model paths, where text may go, and moving it there."""
+    plan = example()
+    plan["unmapped"] = [{"where": "w", "text": "one"}, {"where": "w", "text": "two"}, {"where": "w", "text": "three"}]
+    plan["outcomes"][0]["statement"] = None
+    plan["child"]["upn"] = None
+    script = (
+        'import { PlanForm, keysOf, resolve, pattern } from "./form.js";\n'
+        'import { parentPath } from "./pages.js";\n'
+        f"const shape = {json.dumps(web.model_shape(Plan))};\n"
+        f"const plan = {json.dumps(plan)};\n"
+        "const form = new PlanForm({ addEventListener() {} }, { shape, labels: {}, weekly: false }, { onChange() {} });\n"
+        "form.plan = plan; form.weekly = new WeakMap(); form.render = () => {};\n"
+        "const targets = form.targets();\n"
+        'const paths = [keysOf("outcomes[2].statement.struck[0]"), pattern("reviews[1].progress[0].text"),'
+        ' parentPath("outcomes[2].statement.text"), parentPath("outcomes[2]"), parentPath("outcomes"),'
+        ' resolve(plan, "child.name")[1], resolve(plan, "outcomes[99].statement")];\n'
+        'form.move(0, "profile.communication"); form.move(0, "outcomes[0].statement"); form.move(0, "child.upn");\n'
+        "console.log(JSON.stringify({ targets, paths, plan }));\n"
+    )
+    out = run_node(tmp_path, script)
+    assert out["paths"] == [["outcomes", 2, "statement", "struck", 0], "reviews[].progress[].text",
+                            "outcomes[2].statement", "outcomes", "", "name", None]
+    targets = out["targets"]
+    assert {"profile.communication", "health_needs", "outcomes[0].statement", "child.upn", "provision[0].resources"} <= set(targets)
+    assert "outcomes[1].statement" not in targets and "child.name" not in targets  # not empty: nothing is overwritten
+    assert not any(t.startswith(("unmapped", "warnings", "source", "coverage", "template")) for t in targets)
+    moved = out["plan"]
+    assert moved["unmapped"] == []
+    assert moved["profile"]["communication"][-1] == {"text": "one", "withdrawn": False, "struck": [], "review": None, "review_date": None}
+    assert moved["outcomes"][0]["statement"]["text"] == "two" and moved["child"]["upn"] == "three"
+    assert Plan.model_validate(moved)
 
 
 def test_weekly_amount_in_the_page_is_the_models(tmp_path: Path) -> None:

@@ -49,10 +49,15 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+const KEYLESS_INPUTS = new Set(["checkbox", "radio", "button", "submit", "reset"]);
+
 // Is the person typing in a field (single-letter keys are theirs then, not the page's)?
+// A tick box or a button holds no text: the page's keys work there.
 export function typing(event) {
   const target = event.target;
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !KEYLESS_INPUTS.has(target.type);
+  return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 export function status(message, kind = "info") {

@@ -49,6 +49,7 @@ function open() {
 
 function onKey(event) {
   if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "Enter" && event.target instanceof Element && event.target.closest("a, button")) return; // theirs
   const action = {
     j: () => select(selected + 1), ArrowDown: () => select(selected + 1),
     k: () => select(selected - 1), ArrowUp: () => select(selected - 1),
