@@ -19,8 +19,9 @@ const TITLES = {
   sections: "Other parts of the document", unmapped: "Text that fits no field",
   "provision[].weekly_cost_gbp": "Weekly cost (computed from resources)",
 };
-const NOUNS = { outcomes: "outcome", provision: "provision row", reviews: "review", progress: "progress row",
-  sections: "section", unmapped: "item", struck: "struck fragment", rows: "row" };
+const NOUNS = { Outcome: "outcome", Provision: "provision row", Review: "review", Progress: "progress row",
+  Section: "section", DocRef: "document", Entry: "entry", Unmapped: "item", struck: "struck fragment" };
+const NO_ADDING = new Set(["unmapped"]); // text a person adds goes to a field
 const NULL_TICK = "not found in the document";
 
 export const pattern = (path) => path.replace(/\[\d+\]/g, "[]");
@@ -138,7 +139,7 @@ export class PlanForm {
   build_object(parent, key, shape, path, remove) {
     const value = parent[key];
     const box = el("fieldset", { className: `group kind-${shape.name}`, "data-path": path });
-    box.append(this.heading("legend", path, key, remove, typeof key === "number" ? itemTitle(path, value) : null));
+    box.append(this.heading("legend", path, key, remove, typeof key === "number" ? itemTitle(path, value, shape) : null));
     if (value === null) {
       box.append(this.addButton(path, "", () => { parent[key] = structuredClone(shape.new); }));
       return box;
@@ -170,16 +171,15 @@ export class PlanForm {
     const box = el("div", { className: `list list-of-${shape.item.kind}`, "data-path": path });
     box.append(this.heading("h3", path, key));
     items.forEach((_, i) => box.append(this.field(items, i, shape.item, join(path, i), () => items.splice(i, 1))));
-    box.append(this.addButton(path, NOUNS[key] || (shape.item.kind === "entry" ? "entry" : "item"),
-      () => items.push(fresh(shape.item, items))));
+    if (!NO_ADDING.has(path)) box.append(this.addButton(path, NOUNS[shape.item.name] || "item", () => items.push(fresh(shape.item, items))));
     return box;
   }
 
   build_tick(parent, key, shape, path) {
     const input = el("input", { type: "checkbox", "data-path": path, id: idOf(path) });
     const empty = el("span", { className: "null", text: NULL_TICK });
-    const clear = el("button", { type: "button", className: "tick-clear", "data-clear": path, text: "Not found",
-      title: `Set back to "${NULL_TICK}"` });
+    const clear = el("button", { type: "button", className: "tick-clear", "data-clear": path, text: "unset",
+      title: `Set back to "${NULL_TICK}"`, "aria-label": `Set back to ${NULL_TICK}` });
     const show = () => {
       const value = parent[key];
       Object.assign(input, { checked: value === true, indeterminate: value === null });
@@ -384,8 +384,8 @@ function fresh(itemShape, items) {
   return item;
 }
 
-function itemTitle(path, value) {
-  const noun = NOUNS[keysOf(path).slice(-2, -1)[0]] || "item";
+function itemTitle(path, value, shape) {
+  const noun = NOUNS[shape.name] || "item";
   const n = value && (value.number ?? value.outcome_number ?? value.label ?? value.heading);
   return `${human(noun)} ${n ?? keysOf(path).pop() + 1}`;
 }
