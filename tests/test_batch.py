@@ -109,8 +109,9 @@ def test_every_file_accounted_for(tmp_path: Path) -> None:
     assert (out / "year 3" / "autumn" / "06.json").exists()
     assert not list(out.rglob(f"{TEMP_PREFIX}*"))
     full = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert full["in_dir"] == str(src.resolve())  # where the review page finds the originals
     assert full["summary"] == {
-        "converted": 3, "skipped": 0, "failed": 6, "ignored": 3, "duplicate": 1,
+        "converted": 3, "skipped": 0, "reviewed": 0, "failed": 6, "ignored": 3, "duplicate": 1,
         "verdicts": {"complete": 2, "partial": 1, "other-layout": 0, "not-a-plan": 0},  # 06 is partial
     }
 

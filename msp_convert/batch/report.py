@@ -66,6 +66,7 @@ class BatchResult:
     seconds: float
     interrupted: bool = False
     stopped: str = ""  # why the batch stopped early: an output could not be written (a full disk...)
+    in_dir: str = ""  # the folder the plans were read from (the review page finds the originals there)
 
     def count(self, status: str) -> int:
         """Files in this state (a file of several plans counted once)."""
@@ -139,7 +140,7 @@ def write_report(out_dir: Path, result: BatchResult) -> None:
     write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
     summary = {s: result.count(s) for s in STATUSES}
     summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped", "reviewed")) for v in VERDICTS}
-    report = {"version": __version__, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
+    report = {"version": __version__, "in_dir": result.in_dir, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
     write_atomically(out_dir / "report.json", report_text(report))
 
 

@@ -71,7 +71,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
         reviewed.forget(out_dir, [r.output for r in rows.values() if r.status == "converted"])
     for row in rows.values():
         row.review = reviews.get(row.output, "") if row.output and row.status in ("reviewed", "skipped") else ""
-    result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped)
+    result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, str(in_dir))
     try:
         write_report(out_dir, result)
     except OSError as err:
