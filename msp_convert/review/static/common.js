@@ -16,6 +16,11 @@ export class ApiError extends Error {
 
 // A call to the app's API with the token in the header; the JSON answer, or ApiError.
 export async function api(path, options = {}) {
+  return (await answer(path, options)).body;
+}
+
+// The same, with the answer's headers: {body, headers}.
+export async function answer(path, options = {}) {
   const { json, ...rest } = options;
   const headers = { Authorization: `Bearer ${token()}`, ...(rest.headers || {}) };
   const init = { ...rest, headers, credentials: "same-origin" };
@@ -27,7 +32,7 @@ export async function api(path, options = {}) {
   const text = await response.text();
   const body = parsedBody(text, response.headers.get("content-type") || "");
   if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  return { body, headers: response.headers };
 }
 
 // A JSON answer's data; any other answer (the guard's one-line refusals) as {error: its text}.

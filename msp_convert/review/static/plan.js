@@ -1,6 +1,6 @@
 // The plan page: the original's pages on the left, the plan's form on the right.
 // Keys: j / k next / previous plan, a approve (not while typing), Ctrl+S save, Escape leaves a field.
-import { api, ApiError, el, status, typing } from "./common.js";
+import { answer as fetched, api, ApiError, el, status, typing } from "./common.js";
 import { PlanForm } from "./form.js";
 import { PageView, parentPath } from "./pages.js";
 
@@ -17,6 +17,7 @@ let dirty = false;
 let leaving = null; // the link a first press found unsaved changes before
 let busy = false;
 let edits = 0; // edits made so far: one made while a save is on its way is not lost
+let etag = null; // the plan's version as read: a save over a newer one (another tab's) is refused (409)
 
 function setDirty(value) {
   dirty = value;
@@ -101,7 +102,9 @@ async function save() {
   const before = edits;
   let answer;
   try {
-    answer = await api(`/api/plans/${planId}`, { method: "PUT", json: form.plan });
+    const headers = etag ? { "If-Match": etag } : {};
+    answer = await api(`/api/plans/${planId}`, { method: "PUT", json: form.plan, headers });
+    etag = answer.etag || null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 422) showErrors((err.body && err.body.errors) || []);
     status(problem(err, "Not saved"), "error");
@@ -120,10 +123,16 @@ async function save() {
   return true;
 }
 
-// The plan as saved (the server counts its coverage again).
+// The plan as saved (the server counts its coverage again), and its version.
+async function readPlan() {
+  const { body, headers } = await fetched(`/api/plans/${planId}`);
+  etag = headers.get("etag");
+  return body;
+}
+
 async function reload() {
   try {
-    form.show(await api(`/api/plans/${planId}`));
+    form.show(await readPlan());
   } catch (err) {
     status(problem(err, "Saved, but not read back; reload the page"), "warn");
   }
@@ -235,7 +244,7 @@ function edited(path) {
 async function start() {
   wire();
   const [shape, plan, pages, origins] = await Promise.all([
-    api(`/plans/${planId}/shape.json`), api(`/api/plans/${planId}`),
+    api(`/plans/${planId}/shape.json`), readPlan(),
     api(`/api/plans/${planId}/pages`).catch(() => NO_PAGES), api(`/api/plans/${planId}/origins`).catch(() => NO_ORIGINS),
   ]);
   view = new PageView(document.getElementById("pages"), planId);
