@@ -292,3 +292,73 @@ def test_keys_move_through_the_queue_and_plans_and_approve(driver: WebDriver, se
     ready(driver)
     driver.find_element(By.TAG_NAME, "body").send_keys("k")
     wait_for(driver, lambda d: d.find_element(By.ID, "plan-file").text != names[2], "k did not open the previous plan")
+
+
+def test_a_wrong_value_is_shown_at_its_field_and_nothing_is_written(driver: WebDriver, server: ReviewServer, out: Path) -> None:
+    name = f"{WORD}.json"
+    before = (out / name).read_bytes()
+    open_queue(driver, server)
+    open_plan(driver, WORD)
+    replace_text(driver, "reviews[0].date", "the twelfth of March")
+    driver.find_element(By.ID, "save").click()
+    status(driver, "Not saved")
+    assert [e.split(" - ", 1)[1] for e in console_errors(driver)] == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
+    error = shown(driver, "#plan-form .field-error[data-error-path='reviews[0].date']", "the problem is not shown at its field")
+    assert error.text and "twelfth" not in error.text  # what is wrong, never the value
+    assert "invalid" in str(control(driver, "reviews[0].date").get_attribute("class"))
+    assert [a.get_attribute("data-goto") for a in driver.find_elements(By.CSS_SELECTOR, "#errors a.goto")] == ["reviews[0].date"]
+    assert (out / name).read_bytes() == before and journal(out) == [] and not (out / f"{WORD}.read.json").exists()
+    review_state(driver, "")
+    replace_text(driver, "reviews[0].date", "2019-03-13")  # put right, it saves
+    driver.find_element(By.ID, "save").click()
+    assert status(driver, "Saved") == f"Saved: {len(journal(out))} change(s)."
+    assert read_json(out / name)["reviews"][0]["date"] == "2019-03-13"
+    assert not driver.find_elements(By.CSS_SELECTOR, "#plan-form .field-error")
+
+
+def test_the_weekly_cost_follows_the_resources_as_they_are_typed(driver: WebDriver, server: ReviewServer, out: Path) -> None:
+    open_queue(driver, server)
+    open_plan(driver, WORD)
+    cost = "#plan-form output[data-path='provision[1].weekly_cost_gbp']"
+    assert driver.find_element(By.CSS_SELECTOR, cost).text == "£22.50"
+    replace_text(driver, "provision[1].resources[0].text", "Speech therapist 1.5 hrs/wk @ £45.50/hr")
+    assert driver.find_element(By.CSS_SELECTOR, cost).text == "£68.25"  # hours a week times the rate
+    driver.find_element(By.ID, "save").click()
+    status(driver, "Saved")
+    assert read_json(out / f"{WORD}.json")["provision"][1]["weekly_cost_gbp"] == 68.25  # the model's own count agrees
+    assert driver.find_element(By.CSS_SELECTOR, cost).text == "£68.25"
+
+
+def test_a_word_plan_is_shown_as_its_pages_and_its_warning_leads_to_its_field(driver: WebDriver, server: ReviewServer, out: Path) -> None:
+    open_queue(driver, server)
+    open_plan(driver, WORD)
+    image = shown(driver, "#pages .page[data-page='1'] img", "no page image of the Word plan")
+    wait_for(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image), "the page image did not load")
+    assert len(list((out / ".msp-convert" / "pages").glob("*.pdf"))) == 1  # converted once by LibreOffice, kept
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#pages .page[data-page]")) > 1
+    link = driver.find_element(By.CSS_SELECTOR, "#warnings li[data-code='unmapped-text'] a.goto")
+    assert link.get_attribute("data-goto") == "unmapped[0]"
+    link.click()
+    focused = driver.switch_to.active_element
+    assert driver.execute_script("return arguments[0].closest('[data-path]').dataset.path", focused).startswith("unmapped[0]")
+    assert focused.get_attribute("value") == read_json(out / f"{WORD}.json")["unmapped"][0]["text"]
+
+
+FETCH = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0]).then(async (r) => done([r.status, r.headers.get('content-type'), [...new Uint8Array(await r.arrayBuffer()).slice(0, 2)]]))
+  .catch((e) => done([0, String(e), []]));
+"""
+
+
+def test_a_plan_s_findings_and_word_documents(driver: WebDriver, server: ReviewServer, out: Path) -> None:
+    open_queue(driver, server)
+    open_plan(driver, PDF)
+    driver.find_element(By.ID, "check").click()
+    title = wait_for(driver, lambda d: (t := d.find_element(By.CSS_SELECTOR, "#findings h2").text).startswith("Check: ") and "working" not in t and t, "no findings")
+    count = len(driver.find_elements(By.CSS_SELECTOR, "#findings li.finding"))
+    assert title.startswith(f"Check: {count} finding(s)")
+    for link in ("download-new", "download-as-is"):
+        href = driver.find_element(By.ID, link).get_attribute("href")
+        code, kind, start = driver.execute_async_script(FETCH, href)
+        assert (code, kind, bytes(start)) == (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK")
