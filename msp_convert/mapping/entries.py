@@ -100,6 +100,8 @@ _LEAD_CHARS = frozenset("\u2026._")  # with white space: what leaders are drawn 
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
 _TOKEN = re.compile(r"\s+|\S+")
 
+# After a marker's closing bracket, a speck a scan reads as a mark of its own ("(R1 14/03/2019) ["): no writing.
+_SPECKS = r"(?:(?<=[\])])[ \t]+[\[\]|\u00b0'\u2018\u2019\"~`*]{1,2}[ \t]*)?"
 _MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
 _DASH = r"[-\u2013\u2014]"
 
@@ -119,7 +121,7 @@ def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str],
     )
     end = re.compile(
         r"(?:^|(?<=[\s(,;.]))[ \t]*(?P<dash>" + _DASH + r")?[ \t]*(?P<open>[\[(])?[ \t]*" + label + r"(?:"
-        + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*$",
+        + _MARK_DATE + r")?[ \t]*(?P<close>[\])])?[ \t]*[.:]?[ \t]*" + _SPECKS + r"$",
         re.IGNORECASE,
     )
     return start, end

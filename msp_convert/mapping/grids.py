@@ -421,7 +421,7 @@ def read_provision(table: Table, flow: Flow) -> None:
     for index, row in enumerate(table.rows):
         header = header_cells(row, profile.provision_columns, 3)
         if header:
-            columns, current = header, None
+            columns, current = _repeated_header(columns, header), None
             continue
         if columns is None:
             _feed_row(flow, row)
@@ -450,6 +450,14 @@ def read_provision(table: Table, flow: Flow) -> None:
         provision.weekly_cost_gbp = weekly_cost(provision.resources, weekly)
     flow.draft.plan.provision[:] = [p for p in flow.draft.plan.provision if _has_content(p)]
     flow.end_table()
+
+
+def _repeated_header(before: Optional[dict[int, Column]], header: dict[int, Column]) -> dict[int, Column]:
+    """A header row's columns. A header printed again (on each page of a long table) names the same
+    columns: one of its cells that did not read keeps what the header before said of that column."""
+    named = {c.field for c in header.values()}
+    kept = {col: c for col, c in (before or {}).items() if col not in header and c.field not in named}
+    return {**kept, **header}
 
 
 def _provision_cells(row: Row, first: Optional[Cell], columns: dict[int, Column], current: Provision, flow: Flow) -> None:

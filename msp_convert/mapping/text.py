@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 from ..text import norm
@@ -316,6 +317,7 @@ class Guidance:
         self._sets = [set(n.split()) for n in normals if len(n.split()) >= 5]
         self._vocabulary = set().union(*self._sets) if self._sets else set()
         self._respeller = Respeller(set(self._joined.split()))
+        self._texts = [(n.split(), set(n.split())) for n in normals if len(n.split()) >= RUN_WORDS]
 
     def __contains__(self, value: "str | Line") -> bool:
         line = _line(value)
@@ -341,4 +343,24 @@ class Guidance:
                 for gset in self._sets:
                     if len(got & gset) / len(got | gset) >= 0.75:
                         return True
+        return self._in_a_run(line.words)
+
+    def _in_a_run(self, words: list[str]) -> bool:
+        """Most of the line's words, in order, are a stretch of one text of the guidance: part of a
+        sentence with a word or two misread past respelling ("make msrnenstto provision"), lost or added."""
+        if len(words) < RUN_WORDS:
+            return False
+        least = RUN_SHARE * len(words)
+        for text, vocabulary in self._texts:
+            if len(text) < least or sum(w in vocabulary for w in words) < least:
+                continue  # cheap: most lines share too few words with the text to be a run of it
+            blocks = [b for b in SequenceMatcher(None, words, text, autojunk=False).get_matching_blocks() if b.size]
+            span = blocks[-1].b + blocks[-1].size - blocks[0].b if blocks else 0
+            if sum(b.size for b in blocks) >= least and span <= RUN_SPREAD * len(words):
+                return True
         return False
+
+
+# A line of at least this many words is the guidance's when this share of them are, in order, a
+# stretch of one of its texts no longer than RUN_SPREAD times the line.
+RUN_WORDS, RUN_SHARE, RUN_SPREAD = 5, 0.8, 1.5

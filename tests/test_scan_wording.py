@@ -1,0 +1,82 @@
+"""What a poor scan does to the form's wording and tables, and how the mapping still reads them: a
+guidance sentence with a word misread past respelling, a provision header printed again on a new page
+with a cell that did not read, a speck after a review marker's bracket."""
+
+from __future__ import annotations
+
+from msp_convert.layout import Cell, Document, Paragraph, Row, Run, Table
+from msp_convert.mapping import map_document
+from msp_convert.mapping.entries import make_entry
+from msp_convert.mapping.text import Guidance
+from msp_convert.model import Plan, Source
+
+STEPS = (
+    "Steps towards outcomes will also be set out in this section, leading towards the achievement of the outcomes.  "
+    "They should normally be relevant for at least a year and sometimes longer."
+)
+
+
+def test_a_stretch_of_guidance_with_a_word_misread_is_still_guidance() -> None:
+    guidance = Guidance([STEPS])
+    # "wing" for "leading": no respelling reaches it, but the rest runs as printed
+    assert "Steps towards outcomes will also be set out in this section, wing towards the achievement of the outcomes." in guidance
+    assert "They should normally be relevant for \u2018at least a yeer and sometimes longer." in guidance
+
+
+def test_the_same_words_out_of_order_or_too_few_are_not_guidance() -> None:
+    guidance = Guidance([STEPS])
+    assert "The outcomes of this section were set out towards the steps." not in guidance
+    assert "Steps towards the bus" not in guidance  # too short to be sure of
+    assert "Jack will also be set out his steps in this section every morning before class." not in guidance
+
+
+def p(text: str) -> Paragraph:
+    return Paragraph([Run(text)], confidence=0.8, page=1)
+
+
+def row(*cells: str) -> Row:
+    return Row([Cell([p(t)] if t else [], col=i) for i, t in enumerate(cells)])
+
+
+HEADER = ("No. of outcome", "Steps I will make towards achieving this outcome", "Short term targets",
+          "What needs to happen to help me achieve this outcome?", "Who will do it?", "How often?", "Resources required")
+
+
+def read(table: Table) -> Plan:
+    body = [p(t) for t in ("Introduction to My Support Plan", "Section 1: About me", "Section 5: Outcomes and provision")] + [table]
+    return map_document(Document(body=body, pages=2), Source(filename="t.pdf", format="pdf", sha256="0" * 64, pages=2)).value
+
+
+def test_a_header_printed_again_keeps_the_columns_its_unread_cells_had() -> None:
+    table = Table(rows=[
+        row(*HEADER),
+        row("1", "Jack will use a now/next board", "Within 4 weeks Jack will work alone", "Task plan and timer", "TA", "Daily", "Timer \u00a35"),
+        # the header again on the next page, two of its cells misread past knowing
+        row("No. of outcome", "Steps I will make towards achieving this outcome", "Short ier targets",
+            "Whe I needs to happen to help me achieve this oute ome?", "Who will do it?", "How often?", "Resources required"),
+        row("2", "Jack will join a club", "By Easter Jack will go 3 days a week", "Lunchtime Lego club", "Mentor", "Weekly", "\u00a318"),
+    ], columns=7)
+    plan = read(table)
+    got = [(v.outcome_number, [e.text for e in v.targets], [e.text for e in v.actions]) for v in plan.provision]
+    assert got == [
+        (1, ["Within 4 weeks Jack will work alone"], ["Task plan and timer"]),
+        (2, ["By Easter Jack will go 3 days a week"], ["Lunchtime Lego club"]),
+    ]
+
+
+def test_a_header_again_that_names_a_column_elsewhere_moves_it() -> None:
+    moved = ("No. of outcome", "Steps I will make towards achieving this outcome", "What needs to happen?",
+             "Short term targets", "Who will do it?", "How often?", "Resources required")
+    table = Table(rows=[row(*HEADER), row("1", "S1", "T1", "A1", "W1", "F1", "R1 \u00a35"), row(*moved), row("2", "S2", "A2", "T2", "W2", "F2", "\u00a36")], columns=7)
+    second = read(table).provision[1]
+    assert ([e.text for e in second.targets], [e.text for e in second.actions]) == (["T2"], ["A2"])
+
+
+def test_a_speck_after_a_markers_bracket_is_no_writing() -> None:
+    written = make_entry([("wait for his turn to speak (R1 14/03/2019) [", False)])
+    assert written is not None
+    entry = written.entry
+    assert (entry.text, entry.review, str(entry.review_date)) == ("wait for his turn to speak", "R1", "2019-03-14")
+    # without the bracket the mark may be writing: left as it is
+    plain = make_entry([("Buddy R2 ~", False)])
+    assert plain is not None and (plain.entry.text, plain.entry.review) == ("Buddy R2 ~", None)
