@@ -187,6 +187,17 @@ def test_plan_page_links_its_neighbours_in_the_queue(batch: tuple[TestClient, Pa
     assert by_id(tags, "download-as-is")["href"] == f"/api/plans/{first}/docx?mode=as-is"
 
 
+def test_a_plan_broken_on_disk_is_listed_and_says_so(batch: tuple[TestClient, Path]) -> None:
+    client, out = batch
+    (out / "c.json").write_text("{not json", encoding="utf-8")
+    html = client.get("/", headers=BEARER).text
+    assert "the plan&#39;s file cannot be read as JSON" in html
+    answer = client.get(f"/plans/{plan_id('c.json')}", headers=BEARER)
+    assert answer.status_code == 200 and 'id="problem"' in answer.text and "cannot be read as JSON" in answer.text
+    assert client.get(f"/plans/{plan_id('c.json')}/shape.json", headers=BEARER).json()["weekly"] is False
+    assert 'id="problem"' not in client.get(f"/plans/{plan_id('a.json')}", headers=BEARER).text
+
+
 def test_unknown_plan_is_a_404_page(one: tuple[TestClient, str]) -> None:
     client, _ = one
     answer = client.get("/plans/000000000000", headers=BEARER)

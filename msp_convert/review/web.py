@@ -85,27 +85,29 @@ def _plan_view(review: Any, plan_id: str) -> Optional[dict[str, Any]]:
     at = next((i for i, row in enumerate(rows) if row["id"] == plan_id), None)
     if at is None:
         return None
-    try:
-        data = json.loads(review.store.plan_bytes(plan_id))
-    except (OSError, ValueError):
-        return None
+    data = _plan_json(review, plan_id)
     places = section_places(str((data.get("template") or {}).get("id") or "unknown"), data)
     warnings = [warning_view(w, data, places) for w in data.get("warnings") or [] if isinstance(w, dict)]
     return {
-        "row": rows[at], "meta": meta, "child": (data.get("child") or {}).get("name"),
+        "row": rows[at], "meta": meta, "child": child.get("name") if isinstance(child := data.get("child"), dict) else None,
         "prev": rows[at - 1]["id"] if at > 0 else None, "next": rows[at + 1]["id"] if at + 1 < len(rows) else None,
-        "position": at + 1, "count": len(rows), "warnings": warnings,
+        "position": at + 1, "count": len(rows), "warnings": warnings, "problem": rows[at].get("problem") or "",
     }
+
+
+def _plan_json(review: Any, plan_id: str) -> dict[str, Any]:
+    """The plan's JSON as on disk; {} when it cannot be read (the queue's row says why)."""
+    try:
+        data = json.loads(review.store.plan_bytes(plan_id))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _template_of(review: Any, plan_id: str) -> Optional[str]:
     if plan_id not in review.store.entries:
         return None
-    try:
-        data = json.loads(review.store.plan_bytes(plan_id))
-    except (OSError, ValueError):
-        return "unknown"
-    return str((data.get("template") or {}).get("id") or "unknown")
+    return str((_plan_json(review, plan_id).get("template") or {}).get("id") or "unknown")
 
 
 def warning_view(warning: dict[str, Any], plan: dict[str, Any], places: Optional[dict[str, str]] = None) -> dict[str, Any]:

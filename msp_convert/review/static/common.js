@@ -28,7 +28,12 @@ export async function answer(path, options = {}) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(json);
   }
-  const response = await fetch(path, init);
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, { error: "the review server did not answer (is it still running?)" });
+  }
   const text = await response.text();
   const body = parsedBody(text, response.headers.get("content-type") || "");
   if (!response.ok) throw new ApiError(response.status, body);

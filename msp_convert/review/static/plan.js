@@ -95,7 +95,7 @@ function goto(path, text) {
 }
 
 async function save() {
-  if (busy) return false;
+  if (busy || !form) return false;
   busy = true;
   clearErrors();
   status("Saving...");
@@ -139,7 +139,7 @@ async function reload() {
 }
 
 async function approve() {
-  if (dirty && !(await save())) return;
+  if (!form || (dirty && !(await save()))) return;
   try {
     const answer = await api(`/api/plans/${planId}/approve`, { method: "POST" });
     setReview(answer.review);
@@ -152,7 +152,7 @@ async function approve() {
 function problem(err, what) {
   if (err instanceof ApiError && err.status === 422) return `${what}: see the problems listed above the form.`;
   if (err instanceof ApiError) return `${what}: ${(err.body && err.body.error) || err.message}`;
-  return `${what}: the review server did not answer.`;
+  return `${what}: the page could not show it (${err.name}).`;
 }
 
 async function showCheck() {
@@ -243,12 +243,12 @@ function edited(path) {
 
 async function start() {
   wire();
-  const [shape, plan, pages, origins] = await Promise.all([
-    api(`/plans/${planId}/shape.json`), readPlan(),
-    api(`/api/plans/${planId}/pages`).catch(() => NO_PAGES), api(`/api/plans/${planId}/origins`).catch(() => NO_ORIGINS),
-  ]);
   view = new PageView(document.getElementById("pages"), planId);
-  view.show(pages, origins);
+  const pages = Promise.all([
+    api(`/api/plans/${planId}/pages`).catch(() => NO_PAGES), api(`/api/plans/${planId}/origins`).catch(() => NO_ORIGINS),
+  ]).then(([found, origins]) => view.show(found, origins));
+  const [shape, plan] = await Promise.all([api(`/plans/${planId}/shape.json`), readPlan()]);
+  await pages;
   form = new PlanForm(formRoot, shape, {
     onChange: edited,
     onFocus: showOrigin,
@@ -256,7 +256,11 @@ async function start() {
     onMoved: (path) => { reveal(path); status("Moved; save to keep it.", "info"); },
   });
   form.show(plan);
-  document.body.dataset.ready = "true";
 }
 
-start().catch((err) => status(problem(err, "The plan could not be opened"), "error"));
+start()
+  .catch((err) => {
+    formRoot.replaceChildren();
+    status(problem(err, "The plan could not be opened"), "error");
+  })
+  .finally(() => { document.body.dataset.ready = "true"; });
