@@ -24,7 +24,7 @@ from .rules import erase_rules, find_rules, segments, through_words, widened
 from .second_look import _second_look
 from .strike import _erase_strokes, _rule_strikes, _strike_strokes, _strikes
 from .ticks import read_from_box, tick_boxes
-from .turn import skew, turned
+from .turn import skew, turned, upside_down
 from .words import correct
 
 
@@ -47,15 +47,16 @@ class _Page:
 def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Optional[_Page]:
     """One page image as a page record; None for a blank page."""
     t0 = clock()
+    _one_thread()
     grey = np.asarray(image.convert("L"))
     ink = _binarise(grey)
     timing.own += clock() - t0
     if _blank(ink):
         return None
     seen = _look(grey, ink, 0, dpi, timing)
-    if _reads_poorly(seen.words):  # upside down or sideways, or a poor scan: only then is the orientation asked
+    if _reads_poorly(seen.words):  # sideways, upside down yet not told so by its print, or a poor scan
         turn = _orientation(grey, timing)
-        if turn:
+        if turn and turn != seen.turn:
             seen = _look(grey, ink, turn, dpi, timing)
     t0, tesseract0 = clock(), timing.tesseract
     page = _finish(seen, number, dpi, timing)
@@ -64,10 +65,18 @@ def read_page(image: Image.Image, number: int, dpi: float, timing: Timing) -> Op
     return page
 
 
+def _one_thread() -> None:
+    """OpenCV on this thread alone: a reader is one worker process a core, and OpenCV's own threads
+    would only spend more of the machine (waiting for each other) to save little of the clock."""
+    if cv2.getNumThreads() != 1:
+        cv2.setNumThreads(1)
+
+
 @dataclass
 class _Seen:
     """A page turned upright and straightened, its rules and strike strokes, and the words Tesseract read."""
 
+    turn: int
     grey: np.ndarray
     ink: np.ndarray
     rules_h: np.ndarray
@@ -78,16 +87,24 @@ class _Seen:
 
 
 def _look(grey: np.ndarray, ink: np.ndarray, turn: int, dpi: float, timing: Timing) -> _Seen:
-    """The page turned ``turn`` degrees (counter-clockwise) and deskewed, prepared, and read by Tesseract."""
+    """The page turned ``turn`` degrees (counter-clockwise) and deskewed, prepared, and read by Tesseract.
+
+    A page not turned whose print says it is upside down (``turn.upside_down``,
+    its vertical rules left out) is looked at turned half round instead: read
+    once, not read upright (to no use), its orientation asked, and read again.
+    """
     t0 = clock()
-    grey = _upright(grey, ink, turn)
-    ink = _binarise(grey)
-    read, rules_h, rules_v, strokes, leaders = _for_tesseract(grey, ink, dpi)
+    upright = _upright(grey, ink, turn)
+    ink_up = _binarise(upright)
+    read, rules_h, rules_v, strokes, leaders = _for_tesseract(upright, ink_up, dpi)
+    flip = not turn and upside_down(cv2.subtract(ink_up, rules_v), dpi)
+    timing.own += clock() - t0
+    if flip:
+        return _look(grey, ink, 180, dpi, timing)
     t1 = clock()
-    timing.own += t1 - t0
     words = engine.words(read)
     timing.tesseract += clock() - t1
-    return _Seen(grey, ink, rules_h, rules_v, strokes, words, leaders)
+    return _Seen(turn, upright, ink_up, rules_h, rules_v, strokes, words, leaders)
 
 
 def _finish(seen: _Seen, number: int, dpi: float, timing: Timing) -> _Page:

@@ -11,6 +11,10 @@ IEEE arithmetic: the same on every machine), a band of rows at a time, so
 the work arrays stay small whatever the page's size. The skew is measured
 without turning the page at all: the ink's pixels are projected onto the
 turned page's rows.
+
+Whether a straightened page is upside down is told from its lines of print
+(``upside_down``): Latin letters rise above the x-height far more than they
+fall below it (b d f h k l t, capitals and digits against g j p q y).
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ MAX_SKEW = 3.0  # degrees searched for the deskew
 COARSE_STEP, FINE_STEP = 0.25, 0.05  # degrees: the search, then around its best
 SHRINK = 4  # the skew is measured on the ink shrunk by this much each way (blocks of SHRINK x SHRINK)
 BAND_ROWS = 64  # rows turned at a time
+# upside_down: a page's lines of print looked at in strips about an inch wide (lines of one column
+# share their rows there); a line is a run of inked rows LINE_MIN-LINE_MAX points tall, its core the
+# rows inked at least CORE of its fullest row; ink above the cores against below, as a share of both
+STRIP_INCHES = 1.0
+LINE_MIN, LINE_MAX = 3.0, 30.0
+CORE = 0.4
+UPSIDE_DOWN = -0.2  # the lean at or under which a page is upside down (upright print leans +0.1 to +0.7)
 
 
 def skew(ink: np.ndarray) -> float:
@@ -130,3 +141,50 @@ def _mix(a32: np.ndarray, b32: np.ndarray, a: np.ndarray, b: np.ndarray, share: 
     b32 -= a32
     b32 *= share
     b32 += a32
+
+
+def upside_down(ink: np.ndarray, dpi: float) -> bool:
+    """Is this straightened page (ink as 255 on 0) upside down? (``lean`` at or under ``UPSIDE_DOWN``.)"""
+    return lean(ink, dpi) <= UPSIDE_DOWN
+
+
+def lean(ink: np.ndarray, dpi: float) -> float:
+    """The ink above the cores of the page's lines of print less that below them, as a share of both.
+
+    Positive on an upright page (ascenders and capitals above the x-height
+    outweigh descenders below it), negative on one upside down, near 0 where
+    there is no print. Each strip's row profile is split into runs of inked
+    rows; all strips' runs are worked on at once, in one flat array (a row
+    of paper after each strip keeps their runs apart).
+    """
+    h, w = ink.shape
+    strip = max(int(STRIP_INCHES * dpi), 8)
+    n = w // strip
+    if not n or not h:
+        return 0.0
+    counts = (ink[:, : n * strip] > 0).reshape(h, n, strip).sum(axis=2, dtype=np.int32)
+    flat = np.zeros((n, h + 1), np.int64)
+    flat[:, :h] = counts.T
+    flat = flat.ravel()
+    edges = np.diff(np.concatenate(([0], (flat > 0).view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    tall = ends - starts
+    keep = (tall >= LINE_MIN * dpi / 72) & (tall <= LINE_MAX * dpi / 72)
+    starts, ends = starts[keep], ends[keep]
+    if not starts.size:
+        return 0.0
+    marks = np.zeros(flat.size + 1, np.int64)
+    marks[starts], marks[ends] = 1, -1  # runs are apart: no row both starts one and ends another
+    inside = np.cumsum(marks[:-1]) > 0
+    line = np.cumsum(marks[:-1] > 0) - 1  # each row's line, where it is inside one
+    fullest = np.maximum.reduceat(flat, np.stack((starts, ends), axis=1).ravel())[::2]
+    rows = np.flatnonzero(inside)
+    core = rows[flat[rows] >= CORE * fullest[line[rows]]]
+    first = np.full(starts.size, flat.size, np.int64)
+    last = np.full(starts.size, -1, np.int64)
+    np.minimum.at(first, line[core], core)
+    np.maximum.at(last, line[core], core)
+    total = np.concatenate(([0], np.cumsum(flat)))
+    above = int((total[first] - total[starts]).sum())
+    below = int((total[ends] - total[last + 1]).sum())
+    return (above - below) / max(above + below, 1)
