@@ -51,8 +51,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def out(batch: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the batch's folders for each test (the tests write to the output)."""
-    shutil.copytree(batch.parent / "in", tmp_path / "in")
+    """A fresh copy of the batch's output for each test (the tests write to it); its report names the input."""
     shutil.copytree(batch, tmp_path / "out")
     return tmp_path / "out"
 
@@ -72,7 +71,7 @@ def server(out: Path, driver: WebDriver) -> Iterator[ReviewServer]:
     """The review command on ``out``; afterwards: the browser saw no error, Ctrl-C stopped it cleanly, and its
     standard error held nothing of a plan."""
     console_errors(driver)  # what an earlier test left
-    running = ReviewServer(out, REVIEWER, "--input", str(out.parent / "in"))  # the originals: report.json does not name them
+    running = ReviewServer(out, REVIEWER)  # the originals found where report.json says: the batch's input folder
     try:
         yield running
         driver.get("about:blank")  # the page's last requests ended before the server is
