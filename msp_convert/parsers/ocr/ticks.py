@@ -13,10 +13,15 @@ corners, however bold; letters over an underline have a side that runs on
 past a corner, and the stem of a bold "p" by its bowl runs on past one.
 
 A thin side on a copier's 1-bit page may be broken by the threshold: one
-side may be inked along only half its length (the others, and the corners
-of the sides not broken, as usual). A box set a pixel under a table row's
-rule is one blob with the rule: a flat side may run on past both its corners
-(a rule, an underline) when the side across the frame stops at both.
+side may be inked along only half its length, in pieces (the others, and the
+corners of the sides not broken, as usual). A thin side left a little askew
+by the deskew steps a row (or a column) part way along: its two parts, end
+to end a row apart, are one side, and the run from each corner is looked
+for in the ink itself, a pixel either way, where a part too short for the
+stroke masks still is. A box set a pixel under a table row's rule is one
+blob with the rule: a flat side may run on past both its corners (a rule,
+an underline, stepping a row as it runs) when the side across the frame
+stops at both.
 
 The state is judged from the ink inside the frame once the frame's own sides
 are left out, specks ignored (the rule table in ``_judge``): a mark across
@@ -47,6 +52,7 @@ BROKEN = 0.5  # but one side may be broken by the scan down to this share
 END = 0.3  # the uprights are looked for this share of a flat stroke's length in from its ends
 ALONG = (0.2, 0.35, 0.5, 0.65, 0.8)  # where along a side its thickness is measured
 CORNER = 0.25  # and runs straight from each corner this share of the side
+STEP_OVERLAP = 0.25  # a side stepping a row: its two rows' ink overlaps by at most this share of the shorter
 CLOSE = 3  # pixels: breaks in a dithered stroke bridged before strokes are found
 DOTTED = 0.05  # a page whose ink is this share lone pixels (in their row) is dithered
 STROKE = 0.6  # a side is found as a stroke at least this share of the smallest frame's side
@@ -114,7 +120,8 @@ Stroke = tuple[int, int, int, int, float]  # x0, top, x1, bottom (exclusive), th
 
 def _strokes(flat: np.ndarray, px: float) -> tuple[list[Stroke], list[Stroke]]:
     """The flat strokes as long as a frame's side could be, their cores, not what ink touches them;
-    and the lines far longer (rules, underlines: a box may sit glued to one).
+    and the others: lines far longer (rules, underlines: a box may sit glued to one), and pieces
+    shorter (a side the scan broke).
 
     A pen mark glued to a side (or a side to a rule) makes the stroke's box
     bigger than the side; the side is its longest run of rows alone.
@@ -124,6 +131,8 @@ def _strokes(flat: np.ndarray, px: float) -> tuple[list[Stroke], list[Stroke]]:
     lines: list[Stroke] = []
     for x, y, w, h in _boxes(flat):
         if w < lo:
+            if h <= thin:
+                lines.append((x, y, x + w, y + h, 0.0))  # a piece of a broken side, maybe
             continue
         part = flat[y : y + h, x : x + w] > 0
         if h <= thin and w <= hi:
@@ -187,14 +196,16 @@ class _Index:
         return any(st[0] <= xs[1] and st[2] > xs[0] and st[1] <= lo and st[3] >= hi for st in self.near(xs[0], y - tol, xs[1], y + tol))
 
     def across(self, stroke: Stroke, below: bool) -> bool:
-        """A flat stroke about a square's side below (or above) this one, under (over) most of it."""
+        """Flat strokes about a square's side below (or above) this one, under (over) half of it or more
+        (a side the scan broke is in pieces)."""
         width = stroke[2] - stroke[0]
         near, far = 0.5 * width, 1.5 * width
         y0, y1 = (stroke[3] + near, stroke[3] + far) if below else (stroke[1] - far, stroke[1] - near)
-        return any(
-            st is not stroke and min(st[2], stroke[2]) - max(st[0], stroke[0]) >= 0.5 * width and st[3] >= y0 and st[1] <= y1
-            for st in self.near(stroke[0], y0, stroke[2], y1)
-        )
+        under = np.zeros(width, bool)
+        for st in self.near(stroke[0], y0, stroke[2], y1):
+            if st is not stroke and st[3] >= y0 and st[1] <= y1:
+                under[max(st[0] - stroke[0], 0) : max(st[2] - stroke[0], 0)] = True
+        return under.sum() >= BROKEN * width
 
 
 def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray, np.ndarray], index: tuple[_Index, _Index], px: float) -> Optional[tuple[float, Rect, int]]:
@@ -316,13 +327,13 @@ def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[flo
     corners = ((xa, ya, 1, 1, 0, 2), (xb, ya, -1, 1, 0, 3), (xa, yb, 1, -1, 1, 2), (xb, yb, -1, -1, 1, 3))
     on = [0, 0]  # corners past which each flat side (top, bottom) runs on
     for x, y, dx, dy, fs, us in corners:
-        if (fs != broken and _cover(flat, (y, y), (x, x + dx * reach), 1) < SIDE_COVER) or (us != broken and _cover(upright, (y, y + dy * reach), (x, x), 1) < SIDE_COVER):
+        if (fs != broken and _cover(joined, (y, y), (x, x + dx * reach), 1) < SIDE_COVER) or (us != broken and _cover(joined, (y, y + dy * reach), (x, x), 1) < SIDE_COVER):
             return False
         # a side's line on past the corner: half a side flat, three quarters upright (a steep pen stroke can
         # follow a side a little way; the stem of a bold "p" or "b" by its bowl runs on further)
         if _cover(upright, (y - dy * 3, y - dy * 3 * reach), (x, x), 0) >= SIDE_COVER:
             return False
-        on[fs] += _cover(flat, (y, y), (x - dx * 3, x - dx * 2 * reach), 0) >= SIDE_COVER
+        on[fs] += _cover(flat, (y, y), (x - dx * 3, x - dx * 2 * reach), 1) >= SIDE_COVER  # a rule a row off: it steps
     return on in ([0, 0], [2, 0], [0, 2]) and (broken is None or on == [0, 0])
 
 
@@ -337,16 +348,25 @@ def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: in
 
 
 def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optional[tuple[float, float, float]]:
-    """The inked line across a strip (rows of the mask), nearest `expected`: (its middle row, cover, thickness)."""
+    """The inked line across a strip (rows of the mask), nearest `expected`: (its middle row, cover, thickness).
+
+    A thin side left a little askew steps a row as it runs across: part of it
+    in one row, the rest in the next, end to end. Two such rows are a line
+    between them (the bowl of a bold "o" is no step: its rows overlap, the
+    wider under the narrower).
+    """
     if mask.size == 0:
         return None
-    cover = (mask > 0).mean(axis=1)
+    inked = mask > 0
+    cover = inked.mean(axis=1)
     rows = np.flatnonzero(cover >= least)
-    if rows.size == 0:
-        return None
-    runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    best = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - expected))
-    return (best[0] + best[-1]) / 2, float(cover[best].mean()), float(len(best))
+    found = [((r[0] + r[-1]) / 2, float(cover[r].mean()), float(len(r))) for r in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)] if rows.size else []
+    count, alone = inked.sum(axis=1), cover < least
+    shorter = np.minimum(count[:-1], count[1:])
+    overlap = (inked[:-1] & inked[1:]).sum(axis=1)
+    steps = np.flatnonzero(alone[:-1] & alone[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & ((inked[:-1] | inked[1:]).mean(axis=1) >= least))
+    found += [(i + 0.5, float((inked[i] | inked[i + 1]).mean()), 1.0) for i in steps]
+    return min(found, key=lambda f: abs(f[0] - expected), default=None)
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:
