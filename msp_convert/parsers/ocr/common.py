@@ -119,8 +119,8 @@ def components(mask: np.ndarray, keep: Optional[Callable[[np.ndarray, np.ndarray
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return []
-    outer = [c for c, up in zip(contours, hierarchy[0][:, 3]) if up < 0]
-    rects = np.array([cv2.boundingRect(c) for c in outer], dtype=np.int64).reshape(-1, 4)
+    outer = [contours[i] for i in np.flatnonzero(hierarchy[0][:, 3] < 0)]
+    rects = _boxes(outer)
     chosen = np.flatnonzero(keep(rects[:, 2], rects[:, 3])) if keep is not None else range(len(outer))
     found: list[tuple[tuple[int, int], Blob]] = []
     for i in chosen:
@@ -128,6 +128,15 @@ def components(mask: np.ndarray, keep: Optional[Callable[[np.ndarray, np.ndarray
         found.append(_blob(mask[y : y + h, x : x + w], x, y, outer[i][0][0]))
     found.sort(key=lambda f: f[0])
     return [b for _, b in found]
+
+
+def _boxes(outlines: list[np.ndarray]) -> np.ndarray:
+    """``cv2.boundingRect`` of each outline (x, y, width, height), all at once: one array of their points."""
+    sizes = np.fromiter((len(c) for c in outlines), np.int64, len(outlines))
+    points = np.concatenate(outlines).reshape(-1, 2).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    lo, hi = np.minimum.reduceat(points, starts), np.maximum.reduceat(points, starts)
+    return np.concatenate((lo, hi - lo + 1), axis=1)
 
 
 def _blob(crop: np.ndarray, x: int, y: int, seed: np.ndarray) -> tuple[tuple[int, int], Blob]:
@@ -144,13 +153,19 @@ def _blob(crop: np.ndarray, x: int, y: int, seed: np.ndarray) -> tuple[tuple[int
 def ink_in_blobs(ink: np.ndarray, least: int, enough: float) -> bool:
     """Are there ``enough`` pixels of ink in blobs of more than ``least`` pixels? (Specks left out: is the page blank?)
 
-    A band across the page is labelled first, as it most often settles it: a
-    blob the band cuts is smaller there, so the band can count less than the
-    page holds, never more. Only when it falls short is the whole page labelled.
+    Bands across the page are labelled first, one after another from
+    3/8 of the way down, as one or two most often settle it: a blob a band
+    cuts is smaller there, so bands apart count less than the page holds,
+    never more. Only when all of them fall short is the whole page labelled.
     """
     h = ink.shape[0]
-    band = ink[3 * h // 8 : 3 * h // 8 + max(h // 8, 1)]
-    return _in_blobs(band, least) >= enough or _in_blobs(ink, least) >= enough
+    step = max(h // 8, 1)
+    found = 0
+    for k in (3, 4, 2, 5):
+        found += _in_blobs(ink[k * step : (k + 1) * step], least)
+        if found >= enough:
+            return True
+    return _in_blobs(ink, least) >= enough
 
 
 def _in_blobs(mask: np.ndarray, least: int) -> int:
