@@ -80,3 +80,33 @@ def test_a_speck_after_a_markers_bracket_is_no_writing() -> None:
     # without the bracket the mark may be writing: left as it is
     plain = make_entry([("Buddy R2 ~", False)])
     assert plain is not None and (plain.entry.text, plain.entry.review) == ("Buddy R2 ~", None)
+
+
+def prompts(section: str):
+    from msp_convert.mapping.flow import matchers
+    from msp_convert.template import DEFAULT_PROFILE
+
+    m = matchers(DEFAULT_PROFILE)
+    return m.areas if section == "areas" else m.prompts[section]
+
+
+def test_a_prompt_with_words_misread_past_respelling_is_the_prompt_and_its_answer_follows() -> None:
+    found = prompts("family").match("Any vitierSe things which are important for you to know poy family")
+    assert found is not None and found.item.field == "other"
+    areas = prompts("areas").match("The area(s) of my nccds this outcome will address \u2026 Cognition &")
+    text = "The area(s) of my nccds this outcome will address \u2026 Cognition &"
+    assert areas is not None and areas.item.field == "areas_of_need" and text[areas.rest_at:] == "Cognition &"
+
+
+def test_a_short_variant_starting_its_long_wording_misread_takes_the_whole_line() -> None:
+    text = "Long term- what I want for my. child\u2019s future beyond next year ane \u2018when they are an adult\u2019"
+    found = prompts("parent_views").match(text)
+    assert found is not None and found.item.field == "goals_long_term" and text[found.rest_at:].strip("\u2019 ") == ""
+    # the short variant with an answer of its own keeps the answer
+    said = prompts("parent_views").match("Long term - For Jack to get a job he loves.")
+    assert said is not None and "Long term - For Jack to get a job he loves."[said.rest_at:] == "For Jack to get a job he loves."
+
+
+def test_words_of_a_prompt_in_another_order_or_with_more_written_are_not_the_prompt() -> None:
+    scattered = "Any child has other things, which we think are important for you and the school to know about, like my family"
+    assert prompts("family").match(scattered) is None

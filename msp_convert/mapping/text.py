@@ -267,7 +267,7 @@ class Wording(Generic[T]):
             if n.startswith(wn) and n[len(wn)] == " ":
                 cut = original_offset(text, len(wn))
                 if len(wn.split()) >= 4 or self._open_ended(item) or _separated(text, cut):
-                    return Match(item, _after_separators(text, cut), True)
+                    return self._longer_misread(line, Match(item, _after_separators(text, cut), True), fuzzy)
         if not fuzzy:
             return None
         if self._fuzzy and len(line.words) >= 4:
@@ -284,12 +284,50 @@ class Wording(Generic[T]):
                         best, best_score = item, score
                 if best is not None and best_score >= 0.7:
                     return Match(best, len(text), False)
+            in_order = self._in_order(line)
+            if in_order is not None:
+                return in_order
         if len(line.words) > 1:
             tight = self._tight.get(n.replace(" ", ""))
             if tight is not None:
                 return Match(tight, len(text), False)
         return None
 
+
+    def _longer_misread(self, line: Line, found: Match[T], fuzzy: bool) -> Match[T]:
+        """A short wording ("Long term") that starts a line which is its item's long wording misread
+        ("Long term- what I want for my. child's future ... ane 'when they are an adult'"): the long one."""
+        if not (fuzzy and self._fuzzy):
+            return found
+        longer = self._in_order(line)
+        return longer if longer is not None and longer.item is found.item and longer.rest_at > found.rest_at else found
+
+    def _in_order(self, line: Line) -> Optional[Match[T]]:
+        """The one wording of ORDERED_WORDS or more that starts the line, their words agreeing in order
+        but for a word or two misread past respelling or lost ("Any vitierSe things which are important
+        ... poy family"); what follows it is the line's own."""
+        words = line.words
+        found: Optional[tuple[T, int]] = None
+        for wn, wset, item in self._entries:
+            wording = wn.split()
+            if len(wording) < ORDERED_WORDS or len(line.wordset & wset) < ORDERED_SHARE * len(wording) * 0.5:
+                continue
+            blocks = [b for b in SequenceMatcher(None, words, wording, autojunk=False).get_matching_blocks() if b.size]
+            # The line's words up to where the wording ends: its last agreeing word and as many after as it has left.
+            end = min(len(words), blocks[-1].a + blocks[-1].size + len(wording) - blocks[-1].b - blocks[-1].size)
+            if blocks[0].a > blocks[0].b or 2 * sum(b.size for b in blocks) < ORDERED_SHARE * (end + len(wording)):
+                continue
+            if found is not None and found[0] is not item:
+                return None
+            found = (item, end)
+        if found is None:
+            return None
+        cut = original_offset(line.text, len(" ".join(words[: found[1]])))
+        return Match(found[0], _after_separators(line.text, cut), False)
+
+
+# A line is a wording of this many words or more when the two agree this much in order (difflib's ratio).
+ORDERED_WORDS, ORDERED_SHARE = 6, 0.8
 
 _SEPARATORS = re.compile(r"[\s:;\-\u2013\u2014.\u2026_?]*")
 
