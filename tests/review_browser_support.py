@@ -85,6 +85,16 @@ def make_batch(root: Path) -> Path:
     return root / "out"
 
 
+def convert_word_pages(out: Path) -> None:
+    """The Word plans' page PDFs made now, as the review server makes them (LibreOffice, a few seconds each),
+    into ``out``'s cache, so that the tests that copy this folder do not each wait for them."""
+    from msp_convert.review.pages import Pages
+
+    pages = Pages(out / ".msp-convert")
+    for name in (WORD, HOSTILE):
+        assert pages.sizes(out.parent / "in" / f"{name}.docx")
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_bytes())
 

@@ -27,7 +27,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from review_browser_support import (
-    HEIGHT, HOSTILE, HOSTILE_ENTRY, PDF, REPO, WIDTH, WORD, ReviewServer, chromium, console_errors, journal, make_batch,
+    HEIGHT, HOSTILE, HOSTILE_ENTRY, PDF, REPO, WIDTH, WORD, ReviewServer, chromium, console_errors, convert_word_pages, journal, make_batch,
     read_json, shown, wait_for,
 )
 
@@ -44,15 +44,24 @@ for (const name of ["alert", "confirm", "prompt"]) window[name] = (text) => { wi
 """
 
 
+COLD = {"test_a_word_plan_is_shown_as_its_pages_and_its_warning_leads_to_its_field"}  # tests that convert Word pages themselves
+
+
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_batch(tmp_path_factory.mktemp("review-batch"))
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The batch's output as written, and a copy with the Word plans' pages already converted."""
+    out = make_batch(tmp_path_factory.mktemp("review-batch"))
+    warm = out.with_name("warm")
+    shutil.copytree(out, warm)
+    convert_word_pages(warm)
+    return out, warm
 
 
 @pytest.fixture
-def out(batch: Path, tmp_path: Path) -> Path:
+def out(batch: tuple[Path, Path], tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A fresh copy of the batch's output for each test (the tests write to it); its report names the input."""
-    shutil.copytree(batch, tmp_path / "out")
+    shutil.copytree(batch[0] if request.node.name in COLD else batch[1], tmp_path / "out")
+    assert (tmp_path / "out" / ".msp-convert" / "pages").exists() is (request.node.name not in COLD)
     return tmp_path / "out"
 
 
