@@ -118,8 +118,7 @@ async function save() {
     return false;
   }
   setDirty(false);
-  status(answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.", "ok");
-  await reload();
+  if (await reload()) status(answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.", "ok");
   return true;
 }
 
@@ -130,11 +129,14 @@ async function readPlan() {
   return body;
 }
 
+// The form drawn again from the plan as saved; false (and said) when it could not be read back.
 async function reload() {
   try {
     form.show(await readPlan());
+    return true;
   } catch (err) {
     status(problem(err, "Saved, but not read back; reload the page"), "warn");
+    return false;
   }
 }
 
