@@ -110,3 +110,19 @@ def test_a_short_variant_starting_its_long_wording_misread_takes_the_whole_line(
 def test_words_of_a_prompt_in_another_order_or_with_more_written_are_not_the_prompt() -> None:
     scattered = "Any child has other things, which we think are important for you and the school to know about, like my family"
     assert prompts("family").match(scattered) is None
+
+
+def test_a_numbered_heading_misread_is_its_parts_when_the_number_is_one_parts_alone() -> None:
+    from msp_convert.mapping.flow import matchers
+    from msp_convert.mapping.text import Line
+    from msp_convert.template import DEFAULT_PROFILE
+
+    m = matchers(DEFAULT_PROFILE)
+    found = m.numbered(Line("Section 7: idices"))
+    assert found is not None and found.key == "appendices"
+    reviews = m.numbered(Line("Section 6: Reviewing My Suzzsrt Plan"))
+    assert reviews is not None and reviews.key == "reviews"
+    assert m.numbered(Line("Section 6: Transition to secondary school")) is None  # words far from the part's
+    assert m.numbered(Line("Section 8: Transport")) is None  # no part's number
+    assert m.numbered(Line("Section 5: Outcomes and provisn")) is None  # two parts' number: words alone must tell
+    assert m.numbered(Line("Section 7: the reports we were given by the school nurse")) is None  # a sentence

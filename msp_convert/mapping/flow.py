@@ -9,6 +9,8 @@ prompt claims it. Answers never run across the end of a table.
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -27,6 +29,11 @@ from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, norm
 from .ticks import TickReading, read_ticks, typed_ticks
 
+
+# A numbered heading, normalised: "section 7 appendices". One of at most NUMBERED_WORDS words is a
+# part's, misread, when its words after the number share NUMBERED_NEAR of their letters with the part's.
+_NUMBERED = re.compile(r"^section (?P<number>\d+[a-z]?) (?P<rest>.+)$")
+NUMBERED_WORDS, NUMBERED_NEAR = 6, 0.6
 
 # Decisions about the template's own wording, the same in every plan of a
 # form; decisions about what a person wrote are never kept.
@@ -69,6 +76,26 @@ class Matchers:
         self.marks = {norm(m): m for m in profile.marks}
         self.placeholders = frozenset(norm(p) for p in profile.placeholders)
         self.markers = review_markers(profile)  # the labels a review marker may carry
+        # Each part's numbered headings by their number ("7" -> appendices, "section 7 appendices").
+        self.by_number: dict[str, list[tuple[Section, str]]] = {}
+        for section in profile.sections:
+            for h in section.headings:
+                m = _NUMBERED.match(norm(h))
+                if m is not None:
+                    self.by_number.setdefault(m.group("number"), []).append((section, m.group("rest")))
+
+    def numbered(self, line: Line) -> Optional[Section]:
+        """A part's numbered heading with its words misread ("Section 7: idices"): the number is one
+        part's alone, and the words after it come near that part's (NUMBERED_NEAR of their letters)."""
+        m = _NUMBERED.match(line.n)
+        if m is None or len(line.words) > NUMBERED_WORDS:
+            return None
+        owners = self.by_number.get(m.group("number"), [])
+        if len({id(section) for section, _ in owners}) != 1:
+            return None  # no part's number, or several parts' ("Section 5": outcomes and provision)
+        said = m.group("rest").replace(" ", "")
+        near = max(SequenceMatcher(None, said, rest.replace(" ", ""), autojunk=False).ratio() for _, rest in owners)
+        return owners[0][0] if said and near >= NUMBERED_NEAR else None
 
     def remember(self, key: tuple, decision: tuple) -> None:
         if len(self.decisions) >= MAX_DECISIONS:
@@ -231,6 +258,9 @@ class Flow:
             heading = self.m.headings.match(line)
             if heading is not None:
                 return ("heading", heading.item, heading.rest_at)
+            numbered = self.m.numbered(line)
+            if numbered is not None:
+                return ("heading", numbered, len(line.text))
         if section is not None:
             prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
