@@ -77,3 +77,14 @@ def test_the_lock_is_read_as_meant() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+(\.\d+)?", pins["opencv-python-headless"])
     assert "numpy" in pins and "pdfminer-six" in pins  # markers for this Python chose one numpy; transitive pins are there
     assert not any(name.startswith("msp") for name in pins)  # the project itself is never pinned
+
+
+def test_every_data_file_of_the_package_is_in_its_package_data() -> None:
+    """A file under msp_convert/ that is not Python (a profile, a template or script of the review page) ships
+    in a wheel only if pyproject's package-data names it."""
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["msp_convert"]
+    package = ROOT / "msp_convert"
+    data = [p.relative_to(package) for p in package.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert data, "the package holds data files (profiles at least)"
+    left_out = [str(p) for p in data if not any(p.match(pattern) for pattern in patterns)]
+    assert not left_out, f"not in [tool.setuptools.package-data]: {left_out}"
