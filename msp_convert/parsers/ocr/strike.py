@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .common import Rect, Stroke, Word, _blobs, _filled, _quantile
+from .pen import pen_strokes
 from .ticks import _dotted
 
 
@@ -43,8 +44,23 @@ STRIKE_ROW, STRIKE_RIDGE, STRIKE_WORD_CROSS = 0.97, 0.3, 0.15
 STRIKE_WIDE = 1.5
 
 
-def _strike_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float) -> tuple[list[Stroke], Optional[np.ndarray]]:
+def _strike_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float, rules_h: Optional[np.ndarray] = None) -> tuple[list[Stroke], Optional[np.ndarray]]:
     """Strikes through text found as strokes, before OCR: their boxes and mask (None if none).
+
+    Printed strikes (``_printed_strokes``), and pen strikes (``pen.pen_strokes``,
+    looked for only with the page's horizontal rules ``rules_h`` at hand): a
+    pen's line waves and slants, and comes as short pieces.
+    """
+    found, mask = _printed_strokes(ink, rules_v, dpi)
+    pen, pen_mask = pen_strokes(ink, rules_v, dpi, rules_h)
+    if pen_mask is not None:
+        found += pen
+        mask = pen_mask if mask is None else mask | pen_mask
+    return found, mask
+
+
+def _printed_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float) -> tuple[list[Stroke], Optional[np.ndarray]]:
+    """Printed strikes through text: straight strokes, their boxes and mask (None if none).
 
     A candidate is a thin horizontal run of ink (a rule is one too); it is a
     strike when the letters it runs through cross it and it bridges the gaps
@@ -137,7 +153,8 @@ def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: li
     A word is struck when a strike stroke found before OCR runs through its
     middle band over most of its width; else when its own pixels show one
     (``_struck``); else, for a word too short to judge alone, when a struck
-    neighbour's strike runs on through the space between them and across it.
+    neighbour's strike runs on through the space between them and across it
+    (``_run_on``); a mark between two struck words is struck (``_marks_between``).
     """
     out: list[tuple[bool, float]] = [(False, 1.0)] * len(words)
     strike_rows: list[Optional[tuple[int, float]]] = [None] * len(words)
@@ -151,15 +168,20 @@ def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: li
             h = bottom - top
             over = np.minimum(sx1, x1) - np.maximum(sx0, x0)
             band = (smid >= top + h * STRIKE_BAND[0]) & (smid <= top + h * STRIKE_BAND[1])
-            crossing = band & (over >= STRIKE_COVER * (x1 - x0))
-            if crossing.any():
+            crossing = band & (over > 0)
+            if crossing.any() and _covered(sx0[crossing], sx1[crossing], x0, x1) >= STRIKE_COVER:
                 out[i] = (True, float(sconf[crossing].max()))
                 continue
         struck, conf, row = _struck(grey, rules, (x0, top, x1, bottom), dpi)
         if struck:
             out[i] = (True, conf)
             strike_rows[i] = row
-    # a short word inside a struck phrase: the strike runs on from its neighbour
+    _run_on(grey, rules, words, out, strike_rows)
+    return _marks_between(words, out)
+
+
+def _run_on(grey: np.ndarray, rules: np.ndarray, words: list[Word], out: list[tuple[bool, float]], strike_rows: list) -> None:
+    """A short word inside a struck phrase is struck when its neighbour's strike runs on across it (in place)."""
     lines = [wd[3] for wd in words]
     for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
         for i in order:
@@ -175,7 +197,26 @@ def _strikes(grey: np.ndarray, rules: np.ndarray, words: list[Word], strokes: li
             if row.mean() >= STRIKE_ROW:
                 out[i] = (True, min(out[j][1], 0.85))
                 strike_rows[i] = strike_rows[j]
+
+
+def _marks_between(words: list[Word], out: list[tuple[bool, float]]) -> list[tuple[bool, float]]:
+    """A mark with no letter or digit ("|", "-", "~") between two struck words of its line is struck too:
+    Tesseract reads it from a piece of the strike itself, and it would break the struck phrase in two."""
+    for i in range(1, len(words) - 1):
+        before, mark, after = words[i - 1], words[i], words[i + 1]
+        if out[i][0] or any(c.isalnum() for c in mark[1]) or not (out[i - 1][0] and out[i + 1][0]):
+            continue
+        if before[3] == mark[3] == after[3]:
+            out[i] = (True, min(out[i - 1][1], out[i + 1][1]))
     return out
+
+
+def _covered(sx0: np.ndarray, sx1: np.ndarray, x0: int, x1: int) -> float:
+    """The share of a word's width [x0, x1) under strokes (a pen stroke comes in pieces)."""
+    under = np.zeros(x1 - x0 + 1, dtype=np.int32)
+    np.add.at(under, np.clip(sx0 - x0, 0, x1 - x0).astype(int), 1)
+    np.add.at(under, np.clip(sx1 - x0, 0, x1 - x0).astype(int), -1)
+    return float((np.cumsum(under)[:-1] > 0).mean())
 
 
 # A strike drawn by hand slants and waves: lines at these slopes (degrees) are tried,
