@@ -126,3 +126,11 @@ def test_a_numbered_heading_misread_is_its_parts_when_the_number_is_one_parts_al
     assert m.numbered(Line("Section 8: Transport")) is None  # no part's number
     assert m.numbered(Line("Section 5: Outcomes and provisn")) is None  # two parts' number: words alone must tell
     assert m.numbered(Line("Section 7: the reports we were given by the school nurse")) is None  # a sentence
+
+
+def test_partly_met_with_a_speck_read_as_a_quote_between_the_words() -> None:
+    from msp_convert.mapping.entries import rating
+
+    assert rating("Partly\u2019met. Jack works for 6 minutes with his timer.") == "partly_met"
+    assert rating("Partly 'met") == "partly_met"
+    assert rating("Met. Jack is partly there") == "met"  # the first the text names

@@ -450,8 +450,9 @@ def weekly_cost(resources: Sequence[Entry], weekly: bool = False) -> Optional[fl
     return float(round(total, 2))
 
 
+# Between "partly" and "met" a scan may read a speck as a quote mark ("Partly’met").
 _RATING = re.compile(
-    r"\b(?P<partly_met>(?:partly|partially)\s+(?:met|achieved))\b"
+    r"\b(?P<partly_met>(?:partly|partially)(?:\s+|\s*['\u2018\u2019`]\s*)(?:met|achieved))\b"
     r"|\b(?P<not_met>not\s+(?:yet\s+)?(?:been\s+)?(?:met|achieved))\b"
     r"|\b(?P<needs_change>needs?\s+(?:to\s+(?:be\s+)?)?chang\w*|to\s+be\s+changed|needs?\s+amending)"
     r"|\b(?P<met>met|achieved)\b",
