@@ -27,8 +27,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from review_browser_support import (
-    HEIGHT, HOSTILE, HOSTILE_ENTRY, PDF, REPO, WIDTH, WORD, ReviewServer, chromium, console_errors, convert_word_pages, journal, make_batch,
-    read_json, shown, wait_for,
+    HEIGHT, HOSTILE, HOSTILE_ENTRY, PDF, REPO, WIDTH, WORD, ReviewServer, chromium, console_errors, convert_word_pages, journal,
+    make_batch, read_json, shown, wait_for,
 )
 
 REVIEWER = "Test Reviewer"
@@ -36,8 +36,8 @@ NEW_TEXT = "Maisie's language delay was confirmed by the speech and language the
 TICK = "profile.written_by.me_with_help"  # ticked in plan 01
 ENTRY = "needs.summary[0]"
 SCREENSHOT = "MSP_CONVERT_SCREENSHOT"  # set to a path (docs/review.png) to keep the README's screenshot there
-# Hooks every page gets before its own scripts (a DevTools script is no page script: the page's CSP does not
-# apply): a call of alert/confirm/prompt, or any <script> or inline handler the page did not load itself, is counted.
+# Given to every page before its own scripts (by DevTools, so the page's CSP does not stop it): alert, confirm
+# and prompt only record that they were called (a dialog would stop the page), so markup that ran is seen.
 SPY = """
 window.__ran = [];
 for (const name of ["alert", "confirm", "prompt"]) window[name] = (text) => { window.__ran.push(name + ":" + text); };
@@ -151,15 +151,24 @@ def report_review(out: Path, output: str) -> tuple[str, str]:
 def test_the_queue_lists_every_plan_with_what_needs_a_person_first(driver: WebDriver, server: ReviewServer, out: Path) -> None:
     open_queue(driver, server)
     rows = driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr.plan-row")
-    assert sorted(r.find_element(By.CSS_SELECTOR, "a.open").text for r in rows) == [f"{n}.json" for n in sorted((WORD, HOSTILE, PDF))]
+    names = [f"{n}.json" for n in (WORD, HOSTILE, PDF)]
+    assert sorted(r.find_element(By.CSS_SELECTOR, "a.open").text for r in rows) == sorted(names)
+    assert [r.find_element(By.CSS_SELECTOR, "a.open").text for r in rows] == sorted(names, key=lambda n: urgency(read_json(out / n)))
     assert [int(r.get_attribute("data-priority")) for r in rows] == [0, 1, 2]
     assert driver.find_element(By.ID, "progress").text == "0 of 3 approved"
     assert driver.find_element(By.ID, "reviewer").text == REVIEWER
-    assert driver.find_element(By.CSS_SELECTOR, f"#row-{row_id(driver, PDF)} a.open").get_attribute("href") == f"{server.base}plans/{row_id(driver, PDF)}"
+    pdf = row_id(driver, PDF)
+    assert driver.find_element(By.CSS_SELECTOR, f"#row-{pdf} a.open").get_attribute("href") == f"{server.base}plans/{pdf}"  # an id, no path
     Select(driver.find_element(By.ID, "filter-warning")).select_by_value("unmapped-text")
     shown_rows = [r for r in rows if r.is_displayed()]
     assert shown_rows and all("unmapped-text" in str(r.get_attribute("data-codes")).split() for r in shown_rows)
     assert len(shown_rows) == sum(1 for n in (WORD, HOSTILE, PDF) if read_json(out / f"{n}.json")["unmapped"])
+
+
+def urgency(plan: dict[str, Any]) -> tuple[bool, int, float]:
+    """What needs a person first: a plan not read completely, then more warnings, then less of its text placed."""
+    coverage = plan["coverage"]
+    return (coverage["verdict"] == "complete", -len(plan["warnings"]), coverage["placed"] / coverage["words"])
 
 
 def row_id(driver: WebDriver, name: str) -> str:
@@ -310,7 +319,8 @@ def test_a_wrong_value_is_shown_at_its_field_and_nothing_is_written(driver: WebD
     replace_text(driver, "reviews[0].date", "the twelfth of March")
     driver.find_element(By.ID, "save").click()
     status(driver, "Not saved")
-    assert [e.split(" - ", 1)[1] for e in console_errors(driver)] == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
+    refused = "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
+    assert [e.split(" - ", 1)[1] for e in console_errors(driver)] == [refused]  # the save's answer, nothing else
     error = shown(driver, "#plan-form .field-error[data-error-path='reviews[0].date']", "the problem is not shown at its field")
     assert error.text and "twelfth" not in error.text  # what is wrong, never the value
     assert "invalid" in str(control(driver, "reviews[0].date").get_attribute("class"))
@@ -363,7 +373,8 @@ def test_a_plan_s_findings_and_word_documents(driver: WebDriver, server: ReviewS
     open_queue(driver, server)
     open_plan(driver, PDF)
     driver.find_element(By.ID, "check").click()
-    title = wait_for(driver, lambda d: (t := d.find_element(By.CSS_SELECTOR, "#findings h2").text).startswith("Check: ") and "working" not in t and t, "no findings")
+    title = wait_for(driver, lambda d: (t := d.find_element(By.CSS_SELECTOR, "#findings h2").text).startswith("Check: ") and "working" not in t and t,
+                     "no findings")
     count = len(driver.find_elements(By.CSS_SELECTOR, "#findings li.finding"))
     assert title.startswith(f"Check: {count} finding(s)")
     for link in ("download-new", "download-as-is"):
