@@ -45,6 +45,9 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
         if line is not None and (
             line.top - 0.5 <= mid <= line.bottom + 0.5 or g.top <= (line.top + line.bottom) / 2 <= g.bottom
         ):
+            if _over_a_word(line, g):
+                lines.append(_split_off(line, g))
+                continue
             line.glyphs.append(g)
             if not g.is_tick:  # a box drawn taller than the text does not stretch the line
                 line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
@@ -59,6 +62,53 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
             line.x1 = max(g.x1 for g in ink)
             line.x0 = min(g.x0 for g in ink)
     return lines
+
+
+# Two words read from pixels that share this much of the narrower's width, their middles this much of
+# the shorter's height apart, are on two lines.
+WORD_OVERLAP = 0.5
+
+
+def _word(g: Glyph) -> bool:
+    return g.ocr and not g.is_tick and not g.text.isspace()
+
+
+def _over_a_word(line: TextLine, g: Glyph) -> bool:
+    """A word read from pixels that stands over or under a word of the line: two lines of print
+    whose bands overlap (a toner-tall word stretched one over the next), never one. Words of one
+    line sit side by side."""
+    if not _word(g):
+        return False
+    return any(_word(o) and _stacked(o, g) for o in line.glyphs)
+
+
+def _stacked(a: Glyph, b: Glyph) -> bool:
+    """Two words, one over the other: they share most of the narrower's width, and their middles
+    are apart by half the shorter's height or more (words side by side touch, at one height)."""
+    across = min(a.x1, b.x1) - max(a.x0, b.x0) > WORD_OVERLAP * min(a.x1 - a.x0, b.x1 - b.x0)
+    apart = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 >= WORD_OVERLAP * min(a.bottom - a.top, b.bottom - b.top)
+    return across and apart
+
+
+def _split_off(line: TextLine, g: Glyph) -> TextLine:
+    """A new line for ``g`` and the glyphs of ``line`` at its height (a line read from pixels gives
+    its words one band); ``line`` keeps the rest, its band made again from them."""
+    mid, tol = (g.top + g.bottom) / 2, (g.bottom - g.top) / 4
+    before = line.glyphs
+    moved = {id(o) for o in before if abs((o.top + o.bottom) / 2 - mid) <= tol}
+    if len(moved) < len(before):
+        _bound(line, [o for o in before if id(o) not in moved])
+    new = TextLine([], 0.0, 0.0, 0.0, 0.0)
+    _bound(new, [o for o in before if id(o) in moved and len(moved) < len(before)] + [g])
+    return new
+
+
+def _bound(line: TextLine, glyphs: list[Glyph]) -> None:
+    """``line`` made of ``glyphs``: its band (boxes drawn taller than the text aside) and its ends."""
+    text = [o for o in glyphs if not o.is_tick] or glyphs
+    line.glyphs = glyphs
+    line.top, line.bottom = min(o.top for o in text), max(o.bottom for o in text)
+    line.x0, line.x1 = min(o.x0 for o in glyphs), max(o.x1 for o in glyphs)
 
 
 def _first_word_width(line: TextLine) -> float:
