@@ -134,3 +134,14 @@ def test_partly_met_with_a_speck_read_as_a_quote_between_the_words() -> None:
     assert rating("Partly\u2019met. Jack works for 6 minutes with his timer.") == "partly_met"
     assert rating("Partly 'met") == "partly_met"
     assert rating("Met. Jack is partly there") == "met"  # the first the text names
+
+
+def test_the_plan_number_under_a_misread_title() -> None:
+    from msp_convert.mapping.front import read_plan_number
+    from msp_convert.model import Plan
+
+    plan = Plan.model_construct(plan_number=None)
+    assert read_plan_number("my suppoit plan 2", plan) and plan.plan_number == 2
+    for line in ("my suppoit plan", "my sport plan 2", "my support plan for jack 2"):
+        other = Plan.model_construct(plan_number=None)
+        assert not read_plan_number(line, other) and other.plan_number is None

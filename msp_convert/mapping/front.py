@@ -23,7 +23,7 @@ from ..layout import Block, Paragraph, iter_paragraphs
 from ..model import Entry, Plan
 from ..template import DEFAULT_PROFILE
 from .dates import parse_date
-from .text import clean, norm
+from .text import Line, Respeller, clean, norm
 
 if TYPE_CHECKING:
     from ..template import Profile
@@ -134,14 +134,27 @@ _NAME_SO_FAR: "WeakKeyDictionary[Draft, dict[str, str]]" = WeakKeyDictionary()
 
 
 def read_plan_number(normalised: str, plan: Plan, profile: "Optional[Profile]" = None) -> bool:
-    """"My Support Plan 2" / "MSP No. 3" (the profile's plan-number wording) on a line of its own sets plan_number."""
+    """"My Support Plan 2" / "MSP No. 3" (the profile's plan-number wording) on a line of its own sets
+    plan_number; its words may be misread a letter or two ("My Suppoit Plan 2", from a scan)."""
     pattern = labels_for(profile).plan_number
     m = pattern.match(normalised) if pattern is not None else None
+    if m is None and pattern is not None and _ENDS_IN_NUMBER.search(normalised):
+        respelt = _number_words(profile or DEFAULT_PROFILE).line(Line(normalised))
+        m = pattern.match(respelt[0].n) if respelt is not None else None
     if not m:
         return False
     if plan.plan_number is None:
         plan.plan_number = int(m.group(1))
     return True
+
+
+_ENDS_IN_NUMBER = re.compile(r" \d{1,2}$")
+
+
+@lru_cache(maxsize=8)
+def _number_words(profile: "Profile") -> Respeller:
+    """The words of the profile's plan-number wordings, for putting them back where a scan misread them."""
+    return Respeller({w for wording in profile.plan_number for w in norm(wording).split()} | {"plan", "no", "number"})
 
 
 def _clear_before(text: str, at: int) -> bool:
