@@ -72,15 +72,13 @@ def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
     k = max(5, round(STROKE * FRAME.side_min * px))
     flat = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     upright = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    uprights = _Index(_spans(upright, px))
-    strokes, lines = _strokes(flat, px)
-    flats = _Index(strokes + lines)
+    strokes = _strokes(flat, px)
     found: list[tuple[float, Rect, int]] = []
-    for stroke in strokes:
-        for below in (True, False):
-            frame = _frame_from(stroke, below, (joined, flat, upright), (flats, uprights), px)
-            if frame is not None:
-                found.append(frame)
+    block = 2
+    for stroke, below in _candidates(strokes, (_Sums(flat, block), _Sums(upright, block)), px):
+        frame = _frame_from(stroke, below, (joined, flat, upright), px)
+        if frame is not None:
+            found.append(frame)
     found.sort(key=lambda f: -f[0])
     kept: list[tuple[float, Rect, int]] = []
     for f in found:
@@ -115,35 +113,25 @@ def read_from_box(word: Rect, box: Rect) -> bool:
 # ---- frames ---------------------------------------------------------------------------
 
 
-Stroke = tuple[int, int, int, int, float]  # x0, top, x1, bottom (exclusive), thickness in pixels
+Stroke = tuple[int, int, int, int]  # x0, top, x1, bottom (exclusive), in pixels
 
 
-def _strokes(flat: np.ndarray, px: float) -> tuple[list[Stroke], list[Stroke]]:
-    """The flat strokes as long as a frame's side could be, their cores, not what ink touches them;
-    and the others: lines far longer (rules, underlines: a box may sit glued to one), and pieces
-    shorter (a side the scan broke).
+def _strokes(flat: np.ndarray, px: float) -> list[Stroke]:
+    """The flat strokes as long as a frame's side could be: their cores, not what ink touches them.
 
     A pen mark glued to a side (or a side to a rule) makes the stroke's box
     bigger than the side; the side is its longest run of rows alone.
     """
     lo, hi, thin = 0.7 * FRAME.side_min * px, (FRAME.side_max + FRAME.thin) * px, FRAME.thin * px
-    out: list[Stroke] = []
-    lines: list[Stroke] = []
-    for x, y, w, h in _boxes(flat):
-        if w < lo:
-            if h <= thin:
-                lines.append((x, y, x + w, y + h, 0.0))  # a piece of a broken side, maybe
-            continue
-        part = flat[y : y + h, x : x + w] > 0
-        if h <= thin and w <= hi:
-            out.append((x, y, x + w, y + h, float(part.sum()) / w))
-            continue
-        core = _core(part)
+    boxes = np.array(_boxes(flat), dtype=int).reshape(-1, 4)
+    boxes = boxes[boxes[:, 2] >= lo]
+    plain = (boxes[:, 3] <= thin) & (boxes[:, 2] <= hi)
+    out: list[Stroke] = [(x, y, x + w, y + h) for x, y, w, h in boxes[plain].tolist()]
+    for x, y, w, h in boxes[~plain].tolist():
+        core = _core(flat[y : y + h, x : x + w] > 0)
         if core is not None and lo <= core[2] - core[0] <= hi and core[3] - core[1] <= thin:
-            out.append((x + core[0], y + core[1], x + core[2], y + core[3], float(core[3] - core[1])))
-        elif w > hi:
-            lines.append((x, y, x + w, y + h, 0.0))
-    return out, lines
+            out.append((x + core[0], y + core[1], x + core[2], y + core[3]))
+    return out
 
 
 def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -166,65 +154,60 @@ def _core(part: np.ndarray) -> Optional[tuple[int, int, int, int]]:
     return (int(cols[0]), top, int(cols[-1]) + 1, bottom) if cols.size else None
 
 
-def _spans(upright: np.ndarray, px: float) -> list[Stroke]:
-    """Upright strokes as tall as a frame's side or taller, whole (with whatever touches them)."""
-    lo = 0.7 * FRAME.side_min * px
-    return [(x, y, x + w, y + h, 0.0) for x, y, w, h in _boxes(upright) if h >= lo]
+class _Sums:
+    """Ink counted over rectangles of a mask, cheaply: its summed-area table in blocks of `block` pixels
+    a side. A rectangle is counted over the blocks it touches, so a little more than it holds."""
+
+    def __init__(self, mask: np.ndarray, block: int) -> None:
+        h, w = mask.shape[0] // block, mask.shape[1] // block
+        means = cv2.resize(mask[: h * block, : w * block], (w, h), interpolation=cv2.INTER_AREA)
+        self.table, self.block, self.scale = cv2.integral(means), block, block * block / 255.0
+
+    def inked(self, cols: tuple[np.ndarray, np.ndarray], rows: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """About how many ink pixels in each rectangle (columns and rows from and to, both inclusive)."""
+        h, w = self.table.shape[0] - 1, self.table.shape[1] - 1
+        c0, r0 = (np.clip(np.floor(v / self.block).astype(int), 0, n) for v, n in ((cols[0], w), (rows[0], h)))
+        c1, r1 = (np.clip(np.floor(v / self.block).astype(int) + 1, 0, n) for v, n in ((cols[1], w), (rows[1], h)))
+        t = self.table
+        return (t[r1, c1] - t[r0, c1] - t[r1, c0] + t[r0, c0]) * self.scale
 
 
-class _Index:
-    """Strokes by where they lie, for "is there a stroke about here?"."""
-
-    CELL = 16
-
-    def __init__(self, strokes: list[Stroke]) -> None:
-        self._cells: dict[tuple[int, int], list[Stroke]] = {}
-        c = self.CELL
-        for st in strokes:
-            for i in range(st[0] // c, (st[2] - 1) // c + 1):
-                for j in range(st[1] // c, (st[3] - 1) // c + 1):
-                    self._cells.setdefault((i, j), []).append(st)
-
-    def near(self, x0: float, y0: float, x1: float, y1: float) -> set[Stroke]:
-        """The strokes whose box may meet this rectangle."""
-        c = self.CELL
-        return {st for i in range(int(x0) // c, int(x1) // c + 1) for j in range(int(y0) // c, int(y1) // c + 1) for st in self._cells.get((i, j), ())}
-
-    def meets(self, xs: tuple[float, float], y: float, reach: float, tol: float) -> bool:
-        """An upright stroke stands between columns xs, passes within tol of row y and runs on `reach` pixels (up if negative)."""
-        lo, hi = (y + tol, y + reach) if reach > 0 else (y + reach, y - tol)  # its top at or above lo, its bottom at or below hi
-        return any(st[0] <= xs[1] and st[2] > xs[0] and st[1] <= lo and st[3] >= hi for st in self.near(xs[0], y - tol, xs[1], y + tol))
-
-    def across(self, stroke: Stroke, below: bool) -> bool:
-        """Flat strokes about a square's side below (or above) this one, under (over) half of it or more
-        (a side the scan broke is in pieces)."""
-        width = stroke[2] - stroke[0]
-        near, far = 0.5 * width, 1.5 * width
-        y0, y1 = (stroke[3] + near, stroke[3] + far) if below else (stroke[1] - far, stroke[1] - near)
-        under = np.zeros(width, bool)
-        for st in self.near(stroke[0], y0, stroke[2], y1):
-            if st is not stroke and st[3] >= y0 and st[1] <= y1:
-                under[max(st[0] - stroke[0], 0) : max(st[2] - stroke[0], 0)] = True
-        return under.sum() >= BROKEN * width
+def _candidates(strokes: list[Stroke], sums: tuple[_Sums, _Sums], px: float) -> list[tuple[Stroke, bool]]:
+    """The flat strokes that may be a frame's top (below: True) or bottom side, by the cheap tests, all at once:
+    upright ink down (or up) from near both ends along half the side or more, and flat ink about a square
+    away under (over) half the stroke or more (a side may be broken that far). The rest are looked at
+    one by one (``_frame_from``)."""
+    if not strokes:
+        return []
+    flat, upright = sums
+    x0, top, x1, bottom = np.array(strokes, dtype=float).T
+    y, width = (top + bottom - 1) / 2, x1 - x0
+    tol, inset = FRAME.corner_tol * px + 1, END * width
+    near, far = (1 - FRAME.squareness) * width - tol, width / (1 - FRAME.squareness) + tol  # the side across
+    out: list[tuple[Stroke, bool]] = []
+    for below in (True, False):
+        rows = (y + tol, y + near) if below else (y - near, y - tol)
+        band = (y + near, y + far) if below else (y - far, y - near)
+        least = BROKEN * (near - tol)
+        ok = (width >= FRAME.side_min * px) & (flat.inked((x0, x1 - 1), band) >= BROKEN * width)
+        ok &= upright.inked((x0 - tol, x0 + inset), rows) >= least
+        ok &= upright.inked((x1 - 1 - inset, x1 - 1 + tol), rows) >= least
+        out += [(strokes[i], below) for i in np.flatnonzero(ok)]
+    return out
 
 
-def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray, np.ndarray], index: tuple[_Index, _Index], px: float) -> Optional[tuple[float, Rect, int]]:
+def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray, np.ndarray], px: float) -> Optional[tuple[float, Rect, int]]:
     """The frame whose top (or bottom) side is this flat stroke: (how well its sides are inked, outer rect, side thickness).
 
     A pen stroke across a corner lengthens the flat stroke a little: the
     uprights are looked for near its ends, not only at them.
     """
     joined, flat, upright = masks
-    x0, top, x1, bottom, thick = stroke
+    x0, top, x1, bottom = stroke
     y = (top + bottom - 1) / 2
     tol, inset = FRAME.corner_tol * px + 1, END * (x1 - x0)
     reach = (1 if below else -1) * 0.7 * FRAME.side_min * px
     ends = ((x0 - tol, x0 + inset), (x1 - 1 - inset, x1 - 1 + tol))
-    flats, uprights = index
-    if x1 - x0 < FRAME.side_min * px:
-        return None  # shorter than the smallest frame's side (a pen mark can only lengthen a side)
-    if not (uprights.meets(ends[0], y, reach, tol) and uprights.meets(ends[1], y, reach, tol) and flats.across(stroke, below)):
-        return None  # the cheap tests first: an upright down (or up) from each end, a flat stroke across
     rows = upright[round(min(y, y + reach)) : round(max(y, y + reach)) + 1]
     left, right = _side(rows, ends[0], x0), _side(rows, ends[1], x1 - 1)
     if left is None or right is None:
@@ -358,10 +341,13 @@ def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optio
     if mask.size == 0:
         return None
     inked = mask > 0
-    cover = inked.mean(axis=1)
+    count = inked.sum(axis=1)
+    cover = count / mask.shape[1]
     rows = np.flatnonzero(cover >= least)
     found = [((r[0] + r[-1]) / 2, float(cover[r].mean()), float(len(r))) for r in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)] if rows.size else []
-    count, alone = inked.sum(axis=1), cover < least
+    if any(abs(f[0] - expected) <= 2 for f in found):  # a line where it is looked for: no step can be nearer
+        return min(found, key=lambda f: abs(f[0] - expected))
+    alone = cover < least
     shorter = np.minimum(count[:-1], count[1:])
     overlap = (inked[:-1] & inked[1:]).sum(axis=1)
     steps = np.flatnonzero(alone[:-1] & alone[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & ((inked[:-1] | inked[1:]).mean(axis=1) >= least))
