@@ -28,12 +28,12 @@ from .common import Stroke, _blobs, _filled, components
 # PEN_THICK points on most columns (where no letter crosses it). Its course may bend
 # by PEN_BEND points per PEN_PIECE; a letter's bar or a blob of toner beside it makes
 # the grown ink taller than PEN_TALL points over more than PEN_LUMPY of its columns.
-PEN_WAVE, PEN_PIECE, PEN_MIN, PEN_THICK = 0.4, 5.0, 10.0, 2.0
+PEN_WAVE, PEN_PIECE, PEN_MIN, PEN_THICK = 0.4, 5.0, 14.0, 2.0
 PEN_TALL, PEN_LUMPY = 4.0, 0.3
 PEN_BARE = 0.3  # of its columns at least, the stroke's own ink is seen alone (no letter along it)
 # A pen's line is at least PEN_LONG times as long as it is thick (joined bars of bold
-# letters are not), and at least PEN_THIN points thick (a hairline rule's dash is thinner).
-PEN_LONG, PEN_THIN = 10.0, 0.4
+# letters are not).
+PEN_LONG = 10.0
 # A course level within PEN_LEVEL degrees, off its line by under PEN_TRUE pixels, is a
 # rule's or a printed line's (the printed strike is found as one): no pen's.
 PEN_LEVEL, PEN_TRUE = 0.15, 0.35
@@ -45,8 +45,10 @@ PEN_LEVEL_ROWS = 1.2  # points: a rule found on the page this thick at most, top
 # PEN_PAST points of the letters it crosses: past that, a course runs on along a rule.
 PEN_CROSS, PEN_GAPS, PEN_DENSE, PEN_REACH, PEN_PAST = 0.12, 0.2, 0.85, 1.5, 6.0
 # A course shorter than PEN_SHORT points crosses a letter or two: little to go on (letters run
-# together by toner look the same), so it must bridge gaps over PEN_SHORT_GAPS of its length.
-PEN_SHORT, PEN_SHORT_GAPS = 20.0, 0.4
+# together by toner, a piece of a rule the rule finder missed look the same), so it must bridge
+# gaps (nothing within PEN_SHORT_REACH points above or below) over PEN_SHORT_GAPS of its length
+# and be PEN_SHORT_THICK points thick (no hairline).
+PEN_SHORT, PEN_SHORT_GAPS, PEN_SHORT_REACH, PEN_SHORT_THICK = 20.0, 0.4, 2.5, 0.5
 
 
 def pen_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float, rules_h: Optional[np.ndarray]) -> tuple[list[Stroke], Optional[np.ndarray]]:
@@ -69,19 +71,12 @@ def pen_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float, rules_h: Optio
     letters[rules_v > 0] = 0
     found: list[Stroke] = []
     mask: Optional[np.ndarray] = None
-    reach, near, past = max(2, round(PEN_REACH * dpi / 72)), max(2, round(dpi / 72)), round(PEN_PAST * dpi / 72)
     for blob in components(runs, lambda w, h: w >= least):
         for x, course in _courses(blob.pixels, tall, least):
-            band = _band(ink, blob.x + x, blob.y + course, PEN_THICK * dpi / 72)
-            if band is None or _straight(band):
+            judged = _judged(ink, letters, blob.x + x, blob.y + course, dpi)
+            if judged is None:
                 continue
-            x, band = _trimmed(letters, blob.x + x, band, reach, past)
-            thick = float(np.median(band[1] - band[0] + 1)) if band.shape[1] else 0.0
-            if band.shape[1] < max(least, PEN_LONG * thick) or thick < PEN_THIN * dpi / 72:
-                continue
-            conf = _crossed(letters, x, band, reach, near, PEN_SHORT_GAPS if band.shape[1] < PEN_SHORT * dpi / 72 else PEN_GAPS)
-            if conf is None:
-                continue
+            x, band, conf = judged
             found += _pieces(x, band, conf)
             if mask is None:
                 mask = np.zeros(ink.shape, dtype=bool)
@@ -91,20 +86,46 @@ def pen_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float, rules_h: Optio
     return found, mask
 
 
+def _judged(ink: np.ndarray, letters: np.ndarray, x: int, course: np.ndarray, dpi: float) -> Optional[tuple[int, np.ndarray, float]]:
+    """A course (its middle row in each column from ``x``) as a pen strike: (first column, its rows, confidence), or None."""
+    band = _band(ink, x, course, PEN_THICK * dpi / 72)
+    if band is None or _straight(band):
+        return None
+    reach = max(2, round(PEN_REACH * dpi / 72))
+    x, band = _trimmed(letters, x, band, reach, round(PEN_PAST * dpi / 72))
+    thick = float(np.median(band[1] - band[0] + 1)) if band.shape[1] else 0.0
+    short = band.shape[1] < PEN_SHORT * dpi / 72
+    if band.shape[1] < max(PEN_MIN * dpi / 72, PEN_LONG * thick) or (short and thick < PEN_SHORT_THICK * dpi / 72):
+        return None
+    near = max(2, round(dpi / 72))
+    gaps = (max(near, round(PEN_SHORT_REACH * dpi / 72)), PEN_SHORT_GAPS) if short else (near, PEN_GAPS)
+    conf = _crossed(letters, x, band, reach, gaps)
+    return None if conf is None else (x, band, conf)
+
+
 def _level(rules_h: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
     """The rules of the rule mask: its strokes that run straight (no more than ``PEN_LEVEL_ROWS``
-    points from top to bottom, or ``_straight``) and that letters do not cross (a flat strike found
-    with the rules is left in)."""
-    level = np.zeros(rules_h.shape, dtype=bool)
+    points from top to bottom, or ``_straight``) along a row that letters do not cross, all its
+    strokes taken together (a dashed rule's dashes; a flat strike found with the rules is left in)."""
     rows, reach = max(3, round(PEN_LEVEL_ROWS * dpi / 72)), max(2, round(PEN_REACH * dpi / 72))
+    flat: list[tuple[float, int, int, int, int, np.ndarray, int]] = []
     for (x, y, w, h), contour in _blobs(rules_h):
         pixels = _filled(contour, x, y, w, h)
         band = np.vstack([y + pixels.argmax(axis=0), y + h - 1 - pixels[::-1].argmax(axis=0)])
-        if h > rows and not _straight(band):
+        if h <= rows or _straight(band):
+            above, below = _sides(ink, x, band, reach)
+            flat.append((y + h / 2, x, y, w, h, pixels, int((above.any(axis=0) & below.any(axis=0)).sum())))
+    level = np.zeros(rules_h.shape, dtype=bool)
+    flat.sort(key=lambda f: f[0])
+    start = 0
+    for end in range(1, len(flat) + 1):
+        if end < len(flat) and flat[end][0] - flat[end - 1][0] <= rows:
             continue
-        above, below = _sides(ink, x, band, reach)
-        if (above.any(axis=0) & below.any(axis=0)).mean() < PEN_CROSS:
-            level[y : y + h, x : x + w] |= pixels
+        row = flat[start:end]  # the strokes along one row
+        if sum(f[6] for f in row) < PEN_CROSS * sum(f[3] for f in row):
+            for _, x, y, w, h, pixels, _ in row:
+                level[y : y + h, x : x + w] |= pixels
+        start = end
     return level
 
 
@@ -164,9 +185,9 @@ def _straight(band: np.ndarray) -> bool:
     middle = band.mean(axis=0)
     if middle.max() - middle.min() <= 1.0:
         return True
-    xs = np.arange(middle.size)
-    slope, at = np.polyfit(xs, middle, 1)
-    off = float(np.sqrt(np.mean((middle - (slope * xs + at)) ** 2)))
+    xs = np.arange(middle.size) - (middle.size - 1) / 2.0
+    slope = float(xs @ (middle - middle.mean()) / (xs @ xs))  # least squares, by its closed form
+    off = float(np.sqrt(np.mean((middle - middle.mean() - slope * xs) ** 2)))
     return abs(float(np.degrees(np.arctan(slope)))) < PEN_LEVEL and off < PEN_TRUE
 
 
@@ -198,20 +219,20 @@ def _trimmed(letters: np.ndarray, x: int, band: np.ndarray, reach: int, past: in
     return x + a, band[:, a:b]
 
 
-def _crossed(letters: np.ndarray, x: int, band: np.ndarray, reach: int, near: int, least_gaps: float) -> Optional[float]:
+def _crossed(letters: np.ndarray, x: int, band: np.ndarray, reach: int, gaps: tuple[int, float]) -> Optional[float]:
     """The printed strike's test along the stroke: the confidence that it strikes letters, or None if not.
 
     Letters cross it (ink within ``reach`` rows above and below it) over
     ``PEN_CROSS`` of its length; it bridges the gaps between them (no ink
-    within ``near`` rows, as for a printed strike) over ``least_gaps``.
+    within ``gaps[0]`` rows) over ``gaps[1]`` of it.
     """
-    ink_above, ink_below = _sides(letters, x, band, reach)
-    above, below = ink_above.any(axis=0), ink_below.any(axis=0)
+    ink_above, ink_below = _sides(letters, x, band, max(reach, gaps[0]))
+    above, below = ink_above[:reach].any(axis=0), ink_below[:reach].any(axis=0)
     cross, dense = (above & below).mean(), max(above.mean(), below.mean())
-    gaps = (~ink_above[:near].any(axis=0) & ~ink_below[:near].any(axis=0)).mean()
-    if cross < PEN_CROSS or gaps < least_gaps or dense > PEN_DENSE:
+    bridged = (~ink_above[: gaps[0]].any(axis=0) & ~ink_below[: gaps[0]].any(axis=0)).mean()
+    if cross < PEN_CROSS or bridged < gaps[1] or dense > PEN_DENSE:
         return None
-    return 0.6 + 0.4 * float(min((cross - PEN_CROSS) / 0.1, (gaps - least_gaps) / 0.1, (PEN_DENSE - dense) / 0.1, 1.0))
+    return 0.6 + 0.4 * float(min((cross - PEN_CROSS) / 0.1, (bridged - gaps[1]) / 0.1, (PEN_DENSE - dense) / 0.1, 1.0))
 
 
 def _pieces(x: int, band: np.ndarray, conf: float) -> list[Stroke]:
