@@ -25,6 +25,7 @@ from typing import Any, Callable, Optional
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -184,7 +185,8 @@ def chromium(profile: Path) -> WebDriver:
 
 
 def wait_for(driver: WebDriver, what: Callable[[WebDriver], Any], message: str, timeout: float = WAIT) -> Any:
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(what, message)
+    """``what`` until it gives something true; an element gone from a page drawn again (or left) is asked again."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(what, message)
 
 
 def shown(driver: WebDriver, css: str, message: Optional[str] = None) -> WebElement:
