@@ -519,3 +519,102 @@ def test_a_plan_saved_elsewhere_since_it_was_read_is_409(client: TestClient, out
     assert plan_of(out, PDF)["child"]["upn"] == "A123"
     third = client.put(f"/api/plans/{plan_id(PDF)}", content=json.dumps(plan).encode(), headers={**BEARER, "If-Match": first.headers["etag"]})
     assert third.status_code == 200 and plan_of(out, PDF)["child"]["upn"] == "B456"
+
+
+# --- a provision row's weekly cost (POST /api/cost): the reader's own count -------------------------------------
+
+COST_TEXTS = [
+    "£45 per week", "£12.50/wk", "TA 5 hrs/wk @ £14.50/hr = £72.50", "TA 3 hrs/wk @ £14.50/hr", "£30 a week (Element 2)",
+    "Weekly cost: £18", "PECS book – one-off £15", "£120 one-off", "£14.50 per hour", "£20", "£20 and £5", "£1,200 per term",
+    "£7 p.a.", "£3pwé", "£٣٠ pw", "£5 + £6 = £11 per week", "= £4 weekly", "£10 an hour, 3 hours per week",
+    "2.5 hrs per week at £0.01/hr", "3.333 hours a week @ £10.07 ph", "£1,000,000,000,001 per week", "£999,999,999,999.99 per week",
+    "£4 p.w. and £2 p. w.", "£9 total", "no cost", "£2/week £3/week £4 monthly", "£6.123 per week", "£,5 per week",
+]
+
+
+@pytest.fixture(scope="module")
+def fixture_rows() -> list[tuple[list[dict[str, Any]], bool, Any]]:
+    """Every provision row of the fixture plans as the reader reads them: its resources (as JSON), whether its
+    form's resources column is weekly (what the page sends: shape.json's ``weekly``), and the cost the reader gave it."""
+    import msp_convert
+    from msp_convert.errors import InputError
+    from msp_convert.review.web import weekly_costs
+
+    rows = []
+    for path in sorted((REPO / "fixtures").rglob("*.docx")):
+        try:
+            plan = msp_convert.read(path)
+        except InputError:  # not a plan (an evidence report, another form) or encrypted
+            continue
+        weekly = weekly_costs(plan.template.id)
+        rows += [([e.model_dump(mode="json") for e in row.resources], weekly, row.weekly_cost_gbp) for row in plan.provision]
+    return rows
+
+
+def cost(client: TestClient, resources: list[dict[str, Any]], weekly: Any) -> Any:
+    answer = client.post("/api/cost", json={"resources": resources, "weekly": weekly}, headers=BEARER)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["weekly_cost_gbp"]
+
+
+def test_the_weekly_cost_is_the_readers_on_every_fixture_row(client: TestClient, fixture_rows: list[Any]) -> None:
+    assert [cost(client, resources, weekly) for resources, weekly, _ in fixture_rows] == [held for *_, held in fixture_rows]
+    assert len(fixture_rows) >= 60 and sum(1 for *_, held in fixture_rows if held is not None) >= 40
+    assert sum(1 for _, weekly, held in fixture_rows if weekly and held is not None) >= 3  # York's "Weekly cost" column
+
+
+def test_the_weekly_cost_as_a_person_edits_a_row(client: TestClient, fixture_rows: list[Any]) -> None:
+    """Withdrawn and struck entries left out, an amount added, each text alone either way: weekly_cost's answers."""
+    from msp_convert.mapping.entries import weekly_cost
+    from msp_convert.model import Entry
+
+    resources = copy.deepcopy(next(r for r, _, held in fixture_rows if held is not None and len(r) >= 2))
+    withdrawn = [{**resources[0], "withdrawn": True}, *resources[1:]]
+    struck = [{**resources[0], "struck": [resources[0]["text"]]}, *resources[1:]]
+    added = [*resources, {"text": "Taxi £7.25 per week and £3 a week for lunch"}]
+    rows = [withdrawn, struck, added, *([{"text": t}] for t in COST_TEXTS)]
+    for weekly in (False, True):
+        page = [cost(client, r, weekly) for r in rows]
+        assert page == [weekly_cost([Entry(**e) for e in r], weekly) for r in rows]
+    assert cost(client, added, False) == round(cost(client, resources, False) + 10.25, 2)
+    assert cost(client, withdrawn, False) == cost(client, struck, False) != cost(client, resources, False)
+    assert (cost(client, [{"text": "£20"}], False), cost(client, [{"text": "£20"}], True)) == (None, 20.0)
+    assert cost(client, [{"text": "£1,000,000,000,001 per week"}], False) is None  # past any budget: no cost
+
+
+def test_the_weekly_cost_needs_the_token_in_the_header(client: TestClient) -> None:
+    question = {"resources": [{"text": "£45 per week"}], "weekly": False}
+    assert client.post("/api/cost", json=question).status_code == 403
+    assert client.post("/api/cost", json=question, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    client.cookies.set(f"msp-review-{PORT}", TOKEN)  # the cookie reads; a POST needs the header
+    assert client.post("/api/cost", json=question).status_code == 403
+    assert client.post("/api/cost", json=question, headers=BEARER).json() == {"weekly_cost_gbp": 45.0}
+    assert client.get("/api/cost", headers=BEARER).status_code == 405
+
+
+@pytest.mark.parametrize("question, path", [
+    ({"resources": [{"text": "Maisie £5 per week"}] * 51}, "resources"),  # more entries than a row has
+    ({"resources": [{"text": "Maisie " + "1" * 1000 + " per week"}]}, "resources[0].text"),  # one text too long
+    ({"resources": [{"text": "£5 pw", "struck": ["Maisie " * 100]}] * 8}, "resources[5]"),  # too much in all: 6 x 705 characters
+    ({"resources": [{"text": "Maisie", "withdrawn": "Maisie"}]}, "resources[0].withdrawn"),
+    ({"resources": [{"text": "Maisie", "Maisie": 1}]}, "resources[0].(a key not in the model)"),
+    ({"resources": "Maisie £5 per week"}, "resources"),
+    ({"resources": [], "weekly": "Maisie"}, "weekly"),
+    ({"resources": [], "Maisie": True}, "(a key not in the model)"),
+    (["Maisie"], "(the whole request)"),
+])
+def test_a_weekly_cost_question_out_of_bounds_is_422_at_its_path(client: TestClient, question: Any, path: str) -> None:
+    answer = client.post("/api/cost", json=question, headers=BEARER)
+    assert answer.status_code == 422
+    assert [e["path"] for e in answer.json()["errors"]] == [path]
+    assert "Maisie" not in answer.text and "1111" not in answer.text  # where and what is wrong, never the value
+
+
+def test_a_weekly_cost_question_too_big_is_413(client: TestClient) -> None:
+    from msp_convert.review.app import COST_BYTES
+
+    answer = client.post("/api/cost", content=b'{"resources": [{"text": "' + b"x" * COST_BYTES + b'"}]}', headers=BEARER)
+    assert answer.status_code == 413 and "x" * 10 not in answer.text
+    for raw in (b"Maisie", b"\xff\xfe{}", b""):
+        refused = client.post("/api/cost", content=raw, headers=BEARER)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "(the whole request)", raw

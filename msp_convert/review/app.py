@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
 from urllib.parse import quote
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,11 +22,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..reader import MAX_PLAN_JSON_BYTES
+from ..mapping.entries import weekly_cost
+from ..model import Entry
+from ..reader import MAX_PLAN_JSON_BYTES, json_path
 from .pages import NoPages, Pages
 from .security import Guard
 from .store import Conflict, Invalid, NotFound, Store, WriteFailed, etag
 
+# A weekly cost asked for (POST /api/cost): bounded so no question costs much (the model's amounts are read
+# by regular expressions; a long run of digits in one text costs time that grows with its square).
+COST_BYTES = 64 * 1024  # the request's body
+COST_ENTRIES = 50  # entries of one row's resources
+COST_TEXT = 1000  # characters of one entry's text
+COST_CHARS = 4000  # characters of all the texts and struck fragments
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -115,6 +124,45 @@ async def _body(request: Request, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
+class CostQuestion(BaseModel):
+    """A provision row's resources (entries as the model has them) and whether its column's amounts are weekly."""
+
+    model_config = ConfigDict(extra="forbid")
+    resources: list[Entry] = Field(max_length=COST_ENTRIES)
+    weekly: bool = False
+
+
+async def cost(request: Request) -> Response:
+    """The weekly cost of a provision row as the reader counts it (``mapping.entries.weekly_cost``):
+    200 {"weekly_cost_gbp": pounds or null}, 422 {"errors": [{"path", "message"}]}, 413."""
+    body = await _body(request, COST_BYTES)
+    if body is None:
+        return _error(413, f"a weekly cost is asked for with at most {COST_BYTES // 1024} KiB")
+    try:
+        question = CostQuestion.model_validate_json(body)
+    except ValidationError as err:
+        problems = err.errors(include_input=False, include_url=False, include_context=False)
+        errors = [{"path": json_path(e["loc"]) if e["loc"] else "(the whole request)", "message": e["msg"]} for e in problems]
+        return JSONResponse({"errors": errors}, status_code=422)
+    too_long = _too_long(question.resources)
+    if too_long:
+        return JSONResponse({"errors": [too_long]}, status_code=422)
+    amount = await run_in_threadpool(weekly_cost, question.resources, question.weekly)
+    return JSONResponse({"weekly_cost_gbp": amount})
+
+
+def _too_long(resources: list[Entry]) -> Optional[dict[str, str]]:
+    """The first entry past the bounds of a weekly cost's question, as a problem at its path; else None."""
+    total = 0
+    for i, entry in enumerate(resources):
+        if len(entry.text) > COST_TEXT:
+            return {"path": f"resources[{i}].text", "message": f"at most {COST_TEXT} characters for a weekly cost"}
+        total += len(entry.text) + sum(len(f) for f in entry.struck)
+        if total > COST_CHARS:
+            return {"path": f"resources[{i}]", "message": f"at most {COST_CHARS} characters in all for a weekly cost"}
+    return None
+
+
 def approve(review: Review, plan_id: str, request: Request) -> Response:
     try:
         return JSONResponse(review.store.approve(plan_id, review.reviewer))
@@ -173,6 +221,7 @@ API: list[BaseRoute] = [
     Route("/favicon.ico", no_icon, methods=["GET"]),
     Route("/api/plans", list_plans, methods=["GET"]),
     Route("/api/meta", meta, methods=["GET"]),
+    Route("/api/cost", cost, methods=["POST"]),
     Route("/api/plans/{plan_id}", _plan_route(get_plan), methods=["GET"]),
     Route("/api/plans/{plan_id}", put_plan, methods=["PUT"]),
     Route("/api/plans/{plan_id}/approve", _plan_route(approve), methods=["POST"]),
