@@ -2,25 +2,22 @@
 the queue and plan pages as the server draws them (a plan's text escaped, warnings linked to
 their fields, the queue's order and neighbours), every asset served by the app itself, no
 address of another host and no inline script anywhere, the model's shape the form is built
-from, and the page's weekly cost (static/cost.js, run by Node) against the model's own."""
+from, and the form's weekly cost asked of the server as a row is edited (run by Node)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import shutil
 import subprocess
 import warnings
-from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from msp_convert.mapping.entries import weekly_amount, weekly_cost
-from msp_convert.model import Entry, Plan
+from msp_convert.model import Plan
 from msp_convert.review import web
 from msp_convert.review.app import make_app
 from msp_convert.review.store import open_store, plan_id
@@ -375,18 +372,6 @@ def test_warnings_naming_a_part_of_the_form_link_to_it() -> None:
     assert places["part 2.4"] == "sections[0]" and places["part 2.1"] == "parent_views" and "part 1.1" not in places
 
 
-# --- the page's weekly cost is the model's -----------------------------------------------------
-
-COST_TEXTS = [
-    "£45 per week", "£12.50/wk", "TA 5 hrs/wk @ £14.50/hr = £72.50", "TA 3 hrs/wk @ £14.50/hr", "£30 a week (Element 2)",
-    "Weekly cost: £18", "PECS book – one-off £15", "£120 one-off", "£14.50 per hour", "£20", "£20 and £5", "£1,200 per term",
-    "£7 p.a.", "£7 pa each week", "£3pwé", "£3 pw", "£٣٠ pw", "£5 + £6 = £11 per week", "= £4 weekly", "£10 an hour, 3 hours per week",
-    "2.5 hrs per week at £0.01/hr", "1.5 hrs per week at £0.01/hr", "3.333 hours a week @ £10.07 ph", "£1,000,000,000,001 per week",
-    "£999,999,999,999.99 per week", "£12.5 /w", "£4 p.w. and £2 p. w.", "£9 total", "£8 per session weekly", "no cost", "£ 6 each week",
-    "£2/week £3/week £4 monthly", "£6 per month", "£6.123 per week", "£,5 per week", "£12 per wk", "£5 per week £5 per week",
-]
-
-
 def run_node(tmp_path: Path, script: str) -> Any:
     """The script's JSON output, run by Node beside the page's scripts (as ES modules)."""
     node = shutil.which("node")
@@ -394,7 +379,6 @@ def run_node(tmp_path: Path, script: str) -> Any:
         pytest.skip("Node.js is not installed: the page's scripts are checked in the browser tests")
     for path in (REVIEW / "static").glob("*.js"):
         shutil.copy(path, tmp_path / path.name)
-    shutil.copy(REVIEW / "static" / "cost.js", tmp_path / "cost.mjs")
     (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
     (tmp_path / "run.mjs").write_text(script, encoding="utf-8")
     done = subprocess.run([node, str(tmp_path / "run.mjs")], capture_output=True, text=True, timeout=60, check=True)
@@ -435,46 +419,84 @@ def test_form_paths_and_unmapped_text_moved_to_a_field(tmp_path: Path) -> None:
     assert Plan.model_validate(moved)
 
 
-def test_weekly_amount_in_the_page_is_the_models(tmp_path: Path) -> None:
-    script = (
-        'import { weeklyAmount } from "./cost.mjs";\n'
-        f"const texts = {json.dumps(COST_TEXTS)};\n"
-        "const pence = (v) => (v === null ? null : v.toString());\n"
-        "console.log(JSON.stringify(texts.map((t) => [pence(weeklyAmount(t)), pence(weeklyAmount(t, true))])));\n"
-    )
-    page = run_node(tmp_path, script)
+# --- the form's weekly cost: asked of the server (POST /api/cost), never counted in the page ---------
 
-    def pence(value: Any) -> Any:
-        return None if value is None else str(int(Decimal(value) * 100))
+COST_SCRIPT = """
+import { PlanForm } from "./form.js";
+const status = { textContent: "", dataset: {} };
+globalThis.document = { querySelector: () => ({ content: "T0K" }), getElementById: () => status };
+const asked = [];
+globalThis.fetch = (path, init) => new Promise((resolve) => asked.push({ path, init, resolve }));
+const answer = (i, code, body) => asked[i].resolve(new Response(JSON.stringify(body), { status: code, headers: { "content-type": "application/json" } }));
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const outputs = {};
+const root = { addEventListener() {}, querySelector: (sel) => (outputs[sel] ??= { textContent: "" }) };
+const OUT = 'output[data-path="provision[0].weekly_cost_gbp"]';
+const log = [];
+const seen = (what, form) => log.push([what, outputs[OUT]?.textContent ?? null, form.plan.provision[0].weekly_cost_gbp,
+  asked.length, status.textContent.includes("not recomputed")]);
+const sent = (i) => [asked[i].path, asked[i].init.method, asked[i].init.headers.Authorization, JSON.parse(asked[i].init.body)];
 
-    model = [[pence(weekly_amount(t)), pence(weekly_amount(t, True))] for t in COST_TEXTS]
-    assert page == model
-    assert sum(1 for a, _ in model if a is not None) >= 20 and sum(1 for a, b in model if a != b) >= 3
+function formFor(plan, weekly) {
+  const form = new PlanForm(root, { shape: { fields: [] }, labels: {}, weekly },
+    { onChange() { status.textContent = "Unsaved changes."; } }); // as the plan page says
+  form.render = () => {};
+  form.show(plan);
+  return form;
+}
+const plan = PLAN;
+const form = formFor(plan, false);
+const entry = plan.provision[0].resources[0];
+const type = (text) => form.set(entry, "text", text, "provision[0].resources[0].text");
+type("£10 per week"); type("£12 per week"); seen("typed", form);
+await sleep(250); seen("paused", form);
+type("£15 per week"); await sleep(250); seen("typed again", form);
+answer(1, 200, { weekly_cost_gbp: 15 }); await sleep(10); answer(0, 200, { weekly_cost_gbp: 12 }); await sleep(10);
+seen("answered, the older last", form);
+type("£16 per week"); await sleep(250);
+answer(2, 422, { errors: [{ path: "resources[0].text", message: "at most 1000 characters" }] }); await sleep(10);
+seen("refused", form);
+type("£20 per week"); const settling = form.settled(); await sleep(10); seen("saving", form);
+answer(3, 200, { weekly_cost_gbp: 20 }); const problem = await settling; seen("settled", form);
+const first = [sent(0), sent(1), sent(3)];
+
+// A form with both kinds of column: the row's own reading found from the cost it held as read.
+const mixed = structuredClone(PLAN);
+mixed.provision[0].weekly_cost_gbp = 25.5;
+const read = structuredClone(mixed.provision[0].resources);
+const other = formFor(mixed, null);
+const start = asked.length;
+other.set(mixed.provision[0].resources[0], "withdrawn", true, "provision[0].resources[0].withdrawn");
+await sleep(250);
+const column = asked.slice(start).map((a) => JSON.parse(a.init.body));
+answer(start, 200, { weekly_cost_gbp: null }); answer(start + 1, 200, { weekly_cost_gbp: 25.5 }); await sleep(10);
+const then = JSON.parse(asked[start + 2].init.body);
+console.log(JSON.stringify({ log, first, problem, column, read, then, mixed: mixed.provision[0].resources }));
+"""
 
 
-def fixture_rows() -> list[dict[str, Any]]:
-    rows = []
-    for path in sorted((REPO / "fixtures").rglob("*.expected.json")):
-        rows += [p for p in json.loads(path.read_bytes()).get("provision", []) if "resources" in p]
-    return rows
-
-
-def test_weekly_cost_in_the_page_is_the_models_on_every_fixture_row(tmp_path: Path) -> None:
-    rows = fixture_rows()
-    edited = copy.deepcopy(rows[:5])
-    for row in edited:  # what a person does: strike one, withdraw another, write a new amount
-        row["resources"].append({"text": "£7.25 per week", "withdrawn": False, "struck": [], "review": None, "review_date": None})
-        row["resources"][0]["withdrawn"] = True
-    script = (
-        'import { weeklyCost, weeklyColumn } from "./cost.mjs";\n'
-        f"const rows = {json.dumps(rows + edited)};\n"
-        "console.log(JSON.stringify(rows.map((r) => [weeklyCost(r.resources), weeklyCost(r.resources, true), weeklyColumn(r)])));\n"
-    )
-    page = run_node(tmp_path, script)
-    model = [
-        [weekly_cost([Entry(**e) for e in r["resources"]]), weekly_cost([Entry(**e) for e in r["resources"]], True), False]
-        for r in rows + edited
+def test_the_weekly_cost_is_asked_of_the_server_the_latest_answer_shown(tmp_path: Path) -> None:
+    """The form counts no cost itself: a row's edits pause, its resources go to POST /api/cost with the token;
+    "..." while waiting; the latest edit's answer wins; a refusal keeps the last cost and says so; a save waits."""
+    plan = example()
+    out = run_node(tmp_path, COST_SCRIPT.replace("PLAN", json.dumps(plan)))
+    # [what, shown, the row's weekly_cost_gbp, requests so far, the status says not recomputed]
+    held = plan["provision"][0]["weekly_cost_gbp"]
+    assert out["log"] == [
+        ["typed", "...", held, 0, False],  # nothing asked while typing
+        ["paused", "...", held, 1, False],  # one question for both edits
+        ["typed again", "...", held, 2, False],
+        ["answered, the older last", "£15.00", 15, 2, False],  # the answer to the latest edit stays
+        ["refused", "£15.00", 15, 3, True],
+        ["saving", "...", 15, 4, False],  # asked at once, not after the pause
+        ["settled", "£20.00", 20, 4, False],
     ]
-    assert page == model
-    assert [p[0] for p in page[: len(rows)]] == [r["weekly_cost_gbp"] for r in rows]
-    assert len(rows) >= 40 and sum(1 for r in rows if r["weekly_cost_gbp"] is not None) >= 20
+    first, *rest = plan["provision"][0]["resources"]
+
+    def asked(text: str) -> list[Any]:
+        return ["/api/cost", "POST", "Bearer T0K", {"resources": [{**first, "text": text}, *rest], "weekly": False}]
+
+    assert out["first"] == [asked("£12 per week"), asked("£15 per week"), asked("£20 per week")] and out["problem"] is None
+    # both kinds of column: the row read as weekly because only that reading gave the cost it held
+    assert out["column"] == [{"resources": out["read"], "weekly": False}, {"resources": out["read"], "weekly": True}]
+    assert out["then"] == {"resources": out["mixed"], "weekly": True} and out["mixed"][0]["withdrawn"] is True

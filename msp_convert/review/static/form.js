@@ -1,8 +1,7 @@
 // The plan as a form, built from the model's shape (GET /shape.json: every field, in the
 // template's order). Every control carries data-path, the model path of what it edits
 // ("outcomes[2].statement.text"); edits go straight into the plan object.
-import { el } from "./common.js";
-import { weeklyColumn, weeklyCost } from "./cost.js";
+import { api, ApiError, el, status } from "./common.js";
 
 const HIDDEN = new Set(["schema_version", "warnings"]); // warnings are listed above the form
 const READ_ONLY = new Set(["source", "template", "coverage"]);
@@ -23,6 +22,8 @@ const NOUNS = { Outcome: "outcome", Provision: "provision row", Review: "review"
   Section: "section", DocRef: "document", Entry: "entry", Unmapped: "item", struck: "struck fragment" };
 const NO_ADDING = new Set(["unmapped"]); // text a person adds goes to a field
 const NULL_TICK = "not found in the document";
+const COST_WAIT = 150; // ms after the last edit of a row's resources before its cost is asked for
+const COST_WAITING = "...";
 
 export const pattern = (path) => path.replace(/\[\d+\]/g, "[]");
 export const join = (path, key) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
@@ -52,16 +53,20 @@ export function newEntry(text = "") {
 export class PlanForm {
   // shape, labels, weekly: GET /plans/{id}/shape.json; hooks: onChange(path), onFocus(path), onRendered(), onMoved(path)
   constructor(root, { shape, labels, weekly }, hooks) {
-    Object.assign(this, { root, shape, labels, weeklyByForm: weekly, hooks });
+    Object.assign(this, { root, shape, labels, weeklyByForm: weekly, hooks, costs: new Map() });
     root.addEventListener("focusin", (event) => this.focused(event));
     root.addEventListener("click", (event) => this.focused(event));
   }
 
   show(plan) {
     this.plan = plan;
-    // Whether each row's amounts are weekly by their column: the form says, or the cost the row holds does.
+    // Whether each row's amounts are weekly by their column: the form says, or (a form with both kinds of
+    // column) the reading that gives the cost the row held as read, found when the row is first edited.
     const byForm = this.weeklyByForm;
-    this.weekly = new WeakMap(plan.provision.map((row) => [row, byForm ?? weeklyColumn(row)]));
+    const read = (row) => ({ resources: structuredClone(row.resources), held: row.weekly_cost_gbp });
+    this.weekly = new WeakMap(plan.provision.map((row) => [row, byForm ?? read(row)]));
+    for (const state of this.costs.values()) clearTimeout(state.timer); // the plan before's rows: no more asked
+    this.costs = new Map(); // provision row -> { timer, asked, waiting, pending, problem }: its cost asked of the server
     this.render();
   }
 
@@ -100,7 +105,7 @@ export class PlanForm {
 
   changed(path) {
     const row = /^provision\[(\d+)\]\.resources/.exec(path);
-    if (row) this.recost(Number(row[1]));
+    if (row) this.recost(this.plan.provision[Number(row[1])]);
     this.hooks.onChange(path);
   }
 
@@ -111,11 +116,79 @@ export class PlanForm {
     this.render();
   }
 
-  recost(index) {
-    const row = this.plan.provision[index];
-    row.weekly_cost_gbp = weeklyCost(row.resources, this.weekly.get(row) ?? this.weeklyByForm ?? false);
-    const out = this.root.querySelector(`output[data-path="provision[${index}].weekly_cost_gbp"]`);
-    if (out) out.textContent = money(row.weekly_cost_gbp);
+  // --- a provision row's weekly cost: the server counts it as the reader does (POST /api/cost) ---
+
+  // The row's resources edited: its cost shown as waiting, asked for once the edits pause; the latest answer wins.
+  recost(row) {
+    if (!row) return;
+    const state = this.costs.get(row) ?? { timer: null, asked: 0, waiting: false, pending: null };
+    this.costs.set(row, state);
+    clearTimeout(state.timer);
+    state.asked += 1;
+    state.waiting = true;
+    state.timer = setTimeout(() => this.askCost(row, state), COST_WAIT);
+    this.showCost(row);
+  }
+
+  askCost(row, state) {
+    state.timer = null;
+    const asked = state.asked;
+    const answered = (problem) => {
+      if (state.asked !== asked) return;
+      Object.assign(state, { waiting: false, problem });
+      this.showCost(row);
+      if (problem) status(`Weekly cost not recomputed (the last one is kept): ${problem}`, "warn");
+    };
+    state.pending = this.costOf(row)
+      .then((amount) => { if (state.asked === asked) row.weekly_cost_gbp = amount; answered(null); })
+      .catch((err) => answered(costProblem(err)));
+    return state.pending;
+  }
+
+  async costOf(row) {
+    const weekly = await this.weeklyOf(row);
+    return (await api("/api/cost", { method: "POST", json: { resources: row.resources, weekly } })).weekly_cost_gbp;
+  }
+
+  weeklyOf(row) {
+    const known = this.weekly.get(row);
+    if (known === undefined) return this.weeklyByForm ?? false; // a row added here
+    if (typeof known === "boolean" || known instanceof Promise) return known;
+    const found = this.columnOf(known).catch((err) => { this.weekly.set(row, known); throw err; });
+    this.weekly.set(row, found);
+    return found;
+  }
+
+  // Weekly by its column when only that reading gives the cost the row held as read.
+  async columnOf({ resources, held }) {
+    const ask = (weekly) => api("/api/cost", { method: "POST", json: { resources, weekly } });
+    const [plain, weekly] = await Promise.all([ask(false), ask(true)]);
+    return plain.weekly_cost_gbp !== held && weekly.weekly_cost_gbp === held;
+  }
+
+  costShown(row) {
+    return this.costs.get(row)?.waiting ? COST_WAITING : money(row.weekly_cost_gbp);
+  }
+
+  showCost(row) {
+    const index = this.plan.provision.indexOf(row);
+    const out = index < 0 ? null : this.root.querySelector(`output[data-path="provision[${index}].weekly_cost_gbp"]`);
+    if (out) out.textContent = this.costShown(row);
+  }
+
+  // Every cost asked for answered (one still waiting for a pause asked now): a save sends what the page shows.
+  // The problem of a cost that could not be counted (its last one kept), or null.
+  async settled() {
+    while ([...this.costs.values()].some((s) => s.waiting)) {
+      for (const [row, state] of this.costs) {
+        if (state.timer !== null) {
+          clearTimeout(state.timer);
+          this.askCost(row, state);
+        }
+      }
+      await Promise.all([...this.costs.values()].map((s) => s.waiting && s.pending));
+    }
+    return [...this.costs.values()].find((s) => s.problem)?.problem ?? null;
   }
 
   heading(tag, path, key, remove = null, text = null) {
@@ -304,7 +377,8 @@ export class PlanForm {
   }
 
   computed(value, path, key) {
-    const out = el("output", { "data-path": path, text: money(value) });
+    const row = this.plan.provision[keysOf(path)[1]];
+    const out = el("output", { "data-path": path, text: row ? this.costShown(row) : money(value) });
     return el("div", { className: "line computed" }, el("span", { className: "field-label", text: this.label(path, key) }), out);
   }
 
@@ -388,6 +462,11 @@ function itemTitle(path, value, shape) {
   const noun = NOUNS[shape.name] || "item";
   const n = value && (value.number ?? value.outcome_number ?? value.label ?? value.heading);
   return `${human(noun)} ${n ?? keysOf(path).pop() + 1}`;
+}
+
+function costProblem(err) {
+  if (!(err instanceof ApiError)) return `the page could not ask for it (${err.name})`;
+  return (err.body && (err.body.error || (err.body.errors && err.body.errors[0] && err.body.errors[0].message))) || err.message;
 }
 
 export function money(value) {

@@ -97,12 +97,14 @@ function goto(path, text) {
 async function save() {
   if (busy || !form) return false;
   busy = true;
+  let before = edits;
   clearErrors();
   status("Saving...");
-  const before = edits;
-  let answer;
+  let answer, uncounted;
   try {
+    uncounted = await form.settled(); // a weekly cost still being counted: saved as the page then shows it
     const headers = etag ? { "If-Match": etag } : {};
+    before = edits;
     answer = await api(`/api/plans/${planId}`, { method: "PUT", json: form.plan, headers });
     etag = answer.etag || null;
   } catch (err) {
@@ -118,7 +120,8 @@ async function save() {
     return false;
   }
   setDirty(false);
-  if (await reload()) status(answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.", "ok");
+  const said = answer.changes ? `Saved: ${answer.changes} change(s).` : "Nothing changed.";
+  if (await reload()) status(uncounted ? `${said} A weekly cost was not recomputed (the last one is kept): ${uncounted}` : said, uncounted ? "warn" : "ok");
   return true;
 }
 
