@@ -6,10 +6,14 @@ before either is timed) and one loaded engine (tesserocr, in process, made
 before the clock starts) reading the words of each page: SetImageBytes +
 Recognize + the words with their boxes (GetTSVText). msp-convert's time per
 page is given as a ratio to it, split by ``ocr.Timing`` into Tesseract's
-words, orientation detection (only for pages that read poorly upright), the
-second look at lone marks, and the project's own image work. Times are CPU
-seconds of this process (Tesseract runs in it), which a busy machine hardly
-changes; the clock's time is shown beside them.
+words, orientation detection (only for pages that still read poorly: one
+upside down is told by its print and turned before it is read), the second
+look at lone marks, and the project's own image work. The floor's engine has
+Tesseract's default settings, as msp-convert's has: a setting that made
+Tesseract faster would be given to both. Times are CPU seconds of this
+process (Tesseract runs in it, and msp-convert's OpenCV on the reading thread
+alone), which a busy machine changes little; the clock's time is shown
+beside them.
 
 Then a folder of copies of the scanned PDF (each made unique with a PDF
 comment at its end) is converted by ``run_batch``, the batch path: worker
