@@ -209,16 +209,17 @@ def _frame_from(stroke: Stroke, below: bool, masks: tuple[np.ndarray, np.ndarray
     reach = (1 if below else -1) * 0.7 * FRAME.side_min * px
     ends = ((x0 - tol, x0 + inset), (x1 - 1 - inset, x1 - 1 + tol))
     rows = upright[round(min(y, y + reach)) : round(max(y, y + reach)) + 1]
-    left, right = _side(rows, ends[0], x0), _side(rows, ends[1], x1 - 1)
-    if left is None or right is None:
+    left = _side(rows, ends[0], x0)
+    right = _side(rows, ends[1], x1 - 1) if left is not None else None
+    if right is None:
         return None
-    xa, xb = left[0], right[0]
+    xa, xb = left, right
     if not FRAME.side_min <= (xb - xa) / px <= FRAME.side_max:
         return None
     other = _opposite(flat, (xa, xb), y, below)
     if other is None:
         return None
-    ya, yb = min(y, other[0]), max(y, other[0])
+    ya, yb = min(y, other), max(y, other)
     if not is_frame((xb - xa) / px, (yb - ya) / px):
         return None
     cover = _covers((flat, upright), (xa, ya, xb, yb))
@@ -265,11 +266,11 @@ def _run(line: np.ndarray, at: float) -> int:
     return b - a + 1
 
 
-def _side(rows: np.ndarray, xs: tuple[float, float], end: float) -> Optional[tuple[float, float]]:
-    """The upright side in columns xs of these rows nearest the stroke's end: (its middle column, thickness)."""
+def _side(rows: np.ndarray, xs: tuple[float, float], end: float) -> Optional[float]:
+    """The middle column of the upright side in columns xs of these rows nearest the stroke's end."""
     a = max(int(xs[0]), 0)
     found = _line(rows[:, a : int(xs[1]) + 1].T, end - a)
-    return None if found is None else (a + found[0], found[2])
+    return None if found is None else a + found
 
 
 def _along(upright: np.ndarray, x: float, ya: float, yb: float) -> float:
@@ -278,14 +279,14 @@ def _along(upright: np.ndarray, x: float, ya: float, yb: float) -> float:
     return float(upright[round(ya) : round(yb) + 1, max(x - 1, 0) : x + 2].any(axis=1).mean())
 
 
-def _opposite(flat: np.ndarray, xs: tuple[float, float], y: float, below: bool) -> Optional[tuple[float, float, float]]:
-    """The flat side across the frame from the one at row y, about a square away, maybe broken: (its middle row, cover, thickness)."""
+def _opposite(flat: np.ndarray, xs: tuple[float, float], y: float, below: bool) -> Optional[float]:
+    """The middle row of the flat side across the frame from the one at row y, about a square away, maybe broken."""
     width = xs[1] - xs[0]
     near, far = width * (1 - FRAME.squareness), width / (1 - FRAME.squareness)
     r0, r1 = (round(y + near), round(y + far) + 1) if below else (round(y - far), round(y - near) + 1)
     r0 = max(r0, 0)
     found = _line(flat[r0:max(r1, r0), round(xs[0]) : round(xs[1]) + 1], (y + width if below else y - width) - r0, BROKEN)
-    return None if found is None else (r0 + found[0], found[1], found[2])
+    return None if found is None else r0 + found
 
 
 def _cornered(masks: tuple[np.ndarray, np.ndarray, np.ndarray], lines: tuple[float, float, float, float], outer: tuple[float, float, float, float], broken: Optional[int] = None) -> bool:
@@ -330,8 +331,8 @@ def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: in
     return float(part.any(axis=0 if flat else 1).mean())
 
 
-def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optional[tuple[float, float, float]]:
-    """The inked line across a strip (rows of the mask), nearest `expected`: (its middle row, cover, thickness).
+def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optional[float]:
+    """The middle row of the inked line across a strip (rows of the mask) nearest `expected`.
 
     A thin side left a little askew steps a row as it runs across: part of it
     in one row, the rest in the next, end to end. Two such rows are a line
@@ -342,17 +343,23 @@ def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optio
         return None
     inked = mask > 0
     count = inked.sum(axis=1)
-    cover = count / mask.shape[1]
-    rows = np.flatnonzero(cover >= least)
-    found = [((r[0] + r[-1]) / 2, float(cover[r].mean()), float(len(r))) for r in np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)] if rows.size else []
-    if any(abs(f[0] - expected) <= 2 for f in found):  # a line where it is looked for: no step can be nearer
-        return min(found, key=lambda f: abs(f[0] - expected))
-    alone = cover < least
-    shorter = np.minimum(count[:-1], count[1:])
-    overlap = (inked[:-1] & inked[1:]).sum(axis=1)
-    steps = np.flatnonzero(alone[:-1] & alone[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & ((inked[:-1] | inked[1:]).mean(axis=1) >= least))
-    found += [(i + 0.5, float((inked[i] | inked[i + 1]).mean()), 1.0) for i in steps]
-    return min(found, key=lambda f: abs(f[0] - expected), default=None)
+    enough = count >= least * mask.shape[1]
+    found = _middles(np.flatnonzero(enough))
+    if not found.size or np.abs(found - expected).min() > 2:  # no line where it is looked for: a step may be nearer
+        shorter = np.minimum(count[:-1], count[1:])
+        overlap = (inked[:-1] & inked[1:]).sum(axis=1)
+        union = count[:-1] + count[1:] - overlap
+        steps = ~enough[:-1] & ~enough[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & (union >= least * mask.shape[1])
+        found = np.concatenate([found, np.flatnonzero(steps) + 0.5])
+    return float(found[np.abs(found - expected).argmin()]) if found.size else None
+
+
+def _middles(rows: np.ndarray) -> np.ndarray:
+    """The middle of each run of consecutive rows."""
+    if not rows.size:
+        return rows.astype(float)
+    cut = np.flatnonzero(np.diff(rows) > 1)
+    return (rows[np.r_[0, cut + 1]] + rows[np.r_[cut, rows.size - 1]]) / 2
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:
