@@ -179,9 +179,9 @@ def one_process(fixtures: list[tuple[str, Source]], repeat: int) -> None:
         words = t.tesseract - t.orientation - t.second_look
         print(f"  {name:<30} {t.pages:5d} {f.cpu / n * 1000:5.0f} ({f.wall / n * 1000:4.0f}) {o.cpu / n * 1000:5.0f} ({o.wall / n * 1000:4.0f})"
               f" {o.cpu / f.cpu:5.2f}x   {words / n * 1000:5.0f} {t.orientation / n * 1000:6.0f} {t.second_look / n * 1000:4.0f} {t.own / n * 1000:4.0f}"
-              f"  ({t.orientations} turned)")
+              f"  (upside down by print {t.upside_down}, orientation detected {t.orientations})")
         total_floor, total_ours = total_floor + f.cpu, total_ours + o.cpu
-        for k in ("tesseract", "own", "orientation", "second_look", "pages", "orientations"):
+        for k in ("tesseract", "own", "orientation", "second_look", "pages", "orientations", "upside_down"):
             setattr(total, k, getattr(total, k) + getattr(t, k))
     n = total.pages or 1
     print(f"  all {n} pages: floor {total_floor / n * 1000:.0f} ms/page ({n / total_floor:.2f} pages/s), msp-convert"

@@ -54,6 +54,7 @@ def test_an_upside_down_page_is_read_once() -> None:
     read_flipped = page.read_page(flipped, 1, 200, timing)
     assert read_up is not None and read_flipped is not None
     assert timing.orientations == 0 and timing_up.orientations == 0  # told by its print: no read wasted, no detector
+    assert timing.upside_down == 1 and timing_up.upside_down == 0
     assert read_flipped.mean_conf is not None and read_flipped.mean_conf >= 85, read_flipped.mean_conf
     words = lambda found: [g.text for g in found.record.glyphs if not g.is_tick and not g.text.isspace()]  # noqa: E731
     common = set(words(read_up)) & set(words(read_flipped))

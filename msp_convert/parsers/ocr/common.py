@@ -24,7 +24,8 @@ class Timing:
     ``tesseract`` is all of Tesseract's time; ``orientation`` and ``second_look``
     the parts of it spent detecting a page's orientation and reading what its
     layout passed over; ``orientations`` counts the pages whose orientation was
-    detected (only those that read poorly upright).
+    detected (only those that read poorly), ``upside_down`` those turned half
+    round because their print said so (before they were read).
     """
 
     tesseract: float = 0.0
@@ -33,6 +34,7 @@ class Timing:
     orientation: float = 0.0
     second_look: float = 0.0
     orientations: int = 0
+    upside_down: int = 0
 
     @property
     def own_share(self) -> float:

@@ -100,6 +100,7 @@ def _look(grey: np.ndarray, ink: np.ndarray, turn: int, dpi: float, timing: Timi
     flip = not turn and upside_down(cv2.subtract(ink_up, rules_v), dpi)
     timing.own += clock() - t0
     if flip:
+        timing.upside_down += 1
         return _look(grey, ink, 180, dpi, timing)
     t1 = clock()
     words = engine.words(read)
