@@ -358,8 +358,8 @@ def _middles(rows: np.ndarray) -> np.ndarray:
     """The middle of each run of consecutive rows."""
     if not rows.size:
         return rows.astype(float)
-    cut = np.flatnonzero(np.diff(rows) > 1)
-    return (rows[np.r_[0, cut + 1]] + rows[np.r_[cut, rows.size - 1]]) / 2
+    gap = np.diff(rows) > 1
+    return (rows[np.concatenate(([True], gap))] + rows[np.concatenate((gap, [True]))]) / 2
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:
