@@ -43,3 +43,26 @@ def test_a_text_layer_is_grouped_as_before() -> None:
     prompt = [word(g.text, g.x0, g.x1, g.top, g.bottom, ocr=False) for g in PROMPT]
     answer = [word(g.text, g.x0, g.x1, g.top, g.bottom, ocr=False) for g in ANSWER]
     assert len(make_lines(prompt + answer)) == 1
+
+
+def cell(*rows: list[tuple[str, float, float]]) -> list[str]:
+    """Lines of words (text, x0, x1) 11.6 pt apart in a cell 249.1-313.6, as paragraphs' text."""
+    from msp_convert.parsers.pdf.reading import paragraphs, to_paragraph
+
+    glyphs = [word(t, x0, x1, 470.9 + 11.6 * n, 482.0 + 11.6 * n) for n, row in enumerate(rows) for t, x0, x1 in row]
+    lines = make_lines(glyphs)
+    return [to_paragraph(group, "page 7").text for group in paragraphs(lines, 249.1, 313.6)]
+
+
+def test_a_bracket_opening_the_next_line_goes_on_from_words_that_end_no_sentence() -> None:
+    classroom = [("Dyslexia-friendly", 249.1, 289.2), ("classroom", 249.0, 293.3)]
+    got = cell(classroom[:1], classroom[1:], [("(cream", 248.9, 278.9), ("paper,", 283.0, 309.8)])
+    assert got == ["Dyslexia-friendly classroom (cream paper,"]
+    # after a full stop the bracket starts an entry of its own
+    assert cell([("Daily.", 249.1, 280.0)], [("(R1", 249.0, 270.0), ("only)", 273.0, 300.0)]) == ["Daily.", "(R1 only)"]
+
+
+def test_a_date_cut_after_its_month_is_one_line_of_text() -> None:
+    got = cell([("Mentor", 249.1, 279.4), ("R1", 283.0, 294.7), ("14th", 297.0, 312.0)], [("March", 249.1, 298.1)], [("2019", 248.9, 270.2)])
+    assert got == ["Mentor R1 14th March 2019"]
+    assert cell([("Lunch", 249.1, 279.4), ("club", 283.0, 300.0)], [("2019", 248.9, 270.2), ("plan", 273.0, 300.0)]) == ["Lunch club", "2019 plan"]

@@ -141,6 +141,7 @@ _FUNCTION_WORDS = frozenset(
 
 _DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
 _MONTH = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d\b")
 
 
 def _text(line: TextLine) -> str:
@@ -156,11 +157,15 @@ def _runs_on(prev: TextLine, line: TextLine) -> bool:
         return True
     if before[-1] in _CONNECTORS:
         return True
+    # What a bracket opens says more of the words before it ("classroom" / "(cream paper)"), after
+    # words that end no sentence.
+    if after[0] in "([" and before[-1] not in ".!?:":
+        return True
     last = before.rsplit(" ", 1)[-1].strip(".,;:'\"").lower()
     if last in _FUNCTION_WORDS:
         return True
-    # A date cut after its day: "R1 14th" / "March 2019".
-    return bool(_DAY.fullmatch(last)) and bool(_MONTH.match(after))
+    # A date cut after its day ("R1 14th" / "March 2019") or its month ("14th March" / "2019").
+    return bool(_DAY.fullmatch(last)) and bool(_MONTH.match(after)) or bool(_MONTH.fullmatch(last)) and bool(_YEAR.match(after))
 
 
 _SHORT_WORDS = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we".split())
