@@ -145,3 +145,15 @@ def test_the_plan_number_under_a_misread_title() -> None:
     for line in ("my suppoit plan", "my sport plan 2", "my support plan for jack 2"):
         other = Plan.model_construct(plan_number=None)
         assert not read_plan_number(line, other) and other.plan_number is None
+
+
+def test_a_line_running_from_one_guidance_text_into_the_next_is_guidance() -> None:
+    guidance = Guidance([
+        "my strengths, my special educational needs (SEN) and my health and social care needs which relate to my SEN;",
+        "the outcomes which will help me to move towards my goals and aspirations;",
+        "the support given to me to help me to make progress towards my outcomes.",
+    ])
+    two = "my SEN;thy strengths, my special educational needs (SEN) and my health and social care needs which relate to the outcomes which will help me to move towards my goals and aspirations;"
+    assert two in guidance
+    # the texts' words, not in the form's order, are not
+    assert "the outcomes of my health and social care needs which relate to my goals and my special needs" not in guidance

@@ -356,6 +356,11 @@ class Guidance:
         self._vocabulary = set().union(*self._sets) if self._sets else set()
         self._respeller = Respeller(set(self._joined.split()))
         self._texts = [(n.split(), set(n.split())) for n in normals if len(n.split()) >= RUN_WORDS]
+        # All the texts' words in the form's order, for a line that runs from one text into the next.
+        self._all_words = " ".join(normals).split()
+        self._all_vocabulary = set(self._all_words)
+        self._all = SequenceMatcher(None, autojunk=False)
+        self._all.set_seq2(self._all_words)
 
     def __contains__(self, value: "str | Line") -> bool:
         line = _line(value)
@@ -392,11 +397,25 @@ class Guidance:
         for text, vocabulary in self._texts:
             if len(text) < least or sum(w in vocabulary for w in words) < least:
                 continue  # cheap: most lines share too few words with the text to be a run of it
-            blocks = [b for b in SequenceMatcher(None, words, text, autojunk=False).get_matching_blocks() if b.size]
-            span = blocks[-1].b + blocks[-1].size - blocks[0].b if blocks else 0
-            if sum(b.size for b in blocks) >= least and span <= RUN_SPREAD * len(words):
+            if _a_run(words, text):
                 return True
-        return False
+        if sum(w in self._all_vocabulary for w in words) < least:
+            return False
+        # Across two texts ("... relate to my SEN;" "the outcomes which will help me ..."): around
+        # the longest stretch the line shares with all the guidance, in the form's order.
+        self._all.set_seq1(words)
+        anchor = self._all.find_longest_match(0, len(words), 0, len(self._all_words))
+        if anchor.size < 2:
+            return False
+        start = max(0, anchor.b - anchor.a - len(words) // 2)
+        return _a_run(words, self._all_words[start : anchor.b + len(words) - anchor.a + len(words) // 2])
+
+
+def _a_run(words: list[str], text: list[str]) -> bool:
+    """RUN_SHARE of ``words``, in order, are a stretch of ``text`` no longer than RUN_SPREAD times them."""
+    blocks = [b for b in SequenceMatcher(None, words, text, autojunk=False).get_matching_blocks() if b.size]
+    span = blocks[-1].b + blocks[-1].size - blocks[0].b if blocks else 0
+    return sum(b.size for b in blocks) >= RUN_SHARE * len(words) and span <= RUN_SPREAD * len(words)
 
 
 # A line of at least this many words is the guidance's when this share of them are, in order, a
