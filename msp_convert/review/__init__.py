@@ -79,6 +79,7 @@ def serve(
     server = uvicorn.Server(server_config(store, port, reviewer or default_reviewer(), token))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((HOST, port))  # before the address is printed: a taken port fails here, in one line
+    sock.listen(128)  # and a browser opened at once is not refused before uvicorn starts
     say(f"Review at {review_url(port, token)}")
     sys.stdout.flush()
     if open_browser and not _open_browser(review_url(port, token)):

@@ -8,7 +8,9 @@ because it is the record; they never go to a log.
 A change is found leaf by leaf: two objects are compared key by key, two lists
 index by index; anything else that differs (a string, a number, a value that
 became a list, an entry added or taken away) is one line. What was not there
-before has no ``old``; what is gone has no ``new``.
+before has no ``old``; what is gone has no ``new``. ``coverage`` is not the
+person's: the reader counts it again from the saved plan, so it changes in the
+file but is no line of the record.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..batch.journal import append_line
 from ..reader import json_path
 
 REVIEW_JOURNAL = "review-journal.jsonl"
+COUNTED = frozenset({"coverage"})  # parts of the plan counted from the rest, never edited
 _ABSENT = object()
 
 
@@ -48,6 +51,8 @@ def lines(plan: str, reviewer: str, old: Any, new: Any) -> list[dict[str, Any]]:
     time = now()
     out = []
     for path, before, after in changes(old, new):
+        if path and path[0] in COUNTED:
+            continue
         line: dict[str, Any] = {"time": time, "reviewer": reviewer, "plan": plan, "path": json_path(path)}
         if before is not _ABSENT:
             line["old"] = before
