@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -169,3 +171,14 @@ def test_appendix_references_lose_their_dates() -> None:
     ref, bad = doc_ref("Attendance certificate – Autumn term 2018")
     assert ref.date is None and ref.reference == "Attendance certificate – Autumn term 2018" and not bad
     assert doc_ref("OT report 31/02/2019")[1] is True
+
+
+def test_a_long_run_of_digits_costs_its_length_not_its_square() -> None:
+    """"N hours a week" looked for from each digit of a run was quadratic: 40,000 digits took minutes. In a
+    child process, stopped after a minute (a hang guard, not a speed measure: it now takes milliseconds)."""
+    code = (
+        "from msp_convert.mapping.entries import weekly_amount\n"
+        "print(weekly_amount('£5 an hour, ' + '7' * 40_000 + ' apples, and 2 hours per week'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "10.00"  # £5 an hour for the 2 hours a week (the run of digits is no count of hours)

@@ -371,7 +371,7 @@ _NOT_WEEKLY_AFTER = re.compile(
 _WEEKLY_ANYWHERE = re.compile(r"per\s+week|/\s*wk\b|/\s*week|a\s+week|each\s+week|\bweekly\b|\bpw\b|p\.w\.", re.IGNORECASE)
 _MONEY_RE = re.compile(_MONEY)
 _HOURLY_AFTER = re.compile(r"[ \t]*(?:/\s*h|per\s+h|an?\s+h|ph\b|p/h)", re.IGNORECASE)
-_HOURS_WEEK = re.compile(r"(?P<hours>\d+(?:\.\d+)?)\s*(?:hrs?|hours?)\s*(?:/|per|a|each)\s*(?:wk|week)\b", re.IGNORECASE)
+_HOURS_WEEK = re.compile(r"(?<!\d)(?P<hours>\d+(?:\.\d+)?)\s*(?:hrs?|hours?)\s*(?:/|per|a|each)\s*(?:wk|week)\b", re.IGNORECASE)
 
 
 def weekly_amount(text: str, weekly: bool = False) -> Optional[Decimal]:
