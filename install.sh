@@ -5,13 +5,14 @@
 #    read .doc/.rtf/.odt, open written documents and convert evidence; Tesseract's English and
 #    orientation data to read scans (Tesseract itself comes in the tesserocr wheel, run in process:
 #    the tesseract command is not needed); Chromium and its driver, for the review page's browser
-#    tests (selenium drives them headless). With sudo when not root; elsewhere it says what to install.
+#    tests (selenium drives them headless), and Node.js, which runs the page's own scripts in tests without a
+#    browser. With sudo when not root; elsewhere it says what to install.
 # 2. A virtual environment in .venv with msp-convert and its test tools, at the versions locked
 #    in requirements.lock (the README says how to refresh it). Then: .venv/bin/python -m pytest
 set -eu
 cd "$(dirname "$0")"
 
-apt_packages="libreoffice-writer-nogui tesseract-ocr-eng tesseract-ocr-osd chromium chromium-driver"
+apt_packages="libreoffice-writer-nogui tesseract-ocr-eng tesseract-ocr-osd chromium chromium-driver nodejs"
 missing=""
 for package in $apt_packages; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

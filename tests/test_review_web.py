@@ -376,7 +376,7 @@ def run_node(tmp_path: Path, script: str) -> Any:
     """The script's JSON output, run by Node beside the page's scripts (as ES modules)."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed: the page's scripts are checked in the browser tests")
+        pytest.fail("Node.js is not installed: run install.sh (it installs Debian's nodejs)")
     for path in (REVIEW / "static").glob("*.js"):
         shutil.copy(path, tmp_path / path.name)
     (tmp_path / "package.json").write_text('{"type": "module"}', encoding="utf-8")
