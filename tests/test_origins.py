@@ -130,12 +130,6 @@ def test_rows_take_the_box_round_their_fields_on_their_first_page() -> None:
 
 @pytest.fixture(scope="module")
 def read_scan() -> tuple[Plan, Origins]:
-    try:
-        from msp_convert.parsers.ocr import engine
-    except ImportError:
-        pytest.skip("the OCR reader's libraries are not installed")
-    if engine.missing() is not None:
-        pytest.skip("Tesseract is not installed")
     found, origins = read_all_with_origins(SCAN)
     return found.value[0], origins[0]
 
