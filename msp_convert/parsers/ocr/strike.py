@@ -52,7 +52,11 @@ def _strike_strokes(ink: np.ndarray, rules_v: np.ndarray, dpi: float, rules_h: O
     pen's line waves and slants, and comes as short pieces.
     """
     found, mask = _printed_strokes(ink, rules_v, dpi)
-    pen, pen_mask = pen_strokes(ink, rules_v, dpi, rules_h)
+    rest = ink
+    if mask is not None:  # a printed strike found is no pen's: not found twice (and painted out twice)
+        rest = ink.copy()
+        rest[cv2.dilate(mask.astype(np.uint8), np.ones((3, 1), np.uint8)) > 0] = 0
+    pen, pen_mask = pen_strokes(rest, rules_v, dpi, rules_h)
     if pen_mask is not None:
         found += pen
         mask = pen_mask if mask is None else mask | pen_mask
