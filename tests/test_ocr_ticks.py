@@ -89,3 +89,17 @@ def test_letters_stepping_rows_are_no_frame() -> None:
     _upright(ink, 40 + SIDE, 41, 52)
     _flat(ink, 40 + SIDE, 40, 40 + SIDE)
     assert tick_boxes(ink, DPI) == []
+
+
+def test_a_box_glued_under_a_rule_with_a_side_broken_near_its_bottom_corner() -> None:
+    """Its top is one blob with the rule, so it is found from its bottom side; the right side is broken a
+    pixel wide three rows above the bottom corner (the piece under the break too short to be a stroke)."""
+    ink = _page()
+    _flat(ink, 40, 10, 390)  # the rule
+    x, y = 150, 41  # the box's top a pixel under the rule
+    _box(ink, x, y)
+    ink[y + SIDE - 3, x + SIDE] = 0
+    ink[50:80, 300:380] = 255  # solid ink beside it: the page is no dithered one (whose breaks are bridged first)
+    found = _lefts(ink)
+    assert [x for x, _ in found] in ([149], [150]), found
+    assert found[0][1] is False

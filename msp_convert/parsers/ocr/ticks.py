@@ -267,9 +267,10 @@ def _run(line: np.ndarray, at: float) -> int:
 
 
 def _side(rows: np.ndarray, xs: tuple[float, float], end: float) -> Optional[float]:
-    """The middle column of the upright side in columns xs of these rows nearest the stroke's end."""
+    """The middle column of the upright side in columns xs of these rows nearest the stroke's end;
+    if there is none, one the scan broke near the corner."""
     a = max(int(xs[0]), 0)
-    found = _line(rows[:, a : int(xs[1]) + 1].T, end - a)
+    found = _line(rows[:, a : int(xs[1]) + 1].T, end - a, SIDE_COVER, BROKEN)
     return None if found is None else a + found
 
 
@@ -331,8 +332,9 @@ def _cover(mask: np.ndarray, ys: tuple[int, int], xs: tuple[int, int], slack: in
     return float(part.any(axis=0 if flat else 1).mean())
 
 
-def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optional[float]:
-    """The middle row of the inked line across a strip (rows of the mask) nearest `expected`.
+def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER, broken: Optional[float] = None) -> Optional[float]:
+    """The middle row of the inked line across a strip (rows of the mask) nearest `expected`;
+    if there is none and `broken` is given, of one inked that much.
 
     A thin side left a little askew steps a row as it runs across: part of it
     in one row, the rest in the next, end to end. Two such rows are a line
@@ -343,15 +345,19 @@ def _line(mask: np.ndarray, expected: float, least: float = SIDE_COVER) -> Optio
         return None
     inked = mask > 0
     count = inked.sum(axis=1)
-    enough = count >= least * mask.shape[1]
-    found = _middles(np.flatnonzero(enough))
-    if not found.size or np.abs(found - expected).min() > 2:  # no line where it is looked for: a step may be nearer
-        shorter = np.minimum(count[:-1], count[1:])
-        overlap = (inked[:-1] & inked[1:]).sum(axis=1)
-        union = count[:-1] + count[1:] - overlap
-        steps = ~enough[:-1] & ~enough[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & (union >= least * mask.shape[1])
-        found = np.concatenate([found, np.flatnonzero(steps) + 0.5])
-    return float(found[np.abs(found - expected).argmin()]) if found.size else None
+    found = None
+    for share in (least,) if broken is None else (least, broken):
+        enough = count >= share * mask.shape[1]
+        found = _middles(np.flatnonzero(enough))
+        if not found.size or np.abs(found - expected).min() > 2:  # no line where it is looked for: a step may be nearer
+            shorter = np.minimum(count[:-1], count[1:])
+            overlap = (inked[:-1] & inked[1:]).sum(axis=1)
+            union = count[:-1] + count[1:] - overlap
+            steps = ~enough[:-1] & ~enough[1:] & (shorter > 0) & (overlap <= STEP_OVERLAP * shorter) & (union >= share * mask.shape[1])
+            found = np.concatenate([found, np.flatnonzero(steps) + 0.5])
+        if found.size:
+            return float(found[np.abs(found - expected).argmin()])
+    return None
 
 
 def _middles(rows: np.ndarray) -> np.ndarray:
