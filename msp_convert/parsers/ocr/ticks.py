@@ -30,9 +30,15 @@ a speck, a dot or a short stroke is unsure (confidence under 0.8, so the page
 says so), a short stroke that runs out across the frame, as a pen's does,
 leaning to a tick.
 
-Known limits: an upright side broken in its middle, with no piece of it 0.7
-of the smallest side long from a corner, is missed; a box glued to a rule
-that also has a broken side is missed.
+The flat strokes that may be a side are first picked all at once, by the
+ink counted over rectangles beside them (a summed-area table of the stroke
+masks in 2-pixel blocks); only those are looked at one by one.
+
+Known limits: two sides broken (one at a corner, the side meeting it there
+too) are missed. A bare tick or cross typed with no frame (a font's "✓",
+"✗"), a box glyph a substitute font drew as another shape ("¤"), or a box
+whose frame a copier lost, leaving its "X", is no frame: Tesseract reads
+it as a letter.
 """
 
 from __future__ import annotations
