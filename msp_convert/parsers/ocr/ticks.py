@@ -62,6 +62,7 @@ STEP_OVERLAP = 0.25  # a side stepping a row: its two rows' ink overlaps by at m
 CLOSE = 3  # pixels: breaks in a dithered stroke bridged before strokes are found
 DOTTED = 0.05  # a page whose ink is this share lone pixels (in their row) is dithered
 STROKE = 0.6  # a side is found as a stroke at least this share of the smallest frame's side
+BLOCK = 2  # pixels: the side of the blocks ink is first counted in
 RIM = 2  # pixels: inside the frame, a band this wide where its sides' strokes are left out
 SPECK = 1.0  # points: ink inside a box spanning less than this square is dust
 # (share of the box's inside inked, share of its side the mark spans) -> what it says
@@ -80,8 +81,7 @@ def tick_boxes(ink: np.ndarray, dpi: float) -> list[TickBox]:
     upright = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
     strokes = _strokes(flat, px)
     found: list[tuple[float, Rect, int]] = []
-    block = 2
-    for stroke, below in _candidates(strokes, (_Sums(flat, block), _Sums(upright, block)), px):
+    for stroke, below in _candidates(strokes, (_Sums(flat, BLOCK), _Sums(upright, BLOCK)), px):
         frame = _frame_from(stroke, below, (joined, flat, upright), px)
         if frame is not None:
             found.append(frame)
