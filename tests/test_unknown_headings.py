@@ -257,3 +257,9 @@ def test_a_typed_review_date_that_is_no_date_is_kept() -> None:
     assert [(r.label, r.date, texts(r.working_well)) for r in plan.reviews] == [("R1", None, ["Reading group"])]
     assert [(u.where, u.text) for u in plan.unmapped] == [("section 6 review", "Spring term 2020")]
     assert "unreadable-date" in [w.code for w in plan.warnings]
+
+
+def test_a_sentence_with_a_speck_read_as_a_colon_is_no_heading() -> None:
+    """A scan's speck after a full stop reads as ':' -- a sentence, not a label heading its own part."""
+    plan = read(column(p("Section 2: My special educational needs"), p("Cognition and Learning"), p("Lunchtime Lego club. :"), p("Enjoys maths")))
+    assert texts(plan.needs.cognition_and_learning) == ["Lunchtime Lego club. :", "Enjoys maths"] and plan.sections == []

@@ -327,7 +327,7 @@ class Flow:
         elif kind == "look":
             self._look(decision[1], para, decision[2])
         elif kind == "ticks":
-            self._apply_ticks(decision[1])
+            self._apply_ticks(decision[1], para)
         elif kind == "guidance":
             # Help printed under a prompt explains it; anywhere else it
             # starts a new part of the form, which no earlier answer runs into.
@@ -360,7 +360,7 @@ class Flow:
         assert section is not None
         rest = para.text[rest_at:]
         if section.ticks and (any(isinstance(i, TickBox) for i in para.inlines) or typed_ticks(rest)):
-            self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at, self.profile.helper_label))
+            self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at, self.profile.helper_label), para)
             if prompt.kind != "helper":
                 self.field = None
                 return
@@ -396,7 +396,7 @@ class Flow:
 
     # --- tick lists -----------------------------------------------------------
 
-    def _apply_ticks(self, reading: TickReading) -> None:
+    def _apply_ticks(self, reading: TickReading, para: Paragraph) -> None:
         section = self.section
         assert section is not None and section.ticks_field
         group = self.draft.plan if section.ticks_field == "other_plans" else self.target
@@ -404,6 +404,8 @@ class Flow:
         for key, state in reading.states.items():
             setattr(group, key, state)
             self.draft.read_into(group, key, section.where, boxes=[reading.boxes[key]] if key in reading.boxes else ())
+            if key not in reading.boxes:  # a tick typed in the text ("X My parent"): its line is where it was read
+                self.draft.placed(group, key, [para])
         if reading.unknown:
             self.draft.warn("tick-box-unknown", section.where)
         if reading.helper:

@@ -595,6 +595,7 @@ def _number_runs(rows: list[Row], profile: Profile) -> list[list[tuple[Row, Opti
 def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
     """A numbered row of a review's progress table: the outcome's progress and its rating."""
     progress = Progress(outcome_number=number)
+    flow.draft.placed(progress, "outcome_number", row.cells[0].paragraphs())
     for cell in row.cells[1:]:
         for line, deleted in marker_lines([pieces(p) for p in cell.paragraphs()], flow.m.markers):
             written = make_entry(line, deleted, flow.m.markers)

@@ -45,7 +45,9 @@ def _numbered(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
 
 
 def _bare_label(para: Paragraph, text: str, line: Line, answering: bool) -> bool:
-    return text.endswith(":") and text.count(":") == 1 and len(line.words) <= LABEL_WORDS and text[0].isupper()
+    # a colon after a full stop is a speck, not a label's colon ("Lunchtime Lego club. :")
+    return (text.endswith(":") and text.count(":") == 1 and len(line.words) <= LABEL_WORDS and text[0].isupper()
+            and not text[:-1].rstrip().endswith((".", ",", ";")))
 
 
 # The ways a document shows a heading, any one enough (a table's first row is
