@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 MAX_SKEW = 3.0  # degrees searched for the deskew
 COARSE_STEP, FINE_STEP = 0.25, 0.05  # degrees: the search, then around its best
-SHRINK = 4  # the skew is measured on the ink shrunk by this much each way (blocks of SHRINK x SHRINK)
+SHRINK = 4  # the skew is measured on the ink shrunk by this much each way (blocks of SHRINK x SHRINK; a power of two)
 BAND_ROWS = 64  # rows turned at a time
 # upside_down: a page's lines of print looked at in strips about an inch wide (lines of one column
 # share their rows there); a line is a run of inked rows LINE_MIN-LINE_MAX points tall, its core the
@@ -44,8 +45,10 @@ def skew(ink: np.ndarray) -> float:
     with the rows. Returned as the turn that undoes it (``turned(page, -skew)``).
     """
     h, w = ink.shape[0] // SHRINK, ink.shape[1] // SHRINK
-    # each block's mean: its sum (exact in 16 bits: at most 16 x 255) over SHRINK**2, as float64
-    small = ink[: h * SHRINK, : w * SHRINK].reshape(h, SHRINK, w, SHRINK).sum(axis=(1, 3), dtype=np.uint16) / (SHRINK * SHRINK)
+    # each block's mean, by OpenCV's area shrink of whole blocks: exact in float32 in any order of sums, as
+    # every sum is a whole number (at most 16 x 255) and each mean a whole number of 255 / SHRINK**2 (a power of two)
+    block = np.ascontiguousarray(ink[: h * SHRINK, : w * SHRINK], dtype=np.float32)
+    small = cv2.resize(block, (w, h), interpolation=cv2.INTER_AREA).astype(np.float64)
     ys, xs = np.nonzero(small)
     weight = small[ys, xs]
     dx, dy = xs - w / 2, ys - h / 2
