@@ -215,7 +215,7 @@ def _for_tesseract(grey: np.ndarray, ink: np.ndarray, dpi: float) -> tuple:
     leaders are painted out too: Tesseract reads dots as letters.
     """
     rules_h, rules_v = find_rules(ink, dpi)
-    strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi)
+    strokes, stroke_mask = _strike_strokes(ink, rules_v, dpi, rules_h)
     read = grey
     if stroke_mask is not None:
         rules_h[widened(stroke_mask)] = 0
