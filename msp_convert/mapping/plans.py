@@ -25,7 +25,7 @@ from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragrap
 from ..template import Profile
 from .flow import matchers
 from .front import labels_for
-from .text import Line, norm
+from .text import Line, new_document, norm
 
 __all__ = ["Division", "Start", "divide", "split", "names_child"]
 
@@ -78,6 +78,7 @@ def split(document: Document, profile: Profile) -> list[Document]:
 
 def divide(document: Document, profile: Profile) -> Division:
     """Find where each plan begins and cut the document there; headers and footers go with every part."""
+    new_document(document)
     scan = _Scan(profile)
     for unit in _units(document.body):
         scan.see(unit)

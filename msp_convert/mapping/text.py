@@ -197,6 +197,41 @@ def _line(value: "str | Line") -> Line:
     return value if isinstance(value, Line) else Line(value)
 
 
+# Matching is a pure function of the line, so each matcher remembers its answers for one document
+# (its lines are looked at by the profile chooser, the plan divider and the mapping); ``new_document``
+# forgets them, so that memory stays flat over a batch and one file's lines never speed up the next's.
+_DOCUMENT = [0]
+_SEEN: list[object] = [None]  # the document the answers are about
+MEMO_MOST = 20_000
+
+
+def new_document(document: object = None) -> None:
+    """Forget the matchers' remembered answers, unless ``document`` is the one they are about."""
+    if document is None or document is not _SEEN[0]:
+        _SEEN[0] = document
+        _DOCUMENT[0] += 1
+
+
+def _memo_key(value: "str | Line", *extra: object) -> tuple:
+    return (value, None, *extra) if isinstance(value, str) else (value.text, value.n, *extra)
+
+
+class _Memo(dict):
+    """One matcher's answers for the current document."""
+
+    __slots__ = ("document",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.document = _DOCUMENT[0]
+
+    def fresh(self) -> "_Memo":
+        if self.document != _DOCUMENT[0] or len(self) >= MEMO_MOST:
+            self.clear()
+            self.document = _DOCUMENT[0]
+        return self
+
+
 @dataclass(frozen=True)
 class Match(Generic[T]):
     item: T
@@ -241,13 +276,19 @@ class Wording(Generic[T]):
         for n, _, item in entries:
             self._tight.setdefault(n.replace(" ", ""), item)
         self._respeller: Optional[Respeller] = None
+        self._memo = _Memo()
 
     def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
         """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer).
 
         A line that is mostly the wording's words is tried respelt first ("Communication and
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
-        line = _line(value)
+        memo, key = self._memo.fresh(), _memo_key(value, fuzzy)
+        if key not in memo:
+            memo[key] = self._match_respelt(_line(value), fuzzy)
+        return memo[key]
+
+    def _match_respelt(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
         if self._respeller is None:
             self._respeller = Respeller(self._vocabulary)
         respelt = self._respeller.line(line) if line.n else None
@@ -361,9 +402,15 @@ class Guidance:
         self._all_vocabulary = set(self._all_words)
         self._all = SequenceMatcher(None, autojunk=False)
         self._all.set_seq2(self._all_words)
+        self._memo = _Memo()
 
     def __contains__(self, value: "str | Line") -> bool:
-        line = _line(value)
+        memo, key = self._memo.fresh(), _memo_key(value)
+        if key not in memo:
+            memo[key] = self._contains(_line(value))
+        return memo[key]
+
+    def _contains(self, line: Line) -> bool:
         if self._holds(line):
             return True
         respelt = self._respeller.line(line) if line.n else None
