@@ -7,7 +7,9 @@ ratio to the floor's best run, plus docx2python's plain text extraction of
 the same files (when installed: ``pip install -e '.[bench]'``) for comparison,
 and the peak memory of one conversion pass.
 
-    python bench/bench_docx.py [--repeat 15]
+    python bench/bench_docx.py [--repeat 15] [--set fixtures|messy|both]
+
+Two sets: the fixture plans, and the larger, messier plans of fixtures/messy/.
 
 Figures depend on the machine; the ratio is what to compare.
 """
@@ -41,6 +43,15 @@ def fixture_files() -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in paths]
 
 
+def messy_files() -> list[tuple[str, bytes]]:
+    # Larger, messier plans (fixtures/make_messy.py): 9-10 outcome and provision rows, tracked
+    # changes, merged rows, three reviews, every tick-box encoding in one file.
+    return [(p.name, p.read_bytes()) for p in sorted((REPO / "fixtures" / "messy").glob("*.docx"))]
+
+
+SETS = {"fixtures": fixture_files, "messy": messy_files}
+
+
 def floor(files: list[tuple[str, bytes]]) -> None:
     for _, data in files:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -72,16 +83,21 @@ def peak_memory(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--set", choices=[*SETS, "both"], default="both", help="which files (default: each set in turn)")
     args = parser.parse_args()
-    files = fixture_files()
+    for name in SETS if args.set == "both" else [args.set]:
+        measure(name, SETS[name](), args.repeat)
+
+
+def measure(name: str, files: list[tuple[str, bytes]], repeat: int) -> None:
     size = sum(len(d) for _, d in files)
-    t_floor = best(lambda: floor(files), args.repeat)
-    t_ours = best(lambda: convert(files), args.repeat)
-    print(f"files: {len(files)} .docx, {size / 1024:.0f} KiB")
+    t_floor = best(lambda: floor(files), repeat)
+    t_ours = best(lambda: convert(files), repeat)
+    print(f"{name}: {len(files)} .docx, {size / 1024:.0f} KiB")
     print(f"floor (unzip + lxml parse of document.xml, styles.xml): {t_floor * 1000:8.1f} ms  ({t_floor / len(files) * 1000:.2f} ms/file)")
     print(f"msp-convert .docx -> JSON:                           {t_ours * 1000:8.1f} ms  ({t_ours / len(files) * 1000:.2f} ms/file)  ratio {t_ours / t_floor:.2f}x")
     try:
-        t_d2p = best(lambda: docx2python_text(files), max(3, args.repeat // 3))
+        t_d2p = best(lambda: docx2python_text(files), max(3, repeat // 3))
         print(f"docx2python plain text:                              {t_d2p * 1000:8.1f} ms  ratio {t_d2p / t_floor:.2f}x")
     except ImportError:
         print("docx2python plain text: not installed (pip install -e '.[bench]')")
