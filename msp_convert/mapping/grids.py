@@ -272,7 +272,9 @@ def _support_field(text: str, profile: Profile) -> Optional[str]:
 
 def _close(a: str, b: str) -> bool:
     """A letter or two off: at least 0.8 alike (difflib's ratio)."""
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    # The quick ratios are upper bounds of the ratio: most header cells are far off every label.
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], dict[int, Optional[tuple[str, str]]]]:

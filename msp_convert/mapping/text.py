@@ -147,7 +147,7 @@ class Respeller:
         """The line respelt, and where an offset in the respelt text falls in the line's own;
         None when it needs no respelling, or is too little the wording's to be."""
         words = line.words
-        if len(words) < 2 or sum(w in self.vocabulary for w in words) < RESPELL_SHARE * len(words):
+        if len(words) < 2 or sum(map(self.vocabulary.__contains__, words)) < RESPELL_SHARE * len(words):
             return None
         pieces: list[str] = []
         moves: list[tuple[int, int]] = []  # (end in the respelt text, end in the line's own)
@@ -266,6 +266,8 @@ class Wording(Generic[T]):
         # Longest first, so "me with help from" wins over "me".
         entries.sort(key=lambda e: -len(e[0]))
         self._entries = entries
+        # The wordings long enough for _in_order, as words.
+        self._ordered = [(n.split(), wset, item) for n, wset, item in entries if len(n.split()) >= ORDERED_WORDS]
         self._fuzzy = fuzzy
         self._by_first: dict[str, list[tuple[str, set[str], T]]] = {}
         for e in entries:  # stays longest first within each list
@@ -349,9 +351,8 @@ class Wording(Generic[T]):
         ... poy family"); what follows it is the line's own."""
         words = line.words
         found: Optional[tuple[T, int]] = None
-        for wn, wset, item in self._entries:
-            wording = wn.split()
-            if len(wording) < ORDERED_WORDS or len(line.wordset & wset) < ORDERED_SHARE * len(wording) * 0.5:
+        for wording, wset, item in self._ordered:
+            if len(line.wordset & wset) < ORDERED_SHARE * len(wording) * 0.5:
                 continue
             blocks = [b for b in SequenceMatcher(None, words, wording, autojunk=False).get_matching_blocks() if b.size]
             # The line's words up to where the wording ends: its last agreeing word and as many after as it has left.
@@ -442,11 +443,11 @@ class Guidance:
             return False
         least = RUN_SHARE * len(words)
         for text, vocabulary in self._texts:
-            if len(text) < least or sum(w in vocabulary for w in words) < least:
+            if len(text) < least or sum(map(vocabulary.__contains__, words)) < least:
                 continue  # cheap: most lines share too few words with the text to be a run of it
             if _a_run(words, text):
                 return True
-        if sum(w in self._all_vocabulary for w in words) < least:
+        if sum(map(self._all_vocabulary.__contains__, words)) < least:
             return False
         # Across two texts ("... relate to my SEN;" "the outcomes which will help me ..."): around
         # the longest stretch the line shares with all the guidance, in the form's order.
