@@ -3,9 +3,13 @@
 The folder is the .docx fixtures copied (each copy made unique with one byte
 in its core properties so that none is a duplicate of another), plus the PDF
 fixtures. Reports plans per second, the speed-up of 2 jobs over 1, and the
-peak memory (resident set) of the parent and of the workers.
+peak memory (resident set) of the parent and of the workers. With --cluster,
+also a local Dask cluster of 2 worker processes (``batch --scheduler``): its
+start-up, and its plans per second once started, beside the pool's at 2 jobs
+(the difference is the cluster's overhead per plan: bytes sent and returned,
+the scheduler's round trips).
 
-    python bench/bench_batch.py [--plans 200]
+    python bench/bench_batch.py [--plans 200] [--cluster]
 """
 
 from __future__ import annotations
@@ -50,9 +54,9 @@ def build(folder: Path, plans: int) -> int:
     return n + min(8, len(pdfs))
 
 
-def run(folder: Path, out: Path, jobs: int) -> float:
+def run(folder: Path, out: Path, jobs: int, scheduler: "str | None" = None) -> float:
     start = time.perf_counter()
-    result = run_batch(BatchOptions(folder, out, jobs=jobs, force=True))
+    result = run_batch(BatchOptions(folder, out, jobs=jobs, force=True), scheduler=scheduler)
     assert result.count("converted") == len(result.rows), result.summary()
     return time.perf_counter() - start
 
@@ -60,6 +64,7 @@ def run(folder: Path, out: Path, jobs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=200)
+    parser.add_argument("--cluster", action="store_true", help="also a local Dask cluster of 2 workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="msp-bench-") as tmp:
         folder = Path(tmp) / "in"
@@ -69,10 +74,30 @@ def main() -> None:
         t2 = run(folder, Path(tmp) / "out2", 2)
         parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if args.cluster:
+            started, tc = on_cluster(folder, Path(tmp))
     print(f"plans: {count} (.docx copies and 8 PDFs)")
     print(f"1 job:  {t1:6.2f} s  {count / t1:6.1f} plans/s")
     print(f"2 jobs: {t2:6.2f} s  {count / t2:6.1f} plans/s   speed-up {t1 / t2:.2f}x")
     print(f"peak resident memory: parent {parent:.0f} MiB, largest worker {workers:.0f} MiB")
+    if args.cluster:
+        print(f"Dask, 2 workers: {tc:6.2f} s  {count / tc:6.1f} plans/s   (started in {started:.1f} s; "
+              f"{(tc - t2) / count * 1000:+.1f} ms a plan over the pool's 2 jobs)")
+
+
+def on_cluster(folder: Path, tmp: Path) -> "tuple[float, float]":
+    """(seconds to start a local cluster of 2 and warm its workers, seconds of the batch on it)."""
+    from msp_convert.batch.cluster import local_cluster
+
+    start = time.perf_counter()
+    with local_cluster(2) as cluster:
+        warm = tmp / "warm"
+        warm.mkdir()
+        for n, pdf in enumerate(sorted(folder.glob("*.pdf"))[:2]):
+            shutil.copy(pdf, warm / f"{n}.pdf")
+        run(warm, tmp / "out-warm", 2, cluster.scheduler_address)  # each worker imports the readers once
+        started = time.perf_counter() - start
+        return started, run(folder, tmp / "out-cluster", 2, cluster.scheduler_address)
 
 
 if __name__ == "__main__":

@@ -262,10 +262,11 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--tables", is_flag=True, help="Also write plans.csv, outcomes.csv, provision.csv and reviews.csv across the batch.")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
 @click.option("--template", "template", metavar="ID|FILE", help="Read every plan with this template profile instead of the one each matches best.")
+@click.option("--scheduler", metavar="ADDRESS|local:N", help="Convert on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local worker processes (needs msp-convert[cluster]).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def batch(
     in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, retry_failed: bool,
-    to: str, tables: bool, password_file: Optional[Path], template: Optional[str], quiet: bool,
+    to: str, tables: bool, password_file: Optional[Path], template: Optional[str], scheduler: Optional[str], quiet: bool,
 ) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
@@ -279,7 +280,7 @@ def batch(
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
     try:
-        result = run_batch(options, progress)
+        result = run_batch(options, progress, scheduler)
     except OutputError as err:  # the message names the output folder
         _say(err.message)
         raise click.exceptions.Exit(1)

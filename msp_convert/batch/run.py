@@ -23,8 +23,13 @@ LEGACY = ("doc", "rtf", "odt")
 LEGACY_CHUNK = 8
 
 
-def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> BatchResult:
+def run_batch(options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None) -> BatchResult:
     """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
+
+    With ``scheduler`` (a Dask scheduler's address, or ``local:N``) the files
+    are converted on that cluster (``batch.cluster``), otherwise by this
+    machine's worker processes (``options.jobs``); the outputs, journal and
+    report are the same.
 
     Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
     cannot be written at all; a write that fails mid-batch (a full disk)
@@ -55,7 +60,12 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None) -> Bat
     journal, tables = _open_records(out_dir, options)
     interrupted, stopped = False, ""
     try:
-        run_tasks(options, tasks, rows, journal, tables, progress, finished, total)
+        if scheduler:
+            from .cluster import run_on_cluster
+
+            run_on_cluster(scheduler, options, tasks, rows, journal, tables, progress, finished, total)
+        else:
+            run_tasks(options, tasks, rows, journal, tables, progress, finished, total)
     except KeyboardInterrupt:
         interrupted = True
     except Stopped as stop:

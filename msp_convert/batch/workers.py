@@ -39,7 +39,7 @@ def convert_many(task: dict[str, Any]) -> dict[str, Any]:
 
     items = task["items"]
     try:
-        sources = [(Path(item["src"]).read_bytes(), item["format"]) for item in items]
+        sources = [(item["data"] if "data" in item else Path(item["src"]).read_bytes(), item["format"]) for item in items]
         converted = to_docx_many(sources, timeout=task["timeout"])
     except InputError as err:  # LibreOffice is missing: the same answer for each
         return {"results": [{"rel": i["rel"], "status": "failed", "error": err.message, "code": _code(err), "seconds": 0.0} for i in items]}
@@ -56,7 +56,11 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
     """One file, in a worker: convert, write atomically, return the report fields.
 
     ``beat`` is called after each page a scan's OCR reads: the time limit
-    is then per page, as a 40-page scan is slow but alive.
+    is then per page, as a 40-page scan is slow but alive. A task with
+    ``"data"`` (its bytes, and ``"name"``) is read from them, not from ``"src"``;
+    one with ``"send_back"`` returns its outputs (``"outputs"``, and ``"stale"``
+    origins files to remove) for the caller to write (``write_outputs``): a
+    cluster's worker has no disk in common with the batch (``batch.cluster``).
     """
     start = time.perf_counter()
     hang = os.environ.get(HANG_HOOK)
@@ -66,7 +70,11 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
     try:
         plans, origins = _plans_of(task, converted, beat)
         if task["kind"] != "tables":
-            _write_outputs(task, plans, origins)
+            outputs, stale = plan_outputs(task, plans, origins)
+            if task.get("send_back"):
+                out.update(outputs=[(str(path), data) for path, data in outputs], stale=[str(path) for path in stale])
+            else:
+                write_outputs(outputs, stale)
         out.update(status="ok", **plan_facts(plans[0]))
         if len(plans) > 1:  # a row each in the report: file.docx#2 ...
             out["more"] = [plan_facts(plan) for plan in plans[1:]]
@@ -104,18 +112,19 @@ def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[P
     """Every plan the file holds (``reader.read_all``) and where each one's fields were read;
     for a skipped file's tables, an earlier run's outputs."""
     if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's outputs, for this run's tables
-        outputs = numbered(Path(task["out"]), task.get("plans", 1))
-        return [Plan.model_validate_json(path.read_text(encoding="utf-8")) for path in outputs], []
+        texts = task.get("earlier") or [path.read_text(encoding="utf-8") for path in numbered(Path(task["out"]), task.get("plans", 1))]
+        return [Plan.model_validate_json(text) for text in texts], []
+    source: dict[str, Any] = {"data": task["data"], "filename": task["name"]} if "data" in task else {"path": task["src"]}
     if task["kind"] == "tables":
-        return read_all_result(task["src"], password=task["password"], profile=choose(task.get("template"))).value, []
-    found, origins = read_all_with_origins(task["src"], password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template")))
+        return read_all_result(**source, password=task["password"], profile=choose(task.get("template"))).value, []
+    found, origins = read_all_with_origins(**source, password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template")))
     return found.value, origins
 
 
-def _write_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]) -> None:
-    """plan.json, and for a file of several plans plan-2.json ...: all written, or none; beside
-    each plan whose fields' places are known (a PDF, a scan), plan.origins.json, written with them
-    (an older one beside a plan that now has none is removed: it would point at another reading)."""
+def plan_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]) -> "tuple[list[tuple[Path, str | bytes]], list[Path]]":
+    """What to write: plan.json, and for a file of several plans plan-2.json ...; beside each plan
+    whose fields' places are known (a PDF, a scan), plan.origins.json. And the older origins files
+    beside plans that now have none, to remove (they would point at another reading)."""
     if task["to"] == "docx":
         from ..writers.docx import write_docx
 
@@ -131,11 +140,16 @@ def _write_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origin
         )
     sides = [(origins_path(path), kept) for path, kept in zip(paths, origins) if str(origins_path(path)) not in task.get("sides_taken", ())]
     written = [(side, json.dumps(kept.to_dict(), indent=1) + "\n") for side, kept in sides if kept.fields]
+    return list(zip(paths, datas)) + written, [side for side, kept in sides if not kept.fields]
+
+
+def write_outputs(outputs: "list[tuple[Path, str | bytes]]", stale: list[Path]) -> None:
+    """``plan_outputs``' files all written, or none; then the stale origins files removed.
+    ``_WriteFailed`` when the output folder cannot take them."""
     try:
-        write_all(list(zip(paths, datas)) + written)
-        for side, kept in sides:
-            if not kept.fields:
-                side.unlink(missing_ok=True)
+        write_all(outputs)
+        for side in stale:
+            side.unlink(missing_ok=True)
     except OSError as err:
         raise _WriteFailed(err) from None
 
@@ -233,21 +247,26 @@ def run_tasks(
         while tasks or pool.busy:
             pool.assign()
             for rel, result in [*pool.answers(), *pool.overdue()]:
-                row = rows[rel]
-                if result.get("status") == "write-failed":
-                    raise Stopped(result["error"])  # the file stays pending: converted on the next run
-                try:
-                    for extra in record(row, result, journal, tables, options):
-                        rows[extra.path] = extra
-                except OSError as err:
-                    raise Stopped(write_problem(err, options.out_dir)) from None
-                if result.get("converting"):
+                if take_answer(rows, rel, result, journal, tables, options):
                     finished += 1
                     if progress is not None:
-                        progress(row, finished, total)
+                        progress(rows[rel], finished, total)
     finally:
         pool.close()
     return finished
+
+
+def take_answer(rows: dict[str, ReportRow], rel: str, result: dict[str, Any], journal: JournalFile, tables: Any, options: BatchOptions) -> bool:
+    """A file's answer into its report row (and those of its plans after the first), the journal
+    and the tables; True when the row was waiting for it. ``Stopped`` when they cannot be written."""
+    if result.get("status") == "write-failed":
+        raise Stopped(result["error"])  # the file stays pending: converted on the next run
+    try:
+        for extra in record(rows[rel], result, journal, tables, options):
+            rows[extra.path] = extra
+    except OSError as err:
+        raise Stopped(write_problem(err, options.out_dir)) from None
+    return bool(result.get("converting"))
 
 
 class _Pool:

@@ -1,0 +1,120 @@
+"""Batch on a Dask cluster (``--scheduler``): the same outputs, journal, tables and report rows as
+the local pool on the same folder; a re-run resumes; a worker that dies is retried once, then its
+file is reported failed. The clusters are local processes on 127.0.0.1, with no dashboard."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch  # noqa: E402
+from msp_convert.batch.cluster import CRASH_HOOK, ClusterError, local_cluster  # noqa: E402
+
+from test_batch import PLANS, make_folder  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+LEGACY = REPO / "fixtures" / "legacy"
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A cluster of two worker processes, started as an outside one would be: the batch gets only its address."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(HANG_HOOK, "hangs")  # the workers' environment: hangs.docx stalls
+        cluster = local_cluster(2)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def rows_of(out: Path) -> dict[str, dict[str, str]]:
+    """report.csv's rows by path, without the seconds a conversion took."""
+    with open(out / "report.csv", newline="", encoding="utf-8") as handle:
+        return {row["path"]: {k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(handle)}
+
+
+def files_of(out: Path) -> dict[str, Any]:
+    """Every file the batch wrote but its report: bytes, and the journal's and tables' lines in any order."""
+    found: dict[str, Any] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in ("report.csv", "report.json"):
+            found[rel] = sorted(path.read_bytes().splitlines()) if rel.endswith((".csv", ".jsonl")) else path.read_bytes()
+    return found
+
+
+def folder(tmp_path: Path) -> Path:
+    src = make_folder(tmp_path)
+    shutil.copy(LEGACY / "03-ks2-dyslexia.rtf", src / "year 3" / "03.rtf")  # through LibreOffice, on a worker
+    return src
+
+
+def test_the_cluster_writes_what_the_local_pool_writes(tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(HANG_HOOK, "hangs")
+    src = folder(tmp_path)
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    run_batch(BatchOptions(src, local, jobs=2, timeout=5, tables=True))
+    result = run_batch(BatchOptions(src, remote, jobs=2, timeout=5, tables=True), scheduler=scheduler)
+    rows = rows_of(remote)
+    assert rows == rows_of(local)
+    assert {path: row["status"] for path, row in rows.items() if row["status"] != "ignored"} == {
+        "01.docx": "converted", "archive/01 copy.docx": "duplicate", "broken.docx": "failed", "corrupt.docx": "failed",
+        "empty.docx": "failed", "hangs.docx": "failed", "locked.pdf": "failed", "notes.docx": "failed",
+        "year 3/03.rtf": "converted", "year 3/04.docx": "converted", "year 3/autumn/06.pdf": "converted",
+    }
+    assert "took longer than 5 s" in rows["hangs.docx"]["error"]  # cancelled, its worker restarted
+    assert result.count("converted") == 4 and not result.interrupted and not result.stopped
+    written = files_of(remote)
+    assert written == files_of(local)
+    assert "year 3/autumn/06.origins.json" in written and "year 3/03.json" in written and "plans.csv" in written
+    summary = json.loads((remote / "report.json").read_text(encoding="utf-8"))["summary"]
+    assert summary == json.loads((local / "report.json").read_text(encoding="utf-8"))["summary"]
+
+    # Run again: nothing converted twice, the tables made again from the outputs (sent to the workers),
+    # what may have changed since (a password, a worker's crash) tried again, as the pool does.
+    again = run_batch(BatchOptions(src, remote, jobs=2, timeout=5, tables=True), scheduler=scheduler)
+    assert again.count("converted") == 0 and again.count("skipped") == 4
+    run_batch(BatchOptions(src, local, jobs=2, timeout=5, tables=True))
+    assert rows_of(remote) == rows_of(local)
+    assert files_of(remote) == files_of(local)
+    assert {k: v for k, v in files_of(remote).items() if k != f"{STATE}/{JOURNAL}"} == {k: v for k, v in written.items() if k != f"{STATE}/{JOURNAL}"}
+
+
+def test_a_worker_that_dies_is_retried_once_then_its_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("01-eyfs-speech-language", "dies-once", "dies"):
+        shutil.copy(PLANS / ("03-ks2-dyslexia.docx" if name.startswith("dies") else f"{name}.docx"), src / f"{name}.docx")
+    (src / "dies.docx").write_bytes((src / "dies.docx").read_bytes() + b"\0")  # not a duplicate of dies-once
+    monkeypatch.setenv(CRASH_HOOK, "dies")
+    monkeypatch.setenv(CRASH_HOOK + "_ONCE", str(tmp_path / "died"))  # files named *once* die the first time only
+    result = run_batch(BatchOptions(src, out, timeout=60), scheduler="local:2")
+    status = {row.path: (row.status, row.error) for row in result.rows}
+    assert status == {
+        "01-eyfs-speech-language.docx": ("converted", ""),
+        "dies-once.docx": ("converted", ""),  # its worker died; another took it
+        "dies.docx": ("failed", "the converter stopped unexpectedly on this file; report it"),
+    }
+    local = tmp_path / "local"
+    shutil.copytree(src, tmp_path / "in2")
+    (tmp_path / "in2" / "dies.docx").unlink()
+    run_batch(BatchOptions(tmp_path / "in2", local, jobs=1))
+    assert (out / "dies-once.json").read_bytes() == (local / "dies-once.json").read_bytes()
+    journal = [json.loads(line) for line in (out / STATE / JOURNAL).read_text(encoding="utf-8").splitlines()]
+    assert [(e["path"], e.get("code")) for e in journal if e.get("status") == "failed"] == [("dies.docx", "crash")]
+
+
+def test_a_wrong_local_cluster_is_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    with pytest.raises(ClusterError, match=r"^--scheduler local:0: give local:N with N worker processes, 1 to 256$"):
+        run_batch(BatchOptions(src, tmp_path / "out"), scheduler="local:0")
