@@ -7,6 +7,10 @@ pdfplumber. ``limits`` holds what a file may hold and what a page's geometry
 may cost; ``index`` is how the steps find what lies near something without
 comparing every pair; ``quiet`` keeps the PDF libraries' logging off the
 caller's standard error.
+
+``SOURCE`` chooses who reads the page objects: "pdfplumber" (``source``, the
+default) or "pdfium" (``pdfium_source``, pypdfium2's raw API), which stays an
+option until tests/test_pdf_sources.py finds the same plan from both on every PDF.
 """
 
 from __future__ import annotations
@@ -21,23 +25,33 @@ from .limits import page_work
 from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
+SOURCES = ("pdfplumber", "pdfium")
+SOURCE = "pdfplumber"  # the page-object source parse_pdf uses when none is given
 
-def parse_pdf(data: bytes, password: Optional[str] = None) -> Result[Document]:
+
+def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str] = None) -> Result[Document]:
     """Read a PDF's bytes into the neutral layout, one page at a time.
 
     Raises ``EncryptedFileError`` (no or wrong password), ``CorruptFileError``,
     or ``NoTextLayerError`` for a PDF with no text layer (a scan: the reader
-    hands it to OCR).
+    hands it to OCR). ``source`` is one of ``SOURCES``; ``SOURCE`` when not given.
     """
     from .boxes import find_tick_boxes
     from .strike import mark_struck
 
-    pdf = open_pdf(bytes(data), password)
+    if (source or SOURCE) == "pdfium":
+        from .pdfium_source import open_pdfium, pdfium_records
+
+        pdf = open_pdfium(bytes(data), password)
+        records = pdfium_records(pdf)
+    else:
+        pdf = open_pdf(bytes(data), password)
+        records = page_records(pdf)
     messages: list[Message] = []
     pages: list[PageBlocks] = []
     glyphs = 0
     try:
-        for record in page_records(pdf):
+        for record in records:
             glyphs += len(record.glyphs)
             with page_work(record.number):  # each step's comparisons counted, and capped (limits.py)
                 mark_struck(record)

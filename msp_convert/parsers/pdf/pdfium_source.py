@@ -1,0 +1,376 @@
+"""pypdfium2 as a source of page records, one page at a time (the option beside ``source``).
+
+PDFium parses each page in C++; this module reads what it found through the
+raw API (``pypdfium2.raw``) into the same plain records as ``source`` does
+from pdfplumber, in pdfplumber's coordinates: PDF points, origin at the top
+left of the page as displayed (a /Rotate page turned upright), so the
+geometry cannot tell the two apart.
+
+- glyphs: the text page's characters (those PDFium made up, spaces and line
+  ends, left out), each box from its origin, advance, font size and the
+  font's descent, as pdfminer measures it, with the baseline;
+- drawings: every path object, form XObjects' included, its segments through
+  the object's matrix (and each enclosing form's), split into subpaths and
+  sorted into lines, rectangles and curves as pdfminer sorts them;
+- annotations: /StrikeOut and the other text markups with their quads;
+  AcroForm widgets with their field's name, state and value.
+
+Each page and text page is closed before the next is loaded, so memory stays
+flat in pages; a page past ``LIMITS`` is refused in one line.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from typing import Any, Iterator, Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from ...errors import CorruptFileError, EncryptedFileError, InputError
+from .limits import LIMITS, refuse
+from .records import Glyph, Mark, PageRecord, Path
+from .source import _edges, _frame, _line, _rect  # the same sorting of drawings into records
+
+SPECIAL = {0x02: 0x2D}  # PDFium's mark for a hyphen ending a line is the hyphen drawn
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MARKUPS = {
+    raw.FPDF_ANNOT_STRIKEOUT: "strikeout", raw.FPDF_ANNOT_UNDERLINE: "underline",
+    raw.FPDF_ANNOT_HIGHLIGHT: "highlight", raw.FPDF_ANNOT_SQUIGGLY: "squiggly",
+}
+FIELD_KINDS = {
+    raw.FPDF_FORMFIELD_CHECKBOX: "checkbox", raw.FPDF_FORMFIELD_RADIOBUTTON: "radio",
+    raw.FPDF_FORMFIELD_TEXTFIELD: "text", raw.FPDF_FORMFIELD_COMBOBOX: "other", raw.FPDF_FORMFIELD_LISTBOX: "other",
+}
+
+
+def open_pdfium(data: bytes, password: Optional[str] = None) -> "pdfium.PdfDocument":
+    """Open the PDF with PDFium, or say in one line why it cannot be opened."""
+    try:
+        pdf = pdfium.PdfDocument(bytes(data), password=password or None)
+    except pdfium.PdfiumError as err:
+        raise _open_error(err, password) from None
+    if len(pdf) > LIMITS.pages_per_file:
+        pdf.close()
+        raise refuse(f"this PDF has more than {LIMITS.pages_per_file:,} pages")
+    return pdf
+
+
+def _open_error(err: Exception, password: Optional[str]) -> InputError:
+    code = getattr(err, "err_code", None)
+    if code == raw.FPDF_ERR_PASSWORD:
+        if password:
+            return EncryptedFileError("the password given does not open this PDF; check it and try again")
+        return EncryptedFileError(
+            "this PDF is password-protected; give its password with --password, or save an unprotected copy"
+        )
+    if code == raw.FPDF_ERR_SECURITY:
+        return EncryptedFileError("this PDF uses an encryption msp-convert cannot open; save an unprotected copy")
+    return CorruptFileError("this PDF is damaged and cannot be read (PdfiumError); export or save it again")
+
+
+def pdfium_records(pdf: "pdfium.PdfDocument") -> Iterator[PageRecord]:
+    """Every page as records, in order; each page is closed once read."""
+    pdf.init_forms()  # before any page is loaded, so widgets know their fields
+    form = pdf.formenv.raw if pdf.formenv is not None else None
+    glyphs = 0
+    for index in range(len(pdf)):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            raise CorruptFileError(f"page {index + 1} of this PDF is damaged (PdfiumError); export or save it again") from None
+        try:
+            record = _Page(page, index + 1, form).record()
+        finally:
+            page.close()
+        glyphs += len(record.glyphs)
+        if glyphs > LIMITS.glyphs_per_file:
+            raise refuse(f"this PDF draws more than {LIMITS.glyphs_per_file:,} characters")
+        yield record
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (row vectors, as PDF writes matrices)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+def _matrix(obj: Any) -> Matrix:
+    fm = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, fm):
+        return IDENTITY
+    return (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+
+
+class _Page:
+    """One PDFium page read into a record, in pdfplumber's displayed, top-left coordinates."""
+
+    def __init__(self, page: "pdfium.PdfPage", number: int, form: Any) -> None:
+        self.page, self.raw, self.number, self.form = page, page.raw, number, form
+        x0, y0, x1, y1 = page.get_mediabox()
+        x0, x1 = sorted((x0, x1))
+        y0, y1 = sorted((y0, y1))
+        rotation = page.get_rotation() % 360
+        self.ctm = {  # pdfminer's turn of the page upright, from its MediaBox
+            0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
+            180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0),
+        }.get(rotation, (1, 0, 0, 1, -x0, -y0))
+        turned = rotation in (90, 270)
+        self.width, self.height = (y1 - y0, x1 - x0) if turned else (x1 - x0, y1 - y0)
+        self.left, self.top_off = (y0, -x0) if turned else (x0, -y0)  # pdfplumber's MediaBox offsets
+        self.drawings = 0
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """A user-space point -> (x, top) as pdfplumber gives it."""
+        u, v = _apply(self.ctm, x, y)
+        return (u + self.left, self.height - v + self.top_off)
+
+    def box(self, xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:
+        pts = [self.point(x, y) for x in xs for y in ys]
+        return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+
+    def record(self) -> PageRecord:
+        record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
+        self._glyphs(record)
+        self._objects(record)
+        self._annotations(record)
+        return record
+
+    # glyphs
+
+    def _glyphs(self, record: PageRecord) -> None:
+        text = raw.FPDFText_LoadPage(self.raw)
+        if not text:
+            raise CorruptFileError(f"page {self.number} of this PDF is damaged (PdfiumError); export or save it again")
+        try:
+            count = raw.FPDFText_CountChars(text)
+            if count > LIMITS.glyphs_per_page:
+                raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
+            fonts: dict[int, tuple[str, float]] = {}
+            for i in range(max(count, 0)):
+                glyph = self._glyph(text, i, fonts)
+                if glyph is not None:
+                    record.glyphs.append(glyph)
+        finally:
+            raw.FPDFText_ClosePage(text)
+
+    def _glyph(self, text: Any, i: int, fonts: dict[int, tuple[str, float]]) -> Optional[Glyph]:
+        if raw.FPDFText_IsGenerated(text, i) == 1:
+            return None
+        code = raw.FPDFText_GetUnicode(text, i)
+        obj = raw.FPDFText_GetTextObject(text, i)
+        if not obj or code in (0, 0xFFFE, 0xFFFF):
+            return None
+        code = SPECIAL.get(code, code)
+        name, descent = _font(obj, fonts)
+        m = raw.FS_MATRIX()
+        raw.FPDFText_GetMatrix(text, i, m)
+        size = raw.FPDFText_GetFontSize(text, i)
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(text, i, ox, oy)
+        loose = raw.FS_RECTF()
+        raw.FPDFText_GetLooseCharBox(text, i, loose)
+        x, baseline = self.point(ox.value, oy.value)
+        scale = math.hypot(m.c, m.d) or 1.0
+        height = size if size > 0 else scale
+        lo = self.point(ox.value, oy.value + descent * height)[1]
+        x0, x1 = x, max(x, self.point(loose.right, oy.value)[0])
+        top, bottom = lo - height, lo
+        if not all(map(math.isfinite, (x0, x1, top, bottom, height))):
+            return None
+        glyph = Glyph(chr(code) if code < 0x110000 else "\ufffd", x0, x1, top, bottom, height, name)
+        if m.b == 0 and m.c == 0 and m.a > 0 and m.d > 0:
+            glyph.baseline = baseline
+        return glyph
+
+    # drawings
+
+    def _objects(self, record: PageRecord) -> None:
+        stack: list[tuple[Any, Matrix, int]] = []
+        n = raw.FPDFPage_CountObjects(self.raw)
+        stack += [(raw.FPDFPage_GetObject(self.raw, i), IDENTITY, 0) for i in reversed(range(n))]
+        while stack:
+            obj, outer, depth = stack.pop()
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:
+                self._count(raw.FPDFFormObj_CountObjects(obj))
+                inner = _mul(_matrix(obj), outer)
+                k = raw.FPDFFormObj_CountObjects(obj)
+                stack += [(raw.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in reversed(range(k))]
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                self._count(1)
+                self._path(record, obj, _mul(_matrix(obj), outer))
+
+    def _count(self, n: int) -> None:
+        self.drawings += max(n, 0)
+        if self.drawings > LIMITS.drawings_per_page:
+            raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.drawings_per_page:,} lines and shapes")
+
+    def _path(self, record: PageRecord, obj: Any, m: Matrix) -> None:
+        mode, stroke = ctypes.c_int(), ctypes.c_int()
+        raw.FPDFPath_GetDrawMode(obj, mode, stroke)
+        filled, stroked = mode.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
+        width = ctypes.c_float()
+        raw.FPDFPageObj_GetStrokeWidth(obj, width)
+        fill = _colour(obj) if filled else None
+        for shape, pts in _subpaths(obj, m):
+            self._shape(record, shape, [self.point(x, y) for x, y in pts], filled, stroked, width.value, fill)
+
+    def _shape(self, record: PageRecord, shape: str, pts: list[tuple[float, float]], filled: bool, stroked: bool,
+               width: float, fill: Optional[tuple[float, ...]]) -> None:
+        """pdfminer's sorting of one subpath: a line, a rectangle, or a curve."""
+        if len(pts) < 2:
+            return
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        bounds = {"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "linewidth": width}
+        if shape == "ml":
+            _line(record, {**bounds, "pts": pts})
+        elif shape in RECT_SHAPES and _axis_rect(pts, shape):
+            _rect(record, {**bounds, "fill": filled, "stroke": stroked, "non_stroking_color": list(fill) if fill else None})
+        else:
+            if not all(map(math.isfinite, (bounds["x0"], bounds["x1"], bounds["top"], bounds["bottom"]))):
+                return
+            record.paths.append(Path(pts, bounds["x0"], bounds["top"], bounds["x1"], bounds["bottom"]))
+            if stroked and _frame(pts, bounds["x0"], bounds["top"], bounds["x1"], bounds["bottom"]):
+                _edges(record, bounds["x0"], bounds["top"], bounds["x1"], bounds["bottom"], width or 0.5)
+
+    # annotations
+
+    def _annotations(self, record: PageRecord) -> None:
+        count = raw.FPDFPage_GetAnnotCount(self.raw)
+        if count > LIMITS.annotations_per_page:
+            raise refuse(f"page {self.number} of this PDF has more than {LIMITS.annotations_per_page:,} annotations and form fields")
+        for i in range(max(count, 0)):
+            annot = raw.FPDFPage_GetAnnot(self.raw, i)
+            if not annot:
+                continue
+            try:
+                self._annotation(record, annot)
+            finally:
+                raw.FPDFPage_CloseAnnot(annot)
+
+    def _annotation(self, record: PageRecord, annot: Any) -> None:
+        subtype = raw.FPDFAnnot_GetSubtype(annot)
+        rect = raw.FS_RECTF()
+        if not raw.FPDFAnnot_GetRect(annot, rect):
+            return
+        box = self.box([rect.left, rect.right], [rect.bottom, rect.top])
+        if not all(map(math.isfinite, box)):
+            return
+        if subtype in MARKUPS:
+            record.marks.append(Mark(MARKUPS[subtype], *box, parts=self._quads(annot)))
+        elif subtype == raw.FPDF_ANNOT_WIDGET and self.form is not None:
+            self._widget(record, annot, box)
+
+    def _quads(self, annot: Any) -> list[tuple[float, float, float, float]]:
+        if self.page.get_rotation() % 360:
+            return []
+        out = []
+        for i in range(raw.FPDFAnnot_CountAttachmentPoints(annot)):
+            q = raw.FS_QUADPOINTSF()
+            if raw.FPDFAnnot_GetAttachmentPoints(annot, i, q):
+                out.append(_quad_box([(q.x1, q.y1), (q.x2, q.y2), (q.x3, q.y3), (q.x4, q.y4)], self.height))
+        return out
+
+    def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float]) -> None:
+        from .records import Widget
+
+        kind = FIELD_KINDS.get(raw.FPDFAnnot_GetFormFieldType(self.form, annot))
+        if kind is None:
+            return
+        name = _wide(lambda buf, n: raw.FPDFAnnot_GetFormFieldName(self.form, annot, buf, n))
+        if kind in ("checkbox", "radio"):
+            checked = bool(raw.FPDFAnnot_IsChecked(self.form, annot))
+            record.widgets.append(Widget(kind, *box, checked=checked, name=name))
+        else:
+            value = _wide(lambda buf, n: raw.FPDFAnnot_GetFormFieldValue(self.form, annot, buf, n))
+            record.widgets.append(Widget(kind, *box, value=value, name=name))
+
+
+def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs), height - max(ys), max(xs), height - min(ys))
+
+
+def _wide(call: Any) -> Optional[str]:
+    """A UTF-16LE string from a PDFium getter that takes (buffer, its length in bytes)."""
+    n = call(None, 0)
+    if n <= 2:
+        return None if n <= 0 else ""
+    buf = ctypes.create_string_buffer(n)
+    call(ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), n)
+    return buf.raw[: n - 2].decode("utf-16-le", errors="replace")
+
+
+def _font(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, float]:
+    """The text object's font: its base name and its descent (a fraction of the em, negative)."""
+    font = raw.FPDFTextObj_GetFont(obj)
+    key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    if key not in fonts:
+        n = raw.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
+        buf = ctypes.create_string_buffer(max(n, 1))
+        if n > 0:
+            raw.FPDFFont_GetBaseFontName(font, buf, n)
+        descent = ctypes.c_float()
+        got = font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
+        fonts[key] = (buf.value.decode("latin-1"), descent.value / 1000.0 if got else 0.0)
+    return fonts[key]
+
+
+def _colour(obj: Any) -> Optional[tuple[float, ...]]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+        return None
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+RECT_SHAPES = {"mlllh", "mllll", "mllllh"}
+SEGMENT_OPS = {raw.FPDF_SEGMENT_MOVETO: "m", raw.FPDF_SEGMENT_LINETO: "l", raw.FPDF_SEGMENT_BEZIERTO: "c"}
+
+
+def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+    """The path's subpaths as pdfminer spells them ("mlllh": move, lines, close) with their points in user space."""
+    shape, pts = "", []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        op = SEGMENT_OPS.get(raw.FPDFPathSegment_GetType(seg))
+        if op is None or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+            continue
+        if op == "m" and shape:
+            yield shape, pts
+            shape, pts = "", []
+        shape += op
+        pts.append(_apply(m, x.value, y.value))
+        if raw.FPDFPathSegment_GetClose(seg):
+            shape += "h"
+    if shape:
+        yield shape, pts
+
+
+def _axis_rect(pts: list[tuple[float, float]], shape: str) -> bool:
+    """pdfminer's test for a rectangle drawn as lines: four corners, each side along an axis.
+
+    PDFium spells a ``re`` as "mllllh", back to its start and closed: a rectangle too.
+    """
+    if len(pts) < 4 or (len(pts) == 5 and not _near(pts[4], pts[0])):
+        return False
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pts[:4]
+    across = _eq(x0, x1) and _eq(y1, y2) and _eq(x2, x3) and _eq(y3, y0)
+    down = _eq(y0, y1) and _eq(x1, x2) and _eq(y2, y3) and _eq(x3, x0)
+    return across or down
+
+
+def _eq(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-3  # PDFium keeps points as 32-bit floats
+
+
+def _near(p: tuple[float, float], q: tuple[float, float]) -> bool:
+    return _eq(p[0], q[0]) and _eq(p[1], q[1])
