@@ -270,18 +270,24 @@ def batch(
 ) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
+    from .batch.cluster import ClusterError, local_workers
 
     options = BatchOptions(
         in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to, retry_failed=retry_failed,
         template=template,
     )
     _profile(template)  # a wrong --template is one line before any file is read
+    try:
+        if scheduler is not None:
+            local_workers(scheduler)  # a malformed --scheduler too
+    except ClusterError as err:
+        raise click.UsageError(err.message) from None
     if jobs:
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
     try:
         result = run_batch(options, progress, scheduler)
-    except OutputError as err:  # the message names the output folder
+    except (OutputError, ClusterError) as err:  # the message names the output folder, or the scheduler
         _say(err.message)
         raise click.exceptions.Exit(1)
     except InputError as err:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -21,6 +23,7 @@ from test_batch import PLANS, make_folder  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 LEGACY = REPO / "fixtures" / "legacy"
+SCANS = REPO / "fixtures" / "scans" / "11-ks1-dcd"
 
 
 @pytest.fixture(scope="module")
@@ -52,40 +55,66 @@ def files_of(out: Path) -> dict[str, Any]:
 
 
 def folder(tmp_path: Path) -> Path:
+    """test_batch's folder of plans and junk, but the file that hangs (``test_a_file_over_its_time_is_stopped``)."""
     src = make_folder(tmp_path)
+    (src / "hangs.docx").unlink()
     shutil.copy(LEGACY / "03-ks2-dyslexia.rtf", src / "year 3" / "03.rtf")  # through LibreOffice, on a worker
+    pages = src / "scans" / "harvey"  # one plan's scanned pages: sent as its files, laid out again on the worker
+    pages.mkdir(parents=True)
+    for n in (1, 2):
+        shutil.copy(SCANS / f"page-{n}.jpg", pages / f"scan{n:04d}.jpg")
+    (pages / "Thumbs.db").write_bytes(b"\0" * 10)  # not a page: the plan says so
     return src
 
 
-def test_the_cluster_writes_what_the_local_pool_writes(tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(HANG_HOOK, "hangs")
+def test_the_cluster_writes_what_the_local_pool_writes(tmp_path: Path, scheduler: str) -> None:
     src = folder(tmp_path)
     local, remote = tmp_path / "local", tmp_path / "remote"
-    run_batch(BatchOptions(src, local, jobs=2, timeout=5, tables=True))
-    result = run_batch(BatchOptions(src, remote, jobs=2, timeout=5, tables=True), scheduler=scheduler)
+    run_batch(BatchOptions(src, local, jobs=2, timeout=60, tables=True))
+    result = run_batch(BatchOptions(src, remote, jobs=2, timeout=60, tables=True), scheduler=scheduler)
     rows = rows_of(remote)
     assert rows == rows_of(local)
     assert {path: row["status"] for path, row in rows.items() if row["status"] != "ignored"} == {
         "01.docx": "converted", "archive/01 copy.docx": "duplicate", "broken.docx": "failed", "corrupt.docx": "failed",
-        "empty.docx": "failed", "hangs.docx": "failed", "locked.pdf": "failed", "notes.docx": "failed",
-        "year 3/03.rtf": "converted", "year 3/04.docx": "converted", "year 3/autumn/06.pdf": "converted",
+        "empty.docx": "failed", "locked.pdf": "failed", "notes.docx": "failed",
+        "year 3/03.rtf": "converted", "year 3/04.docx": "converted", "year 3/autumn/06.pdf": "converted", "scans/harvey": "converted",
     }
-    assert "took longer than 5 s" in rows["hangs.docx"]["error"]  # cancelled, its worker restarted
-    assert result.count("converted") == 4 and not result.interrupted and not result.stopped
+    assert result.count("converted") == 5 and not result.interrupted and not result.stopped
     written = files_of(remote)
     assert written == files_of(local)
-    assert "year 3/autumn/06.origins.json" in written and "year 3/03.json" in written and "plans.csv" in written
+    assert {"year 3/autumn/06.origins.json", "year 3/03.json", "scans/harvey.json", "scans/harvey.origins.json", "plans.csv"} <= set(written)
+    assert b"not page images" in written["scans/harvey.json"]
     summary = json.loads((remote / "report.json").read_text(encoding="utf-8"))["summary"]
     assert summary == json.loads((local / "report.json").read_text(encoding="utf-8"))["summary"]
 
     # Run again: nothing converted twice, the tables made again from the outputs (sent to the workers),
     # what may have changed since (a password, a worker's crash) tried again, as the pool does.
-    again = run_batch(BatchOptions(src, remote, jobs=2, timeout=5, tables=True), scheduler=scheduler)
-    assert again.count("converted") == 0 and again.count("skipped") == 4
-    run_batch(BatchOptions(src, local, jobs=2, timeout=5, tables=True))
+    again = run_batch(BatchOptions(src, remote, jobs=2, timeout=60, tables=True), scheduler=scheduler)
+    assert again.count("converted") == 0 and again.count("skipped") == 5
+    run_batch(BatchOptions(src, local, jobs=2, timeout=60, tables=True))
     assert rows_of(remote) == rows_of(local)
     assert files_of(remote) == files_of(local)
     assert {k: v for k, v in files_of(remote).items() if k != f"{STATE}/{JOURNAL}"} == {k: v for k, v in written.items() if k != f"{STATE}/{JOURNAL}"}
+
+
+def test_a_file_over_its_time_is_stopped_and_its_worker_restarted(tmp_path: Path, scheduler: str) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(PLANS / "08-ks1-visual-impairment.docx", src / "hangs.docx")  # the workers' test hook stalls it
+    for name in ("01-eyfs-speech-language", "02-ks1-down-syndrome", "03-ks2-dyslexia"):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
+    result = run_batch(BatchOptions(src, out, timeout=3), scheduler=scheduler)
+    rows = {row.path: row for row in result.rows}
+    assert rows["hangs.docx"].status == "failed"
+    assert rows["hangs.docx"].error == "took longer than 3 s and was stopped; check the file, or allow more with --timeout"
+    assert {row.status for path, row in rows.items() if path != "hangs.docx"} == {"converted"}
+    client = distributed.Client(scheduler)
+    try:  # the stalled worker was restarted: each of the two (one thread each) runs a task again
+        workers = list(client.scheduler_info()["workers"])
+        assert len(workers) == 2
+        assert [client.submit(len, "ab", workers=[w], pure=False).result(timeout=30) for w in workers] == [2, 2]
+    finally:
+        client.close()
 
 
 def test_a_worker_that_dies_is_retried_once_then_its_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,3 +147,16 @@ def test_a_wrong_local_cluster_is_one_line(tmp_path: Path) -> None:
     shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
     with pytest.raises(ClusterError, match=r"^--scheduler local:0: give local:N with N worker processes, 1 to 256$"):
         run_batch(BatchOptions(src, tmp_path / "out"), scheduler="local:0")
+
+
+def test_the_command_refuses_a_wrong_scheduler_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    done = subprocess.run(
+        [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", "local:many"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == "Error: --scheduler local:many: give local:N with N worker processes, 1 to 256"
+    assert not (tmp_path / "out").exists()

@@ -16,6 +16,7 @@ that the file is reported failed. Ctrl-C cancels what is in flight.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -33,7 +34,6 @@ BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each 
 # Test hook: a worker converting a file whose relative path contains this value dies (a file
 # named *once* only the first time, when MSP_CONVERT_TEST_CRASH_ONCE names a folder for markers).
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
-SCATTER_BYTES = 1 << 20  # an input larger than this goes to the cluster on its own, not in the task
 CRASHED = "the converter stopped unexpectedly on this file (its worker died, twice); report it"
 
 
@@ -124,16 +124,28 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster (``local:N``): (client, cluster or None)."""
     from distributed import Client
 
-    if scheduler.startswith("local:"):
-        n = scheduler[len("local:"):]
-        if not n.isdigit() or not 1 <= int(n) <= 256:
-            raise ClusterError(f"--scheduler {scheduler}: give local:N with N worker processes, 1 to 256")
-        cluster = local_cluster(int(n))
+    workers = local_workers(scheduler)
+    if workers:
+        logging.getLogger("distributed").setLevel(logging.ERROR)  # a restarted worker is the batch's to report, not the log's
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
+        cluster = local_cluster(workers)
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout=20), None
     except (OSError, TimeoutError, ValueError) as err:
         raise ClusterError(f"--scheduler {scheduler}: no Dask scheduler answered there ({type(err).__name__}); start one or check the address") from None
+
+
+def local_workers(scheduler: str) -> int:
+    """N for ``local:N``, 0 for a scheduler's address; ``ClusterError`` for what is neither."""
+    if scheduler.startswith("local:"):
+        n = scheduler[len("local:"):]
+        if not n.isdigit() or not 1 <= int(n) <= 256:
+            raise ClusterError(f"--scheduler {scheduler}: give local:N with N worker processes, 1 to 256")
+        return int(n)
+    if not scheduler.strip() or any(c.isspace() for c in scheduler):
+        raise ClusterError(f"--scheduler {scheduler!r}: give a Dask scheduler's address (tcp://HOST:8786) or local:N")
+    return 0
 
 
 def local_cluster(workers: int) -> Any:
@@ -205,19 +217,18 @@ class _Flight:
             self.early.append((task["rel"], {"status": "failed", "code": "unreadable-file", "seconds": 0.0, "error": (
                 f"could not be read ({err.strerror or type(err).__name__}); check it is there and you may read it")}))
             return None
-        if len(sent.get("data") or b"") > SCATTER_BYTES:  # a large scan travels on its own, not in the task graph
-            sent["data"] = self.client.scatter(sent["data"], hash=False)
-        return sent
+        return sent  # the bytes in the task itself, not scattered: the scheduler keeps them to retry it if its worker dies
 
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
         """(file, answer) for each file done within a quarter second, or over its time limit."""
         from distributed import wait
+        from distributed.client import FuturesCancelledError
 
         done, self.early = self.early, []
         if self.futures and not done:
             try:
                 wait([future for future, _ in self.futures.values()], timeout=0.25, return_when="FIRST_COMPLETED")
-            except TimeoutError:
+            except (TimeoutError, FuturesCancelledError):  # none done yet; or one cancelled, told below
                 pass
         for key, (future, task) in list(self.futures.items()):
             if future.done():
