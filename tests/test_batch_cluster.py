@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -160,3 +163,40 @@ def test_the_command_refuses_a_wrong_scheduler_before_any_work(tmp_path: Path) -
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1] == "Error: --scheduler local:many: give local:N with N worker processes, 1 to 256"
     assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_cancels_and_a_rerun_resumes(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    names = ["01-eyfs-speech-language", "02-ks1-down-syndrome", "03-ks2-dyslexia", "04-ks2-autism", "05-ks3-hearing-impairment"]
+    for n, name in enumerate(names):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{n}-{name}.docx")
+    env = {**os.environ, HANG_HOOK: "3-04-ks2-autism"}  # the fourth file stalls: interrupt then
+    command = [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(out), "--scheduler", "local:2", "-q"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    journal = out / STATE / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (journal.exists() and len(journal.read_text(encoding="utf-8").splitlines()) == 4):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the batch, its scheduler and its workers
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted after 5 files (4 converted, 1 failed)" in stderr
+    with open(out / "report.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["path"]: row for row in csv.DictReader(handle)}
+    assert rows["3-04-ks2-autism.docx"]["error"] == "not converted: the batch was interrupted; run it again to resume"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(proc.pid):
+        time.sleep(0.2)
+    assert not _alive(proc.pid)  # no worker left behind
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "5 files (1 converted, 4 skipped)" in again.stderr
+
+
+def _alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
