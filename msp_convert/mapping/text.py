@@ -351,8 +351,9 @@ class Wording(Generic[T]):
         ... poy family"); what follows it is the line's own."""
         words = line.words
         found: Optional[tuple[T, int]] = None
+        got = line.wordset
         for wording, wset, item in self._ordered:
-            if len(line.wordset & wset) < ORDERED_SHARE * len(wording) * 0.5:
+            if len(got & wset) < ORDERED_SHARE * len(wording) * 0.5 or not _may_agree(got, wording):
                 continue
             blocks = [b for b in SequenceMatcher(None, words, wording, autojunk=False).get_matching_blocks() if b.size]
             # The line's words up to where the wording ends: its last agreeing word and as many after as it has left.
@@ -370,6 +371,14 @@ class Wording(Generic[T]):
 
 # A line is a wording of this many words or more when the two agree this much in order (difflib's ratio).
 ORDERED_WORDS, ORDERED_SHARE = 6, 0.8
+
+
+def _may_agree(got: set[str], wording: list[str]) -> bool:
+    """False when the line cannot agree with the wording in order by ORDERED_SHARE: the words
+    agreeing (S) are at most the wording's words the line holds, and _in_order's test
+    2S >= share (end + L), with end >= S, needs S >= share L / (2 - share)."""
+    held = sum(map(got.__contains__, wording))
+    return (2 - ORDERED_SHARE) * held >= ORDERED_SHARE * len(wording) - 1e-9
 
 _SEPARATORS = re.compile(r"[\s:;\-\u2013\u2014.\u2026_?]*")
 
