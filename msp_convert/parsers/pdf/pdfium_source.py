@@ -154,10 +154,8 @@ class _Page:
             if count > LIMITS.glyphs_per_page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
             fonts: dict[int, tuple[str, float]] = {}
-            for i in range(max(count, 0)):
-                glyph = self._glyph(text, i, fonts)
-                if glyph is not None:
-                    record.glyphs.append(glyph)
+            glyphs = [self._glyph(text, i, fonts) for i in range(max(count, 0))]
+            record.glyphs += _spaces_back([g for g in glyphs if g is not None])
         finally:
             raw.FPDFText_ClosePage(text)
 
@@ -166,26 +164,23 @@ class _Page:
             return None
         code = raw.FPDFText_GetUnicode(text, i)
         obj = raw.FPDFText_GetTextObject(text, i)
-        if not obj or code in (0, 0xFFFE, 0xFFFF):
+        if not obj or code in (0, 0xFFFE, 0xFFFF) or code >= 0x110000:
             return None
         code = SPECIAL.get(code, code)
-        name, descent = _font(obj, fonts)
         m = raw.FS_MATRIX()
         raw.FPDFText_GetMatrix(text, i, m)
         size = raw.FPDFText_GetFontSize(text, i)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         raw.FPDFText_GetCharOrigin(text, i, ox, oy)
-        loose = raw.FS_RECTF()
-        raw.FPDFText_GetLooseCharBox(text, i, loose)
+        name, descent = _font(obj, fonts)
         x, baseline = self.point(ox.value, oy.value)
-        scale = math.hypot(m.c, m.d) or 1.0
-        height = size if size > 0 else scale
-        lo = self.point(ox.value, oy.value + descent * height)[1]
-        x0, x1 = x, max(x, self.point(loose.right, oy.value)[0])
-        top, bottom = lo - height, lo
-        if not all(map(math.isfinite, (x0, x1, top, bottom, height))):
+        advance = _advance(obj, code, size, text, i) * (m.a if m.a > 0 else 1.0)
+        lo = self.point(ox.value, oy.value + descent * size)[1]
+        x1 = self.point(ox.value + advance, oy.value)[0]
+        x0, x1, top, bottom = min(x, x1), max(x, x1), lo - size, lo
+        if size <= 0 or not all(map(math.isfinite, (x0, x1, top, bottom, size))):
             return None
-        glyph = Glyph(chr(code) if code < 0x110000 else "\ufffd", x0, x1, top, bottom, height, name)
+        glyph = Glyph(chr(code), x0, x1, top, bottom, size, name)
         if m.b == 0 and m.c == 0 and m.a > 0 and m.d > 0:
             glyph.baseline = baseline
         return glyph
@@ -294,6 +289,29 @@ class _Page:
             record.widgets.append(Widget(kind, *box, value=value, name=name))
 
 
+def _spaces_back(glyphs: list[Glyph]) -> list[Glyph]:
+    """The spaces PDFium's text page folds into one, drawn again one advance apart.
+
+    A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is one
+    space in the text page; pdfminer has each as drawn. Each space ahead of
+    the next glyph on its baseline, one space's advance on, is put back.
+    """
+    out: list[Glyph] = []
+    for i, g in enumerate(glyphs):
+        out.append(g)
+        nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+        step = g.x1 - g.x0
+        if g.text != " " or nxt is None or step <= 0 or g.baseline is None or nxt.baseline is None:
+            continue
+        if abs(nxt.baseline - g.baseline) > 0.01:
+            continue
+        extra = min(int((nxt.x0 - g.x0) / step + 0.05) - 1, 1000)
+        for k in range(1, extra + 1):
+            x = g.x0 + k * step
+            out.append(Glyph(" ", x, x + step, g.top, g.bottom, g.size, g.font, baseline=g.baseline))
+    return out
+
+
 def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     return (min(xs), height - max(ys), max(xs), height - min(ys))
@@ -322,6 +340,21 @@ def _font(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, float]:
         got = font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
         fonts[key] = (buf.value.decode("latin-1"), descent.value / 1000.0 if got else 0.0)
     return fonts[key]
+
+
+def _advance(obj: Any, code: int, size: float, text: Any, i: int) -> float:
+    """How far the glyph moves the pen, as pdfminer measures a glyph's width: the font's width for it at this size.
+
+    PDFium's loose box is the fallback, for a character its font cannot map back to a code.
+    """
+    width = ctypes.c_float()
+    font = raw.FPDFTextObj_GetFont(obj)
+    if font and raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(size), width):
+        return float(width.value)
+    loose, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    raw.FPDFText_GetLooseCharBox(text, i, loose)
+    raw.FPDFText_GetCharOrigin(text, i, ox, oy)
+    return float(loose.right - ox.value)
 
 
 def _colour(obj: Any) -> Optional[tuple[float, ...]]:
