@@ -10,6 +10,12 @@ start-up, and its plans per second once started, beside the pool's at 2 jobs
 the scheduler's round trips).
 
     python bench/bench_batch.py [--plans 200] [--cluster]
+
+With --small N: only N small files (text named .docx, each refused at once), to
+measure the parent's peak memory and the cost a file of the batch itself, on
+the pool of 2 jobs or, with --cluster, a local cluster of 2.
+
+    python bench/bench_batch.py --small 10000 [--cluster]
 """
 
 from __future__ import annotations
@@ -65,7 +71,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--cluster", action="store_true", help="also a local Dask cluster of 2 workers")
+    parser.add_argument("--small", type=int, default=0, metavar="N", help="only N small files: the parent's peak memory")
     args = parser.parse_args()
+    if args.small:
+        small(args.small, args.cluster)
+        return
     with tempfile.TemporaryDirectory(prefix="msp-bench-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
@@ -83,6 +93,33 @@ def main() -> None:
     if args.cluster:
         print(f"Dask, 2 workers: {tc:6.2f} s  {count / tc:6.1f} plans/s   (started in {started:.1f} s; "
               f"{(tc - t2) / count * 1000:+.1f} ms a plan over the pool's 2 jobs)")
+
+
+def small(count: int, cluster: bool) -> None:
+    """N small files through the pool or a local cluster of 2: files a second, the parent's peak memory."""
+    with tempfile.TemporaryDirectory(prefix="msp-bench-") as tmp:
+        folder = Path(tmp) / "in"
+        for n in range(count):
+            sub = folder / f"class-{n // 500:03d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            (sub / f"notes-{n:05d}.docx").write_text(f"Notes from meeting {n}", encoding="utf-8")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start = time.perf_counter()
+        if cluster:
+            from msp_convert.batch.cluster import local_cluster
+
+            with local_cluster(2) as local:
+                started = time.perf_counter()
+                result = run_batch(BatchOptions(folder, Path(tmp) / "out", jobs=2), scheduler=local.scheduler_address)
+                seconds = time.perf_counter() - started
+        else:
+            result = run_batch(BatchOptions(folder, Path(tmp) / "out", jobs=2))
+            seconds = time.perf_counter() - start
+        assert result.count("failed") == count, result.summary()
+        parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    where = "Dask, 2 workers" if cluster else "pool, 2 jobs"
+    print(f"{count} small files, {where}: {seconds:6.2f} s  {count / seconds:6.0f} files/s  "
+          f"{seconds / count * 1000:.1f} ms a file; parent's peak memory {parent:.0f} MiB (before the batch {before:.0f} MiB)")
 
 
 def on_cluster(folder: Path, tmp: Path) -> "tuple[float, float]":

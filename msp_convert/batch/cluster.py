@@ -103,17 +103,19 @@ def run_on_cluster(
     if not tasks:
         return finished
     client, cluster = connect(scheduler)
-    flight = _Flight(client, options, tasks)
+    flight = None
     try:
+        flight = _Flight(client, options, tasks)
         while tasks or flight.futures:
             flight.fill()
             for rel, result in flight.answers():
-                if take_answer(rows, rel, _written(result, options), journal, tables, options):
+                if take_answer(rows, rel, _written(result), journal, tables, options):
                     finished += 1
                     if progress is not None:
                         progress(rows[rel], finished, total)
     finally:
-        flight.cancel()
+        if flight is not None:
+            flight.cancel()
         client.close()
         if cluster is not None:
             cluster.close()
@@ -165,7 +167,7 @@ def local_cluster(workers: int) -> Any:
         )
 
 
-def _written(result: dict[str, Any], options: BatchOptions) -> dict[str, Any]:
+def _written(result: dict[str, Any]) -> dict[str, Any]:
     """A worker's outputs written here, as the local pool's worker writes them; the answer without them."""
     outputs, stale = result.pop("outputs", None), result.pop("stale", [])
     if outputs is None:
@@ -233,8 +235,9 @@ class _Flight:
         for key, (future, task) in list(self.futures.items()):
             if future.done():
                 del self.futures[key]
-                self.started.pop(key, None)
                 done += self._result(future, task)
+        for key in [key for key in self.started if key not in self.futures]:  # done, or another client's on a shared cluster
+            self.started.pop(key, None)
         return done + self._overdue()
 
     def _result(self, future: Any, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
