@@ -34,7 +34,7 @@ BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each 
 # Test hook: a worker converting a file whose relative path contains this value dies (a file
 # named *once* only the first time, when MSP_CONVERT_TEST_CRASH_ONCE names a folder for markers).
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
-CRASHED = "the converter stopped unexpectedly on this file (its worker died, twice); report it"
+WINDOW = 2  # files in flight a worker thread: one running, one waiting at the scheduler
 
 
 class ClusterError(InputError):
@@ -187,7 +187,7 @@ class _Flight:
 
     def __init__(self, client: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
         self.client, self.options, self.tasks = client, options, tasks
-        self.window = max(4, 2 * sum(client.nthreads().values()))
+        self.window = max(4, WINDOW * sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.started: dict[str, tuple[float, str]] = {}  # key -> (when it started or last beat, its worker), from BEAT
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
