@@ -9,9 +9,16 @@ flight, so a folder of large scans is never held all at once.
 
 A file over its time limit is cancelled and its worker restarted (a running
 task cannot be stopped otherwise; the worker needs a nanny, as ``dask
-worker`` has by default). A worker that dies is the scheduler's to retry
-(``distributed.scheduler.allowed-failures``: once on ``local:N``); after
-that the file is reported failed. Ctrl-C cancels what is in flight.
+worker`` has by default). The limit runs from the task's start on its worker
+(an event it logs), and again from each page a scan's OCR reads. A worker
+that dies is the scheduler's to retry (``distributed.scheduler.allowed-failures``:
+once on ``local:N``); after that the file is reported failed. Ctrl-C cancels
+what is in flight.
+
+An outside cluster keeps its own settings: its scheduler's allowed-failures
+(3 unless set), and its worker-saturation (``local:N`` uses 1.0: a worker holds
+only the task it runs; above 1.0 a task waiting on a worker that dies counts
+that death against its own retries).
 """
 
 from __future__ import annotations
