@@ -4,7 +4,8 @@ The floor is what any pdfplumber-based reader must pay: opening each file
 and reading every page's chars, lines and rects. The benchmark converts every
 PDF fixture to JSON in one run and reports the best run's ratio to the
 floor's best run, and the peak memory of converting a small and a 300-page
-PDF (it should not grow with the page count).
+PDF (it should not grow with the page count). The pdfium page source
+(``parsers.pdf.SOURCE = "pdfium"``) is timed beside it, against the same floor.
 
     python bench/bench_pdf.py [--repeat 3]
 """
@@ -41,16 +42,35 @@ def floor(files: Files) -> None:
                 page.close()
 
 
-def convert(files: Files) -> None:
-    for name, data in files:
-        to_json(msp_convert.read(data=data, filename=name))
+def convert(files: Files, source: str = "pdfplumber") -> None:
+    import msp_convert.parsers.pdf as pdf_reader
+
+    pdf_reader.SOURCE = source
+    try:
+        for name, data in files:
+            to_json(msp_convert.read(data=data, filename=name))
+    finally:
+        pdf_reader.SOURCE = "pdfplumber"
 
 
-def peak(data: bytes) -> float:
+def pdfium_records_only(files: Files) -> None:
+    """What the pdfium source alone costs: every page read into records, no geometry."""
+    from msp_convert.parsers.pdf.pdfium_source import open_pdfium, pdfium_records
+
+    for _, data in files:
+        pdf = open_pdfium(data)
+        try:
+            for _ in pdfium_records(pdf):
+                pass
+        finally:
+            pdf.close()
+
+
+def peak(data: bytes, source: str = "pdfplumber") -> float:
     from msp_convert.parsers.pdf import parse_pdf
 
     tracemalloc.start()
-    parse_pdf(data)
+    parse_pdf(data, source=source)
     _, top = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return top / 2**20
@@ -79,11 +99,17 @@ def main() -> None:
             pages += len(pdf.pages)
     t_floor = best(lambda: floor(files), args.repeat)
     t_ours = best(lambda: convert(files), args.repeat)
+    t_pdfium = best(lambda: convert(files, "pdfium"), args.repeat)
+    t_records = best(lambda: pdfium_records_only(files), args.repeat)
     print(f"files: {len(files)} PDFs, {pages} pages")
     print(f"floor (pdfplumber: open, chars, lines, rects): {t_floor:7.2f} s  ({t_floor / pages * 1000:.1f} ms/page)")
     print(f"msp-convert .pdf -> JSON:                     {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
+    print(f"... through the pdfium source:               {t_pdfium:7.2f} s  ({t_pdfium / pages * 1000:.1f} ms/page)  ratio {t_pdfium / t_floor:.2f}x")
+    print(f"pdfium source alone (records, no geometry):  {t_records:7.2f} s  ({t_records / pages * 1000:.1f} ms/page)  ratio {t_records / t_floor:.2f}x")
     small = (REPO / "fixtures" / "pdf" / "08-ks1-visual-impairment.pdf").read_bytes()
-    print(f"peak memory while reading: 8 pages {peak(small):.1f} MiB; 304 pages {peak(pages_copied(small, 38)):.1f} MiB")
+    big = pages_copied(small, 38)
+    for source in ("pdfplumber", "pdfium"):
+        print(f"peak memory while reading ({source}): 8 pages {peak(small, source):.1f} MiB; 304 pages {peak(big, source):.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,11 @@ from typing import Any, Iterator, Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
-from .records import Glyph, Mark, PageRecord, Path
+from .records import Glyph, Mark, PageRecord, Path, Widget
 from .source import _edges, _frame, _line, _rect  # the same sorting of drawings into records
 
 SPECIAL = {0x02: 0x2D}  # PDFium's mark for a hyphen ending a line is the hyphen drawn
@@ -173,17 +174,25 @@ class _Page:
         ox, oy = ctypes.c_double(), ctypes.c_double()
         raw.FPDFText_GetCharOrigin(text, i, ox, oy)
         name, descent = _font(obj, fonts)
-        x, baseline = self.point(ox.value, oy.value)
-        advance = _advance(obj, code, size, text, i) * (m.a if m.a > 0 else 1.0)
-        lo = self.point(ox.value, oy.value + descent * size)[1]
-        x1 = self.point(ox.value + advance, oy.value)[0]
-        x0, x1, top, bottom = min(x, x1), max(x, x1), lo - size, lo
-        if size <= 0 or not all(map(math.isfinite, (x0, x1, top, bottom, size))):
+        advance = _advance(obj, code, size, text, i)
+        box = self._glyph_box((ox.value, oy.value), (m.a, m.b, m.c, m.d), advance, descent * size, size)
+        if size <= 0 or not all(map(math.isfinite, box)):
             return None
-        glyph = Glyph(chr(code), x0, x1, top, bottom, size, name)
-        if m.b == 0 and m.c == 0 and m.a > 0 and m.d > 0:
-            glyph.baseline = baseline
+        x0, top, x1, bottom = box
+        glyph = Glyph(chr(code), x0, x1, top, bottom, bottom - top, name)
+        a, b, c, d, _, _ = _mul((m.a, m.b, m.c, m.d, 0.0, 0.0), self.ctm)
+        if b == 0 and c == 0 and a > 0 and d > 0:  # upright on the page as shown: the origin is on the baseline
+            glyph.baseline = self.point(ox.value, oy.value)[1]
         return glyph
+
+    def _glyph_box(self, origin: tuple[float, float], m: tuple[float, float, float, float], advance: float,
+                   low: float, size: float) -> tuple[float, float, float, float]:
+        """pdfminer's box of a glyph: its advance along the text, from the descent up one font size."""
+        ox, oy = origin
+        corners = [(u * advance, low + w * size) for u in (0, 1) for w in (0, 1)]
+        pts = [self.point(ox + m[0] * x + m[2] * y, oy + m[1] * x + m[3] * y) for x, y in corners]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return (min(xs), min(ys), max(xs), max(ys))
 
     # drawings
 
@@ -194,8 +203,7 @@ class _Page:
         while stack:
             obj, outer, depth = stack.pop()
             kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:
-                self._count(raw.FPDFFormObj_CountObjects(obj))
+            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
                 inner = _mul(_matrix(obj), outer)
                 k = raw.FPDFFormObj_CountObjects(obj)
                 stack += [(raw.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in reversed(range(k))]
@@ -215,8 +223,9 @@ class _Page:
         width = ctypes.c_float()
         raw.FPDFPageObj_GetStrokeWidth(obj, width)
         fill = _colour(obj) if filled else None
+        scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))  # the width is the path's own; the page's is scaled
         for shape, pts in _subpaths(obj, m):
-            self._shape(record, shape, [self.point(x, y) for x, y in pts], filled, stroked, width.value, fill)
+            self._shape(record, shape, [self.point(x, y) for x, y in pts], filled, stroked, width.value * scale, fill)
 
     def _shape(self, record: PageRecord, shape: str, pts: list[tuple[float, float]], filled: bool, stroked: bool,
                width: float, fill: Optional[tuple[float, ...]]) -> None:
@@ -275,8 +284,6 @@ class _Page:
         return out
 
     def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float]) -> None:
-        from .records import Widget
-
         kind = FIELD_KINDS.get(raw.FPDFAnnot_GetFormFieldType(self.form, annot))
         if kind is None:
             return
@@ -336,10 +343,20 @@ def _font(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, float]:
         buf = ctypes.create_string_buffer(max(n, 1))
         if n > 0:
             raw.FPDFFont_GetBaseFontName(font, buf, n)
-        descent = ctypes.c_float()
-        got = font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
-        fonts[key] = (buf.value.decode("latin-1"), descent.value / 1000.0 if got else 0.0)
+        name = buf.value.decode("latin-1")
+        fonts[key] = (name, _descent(font, name))
     return fonts[key]
+
+
+def _descent(font: Any, name: str) -> float:
+    """The font's descent, a fraction of the em: a standard font's from its AFM, as pdfminer has it
+    (PDFium measures the font it stands in with), else the one PDFium read."""
+    if font and not raw.FPDFFont_GetIsEmbedded(font) and name in FONT_METRICS:
+        return float(FONT_METRICS[name][0].get("Descent", 0)) / 1000.0
+    descent = ctypes.c_float()
+    if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
+        return descent.value / 1000.0
+    return 0.0
 
 
 def _advance(obj: Any, code: int, size: float, text: Any, i: int) -> float:
@@ -369,8 +386,11 @@ SEGMENT_OPS = {raw.FPDF_SEGMENT_MOVETO: "m", raw.FPDF_SEGMENT_LINETO: "l", raw.F
 
 
 def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, float]]]]:
-    """The path's subpaths as pdfminer spells them ("mlllh": move, lines, close) with their points in user space."""
-    shape, pts = "", []
+    """The path's subpaths as pdfminer spells them ("mlllh": move, lines, close), their points in user space.
+
+    A Bézier is three segments in PDFium, one "c" in pdfminer, which keeps its end point only.
+    """
+    shape, pts, beziers = "", [], 0
     x, y = ctypes.c_float(), ctypes.c_float()
     for i in range(raw.FPDFPath_CountSegments(obj)):
         seg = raw.FPDFPath_GetPathSegment(obj, i)
@@ -380,8 +400,10 @@ def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, floa
         if op == "m" and shape:
             yield shape, pts
             shape, pts = "", []
-        shape += op
-        pts.append(_apply(m, x.value, y.value))
+        beziers = beziers + 1 if op == "c" else 0
+        if op != "c" or beziers % 3 == 0:
+            shape += op
+            pts.append(_apply(m, x.value, y.value))
         if raw.FPDFPathSegment_GetClose(seg):
             shape += "h"
     if shape:
