@@ -73,14 +73,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     finally:
         stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
         remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
-    why = "the batch was interrupted" if interrupted else "the batch stopped, as an output could not be written"
-    for row in rows.values():
-        if row.status == "pending":
-            row.status, row.error, row.output = "failed", f"not converted: {why}; run it again to resume", ""
-    if options.force and reviews:  # a plan converted again is no longer the one a person reviewed
-        reviewed.forget(out_dir, [r.output for r in rows.values() if r.status == "converted"])
-    for row in rows.values():
-        row.review = reviews.get(row.output, "") if row.output and row.status in ("reviewed", "skipped") else ""
+    _settle(rows, interrupted, options.force, reviews, out_dir)
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, str(in_dir))
     try:
         write_report(out_dir, result)
@@ -90,6 +83,19 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
                 (out_dir / name).unlink()
         raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
     return result
+
+
+def _settle(rows: dict[str, ReportRow], interrupted: bool, force: bool, reviews: dict[str, str], out_dir: Path) -> None:
+    """The rows' last word: a file left pending failed (the batch was interrupted or stopped), a plan
+    converted again under --force is no longer the one a person reviewed, and each row's review state."""
+    why = "the batch was interrupted" if interrupted else "the batch stopped, as an output could not be written"
+    for row in rows.values():
+        if row.status == "pending":
+            row.status, row.error, row.output = "failed", f"not converted: {why}; run it again to resume", ""
+    if force and reviews:
+        reviewed.forget(out_dir, [r.output for r in rows.values() if r.status == "converted"])
+    for row in rows.values():
+        row.review = reviews.get(row.output, "") if row.output and row.status in ("reviewed", "skipped") else ""
 
 
 def _tasks(
