@@ -19,7 +19,7 @@ for package in $apt_packages; do
 done
 if [ -n "$missing" ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: not a Debian system; install LibreOffice, Tesseract's English and orientation data (eng.traineddata, osd.traineddata), Chromium and chromedriver yourself:$missing" >&2
+    echo "install.sh: not a Debian system; install LibreOffice, Tesseract's English and orientation data (eng.traineddata, osd.traineddata), Chromium, chromedriver and Node.js yourself:$missing" >&2
   else
     as_root=""
     [ "$(id -u)" -eq 0 ] || as_root="sudo"
