@@ -31,7 +31,6 @@ from . import journal
 REPORT = "report.json"
 REVIEWABLE = ("converted", "skipped", "reviewed")  # report rows whose plan is on disk
 EMPTY_ORIGINS: dict[str, Any] = {"version": 1, "pages": [], "fields": {}}
-REVIEWS = ("", "corrected", "approved")
 
 
 class NotFound(Exception):
