@@ -106,6 +106,11 @@ _MARK_DATE = r"(?P<date>" + DATE_PATTERN + r"|" + _MONTH_WORD + r"\s+\d{4})"
 _DASH = r"[-\u2013\u2014]"
 
 
+def _label_names(labels: tuple[str, ...]) -> str:
+    """The labels as a regex alternation, longest first ("R10" before "R1")."""
+    return "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+
+
 @lru_cache(maxsize=8)
 def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str], re.Pattern[str]]]:
     """A review marker at the start and at the end of a line, for these labels:
@@ -113,7 +118,7 @@ def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str],
     (any dash; a dash doubled, as a scan may read one, is one)."""
     if not labels:
         return None
-    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    names = _label_names(labels)
     label = r"(?P<label>" + names + r")(?![0-9A-Za-z])[ \t]*(?:(?P<sep>[:,]|" + _DASH + r"(?:[ \t]*" + _DASH + r")?)[ \t]*)?"
     start = re.compile(
         r"^(?P<open>[\[(])?[ \t]*" + label + r"(?:" + _MARK_DATE + r"[ \t]*)?(?P<close>[\])])?[ \t]*(?P<colon>:|" + _DASH + r")?[ \t]*",
@@ -192,7 +197,7 @@ _MONTH_YEAR = re.compile(_MONTH_WORD + r"\s+\d{4}", re.IGNORECASE)
 # cell: "R1" alone, "(R2" with its bracket open, "R2 -".
 @lru_cache(maxsize=8)
 def _cut_marker(labels: tuple[str, ...]) -> re.Pattern[str]:
-    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    names = _label_names(labels)
     return re.compile(r"(?:^|[\s(\[])(?:[(\[][ \t]*(?:" + names + r")|(?:" + names + r")[ \t]*(?:" + _DASH + r"|:)?)[ \t]*$", re.IGNORECASE)
 
 
