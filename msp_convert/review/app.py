@@ -8,7 +8,6 @@ DOCX downloads; an error is JSON with one line free of plan content.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Optional
@@ -234,17 +233,10 @@ API: list[BaseRoute] = [
 
 
 def web_routes() -> list[BaseRoute]:
-    """The HTML pages (``web.py``) and ``/static``, when they are there."""
-    try:
-        web = importlib.import_module(f"{__package__}.web")
-    except ModuleNotFoundError as err:
-        if err.name != f"{__package__}.web":
-            raise
-        return []
-    routes: list[BaseRoute] = list(web.routes(TEMPLATES))
-    if STATIC.is_dir() and not any(getattr(r, "path", "") == "/static" for r in routes):
-        routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
-    return routes
+    """The HTML pages (``web.py``) and ``/static``."""
+    from . import web
+
+    return [*web.routes(TEMPLATES), Mount("/static", StaticFiles(directory=STATIC), name="static")]
 
 
 def make_app(store: Store, token: str, port: int, reviewer: str, hosts: Optional[list[str]] = None) -> Guard:
