@@ -63,8 +63,7 @@ def mark(out_dir: Path, output_rel: str, review: str, reviewer: str) -> None:
         raise ValueError("a plan is named by its path inside the output folder")
     entries = _entries(out_dir)
     entries[rel] = {"review": review, "reviewer": reviewer, "time": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    (out_dir / STATE).mkdir(exist_ok=True)
-    write_atomically(review_path(out_dir), json.dumps({"version": VERSION, "plans": entries}, indent=2, ensure_ascii=False) + "\n")
+    _write(out_dir, entries)
     _report_json(out_dir, rel, review)
     _report_csv(out_dir, rel, review)
 
@@ -74,7 +73,12 @@ def forget(out_dir: Path, output_rels: list[str]) -> None:
     entries = _entries(out_dir)
     kept = {rel: e for rel, e in entries.items() if rel not in set(output_rels)}
     if len(kept) != len(entries):
-        write_atomically(review_path(out_dir), json.dumps({"version": VERSION, "plans": kept}, indent=2, ensure_ascii=False) + "\n")
+        _write(out_dir, kept)
+
+
+def _write(out_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
+    (out_dir / STATE).mkdir(exist_ok=True)
+    write_atomically(review_path(out_dir), json.dumps({"version": VERSION, "plans": entries}, indent=2, ensure_ascii=False) + "\n")
 
 
 def settle(row: ReportRow, previous: Optional[dict[str, Any]], reviews: dict[str, str], out_dir: Path, to: str) -> Optional[list[ReportRow]]:
