@@ -104,12 +104,12 @@ def segments(mask: np.ndarray, horizontal: bool, scale: float, settings: RuleSet
     out: list[Segment] = []
     for b in components(part):
         segment = _segment(b.x + x0, b.y + y0, b.w, b.h, b.area, horizontal, scale)
-        if segment is not None and segment.width / scale <= settings.max_thick:
+        if segment.width / scale <= settings.max_thick:
             out.append(segment)
     return out
 
 
-def _segment(x: int, y: int, w: int, h: int, area: int, horizontal: bool, scale: float) -> Optional[Segment]:
+def _segment(x: int, y: int, w: int, h: int, area: int, horizontal: bool, scale: float) -> Segment:
     if horizontal:
         thick = max(area / max(w, 1), 1.0)
         mid = y + h / 2
