@@ -173,6 +173,11 @@ def _pen_pages() -> list[tuple[str, int, list[dict]]]:
     return out
 
 
+def test_the_pen_strike_pages_are_those_given_floors() -> None:
+    """The fixtures' pen-strike pages are found (an empty list would leave the test below with no cases)."""
+    assert sorted((name, number) for name, number, _ in _pen_pages()) == sorted(PEN_FLOORS)
+
+
 @pytest.mark.parametrize("name, number, pen", _pen_pages(), ids=lambda v: str(v)[:24] if not isinstance(v, list) else "")
 def test_every_pen_strike_of_the_fixtures_found_struck(name: str, number: int, pen: list[dict]) -> None:
     from scan_closeness import scan_path
