@@ -29,6 +29,11 @@ REVIEWS = ("corrected", "approved")
 VERSION = 1
 
 
+def now() -> str:
+    """The time as review.json and the review journal write it: ISO 8601, UTC, to the second."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def review_path(out_dir: Path) -> Path:
     return out_dir / STATE / REVIEW_FILE
 
@@ -62,7 +67,7 @@ def mark(out_dir: Path, output_rel: str, review: str, reviewer: str) -> None:
     if rel.startswith("/") or ".." in PurePosixPath(rel).parts:
         raise ValueError("a plan is named by its path inside the output folder")
     entries = _entries(out_dir)
-    entries[rel] = {"review": review, "reviewer": reviewer, "time": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    entries[rel] = {"review": review, "reviewer": reviewer, "time": now()}
     _write(out_dir, entries)
     _report_json(out_dir, rel, review)
     _report_csv(out_dir, rel, review)

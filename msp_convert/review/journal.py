@@ -15,13 +15,13 @@ file but is no line of the record.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..batch.journal import append_line
+from ..batch.reviewed import now
 from ..reader import json_path
 
 REVIEW_JOURNAL = "review-journal.jsonl"
@@ -39,11 +39,6 @@ def changes(old: Any, new: Any, at: tuple = ()) -> Iterator[tuple[tuple, Any, An
             yield from changes(old[i] if i < len(old) else _ABSENT, new[i] if i < len(new) else _ABSENT, at + (i,))
     elif old != new or type(old) is not type(new):
         yield at, old, new
-
-
-def now() -> str:
-    """The time as the journal and review.json write it: ISO 8601, UTC, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def lines(plan: str, reviewer: str, old: Any, new: Any) -> list[dict[str, Any]]:
