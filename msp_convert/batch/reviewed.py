@@ -76,7 +76,8 @@ def mark(out_dir: Path, output_rel: str, review: str, reviewer: str) -> None:
 def forget(out_dir: Path, output_rels: list[str]) -> None:
     """The plans at ``output_rels`` were written over (``batch --force``): no longer reviewed."""
     entries = _entries(out_dir)
-    kept = {rel: e for rel, e in entries.items() if rel not in set(output_rels)}
+    gone = set(output_rels)
+    kept = {rel: e for rel, e in entries.items() if rel not in gone}
     if len(kept) != len(entries):
         _write(out_dir, kept)
 
