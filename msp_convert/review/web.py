@@ -86,7 +86,7 @@ def _plan_view(review: Any, plan_id: str) -> Optional[dict[str, Any]]:
     if at is None:
         return None
     data = _plan_json(review, plan_id)
-    places = section_places(str((data.get("template") or {}).get("id") or "unknown"), data)
+    places = section_places(_template_id(data), data)
     warnings = [warning_view(w, data, places) for w in data.get("warnings") or [] if isinstance(w, dict)]
     return {
         "row": rows[at], "meta": meta, "child": child.get("name") if isinstance(child := data.get("child"), dict) else None,
@@ -107,7 +107,11 @@ def _plan_json(review: Any, plan_id: str) -> dict[str, Any]:
 def _template_of(review: Any, plan_id: str) -> Optional[str]:
     if plan_id not in review.store.entries:
         return None
-    return str((_plan_json(review, plan_id).get("template") or {}).get("id") or "unknown")
+    return _template_id(_plan_json(review, plan_id))
+
+
+def _template_id(data: dict[str, Any]) -> str:
+    return str((data.get("template") or {}).get("id") or "unknown")
 
 
 def warning_view(warning: dict[str, Any], plan: dict[str, Any], places: Optional[dict[str, str]] = None) -> dict[str, Any]:
