@@ -21,7 +21,6 @@ from .limits import LIMITS, check
 from .records import Box, Segment
 
 
-
 @dataclass(frozen=True, slots=True)
 class GridSettings:
     """Tolerances, in points, for making a grid from strokes."""
@@ -39,7 +38,6 @@ TEXT_LAYER = GridSettings()
 # the G4 fixture scans).
 SCANNED = GridSettings(snap=2.5, same=1.5, join=5.0, reach=5.0)
 SNAP = TEXT_LAYER.snap  # points: strokes this close are the same line
-MIN_LENGTH = TEXT_LAYER.min_length
 
 
 @dataclass(slots=True)
@@ -245,7 +243,7 @@ def _covered_h(hs: Buckets[_H], y: float, x0: float, x1: float, snap: float) -> 
     return any(abs(h.y - y) <= snap and min(h.x1, x1) - max(h.x0, x0) >= need for h in hs.near(x0, y - snap, x1, y + snap))
 
 
-def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box], how: GridSettings = TEXT_LAYER) -> Optional[GridTable]:
+def _grid(hs: list[_H], vs: list[_V], shading: Buckets[Box], how: GridSettings) -> Optional[GridTable]:
     xs = clusters([v.x for v in vs], how.snap)
     ys = clusters([h.y for h in hs], how.snap)
     if len(xs) < 2 or len(ys) < 2:
