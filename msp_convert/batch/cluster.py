@@ -35,7 +35,7 @@ from ..atomic import write_problem
 from ..errors import InputError
 from .journal import JournalFile
 from .report import BatchOptions, Progress, ReportRow
-from .workers import _WriteFailed, convert_many, _convert, take_answer, write_outputs
+from .workers import CRASH, _WriteFailed, convert_many, _convert, take_answer, timed_out, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each page of a scan
 # Test hook: a worker converting a file whose relative path contains this value dies (a file
@@ -186,9 +186,6 @@ def _written(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-CRASH = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
-
-
 class _Flight:
     """The files on the cluster (at most ``window``), when each started, and the answers in."""
 
@@ -278,10 +275,7 @@ class _Flight:
             if task["kind"] == "convert-many":
                 self.tasks.extend(task["items"])
                 continue
-            done.append((task["rel"], {
-                "status": "failed", "seconds": round(now - began, 3), "code": "timeout",
-                "error": f"took longer than {self.options.timeout:g} s and was stopped; check the file, or allow more with --timeout",
-            }))
+            done.append((task["rel"], timed_out(now - began, self.options.timeout)))
         return done
 
     def cancel(self) -> None:

@@ -256,6 +256,17 @@ def run_tasks(
     return finished
 
 
+CRASH = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
+
+
+def timed_out(seconds: float, timeout: float) -> dict[str, Any]:
+    """The answer of a file stopped after ``seconds``, past its time limit (the pool's and a cluster's)."""
+    return {
+        "status": "failed", "seconds": round(seconds, 3), "code": "timeout",
+        "error": f"took longer than {timeout:g} s and was stopped; check the file, or allow more with --timeout",
+    }
+
+
 def take_answer(rows: dict[str, ReportRow], rel: str, result: dict[str, Any], journal: JournalFile, tables: Any, options: BatchOptions) -> bool:
     """A file's answer into its report row (and those of its plans after the first), the journal
     and the tables; True when the row was waiting for it. ``Stopped`` when they cannot be written."""
@@ -300,7 +311,7 @@ class _Pool:
                     continue
                 worker.task = None
             except (EOFError, OSError):
-                result = {"status": "failed", "error": "the converter stopped unexpectedly on this file; report it", "code": "crash"}
+                result = dict(CRASH)
                 if self._lost(worker):
                     continue
             if task["kind"] == "convert-many" and "results" in result:
@@ -321,12 +332,8 @@ class _Pool:
             task = worker.task
             if task is not None and now - worker.started > task.get("limit", self.options.timeout):
                 del self.busy[conn]
-                seconds = round(now - worker.started, 3)
                 if not self._lost(worker):
-                    done.append((task["rel"], {
-                        "status": "failed", "seconds": seconds, "code": "timeout",
-                        "error": f"took longer than {self.options.timeout:g} s and was stopped; check the file, or allow more with --timeout",
-                    }))
+                    done.append((task["rel"], timed_out(now - worker.started, self.options.timeout)))
         return done
 
     def _lost(self, worker: _Worker) -> bool:
