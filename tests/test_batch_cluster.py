@@ -15,14 +15,13 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+import distributed  # in the test extras (requirements.lock): these tests never skip
 import pytest
 
-distributed = pytest.importorskip("distributed")
+from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
+from msp_convert.batch.cluster import CRASH_HOOK, ClusterError, local_cluster
 
-from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch  # noqa: E402
-from msp_convert.batch.cluster import CRASH_HOOK, ClusterError, local_cluster  # noqa: E402
-
-from test_batch import PLANS, make_folder  # noqa: E402
+from test_batch import PLANS, make_folder
 
 REPO = Path(__file__).resolve().parents[1]
 LEGACY = REPO / "fixtures" / "legacy"
