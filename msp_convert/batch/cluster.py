@@ -33,9 +33,8 @@ from typing import Any, Optional
 
 from ..atomic import write_problem
 from ..errors import InputError
-from .journal import JournalFile
-from .report import BatchOptions, Progress, ReportRow
-from .workers import CRASH, _WriteFailed, convert_many, _convert, take_answer, timed_out, write_outputs
+from .report import BatchOptions
+from .workers import CRASH, _WriteFailed, convert_many, _convert, timed_out, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each page of a scan
 # Test hook: a worker converting a file whose relative path contains this value dies (a file
@@ -95,38 +94,20 @@ def _crash_hook(rel: str) -> None:
 # --- on the client -----------------------------------------------------------------------
 
 
-def run_on_cluster(
-    scheduler: str,
-    options: BatchOptions,
-    tasks: deque[dict[str, Any]],
-    rows: dict[str, ReportRow],
-    journal: JournalFile,
-    tables: Any,
-    progress: Optional[Progress],
-    finished: int,
-    total: int,
-) -> int:
-    """``workers.run_tasks`` on a cluster: every task through it, each answer recorded as it comes."""
-    if not tasks:
-        return finished
+def cluster_pool(scheduler: str, options: BatchOptions, tasks: deque[dict[str, Any]]) -> "_Flight":
+    """The pool ``workers.run_tasks`` drives, on the cluster at ``scheduler``: its answers' outputs written here."""
     client, cluster = connect(scheduler)
-    flight = None
     try:
-        flight = _Flight(client, options, tasks)
-        while tasks or flight.futures:
-            flight.fill()
-            for rel, result in flight.answers():
-                if take_answer(rows, rel, _written(result), journal, tables, options):
-                    finished += 1
-                    if progress is not None:
-                        progress(rows[rel], finished, total)
-    finally:
-        if flight is not None:
-            flight.cancel()
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return finished
+        return _Flight(client, cluster, options, tasks)
+    except BaseException:
+        _close(client, cluster)
+        raise
+
+
+def _close(client: Any, cluster: Any) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def connect(scheduler: str) -> tuple[Any, Any]:
@@ -189,8 +170,8 @@ def _written(result: dict[str, Any]) -> dict[str, Any]:
 class _Flight:
     """The files on the cluster (at most ``window``), when each started, and the answers in."""
 
-    def __init__(self, client: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
-        self.client, self.options, self.tasks = client, options, tasks
+    def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
+        self.client, self.cluster, self.options, self.tasks = client, cluster, options, tasks
         self.window = max(4, WINDOW * sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.started: dict[str, tuple[float, str]] = {}  # key -> (when it started or last beat, its worker), from BEAT
@@ -201,7 +182,11 @@ class _Flight:
         message = event[1]
         self.started[message["key"]] = (time.monotonic(), message["worker"])
 
-    def fill(self) -> None:
+    @property
+    def busy(self) -> bool:
+        return bool(self.futures)
+
+    def assign(self) -> None:
         while self.tasks and len(self.futures) < self.window:
             task = self.tasks.popleft()
             sent = self._payload(task)
@@ -226,7 +211,7 @@ class _Flight:
         return sent  # the bytes in the task itself, not scattered: the scheduler keeps them to retry it if its worker dies
 
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
-        """(file, answer) for each file done within a quarter second, or over its time limit."""
+        """(file, answer) for each file done within a quarter second, its outputs written here."""
         from distributed import wait
         from distributed.client import FuturesCancelledError
 
@@ -242,7 +227,7 @@ class _Flight:
                 done += self._result(future, task)
         for key in [key for key in self.started if key not in self.futures]:  # done, or another client's on a shared cluster
             self.started.pop(key, None)
-        return done + self._overdue()
+        return [(rel, _written(result)) for rel, result in done]
 
     def _result(self, future: Any, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         from distributed import KilledWorker
@@ -261,7 +246,7 @@ class _Flight:
             return [(task["rel"], dict(CRASH))]
         return [(task["rel"], {"status": "failed", "code": "internal", "error": f"internal error while converting ({type(error).__name__}); report it"})]
 
-    def _overdue(self) -> list[tuple[str, dict[str, Any]]]:
+    def overdue(self) -> list[tuple[str, dict[str, Any]]]:
         """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back, each on its own)."""
         done: list[tuple[str, dict[str, Any]]] = []
         now = time.monotonic()
@@ -278,10 +263,14 @@ class _Flight:
             done.append((task["rel"], timed_out(now - began, self.options.timeout)))
         return done
 
-    def cancel(self) -> None:
-        if self.futures:
-            self.client.cancel([future for future, _ in self.futures.values()])
-        self.futures.clear()
+    def close(self) -> None:
+        """What is in flight cancelled; the client closed, and the local cluster if it is ours."""
+        try:
+            if self.futures:
+                self.client.cancel([future for future, _ in self.futures.values()])
+            self.futures.clear()
+        finally:
+            _close(self.client, self.cluster)
 
 
 def read_input(task: dict[str, Any]) -> dict[str, Any]:

@@ -60,12 +60,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     journal, tables = _open_records(out_dir, options)
     interrupted, stopped = False, ""
     try:
-        if scheduler:
-            from .cluster import run_on_cluster
-
-            run_on_cluster(scheduler, options, tasks, rows, journal, tables, progress, finished, total)
-        else:
-            run_tasks(options, tasks, rows, journal, tables, progress, finished, total)
+        run_tasks(options, tasks, rows, journal, tables, progress, finished, total, scheduler)
     except KeyboardInterrupt:
         interrupted = True
     except Stopped as stop:

@@ -237,12 +237,19 @@ def run_tasks(
     progress: Optional[Progress],
     finished: int,
     total: int,
+    scheduler: Optional[str] = None,
 ) -> int:
-    """Every task through the workers; each answer into the rows, journal and tables as it comes.
+    """Every task through the workers (with ``scheduler``, a Dask cluster's: ``batch.cluster``); each
+    answer into the rows, journal and tables as it comes.
     Raises ``Stopped`` when an output, the journal or the tables cannot be written."""
     if not tasks:
         return finished
-    pool = _Pool(options, tasks)
+    if scheduler:
+        from .cluster import cluster_pool
+
+        pool: Any = cluster_pool(scheduler, options, tasks)
+    else:
+        pool = _Pool(options, tasks)
     try:
         while tasks or pool.busy:
             pool.assign()
