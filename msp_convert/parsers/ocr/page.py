@@ -18,7 +18,7 @@ from ..pdf.boxes import find_tick_boxes
 from ..pdf.records import Glyph, PageRecord
 from . import engine
 from .common import Rect, Timing, Word, clock, ink_in_blobs
-from .handwriting import find_handwriting
+from .handwriting import _holds, find_handwriting
 from .leaders import LEADER_TEXT, find_leaders, paint_out
 from .rules import erase_rules, find_rules, segments, through_words, widened
 from .second_look import _second_look
@@ -151,7 +151,7 @@ def _without_handwriting(page: _Page, read: tuple[list[Word], list], ink: np.nda
     crossed = {i for i in hand.words if struck[i][0]}
     scale = 72.0 / dpi
     for region in hand.regions:
-        inside = [i for i in hand.words if _centre_in(words[i][0], region)]
+        inside = [i for i in hand.words if _holds(region, words[i][0])]
         if inside and all(i in crossed for i in inside):
             continue
         page.messages.append(Message(
@@ -161,11 +161,6 @@ def _without_handwriting(page: _Page, read: tuple[list[Word], list], ink: np.nda
     drop = set(hand.words) - crossed
     kept = [i for i in range(len(words)) if i not in drop]
     return [words[i] for i in kept], [struck[i] for i in kept], list(hand.regions)
-
-
-def _centre_in(box: Rect, region: Rect) -> bool:
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return region[0] <= x <= region[2] and region[1] <= y <= region[3]
 
 
 def _reads_poorly(words: list[Word]) -> bool:
@@ -309,8 +304,6 @@ def _orientation(grey: np.ndarray, timing: Timing) -> int:
     timing.orientation += spent
     timing.orientations += 1
     return turn
-
-
 
 
 TALL_WORD = 1.5  # of its line's median word height: a word taller than this does not set the line's height
