@@ -94,12 +94,14 @@ def _split_off(line: TextLine, g: Glyph) -> TextLine:
     """A new line for ``g`` and the glyphs of ``line`` at its height (a line read from pixels gives
     its words one band); ``line`` keeps the rest, its band made again from them."""
     mid, tol = (g.top + g.bottom) / 2, (g.bottom - g.top) / 4
-    before = line.glyphs
-    moved = {id(o) for o in before if abs((o.top + o.bottom) / 2 - mid) <= tol}
-    if len(moved) < len(before):
-        _bound(line, [o for o in before if id(o) not in moved])
+    here = [abs((o.top + o.bottom) / 2 - mid) <= tol for o in line.glyphs]
     new = TextLine([], 0.0, 0.0, 0.0, 0.0)
-    _bound(new, [o for o in before if id(o) in moved and len(moved) < len(before)] + [g])
+    if all(here):  # the whole line at g's height: it stays as it is, g goes alone
+        _bound(new, [g])
+        return new
+    moved, kept = [o for o, h in zip(line.glyphs, here) if h], [o for o, h in zip(line.glyphs, here) if not h]
+    _bound(line, kept)
+    _bound(new, moved + [g])
     return new
 
 
