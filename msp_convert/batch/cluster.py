@@ -34,7 +34,7 @@ from typing import Any, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .workers import CRASH, _WriteFailed, convert_many, _convert, timed_out, write_outputs
+from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each page of a scan
 # Test hook: a worker converting a file whose relative path contains this value dies (a file
@@ -205,8 +205,7 @@ class _Flight:
             self.early.append((task["rel"], {"status": "failed", "error": err.message, "code": err.code, "seconds": 0.0}))
             return None
         except OSError as err:
-            self.early.append((task["rel"], {"status": "failed", "code": "unreadable-file", "seconds": 0.0, "error": (
-                f"could not be read ({err.strerror or type(err).__name__}); check it is there and you may read it")}))
+            self.early.append((task["rel"], {**unreadable(err), "seconds": 0.0}))
             return None
         return sent  # the bytes in the task itself, not scattered: the scheduler keeps them to retry it if its worker dies
 
@@ -244,7 +243,7 @@ class _Flight:
             return []
         if error is None or isinstance(error, KilledWorker):
             return [(task["rel"], dict(CRASH))]
-        return [(task["rel"], {"status": "failed", "code": "internal", "error": f"internal error while converting ({type(error).__name__}); report it"})]
+        return [(task["rel"], internal(error))]
 
     def overdue(self) -> list[tuple[str, dict[str, Any]]]:
         """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back, each on its own)."""

@@ -85,11 +85,21 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
     except InputError as err:
         out.update(status="failed", error=err.message, code=_code(err))
     except OSError as err:  # the input vanished, or may not be read
-        out.update(status="failed", error=f"could not be read ({err.strerror or type(err).__name__}); check it is there and you may read it", code="unreadable-file")
+        out.update(unreadable(err))
     except Exception as err:  # a bug of ours: name it, never the content
-        out.update(status="failed", error=f"internal error while converting ({type(err).__name__}); report it", code="internal")
+        out.update(internal(err))
     out["seconds"] = round(time.perf_counter() - start, 3)
     return out
+
+
+def unreadable(err: OSError) -> dict[str, Any]:
+    """The answer of a file whose input vanished or may not be read."""
+    return {"status": "failed", "error": f"could not be read ({err.strerror or type(err).__name__}); check it is there and you may read it", "code": "unreadable-file"}
+
+
+def internal(err: BaseException) -> dict[str, Any]:
+    """The answer of a file a bug of ours stopped: the error's type, never the content."""
+    return {"status": "failed", "error": f"internal error while converting ({type(err).__name__}); report it", "code": "internal"}
 
 
 class _WriteFailed(Exception):
