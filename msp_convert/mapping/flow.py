@@ -403,8 +403,9 @@ class Flow:
         group = getattr(group, section.ticks_field)
         for key, state in reading.states.items():
             setattr(group, key, state)
-            self.draft.read_into(group, key, section.where, boxes=[reading.boxes[key]] if key in reading.boxes else ())
-            if key not in reading.boxes:  # a tick typed in the text ("X My parent"): its line is where it was read
+            if key in reading.boxes:
+                self.draft.read_into(group, key, section.where, boxes=[reading.boxes[key]])
+            else:  # a tick typed in the text ("X My parent"): its line is where it was read
                 self.draft.placed(group, key, [para])
         if reading.unknown:
             self.draft.warn("tick-box-unknown", section.where)
