@@ -31,6 +31,7 @@ FLOORS: list[tuple[str, int, str]] = [
     ("msp_convert.parsers", 2, "parsers"),
     ("msp_convert.mapping", 2, "mapping"),
     ("msp_convert.writers", 2, "writers"),
+    ("msp_convert.redact", 2, "redact"),  # model -> redacted model
     ("msp_convert.reader", 3, "reader"),
     ("msp_convert.ehc", 3, "ehc"),
     ("msp_convert.batch", 4, "batch"),
