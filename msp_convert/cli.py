@@ -78,11 +78,13 @@ def main() -> None:
 @click.option("--template", "template", metavar="ID|FILE", help="Read with this template profile (an id from 'msp-convert templates', or a profile's .toml file) instead of the one the document matches best.")
 @click.option("--password", "ask_password", is_flag=True, help="Ask for the password of an encrypted PDF (never given on the command line).")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the password of an encrypted PDF from the first line of this file.")
+@click.option("--redact", is_flag=True, help="Write a redacted copy: the child, family, staff, school, dates of birth, numbers and contacts replaced by keyed pseudonyms and placeholders.")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE') that makes pseudonyms match across runs.")
 @click.option("-v", "--verbose", is_flag=True, help="Every warning in full, and a traceback on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on standard error but errors.")
 def convert(
     input_path: Path, output: Optional[Path], to: str, mode: Optional[str], renumber: bool, force: bool, template: Optional[str],
-    ask_password: bool, password_file: Optional[Path], verbose: bool, quiet: bool,
+    ask_password: bool, password_file: Optional[Path], redact: bool, key_file: Optional[Path], verbose: bool, quiet: bool,
 ) -> None:
     """Convert one plan to the canonical JSON or to a Word document.
 
@@ -102,7 +104,10 @@ def convert(
     if not input_path.exists():
         raise _fail(name, "no such file; check the path")
     profile = _profile(template)
+    key = _redaction_key(redact, key_file, quiet)
     plans = _read_or_fail(input_path, verbose, read_all_result, force=force, password=password, profile=profile).value
+    if key is not None:  # in memory, before anything is written
+        plans = _redacted(plans, key, name, verbose)
     if not quiet:  # the notices about the file are among each plan's warnings
         for k, plan in enumerate(plans, 1):
             shown_as = name if len(plans) == 1 else f"{name} (plan {k} of {len(plans)})"
@@ -113,6 +118,41 @@ def convert(
             _say(f"{name}: holds {len(plans)} plans; only plan 1 was written; give -o FILE to write each (FILE, FILE-2 ...)")
         return
     _write_plans(input_path, output, [_rendered(plan, to, mode, renumber, name, verbose, profile) for plan in plans], quiet)
+
+
+def _redaction_key(redact: bool, key_file: Optional[Path], quiet: bool, batch: bool = False) -> Optional[bytes]:
+    """--redact's key: the key file's, or one made for this run (said on stderr); None without --redact."""
+    from .batch.redaction import NO_KEY_FILE, NO_RESUME, run_key
+
+    if not redact:
+        if key_file is not None:
+            raise click.UsageError("--key-file goes with --redact")
+        return None
+    try:
+        key = run_key(key_file)
+    except InputError as err:
+        raise _fail(key_file.name if key_file is not None else "--key-file", err.message)
+    if key_file is None and not quiet:
+        _say(NO_KEY_FILE)
+        if batch:
+            _say(NO_RESUME)
+    return key
+
+
+def _redacted(plans: "list[Plan]", key: bytes, name: str, verbose: bool) -> "list[Plan]":
+    """The plans redacted (``batch.redaction``); with -v, what was replaced."""
+    from .batch.redaction import counts_line, facts, redact_plans, totals
+
+    try:
+        done = redact_plans(plans, key)
+    except Exception as err:  # a bug of ours: one line, no content, nothing written
+        if verbose:
+            traceback.print_exc()
+        raise _fail(name, f"internal error while redacting ({type(err).__name__}); nothing was written; run again with -v and report it")
+    if verbose:
+        counted = [facts(d) for d in done]
+        _say(f"{name}: {counts_line(totals(c['redactions'] for c in counted), sum(c['uncertain'] for c in counted))}")
+    return [d.plan for d in done]
 
 
 def _profile(spec: Optional[str]) -> "Optional[Profile]":
@@ -263,20 +303,33 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Password for encrypted PDFs, from this file's first line.")
 @click.option("--template", "template", metavar="ID|FILE", help="Read every plan with this template profile instead of the one each matches best.")
 @click.option("--scheduler", metavar="ADDRESS|local:N", help="Convert on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local worker processes (needs msp-convert[cluster]).")
+@click.option("--redact", is_flag=True, help="Redacted copies only, named plan-XXXXXXXXXX by a keyed hash (no input's name in OUT_DIR, not even in the report); no origins files.")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE'): pseudonyms match across runs, and a rerun resumes.")
+@click.option("--link-file", type=click.Path(dir_okay=False, path_type=Path), help="With --redact: also write which output came from which input to this CSV (outside OUT_DIR: it names the inputs).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def batch(
     in_dir: Path, out_dir: Path, jobs: Optional[int], timeout: float, force: bool, retry_failed: bool,
-    to: str, tables: bool, password_file: Optional[Path], template: Optional[str], scheduler: Optional[str], quiet: bool,
+    to: str, tables: bool, password_file: Optional[Path], template: Optional[str], scheduler: Optional[str],
+    redact: bool, key_file: Optional[Path], link_file: Optional[Path], quiet: bool,
 ) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
     from .batch.cluster import ClusterError, local_workers
+    from .batch.redaction import check_link_file
 
+    if link_file is not None and not redact:
+        raise click.UsageError("--link-file goes with --redact")
+    if link_file is not None:
+        try:
+            check_link_file(link_file, out_dir)
+        except InputError as err:
+            raise click.UsageError(err.message) from None
     options = BatchOptions(
         in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to, retry_failed=retry_failed,
-        template=template,
+        template=template, link_file=link_file,
     )
     _profile(template)  # a wrong --template is one line before any file is read
+    options.key = _redaction_key(redact, key_file, quiet, batch=True)
     try:
         if scheduler is not None:
             local_workers(scheduler)  # a malformed --scheduler too
@@ -387,6 +440,22 @@ def review(path: Path, port: Optional[int], no_browser: bool, reviewer: Optional
         raise _fail(path.name or str(path), err.message)
     except OSError as err:
         raise _fail(path.name or str(path), f"could not serve on port {port or 'chosen'} ({err.strerror or type(err).__name__}); choose another --port")
+
+
+@main.command("new-key")
+@click.argument("key_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def new_key(key_file: Path) -> None:
+    """Write a new secret key for --redact --key-file to FILE (readable by you only; never over a file).
+
+    Keep it safe and apart from the redacted copies: with it, pseudonyms
+    match across runs; whoever has it and an original can confirm a match.
+    """
+    from .batch.redaction import write_new_key
+
+    try:
+        write_new_key(key_file)
+    except InputError as err:
+        raise _fail(key_file.name, err.message)
 
 
 @main.command()

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from ..version import __version__
 from .files import STATE
 from .outputs import numbered
-from .report import PLAN_FACTS, BatchOptions, ReportRow, more_rows
+from .report import PLAN_FACTS, REDACTION_FACTS, BatchOptions, ReportRow, more_rows
 
 JOURNAL = "journal.jsonl"
 
@@ -106,11 +106,12 @@ def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables:
     plan's answer brings only its table rows)."""
     result["converting"] = row.status == "pending"
     entry = {"path": row.path, "sha256": row.sha256, "version": __version__, "to": options.to}
-    counts = {k: result.get(k) for k in PLAN_FACTS}
+    counts = {k: result.get(k) for k in PLAN_FACTS if k not in REDACTION_FACTS or result.get(k) is not None}
     more: list[dict[str, Any]] = []
     if result.get("status") == "ok":
         if result["converting"]:  # the journal first: a row is converted only once it is recorded
             more = result.get("more") or []
+            row.output = result.get("output", row.output)  # a redacted plan's output is named by its stem, known once read
             journal.add({**entry, "output": row.output, **counts, **({"more": more} if more else {})})
             row.status, row.seconds = "converted", result["seconds"]
             for key, value in counts.items():

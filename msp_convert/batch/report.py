@@ -15,6 +15,7 @@ from ..atomic import write_atomically
 from ..errors import InputError
 from ..version import __version__
 from .outputs import numbered
+from .redaction import counts_line, totals
 
 # reviewed: a plan a person corrected or approved (review.json), never written over unless --force
 STATUSES = ("converted", "skipped", "reviewed", "failed", "ignored", "duplicate")
@@ -32,6 +33,8 @@ class BatchOptions:
     to: str = "json"  # or "docx": each plan's new-plan Word document
     retry_failed: bool = False  # convert again the files an earlier run failed on (timeouts too)
     template: Optional[str] = None  # a profile's id or .toml file to read every plan with (None: the reader chooses)
+    key: Optional[bytes] = None  # --redact: every plan redacted with this key (batch.redaction); None: not redacted
+    link_file: Optional[Path] = None  # --redact --link-file: where to write which output came from which input
 
 
 @dataclass
@@ -52,11 +55,14 @@ class ReportRow:
     duplicate_of: str = ""
     plan: Optional[int] = None  # in a file that holds several plans, which one (the path of the 2nd is file.docx#2)
     review: str = ""  # "corrected" or "approved" once a person has reviewed the plan (batch.reviewed), else ""
+    redactions: Optional[dict[str, int]] = None  # --redact: replacements per kind (redact.KINDS order)
+    uncertain: Optional[int] = None  # --redact: redactions the engine was unsure of (its redaction-uncertain warnings)
 
 
 REPORT_FIELDS = tuple(ReportRow.__dataclass_fields__)
 # What a converted plan tells its row: from the worker, kept in the journal for a skipped file.
-PLAN_FACTS = ("warnings", "outcomes", "provision", "template", "verdict", "placed_share")
+PLAN_FACTS = ("warnings", "outcomes", "provision", "template", "verdict", "placed_share", "redactions", "uncertain")
+REDACTION_FACTS = ("redactions", "uncertain")  # only in a --redact run's report and journal
 VERDICTS = ("complete", "partial", "other-layout", "not-a-plan")
 
 
@@ -67,6 +73,7 @@ class BatchResult:
     interrupted: bool = False
     stopped: str = ""  # why the batch stopped early: an output could not be written (a full disk...)
     in_dir: str = ""  # the folder the plans were read from (the review page finds the originals there)
+    redacted: bool = False  # a --redact run: its rows name no input, and count what was replaced
 
     def count(self, status: str) -> int:
         """Files in this state (a file of several plans counted once)."""
@@ -83,7 +90,18 @@ class BatchResult:
         several = sum(1 for r in self.rows if r.plan == 1)
         more = len(self.rows) - files
         held = f"; {several} held several plans, {more} more plan{'s' if more != 1 else ''} reported as FILE#2 ..." if several else ""
-        return f"{head} {files} files ({parts or 'nothing to do'}{held}) in {self.seconds:.1f} s"
+        redacted = f"; {counts_line(self.redaction_totals(), self.uncertain_total())}" if self.redacted else ""
+        return f"{head} {files} files ({parts or 'nothing to do'}{held}) in {self.seconds:.1f} s{redacted}"
+
+    def _outputs(self) -> list[ReportRow]:
+        return [r for r in self.rows if r.status in ("converted", "skipped", "reviewed")]
+
+    def redaction_totals(self) -> dict[str, int]:
+        """Replacements per kind across the plans this run's outputs hold (redact.KINDS order)."""
+        return totals(r.redactions for r in self._outputs())
+
+    def uncertain_total(self) -> int:
+        return sum(r.uncertain or 0 for r in self._outputs())
 
 
 Progress = Callable[[ReportRow, int, int], None]
@@ -131,17 +149,44 @@ def write_report(out_dir: Path, result: BatchResult) -> None:
     as ``\\udcXX`` escapes in report.json (which ``json.load`` and
     ``os.fsencode`` turn back into the same bytes).
     """
-    rows = [asdict(r) for r in result.rows]
+    rows = [_fields(r, result.redacted) for r in result.rows]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_FIELDS)
+    writer = csv.DictWriter(buffer, fieldnames=_csv_fields(result.redacted))
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow(_csv_row(row))
     write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
-    summary = {s: result.count(s) for s in STATUSES}
+    summary: dict[str, Any] = {s: result.count(s) for s in STATUSES}
     summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped", "reviewed")) for v in VERDICTS}
+    if result.redacted:
+        summary.update(redactions=result.redaction_totals(), uncertain=result.uncertain_total())
     report = {"version": __version__, "in_dir": result.in_dir, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
     write_atomically(out_dir / "report.json", report_text(report))
+
+
+def _fields(row: ReportRow, redacted: bool) -> dict[str, Any]:
+    """A row's fields as the report gives them: a run without --redact has no redaction fields."""
+    fields = asdict(row)
+    if not redacted:
+        for key in REDACTION_FACTS:
+            del fields[key]
+    elif row.redactions is not None:
+        fields["redactions"] = totals([row.redactions])  # every kind, in KINDS order
+    return fields
+
+
+def _csv_fields(redacted: bool) -> list[str]:
+    """report.csv's columns; a --redact run's counts as redacted_<kind> ... and uncertain."""
+    base = [f for f in REPORT_FIELDS if f not in REDACTION_FACTS]
+    return base + ["redacted_" + kind.replace("-", "_") for kind in totals([])] + ["uncertain"] if redacted else base
+
+
+def _csv_row(fields: dict[str, Any]) -> dict[str, Any]:
+    row = {k: ("" if v is None else v) for k, v in fields.items() if k != "redactions"}
+    if "redactions" in fields:
+        counts = fields["redactions"] or {}
+        row.update(("redacted_" + kind.replace("-", "_"), counts.get(kind, "")) for kind in totals([]))
+    return row
 
 
 def report_text(report: dict[str, Any]) -> str:

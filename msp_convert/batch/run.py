@@ -14,6 +14,7 @@ from .files import STATE, Found, discover, output_paths, sha256_of
 from .outputs import numbered_names, origins_names
 from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
+from .redaction import keyed, redacted_names, write_links
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
@@ -48,8 +49,9 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
         remove_stale(out_dir)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
-    reviews = reviewed.load(out_dir)
-    rows, tasks = _tasks(list(discover(in_dir, out_dir)), options, out_dir, {} if options.force else reviews)
+    reviews = {} if options.key is not None else reviewed.load(out_dir)  # no review of redacted plans
+    found, links = _found(in_dir, out_dir, options)
+    rows, tasks = _tasks(found, options, out_dir, {} if options.force else reviews)
     total = len(rows)
     finished = 0
     for row in rows.values():
@@ -69,7 +71,8 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
         stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
         remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
     _settle(rows, interrupted, options.force, reviews, out_dir)
-    result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, str(in_dir))
+    redacted = options.key is not None
+    result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, "" if redacted else str(in_dir), redacted)
     try:
         write_report(out_dir, result)
     except OSError as err:
@@ -77,7 +80,18 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
             with contextlib.suppress(OSError):
                 (out_dir / name).unlink()
         raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
+    if options.link_file is not None:
+        try:
+            write_links(options.link_file, links, rows)
+        except OSError as err:
+            raise OutputError(f"--link-file: {write_problem(err, options.link_file.parent)}") from None
     return result
+
+
+def _found(in_dir: Path, out_dir: Path, options: BatchOptions) -> tuple[list[Found], dict[str, str]]:
+    """The files to take; with --redact each named by its row id (``batch.redaction``), and the ids' paths."""
+    found = list(discover(in_dir, out_dir))
+    return redacted_names(found, options.key) if options.key is not None else (found, {})
 
 
 def _settle(rows: dict[str, ReportRow], interrupted: bool, force: bool, reviews: dict[str, str], out_dir: Path) -> None:
@@ -98,7 +112,7 @@ def _tasks(
 ) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
     """A report row per file, and the work still to do: what the journal holds is not done twice,
     and a file whose plan a person reviewed (``reviews``) is not converted again."""
-    outputs = output_paths([f for f in found if f.format], "." + options.to)
+    outputs = _outputs(found, options)
     others = numbered_names(list(outputs.values()))  # names a file's plan 2, 3 ... must not take
     sides = [str(out_dir / rel) for rel in origins_names(list(outputs.values()))]  # outputs an origins file must not replace
     done = load_journal(out_dir, options.force)
@@ -111,7 +125,7 @@ def _tasks(
             rows[f.rel] = ReportRow(f.rel, "", "ignored", error=f.ignored_because)
             continue
         try:
-            sha = sha256_of(f.path)
+            sha = sha256_of(f.path) if options.key is None else keyed(options.key, sha256_of(f.path))
         except OSError as err:
             rows[f.rel] = ReportRow(f.rel, f.format, "failed", error=f"could not be read ({err.strerror or type(err).__name__}); check you may read it")
             continue
@@ -120,13 +134,15 @@ def _tasks(
             row.status, row.duplicate_of, row.output = "duplicate", first_of[sha], ""
             continue
         first_of[sha] = f.rel
-        target = out_dir / outputs[f.rel]
+        previous = done.get(f.rel)
+        if options.key is not None:  # named by the redacted plan's stem, once read; an earlier run's as it named it
+            row.output = outputs[f.rel] = (previous or {}).get("output") or ""
+        target = out_dir / (outputs[f.rel] or "redacted." + options.to)
         task = {
             "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
             "password": options.password, "to": options.to, "template": options.template, "taken": others.get(outputs[f.rel], []),
-            "sides_taken": sides,
+            "sides_taken": sides, **({"key": options.key} if options.key is not None else {}),
         }
-        previous = done.get(f.rel)
         more = reviewed.settle(row, previous, reviews, out_dir, options.to)
         if more is not None:
             rows.update((extra.path, extra) for extra in more)
@@ -149,6 +165,13 @@ def _tasks(
         budget = options.timeout * len(chunk)  # LibreOffice's own limit; the worker's a little more
         tasks.appendleft({"kind": "convert-many", "items": chunk, "rel": chunk[0]["rel"], "timeout": budget, "limit": budget + 10})
     return rows, tasks
+
+
+def _outputs(found: list[Found], options: BatchOptions) -> dict[str, str]:
+    """Each input's output, relative to OUT_DIR; with --redact none yet (the redacted plan's stem names it)."""
+    if options.key is not None:
+        return {f.rel: "" for f in found if f.format}
+    return output_paths([f for f in found if f.format], "." + options.to)
 
 
 def _open_records(out_dir: Path, options: BatchOptions) -> tuple[JournalFile, Any]:

@@ -69,15 +69,18 @@ def _convert(task: dict[str, Any], converted: Optional[bytes] = None, beat: Opti
     out: dict[str, Any] = {"rel": task["rel"]}
     try:
         plans, origins = _plans_of(task, converted, beat)
+        plans, origins, task, extra = _redacted(task, plans, origins)
         if task["kind"] != "tables":
             outputs, stale = plan_outputs(task, plans, origins)
             if task.get("send_back"):
                 out.update(outputs=[(str(path), data) for path, data in outputs], stale=[str(path) for path in stale])
             else:
                 write_outputs(outputs, stale)
-        out.update(status="ok", **plan_facts(plans[0]))
+        out.update(status="ok", **plan_facts(plans[0]), **extra[0])
+        if task.get("key") is not None:
+            out["output"] = Path(task["out"]).name  # a redacted plan's, by its stem: flat in OUT_DIR
         if len(plans) > 1:  # a row each in the report: file.docx#2 ...
-            out["more"] = [plan_facts(plan) for plan in plans[1:]]
+            out["more"] = [{**plan_facts(plan), **more} for plan, more in zip(plans[1:], extra[1:])]
         if task["tables"]:
             out["tables"] = _table_rows(plans, task["rel"])
     except _WriteFailed as failed:  # the output folder's fault, not the file's: the batch stops
@@ -129,6 +132,25 @@ def _plans_of(task: dict[str, Any], converted: Optional[bytes], beat: Optional[P
         return read_all_result(**source, password=task["password"], profile=choose(task.get("template"))).value, []
     found, origins = read_all_with_origins(**source, password=task["password"], converted=converted, on_page=beat, profile=choose(task.get("template")))
     return found.value, origins
+
+
+def _redacted(
+    task: dict[str, Any], plans: list[Plan], origins: list[Origins]
+) -> tuple[list[Plan], list[Origins], dict[str, Any], list[dict[str, Any]]]:
+    """With --redact (``task["key"]``), the plans redacted in memory right after the read, before any
+    output exists (``batch.redaction``): no origins (they quote the original text), the output named by
+    the redacted plan's stem, and each plan's counts for its report row. Otherwise all as they were."""
+    key = task.get("key")
+    if key is None:
+        return plans, origins, task, [{} for _ in plans]
+    if task["kind"] == "tables" and task["to"] == "json":  # an earlier run's outputs: redacted already
+        return plans, [], task, [{} for _ in plans]
+    from .redaction import facts, redact_plans
+
+    done = redact_plans(plans, key)
+    out = Path(task["out"])
+    out = out.with_name(done[0].stem + out.suffix)
+    return [d.plan for d in done], [], {**task, "out": str(out)}, [facts(d) for d in done]
 
 
 def plan_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]) -> "tuple[list[tuple[Path, str | bytes]], list[Path]]":

@@ -1,0 +1,136 @@
+"""Redacted runs (``--redact``): the run's key, the plans redacted as they are read, and what the report says.
+
+The engine (``msp_convert.redact``) works on the model in memory; this module
+only wires it in. A plan is redacted in the worker right after it is read,
+before any output bytes exist, so the unredacted plan is never written, not
+even to a temporary file. With ``--redact`` nothing the batch writes under
+OUT_DIR names an input file (its name or folders often hold the child's):
+
+- outputs are named by ``Redacted.stem`` ("plan-" + 10 base32 chars of an
+  HMAC of the input's checksum), flat in OUT_DIR;
+- the report's and the journal's rows are keyed by ``row_id`` (an HMAC of the
+  input's relative path) and carry the checksum keyed too (``keyed``), as the
+  redacted plan's ``source.sha256`` does; ``in_dir`` is left empty;
+- no origins files (they quote the original text) and no review state.
+
+With the same key file a rerun finds the same rows, so it resumes; with a
+key made for the run (no ``--key-file``), nothing can match another run.
+Which output came from which input is written only on request, to a link
+file outside OUT_DIR (``--link-file``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+from ..atomic import write_atomically
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..model import Plan
+    from ..redact import Redacted
+    from .files import Found
+    from .report import ReportRow
+
+UNCERTAIN = "redaction-uncertain"  # the engine's warning code for what it redacted unsure
+NO_KEY_FILE = "no --key-file: a key was made for this run and not kept; pseudonyms will not match another run"
+NO_RESUME = "without --key-file a later run cannot resume this one (its rows are keyed by this run's key)"
+
+
+def kinds() -> tuple[str, ...]:
+    from ..redact import KINDS
+
+    return KINDS
+
+
+def run_key(key_file: Optional[Path]) -> bytes:
+    """The key file's key, or a new one kept nowhere; ``InputError`` (one line) for a bad key file."""
+    from ..redact import new_key, read_key
+
+    return read_key(key_file) if key_file is not None else new_key()
+
+
+def write_new_key(path: Path) -> None:
+    """A fresh key (32 random bytes as hex) in a new file only its owner may read; never over a file."""
+    from ..redact import new_key
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError("already exists; a key file is never written over (choose another name)") from None
+    except OSError as err:
+        raise InputError(f"could not be created ({err.strerror or type(err).__name__}); check the folder exists and you may write to it") from None
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(new_key().hex() + "\n")
+
+
+def keyed(key: bytes, text: str) -> str:
+    """HMAC-SHA256(key, text) in hex: links what the same key file sees twice, reveals nothing without it."""
+    return hmac.new(key, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+
+def row_id(key: bytes, rel: str) -> str:
+    """A report and journal row's name for the input at ``rel`` (relative to IN_DIR): names no file."""
+    return "input-" + keyed(key, "path:" + rel)[:16]
+
+
+def redact_plans(plans: "list[Plan]", key: bytes) -> "list[Redacted]":
+    """Each plan redacted in memory (the engine's ``redact``)."""
+    from ..redact import redact
+
+    return [redact(plan, key).value for plan in plans]
+
+
+def uncertain(plan: "Plan") -> int:
+    """How many uncertain redactions the redacted plan's warnings count."""
+    return sum(1 for w in plan.warnings if w.code == UNCERTAIN)
+
+
+def facts(done: "Redacted") -> dict[str, Any]:
+    """What the report says of one redacted plan: replacements per kind (``KINDS`` order) and the uncertain."""
+    return {"redactions": {kind: done.counts.get(kind, 0) for kind in kinds()}, "uncertain": uncertain(done.plan)}
+
+
+def totals(counts: "Iterable[Optional[dict[str, int]]]") -> dict[str, int]:
+    """Replacements per kind, summed, in ``KINDS`` order."""
+    total = dict.fromkeys(kinds(), 0)
+    for each in counts:
+        for kind, n in (each or {}).items():
+            total[kind] = total.get(kind, 0) + n
+    return total
+
+
+def counts_line(counts: dict[str, int], unsure: int) -> str:
+    """"redacted 14 (child 9, date-of-birth 1, staff 4); 2 uncertain": the kinds with any, in ``KINDS`` order."""
+    some = [f"{kind} {n}" for kind, n in counts.items() if n]
+    return f"redacted {sum(counts.values())}" + (f" ({', '.join(some)})" if some else "") + f"; {unsure} uncertain"
+
+
+def redacted_names(found: "list[Found]", key: bytes) -> "tuple[list[Found], dict[str, str]]":
+    """The files with each one's relative path replaced by its ``row_id``; and row id -> relative path, for a link file."""
+    named = [replace(f, rel=row_id(key, f.rel)) for f in found]
+    return named, {n.rel: f.rel for n, f in zip(named, found)}
+
+
+def check_link_file(link: Path, out_dir: Path) -> None:
+    """A link file names the inputs: never under OUT_DIR, which is what is shared."""
+    if link.resolve().is_relative_to(out_dir.resolve()):
+        raise InputError("--link-file names the input files: put it outside the output folder, which is for sharing")
+
+
+def write_links(link: Path, links: dict[str, str], rows: "dict[str, ReportRow]") -> None:
+    """The link file (CSV: input, output), written atomically and readable by its owner only."""
+    lines = []
+    for path, row in rows.items():
+        first, _, k = path.partition("#")  # a file's plan 2 ...: its row is ID#2
+        lines.append([links.get(first, "") + (f"#{k}" if k else ""), row.output])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["input", "output"], *sorted(lines)])
+    write_atomically(link, buffer.getvalue().encode("utf-8", "surrogateescape"))  # mkstemp's mode: 0600
