@@ -1,0 +1,107 @@
+"""Redacted copies of a plan: the same model with nobody in it (issue 18).
+
+``redact(plan, key)`` returns a new ``Plan`` of the same shape, every string
+walked (``walk``) and each identifying span replaced; it works on the model in
+memory and writes nothing. What goes, and what it becomes:
+
+- the child's name, parts of it, known-as, initials, possessives -> "Child XXXXXX"
+  ("Kai's" -> "Child 7KQXM2's"); family -> "Parent XXXXXX" ("Relative XXXXXX" for
+  a sibling, grandparent... named after the relation); staff -> their role when
+  the text gives one beside the name ("Mrs Rowe (Class teacher)" -> "Class
+  teacher"), else "Staff XXXXXX"; schools and settings -> "School XXXXXX"; a
+  capitalised word inside a sentence that is no known word -> "Person XXXXXX",
+  counted as uncertain and warned about ("redaction-uncertain").
+  XXXXXX is keyed (``keys``): the same person gets the same pseudonym in every
+  plan redacted with one key, and nobody can say who it is without the key.
+- the date of birth -> the 1st of its month (key stage, by the 1 September
+  cut-off, and age in years stay true at any date outside the birth month);
+  written in text, in any format -> "[date of birth]".
+- UPN, ULN, NHS number, address, postcode, phone, e-mail -> "[UPN]", "[ULN]",
+  "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]": validated by
+  their check characters (python-stdnum; ULN by the LRS check digit) or by
+  phonenumbers; a number beside its label that fails its check is replaced too
+  and counted as uncertain.
+- ``source``: the file name becomes the stem (``Redacted.stem``) and the format,
+  the sha256 HMAC-SHA256(key, sha256) in hex; pages kept.
+
+Everything else stays exactly: needs, outcomes, provision and costs, ticks,
+struck and withdrawn entries, review markers and their dates, other dates (they
+date the plan's events, not the child; with the date of birth gone they
+identify no one), the template; ``coverage`` keeps its verdict, its word
+counts changed by the words the replacements added or took away. Nothing of
+the removed text is in any message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Plan, PlanWarning
+from ..results import Message, Result
+from . import keys
+from .keys import new_key, read_key
+from .people import cast
+from .recognisers import Finder
+from .walk import Tally, redact_fields, redact_string
+
+__all__ = ["KINDS", "Redacted", "new_key", "read_key", "redact"]
+
+KINDS: tuple[str, ...] = ("child", "date-of-birth", "upn", "uln", "nhs-number", "address", "postcode", "phone",
+                          "email", "family", "staff", "school", "uncertain-name")
+UNCERTAIN = "redaction-uncertain"
+
+
+@dataclass(frozen=True)
+class Redacted:
+    plan: Plan  # the redacted model: a valid Plan, the same shape
+    counts: dict[str, int]  # every kind in KINDS: replacements made (each occurrence counts)
+    stem: str  # "plan-" + 10 base32 characters of HMAC(key, source.sha256)
+
+
+def redact(plan: Plan, key: bytes) -> Result[Redacted]:
+    """``plan`` with nobody in it; warnings: "redaction-uncertain" (how many uncertain names, and where)."""
+    people = cast(plan, key)
+    finder = Finder(key, people, plan.child.date_of_birth, plan.child.setting)
+    tally = Tally({kind: 0 for kind in KINDS})
+    data = redact_fields(plan.model_dump(mode="python"), finder, tally)
+    child = next((p.pseudonym for p in people.people if p.kind == "child"), None)
+    data["child"] = _child(plan, finder, tally, child)
+    stem = keys.file_stem(key, plan.source.sha256)
+    data["source"] = {**data["source"], "filename": f"{stem}.{plan.source.format}",
+                      "sha256": keys.source_digest(key, plan.source.sha256)}
+    data["coverage"] = _coverage(data["coverage"], tally)
+    messages = _warn(tally)
+    data["warnings"] = data["warnings"] + [{"code": m.code, "message": m.message, "where": m.where} for m in messages]
+    return Result(Redacted(Plan.model_validate(data), dict(tally.counts), stem), list(messages))
+
+
+def _child(plan: Plan, finder: Finder, tally: Tally, pseudonym: str | None) -> dict:
+    child = plan.child.model_dump(mode="python")
+    for name in ("name", "known_as"):
+        if child[name]:
+            child[name] = pseudonym
+            tally.counts["child"] += 1
+    if child["upn"]:
+        child["upn"] = "[UPN]"
+        tally.counts["upn"] += 1
+    if child["date_of_birth"]:
+        child["date_of_birth"] = child["date_of_birth"].replace(day=1)
+        tally.counts["date-of-birth"] += 1
+    for name in ("setting", "year_group"):
+        if child[name]:
+            child[name] = redact_string(child[name], f"child.{name}", finder, tally, "placed")
+    return child
+
+
+def _coverage(coverage: dict, tally: Tally) -> dict:
+    counts = {k: coverage[k] + tally.words[k] for k in ("placed", "in_sections", "unmapped")}
+    return {**coverage, **counts, "words": sum(counts.values())}
+
+
+def _warn(tally: Tally) -> list[Message]:
+    n = tally.counts["uncertain-name"]
+    if not n:
+        return []
+    text = (f"{n} word{'s' if n != 1 else ''} that may be a name or number were redacted without certainty;"
+            " check the places named against the original.")
+    return [Message(UNCERTAIN, text, "; ".join(dict.fromkeys(tally.uncertain)))]

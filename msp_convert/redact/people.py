@@ -1,0 +1,163 @@
+"""Who the model says is named where, and the pseudonym each of them gets.
+
+- the child: ``child.name`` and ``known_as`` (every part of the name, the
+  initials "K.D." / "K. D." / "KD", upper-case forms), as "Child XXXXXX";
+- the family: ``consent_signed_by``, and every ``helper`` unless the text gives
+  a staff role ("Mrs Lewis (SENCO)"), as "Parent XXXXXX";
+- staff: people named in provision's "who" entries and helpers with a role,
+  as "Staff XXXXXX" (a role written beside the name replaces name and role:
+  "Mrs Shah (TA)" -> "TA", which ``recognisers`` does wherever it is written).
+
+Each person's names become a deny-list for the text recognisers. A surname
+shared with the child (a parent's) stays the child's when written alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ..model import Plan
+from . import keys
+from .words import is_word, not_names
+
+ROLE_OF = {"child": "Child", "family": "Parent", "staff": "Staff", "school": "School", "uncertain-name": "Person"}
+TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd)\.?"
+_NAME_WORD = re.compile(r"[A-Z][\w'\u2019\-]*\.?|[A-Z]\.")
+_PAREN = re.compile(r"^\s*(?P<name>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*$")
+# Words that say a staff role when a helper's text holds them (in its brackets or beside the name).
+STAFF_WORDS = frozenset(
+    "teacher ta tas hlta lsa senco sendco senco's elsa qtvi qthi assistant therapist mentor tutor adviser advisor"
+    " officer supervisor head headteacher deputy nurse paediatrician psychologist worker practitioner key"
+    " keyworker coordinator co-ordinator lead manager support staff teaching learning class form bilingual"
+    " physiotherapist doctor gp clinician consultant specialist instructor coach".split()
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    kind: str  # "child", "family", "staff"
+    identity: str  # normalised name: what the pseudonym is keyed by
+    forms: tuple[str, ...]  # the ways the plan writes the name, longest first
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class Cast:
+    people: tuple[Person, ...]
+
+    def by_form(self) -> dict[str, Person]:
+        """Every written form and its person: the child's first, then the family's, then staff's."""
+        out: dict[str, Person] = {}
+        for person in self.people:
+            for form in person.forms:
+                out.setdefault(form, person)
+        return out
+
+    def adult(self, name: str) -> Optional[Person]:
+        """The family member or staff the cast knows by this name (full, or surname with a title)."""
+        identity = keys.normalise(name)
+        surname = identity.split()[-1:] or [""]
+        for person in self.people:
+            if person.kind != "child" and (person.identity == identity or person.identity.split()[-1:] == surname):
+                return person
+        return None
+
+
+def name_words(text: str) -> list[str]:
+    """The parts of a person's name when ``text`` is one ("Mrs Grant", "Grace Okoro", "Mr and Mrs Price"):
+    it has a title, or every word is capitalised ("and" aside) and one is no known word. Else []."""
+    words = re.findall(r"[\w'\u2019\-]+\.?", text)
+    titled = any(re.fullmatch(TITLE, w) for w in words)
+    capitalised = all(w[0].isupper() or w == "and" for w in words)
+    # an all-capital short word is an acronym ("EAL TA"), not a name
+    parts = [w.rstrip(".") for w in words if w[0].isupper() and not re.fullmatch(TITLE, w) and not _acronym(w)]
+    if not parts or not (titled or (capitalised and not all(is_word(p) for p in parts))):
+        return []
+    return [p for p in parts if p.casefold() not in not_names()]
+
+
+def _acronym(word: str) -> bool:
+    return word.isupper() and len(word.rstrip(".")) <= 4 and "." not in word
+
+
+def split_role(text: str) -> tuple[str, Optional[str]]:
+    """"Mrs Lewis (SENCO)" -> ("Mrs Lewis", "SENCO"); a text with no role in brackets -> (text, None)."""
+    m = _PAREN.match(text)
+    if m and is_role(m["inner"]):
+        return m["name"], m["inner"].strip()
+    return text.strip(), None
+
+
+def is_role(text: str) -> bool:
+    words = re.findall(r"[\w'\-]+", text.casefold())
+    return bool(words) and any(w in STAFF_WORDS for w in words) and not name_words(text)
+
+
+def _initials(parts: list[str]) -> list[str]:
+    letters = [p[0] for p in parts]
+    if len(letters) < 2:
+        return []
+    forms = [".".join(letters) + ".", ". ".join(letters) + "."]
+    joined = "".join(letters)
+    return forms + ([joined] if not is_word(joined) else [])
+
+
+def _forms(name: str, parts: list[str]) -> list[str]:
+    """A name as the plan may write it: whole, without its title, each part, upper-case; longest first."""
+    whole = name.strip()
+    plain = re.sub(rf"^{TITLE}\s+", "", whole)
+    forms = [whole, plain] + [p for p in parts if len(p) > 1]
+    forms += [f.upper() for f in forms if len(f) > 2]
+    return sorted({f for f in forms if f and f.casefold() not in not_names()}, key=len, reverse=True)
+
+
+def _person(key: bytes, kind: str, name: str, parts: list[str], extra: tuple[str, ...] = ()) -> Person:
+    identity = keys.normalise(name)
+    forms = tuple(dict.fromkeys(_forms(name, parts) + list(extra)))
+    return Person(kind, identity, forms, keys.pseudonym(key, kind, identity, ROLE_OF[kind]))
+
+
+def _child(plan: Plan, key: bytes) -> Iterator[Person]:
+    """The child, named by the model: every capitalised part of the name is the child's, word or not."""
+    name = plan.child.name or plan.child.known_as
+    if not name or not keys.normalise(name):
+        return
+    parts = [p for p in re.findall(r"[\w'\u2019\-]+", name) if p[0].isupper()]
+    known_as = plan.child.known_as or ""
+    extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as)) + _initials(parts)
+    yield _person(key, "child", name, parts, tuple(extra))
+
+
+def _adults(plan: Plan) -> Iterator[tuple[str, str]]:
+    """(kind, name) of each adult the model names: the signature, helpers, provision's "who"."""
+    if plan.consent_signed_by:
+        yield "family", plan.consent_signed_by
+    for part in (plan.profile, plan.story, plan.family, plan.parent_views):
+        if part.written_by.helper:
+            name, role = split_role(part.written_by.helper)
+            yield ("staff" if role or _titled_staff(name) else "family"), name
+    for provision in plan.provision:
+        for entry in provision.who:
+            name, _ = split_role(entry.text)
+            if name_words(name):
+                yield "staff", name
+
+
+def _titled_staff(name: str) -> bool:
+    words = re.findall(r"[\w'\-]+", name.casefold())
+    return any(w in STAFF_WORDS for w in words)
+
+
+def cast(plan: Plan, key: bytes) -> Cast:
+    """Everyone the model names, each once (by identity), the child first."""
+    people = list(_child(plan, key))
+    seen = {p.identity for p in people}
+    for kind, name in _adults(plan):
+        if not name_words(name) or keys.normalise(name) in seen:
+            continue
+        seen.add(keys.normalise(name))
+        # an adult's name part that is also a word ("Mrs Green") is matched only with the rest of the name
+        people.append(_person(key, kind, name, [p for p in name_words(name) if not is_word(p)]))
+    return Cast(tuple(people))

@@ -1,0 +1,349 @@
+"""Finding what identifies someone in a text: presidio's recognisers, and ours beside them.
+
+presidio-analyzer's recognisers are called directly, without an NLP engine:
+spaCy's trained pipelines (NER) cannot be installed where this runs, and every
+recogniser used here works on the text alone. From presidio: e-mail addresses
+(its pattern; the domain checked against tldextract's bundled suffix list,
+never fetched), UK phone numbers (phonenumbers, region GB, valid numbers only),
+NHS numbers (python-stdnum's check digit), UK postcodes, and a deny-list
+recogniser over the names the model gives (``people``). Ours, as presidio
+PatternRecognizers where a pattern is all it takes: UPN (python-stdnum's check
+letter), ULN (the LRS check digit), the date of birth in any common format; and
+as functions: a number beside its label ("UPN:", "NHS No") that fails its check,
+title + name ("Mrs Rowe", "Dr A. Patel", with a role after it: "Mrs Rowe (Class
+teacher)" -> "Class teacher"), relation + name ("Mum (Sarah)", "my brother Tom"),
+street addresses, school and setting names. ``uncertain`` finds capitalised
+words inside a sentence that are no known word: perhaps names.
+
+Overlaps are settled by one rule: the longer span wins; of two alike, the more
+specific recogniser (the order of ``PRIORITY``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator, Optional
+
+import tldextract
+from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecognizer, PhoneRecognizer, UkPostcodeRecognizer
+from stdnum.gb import nhs, upn
+
+from . import keys
+from .people import ROLE_OF, TITLE, Cast, Person, is_role
+from .words import is_word, not_names
+
+# Same-length spans: the earlier kind here wins.
+PRIORITY = ("person", "labelled", "upn", "nhs-number", "uln", "email", "phone", "postcode", "address",
+            "date-of-birth", "title", "relation", "school", "uncertain-name")
+PLACEHOLDER = {"upn": "[UPN]", "uln": "[ULN]", "nhs-number": "[NHS number]", "address": "[address]",
+               "postcode": "[postcode]", "phone": "[phone]", "email": "[email]", "date-of-birth": "[date of birth]"}
+CASE_SENSITIVE = re.DOTALL | re.MULTILINE
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # a count key (KINDS)
+    replacement: str
+    finder: str  # which recogniser: its place in PRIORITY settles ties
+
+
+# presidio's recognisers, made once ------------------------------------------------------------------
+
+
+class _OfflineEmail(EmailRecognizer):
+    """presidio's e-mail recogniser, its domain checked against tldextract's bundled list (no fetch, no cache)."""
+
+    _extract = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._extract(pattern_text).fqdn != ""
+
+
+class _Nhs(NhsRecognizer):
+    def validate_result(self, pattern_text: str) -> bool:
+        return nhs.is_valid(pattern_text)
+
+
+class _UkPhone(PhoneRecognizer):
+    """presidio's phone recogniser for region GB, at phonenumbers' "possible" leniency (a GB number's
+    length; Ofcom's drama ranges, which are never assigned, are numbers too), kept only when written
+    as a UK number is: 0 and 9 or 10 more digits, or +44 and 9 or 10."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_regions=("GB",), leniency=0)
+
+    def analyze(self, text: str, entities: list, nlp_artifacts: object = None) -> list:
+        return [r for r in super().analyze(text, entities, nlp_artifacts) if _uk_shaped(text[r.start:r.end])]
+
+
+def _uk_shaped(number: str) -> bool:
+    digits = re.sub(r"\D", "", number)
+    if number.lstrip("( ").startswith("+"):
+        return digits.startswith("44") and len(digits) in (11, 12)
+    return digits.startswith("0") and not digits.startswith("00") and len(digits) in (10, 11)
+
+
+class _Upn(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__("UPN", patterns=[Pattern("UPN", r"\b[A-HJ-NP-TV-Z]\d{11}[0-9A-HJ-NP-TV-Z]\b", 0.5)],
+                         global_regex_flags=CASE_SENSITIVE)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return upn.is_valid(pattern_text)
+
+
+def uln_valid(number: str) -> bool:
+    """A ULN (Learning Records Service): 10 digits, the first not 0; the last is 10 minus the sum of
+    the first nine weighted 10..2, modulo 11 (a remainder giving 10 makes no valid ULN)."""
+    if not re.fullmatch(r"[1-9]\d{9}", number):
+        return False
+    check = 10 - sum(int(d) * w for d, w in zip(number, range(10, 1, -1))) % 11
+    return check < 10 and check == int(number[9])
+
+
+class _Uln(PatternRecognizer):
+    def __init__(self) -> None:
+        super().__init__("ULN", patterns=[Pattern("ULN", r"\b\d{10}\b", 0.5)], global_regex_flags=CASE_SENSITIVE)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return uln_valid(pattern_text)
+
+
+@lru_cache(maxsize=1)
+def _presidio() -> tuple[tuple[str, object], ...]:
+    return (
+        ("email", _OfflineEmail()),
+        ("phone", _UkPhone()),
+        ("nhs-number", _Nhs()),
+        ("postcode", UkPostcodeRecognizer()),
+        ("upn", _Upn()),
+        ("uln", _Uln()),
+    )
+
+
+def presidio_spans(text: str, recognisers: Iterable[tuple[str, object]]) -> Iterator[Span]:
+    for kind, recogniser in recognisers:
+        for found in recogniser.analyze(text, recogniser.supported_entities, None):  # type: ignore[attr-defined]
+            yield Span(found.start, found.end, kind, PLACEHOLDER[kind], kind)
+
+
+# numbers beside their label ------------------------------------------------------------------------
+
+_LABELLED = re.compile(
+    r"(?P<label>\bUPN\b|\bULN\b|\bNHS\s*(?:[Nn]o\b\.?|[Nn]umber\b|#))\s*[:.\-]?\s*"
+    r"(?P<value>[A-Z0-9](?:[ \-]?[A-Z0-9]){5,15})(?![A-Za-z0-9])"
+)
+_LABEL_KIND = {"UPN": "upn", "ULN": "uln"}
+
+
+def labelled_spans(text: str) -> Iterator[Span]:
+    """The value after "UPN", "ULN" or "NHS No": its kind's placeholder; counted as its kind when it
+    passes its check, else as uncertain (it may be a mistyped number, or another)."""
+    for m in _LABELLED.finditer(text):
+        kind = _LABEL_KIND.get(m["label"], "nhs-number")
+        value = m["value"]
+        if sum(c.isdigit() for c in value) < 5:
+            continue
+        valid = {"upn": upn.is_valid, "uln": uln_valid, "nhs-number": nhs.is_valid}[kind](value.replace(" ", ""))
+        yield Span(m.start("value"), m.end("value"), kind if valid else "uncertain-name", PLACEHOLDER[kind], "labelled")
+
+
+# the date of birth, in any format --------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def dob_recogniser(born: dt.date) -> PatternRecognizer:
+    """The child's date of birth as people write it: 3/12/2008, 03.12.08, 2008-12-03, 3rd December 2008,
+    3 Dec 08, December 3rd, 2008 (any case)."""
+    day = rf"0?{born.day}(?:st|nd|rd|th)?"
+    month_name = rf"(?:{_MONTHS[born.month - 1]}|{_MONTHS[born.month - 1][:3]}\.?)"
+    month_number = rf"0?{born.month}"
+    year = rf"(?:{born.year}|'?{born.year % 100:02d})"
+    patterns = [
+        rf"\b{day}\s*[/.\-]\s*{month_number}\s*[/.\-]\s*{year}\b",
+        rf"\b{day}(?:\s+of)?\s+{month_name}\s*,?\s*{year}\b",
+        rf"\b{month_name}\s+{day},?\s+{year}\b",
+        rf"\b{born.year}-{born.month:02d}-{born.day:02d}\b",
+    ]
+    return PatternRecognizer("DATE_OF_BIRTH", patterns=[Pattern("dob", p, 0.9) for p in patterns])
+
+
+# people: the cast's names, titles, relations ---------------------------------------------------------
+
+_NAME = r"[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
+_TITLED = re.compile(
+    rf"\b(?P<name>{TITLE}\s+(?:[A-Z]\.\s*){{0,2}}{_NAME})"
+    r"(?:\s*\((?P<role>[^()\n]{1,40})\)|,\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
+    r"(?P<role2>(?i:(?:(?!or\b|with\b|to\b)[a-z\-]+\s+){0,4}?(?:teacher|TA|SENCO|SENCo|SENDCo|assistant|therapist|mentor|tutor|"
+    r"adviser|advisor|officer|supervisor|headteacher|nurse|paediatrician|psychologist|worker|practitioner|"
+    r"key person|key adult|keyworker|coordinator|co-ordinator|lead|manager|ELSA|QTVI|physiotherapist|GP))))?"
+)
+_RELATION = re.compile(
+    r"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
+    r"(?:brother|sister|step-?brother|step-?sister|half-brother|half-sister|cousin|aunt|auntie|uncle|"
+    r"nan|nana|gran|grandma|grandad|grandpa|mum|dad|friends?|best friend|carer|foster carer|partner|step-?mum|step-?dad|stepfather|stepmother|boyfriend|girlfriend|husband|wife)"
+    r"|Mum|Mummy|Mam|Mom|Dad|Daddy|Nan|Nana|Nanna|Nanny|Gran|Granny|Grandma|Grandad|Grandpa|Auntie|Aunty|Uncle)"
+    rf"(?:\s*\(\s*(?P<inner>{_NAME}(?:\s+{_NAME})?)\s*\)|,?\s+(?P<after>{_NAME}(?:\s+{_NAME})?))"
+)
+_PARENTS = re.compile(r"mum|mummy|mam|mom|dad|daddy|carer|partner|step-?mum|step-?dad|stepfather|stepmother", re.IGNORECASE)
+
+
+def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: dict[str, Person]) -> Iterator[Span]:
+    """The names the model gives, wherever written (case as written; possessives keep their "'s")."""
+    if recogniser is None:
+        return
+    for found in recogniser.analyze(text, recogniser.supported_entities, None):
+        person = by_form[text[found.start:found.end]]
+        yield Span(found.start, found.end, person.kind, person.pseudonym, "person")
+
+
+def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
+    """"Mrs Rowe", "Dr A. Patel": the cast's pseudonym if it knows them, else staff ("Staff XXXXXX");
+    with a role beside it ("Mrs Rowe (Class teacher)", "Mrs Rowe, class teacher") the role instead."""
+    for m in _TITLED.finditer(text):
+        role = m["role"] if m["role"] and is_role(m["role"]) else m["role2"]
+        person = cast.adult(m["name"])
+        kind = person.kind if person else "staff"
+        if role and kind == "staff":
+            yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title")
+            continue
+        surname = keys.normalise(m["name"]).split()[-1]
+        replacement = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
+        yield Span(m.start("name"), m.end("name"), kind, replacement, "title")
+
+
+def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterator[Span]:
+    """"Mum (Sarah)", "my brother Tom", "Nan Jean": the name after the relation, as family."""
+    for m in _RELATION.finditer(text):
+        group = "inner" if m["inner"] else "after"
+        name = m[group]
+        if name not in by_form and all(w.casefold() in not_names() for w in name.split()):
+            continue  # "Mum (Dad)", "Nan Monday": a term, not a name
+        said = m["rel"].split()[-1]
+        role = "Parent" if _PARENTS.fullmatch(said) else "Friend" if said.startswith("friend") else "Relative"
+        person = by_form.get(name)
+        replacement = person.pseudonym if person else keys.pseudonym(key, "family", name, role)
+        yield Span(m.start(group), m.end(group), person.kind if person else "family", replacement, "relation")
+
+
+# places: addresses and schools -----------------------------------------------------------------------
+
+_STREET = (r"Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Cres|Grove|Place|Terrace|Court|"
+           r"Gardens|Gdns|Walk|Row|Hill|View|Square|Mews|Rise|Fold|Croft|Bank|Parade|Vale|Green")
+_ADDRESS = re.compile(
+    rf"\b(?:(?:Flat|Apartment|Apt)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'\u2019\-]*\s+){{1,3}}"
+    rf"(?:{_STREET})\b\.?(?:,\s*[A-Z][a-z'\u2019\-]+(?:\s+[A-Z][a-z'\u2019\-]+)?){{0,3}}"
+)
+_SCHOOL = re.compile(
+    r"\b(?:(?:St|Saint)\.?\s+)?(?:(?:[A-Z][\w'\u2019\-]*|of|the|and|C\s+of\s+E)\s+){1,6}"
+    r"(?:School|Academy|College|Nursery|Pre-School|Preschool|Infants)\b"
+)
+_GENERIC_SCHOOL = frozenset(
+    "st saint of the and c e ce rc catholic church england methodist community primary junior infant infants"
+    " secondary high grammar special first middle nursery free upper lower school academy college pre-school"
+    " preschool new current previous next local mainstream".split()
+)
+_LEADING = frozenset("at in on to from into for with before after when while since until and but or if".split())
+
+
+def school_spans(text: str, key: bytes, setting: Optional[str]) -> Iterator[Span]:
+    """School and setting names ("... Primary School", "... Academy", "St Aidan's C of E ..."), as
+    "School XXXXXX" keyed by the name; a name of generic words only ("Secondary School") is left."""
+    for m in _SCHOOL.finditer(text):
+        start = m.start()
+        while (lead := re.match(r"(\S+)\s+", text[start:m.end()])) and lead[1].casefold() in _LEADING:
+            start += lead.end()
+        words = text[start:m.end()].split()
+        own = [w for w in words if re.sub(r"['\u2019]s$", "", w).casefold() not in _GENERIC_SCHOOL]
+        if not own or all(w.casefold() in not_names() for w in own):
+            continue
+        name = text[start:m.end()]
+        yield Span(start, m.end(), "school", keys.pseudonym(key, "school", name, ROLE_OF["school"]), "school")
+    if setting and setting.strip():
+        for m in re.finditer(rf"(?<!\w){re.escape(setting.strip())}(?!\w)", text):
+            yield Span(m.start(), m.end(), "school", keys.pseudonym(key, "school", setting, ROLE_OF["school"]), "school")
+
+
+def address_spans(text: str) -> Iterator[Span]:
+    for m in _ADDRESS.finditer(text):
+        yield Span(m.start(), m.end(), "address", PLACEHOLDER["address"], "address")
+
+
+# uncertain names -------------------------------------------------------------------------------------
+
+_CAPITALISED = re.compile(r"(?<![\w'\u2019\-])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)*(?:['\u2019]s)?(?![\w\-])")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"\u201c\u2018'(\[\u2022\u00b7\u2013\u2014\-/]|\n)\s*$")
+
+
+def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
+    """A capitalised word inside a sentence (not its first) that is no known word, no term and no
+    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain."""
+    for m in _CAPITALISED.finditer(text):
+        if _SENTENCE_END.search(text, 0, m.start()) or is_word(m[0]):
+            continue
+        word = re.sub(r"['\u2019]s$", "", m[0])
+        replacement = keys.pseudonym(key, "uncertain-name", word, ROLE_OF["uncertain-name"])
+        yield Span(m.start(), m.start() + len(word), "uncertain-name", replacement, "uncertain-name")
+
+
+# all of them, for one plan ---------------------------------------------------------------------------
+
+
+class Finder:
+    """Every recogniser, set up for one plan (its cast, its child's date of birth and setting)."""
+
+    def __init__(self, key: bytes, cast: Cast, born: Optional[dt.date], setting: Optional[str]) -> None:
+        self.key, self.cast, self.setting = key, cast, setting
+        self.by_form = cast.by_form()
+        forms = sorted(self.by_form, key=len, reverse=True)
+        self.names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
+        self.dob = dob_recogniser(born) if born else None
+
+    def candidates(self, text: str) -> Iterator[Span]:
+        yield from person_spans(text, self.names, self.by_form)
+        yield from labelled_spans(text)
+        yield from presidio_spans(text, _presidio())
+        if self.dob is not None:
+            yield from (Span(f.start, f.end, "date-of-birth", PLACEHOLDER["date-of-birth"], "date-of-birth")
+                        for f in self.dob.analyze(text, self.dob.supported_entities, None))
+        yield from address_spans(text)
+        yield from title_spans(text, self.key, self.cast)
+        yield from relation_spans(text, self.key, self.by_form)
+        yield from school_spans(text, self.key, self.setting)
+
+    def find(self, text: str) -> list[Span]:
+        """The spans to replace, in order, none overlapping: the longer wins, then the earlier in PRIORITY;
+        then the uncertain names among the words left."""
+        chosen = resolve(self.candidates(text))
+        chosen += [s for s in uncertain_spans(text, self.key) if not _overlaps(s, chosen)]
+        return sorted(chosen, key=lambda s: s.start)
+
+
+def resolve(spans: Iterable[Span]) -> list[Span]:
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.index(s.finder), s.start))
+    chosen: list[Span] = []
+    for span in ranked:
+        if span.end > span.start and not _overlaps(span, chosen):
+            chosen.append(span)
+    return chosen
+
+
+def _overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span.start < o.end and o.start < span.end for o in others)
+
+
+def apply(text: str, spans: list[Span]) -> str:
+    """``text`` with each span (in order, none overlapping) replaced."""
+    out, at = [], 0
+    for span in spans:
+        out += [text[at:span.start], span.replacement]
+        at = span.end
+    return "".join(out) + text[at:]

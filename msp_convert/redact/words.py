@@ -1,0 +1,61 @@
+"""Which capitalised words are not names: the British English word list, the form's wording, our terms.
+
+"A known English word" is a lower-case entry of Debian's British English word
+list (the ``wbritish`` package, /usr/share/dict/british-english): its
+capitalised entries are proper nouns (first names among them), so they do not
+count. To these are added every word of the packaged template profiles (the
+form's wording) and ``terms.txt`` beside this file: SEN and school terms that
+are not names (months, subjects, CAMHS, Makaton, Numicon...).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+WORD_LIST = Path("/usr/share/dict/british-english")
+INSTALL_WORD_LIST = "the British English word list is missing: install it with 'apt-get install wbritish'"
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+
+
+class WordListMissing(RuntimeError):
+    """Redaction cannot tell names from words without the word list."""
+
+
+@lru_cache(maxsize=1)
+def english() -> frozenset[str]:
+    """The word list's lower-case entries."""
+    try:
+        lines = WORD_LIST.read_text(encoding="utf-8").split()
+    except OSError:
+        raise WordListMissing(INSTALL_WORD_LIST) from None
+    return frozenset(w for w in lines if w.islower())
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Casefolded words that are never names: our terms and the form's wording."""
+    package = resources.files("msp_convert")
+    texts = [package.joinpath("redact", "terms.txt").read_text(encoding="utf-8")]
+    for item in package.joinpath("templates").iterdir():
+        if item.name.endswith(".toml"):
+            texts.append(item.read_text(encoding="utf-8"))
+    lines = (line for text in texts for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return frozenset(w.casefold() for line in lines for w in _WORD.findall(line))
+
+
+def is_word(token: str) -> bool:
+    """True for a word that is not a name: in the word list (any case), or a term or the form's wording.
+    A possessive is looked up without its "'s"; a hyphenated word only if every part is a word."""
+    token = re.sub(r"['\u2019]s$", "", token)
+    # a hyphenated word by its parts; a run-together one ("PowerUp", "WellComm") by its capitalised parts
+    parts = [p for p in re.split(r"-|(?<=[a-z])(?=[A-Z])", token) if p]
+    return bool(parts) and all(_one_word(p) for p in parts)
+
+
+def _one_word(part: str) -> bool:
+    folded = part.casefold()
+    singular = folded[:-1] if folded.endswith("s") else folded  # "Sundays", "iPads"
+    return folded in english() or folded in not_names() or singular in not_names()
