@@ -26,7 +26,7 @@ from .draft import Draft
 from .headings import is_unknown_heading, prompt_by_look
 from .outcome_lines import OutcomeLines
 from .review_lines import ReviewLines
-from .text import Guidance, Line, Wording, clean, is_blank, norm
+from .text import Guidance, Line, Wording, clean, is_blank, line_of, norm
 from .ticks import TickReading, read_ticks, typed_ticks
 
 
@@ -203,8 +203,8 @@ class Flow:
             return False
         if front.read_plan_number(norm(text), self.draft.plan, self.profile):
             return True
-        key = (self.section.key if self.section else None, has_boxes, text)
-        line = Line(text)
+        key = (self.section.key if self.section else None, has_boxes, text, para.confidence is None)
+        line = line_of(para)
         decision = self.m.decisions.get(key) or self._decide(line, self.section, has_boxes, para)
         # A word or two of guidance ("Notes", "Key") is as likely a school's own column header.
         return decision[0] not in ("content", "unknown", "look") and (decision[0] != "guidance" or len(line.words) >= 3)
@@ -232,10 +232,10 @@ class Flow:
             return
         if role == "reviews" and self._typed_review(para):
             return
-        key = (section.key if section else None, has_boxes, text)
+        key = (section.key if section else None, has_boxes, text, para.confidence is None)
         decision = self.m.decisions.get(key)
         if decision is None:
-            decision = self._decide(Line(text), section, has_boxes, para)
+            decision = self._decide(line_of(para), section, has_boxes, para)
             if decision[0] in CACHEABLE:
                 self.m.remember(key, decision)
         self._act(decision, para)

@@ -15,7 +15,7 @@ from ..layout import Document, Table, iter_paragraphs
 from ..template import Profile
 from .flow import Flow, matchers
 from .grids import header_columns
-from .text import Line, new_document, norm
+from .text import Line, line_of, new_document, norm
 
 # The rows of a table where its heading and column headers are (as ``grids.classify`` looks).
 HEAD_ROWS = 3
@@ -74,7 +74,7 @@ def best_profile(document: Document, profiles: Sequence[Profile]) -> Profile:
     outscored by a big one); a tie goes to the first (the default form).
     """
     new_document(document)
-    lines = [Line(p.text) for p in islice(iter_paragraphs(document.body), CHOOSE_LINES) if p.text.strip()]
+    lines = [line_of(p) for p in islice(iter_paragraphs(document.body), CHOOSE_LINES) if p.text.strip()]
     lines = [line for line in lines if line.n and len(line.n) < MAX_HEADING]
     best, best_score = profiles[0], -1.0
     for profile in profiles:

@@ -25,7 +25,7 @@ from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragrap
 from ..template import Profile
 from .flow import matchers
 from .front import labels_for
-from .text import Line, new_document, norm
+from .text import line_of, new_document, norm
 
 __all__ = ["Division", "Start", "divide", "split", "names_child"]
 
@@ -289,7 +289,7 @@ class _Scan:
 
     def _signals(self, block: Block) -> Iterator[_Signal]:
         if isinstance(block, Paragraph):
-            signal = self._line(block.text, block.origin)
+            signal = self._line(block, block.origin)
             if signal is not None:
                 yield signal
             return
@@ -299,14 +299,15 @@ class _Scan:
                 yield _front("a cover row naming a child", block.origin, name)
             for cell in row.cells:
                 for para in cell.paragraphs():
-                    signal = self._line(para.text, para.origin or block.origin)
+                    signal = self._line(para, para.origin or block.origin)
                     if signal is not None:
                         yield signal
 
-    def _line(self, text: str, origin: str) -> Optional[_Signal]:
+    def _line(self, para: Paragraph, origin: str) -> Optional[_Signal]:
+        text = para.text
         if len(text) >= 2 * MAX_HEADING or not text.strip():
             return None
-        line = Line(text)
+        line = line_of(para)
         if not line.n or len(line.n) >= MAX_HEADING:
             return None
         heading = self.m.headings.match(line)

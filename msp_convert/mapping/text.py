@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable, Generic, Iterable, Optional, TypeVar
 
+from ..layout import Paragraph
 from ..text import norm
 
 T = TypeVar("T")
@@ -176,15 +177,20 @@ def _lookalike(a: str, b: str) -> bool:
 
 
 class Line:
-    """A line of text with its normalised form, worked out once for every matcher."""
+    """A line of text with its normalised form, worked out once for every matcher.
 
-    __slots__ = ("text", "n", "words", "_wordset")
+    ``exact``: the file itself stored the words (the layout's ``Paragraph.confidence`` is None), so
+    no letter of them was misread: the tolerance for a scan's misreadings (respelling) is not tried.
+    """
 
-    def __init__(self, text: str, normalised: Optional[str] = None) -> None:
+    __slots__ = ("text", "n", "words", "_wordset", "exact")
+
+    def __init__(self, text: str, normalised: Optional[str] = None, exact: bool = False) -> None:
         self.text = text
         self.n = norm(text) if normalised is None else normalised
         self.words = self.n.split()
         self._wordset: Optional[set[str]] = None
+        self.exact = exact
 
     @property
     def wordset(self) -> set[str]:
@@ -213,7 +219,22 @@ def new_document(document: object = None) -> None:
 
 
 def _memo_key(value: "str | Line", *extra: object) -> tuple:
-    return (value, None, *extra) if isinstance(value, str) else (value.text, value.n, *extra)
+    return (value, None, *extra) if isinstance(value, str) else (value.text, value.n, value.exact, *extra)
+
+
+_LINES = [0, {}]  # the document the lines are of (as _DOCUMENT), and its lines by (text, exact)
+
+
+def line_of(para: "Paragraph") -> Line:
+    """The paragraph's text as a Line, made once per document and shared by the profile chooser,
+    the plan divider and the mapping; exact where the layout says no word was read from pixels."""
+    if _LINES[0] != _DOCUMENT[0] or len(_LINES[1]) >= MEMO_MOST:
+        _LINES[0], _LINES[1] = _DOCUMENT[0], {}
+    text, exact = para.text, para.confidence is None
+    line = _LINES[1].get((text, exact))
+    if line is None:
+        line = _LINES[1][text, exact] = Line(text, exact=exact)
+    return line
 
 
 class _Memo(dict):
@@ -291,9 +312,11 @@ class Wording(Generic[T]):
         return memo[key]
 
     def _match_respelt(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
+        if line.exact or not line.n:
+            return self._match(line, fuzzy)
         if self._respeller is None:
             self._respeller = Respeller(self._vocabulary)
-        respelt = self._respeller.line(line) if line.n else None
+        respelt = self._respeller.line(line)
         if respelt is not None:
             found = self._match(respelt[0], fuzzy)
             if found is not None:
@@ -423,7 +446,7 @@ class Guidance:
     def _contains(self, line: Line) -> bool:
         if self._holds(line):
             return True
-        respelt = self._respeller.line(line) if line.n else None
+        respelt = self._respeller.line(line) if line.n and not line.exact else None
         return respelt is not None and self._holds(respelt[0])
 
     def _holds(self, line: Line) -> bool:
