@@ -126,11 +126,12 @@ def check_link_file(link: Path, out_dir: Path) -> None:
 
 
 def write_links(link: Path, links: dict[str, str], rows: "dict[str, ReportRow]") -> None:
-    """The link file (CSV: input, output), written atomically and readable by its owner only."""
+    """The link file (CSV: input, output; "" for a file with none), written atomically and readable by its owner only."""
     lines = []
     for path, row in rows.items():
         first, _, k = path.partition("#")  # a file's plan 2 ...: its row is ID#2
-        lines.append([links.get(first, "") + (f"#{k}" if k else ""), row.output])
+        output = rows[row.duplicate_of].output if row.duplicate_of in rows else row.output  # a duplicate's is its first copy's
+        lines.append([links.get(first, "") + (f"#{k}" if k else ""), output])
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["input", "output"], *sorted(lines)])
     write_atomically(link, buffer.getvalue().encode("utf-8", "surrogateescape"))  # mkstemp's mode: 0600
