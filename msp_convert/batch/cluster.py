@@ -4,28 +4,34 @@ The client (this process) reads each input and sends its bytes: the workers
 need no disk in common with it. A worker reads the plan and sends back its
 outputs' bytes; the client writes them, the journal, the report and the
 tables exactly as the local pool does (``batch.workers.take_answer``), so
-the outputs and report rows are the same. At most ``window`` files are in
-flight, so a folder of large scans is never held all at once.
+the outputs and report rows are the same. At most ``WINDOW`` files a worker
+thread are in flight, and ``FLIGHT`` bytes of input, so a folder of large
+scans is never held all at once. The client's calls are few a round, not
+one a file: the files sent in one ``map``, the answers fetched in one ``gather``.
 
 A file over its time limit is cancelled and its worker restarted (a running
 task cannot be stopped otherwise; the worker needs a nanny, as ``dask
-worker`` has by default). The limit runs from the task's start on its worker
-(an event it logs), and again from each page a scan's OCR reads. A worker
-that dies is the scheduler's to retry (``distributed.scheduler.allowed-failures``:
-once on ``local:N``); after that the file is reported failed. Ctrl-C cancels
-what is in flight.
+worker`` has by default). The limit runs from the task's start on its worker,
+and again from each page a scan's OCR reads: a task that has run ``QUIET``
+seconds tells the client so (an event, ``BEAT``), and again after each page;
+a quick one says nothing. A worker that dies is the scheduler's to retry,
+and the client counts the deaths (the scheduler's events): at the second
+the file is cancelled and reported failed, whatever the scheduler's
+allowed-failures (``local:N`` sets 1 as well; Dask's default is 3). Ctrl-C
+cancels what is in flight.
 
-An outside cluster keeps its own settings: its scheduler's allowed-failures
-(3 unless set), and its worker-saturation (``local:N`` uses 1.0: a worker holds
-only the task it runs; above 1.0 a task waiting on a worker that dies counts
-that death against its own retries).
+An outside cluster keeps its worker-saturation (``local:N`` uses 1.0: a
+worker holds only the task it runs; above 1.0 a task waiting on a worker
+that dies counts that death against its own retries).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import tempfile
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -36,11 +42,22 @@ from ..errors import InputError
 from .report import BatchOptions
 from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
-BEAT = "msp-convert-beat"  # the event a task logs as it starts, and after each page of a scan
-# Test hook: a worker converting a file whose relative path contains this value dies (a file
-# named *once* only the first time, when MSP_CONVERT_TEST_CRASH_ONCE names a folder for markers).
+BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
+QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
+RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
+CONNECT = 5  # seconds to wait for a scheduler's answer
+# Test hooks: a worker converting a file whose relative path contains this value dies (when
+# MSP_CONVERT_TEST_CRASH_ONCE names a folder, a marker there for each death, and a file named
+# *once* dies the first time only); one whose folder of page images this names waits SLOW_PAGE
+# seconds after each page it reads.
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
-WINDOW = 2  # files in flight a worker thread: one running, one waiting at the scheduler
+SLOW_HOOK = "MSP_CONVERT_TEST_SLOW_PAGES"
+SLOW_PAGE = 2.0
+# In flight at most: WINDOW files a worker thread (small files: the next is always waiting at the
+# scheduler, and the client's calls are few a file), and FLIGHT bytes of input beyond one file a
+# worker thread (large scans: never all held at once; the scheduler keeps each to retry it).
+WINDOW = 16
+FLIGHT = 256 * 2**20
 
 
 class ClusterError(InputError):
@@ -54,40 +71,101 @@ class ClusterError(InputError):
 
 def convert_remote(task: dict[str, Any]) -> dict[str, Any]:
     """One task on a worker: its outputs come back as bytes (``send_back``)."""
-    beat = _beat_sender()
-    beat()
-    _crash_hook(task["rel"])
-    with tempfile.TemporaryDirectory(prefix="msp-convert-") as scratch:
-        if "pages" in task:  # a folder of one plan's page images, laid out again here
-            folder = Path(scratch) / task["name"]
-            folder.mkdir()
-            for name, data in task["pages"]:
-                (folder / name).write_bytes(data)
-            task = {**task, "src": str(folder)}
+    clock = _clock()
+    key = clock.start()
+    try:
+        _crash_hook(task["rel"])
         if task["kind"] == "convert-many":
             return convert_many(task)
-        return _convert(task, beat=lambda done, pages: beat())
+        if "pages" in task:
+            return _convert_pages(task, lambda: clock.page(key))
+        return _convert(task, beat=lambda done, pages: clock.page(key))
+    finally:
+        clock.stop(key)
 
 
-def _beat_sender() -> Any:
-    from distributed import get_worker
+def _convert_pages(task: dict[str, Any], page: Any) -> dict[str, Any]:
+    """A folder of one plan's page images, laid out again here in a folder of its own, and read."""
+    slow = os.environ.get(SLOW_HOOK)
 
-    worker = get_worker()
-    key, address = worker.get_current_task(), worker.address
-    return lambda: worker.log_event(BEAT, {"key": key, "worker": address})
+    def beat(done: int, pages: int) -> None:
+        page()
+        if slow and slow in task["rel"]:
+            time.sleep(SLOW_PAGE)
+
+    with tempfile.TemporaryDirectory(prefix="msp-convert-") as scratch:
+        folder = Path(scratch) / task["name"]
+        folder.mkdir()
+        for name, data in task["pages"]:
+            (folder / name).write_bytes(data)
+        return _convert({**task, "src": str(folder)}, beat=beat)
+
+
+class _Clock:
+    """On a worker: when each task it runs started, or last read a page (its time limit's clock).
+
+    A task says nothing while it is quick: a thread tells the client (``BEAT``) of a task
+    once it has run ``QUIET`` seconds, and again after each page it reads after that, with
+    the seconds its clock has run (``idle``), so the client needs no clock in common with it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: dict[str, list[Any]] = {}  # key -> [started, clock, clock last told, its worker]
+        threading.Thread(target=self._tell, name="msp-convert-clock", daemon=True).start()
+
+    def start(self) -> str:
+        from distributed import get_worker
+
+        worker = get_worker()
+        key, now = worker.get_current_task(), time.monotonic()
+        with self.lock:
+            self.running[key] = [now, now, 0.0, worker]
+        return key
+
+    def page(self, key: str) -> None:
+        with self.lock:
+            self.running[key][1] = time.monotonic()
+
+    def stop(self, key: str) -> None:
+        with self.lock:
+            self.running.pop(key, None)
+
+    def _tell(self) -> None:
+        while True:
+            time.sleep(QUIET / 2)
+            now = time.monotonic()
+            with self.lock:
+                due = [(key, times) for key, times in self.running.items() if now - times[0] >= QUIET and times[1] != times[2]]
+                for _, times in due:
+                    times[2] = times[1]
+            for key, (_, clock, _, worker) in due:
+                worker.log_event(BEAT, {"key": key, "worker": worker.address, "idle": now - clock})
+
+
+_CLOCK: list[_Clock] = []  # this worker process's, made by its first task
+_CLOCK_LOCK = threading.Lock()
+
+
+def _clock() -> _Clock:
+    with _CLOCK_LOCK:
+        if not _CLOCK:
+            _CLOCK.append(_Clock())
+        return _CLOCK[0]
 
 
 def _crash_hook(rel: str) -> None:
     hook = os.environ.get(CRASH_HOOK)
     if not hook or hook not in rel:
         return
-    once = os.environ.get(CRASH_HOOK + "_ONCE")  # a folder: a file named *once* dies the first time only
-    if once and "once" in rel:
-        marker = Path(once) / rel.replace("/", "_")
-        if marker.exists():
+    once = os.environ.get(CRASH_HOOK + "_ONCE")  # a folder: a marker for each death
+    if once:
+        markers = Path(once)
+        markers.mkdir(parents=True, exist_ok=True)
+        died = len(list(markers.glob(rel.replace("/", "_") + ".*")))
+        if died and "once" in rel:
             return
-        Path(once).mkdir(parents=True, exist_ok=True)
-        marker.touch()
+        (markers / f"{rel.replace('/', '_')}.{died + 1}").touch()
     os._exit(1)
 
 
@@ -121,7 +199,7 @@ def connect(scheduler: str) -> tuple[Any, Any]:
         cluster = local_cluster(workers)
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout=20), None
+        return Client(scheduler, timeout=CONNECT), None
     except (OSError, TimeoutError, ValueError) as err:
         raise ClusterError(f"--scheduler {scheduler}: no Dask scheduler answered there ({type(err).__name__}); start one or check the address") from None
 
@@ -168,31 +246,61 @@ def _written(result: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Flight:
-    """The files on the cluster (at most ``window``), when each started, and the answers in."""
+    """The files on the cluster (at most ``window``), when each started, and the answers in.
+
+    The client's calls are few a round, not one a file: the files sent in one ``map``, the
+    finished ones' answers fetched in one ``gather``, told done by their futures' callbacks.
+    """
 
     def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
         self.client, self.cluster, self.options, self.tasks = client, cluster, options, tasks
-        self.window = max(4, WINDOW * sum(client.nthreads().values()))
+        self.threads = max(1, sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
-        self.started: dict[str, tuple[float, str]] = {}  # key -> (when it started or last beat, its worker), from BEAT
+        self.sizes: dict[str, int] = {}  # key -> bytes of its input
+        self.started: dict[str, tuple[float, str]] = {}  # key -> (when its clock started, its worker), from BEAT
+        self.deaths: dict[str, int] = {}  # key -> workers that died running it
+        self.finished: queue.SimpleQueue[str] = queue.SimpleQueue()  # keys of futures done, from their callbacks
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
         client.subscribe_topic(BEAT, self._beat)
+        client.subscribe_topic("all", self._died)  # the scheduler's own events: a worker removed, and others
 
     def _beat(self, event: tuple[float, dict[str, Any]]) -> None:
         message = event[1]
-        self.started[message["key"]] = (time.monotonic(), message["worker"])
+        self.started[message["key"]] = (time.monotonic() - message["idle"], message["worker"])
+
+    def _died(self, event: tuple[float, dict[str, Any]]) -> None:
+        """A worker died: each file it ran waits again (its clock stopped), one death nearer failing."""
+        message = event[1]
+        if not isinstance(message, dict) or message.get("action") != "remove-worker" or message.get("expected"):
+            return
+        for key in message.get("processing-tasks", ()):
+            if key in self.futures:
+                self.started.pop(key, None)
+                self.deaths[key] = self.deaths.get(key, 0) + 1
 
     @property
     def busy(self) -> bool:
         return bool(self.futures)
 
     def assign(self) -> None:
-        while self.tasks and len(self.futures) < self.window:
+        """As many files sent as the window takes, in one call."""
+        sent: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (payload, task, its bytes)
+        files = len(self.futures)
+        held = sum(self.sizes.get(key, 0) for key in self.futures)
+        while self.tasks and files < WINDOW * self.threads and (held < FLIGHT or files < self.threads):
             task = self.tasks.popleft()
-            sent = self._payload(task)
-            if sent is not None:
-                future = self.client.submit(convert_remote, sent, pure=False)
-                self.futures[future.key] = (future, task)
+            payload = self._payload(task)
+            if payload is not None:
+                sent.append((payload, task, _size(payload)))
+                files, held = files + 1, held + sent[-1][2]
+        if sent:
+            futures = self.client.map(convert_remote, [payload for payload, _, _ in sent], pure=False)
+            for future, (_, task, size) in zip(futures, sent):
+                self.futures[future.key], self.sizes[future.key] = (future, task), size
+                future.add_done_callback(self._done)
+
+    def _done(self, future: Any) -> None:
+        self.finished.put(future.key)
 
     def _payload(self, task: dict[str, Any]) -> Optional[dict[str, Any]]:
         """The task with its input's bytes, read here; None when they cannot be (its answer is in ``early``)."""
@@ -211,32 +319,49 @@ class _Flight:
 
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
         """(file, answer) for each file done within a quarter second, its outputs written here."""
-        from distributed import wait
-        from distributed.client import FuturesCancelledError
-
         done, self.early = self.early, []
-        if self.futures and not done:
-            try:
-                wait([future for future, _ in self.futures.values()], timeout=0.25, return_when="FIRST_COMPLETED")
-            except (TimeoutError, FuturesCancelledError):  # none done yet; or one cancelled, told below
-                pass
-        for key, (future, task) in list(self.futures.items()):
-            if future.done():
-                del self.futures[key]
-                done += self._result(future, task)
-        for key in [key for key in self.started if key not in self.futures]:  # done, or another client's on a shared cluster
+        keys = self._finished_keys(wait=bool(self.futures) and not done)
+        done += self._results([self.futures.pop(key) for key in keys if key in self.futures])
+        done += self._crashed()
+        for key in [key for key in list(self.started) if key not in self.futures]:  # done, or another client's on a shared cluster
             self.started.pop(key, None)
+        for gone in (self.deaths, self.sizes):
+            for key in [key for key in list(gone) if key not in self.futures]:
+                gone.pop(key, None)
         return [(rel, _written(result)) for rel, result in done]
+
+    def _finished_keys(self, wait: bool) -> list[str]:
+        """The keys of the futures done since the last round; waiting a quarter second for one when ``wait``."""
+        keys: list[str] = []
+        try:
+            if wait:
+                keys.append(self.finished.get(timeout=0.25))
+            while True:
+                keys.append(self.finished.get_nowait())
+        except queue.Empty:
+            return keys
+
+    def _results(self, finished: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+        """The answers of finished futures, fetched in one call; those that erred or were cancelled, each told."""
+        ok = [(future, task) for future, task in finished if future.status == "finished"]
+        try:
+            values = self.client.gather([future for future, _ in ok]) if ok else []
+        except Exception:  # one lost since with its worker, or cancelled: each on its own
+            return [each for future, task in finished for each in self._result(future, task)]
+        told = [each for (_, task), value in zip(ok, values) for each in self._answer(value, task)]
+        return told + [each for future, task in finished if future.status != "finished" for each in self._result(future, task)]
+
+    def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        if task["kind"] != "convert-many":
+            return [(task["rel"], result)]
+        self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
+        return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
 
     def _result(self, future: Any, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         from distributed import KilledWorker
 
         if future.status == "finished":
-            result = future.result()
-            if task["kind"] != "convert-many":
-                return [(task["rel"], result)]
-            self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
-            return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
+            return self._answer(future.result(), task)
         error = future.exception() if future.status == "error" else None
         if task["kind"] == "convert-many" and isinstance(error, KilledWorker):
             self.tasks.extend(task["items"])  # each on its own
@@ -244,6 +369,20 @@ class _Flight:
         if error is None or isinstance(error, KilledWorker):
             return [(task["rel"], dict(CRASH))]
         return [(task["rel"], internal(error))]
+
+    def _crashed(self) -> list[tuple[str, dict[str, Any]]]:
+        """Files whose workers died running them 1 + RETRIES times, whatever the scheduler's
+        allowed-failures: cancelled and failed (a legacy chunk's files go back, each on its own)."""
+        done: list[tuple[str, dict[str, Any]]] = []
+        for key, deaths in list(self.deaths.items()):
+            if deaths > RETRIES and key in self.futures:
+                future, task = self.futures.pop(key)
+                future.cancel()
+                if task["kind"] == "convert-many":
+                    self.tasks.extend(task["items"])
+                else:
+                    done.append((task["rel"], dict(CRASH)))
+        return done
 
     def overdue(self) -> list[tuple[str, dict[str, Any]]]:
         """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back, each on its own)."""
@@ -253,7 +392,8 @@ class _Flight:
             began, worker = self.started.get(key, (now, ""))
             if now - began <= task.get("limit", self.options.timeout):
                 continue
-            del self.futures[key], self.started[key]
+            del self.futures[key]
+            self.started.pop(key, None)
             future.cancel()
             self.client.restart_workers([worker], raise_for_error=False)
             if task["kind"] == "convert-many":
@@ -268,8 +408,17 @@ class _Flight:
             if self.futures:
                 self.client.cancel([future for future, _ in self.futures.values()])
             self.futures.clear()
+            for topic in (BEAT, "all"):  # no event to a client closing (the scheduler would log that it could not send it)
+                self.client.unsubscribe_topic(topic)
         finally:
             _close(self.client, self.cluster)
+
+
+def _size(payload: dict[str, Any]) -> int:
+    """The bytes of a task's input: a file's, a folder's page images', a legacy chunk's files'."""
+    if "items" in payload:
+        return sum(map(_size, payload["items"]))
+    return len(payload.get("data", b"")) + sum(len(data) for _, data in payload.get("pages", ()))
 
 
 def read_input(task: dict[str, Any]) -> dict[str, Any]:
