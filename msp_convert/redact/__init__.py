@@ -94,7 +94,9 @@ def _child(plan: Plan, finder: Finder, tally: Tally, pseudonym: str | None) -> d
 
 
 def _coverage(coverage: dict, tally: Tally) -> dict:
-    counts = {k: coverage[k] + tally.words[k] for k in ("placed", "in_sections", "unmapped")}
+    """The counts changed by the words the replacements added or took away (exact for a plan whose
+    coverage was counted; mapping.coverage, which counts afresh, is on this floor and not importable)."""
+    counts = {k: max(0, coverage[k] + tally.words[k]) for k in ("placed", "in_sections", "unmapped")}
     return {**coverage, **counts, "words": sum(counts.values())}
 
 

@@ -243,7 +243,7 @@ _ADDRESS = re.compile(
     rf"(?:{_STREET})\b\.?(?:,\s*[A-Z][a-z'\u2019\-]+(?:\s+[A-Z][a-z'\u2019\-]+)?){{0,3}}"
 )
 _SCHOOL = re.compile(
-    r"\b(?:(?:St|Saint)\.?\s+)?(?:(?:[A-Z][\w'\u2019\-]*|of|the|and|C\s+of\s+E)\s+){1,6}"
+    r"\b(?:(?:St|Saint)\.?\s+)?(?:(?:(?!School\b|Academy\b|College\b)[A-Z][\w'\u2019\-]*|of|the|C\s+of\s+E)\s+){1,6}"
     r"(?:School|Academy|College|Nursery|Pre-School|Preschool|Infants)\b"
 )
 _GENERIC_SCHOOL = frozenset(

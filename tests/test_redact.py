@@ -1,0 +1,256 @@
+"""The redaction engine (msp_convert.redact, issue 18): its recognisers one by one, its keyed
+pseudonyms, and that nothing but identities changes in a plan. Fictional people only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("presidio_analyzer")
+
+from msp_convert import read  # noqa: E402
+from msp_convert.errors import InputError  # noqa: E402
+from msp_convert.model import Child, Entry, Plan, Provision, Source, WrittenBy  # noqa: E402
+from msp_convert.redact import KINDS, new_key, read_key, redact  # noqa: E402
+from msp_convert.redact import keys  # noqa: E402
+from msp_convert.redact.recognisers import uln_valid  # noqa: E402
+from msp_convert.redact.walk import walk  # noqa: E402
+
+PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(50, 82))
+CODE = "[0-9A-HJKMNP-TV-Z]{6}"  # Crockford base32
+
+
+def make_plan(*texts: str, **child: object) -> Plan:
+    """A plan whose needs summary holds ``texts``; the child Kai Dunmore unless ``child`` says otherwise."""
+    details = {"name": "Kai Dunmore", "date_of_birth": dt.date(2015, 3, 14), "setting": "Larkspur Primary School"}
+    plan = Plan(source=Source(filename="kai-dunmore.docx", format="docx", sha256="ab" * 32),
+                child=Child(**{**details, **child}), consent_signed_by="Sarah Dunmore")
+    plan.needs.summary = [Entry(text=t) for t in texts]
+    return plan
+
+
+def redacted_texts(*texts: str, key: bytes = KEY, **child: object) -> list[str]:
+    return [e.text for e in redact(make_plan(*texts, **child), key).value.plan.needs.summary]
+
+
+def one(text: str, **child: object) -> str:
+    return redacted_texts(text, **child)[0]
+
+
+def counts(*texts: str) -> dict[str, int]:
+    return redact(make_plan(*texts), KEY).value.counts
+
+
+# keys ---------------------------------------------------------------------------------------------
+
+
+def test_a_pseudonym_is_a_role_and_six_keyed_characters() -> None:
+    made = keys.pseudonym(KEY, "child", "Kai Dunmore", "Child")
+    assert re.fullmatch(f"Child {CODE}", made)
+    assert keys.pseudonym(KEY, "child", "KAI  dunmore.", "Child") == made  # normalised: case, spaces, punctuation
+    assert keys.pseudonym(OTHER_KEY, "child", "Kai Dunmore", "Child") != made
+    assert keys.pseudonym(KEY, "staff", "Kai Dunmore", "Child") != made  # the kind is keyed too
+
+
+def test_base32_is_crockfords() -> None:
+    assert keys.base32(b"\x00\x00\x00\x00\x00", 8) == "00000000"
+    assert keys.base32(b"\xff\xff\xff\xff\xff", 8) == "ZZZZZZZZ"
+    assert keys.base32(bytes([0b00001_000, 0b10_00000_0]), 3) == "120"
+
+
+def test_the_stem_is_keyed_by_the_source_and_names_nobody() -> None:
+    result = redact(make_plan("Nothing here."), KEY).value
+    assert re.fullmatch(r"plan-[0-9a-hjkmnp-tv-z]{10}", result.stem)
+    assert result.plan.source.filename == result.stem + ".docx"
+    assert result.plan.source.sha256 != "ab" * 32 and re.fullmatch("[0-9a-f]{64}", result.plan.source.sha256)
+    assert redact(make_plan("Other text."), KEY).value.stem == result.stem  # same file, same key
+    assert redact(make_plan("Nothing here."), OTHER_KEY).value.stem != result.stem
+
+
+def test_new_key_is_random_and_read_key_refuses_a_short_or_missing_file(tmp_path: Path) -> None:
+    assert len(new_key()) == 32 and new_key() != new_key()
+    good = tmp_path / "key"
+    good.write_bytes(b"0123456789abcdef0123\n")
+    assert read_key(good) == b"0123456789abcdef0123"
+    short = tmp_path / "short"
+    short.write_bytes(b"too short\n")
+    for path in (short, tmp_path / "missing"):
+        with pytest.raises(InputError) as err:
+            read_key(path)
+        assert "\n" not in str(err.value) and "msp-convert new-key FILE" in str(err.value)
+
+
+# the child ----------------------------------------------------------------------------------------
+
+
+def test_the_child_full_first_surname_possessive_and_initials_are_one_pseudonym() -> None:
+    texts = redacted_texts("Kai Dunmore reads.", "Kai's mum helps.", "Dunmore family.", "K.D. and KD and K. D. signed.")
+    child = redact(make_plan(), KEY).value.plan.child.name
+    assert re.fullmatch(f"Child {CODE}", child)
+    assert texts == [f"{child} reads.", f"{child}'s mum helps.", f"{child} family.", f"{child} and {child} and {child} signed."]
+
+
+def test_the_child_is_the_same_in_two_plans_with_one_key_and_not_with_another() -> None:
+    first = redact(make_plan("Kai likes trains."), KEY).value.plan
+    second = redact(make_plan("Kai likes buses.", setting=None), KEY).value.plan
+    third = redact(make_plan("Kai likes trains."), OTHER_KEY).value.plan
+    assert first.child.name == second.child.name != third.child.name
+    assert first.needs.summary[0].text.split(" likes")[0] == first.child.name
+
+
+def test_the_date_of_birth_keeps_year_and_month_and_goes_from_text() -> None:
+    result = redact(make_plan("Born 14/03/2015.", "Born on 14th March 2015.", "Reviewed 14/03/2019."), KEY).value
+    assert result.plan.child.date_of_birth == dt.date(2015, 3, 1)
+    assert [e.text for e in result.plan.needs.summary] == ["Born [date of birth].", "Born on [date of birth].",
+                                                           "Reviewed 14/03/2019."]
+    assert result.counts["date-of-birth"] == 3  # the field and the two written
+
+
+# numbers and contacts -----------------------------------------------------------------------------
+
+
+def test_a_upn_is_redacted_when_its_check_letter_holds() -> None:
+    from stdnum.gb import upn
+
+    assert upn.is_valid("B801200005001") and not upn.is_valid("C801200005001")
+    assert one("Pupil B801200005001 joined.") == "Pupil [UPN] joined."
+    assert one("Code C801200005001 here.") == "Code C801200005001 here."
+
+
+def test_an_nhs_number_is_redacted_when_its_check_digit_holds() -> None:
+    assert one("Number 943 476 5919 on file.") == "Number [NHS number] on file."
+    assert one("Number 943 476 5918 on file.") == "Number 943 476 5918 on file."
+
+
+def test_a_uln_is_redacted_when_its_check_digit_holds() -> None:
+    assert uln_valid("1234567899") and not uln_valid("1234567890") and not uln_valid("0234567899")
+    assert one("Learner 1234567899.") == "Learner [ULN]."
+    assert one("Learner 1234567890.") == "Learner 1234567890."
+
+
+def test_a_number_beside_its_label_that_fails_its_check_is_redacted_as_uncertain() -> None:
+    result = redact(make_plan("NHS No: 943 476 5918", "UPN: C801200005001"), KEY)
+    assert [e.text for e in result.value.plan.needs.summary] == ["NHS No: [NHS number]", "UPN: [UPN]"]
+    assert result.value.counts["uncertain-name"] == 2 and result.value.counts["nhs-number"] == 0
+    assert [m.code for m in result.messages] == ["redaction-uncertain"]
+
+
+def test_phones_emails_postcodes_and_addresses() -> None:
+    assert one("Ring 07700 900123 or +44 20 7946 0958.") == "Ring [phone] or [phone]."
+    assert one("Mail sarah.d@example.co.uk today.") == "Mail [email] today."
+    assert one("Lives at 12 Acacia Avenue, Hudley HD1 2AB.") == "Lives at [address] [postcode]."
+    assert one("Costs 12500 a year; 20 minutes 3 times a week.") == "Costs 12500 a year; 20 minutes 3 times a week."
+    assert counts("Ring 07700 900123.", "HD1 2AB")["phone"] == 1
+
+
+# adults -------------------------------------------------------------------------------------------
+
+
+def test_staff_with_a_role_become_the_role_and_without_one_a_pseudonym() -> None:
+    texts = redacted_texts("Mrs Rowe (Class teacher) reads.", "Mrs Rowe, class teacher, said so.",
+                           "See Dr A. Patel.", "See Dr Patel.")
+    assert texts[:2] == ["Class teacher reads.", "Class teacher, said so."]
+    assert re.fullmatch(f"See Staff {CODE}.", texts[2]) and texts[3] == texts[2]
+
+
+def test_family_from_the_signature_and_after_a_relation() -> None:
+    texts = redacted_texts("Sarah Dunmore signed.", "Mum (Sarah) came.", "I see my brother Tom and Nan Jean.")
+    parent = texts[0].removesuffix(" signed.")
+    assert re.fullmatch(f"Parent {CODE}", parent)
+    assert texts[1] == f"Mum ({parent}) came."  # the cast knows Sarah: one pseudonym
+    assert re.fullmatch(f"I see my brother Relative {CODE} and Nan Relative {CODE}.", texts[2])
+    assert counts("Mum (Sarah) came.", "my brother Tom")["family"] == 3  # the signature's field too
+
+
+def test_a_helper_with_a_staff_role_is_staff_and_without_one_family() -> None:
+    plan = make_plan("Written with Mrs Rowe.")
+    plan.profile.written_by = WrittenBy(me_with_help=True, helper="Mrs Rowe (Class teacher)")
+    plan.story.written_by = WrittenBy(helper="Jean Tillot")
+    plan.provision = [Provision(outcome_number=1, who=[Entry(text="Dr A. Patel"), Entry(text="TA")])]
+    result = redact(plan, KEY).value
+    assert result.plan.profile.written_by.helper == "Class teacher"
+    assert re.fullmatch(f"Parent {CODE}", result.plan.story.written_by.helper or "")
+    assert re.fullmatch(f"Staff {CODE}", result.plan.provision[0].who[0].text)
+    assert result.plan.provision[0].who[1].text == "TA"
+
+
+def test_schools_and_the_setting() -> None:
+    texts = redacted_texts("Moved from St Aidan's C of E Primary School.", "At Larkspur Primary School now.",
+                           "Visits to Castlefield Academy.", "Ready for Secondary School and Forest School.")
+    assert re.fullmatch(f"Moved from School {CODE}.", texts[0])
+    assert re.fullmatch(f"At School {CODE} now.", texts[1])
+    assert re.fullmatch(f"Visits to School {CODE}.", texts[2])
+    assert texts[3] == "Ready for Secondary School and Forest School."
+    assert redact(make_plan(), KEY).value.plan.child.setting == texts[1].removeprefix("At ").removesuffix(" now.")
+
+
+# uncertain names ----------------------------------------------------------------------------------
+
+
+def test_an_unknown_capitalised_word_inside_a_sentence_is_an_uncertain_name() -> None:
+    result = redact(make_plan("He plays with Zorblat at break.", "Zorblat is first here."), KEY)
+    texts = [e.text for e in result.value.plan.needs.summary]
+    assert re.fullmatch(f"He plays with Person {CODE} at break.", texts[0])
+    assert texts[1] == "Zorblat is first here."  # a sentence's first word is not judged
+    assert result.value.counts["uncertain-name"] == 1
+    warning = [w for w in result.value.plan.warnings if w.code == "redaction-uncertain"]
+    assert len(warning) == 1 and warning[0].where == "needs.summary[0].text"
+    assert "Zorblat" not in warning[0].message and "1 word" in warning[0].message
+
+
+def test_sen_and_school_terms_months_days_subjects_are_not_names() -> None:
+    text = ("He uses Numicon, Makaton and PECS with the SENCO; CAMHS saw him in September. "
+            "Lego Therapy on Tuesdays, Zones of Regulation and Read Write Inc in English and Maths.")
+    assert one(text) == text
+    assert counts(text)["uncertain-name"] == 0
+
+
+# the whole model ----------------------------------------------------------------------------------
+
+
+def strings_of(plan: Plan) -> dict[str, str]:
+    found: dict[str, str] = {}
+    walk(plan.model_dump(mode="python"), "", lambda text, path: found.setdefault(path, text))
+    return found
+
+
+def without_strings(value: object) -> object:
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, list):
+        return [without_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: without_strings(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("name", ["04-ks2-autism.docx", "12-ks4-eal-sen.docx"])
+def test_on_a_real_fixture_only_identities_change(name: str) -> None:
+    plan = read(PLANS / name)
+    result = redact(plan, KEY).value
+    before, after = plan.model_dump(mode="python"), result.plan.model_dump(mode="python")
+    for part in ("source", "coverage", "warnings", "child"):
+        before.pop(part), after.pop(part)
+    assert without_strings(after) == without_strings(before)  # ticks, numbers, costs, dates, flags, shape
+    names = [plan.child.name.split()[0], "Mrs ", "Miss ", "Mr "]
+    old, new = strings_of(plan), strings_of(result.plan)
+    changed = [p for p in old if old[p] != new[p] and not p.startswith(("source", "coverage"))]
+    assert changed and all(any(n in old[p] for n in names) or p.startswith(("child", "consent")) or "helper" in p
+                           for p in changed)
+    assert set(result.counts) == set(KINDS) and result.counts["child"] >= 10
+
+
+def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> None:
+    plan = read(PLANS / "04-ks2-autism.docx")
+    copy = plan.model_copy(deep=True)
+    result = redact(plan, KEY).value
+    assert plan == copy
+    # "Ethan" (1 word) became "Child XXXXXX" (2 words) wherever placed
+    assert result.plan.coverage.placed > plan.coverage.placed
+    assert result.plan.coverage.words == (result.plan.coverage.placed + result.plan.coverage.in_sections
+                                          + result.plan.coverage.unmapped)
