@@ -61,7 +61,10 @@ class Redacted:
 def redact(plan: Plan, key: bytes) -> Result[Redacted]:
     """``plan`` with nobody in it; warnings: "redaction-uncertain" (how many uncertain names, and where)."""
     people = cast(plan, key)
-    finder = Finder(key, people, plan.child.date_of_birth, plan.child.setting)
+    born, setting = plan.child.date_of_birth, plan.child.setting
+    first = Finder(key, people, born, setting)
+    redact_fields(plan.model_dump(mode="python"), first, Tally({kind: 0 for kind in KINDS}))  # learns names
+    finder = Finder(key, people, born, setting, first.learned)
     tally = Tally({kind: 0 for kind in KINDS})
     data = redact_fields(plan.model_dump(mode="python"), finder, tally)
     child = next((p.pseudonym for p in people.people if p.kind == "child"), None)

@@ -10,6 +10,7 @@ The key is the user's secret: ``new_key`` makes one that is kept nowhere, and
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -70,9 +71,9 @@ def pseudonym(key: bytes, kind: str, identity: str, role: str) -> str:
 
 
 def file_stem(key: bytes, sha256: str) -> str:
-    """"plan-" and 10 base32 characters of HMAC(key, the source's sha256): the same for the same
-    file and key, different for every other file, and naming nobody."""
-    return "plan-" + base32(digest(key, "stem:" + sha256), 10).lower()
+    """"plan-" and 10 base32 characters (RFC 4648, lower case) of HMAC(key, the source's sha256): the
+    same for the same file and key, different for every other file, and naming nobody."""
+    return "plan-" + base64.b32encode(digest(key, "stem:" + sha256)).decode("ascii")[:10].lower()
 
 
 def source_digest(key: bytes, sha256: str) -> str:

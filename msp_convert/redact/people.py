@@ -26,6 +26,7 @@ ROLE_OF = {"child": "Child", "family": "Parent", "staff": "Staff", "school": "Sc
 TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd)\.?"
 _NAME_WORD = re.compile(r"[A-Z][\w'\u2019\-]*\.?|[A-Z]\.")
 _PAREN = re.compile(r"^\s*(?P<name>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*$")
+_COMMA = re.compile(r"^\s*(?P<name>[^,()]*?)\s*[,\u2013\u2014-]\s*(?P<inner>[^,()]+?)\s*$")
 # Words that say a staff role when a helper's text holds them (in its brackets or beside the name).
 STAFF_WORDS = frozenset(
     "teacher ta tas hlta lsa senco sendco senco's elsa qtvi qthi assistant therapist mentor tutor adviser advisor"
@@ -41,6 +42,7 @@ class Person:
     identity: str  # normalised name: what the pseudonym is keyed by
     forms: tuple[str, ...]  # the ways the plan writes the name, longest first
     pseudonym: str
+    surname: str = ""  # the last part of the name, when it has two or more
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,11 @@ def _acronym(word: str) -> bool:
 
 
 def split_role(text: str) -> tuple[str, Optional[str]]:
-    """"Mrs Lewis (SENCO)" -> ("Mrs Lewis", "SENCO"); a text with no role in brackets -> (text, None)."""
-    m = _PAREN.match(text)
-    if m and is_role(m["inner"]):
-        return m["name"], m["inner"].strip()
+    """"Mrs Lewis (SENCO)", "Mrs Lewis, SENCO" -> ("Mrs Lewis", "SENCO"); no role beside it -> (text, None)."""
+    for form in (_PAREN, _COMMA):
+        m = form.match(text)
+        if m and is_role(m["inner"]):
+            return m["name"], m["inner"].strip()
     return text.strip(), None
 
 
@@ -116,7 +119,9 @@ def _forms(name: str, parts: list[str]) -> list[str]:
 def _person(key: bytes, kind: str, name: str, parts: list[str], extra: tuple[str, ...] = ()) -> Person:
     identity = keys.normalise(name)
     forms = tuple(dict.fromkeys(_forms(name, parts) + list(extra)))
-    return Person(kind, identity, forms, keys.pseudonym(key, kind, identity, ROLE_OF[kind]))
+    written = re.findall(r"[\w'\u2019\-]+", name)
+    surname = written[-1] if len(written) > 1 and written[-1] in forms else ""
+    return Person(kind, identity, forms, keys.pseudonym(key, kind, identity, ROLE_OF[kind]), surname)
 
 
 def _child(plan: Plan, key: bytes) -> Iterator[Person]:

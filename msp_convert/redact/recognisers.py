@@ -51,6 +51,8 @@ class Span:
     kind: str  # a count key (KINDS)
     replacement: str
     finder: str  # which recogniser: its place in PRIORITY settles ties
+    # a name this span teaches the plan's second pass: (form, kind, pseudonym), redacted wherever written
+    learn: Optional[tuple[str, str, str]] = None
 
 
 # presidio's recognisers, made once ------------------------------------------------------------------
@@ -196,13 +198,33 @@ _RELATION = re.compile(
 _PARENTS = re.compile(r"mum|mummy|mam|mom|dad|daddy|carer|partner|step-?mum|step-?dad|stepfather|stepmother", re.IGNORECASE)
 
 
-def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: dict[str, Person]) -> Iterator[Span]:
-    """The names the model gives, wherever written (case as written; possessives keep their "'s")."""
+def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: dict[str, Person],
+                 key: bytes) -> Iterator[Span]:
+    """The names the model gives, wherever written (case as written; possessives keep their "'s");
+    a first name before the child's or family's surname ("Lee Dawson") names a relative of theirs."""
     if recogniser is None:
         return
     for found in recogniser.analyze(text, recogniser.supported_entities, None):
-        person = by_form[text[found.start:found.end]]
+        form = text[found.start:found.end]
+        person = by_form[form]
         yield Span(found.start, found.end, person.kind, person.pseudonym, "person")
+        before = _FIRST_NAME.search(text, 0, found.start)
+        if person.kind in ("child", "family") and form == person.surname and before and _first_name(before[1], by_form):
+            name = f"{before[1]} {form}"
+            yield Span(before.start(1), found.end, "family", keys.pseudonym(key, "family", name, "Relative"), "person")
+
+
+_FIRST_NAME = re.compile(r"(?<![\w'\u2019])([A-Z][a-z'\u2019\-]+)\s+$")
+_NOT_FIRST_NAMES = frozenset(
+    "then today now so but and also when if as because yesterday tomorrow with by for at in on to from dear"
+    " the a an his her their our my".split()
+)
+
+
+def _first_name(word: str, by_form: dict[str, Person]) -> bool:
+    folded = word.casefold()
+    return not (folded in _NOT_FIRST_NAMES or folded in _LEADING or folded in not_names() or word in by_form
+                or re.fullmatch(TITLE, word))
 
 
 def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
@@ -213,11 +235,16 @@ def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
         person = cast.adult(m["name"])
         kind = person.kind if person else "staff"
         if role and kind == "staff":
-            yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title")
+            written = m["name"].split()[-1]
+            learn = None if is_word(written) or person else (written, kind, keys.pseudonym(
+                key, "staff", keys.normalise(written), ROLE_OF["staff"]))
+            yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title", learn)
             continue
         surname = keys.normalise(m["name"]).split()[-1]
         replacement = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
-        yield Span(m.start("name"), m.end("name"), kind, replacement, "title")
+        written = m["name"].split()[-1]
+        learn = None if is_word(written) else (written, kind, replacement)
+        yield Span(m.start("name"), m.end("name"), kind, replacement, "title", learn)
 
 
 def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterator[Span]:
@@ -231,7 +258,8 @@ def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterato
         role = "Parent" if _PARENTS.fullmatch(said) else "Friend" if said.startswith("friend") else "Relative"
         person = by_form.get(name)
         replacement = person.pseudonym if person else keys.pseudonym(key, "family", name, role)
-        yield Span(m.start(group), m.end(group), person.kind if person else "family", replacement, "relation")
+        kind = person.kind if person else "family"
+        yield Span(m.start(group), m.end(group), kind, replacement, "relation", (name, kind, replacement))
 
 
 # places: addresses and schools -----------------------------------------------------------------------
@@ -291,24 +319,33 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
             continue
         word = re.sub(r"['\u2019]s$", "", m[0])
         replacement = keys.pseudonym(key, "uncertain-name", word, ROLE_OF["uncertain-name"])
-        yield Span(m.start(), m.start() + len(word), "uncertain-name", replacement, "uncertain-name")
+        yield Span(m.start(), m.start() + len(word), "uncertain-name", replacement, "uncertain-name",
+                   (word, "uncertain-name", replacement))
 
 
 # all of them, for one plan ---------------------------------------------------------------------------
 
 
 class Finder:
-    """Every recogniser, set up for one plan (its cast, its child's date of birth and setting)."""
+    """Every recogniser, set up for one plan (its cast, its child's date of birth and setting).
 
-    def __init__(self, key: bytes, cast: Cast, born: Optional[dt.date], setting: Optional[str]) -> None:
+    ``learned`` holds the names a first pass over the plan found beside a title or a relation, or as
+    uncertain names: the second pass redacts them wherever they are written, alone too (a struck
+    fragment, a list of names)."""
+
+    def __init__(self, key: bytes, cast: Cast, born: Optional[dt.date], setting: Optional[str],
+                 learned: Optional[dict[str, Person]] = None) -> None:
         self.key, self.cast, self.setting = key, cast, setting
         self.by_form = cast.by_form()
+        for form, person in (learned or {}).items():
+            self.by_form.setdefault(form, person)
         forms = sorted(self.by_form, key=len, reverse=True)
         self.names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
         self.dob = dob_recogniser(born) if born else None
+        self.learned: dict[str, Person] = {}
 
     def candidates(self, text: str) -> Iterator[Span]:
-        yield from person_spans(text, self.names, self.by_form)
+        yield from person_spans(text, self.names, self.by_form, self.key)
         yield from labelled_spans(text)
         yield from presidio_spans(text, _presidio())
         if self.dob is not None:
@@ -324,6 +361,10 @@ class Finder:
         then the uncertain names among the words left."""
         chosen = resolve(self.candidates(text))
         chosen += [s for s in uncertain_spans(text, self.key) if not _overlaps(s, chosen)]
+        for span in chosen:
+            if span.learn:
+                form, kind, pseudonym = span.learn
+                self.learned.setdefault(form, Person(kind, keys.normalise(form), (form,), pseudonym))
         return sorted(chosen, key=lambda s: s.start)
 
 
