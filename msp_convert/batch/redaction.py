@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from .files import Found
     from .report import ReportRow
 
-UNCERTAIN = "redaction-uncertain"  # the engine's warning code for what it redacted unsure
 NO_KEY_FILE = "no --key-file: a key was made for this run and not kept; pseudonyms will not match another run"
 NO_RESUME = "without --key-file a later run cannot resume this one (its rows are keyed by this run's key)"
 
@@ -71,14 +70,18 @@ def write_new_key(path: Path) -> None:
         handle.write(new_key().hex() + "\n")
 
 
-def keyed(key: bytes, text: str) -> str:
-    """HMAC-SHA256(key, text) in hex: links what the same key file sees twice, reveals nothing without it."""
-    return hmac.new(key, text.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+def keyed(key: bytes, sha256: str) -> str:
+    """An input's checksum as the report and journal keep it: the redacted plan's ``source.sha256``
+    (HMAC-SHA256(key, sha256)), which links what one key file sees twice and reveals nothing without it."""
+    from ..redact.keys import source_digest
+
+    return source_digest(key, sha256)
 
 
 def row_id(key: bytes, rel: str) -> str:
     """A report and journal row's name for the input at ``rel`` (relative to IN_DIR): names no file."""
-    return "input-" + keyed(key, "path:" + rel)[:16]
+    digest = hmac.new(key, ("path:" + rel).encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+    return "input-" + digest[:16]
 
 
 def redact_plans(plans: "list[Plan]", key: bytes) -> "list[Redacted]":
@@ -88,14 +91,10 @@ def redact_plans(plans: "list[Plan]", key: bytes) -> "list[Redacted]":
     return [redact(plan, key).value for plan in plans]
 
 
-def uncertain(plan: "Plan") -> int:
-    """How many uncertain redactions the redacted plan's warnings count."""
-    return sum(1 for w in plan.warnings if w.code == UNCERTAIN)
-
-
 def facts(done: "Redacted") -> dict[str, Any]:
-    """What the report says of one redacted plan: replacements per kind (``KINDS`` order) and the uncertain."""
-    return {"redactions": {kind: done.counts.get(kind, 0) for kind in kinds()}, "uncertain": uncertain(done.plan)}
+    """What the report says of one redacted plan: replacements per kind (``KINDS`` order), and how many
+    of them the engine was unsure of (its "redaction-uncertain" warning's count: the uncertain-name kind)."""
+    return {"redactions": {kind: done.counts.get(kind, 0) for kind in kinds()}, "uncertain": done.counts.get("uncertain-name", 0)}
 
 
 def totals(counts: "Iterable[Optional[dict[str, int]]]") -> dict[str, int]:

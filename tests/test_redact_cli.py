@@ -1,0 +1,268 @@
+"""Redaction on the command line and in batch (``--redact``; the engine is ``msp_convert.redact``):
+convert to JSON, Word and standard output; ``new-key``; key file errors; a batch on the local pool and
+on a Dask cluster: outputs named by the redacted plan's stem, the report's counts, no origins files, a
+rerun with the same key resuming, and nothing under OUT_DIR or the temporary folder naming the child
+or an input file (the planted names are the child's, as the unredacted read gives them)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from msp_convert.model import Plan
+from msp_convert.reader import read_result
+from msp_convert.redact import KINDS
+
+REPO = Path(__file__).resolve().parents[1]
+WORD = REPO / "fixtures" / "plans" / "04-ks2-autism.docx"
+PDF = REPO / "fixtures" / "pdf" / "09-ks2-adhd.pdf"  # read from pages: without --redact, an origins file beside it
+TWO_PLANS = REPO / "fixtures" / "departures" / "pdf" / "d08-two-plans.pdf"
+
+
+def child_names(path: Path) -> list[str]:
+    """The child's name and its words, as the unredacted read gives them."""
+    name = read_result(path).value.child.name
+    assert name and len(name.split()) >= 2
+    return [name, *name.split()]
+
+
+NAMES = child_names(WORD)
+FIRST, LAST = NAMES[1], NAMES[-1]
+
+
+def cli(*args: str, tmp: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``msp-convert ARGS`` in its own process, its temporary files (and its workers') under ``tmp``."""
+    env = {**os.environ, **({"TMPDIR": str(tmp)} if tmp else {})}
+    return subprocess.run([sys.executable, "-m", "msp_convert", *args], capture_output=True, timeout=600, env=env)
+
+
+def key_file(folder: Path) -> Path:
+    path = folder / "secret.key"
+    assert cli("new-key", str(path)).returncode == 0
+    return path
+
+
+def holding(folder: Path, words: list[str]) -> list[str]:
+    """Files under ``folder`` whose name or bytes (a Word document's parts unzipped) hold any of ``words``."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        texts = [path.name]
+        if path.is_file():
+            data = path.read_bytes()
+            texts.append(data.decode("utf-8", "replace"))
+            if zipfile.is_zipfile(path):
+                with zipfile.ZipFile(path) as docx:
+                    texts.extend(docx.read(n).decode("utf-8", "replace") for n in docx.namelist())
+        if any(w.casefold() in t.casefold() for w in words for t in texts):
+            found.append(str(path.relative_to(folder)))
+    return found
+
+
+# --- convert -------------------------------------------------------------------------------------
+
+
+def test_convert_writes_a_redacted_plan_and_counts_it_with_v(tmp_path: Path) -> None:
+    key, out = key_file(tmp_path), tmp_path / "shared.json"
+    before = hashlib.sha256(WORD.read_bytes()).hexdigest()
+    done = cli("convert", str(WORD), "--redact", "--key-file", str(key), "-o", str(out), "-v")
+    assert done.returncode == 0, done.stderr
+    plan = Plan.model_validate_json(out.read_bytes())
+    assert plan.source.filename.startswith("plan-") and plan.source.filename.endswith(".docx")
+    assert plan.source.sha256 != before and hashlib.sha256(WORD.read_bytes()).hexdigest() == before  # input never changed
+    assert holding(tmp_path, NAMES) == []
+    assert len(plan.outcomes) == len(read_result(WORD).value.outcomes)  # the same plan, its child gone
+    assert b"redacted " in done.stderr and b"child " in done.stderr  # -v: the counts
+    assert b"pseudonyms will not match" not in done.stderr  # a key file was given
+    again = cli("convert", str(WORD), "--redact", "--key-file", str(key))  # the same key: the same plan, on stdout
+    assert again.returncode == 0 and again.stdout == out.read_bytes()
+
+
+def test_convert_to_stdout_without_a_key_file_says_its_key_is_not_kept(tmp_path: Path) -> None:
+    done = cli("convert", str(WORD), "--redact", tmp=tmp_path)
+    assert done.returncode == 0
+    assert b"pseudonyms will not match another run" in done.stderr
+    text = done.stdout.decode("utf-8")
+    assert Plan.model_validate_json(text).source.filename.startswith("plan-")
+    assert not any(w.casefold() in text.casefold() for w in NAMES)
+    quiet = cli("convert", str(WORD), "--redact", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == b""
+    assert Plan.model_validate_json(quiet.stdout).child != Plan.model_validate_json(text).child  # another key, other pseudonyms
+
+
+def test_convert_to_word_writes_the_redacted_plans_document(tmp_path: Path) -> None:
+    out = tmp_path / "shared.docx"
+    done = cli("convert", str(WORD), "--redact", "--key-file", str(key_file(tmp_path)), "--to", "docx", "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    assert zipfile.is_zipfile(out) and holding(tmp_path, NAMES) == []
+    back = read_result(out).value  # it opens and reads back
+    assert back.child.name and back.child.name != NAMES[0]
+
+
+def test_new_key_is_private_and_never_written_over(tmp_path: Path) -> None:
+    path = key_file(tmp_path)
+    text = path.read_text(encoding="ascii")
+    assert len(text.strip()) == 64 and bytes.fromhex(text.strip())  # 32 random bytes as hex
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = cli("new-key", str(path))
+    assert again.returncode == 1 and again.stderr.count(b"\n") == 1 and b"already exists" in again.stderr
+    assert path.read_text(encoding="ascii") == text
+    assert cli("new-key", str(tmp_path / "other.key")).returncode == 0
+    assert (tmp_path / "other.key").read_text(encoding="ascii") != text
+
+
+@pytest.mark.parametrize("problem", ["missing", "short", "folder"])
+def test_a_bad_key_file_is_one_line_and_nothing_written(tmp_path: Path, problem: str) -> None:
+    key = tmp_path / "secret.key"
+    if problem == "short":
+        key.write_text("abc\n")
+    elif problem == "folder":
+        key.mkdir()
+    out = tmp_path / "shared.json"
+    done = cli("convert", str(WORD), "--redact", "--key-file", str(key), "-o", str(out))
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1, done.stderr
+    assert b"new-key" in done.stderr and not out.exists()
+    batch = cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--key-file", str(key))
+    assert batch.returncode == 1 and batch.stderr.count(b"\n") == 1
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_key_file_and_link_file_need_redact(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    assert cli("convert", str(WORD), "--key-file", str(key)).returncode == 2
+    assert cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--key-file", str(key)).returncode == 2
+    assert cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--link-file", str(tmp_path / "links.csv")).returncode == 2
+    inside = cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--link-file", str(tmp_path / "out" / "links.csv"))
+    assert inside.returncode == 2 and b"outside the output folder" in inside.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreadable_input_is_one_line_and_nothing_written(tmp_path: Path) -> None:
+    out = tmp_path / "shared.json"
+    done = cli("convert", str(tmp_path / "none.docx"), "--redact", "-q", "-o", str(out))
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and not out.exists()
+
+
+# --- batch ----------------------------------------------------------------------------------------
+
+
+def plant(root: Path) -> Path:
+    """IN_DIR with the child's name where schools put it: a folder and a file named after the child."""
+    src = root / "in"
+    (src / f"{FIRST} {LAST}").mkdir(parents=True)
+    shutil.copy(WORD, src / f"{FIRST} {LAST}" / f"{FIRST}-{LAST}-plan.docx")
+    shutil.copy(WORD, src / f"{LAST}-copy.docx")  # the same bytes: a duplicate
+    shutil.copy(PDF, src / f"{FIRST} {LAST}" / f"{FIRST}-review.pdf")
+    shutil.copy(TWO_PLANS, src / f"{LAST}-two-plans.pdf")
+    (src / f"{FIRST}-notes.txt").write_text("not a plan\n")
+    return src
+
+
+def report(out: Path) -> dict[str, Any]:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def batch_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, Path, subprocess.CompletedProcess[bytes]]:
+    """One --redact batch on the local pool, with tables and a link file: (IN_DIR, OUT_DIR, key file, temp folder, its run)."""
+    root = tmp_path_factory.mktemp("redact")
+    src, out, tmp = plant(root), root / "out", root / "tmp"
+    tmp.mkdir()
+    key = key_file(root)
+    done = cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "--tables", "--jobs", "2",
+               "--link-file", str(root / "links.csv"), tmp=tmp)
+    assert done.returncode == 0, done.stderr
+    return src, out, key, tmp, done
+
+
+def test_batch_outputs_are_named_by_stem_and_nothing_names_the_child_or_an_input(batch_once: Any) -> None:
+    src, out, _, tmp, done = batch_once
+    outputs = sorted(p.name for p in out.iterdir() if p.is_file() and p.suffix == ".json" and p.name != "report.json")
+    assert len(outputs) == 4  # the Word plan, the PDF, and the two plans of two.pdf (plan-X.json, plan-X-2.json); no duplicate
+    assert all(name.startswith("plan-") for name in outputs)
+    assert not list(out.rglob("*.origins.json"))  # origins quote the original text
+    assert not (out / ".msp-convert" / "review.json").exists()
+    inputs = [p.stem for p in src.rglob("*")]  # names of the input files and folders (without their suffixes)
+    assert holding(out, NAMES + inputs) == [] and holding(tmp, NAMES) == []
+    assert all(w.encode() not in done.stderr for w in NAMES + inputs)  # the progress lines name rows by their keys
+    assert report(out)["in_dir"] == ""
+
+
+def test_batch_report_counts_each_kind_per_row_and_in_all(batch_once: Any) -> None:
+    _, out, _, _, done = batch_once
+    full = report(out)
+    rows = {r["path"]: r for r in full["files"]}
+    assert all(path.startswith("input-") for path in rows)
+    written = [r for r in rows.values() if r["status"] == "converted"]
+    assert len(written) == 4 and sorted(r["status"] for r in rows.values()).count("duplicate") == 1
+    for row in written:
+        assert list(row["redactions"]) == list(KINDS)
+        assert row["redactions"]["child"] > 0 and row["uncertain"] == row["redactions"]["uncertain-name"]
+        plan = Plan.model_validate_json((out / row["output"]).read_bytes())
+        assert row["sha256"] == plan.source.sha256  # keyed, as the redacted plan's: names no file
+        stem = row["output"].removesuffix(".json").removesuffix("-2" if row["plan"] == 2 else "")
+        assert plan.source.filename == f"{stem}.{row['format']}"  # the output's stem, a file's plans numbered after it
+    totals = {kind: sum(r["redactions"][kind] for r in written) for kind in KINDS}
+    assert full["summary"]["redactions"] == totals and list(full["summary"]["redactions"]) == list(KINDS)
+    assert full["summary"]["uncertain"] == sum(r["uncertain"] for r in written)
+    assert f"redacted {sum(totals.values())} (".encode() in done.stderr  # the summary line's totals
+    with open(out / "report.csv", newline="", encoding="utf-8") as handle:
+        csv_rows = {r["path"]: r for r in csv.DictReader(handle)}
+    assert {p: int(r["redacted_child"]) for p, r in csv_rows.items() if r["status"] == "converted"} == {
+        p: r["redactions"]["child"] for p, r in rows.items() if r["status"] == "converted"
+    }
+
+
+def test_batch_link_file_says_which_output_came_from_which_input(batch_once: Any) -> None:
+    src, out, _, _, _ = batch_once
+    links = out.parent / "links.csv"
+    assert stat.S_IMODE(links.stat().st_mode) == 0o600
+    with open(links, newline="", encoding="utf-8") as handle:
+        pairs = {row["input"]: row["output"] for row in csv.DictReader(handle)}
+    word = f"{FIRST} {LAST}/{FIRST}-{LAST}-plan.docx"
+    assert Plan.model_validate_json((out / pairs[word]).read_bytes()).outcomes[0].statement == read_result(src / word).value.outcomes[0].statement
+    two = f"{LAST}-two-plans.pdf"
+    assert pairs[two + "#2"] == pairs[two].replace(".json", "-2.json")
+    assert pairs[f"{FIRST}-notes.txt"] == ""
+
+
+def test_a_rerun_with_the_same_key_resumes(batch_once: Any, tmp_path: Path) -> None:
+    src, first, key, _, _ = batch_once
+    out = tmp_path / "out"
+    shutil.copytree(first, out)
+    before = {p.name: p.read_bytes() for p in out.glob("plan-*")}
+    done = cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q")
+    assert done.returncode == 0, done.stderr
+    rows = {r["path"]: r for r in report(out)["files"]}
+    assert rows.keys() == {r["path"] for r in report(first)["files"]}
+    assert sorted(r["status"] for r in rows.values() if r["format"]) == ["duplicate", "skipped", "skipped", "skipped", "skipped"]
+    assert report(out)["summary"]["redactions"] == report(first)["summary"]["redactions"]  # a skipped plan's counts, from the journal
+    assert {p.name: p.read_bytes() for p in out.glob("plan-*")} == before
+    fresh = cli("batch", str(src), "-o", str(tmp_path / "again"), "--redact")  # no key file: a key of its own
+    assert b"cannot resume" in fresh.stderr and fresh.returncode == 0
+    assert not {p.name for p in (tmp_path / "again").glob("plan-*")} & before.keys()
+
+
+def test_batch_on_a_dask_cluster_redacts_in_the_same_per_file_work(batch_once: Any, tmp_path: Path) -> None:
+    _, first, key, _, _ = batch_once
+    src, out, tmp = tmp_path / "in", tmp_path / "out", tmp_path / "tmp"
+    (src / f"{FIRST} {LAST}").mkdir(parents=True)
+    tmp.mkdir()
+    shutil.copy(WORD, src / f"{FIRST} {LAST}" / f"{FIRST}-{LAST}-plan.docx")
+    done = cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "--scheduler", "local:1", "-q", tmp=tmp)
+    assert done.returncode == 0, done.stderr
+    [output] = [p for p in out.glob("plan-*")]
+    assert output.read_bytes() == (first / output.name).read_bytes()  # the same stem and plan as the local pool's
+    [row] = report(out)["files"]
+    assert row["output"] == output.name and row["redactions"]["child"] > 0
+    assert holding(out, NAMES) == [] and holding(tmp, NAMES) == []
