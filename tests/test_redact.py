@@ -104,11 +104,12 @@ def test_the_child_is_the_same_in_two_plans_with_one_key_and_not_with_another() 
 
 
 def test_the_date_of_birth_keeps_year_and_month_and_goes_from_text() -> None:
-    result = redact(make_plan("Born 14/03/2015.", "Born on 14th March 2015.", "Reviewed 14/03/2019."), KEY).value
+    written = ["14/03/2015", "14.3.15", "2015-03-14", "14th March 2015", "14-Mar-2015", "March 14th, 2015"]
+    others = ["Reviewed 14/03/2019.", "Seen 4/03/2015.", "Seen 14/04/2015."]
+    result = redact(make_plan(*(f"Born {w}." for w in written), *others), KEY).value
     assert result.plan.child.date_of_birth == dt.date(2015, 3, 1)
-    assert [e.text for e in result.plan.needs.summary] == ["Born [date of birth].", "Born on [date of birth].",
-                                                           "Reviewed 14/03/2019."]
-    assert result.counts["date-of-birth"] == 3  # the field and the two written
+    assert [e.text for e in result.plan.needs.summary] == ["Born [date of birth]."] * len(written) + others
+    assert result.counts["date-of-birth"] == 1 + len(written)  # the field and each written
 
 
 # numbers and contacts -----------------------------------------------------------------------------

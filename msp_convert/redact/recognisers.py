@@ -163,17 +163,17 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def dob_recogniser(born: dt.date) -> PatternRecognizer:
-    """The child's date of birth as people write it: 3/12/2008, 03.12.08, 2008-12-03, 3rd December 2008,
-    3 Dec 08, December 3rd, 2008 (any case)."""
+    """The child's date of birth as people write it: 3/12/2008, 03.12.08, 2008-12-03, 2008/12/3,
+    3rd December 2008, 3 Dec 08, 3-Dec-2008, December 3rd, 2008 (any case)."""
     day = rf"0?{born.day}(?:st|nd|rd|th)?"
     month_name = rf"(?:{_MONTHS[born.month - 1]}|{_MONTHS[born.month - 1][:3]}\.?)"
     month_number = rf"0?{born.month}"
     year = rf"(?:{born.year}|'?{born.year % 100:02d})"
     patterns = [
         rf"\b{day}\s*[/.\-]\s*{month_number}\s*[/.\-]\s*{year}\b",
-        rf"\b{day}(?:\s+of)?\s+{month_name}\s*,?\s*{year}\b",
+        rf"\b{day}(?:\s+of)?[\s/.\-]+{month_name}[\s/.,\-]+{year}\b",
         rf"\b{month_name}\s+{day},?\s+{year}\b",
-        rf"\b{born.year}-{born.month:02d}-{born.day:02d}\b",
+        rf"\b{born.year}\s*[/.\-]\s*{month_number}\s*[/.\-]\s*{day}\b",
     ]
     return PatternRecognizer("DATE_OF_BIRTH", patterns=[Pattern("dob", p, 0.9) for p in patterns])
 
