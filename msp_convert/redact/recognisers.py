@@ -182,7 +182,7 @@ def dob_recogniser(born: dt.date) -> PatternRecognizer:
 
 _NAME = r"[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
 _TITLED = re.compile(
-    rf"\b(?P<name>{TITLE}\s+(?:[A-Z]\.\s*){{0,2}}{_NAME})"
+    rf"\b(?P<name>{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}{_NAME})"
     r"(?:\s*\((?P<role>[^()\n]{1,40})\)|,\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
     r"(?P<role2>(?i:(?:(?!or\b|with\b|to\b)[a-z\-]+\s+){0,4}?(?:teacher|TA|SENCO|SENCo|SENDCo|assistant|therapist|mentor|tutor|"
     r"adviser|advisor|officer|supervisor|headteacher|nurse|paediatrician|psychologist|worker|practitioner|"
