@@ -30,8 +30,21 @@ def _at(v: float) -> int:
 
 def _span(x0: float, top: float, x1: float, bottom: float) -> tuple[int, int, int, int]:
     """The buckets a box meets, as column and row ranges (either corner order)."""
-    i0, i1, j0, j1 = _at(x0), _at(x1), _at(top), _at(bottom)
+    if -FAR <= x0 <= FAR and -FAR <= x1 <= FAR and -FAR <= top <= FAR and -FAR <= bottom <= FAR:
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if bottom < top:
+            top, bottom = bottom, top
+        return _floor(x0 / CELL), _floor(x1 / CELL), _floor(top / CELL), _floor(bottom / CELL)
+    i0, i1, j0, j1 = _at(x0), _at(x1), _at(top), _at(bottom)  # far out, or not a number (raises)
     return min(i0, i1), max(i0, i1), min(j0, j1), max(j0, j1)
+
+
+_floor = math.floor
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
 
 
 class Buckets(Generic[T]):
@@ -40,18 +53,29 @@ class Buckets(Generic[T]):
     def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
         self._cells: dict[tuple[int, int], list[tuple[int, T]]] = {}
         self._wide: list[tuple[int, T]] = []
+        self._points: dict[tuple[int, int], tuple[list[T], int]] = {}  # one bucket's answer, made once
+        cells = self._cells
         for n, item in enumerate(items):
             i0, i1, j0, j1 = _span(*box(item))
+            if i0 == i1 and j0 == j1:  # most objects: one bucket
+                bucket = cells.get((i0, j0))
+                if bucket is None:
+                    cells[(i0, j0)] = [(n, item)]
+                else:
+                    bucket.append((n, item))
+                continue
             if (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
                 self._wide.append((n, item))
                 continue
             for i in range(i0, i1 + 1):
                 for j in range(j0, j1 + 1):
-                    self._cells.setdefault((i, j), []).append((n, item))
+                    cells.setdefault((i, j), []).append((n, item))
 
     def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
         """The objects whose box may meet this rectangle, each once, in the order they were given."""
         i0, i1, j0, j1 = _span(x0, top, x1, bottom)
+        if i0 == i1 and j0 == j1:
+            return self._one((i0, j0))
         found: dict[int, T] = dict(self._wide)
         read = len(self._wide)
         if (i1 - i0 + 1) * (j1 - j0 + 1) <= len(self._cells):
@@ -65,6 +89,16 @@ class Buckets(Generic[T]):
                 found.update(bucket)
         spend(read + 1)
         return [found[n] for n in sorted(found)] if len(found) > 1 else list(found.values())
+
+    def _one(self, key: tuple[int, int]) -> list[T]:
+        """``near`` for a rectangle inside one bucket: that bucket's objects and the wide ones."""
+        made = self._points.get(key)
+        if made is None:
+            bucket = self._cells.get(key, [])
+            found = sorted(self._wide + bucket, key=_first) if self._wide and bucket else self._wide or bucket
+            made = self._points[key] = ([item for _, item in found], len(self._wide) + len(bucket))
+        spend(made[1] + 1)
+        return list(made[0])
 
     def around(self, x: float, y: float, tol: float) -> list[T]:
         """The objects whose box may come within ``tol`` of the point (x, y)."""

@@ -19,6 +19,7 @@ from typing import Optional
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, TickBox, read_confidence
 from .grid import SNAP, GridCell, GridTable, clusters
 from .index import Buckets
+from .limits import spend
 from .reading import LINE_GAP, TextLine, ends_in_space, make_lines, page_words, paragraphs, to_paragraph
 from .records import Glyph, PageRecord
 
@@ -98,18 +99,7 @@ def _located(locators: list[_Locator]) -> Buckets[_Locator]:
 def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     """The page's tables with their cells filled, and its other lines (``PageBlocks.text``)."""
     origin = f"page {page.number}"
-    locators = _located([_Locator(t) for t in tables])
-    in_cell: dict[int, list[Glyph]] = {}
-    body: list[Glyph] = []
-    for g in page.glyphs:
-        x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        for loc in locators.near(x, y, x, y):
-            cell = loc.cell(x, y)
-            if cell is not None:
-                in_cell.setdefault(id(cell), []).append(g)
-                break
-        else:
-            body.append(g)
+    in_cell, body = _placed_glyphs(page.glyphs, tables)
     cell_lines = {key: make_lines(glyphs) for key, glyphs in in_cell.items()}
     lines = make_lines(body)
     every = [line for group in cell_lines.values() for line in group] + lines
@@ -130,6 +120,26 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     out.blocks = placed
     out.text = _Body(content, tables, page.width, how)
     return out
+
+
+def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
+    """Each glyph in the innermost cell holding its centre (by the cell's id), or in the body."""
+    if not tables:
+        spend(len(glyphs))  # what asking an empty index for each glyph would count
+        return {}, list(glyphs)
+    locators = _located([_Locator(t) for t in tables])
+    in_cell: dict[int, list[Glyph]] = {}
+    body: list[Glyph] = []
+    for g in glyphs:
+        x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for loc in locators.near(x, y, x, y):
+            cell = loc.cell(x, y)
+            if cell is not None:
+                in_cell.setdefault(id(cell), []).append(g)
+                break
+        else:
+            body.append(g)
+    return in_cell, body
 
 
 def _line_text(line: TextLine) -> str:
