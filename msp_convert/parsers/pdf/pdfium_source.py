@@ -34,7 +34,6 @@ from .limits import LIMITS, refuse
 from .records import Glyph, Mark, PageRecord, Path, Widget
 from .source import _edges, _frame, _line, _rect  # the same sorting of drawings into records
 
-SPECIAL = {0x02: 0x2D}  # PDFium's mark for a hyphen ending a line is the hyphen drawn
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MARKUPS = {
@@ -139,14 +138,14 @@ class _Page:
 
     def record(self) -> PageRecord:
         record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
-        self._glyphs(record)
-        self._objects(record)
+        texts = self._objects(record)
+        self._glyphs(record, texts)
         self._annotations(record)
         return record
 
     # glyphs
 
-    def _glyphs(self, record: PageRecord) -> None:
+    def _glyphs(self, record: PageRecord, texts: list[tuple[int, Matrix]]) -> None:
         text = raw.FPDFText_LoadPage(self.raw)
         if not text:
             raise CorruptFileError(f"page {self.number} of this PDF is damaged (PdfiumError); export or save it again")
@@ -154,62 +153,38 @@ class _Page:
             count = raw.FPDFText_CountChars(text)
             if count > LIMITS.glyphs_per_page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            fonts: dict[int, tuple[str, float]] = {}
-            glyphs = [self._glyph(text, i, fonts) for i in range(max(count, 0))]
-            record.glyphs += _spaces_back([g for g in glyphs if g is not None])
+            reader = _TextReader(self, text)
+            glyphs = reader.read(max(count, 0))
+            record.glyphs += _spaces_back(reader.restore_spaces(glyphs, texts))
         finally:
             raw.FPDFText_ClosePage(text)
 
-    def _glyph(self, text: Any, i: int, fonts: dict[int, tuple[str, float]]) -> Optional[Glyph]:
-        if raw.FPDFText_IsGenerated(text, i) == 1:
-            return None
-        code = raw.FPDFText_GetUnicode(text, i)
-        obj = raw.FPDFText_GetTextObject(text, i)
-        if not obj or code in (0, 0xFFFE, 0xFFFF) or code >= 0x110000:
-            return None
-        code = SPECIAL.get(code, code)
-        m = raw.FS_MATRIX()
-        raw.FPDFText_GetMatrix(text, i, m)
-        size = raw.FPDFText_GetFontSize(text, i)
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        raw.FPDFText_GetCharOrigin(text, i, ox, oy)
-        name, descent = _font(obj, fonts)
-        advance = _advance(obj, code, size, text, i)
-        box = self._glyph_box((ox.value, oy.value), (m.a, m.b, m.c, m.d), advance, descent * size, size)
-        if size <= 0 or not all(map(math.isfinite, box)):
-            return None
-        x0, top, x1, bottom = box
-        glyph = Glyph(chr(code), x0, x1, top, bottom, bottom - top, name)
-        a, b, c, d, _, _ = _mul((m.a, m.b, m.c, m.d, 0.0, 0.0), self.ctm)
-        if b == 0 and c == 0 and a > 0 and d > 0:  # upright on the page as shown: the origin is on the baseline
-            glyph.baseline = self.point(ox.value, oy.value)[1]
-        return glyph
-
-    def _glyph_box(self, origin: tuple[float, float], m: tuple[float, float, float, float], advance: float,
-                   low: float, size: float) -> tuple[float, float, float, float]:
-        """pdfminer's box of a glyph: its advance along the text, from the descent up one font size."""
-        ox, oy = origin
-        corners = [(u * advance, low + w * size) for u in (0, 1) for w in (0, 1)]
-        pts = [self.point(ox + m[0] * x + m[2] * y, oy + m[1] * x + m[3] * y) for x, y in corners]
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        return (min(xs), min(ys), max(xs), max(ys))
+    def display(self, m: Matrix) -> Matrix:
+        """``m`` (user space) then the turn to pdfplumber's displayed, top-left coordinates, as one matrix."""
+        a, b, c, d, e, f = _mul(m, self.ctm)
+        return (a, -b, c, -d, e + self.left, self.height + self.top_off - f)
 
     # drawings
 
-    def _objects(self, record: PageRecord) -> None:
+    def _objects(self, record: PageRecord) -> list[tuple[int, Matrix]]:
+        """Drawings into the record; the text objects (handle, enclosing forms' matrix) returned, in page order."""
+        texts: list[tuple[int, Matrix]] = []
         stack: list[tuple[Any, Matrix, int]] = []
         n = raw.FPDFPage_CountObjects(self.raw)
         stack += [(raw.FPDFPage_GetObject(self.raw, i), IDENTITY, 0) for i in reversed(range(n))]
         while stack:
             obj, outer, depth = stack.pop()
             kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, outer))
+            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
                 inner = _mul(_matrix(obj), outer)
                 k = raw.FPDFFormObj_CountObjects(obj)
                 stack += [(raw.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in reversed(range(k))]
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 self._count(1)
                 self._path(record, obj, _mul(_matrix(obj), outer))
+        return texts
 
     def _count(self, n: int) -> None:
         self.drawings += max(n, 0)
@@ -296,6 +271,231 @@ class _Page:
             record.widgets.append(Widget(kind, *box, value=value, name=name))
 
 
+def _bind(name: str, restype: Any, *argtypes: Any) -> Any:
+    """PDFium's ``name`` taking and giving plain addresses (ints), not pypdfium2's typed handles: no cast per call."""
+    address = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_D, _F = ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_float)
+_text_object = _bind("FPDFText_GetTextObject", _P, _P, _I)
+_unicode = _bind("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
+_generated = _bind("FPDFText_IsGenerated", _I, _P, _I)
+_origin = _bind("FPDFText_GetCharOrigin", _I, _P, _I, _D, _D)
+_page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
+_object_font = _bind("FPDFTextObj_GetFont", _P, _P)
+_glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
+_bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
+_UNREAD = -1.0  # a width not yet asked of PDFium
+_LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
+
+
+class _Font:
+    """One font's name, descent (a fraction of the em) and widths (at 1 pt, by character), read once a page."""
+
+    __slots__ = ("handle", "name", "descent", "widths")
+
+    def __init__(self, handle: int) -> None:
+        font = ctypes.cast(handle, raw.FPDF_FONT)
+        n = raw.FPDFFont_GetBaseFontName(font, None, 0) if handle else 0
+        buf = ctypes.create_string_buffer(max(n, 1))
+        if n > 0:
+            raw.FPDFFont_GetBaseFontName(font, buf, n)
+        self.handle, self.name = handle, buf.value.decode("latin-1")
+        self.descent = _descent(font, self.name) if handle else 0.0
+        self.widths: dict[str, Optional[float]] = {}
+
+    def width(self, char: str) -> Optional[float]:
+        """How far the glyph moves the pen at 1 pt, as pdfminer measures it: the font's width for it."""
+        try:
+            return self.widths[char]
+        except KeyError:
+            width = ctypes.c_float()
+            ok = self.handle and _glyph_width(self.handle, ord(char), 1.0, width)
+            self.widths[char] = float(width.value) if ok else None
+            return self.widths[char]
+
+
+class _Run:
+    """What one text object's glyphs share: the font, its size, and where a glyph's box lies from its origin."""
+
+    __slots__ = ("font", "size", "ok", "a", "b", "upright", "x_lo", "x_hi", "y_lo", "y_hi")
+
+    def __init__(self, font: _Font, size: float, linear: Matrix) -> None:
+        a, b, c, d = linear[:4]  # the text's x and y units, as displayed
+        self.font, self.size, self.a, self.b = font, size, a, b
+        self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
+        self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline
+        low, high = font.descent * size, (font.descent + 1) * size  # pdfminer's box: from the descent up one size
+        self.x_lo, self.x_hi = min(low * c, high * c), max(low * c, high * c)
+        self.y_lo, self.y_hi = min(low * d, high * d), max(low * d, high * d)
+
+    def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
+        """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
+        dx, dy = advance * self.a, advance * self.b
+        x0, x1 = x + self.x_lo + (dx if dx < 0 else 0.0), x + self.x_hi + (dx if dx > 0 else 0.0)
+        top, bottom = y + self.y_lo + (dy if dy < 0 else 0.0), y + self.y_hi + (dy if dy > 0 else 0.0)
+        if not math.isfinite(x0 + x1 + top + bottom):
+            return None
+        glyph = Glyph(char, x0, x1, top, bottom, bottom - top, self.font.name)
+        if self.upright:
+            glyph.baseline = y
+        return glyph
+
+
+class _TextReader:
+    """A page's text page read into glyphs: a few PDFium calls a glyph, what its text object shares read once."""
+
+    def __init__(self, page: _Page, text: Any) -> None:
+        self.page, self.text, self.address = page, text, ctypes.cast(text, ctypes.c_void_p).value or 0
+        self.at = page.display(IDENTITY)  # a user-space point, displayed
+        self.fonts: dict[int, _Font] = {}
+        self.runs: dict[int, _Run] = {}
+        self.last: dict[int, int] = {}  # text object -> the index of its last glyph read
+
+    def read(self, count: int) -> list[Glyph]:
+        """The text page's glyphs, in its order; the hot loop of the PDF reader (a glyph a turn)."""
+        chars, tp, last = self._chars(count), self.address, self.last
+        a, b, c, d, e, f = self.at
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        out: list[Glyph] = []
+        prev, run = 0, None
+        for i in range(count):
+            char = chars[i]
+            if char in _LEFT_OUT:
+                if char != "\ufffe" or _unicode(tp, i) != 0x02:
+                    continue
+                char = "-"  # PDFium's mark for a hyphen ending a line (its text has U+FFFE) is the hyphen drawn
+            obj = _text_object(tp, i)
+            if not obj or (char == " " and _generated(tp, i) == 1):
+                continue
+            if obj != prev:
+                prev, run = obj, self.runs.get(obj) or self._run(obj, i)
+            if not run.ok:
+                continue
+            _origin(tp, i, ox, oy)
+            x, y = ox.value, oy.value
+            width = run.font.widths.get(char, _UNREAD)
+            if width is _UNREAD:
+                width = run.font.width(char)
+            advance = width * run.size if width is not None else self._loose(i, x)
+            glyph = run.glyph(char, a * x + c * y + e, b * x + d * y + f, advance)
+            if glyph is not None:
+                last[obj] = len(out)
+                out.append(glyph)
+        return out
+
+    def _chars(self, count: int) -> str:
+        """The page's characters, one a glyph: from one call when each is one UTF-16 unit, else one by one."""
+        buf = (ctypes.c_ushort * (count + 1))()
+        if count and _page_text(self.address, 0, count, buf) == count + 1:
+            chars = bytes(buf)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
+            if len(chars) == count:
+                return chars
+        codes = (_unicode(self.address, i) for i in range(count))
+        return "".join(chr(c) if 0 < c < 0x110000 else "\uffff" for c in codes)
+
+    def _run(self, obj: int, i: int) -> _Run:
+        m = raw.FS_MATRIX()
+        raw.FPDFText_GetMatrix(self.text, i, m)
+        size = raw.FPDFText_GetFontSize(self.text, i)
+        run = self.runs[obj] = _Run(self._font(obj), size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)))
+        return run
+
+    def _font(self, obj: int) -> _Font:
+        handle = _object_font(obj) or 0
+        font = self.fonts.get(handle)
+        if font is None:
+            font = self.fonts[handle] = _Font(handle)
+        return font
+
+    def _loose(self, i: int, x: float) -> float:
+        """How far PDFium's box for the character reaches, for one its font cannot map back to a code (/ActualText)."""
+        loose = raw.FS_RECTF()
+        raw.FPDFText_GetLooseCharBox(self.text, i, loose)
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        raw.FPDFText_GetCharBox(self.text, i, left, right, bottom, top)
+        return float(max(loose.right, right.value) - x)
+
+    # the spaces PDFium leaves out
+
+    def restore_spaces(self, glyphs: list[Glyph], texts: list[tuple[int, Matrix]]) -> list[Glyph]:
+        """The spaces ending a text object, and text objects of spaces alone, as the content stream draws them.
+
+        PDFium's text page keeps one space of a run (the others, ending a
+        line, are gone) and skips a text object whose glyphs have no ink (its
+        box has no width: one space); pdfminer has each space. An object's box
+        reaches to its last space's origin, so the spaces it ends with, and
+        the spaces of an inkless object, are counted from its box.
+        """
+        after: dict[int, list[Glyph]] = {}
+        prev = -1
+        for obj, outer in texts:
+            index = self.last.get(obj)
+            if index is not None:
+                prev = index
+                extra = self._trailing(obj, outer, glyphs[index])
+            else:
+                extra = self._blank(obj, outer)
+            if extra:
+                after.setdefault(prev, []).extend(extra)
+        if not after:
+            return glyphs
+        out = list(after.get(-1, ()))
+        for i, g in enumerate(glyphs):
+            out.append(g)
+            out += after.get(i, ())
+        return out
+
+    def _box(self, obj: int, outer: Matrix) -> Optional[tuple[float, float, float, float]]:
+        """The text object's box (its glyphs' ink, and the origin of each inkless one), displayed."""
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not _bounds(obj, left, bottom, right, top):
+            return None
+        m = self.page.display(outer)
+        pts = [_apply(m, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
+        return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+
+    def _trailing(self, obj: int, outer: Matrix, last: Glyph) -> list[Glyph]:
+        run = self.runs.get(obj)
+        step = last.x1 - last.x0
+        if last.text != " " or run is None or not run.upright or step <= 0:
+            return []
+        box = self._box(obj, outer)
+        n = min(int((box[2] - last.x0) / step + 0.5), 1000) if box else 0
+        if n < 1:
+            return []
+        gap = (box[2] - last.x0) / n  # word and character spacing included
+        return [_space(last, last.x0 + k * gap, step) for k in range(1, n + 1)]
+
+    def _blank(self, obj: int, outer: Matrix) -> list[Glyph]:
+        box = self._box(obj, outer)
+        if box is None or box[3] - box[1] > 0.01:  # ink: not spaces alone
+            return []
+        handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
+        size = ctypes.c_float()
+        if not raw.FPDFTextObj_GetFontSize(handle, size):
+            return []
+        m = _mul(_matrix(handle), outer)
+        run = _Run(self._font(obj), size.value, self.page.display((m[0], m[1], m[2], m[3], 0.0, 0.0)))
+        width = run.font.width(" ")
+        if not (run.ok and run.upright and width):
+            return []
+        x, y = _apply(self.at, m[4], m[5])
+        first = run.glyph(" ", x, y, width * run.size)
+        step = first.x1 - first.x0 if first is not None else 0.0
+        if first is None or step <= 0:
+            return []
+        n = min(int((box[2] - box[0]) / step + 0.5), 1000)
+        gap = (box[2] - box[0]) / n if n else step
+        return [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
+
+
+def _space(like: Glyph, x: float, step: float) -> Glyph:
+    return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline)
+
+
 def _spaces_back(glyphs: list[Glyph]) -> list[Glyph]:
     """The spaces PDFium's text page folds into one, drawn again one advance apart.
 
@@ -304,19 +504,18 @@ def _spaces_back(glyphs: list[Glyph]) -> list[Glyph]:
     the next glyph on its baseline, one space's advance on, is put back.
     """
     out: list[Glyph] = []
-    for i, g in enumerate(glyphs):
-        out.append(g)
-        nxt = glyphs[i + 1] if i + 1 < len(glyphs) else None
+    done = 0
+    for i in [i for i, g in enumerate(glyphs[:-1]) if g.text == " "]:
+        g, nxt = glyphs[i], glyphs[i + 1]
         step = g.x1 - g.x0
-        if g.text != " " or nxt is None or step <= 0 or g.baseline is None or nxt.baseline is None:
-            continue
-        if abs(nxt.baseline - g.baseline) > 0.01:
+        if step <= 0 or g.baseline is None or nxt.baseline is None or abs(nxt.baseline - g.baseline) > 0.01:
             continue
         extra = min(int((nxt.x0 - g.x0) / step + 0.05) - 1, 1000)
-        for k in range(1, extra + 1):
-            x = g.x0 + k * step
-            out.append(Glyph(" ", x, x + step, g.top, g.bottom, g.size, g.font, baseline=g.baseline))
-    return out
+        if extra > 0:
+            out += glyphs[done : i + 1]
+            out += [_space(g, g.x0 + k * step, step) for k in range(1, extra + 1)]
+            done = i + 1
+    return out + glyphs[done:] if done else glyphs
 
 
 def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
@@ -334,20 +533,6 @@ def _wide(call: Any) -> Optional[str]:
     return buf.raw[: n - 2].decode("utf-16-le", errors="replace")
 
 
-def _font(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, float]:
-    """The text object's font: its base name and its descent (a fraction of the em, negative)."""
-    font = raw.FPDFTextObj_GetFont(obj)
-    key = ctypes.cast(font, ctypes.c_void_p).value or 0
-    if key not in fonts:
-        n = raw.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
-        buf = ctypes.create_string_buffer(max(n, 1))
-        if n > 0:
-            raw.FPDFFont_GetBaseFontName(font, buf, n)
-        name = buf.value.decode("latin-1")
-        fonts[key] = (name, _descent(font, name))
-    return fonts[key]
-
-
 def _descent(font: Any, name: str) -> float:
     """The font's descent, a fraction of the em: a standard font's from its AFM, as pdfminer has it
     (PDFium measures the font it stands in with), else the one PDFium read."""
@@ -357,21 +542,6 @@ def _descent(font: Any, name: str) -> float:
     if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
         return descent.value / 1000.0
     return 0.0
-
-
-def _advance(obj: Any, code: int, size: float, text: Any, i: int) -> float:
-    """How far the glyph moves the pen, as pdfminer measures a glyph's width: the font's width for it at this size.
-
-    PDFium's loose box is the fallback, for a character its font cannot map back to a code.
-    """
-    width = ctypes.c_float()
-    font = raw.FPDFTextObj_GetFont(obj)
-    if font and raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(size), width):
-        return float(width.value)
-    loose, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    raw.FPDFText_GetLooseCharBox(text, i, loose)
-    raw.FPDFText_GetCharOrigin(text, i, ox, oy)
-    return float(loose.right - ox.value)
 
 
 def _colour(obj: Any) -> Optional[tuple[float, ...]]:
