@@ -266,3 +266,20 @@ def test_batch_on_a_dask_cluster_redacts_in_the_same_per_file_work(batch_once: A
     [row] = report(out)["files"]
     assert row["output"] == output.name and row["redactions"]["child"] > 0
     assert holding(out, NAMES) == [] and holding(tmp, NAMES) == []
+
+
+def test_redacted_and_unredacted_outputs_never_share_a_folder(batch_once: Any, tmp_path: Path) -> None:
+    src, first, key, _, _ = batch_once
+    out = tmp_path / "out"
+    shutil.copytree(first, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    forgot = cli("batch", str(src), "-o", str(out), "-q")  # a rerun that forgot --redact
+    assert forgot.returncode == 1 and forgot.stderr.count(b"\n") == 1 and b"holds redacted copies" in forgot.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    plain = tmp_path / "plain"
+    (tmp_path / "one").mkdir()
+    shutil.copy(WORD, tmp_path / "one" / "a.docx")
+    assert cli("batch", str(tmp_path / "one"), "-o", str(plain), "-q").returncode == 0
+    mixed = cli("batch", str(tmp_path / "one"), "-o", str(plain), "--redact", "--key-file", str(key), "-q")
+    assert mixed.returncode == 1 and b"unredacted outputs" in mixed.stderr
+    assert sorted(p.name for p in plain.glob("*.json")) == ["a.json", "report.json"]

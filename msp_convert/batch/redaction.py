@@ -118,6 +118,25 @@ def redacted_names(found: "list[Found]", key: bytes) -> "tuple[list[Found], dict
     return named, {n.rel: f.rel for n, f in zip(named, found)}
 
 
+MARK = "redacted"  # under OUT_DIR/.msp-convert: this folder holds redacted copies only
+
+
+def one_kind(out_dir: Path, redacted: bool) -> None:
+    """A folder of redacted copies never takes a run's unredacted outputs, nor the other way round
+    (a rerun that forgot --redact would put named plans in what is shared). A --redact run marks it."""
+    from .files import STATE
+    from .journal import JOURNAL
+    from .report import OutputError
+
+    mark, journal = out_dir / STATE / MARK, out_dir / STATE / JOURNAL
+    if not redacted and mark.exists():
+        raise OutputError(f"{out_dir} holds redacted copies (--redact); give --redact with its --key-file, or choose another -o")
+    if redacted and not mark.exists():
+        if journal.exists() and journal.stat().st_size:
+            raise OutputError(f"{out_dir} holds a batch's unredacted outputs; choose another -o for the redacted copies")
+        mark.touch()
+
+
 def check_link_file(link: Path, out_dir: Path) -> None:
     """A link file names the inputs: never under OUT_DIR, which is what is shared."""
     if link.resolve().is_relative_to(out_dir.resolve()):

@@ -14,7 +14,7 @@ from .files import STATE, Found, discover, output_paths, sha256_of
 from .outputs import numbered_names, origins_names
 from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
-from .redaction import keyed, redacted_names, write_links
+from .redaction import keyed, one_kind, redacted_names, write_links
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
@@ -47,6 +47,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
         check_writable(out_dir)
         (out_dir / STATE).mkdir(exist_ok=True)
         remove_stale(out_dir)
+        one_kind(out_dir, options.key is not None)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
     reviews = {} if options.key is not None else reviewed.load(out_dir)  # no review of redacted plans
