@@ -133,9 +133,7 @@ def _redaction_key(redact: bool, key_file: Optional[Path], quiet: bool, batch: b
     except InputError as err:
         raise _fail(key_file.name if key_file is not None else "--key-file", err.message)
     if key_file is None and not quiet:
-        _say(NO_KEY_FILE)
-        if batch:
-            _say(NO_RESUME)
+        _say(NO_RESUME if batch else NO_KEY_FILE)
     return key
 
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .report import ReportRow
 
 NO_KEY_FILE = "no --key-file: a key was made for this run and not kept; pseudonyms will not match another run"
-NO_RESUME = "without --key-file a later run cannot resume this one (its rows are keyed by this run's key)"
+NO_RESUME = NO_KEY_FILE + ", and a rerun cannot resume this batch (its rows are keyed by this run's key)"
 
 
 def kinds() -> tuple[str, ...]:
