@@ -27,7 +27,7 @@ CODE = "[0-9A-HJKMNP-TV-Z]{6}"  # Crockford base32
 
 def make_plan(*texts: str, **child: object) -> Plan:
     """A plan whose needs summary holds ``texts``; the child Kai Dunmore unless ``child`` says otherwise."""
-    details = {"name": "Kai Dunmore", "date_of_birth": dt.date(2015, 3, 14), "setting": "Larkspur Primary School"}
+    details = {"name": "Kai Dunmore", "date_of_birth": dt.date(2015, 3, 14), "setting": "Brackenholt Primary School"}
     plan = Plan(source=Source(filename="kai-dunmore.docx", format="docx", sha256="ab" * 32),
                 child=Child(**{**details, **child}), consent_signed_by="Sarah Dunmore")
     plan.needs.summary = [Entry(text=t) for t in texts]
@@ -143,6 +143,7 @@ def test_a_number_beside_its_label_that_fails_its_check_is_redacted_as_uncertain
 
 def test_phones_emails_postcodes_and_addresses() -> None:
     assert one("Ring 07700 900123 or +44 20 7946 0958.") == "Ring [phone] or [phone]."
+    assert one("Dad works away (+44 20 7946 0958).") == "Dad works away ([phone])."  # brackets stay paired
     assert one("Mail sarah.d@example.co.uk today.") == "Mail [email] today."
     assert one("Lives at 12 Acacia Avenue, Hudley HD1 2AB.") == "Lives at [address] [postcode]."
     assert one("Costs 12500 a year; 20 minutes 3 times a week.") == "Costs 12500 a year; 20 minutes 3 times a week."
@@ -172,21 +173,27 @@ def test_a_helper_with_a_staff_role_is_staff_and_without_one_family() -> None:
     plan = make_plan("Written with Mrs Rowe.")
     plan.profile.written_by = WrittenBy(me_with_help=True, helper="Mrs Rowe (Class teacher)")
     plan.story.written_by = WrittenBy(helper="Jean Tillot")
+    plan.family.written_by = WrittenBy(helper="Mum (Sarah)")
     plan.provision = [Provision(outcome_number=1, who=[Entry(text="Dr A. Patel"), Entry(text="TA")])]
     result = redact(plan, KEY).value
     assert result.plan.profile.written_by.helper == "Class teacher"
     assert re.fullmatch(f"Parent {CODE}", result.plan.story.written_by.helper or "")
+    assert re.fullmatch(f"Mum \\(Parent {CODE}\\)", result.plan.family.written_by.helper or "")
     assert re.fullmatch(f"Staff {CODE}", result.plan.provision[0].who[0].text)
     assert result.plan.provision[0].who[1].text == "TA"
 
 
 def test_schools_and_the_setting() -> None:
-    texts = redacted_texts("Moved from St Aidan's C of E Primary School.", "At Larkspur Primary School now.",
+    texts = redacted_texts("Moved from St Aidan's C of E Primary School.", "At Brackenholt Primary School now.",
                            "Visits to Castlefield Academy.", "Ready for Secondary School and Forest School.")
     assert re.fullmatch(f"Moved from School {CODE}.", texts[0])
     assert re.fullmatch(f"At School {CODE} now.", texts[1])
     assert re.fullmatch(f"Visits to School {CODE}.", texts[2])
     assert texts[3] == "Ready for Secondary School and Forest School."
+    later = redacted_texts("Then to Westfield High.", "Brackenholt was good.", "Very High needs.")
+    assert re.fullmatch(f"Then to School {CODE}.", later[0])
+    assert later[1] == texts[1].removeprefix("At ").removesuffix(" now.") + " was good."  # its own word, learnt
+    assert later[2] == "Very High needs."
     assert redact(make_plan(), KEY).value.plan.child.setting == texts[1].removeprefix("At ").removesuffix(" now.")
 
 

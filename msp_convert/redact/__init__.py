@@ -64,6 +64,7 @@ def redact(plan: Plan, key: bytes) -> Result[Redacted]:
     born, setting = plan.child.date_of_birth, plan.child.setting
     first = Finder(key, people, born, setting)
     redact_fields(plan.model_dump(mode="python"), first, Tally({kind: 0 for kind in KINDS}))  # learns names
+    first.find(setting or "")  # and the setting's own name word
     finder = Finder(key, people, born, setting, first.learned)
     tally = Tally({kind: 0 for kind in KINDS})
     data = redact_fields(plan.model_dump(mode="python"), finder, tally)

@@ -90,7 +90,15 @@ def split_role(text: str) -> tuple[str, Optional[str]]:
         m = form.match(text)
         if m and is_role(m["inner"]):
             return m["name"], m["inner"].strip()
+    m = _PAREN.match(text)
+    if m and _is_relation(m["name"]) and name_words(m["inner"]):
+        return m["inner"].strip(), None  # "Mum (Sarah)": the name is Sarah
     return text.strip(), None
+
+
+def _is_relation(text: str) -> bool:
+    words = re.findall(r"[\w'\-]+", text)
+    return bool(words) and all(w.casefold() in not_names() or w.casefold() in ("my", "his", "her") for w in words)
 
 
 def is_role(text: str) -> bool:

@@ -274,6 +274,7 @@ _SCHOOL = re.compile(
     r"\b(?:(?:St|Saint)\.?\s+)?(?:(?:(?!School\b|Academy\b|College\b)[A-Z][\w'\u2019\-]*|of|the|C\s+of\s+E)\s+){1,6}"
     r"(?:School|Academy|College|Nursery|Pre-School|Preschool|Infants)\b"
 )
+_SCHOOL_SHORT = re.compile(r"\b(?:[A-Z][\w'\u2019\-]*\s+){1,3}(?:High|Primary|Juniors|Infants)\b(?!\s+(?:School|Academy))")
 _GENERIC_SCHOOL = frozenset(
     "st saint of the and c e ce rc catholic church england methodist community primary junior infant infants"
     " secondary high grammar special first middle nursery free upper lower school academy college pre-school"
@@ -286,18 +287,33 @@ def school_spans(text: str, key: bytes, setting: Optional[str]) -> Iterator[Span
     """School and setting names ("... Primary School", "... Academy", "St Aidan's C of E ..."), as
     "School XXXXXX" keyed by the name; a name of generic words only ("Secondary School") is left."""
     for m in _SCHOOL.finditer(text):
-        start = m.start()
-        while (lead := re.match(r"(\S+)\s+", text[start:m.end()])) and lead[1].casefold() in _LEADING:
-            start += lead.end()
-        words = text[start:m.end()].split()
-        own = [w for w in words if re.sub(r"['\u2019]s$", "", w).casefold() not in _GENERIC_SCHOOL]
-        if not own or all(w.casefold() in not_names() for w in own):
-            continue
-        name = text[start:m.end()]
-        yield Span(start, m.end(), "school", keys.pseudonym(key, "school", name, ROLE_OF["school"]), "school")
+        start = _after_leading(text, m.start(), m.end())
+        own = [w for w in text[start:m.end()].split() if re.sub(r"['\u2019]s$", "", w).casefold() not in _GENERIC_SCHOOL]
+        if own and not all(w.casefold() in not_names() for w in own):
+            yield _school(text, start, m.end(), key)
+    for m in _SCHOOL_SHORT.finditer(text):
+        start = _after_leading(text, m.start(), m.end())
+        own = [w for w in text[start:m.end()].split()[:-1] if w.casefold() not in _GENERIC_SCHOOL]
+        if own and not all(is_word(w) for w in own):  # "Westfield High", not "Very High"
+            yield _school(text, start, m.end(), key)
     if setting and setting.strip():
         for m in re.finditer(rf"(?<!\w){re.escape(setting.strip())}(?!\w)", text):
-            yield Span(m.start(), m.end(), "school", keys.pseudonym(key, "school", setting, ROLE_OF["school"]), "school")
+            yield _school(text, m.start(), m.end(), key)
+
+
+def _after_leading(text: str, start: int, end: int) -> int:
+    """Where a name starts once the sentence's leading little words are left out ("At Westfield High")."""
+    while (lead := re.match(r"(\S+)\s+", text[start:end])) and lead[1].casefold() in _LEADING:
+        start += lead.end()
+    return start
+
+
+def _school(text: str, start: int, end: int, key: bytes) -> Span:
+    """The school's pseudonym; its own name word ("Hollinbrook") is learnt, to go where written alone."""
+    name = text[start:end]
+    pseudonym = keys.pseudonym(key, "school", name, ROLE_OF["school"])
+    own = [w for w in name.split() if w.casefold() not in _GENERIC_SCHOOL and not is_word(w)]
+    return Span(start, end, "school", pseudonym, "school", (own[0], "school", pseudonym) if len(own) == 1 else None)
 
 
 def address_spans(text: str) -> Iterator[Span]:
@@ -359,7 +375,7 @@ class Finder:
     def find(self, text: str) -> list[Span]:
         """The spans to replace, in order, none overlapping: the longer wins, then the earlier in PRIORITY;
         then the uncertain names among the words left."""
-        chosen = resolve(self.candidates(text))
+        chosen = resolve(self.candidates(text), text)
         chosen += [s for s in uncertain_spans(text, self.key) if not _overlaps(s, chosen)]
         for span in chosen:
             if span.learn:
@@ -368,7 +384,19 @@ class Finder:
         return sorted(chosen, key=lambda s: s.start)
 
 
-def resolve(spans: Iterable[Span]) -> list[Span]:
+def trimmed(span: Span, text: str) -> Span:
+    """``span`` without a bracket it opens and does not close, or closes and did not open ("(+44 ...")."""
+    start, end = span.start, span.end
+    while start < end and text[start] in "([" and text.count(")" if text[start] == "(" else "]", start, end) == 0:
+        start += 1
+    while end > start and text[end - 1] in ")]" and text.count("(" if text[end - 1] == ")" else "[", start, end) == 0:
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else Span(start, end, span.kind, span.replacement,
+                                                                     span.finder, span.learn)
+
+
+def resolve(spans: Iterable[Span], text: str = "") -> list[Span]:
+    spans = [trimmed(s, text) for s in spans] if text else list(spans)
     ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.index(s.finder), s.start))
     chosen: list[Span] = []
     for span in ranked:
