@@ -195,7 +195,7 @@ def test_batch_outputs_are_named_by_stem_and_nothing_names_the_child_or_an_input
     inputs = [p.stem for p in src.rglob("*")]  # names of the input files and folders (without their suffixes)
     assert holding(out, NAMES + inputs) == [] and holding(tmp, NAMES) == []
     assert all(w.encode() not in done.stderr for w in NAMES + inputs)  # the progress lines name rows by their keys
-    assert report(out)["in_dir"] == ""
+    assert report(out)["in_dir"] == "" and report(out)["redacted"] is True
 
 
 def test_batch_report_counts_each_kind_per_row_and_in_all(batch_once: Any) -> None:

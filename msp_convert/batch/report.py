@@ -158,9 +158,10 @@ def write_report(out_dir: Path, result: BatchResult) -> None:
     write_atomically(out_dir / "report.csv", buffer.getvalue().encode("utf-8", "surrogateescape"))
     summary: dict[str, Any] = {s: result.count(s) for s in STATUSES}
     summary["verdicts"] = {v: sum(1 for r in result.rows if r.verdict == v and r.status in ("converted", "skipped", "reviewed")) for v in VERDICTS}
-    if result.redacted:
-        summary.update(redactions=result.redaction_totals(), uncertain=result.uncertain_total())
     report = {"version": __version__, "in_dir": result.in_dir, "interrupted": result.interrupted, "stopped": result.stopped, "seconds": round(result.seconds, 3), "summary": summary, "files": rows}
+    if result.redacted:  # redacted copies: rows keyed, no in_dir, and what was replaced
+        summary.update(redactions=result.redaction_totals(), uncertain=result.uncertain_total())
+        report = {"version": __version__, "redacted": True, **report}
     write_atomically(out_dir / "report.json", report_text(report))
 
 
