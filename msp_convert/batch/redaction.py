@@ -66,8 +66,12 @@ def write_new_key(path: Path) -> None:
         raise InputError("already exists; a key file is never written over (choose another name)") from None
     except OSError as err:
         raise InputError(f"could not be created ({err.strerror or type(err).__name__}); check the folder exists and you may write to it") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(new_key().hex() + "\n")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(new_key().hex() + "\n")
+    except OSError as err:  # a full disk: no half a key left to be used
+        path.unlink(missing_ok=True)
+        raise InputError(f"could not be written ({err.strerror or type(err).__name__}); free some space, then run it again") from None
 
 
 def keyed(key: bytes, sha256: str) -> str:
