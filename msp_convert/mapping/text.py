@@ -350,7 +350,7 @@ class Wording(Generic[T]):
                         best, best_score = item, score
                 if best is not None and best_score >= 0.7:
                     return Match(best, len(text), False)
-            in_order = self._in_order(line)
+            in_order = None if line.exact else self._in_order(line)
             if in_order is not None:
                 return in_order
         if len(line.words) > 1:
@@ -363,7 +363,7 @@ class Wording(Generic[T]):
     def _longer_misread(self, line: Line, found: Match[T], fuzzy: bool) -> Match[T]:
         """A short wording ("Long term") that starts a line which is its item's long wording misread
         ("Long term- what I want for my. child's future ... ane 'when they are an adult'"): the long one."""
-        if not (fuzzy and self._fuzzy):
+        if not (fuzzy and self._fuzzy) or line.exact:
             return found
         longer = self._in_order(line)
         return longer if longer is not None and longer.item is found.item and longer.rest_at > found.rest_at else found
@@ -466,7 +466,7 @@ class Guidance:
                 for gset in self._sets:
                     if len(got & gset) / len(got | gset) >= 0.75:
                         return True
-        return self._in_a_run(line.words)
+        return not line.exact and self._in_a_run(line.words)
 
     def _in_a_run(self, words: list[str]) -> bool:
         """Most of the line's words, in order, are a stretch of one text of the guidance: part of a

@@ -1,0 +1,46 @@
+"""Text the file itself stored (Word, a PDF's text layer) is matched without the tolerance for a
+scan's misreadings: the layout says which (``Paragraph.confidence`` is None), not the parser's name."""
+
+from __future__ import annotations
+
+from msp_convert.layout import Paragraph, Run
+from msp_convert.mapping.text import Guidance, Line, Wording, line_of, new_document
+
+HEADING = Wording([("Communication and interaction", "ci"), ("Any other things which are important to my family", "other")])
+
+
+def test_a_misread_word_is_respelt_only_in_text_read_from_pixels() -> None:
+    read = Line("Communication and tnteraction")
+    stored = Line("Communication and tnteraction", exact=True)
+    found = HEADING.match(read)
+    assert found is not None and found.item == "ci"
+    assert HEADING.match(stored) is None
+
+
+def test_wording_agreeing_only_in_order_is_found_only_in_text_read_from_pixels() -> None:
+    text = "Any vitierSe things which are important to my family: Ruby likes Lego"
+    found = HEADING.match(Line(text))
+    assert found is not None and found.item == "other"
+    assert HEADING.match(Line(text, exact=True)) is None
+
+
+def test_the_wording_as_printed_is_found_in_either() -> None:
+    for exact in (False, True):
+        found = HEADING.match(Line("Communication and Interaction: talks in short sentences", exact=exact))
+        assert found is not None and found.item == "ci" and found.exact
+
+
+def test_a_guidance_run_with_a_lost_word_is_found_only_in_text_read_from_pixels() -> None:
+    guidance = Guidance(["Describe what helps your child to settle when they arrive at school each morning"])
+    text = "what helps your chlld to settle when they qrrive at school"
+    assert Line(text) in guidance
+    assert Line(text, exact=True) not in guidance
+
+
+def test_a_paragraph_is_exact_unless_its_words_were_read_from_pixels() -> None:
+    new_document(object())
+    stored, read = Paragraph([Run("Communication and interaction")]), Paragraph([Run("Communication and interaction")], confidence=0.91)
+    assert line_of(stored).exact and not line_of(read).exact
+    # One Line per text and kind in a document, shared by every reader of it.
+    assert line_of(Paragraph([Run("Communication and interaction")])) is line_of(stored)
+    assert line_of(read) is not line_of(stored)
