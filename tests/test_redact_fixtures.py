@@ -1,0 +1,381 @@
+"""Issue 18's proof: plans with planted identities (fixtures/identities, make_identities.py),
+redacted, keep none of them, and keep everything else.
+
+For each fixture (.docx, and the .pdf printed from one): read -> redact(plan, key), then
+(a) no planted string survives (casefolded, whole words) in the JSON, in the as-is DOCX
+    written from it (the text and attribute values of every part: body, headers, footers,
+    properties), nor in the output stem or source.filename;
+(b) every entry, tick, cost, struck/withdrawn flag, review marker and date whose original
+    text holds no planted identity is unchanged (compared path by path);
+(c) the redacted JSON validates as a Plan and its DOCX reads back into a plan;
+(d) the same key gives the same pseudonyms across the plans of one child, another key others;
+(e) the counts per kind are those the fixture is certain of, and every planted kind is counted;
+(f) "redaction-uncertain" is raised where an unknown capitalised name was planted.
+Fixture-integrity tests first: each planted kind is really in the plan as read.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from msp_convert import read
+from msp_convert.model import Plan
+from msp_convert.redact import KINDS, redact
+from msp_convert.writers.docx import write_docx
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "identities"
+CASES = sorted(p.name for p in FIX.glob("*.docx")) + sorted(p.name for p in FIX.glob("*.pdf"))
+KAI = ["i01-kai-ks2.docx", "i02-kai-review.docx", "i02-kai-review.pdf"]
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(100, 132))
+CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
+# What the engine still misses (issue 18): fixture -> why; strict, so a fix must remove the mark.
+CARER_FIRST_NAME = {"i01-kai-ks2.docx": "engine misses a first name before an unknown surname after a "
+                                        "role label ('Respite carer: <first> <surname>'): the first name stays"}
+
+
+def cases(misses: dict[str, str] | None = None) -> list:
+    """CASES, each fixture the engine still misses something in marked xfail(strict) with the reason."""
+    misses = misses or {}
+    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=misses[n])) if n in misses else n
+            for n in CASES]
+
+
+@functools.lru_cache(maxsize=None)
+def planted(name: str) -> dict:
+    stem = name.rsplit(".", 1)[0]
+    return json.loads((FIX / f"{stem}.identities.json").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=None)
+def original(name: str) -> Plan:
+    return read(FIX / name)
+
+
+@functools.lru_cache(maxsize=None)
+def redacted(name: str, key: bytes = KEY):
+    """redact's Result (value: Redacted) for the fixture read afresh (the cached original stays untouched)."""
+    return redact(read(FIX / name), key)
+
+
+def dump(plan: Plan) -> dict:
+    return plan.model_dump(mode="json")
+
+
+def as_text(plan: Plan) -> str:
+    return json.dumps(dump(plan), ensure_ascii=False)
+
+
+# ------------------------------------------------------------------ finding planted strings
+
+
+@functools.lru_cache(maxsize=None)
+def patterns(name: str) -> tuple[tuple[str, str, re.Pattern], ...]:
+    """(kind, planted string, whole-word casefolded pattern) for every planted string."""
+    out = []
+    for kind, values in planted(name)["planted"].items():
+        for v in values:
+            out.append((kind, v, re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)")))
+    return tuple(out)
+
+
+def found(name: str, text: str) -> list[tuple[str, str]]:
+    """The planted (kind, string) pairs in text."""
+    t = text.casefold()
+    return [(kind, v) for kind, v, pat in patterns(name) if pat.search(t)]
+
+
+def docx_text(data: bytes) -> str:
+    """Every part's text (a line a paragraph) and attribute values: what a reader of the file could see."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for member in z.namelist():
+            if not member.endswith((".xml", ".rels")):
+                continue
+            xml = z.read(member).decode("utf-8", "replace")
+            out += [html.unescape(v) for v in re.findall(r'="([^"]*)"', xml)]
+            body = re.sub(r"</w:p>|<w:tab/>|<w:br/>", "\n", xml)
+            out.append(html.unescape(re.sub(r"<[^>]+>", "", body)))
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ fixture integrity (no engine needed)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_planted_kind_is_in_the_plan_as_read(name: str) -> None:
+    kinds = {k for k, vs in planted(name)["planted"].items() if vs}
+    seen = {k for k, _ in found(name, as_text(original(name)))}
+    assert seen == kinds
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_certain_counts_are_what_the_plan_as_read_holds(name: str) -> None:
+    text = as_text(original(name))
+    ids = planted(name)["planted"]
+    held = {k: sum(text.count(v) for v in ids[k]) for k in planted(name)["counts"]}
+    assert held == planted(name)["counts"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_look_alikes_are_in_the_plan_as_read(name: str) -> None:
+    text = as_text(original(name)).casefold()
+    assert planted(name)["keep"] and all(k.casefold() in text for k in planted(name)["keep"])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_docx_written_from_the_plan_as_read_holds_every_planted_kind(name: str) -> None:
+    """So the DOCX checks below look where the identities are written."""
+    kinds = {k for k, vs in planted(name)["planted"].items() if vs}
+    assert {k for k, _ in found(name, docx_text(write_docx(original(name), mode="as-is")))} == kinds
+
+
+def test_the_child_is_named_in_a_page_header() -> None:
+    with zipfile.ZipFile(FIX / "i02-kai-review.docx") as z:
+        headers = "".join(z.read(m).decode() for m in z.namelist() if m.startswith("word/header"))
+    assert "Kai Dawson" in headers and original("i02-kai-review.docx").child.name == "Kai Dawson"
+
+
+def test_no_planted_string_is_template_wording() -> None:
+    blank = Path(__file__).resolve().parents[1] / "fixtures" / "blank-template.docx"
+    text = docx_text(blank.read_bytes()) + as_text(read(blank))
+    assert all(found(name, text) == [] for name in CASES)
+
+
+# ------------------------------------------------------------------ (a) nothing planted survives
+
+
+@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+def test_no_planted_string_survives_in_the_json(name: str) -> None:
+    plan = redacted(name).value.plan
+    assert found(name, as_text(plan)) == []
+
+
+@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+def test_no_planted_string_survives_in_the_docx(name: str) -> None:
+    data = write_docx(redacted(name).value.plan, mode="as-is")
+    assert found(name, docx_text(data)) == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_stem_and_source_name_nobody(name: str) -> None:
+    r = redacted(name).value
+    fmt = original(name).source.format
+    assert re.fullmatch(r"plan-[a-z2-7]{10}", r.stem, re.I)
+    assert r.plan.source.filename == f"{r.stem}.{fmt}"
+    assert r.plan.source.sha256 != original(name).source.sha256
+    assert r.plan.source.pages == original(name).source.pages
+    assert found(name, r.stem + " " + r.plan.source.filename) == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_no_message_holds_a_planted_string(name: str) -> None:
+    res = redacted(name)
+    text = json.dumps([(m.code, m.message, m.where) for m in res.messages], ensure_ascii=False, default=str)
+    text += json.dumps(dump(res.value.plan)["warnings"], ensure_ascii=False)
+    assert found(name, text) == []
+
+
+# ------------------------------------------------------------------ (b) everything else stays
+
+
+def holds_identity(name: str, value: object) -> bool:
+    return isinstance(value, str) and bool(found(name, value))
+
+
+def is_entry(d: object) -> bool:
+    return isinstance(d, dict) and {"text", "withdrawn", "struck", "review", "review_date"} <= set(d)
+
+
+def changed(name: str, a: object, b: object, path: str) -> list[str]:
+    """The paths where the redacted value b differs from the original a beyond the planted identities."""
+    if is_entry(a) and holds_identity(name, a["text"]):
+        same = ("withdrawn", "review", "review_date")
+        bad = [f"{path}.{k}" for k in same if a[k] != b[k]]
+        if len(a["struck"]) != len(b["struck"]):
+            bad.append(f"{path}.struck")
+        return bad
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return [path]
+        return [p for k in a for p in changed(name, a[k], b[k], f"{path}.{k}" if path else k)]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [path]
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in changed(name, x, y, f"{path}[{i}]")]
+    if holds_identity(name, a):
+        return []
+    return [] if a == b else [path]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_everything_not_identifying_is_unchanged(name: str) -> None:
+    before, after = dump(original(name)), dump(redacted(name).value.plan)
+    for key in ("source", "coverage", "warnings"):
+        before.pop(key), after.pop(key)
+    dob, new_dob = before["child"].pop("date_of_birth"), after["child"].pop("date_of_birth")
+    assert new_dob == dob[:8] + "01"  # kept as year and month
+    assert changed(name, before, after, "") == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_warnings_are_kept_and_the_look_alikes_stay(name: str) -> None:
+    before, after = dump(original(name)), dump(redacted(name).value.plan)
+    kept = [(w["code"], w["where"]) for w in after["warnings"]]
+    assert all((w["code"], w["where"]) in kept for w in before["warnings"])
+    b, a = json.dumps(before, ensure_ascii=False).casefold(), json.dumps(after, ensure_ascii=False).casefold()
+    assert {k: a.count(k.casefold()) >= b.count(k.casefold()) for k in planted(name)["keep"]} == \
+        {k: True for k in planted(name)["keep"]}
+
+
+def test_redaction_leaves_the_plan_it_is_given_unchanged() -> None:
+    plan = read(FIX / CASES[0])
+    before = dump(plan)
+    redact(plan, KEY)
+    assert dump(plan) == before
+
+
+# ------------------------------------------------------------------ (c) a valid plan that reads back
+
+
+@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+def test_the_redacted_json_is_a_plan_and_its_docx_reads_back(name: str) -> None:
+    r = redacted(name).value
+    again = Plan.model_validate(json.loads(as_text(r.plan)))
+    assert dump(again) == dump(r.plan)
+    back = read(data=write_docx(r.plan, mode="as-is"), filename=f"{r.stem}.docx")
+    assert back.template.id == r.plan.template.id
+    assert found(name, as_text(back)) == []
+    assert back.child.name == r.plan.child.name
+
+
+# ------------------------------------------------------------------ (d) keyed pseudonyms
+
+
+def child_pseudonyms(plan: Plan) -> set[str]:
+    return set(re.findall(rf"\bChild {CROCKFORD}{{6}}\b", as_text(plan)))
+
+
+def test_one_child_has_one_pseudonym_across_plans_with_one_key() -> None:
+    names = {redacted(n).value.plan.child.name for n in KAI}
+    assert len(names) == 1 and re.fullmatch(rf"Child {CROCKFORD}{{6}}", names.pop())
+    assert [child_pseudonyms(redacted(n).value.plan) for n in KAI] == [{redacted(KAI[0]).value.plan.child.name}] * 3
+
+
+def test_the_same_people_have_the_same_pseudonyms_across_plans() -> None:
+    one, two = (redacted(n).value.plan for n in KAI[:2])
+    assert one.consent_signed_by == two.consent_signed_by != original(KAI[0]).consent_signed_by
+    assert one.provision[1].who[1].text == two.story.people_involved[0].text   # "Dr Patel" in both
+
+
+def test_another_key_gives_other_pseudonyms_and_stems() -> None:
+    a, b = redacted(KAI[0]).value, redacted(KAI[0], OTHER_KEY).value
+    assert a.plan.child.name != b.plan.child.name
+    assert a.plan.consent_signed_by != b.plan.consent_signed_by
+    assert a.stem != b.stem and a.plan.source.sha256 != b.plan.source.sha256
+
+
+def test_the_stem_is_the_same_for_the_same_file_and_key_and_differs_between_files() -> None:
+    assert redact(read(FIX / KAI[0]), KEY).value.stem == redacted(KAI[0]).value.stem
+    assert len({redacted(n).value.stem for n in CASES}) == len(CASES)
+
+
+# ------------------------------------------------------------------ (e) counts, (f) uncertain names
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_counts_are_the_certain_ones_and_every_planted_kind_is_counted(name: str) -> None:
+    counts = redacted(name).value.counts
+    assert tuple(counts) == KINDS
+    certain = planted(name)["counts"]
+    assert {k: counts[k] for k in certain} == certain
+    kinds = {k for k, vs in planted(name)["planted"].items() if vs}
+    assert {k for k in kinds if counts[k] == 0} == set()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_an_unknown_name_is_redacted_and_said_uncertain(name: str) -> None:
+    plan = redacted(name).value.plan
+    codes = [w.code for w in plan.warnings]
+    assert planted(name)["uncertain"] and "redaction-uncertain" in codes
+    assert redacted(name).value.counts["uncertain-name"] > 0
+
+
+# ------------------------------------------------------------------ the words around an identity
+
+
+def strings(x: object, path: str = ""):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield from strings(v, f"{path}.{k}" if path else k)
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from strings(v, f"{path}[{i}]")
+    elif isinstance(x, str):
+        yield path, x
+
+
+def identity_strings(name: str) -> list[tuple[str, str, str]]:
+    """(path, original, redacted) for every string of the plan that held a planted identity."""
+    before, after = dump(original(name)), dump(redacted(name).value.plan)
+    red = dict(strings(after))
+    return [(p, s, red[p]) for p, s in strings(before) if p in red and found(name, s) and not p.startswith("source")]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_words_around_an_identity_stay(name: str) -> None:
+    """What is left of a string once its planted identities (and the towns an address may take
+    with it) are cut out is still in the redacted string, piece by piece."""
+    cut = re.compile("|".join(pat.pattern for _, _, pat in patterns(name)))
+    towns = re.compile("|".join(re.escape(t.casefold()) for t in planted(name)["may_go"]))
+    lost = []
+    for path, before, after in identity_strings(name):
+        for piece in cut.split(before.casefold()):
+            core = towns.sub("", piece).strip(" ,;()")
+            if core and core not in after.casefold():
+                lost.append(path)
+    assert lost == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_redaction_never_unbalances_brackets(name: str) -> None:
+    def depth(s: str) -> tuple[int, int]:
+        return s.count("(") - s.count(")"), s.count("[") - s.count("]")
+    assert [p for p, before, after in identity_strings(name) if depth(before) != depth(after)] == []
+
+
+PSEUDONYM = re.compile(rf"\b[A-Z][a-z]+ {CROCKFORD}{{6}}\b")
+NAMED = ("child", "family", "staff", "school", "uncertain-name")
+
+
+def pseudonyms_of(name: str) -> dict[str, set[str]]:
+    """Planted name (casefolded) -> the pseudonyms that replaced it, from every string whose
+    planted names and pseudonyms pair up one to one, in order (a role written instead of a
+    name, "Class teacher", leaves its string out)."""
+    pats = sorted((pat.pattern for kind, _, pat in patterns(name) if kind in NAMED), key=len, reverse=True)
+    cut = re.compile("|".join(pats))
+    out: dict[str, set[str]] = {}
+    for _, before, after in identity_strings(name):
+        names, pseudo = cut.findall(before.casefold()), PSEUDONYM.findall(after)
+        if len(names) == len(pseudo):
+            for n, p in zip(names, pseudo):
+                out.setdefault(n, set()).add(p)
+    return out
+
+
+@pytest.mark.parametrize("group", [KAI, ["i03-york-isla.docx"]], ids=["kai", "isla"])
+def test_a_name_written_the_same_way_gets_one_pseudonym_in_every_plan_of_the_child(group: list[str]) -> None:
+    seen: dict[str, set[str]] = {}
+    for name in group:
+        for n, ps in pseudonyms_of(name).items():
+            seen.setdefault(n, set()).update(ps)
+    assert len(seen) >= 10 if group == KAI else len(seen) >= 6
+    assert {n: ps for n, ps in seen.items() if len(ps) > 1} == {}
