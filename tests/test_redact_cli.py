@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from msp_convert.cli import main
 from msp_convert.model import Plan
 from msp_convert.reader import read_result
 from msp_convert.redact import KINDS
@@ -47,9 +49,15 @@ def cli(*args: str, tmp: Path | None = None) -> subprocess.CompletedProcess[byte
     return subprocess.run([sys.executable, "-m", "msp_convert", *args], capture_output=True, timeout=600, env=env)
 
 
+def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """``msp-convert ARGS`` in this process (for what ends before any plan is read or worker started)."""
+    result = CliRunner().invoke(main, list(args))
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout_bytes, result.stderr_bytes)
+
+
 def key_file(folder: Path) -> Path:
     path = folder / "secret.key"
-    assert cli("new-key", str(path)).returncode == 0
+    assert run("new-key", str(path)).returncode == 0
     return path
 
 
@@ -114,10 +122,10 @@ def test_new_key_is_private_and_never_written_over(tmp_path: Path) -> None:
     text = path.read_text(encoding="ascii")
     assert len(text.strip()) == 64 and bytes.fromhex(text.strip())  # 32 random bytes as hex
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    again = cli("new-key", str(path))
+    again = run("new-key", str(path))
     assert again.returncode == 1 and again.stderr.count(b"\n") == 1 and b"already exists" in again.stderr
     assert path.read_text(encoding="ascii") == text
-    assert cli("new-key", str(tmp_path / "other.key")).returncode == 0
+    assert run("new-key", str(tmp_path / "other.key")).returncode == 0
     assert (tmp_path / "other.key").read_text(encoding="ascii") != text
 
 
@@ -129,27 +137,27 @@ def test_a_bad_key_file_is_one_line_and_nothing_written(tmp_path: Path, problem:
     elif problem == "folder":
         key.mkdir()
     out = tmp_path / "shared.json"
-    done = cli("convert", str(WORD), "--redact", "--key-file", str(key), "-o", str(out))
+    done = run("convert", str(WORD), "--redact", "--key-file", str(key), "-o", str(out))
     assert done.returncode == 1 and done.stderr.count(b"\n") == 1, done.stderr
     assert b"new-key" in done.stderr and not out.exists()
-    batch = cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--key-file", str(key))
+    batch = run("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--key-file", str(key))
     assert batch.returncode == 1 and batch.stderr.count(b"\n") == 1
-    assert not (tmp_path / "out" / "report.json").exists()
+    assert not (tmp_path / "out").exists()
 
 
 def test_key_file_and_link_file_need_redact(tmp_path: Path) -> None:
     key = key_file(tmp_path)
-    assert cli("convert", str(WORD), "--key-file", str(key)).returncode == 2
-    assert cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--key-file", str(key)).returncode == 2
-    assert cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--link-file", str(tmp_path / "links.csv")).returncode == 2
-    inside = cli("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--link-file", str(tmp_path / "out" / "links.csv"))
+    assert run("convert", str(WORD), "--key-file", str(key)).returncode == 2
+    assert run("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--key-file", str(key)).returncode == 2
+    assert run("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--link-file", str(tmp_path / "links.csv")).returncode == 2
+    inside = run("batch", str(WORD.parent), "-o", str(tmp_path / "out"), "--redact", "--link-file", str(tmp_path / "out" / "links.csv"))
     assert inside.returncode == 2 and b"outside the output folder" in inside.stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_an_unreadable_input_is_one_line_and_nothing_written(tmp_path: Path) -> None:
     out = tmp_path / "shared.json"
-    done = cli("convert", str(tmp_path / "none.docx"), "--redact", "-q", "-o", str(out))
+    done = run("convert", str(tmp_path / "none.docx"), "--redact", "-q", "-o", str(out))
     assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and not out.exists()
 
 
