@@ -38,8 +38,9 @@ KEY = bytes(range(32))
 OTHER_KEY = bytes(range(100, 132))
 CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 # What the engine still misses (issue 18): fixture -> why; strict, so a fix must remove the mark.
-CARER_FIRST_NAME = {"i01-kai-ks2.docx": "engine misses a first name before an unknown surname after a "
-                                        "role label ('Respite carer: <first> <surname>'): the first name stays"}
+_AFTER_ROLE = ("engine misses a first name before an unknown surname after a role label "
+               "('Respite carer: <first> <surname>', 'Social worker: <first> <surname>'): the first name stays")
+FIRST_NAME_AFTER_ROLE = dict.fromkeys(["i01-kai-ks2.docx", "i02-kai-review.docx", "i02-kai-review.pdf"], _AFTER_ROLE)
 
 
 def cases(misses: dict[str, str] | None = None) -> list:
@@ -119,9 +120,9 @@ def test_every_planted_kind_is_in_the_plan_as_read(name: str) -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_the_certain_counts_are_what_the_plan_as_read_holds(name: str) -> None:
-    text = as_text(original(name))
+    text = as_text(original(name)).casefold()
     ids = planted(name)["planted"]
-    held = {k: sum(text.count(v) for v in ids[k]) for k in planted(name)["counts"]}
+    held = {k: sum(text.count(v.casefold()) for v in ids[k]) for k in planted(name)["counts"]}
     assert held == planted(name)["counts"]
 
 
@@ -153,13 +154,13 @@ def test_no_planted_string_is_template_wording() -> None:
 # ------------------------------------------------------------------ (a) nothing planted survives
 
 
-@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
 def test_no_planted_string_survives_in_the_json(name: str) -> None:
     plan = redacted(name).value.plan
     assert found(name, as_text(plan)) == []
 
 
-@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
 def test_no_planted_string_survives_in_the_docx(name: str) -> None:
     data = write_docx(redacted(name).value.plan, mode="as-is")
     assert found(name, docx_text(data)) == []
@@ -246,7 +247,7 @@ def test_redaction_leaves_the_plan_it_is_given_unchanged() -> None:
 # ------------------------------------------------------------------ (c) a valid plan that reads back
 
 
-@pytest.mark.parametrize("name", cases(CARER_FIRST_NAME))
+@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
 def test_the_redacted_json_is_a_plan_and_its_docx_reads_back(name: str) -> None:
     r = redacted(name).value
     again = Plan.model_validate(json.loads(as_text(r.plan)))
