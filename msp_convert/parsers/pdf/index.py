@@ -12,6 +12,7 @@ through.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from typing import Callable, Generic, Iterable, TypeVar
 
 from .limits import spend
@@ -103,3 +104,34 @@ class Buckets(Generic[T]):
     def around(self, x: float, y: float, tol: float) -> list[T]:
         """The objects whose box may come within ``tol`` of the point (x, y)."""
         return self.near(x - tol, y - tol, x + tol, y + tol)
+
+
+TALL = 4 * CELL  # points: an object taller than this (or of no sure height) is kept apart and always offered
+
+
+class Rows(Generic[T]):
+    """Objects by their vertical extent alone, for questions along a thin horizontal strip.
+
+    One sort makes it, where ``Buckets`` files each object: for many objects
+    asked few questions (a page's glyphs, asked about its few thin strokes).
+    An answer holds, in no set order, every object whose extent
+    (``tops[n]``..``bottoms[n]``) may meet the strip, whatever its x: the
+    caller keeps its own exact test. What it reads is counted (``limits.spend``).
+    """
+
+    def __init__(self, items: list[T], tops: list[float], bottoms: list[float]) -> None:
+        heights = [b - t for t, b in zip(tops, bottoms)]
+        low = [n for n, h in enumerate(heights) if h <= TALL]  # NaN and infinity fail: tall
+        self._tall = [items[n] for n, h in enumerate(heights) if not h <= TALL] if len(low) < len(items) else []
+        low.sort(key=tops.__getitem__)
+        self._items = [items[n] for n in low]
+        self._tops = [tops[n] for n in low]
+        self._reach = max(0.0, max((heights[n] for n in low), default=0.0))
+
+    def across(self, top: float, bottom: float) -> list[T]:
+        """The objects whose extent may meet the strip from ``top`` to ``bottom``."""
+        lo = bisect_left(self._tops, top - self._reach)
+        hi = bisect_right(self._tops, bottom)
+        found = self._items[lo:hi] + self._tall if hi > lo else list(self._tall)
+        spend(len(found) + 1)
+        return found

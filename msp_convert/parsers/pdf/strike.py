@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .frames import frame_edges
-from .index import Buckets
+from .index import Buckets, Rows
 from .records import Glyph, PageRecord, Segment
 
 # Band above the baseline, in em, that a strike line crosses (see the docstring).
@@ -49,9 +49,9 @@ MARK_BAND = (0.15, 0.9)
 
 
 
-def _reach(g: Glyph) -> tuple[float, float, float, float]:
-    """A glyph's box stretched down to the lowest stroke that can matter to it."""
-    return g.x0, g.top, g.x1, g.bottom + 0.4 * g.size
+def _rows(glyphs: list[Glyph]) -> Rows[Glyph]:
+    """The glyphs by their extent, each stretched down to the lowest stroke that can matter to it."""
+    return Rows(glyphs, [g.top for g in glyphs], [g.bottom + 0.4 * g.size for g in glyphs])
 
 
 def mark_struck(page: PageRecord) -> None:
@@ -70,7 +70,7 @@ def mark_struck(page: PageRecord) -> None:
     marks = [m for m in page.marks if m.kind == "strikeout"]
     if not candidates and not marks:
         return
-    index = Buckets(glyphs, _reach)
+    index = _rows(glyphs)
     struck_any = False
     used: set[int] = set()
     uprights: Optional[Buckets[Segment]] = None
@@ -92,7 +92,7 @@ def mark_struck(page: PageRecord) -> None:
     for m in marks:
         for x0, top, x1, bottom in m.parts or [(m.x0, m.top, m.x1, m.bottom)]:
             cy = (top + bottom) / 2
-            for g in index.near(x0 - 0.5, cy, x1 + 0.5, cy):
+            for g in index.across(cy, cy):
                 h = g.bottom - g.top
                 cx = (g.x0 + g.x1) / 2
                 if x0 - 0.5 <= cx <= x1 + 0.5 and h > 0 and MARK_BAND[0] <= (cy - g.top) / h <= MARK_BAND[1]:
@@ -104,7 +104,7 @@ def mark_struck(page: PageRecord) -> None:
         _strike_spaces(glyphs)
 
 
-def _crossed(s: Segment, index: Buckets[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
+def _crossed(s: Segment, index: Rows[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
     """The glyphs the stroke strikes, and those it underlines."""
     y = (s.top + s.bottom) / 2
     struck: list[Glyph] = []
@@ -112,7 +112,7 @@ def _crossed(s: Segment, index: Buckets[Glyph]) -> tuple[list[Glyph], list[Glyph
     if s.width > MAX_THICK:
         return struck, under
     sx0, sx1 = s.x0, s.x1
-    for g in index.near(sx0, y, sx1, y + 0.01):
+    for g in index.across(y, y + 0.01):
         if g.top > y + 0.01 or g.x1 <= sx0 or g.x0 >= sx1 or g.bottom + 0.4 * g.size < y:
             continue
         width = g.x1 - g.x0
