@@ -43,6 +43,10 @@ _AFTER_ROLE = ("engine misses a first name before an unknown surname after a rol
 FIRST_NAME_AFTER_ROLE = dict.fromkeys(["i01-kai-ks2.docx", "i02-kai-review.docx", "i02-kai-review.pdf"], _AFTER_ROLE)
 
 
+PROPER_NOUNS = {"i03-york-isla.docx": "engine over-redacts capitalised words the word list has only as proper "
+                                     "nouns (religions: 'Islam', 'Sikhism') as uncertain names"}
+
+
 def cases(misses: dict[str, str] | None = None) -> list:
     """CASES, each fixture the engine still misses something in marked xfail(strict) with the reason."""
     misses = misses or {}
@@ -189,7 +193,9 @@ def test_no_message_holds_a_planted_string(name: str) -> None:
 
 
 def holds_identity(name: str, value: object) -> bool:
-    return isinstance(value, str) and bool(found(name, value))
+    """A string holding a planted identity (or a proper noun tested on its own) may change."""
+    proper = planted(name)["proper"]
+    return isinstance(value, str) and (bool(found(name, value)) or any(p in value for p in proper))
 
 
 def is_entry(d: object) -> bool:
@@ -235,6 +241,12 @@ def test_the_warnings_are_kept_and_the_look_alikes_stay(name: str) -> None:
     b, a = json.dumps(before, ensure_ascii=False).casefold(), json.dumps(after, ensure_ascii=False).casefold()
     assert {k: a.count(k.casefold()) >= b.count(k.casefold()) for k in planted(name)["keep"]} == \
         {k: True for k in planted(name)["keep"]}
+
+
+@pytest.mark.parametrize("name", cases(PROPER_NOUNS))
+def test_proper_nouns_that_name_nobody_stay(name: str) -> None:
+    before, after = as_text(original(name)), as_text(redacted(name).value.plan)
+    assert {p: after.count(p) for p in planted(name)["proper"]} == {p: before.count(p) for p in planted(name)["proper"]}
 
 
 def test_redaction_leaves_the_plan_it_is_given_unchanged() -> None:
