@@ -204,13 +204,18 @@ def test_an_unknown_capitalised_word_inside_a_sentence_is_an_uncertain_name() ->
     result = redact(make_plan("He plays with Zorblat at break.", "Quorvin is first here.", "Zorblat"), KEY)
     texts = [e.text for e in result.value.plan.needs.summary]
     assert re.fullmatch(f"He plays with Person {CODE} at break.", texts[0])
-    assert texts[1] == "Quorvin is first here."  # a sentence's first word is not judged...
+    assert texts[1] == "Quorvin is first here."  # a sentence's first word is not judged alone...
     assert texts[2] == texts[0].split()[3] + " " + texts[0].split()[4]  # ...unless found inside a sentence elsewhere
     assert result.value.counts["uncertain-name"] == 2
     warning = [w for w in result.value.plan.warnings if w.code == "redaction-uncertain"]
     assert len(warning) == 1 and warning[0].where == "needs.summary[0].text; needs.summary[2].text"
     assert "Zorblat" not in warning[0].message and "2 words" in warning[0].message
     assert [m.where for m in result.messages] == [warning[0].where]
+
+
+def test_a_sentence_s_first_word_before_an_uncertain_name_is_one_too() -> None:
+    text = one("Respite carer: Quorvin Holtwhistle (one weekend a month). Quorvin is kind.")
+    assert re.fullmatch(f"Respite carer: Person {CODE} Person {CODE} \\(one weekend a month\\). Person {CODE} is kind.", text)
 
 
 def test_a_name_learnt_in_one_place_is_redacted_in_a_struck_fragment() -> None:
@@ -224,6 +229,11 @@ def test_a_name_learnt_in_one_place_is_redacted_in_a_struck_fragment() -> None:
 def test_a_first_name_before_the_family_surname_is_a_relative() -> None:
     text = one("Kai lives with Sarah and Lee Dunmore.")
     assert re.fullmatch(f"Child {CODE} lives with Parent {CODE} and Relative {CODE}.", text)
+
+
+def test_names_in_any_alphabet_and_with_apostrophes() -> None:
+    text = one("He sits with Zoë and Łukasz; my brother Tom's bike; Mrs O'Brien (TA) helps.")
+    assert re.fullmatch(f"He sits with Person {CODE} and Person {CODE}; my brother Relative {CODE}'s bike; TA helps.", text)
 
 
 def test_sen_and_school_terms_months_days_subjects_are_not_names() -> None:

@@ -180,7 +180,9 @@ def dob_recogniser(born: dt.date) -> PatternRecognizer:
 
 # people: the cast's names, titles, relations ---------------------------------------------------------
 
-_NAME = r"[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
+# A capital and a small letter, any alphabet ("Zoë", "Łukasz"): not a-z, not A-Z, as Python's re has no \p{Lu}.
+UP, LOW = r"[^\W\d_a-z]", r"[^\W\d_A-Z]"
+_NAME = rf"(?:{UP}['\u2019]|Mc|Mac)?{UP}{LOW}+(?:-{UP}{LOW}+)?"  # Tom, O'Brien, McKenzie, Ana-María
 _TITLED = re.compile(
     rf"\b(?P<name>{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}{_NAME})"
     r"(?:\s*\((?P<role>[^()\n]{1,40})\)|,\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
@@ -214,7 +216,7 @@ def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: di
             yield Span(before.start(1), found.end, "family", keys.pseudonym(key, "family", name, "Relative"), "person")
 
 
-_FIRST_NAME = re.compile(r"(?<![\w'\u2019])([A-Z][a-z'\u2019\-]+)\s+$")
+_FIRST_NAME = re.compile(rf"(?<![\w'\u2019])({_NAME})\s+$")
 _NOT_FIRST_NAMES = frozenset(
     "then today now so but and also when if as because yesterday tomorrow with by for at in on to from dear"
     " the a an his her their our my".split()
@@ -323,15 +325,22 @@ def address_spans(text: str) -> Iterator[Span]:
 
 # uncertain names -------------------------------------------------------------------------------------
 
-_CAPITALISED = re.compile(r"(?<![\w'\u2019\-])[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z]?[a-z]+)*(?:['\u2019]s)?(?![\w\-])")
+_CAPITALISED = re.compile(
+    rf"(?<![\w'\u2019\-]){UP}{LOW}+(?:{UP}{LOW}+)?(?:-{UP}?{LOW}+)*(?:['\u2019]s)?(?![\w\-])"
+)
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"\u201c\u2018'(\[\u2022\u00b7\u2013\u2014\-/]|\n)\s*$")
 
 
 def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     """A capitalised word inside a sentence (not its first) that is no known word, no term and no
-    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain."""
-    for m in _CAPITALISED.finditer(text):
-        if _SENTENCE_END.search(text, 0, m.start()) or is_word(m[0]):
+    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain. A
+    sentence's first word is one too when it is no known word and the next word is such a name
+    ("Jackie Holroyd came")."""
+    words = [m for m in _CAPITALISED.finditer(text) if not is_word(m[0])]
+    for i, m in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else None
+        first = _SENTENCE_END.search(text, 0, m.start()) is not None
+        if first and not (following and text[m.end():following.start()].isspace()):
             continue
         word = re.sub(r"['\u2019]s$", "", m[0])
         replacement = keys.pseudonym(key, "uncertain-name", word, ROLE_OF["uncertain-name"])
