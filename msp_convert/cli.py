@@ -122,12 +122,17 @@ def convert(
 
 def _redaction_key(redact: bool, key_file: Optional[Path], quiet: bool, batch: bool = False) -> Optional[bytes]:
     """--redact's key: the key file's, or one made for this run (said on stderr); None without --redact."""
-    from .batch.redaction import NO_KEY_FILE, NO_RESUME, run_key
+    from .batch.redaction import NO_KEY_FILE, NO_RESUME, available, run_key
 
     if not redact:
         if key_file is not None:
             raise click.UsageError("--key-file goes with --redact")
         return None
+    try:
+        available()
+    except InputError as err:
+        _say(err.message)
+        raise click.exceptions.Exit(1)
     try:
         key = run_key(key_file)
     except InputError as err:

@@ -293,3 +293,14 @@ def test_redacted_and_unredacted_outputs_never_share_a_folder(batch_once: Any, t
     mixed = cli("batch", str(tmp_path / "one"), "-o", str(plain), "--redact", "--key-file", str(key), "-q")
     assert mixed.returncode == 1 and b"unredacted outputs" in mixed.stderr
     assert sorted(p.name for p in plain.glob("*.json")) == ["a.json", "report.json"]
+
+
+def test_without_the_redact_extra_redact_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [m for m in sys.modules if m == "msp_convert.redact" or m.startswith("msp_convert.redact.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "presidio_analyzer", None)  # as if not installed: importing it fails
+    out = tmp_path / "shared.json"
+    done = run("convert", str(WORD), "--redact", "-o", str(out))
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and b"pip install 'msp-convert[redact]'" in done.stderr
+    assert not out.exists()
+    assert run("convert", str(WORD), "-o", str(out)).returncode == 0  # without --redact nothing needs it

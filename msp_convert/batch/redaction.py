@@ -27,6 +27,7 @@ import hmac
 import io
 import os
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -41,6 +42,17 @@ if TYPE_CHECKING:
 
 NO_KEY_FILE = "no --key-file: a key was made for this run and not kept; pseudonyms will not match another run"
 NO_RESUME = NO_KEY_FILE + ", and a rerun cannot resume this batch (its rows are keyed by this run's key)"
+
+
+NOT_INSTALLED = "--redact needs the redact extra, which is not installed: pip install 'msp-convert[redact]'"
+
+
+def available() -> None:
+    """The engine can be loaded (its recognisers are an extra); else ``InputError``, one line saying how to install it."""
+    try:
+        import_module("..redact", __package__)
+    except ImportError:
+        raise InputError(NOT_INSTALLED) from None
 
 
 def kinds() -> tuple[str, ...]:
@@ -58,6 +70,7 @@ def run_key(key_file: Optional[Path]) -> bytes:
 
 def write_new_key(path: Path) -> None:
     """A fresh key (32 random bytes as hex) in a new file only its owner may read; never over a file."""
+    available()
     from ..redact import new_key
 
     try:
@@ -89,7 +102,9 @@ def row_id(key: bytes, rel: str) -> str:
 
 
 def redact_plans(plans: "list[Plan]", key: bytes) -> "list[Redacted]":
-    """Each plan redacted in memory (the engine's ``redact``)."""
+    """Each plan redacted in memory (the engine's ``redact``); ``InputError`` on a machine (a cluster's
+    worker) without the redact extra, which the batch reports as a missing tool (tried again next run)."""
+    available()
     from ..redact import redact
 
     return [redact(plan, key).value for plan in plans]
