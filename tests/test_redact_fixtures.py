@@ -37,21 +37,25 @@ KAI = ["i01-kai-ks2.docx", "i02-kai-review.docx", "i02-kai-review.pdf"]
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(100, 132))
 CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
-# What the engine still misses (issue 18): fixture -> why; strict, so a fix must remove the mark.
-_AFTER_ROLE = ("engine misses a first name before an unknown surname after a role label "
-               "('Respite carer: <first> <surname>', 'Social worker: <first> <surname>'): the first name stays")
-FIRST_NAME_AFTER_ROLE = dict.fromkeys(["i01-kai-ks2.docx", "i02-kai-review.docx", "i02-kai-review.pdf"], _AFTER_ROLE)
+# What the committed engine still misses (issue 18): (why, the tests it fails, the fixtures).
+# Strict: once the engine is fixed the case XPASSes and fails, so the fix deletes its line here.
+LEAKS = ("json", "docx", "reads-back")
+KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
+KNOWN_MISSES = [
+    ("a first name after a role label stays ('Social worker: <first> <surname>')", LEAKS, KAI2),
+    ("the child's name written in lower case stays", LEAKS, KAI2),
+    ("a phone number written '+44 (0)113 ...' stays", LEAKS + ("counts",), KAI2),
+    ("an address without a postcode takes the sentence's full stop with it", ("words",), ("i01-kai-ks2.docx",)),
+]
 
 
-PROPER_NOUNS = {"i03-york-isla.docx": "engine over-redacts capitalised words the word list has only as proper "
-                                     "nouns (religions: 'Islam', 'Sikhism') as uncertain names"}
-
-
-def cases(misses: dict[str, str] | None = None) -> list:
-    """CASES, each fixture the engine still misses something in marked xfail(strict) with the reason."""
-    misses = misses or {}
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=misses[n])) if n in misses else n
-            for n in CASES]
+def cases(test: str) -> list:
+    """CASES, each fixture the engine still misses something in for this test marked xfail(strict)."""
+    out = []
+    for n in CASES:
+        why = "; ".join(r for r, tests, names in KNOWN_MISSES if test in tests and n in names)
+        out.append(pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="engine: " + why)) if why else n)
+    return out
 
 
 @functools.lru_cache(maxsize=None)
@@ -158,19 +162,19 @@ def test_no_planted_string_is_template_wording() -> None:
 # ------------------------------------------------------------------ (a) nothing planted survives
 
 
-@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
+@pytest.mark.parametrize("name", cases("json"))
 def test_no_planted_string_survives_in_the_json(name: str) -> None:
     plan = redacted(name).value.plan
     assert found(name, as_text(plan)) == []
 
 
-@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
+@pytest.mark.parametrize("name", cases("docx"))
 def test_no_planted_string_survives_in_the_docx(name: str) -> None:
     data = write_docx(redacted(name).value.plan, mode="as-is")
     assert found(name, docx_text(data)) == []
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("stem"))
 def test_the_stem_and_source_name_nobody(name: str) -> None:
     r = redacted(name).value
     fmt = original(name).source.format
@@ -181,7 +185,7 @@ def test_the_stem_and_source_name_nobody(name: str) -> None:
     assert found(name, r.stem + " " + r.plan.source.filename) == []
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("messages"))
 def test_no_message_holds_a_planted_string(name: str) -> None:
     res = redacted(name)
     text = json.dumps([(m.code, m.message, m.where) for m in res.messages], ensure_ascii=False, default=str)
@@ -223,7 +227,7 @@ def changed(name: str, a: object, b: object, path: str) -> list[str]:
     return [] if a == b else [path]
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("unchanged"))
 def test_everything_not_identifying_is_unchanged(name: str) -> None:
     before, after = dump(original(name)), dump(redacted(name).value.plan)
     for key in ("source", "coverage", "warnings"):
@@ -233,7 +237,7 @@ def test_everything_not_identifying_is_unchanged(name: str) -> None:
     assert changed(name, before, after, "") == []
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("look-alikes"))
 def test_the_warnings_are_kept_and_the_look_alikes_stay(name: str) -> None:
     before, after = dump(original(name)), dump(redacted(name).value.plan)
     kept = [(w["code"], w["where"]) for w in after["warnings"]]
@@ -243,7 +247,7 @@ def test_the_warnings_are_kept_and_the_look_alikes_stay(name: str) -> None:
         {k: True for k in planted(name)["keep"]}
 
 
-@pytest.mark.parametrize("name", cases(PROPER_NOUNS))
+@pytest.mark.parametrize("name", cases("proper"))
 def test_proper_nouns_that_name_nobody_stay(name: str) -> None:
     before, after = as_text(original(name)), as_text(redacted(name).value.plan)
     assert {p: after.count(p) for p in planted(name)["proper"]} == {p: before.count(p) for p in planted(name)["proper"]}
@@ -259,7 +263,7 @@ def test_redaction_leaves_the_plan_it_is_given_unchanged() -> None:
 # ------------------------------------------------------------------ (c) a valid plan that reads back
 
 
-@pytest.mark.parametrize("name", cases(FIRST_NAME_AFTER_ROLE))
+@pytest.mark.parametrize("name", cases("reads-back"))
 def test_the_redacted_json_is_a_plan_and_its_docx_reads_back(name: str) -> None:
     r = redacted(name).value
     again = Plan.model_validate(json.loads(as_text(r.plan)))
@@ -304,7 +308,7 @@ def test_the_stem_is_the_same_for_the_same_file_and_key_and_differs_between_file
 # ------------------------------------------------------------------ (e) counts, (f) uncertain names
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("counts"))
 def test_the_counts_are_the_certain_ones_and_every_planted_kind_is_counted(name: str) -> None:
     counts = redacted(name).value.counts
     assert tuple(counts) == KINDS
@@ -314,7 +318,7 @@ def test_the_counts_are_the_certain_ones_and_every_planted_kind_is_counted(name:
     assert {k for k in kinds if counts[k] == 0} == set()
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("uncertain"))
 def test_an_unknown_name_is_redacted_and_said_uncertain(name: str) -> None:
     plan = redacted(name).value.plan
     codes = [w.code for w in plan.warnings]
@@ -343,7 +347,7 @@ def identity_strings(name: str) -> list[tuple[str, str, str]]:
     return [(p, s, red[p]) for p, s in strings(before) if p in red and found(name, s) and not p.startswith("source")]
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("words"))
 def test_the_words_around_an_identity_stay(name: str) -> None:
     """What is left of a string once its planted identities (and the towns an address may take
     with it) are cut out is still in the redacted string, piece by piece."""
@@ -358,7 +362,7 @@ def test_the_words_around_an_identity_stay(name: str) -> None:
     assert lost == []
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", cases("brackets"))
 def test_redaction_never_unbalances_brackets(name: str) -> None:
     def depth(s: str) -> tuple[int, int]:
         return s.count("(") - s.count(")"), s.count("[") - s.count("]")
