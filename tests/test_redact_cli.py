@@ -304,3 +304,16 @@ def test_without_the_redact_extra_redact_is_one_line(tmp_path: Path, monkeypatch
     assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and b"pip install 'msp-convert[redact]'" in done.stderr
     assert not out.exists()
     assert run("convert", str(WORD), "-o", str(out)).returncode == 0  # without --redact nothing needs it
+
+
+def test_a_changed_input_replaces_its_earlier_redacted_copy(batch_once: Any, tmp_path: Path) -> None:
+    _, _, key, _, _ = batch_once
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    [before] = [p.name for p in out.glob("plan-*")]
+    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "a.docx")  # the same file, new bytes
+    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    [after] = [p.name for p in out.glob("plan-*")]
+    assert after != before and report(out)["files"][0]["output"] == after

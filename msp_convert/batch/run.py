@@ -11,7 +11,7 @@ from typing import Any, Optional
 from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
-from .outputs import numbered_names, origins_names
+from .outputs import numbered, numbered_names, origins_names
 from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
 from .redaction import keyed, one_kind, redacted_names, write_links
@@ -142,7 +142,7 @@ def _tasks(
         task = {
             "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
             "password": options.password, "to": options.to, "template": options.template, "taken": others.get(outputs[f.rel], []),
-            "sides_taken": sides, **({"key": options.key} if options.key is not None else {}),
+            "sides_taken": sides, **(_redacting(options.key, target, previous) if options.key is not None else {}),
         }
         more = reviewed.settle(row, previous, reviews, out_dir, options.to)
         if more is not None:
@@ -166,6 +166,12 @@ def _tasks(
         budget = options.timeout * len(chunk)  # LibreOffice's own limit; the worker's a little more
         tasks.appendleft({"kind": "convert-many", "items": chunk, "rel": chunk[0]["rel"], "timeout": budget, "limit": budget + 10})
     return rows, tasks
+
+
+def _redacting(key: bytes, target: Path, previous: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """A --redact task's key, and an earlier run's copies of the file, which a changed input's new ones replace."""
+    earlier = numbered(target, 1 + len(previous.get("more") or [])) if previous and previous.get("output") else []
+    return {"key": key, "replaces": [str(path) for path in earlier]}
 
 
 def _outputs(found: list[Found], options: BatchOptions) -> dict[str, str]:

@@ -156,7 +156,8 @@ def _redacted(
 def plan_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]) -> "tuple[list[tuple[Path, str | bytes]], list[Path]]":
     """What to write: plan.json, and for a file of several plans plan-2.json ...; beside each plan
     whose fields' places are known (a PDF, a scan), plan.origins.json. And the older origins files
-    beside plans that now have none, to remove (they would point at another reading)."""
+    beside plans that now have none, to remove (they would point at another reading); with --redact,
+    the earlier copies of a changed input (``task["replaces"]``: named by its old checksum's stem)."""
     if task["to"] == "docx":
         from ..writers.docx import write_docx
 
@@ -172,7 +173,8 @@ def plan_outputs(task: dict[str, Any], plans: list[Plan], origins: list[Origins]
         )
     sides = [(origins_path(path), kept) for path, kept in zip(paths, origins) if str(origins_path(path)) not in task.get("sides_taken", ())]
     written = [(side, json.dumps(kept.to_dict(), indent=1) + "\n") for side, kept in sides if kept.fields]
-    return list(zip(paths, datas)) + written, [side for side, kept in sides if not kept.fields]
+    replaced = [Path(old) for old in task.get("replaces", ()) if Path(old) not in paths]  # a changed input's earlier redacted copies
+    return list(zip(paths, datas)) + written, [side for side, kept in sides if not kept.fields] + replaced
 
 
 def write_outputs(outputs: "list[tuple[Path, str | bytes]]", stale: list[Path]) -> None:
