@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
+import phonenumbers
 import tldextract
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecognizer, PhoneRecognizer, UkPostcodeRecognizer
 from stdnum.gb import nhs, upn
 
@@ -53,6 +54,7 @@ class Span:
     finder: str  # which recogniser: its place in PRIORITY settles ties
     # a name this span teaches the plan's second pass: (form, kind, pseudonym), redacted wherever written
     learn: Optional[tuple[str, str, str]] = None
+    also: tuple[str, ...] = ()  # more forms learnt with the same kind and pseudonym (a full name's parts)
 
 
 # presidio's recognisers, made once ------------------------------------------------------------------
@@ -81,7 +83,14 @@ class _UkPhone(PhoneRecognizer):
         super().__init__(supported_regions=("GB",), leniency=0)
 
     def analyze(self, text: str, entities: list, nlp_artifacts: object = None) -> list:
-        return [r for r in super().analyze(text, entities, nlp_artifacts) if _uk_shaped(text[r.start:r.end])]
+        found = [r for r in super().analyze(text, entities, nlp_artifacts) if _uk_shaped(text[r.start:r.end])]
+        for m in _TRUNK_IN_BRACKETS.finditer(text):  # "+44 (0)113 496 0702", which phonenumbers does not match
+            if phonenumbers.is_possible_number(phonenumbers.parse(m[0].replace("(0)", ""), "GB")):
+                found.append(RecognizerResult(self.supported_entities[0], m.start(), m.end(), self.SCORE))
+        return found
+
+
+_TRUNK_IN_BRACKETS = re.compile(r"\+44\s*\(0\)\s*\d(?:[\s\-]?\d){8,9}(?!\d)")
 
 
 def _uk_shaped(number: str) -> bool:
@@ -257,7 +266,7 @@ def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterato
         if name not in by_form and all(w.casefold() in not_names() for w in name.split()):
             continue  # "Mum (Dad)", "Nan Monday": a term, not a name
         said = m["rel"].split()[-1]
-        role = "Parent" if _PARENTS.fullmatch(said) else "Friend" if said.startswith("friend") else "Relative"
+        role = "Parent" if _PARENTS.fullmatch(said) else "Person" if said.startswith("friend") else "Relative"
         person = by_form.get(name)
         replacement = person.pseudonym if person else keys.pseudonym(key, "family", name, role)
         kind = person.kind if person else "family"
@@ -270,7 +279,7 @@ _STREET = (r"Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Cres|
            r"Gardens|Gdns|Walk|Row|Hill|View|Square|Mews|Rise|Fold|Croft|Bank|Parade|Vale|Green")
 _ADDRESS = re.compile(
     rf"\b(?:(?:Flat|Apartment|Apt)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'\u2019\-]*\s+){{1,3}}"
-    rf"(?:{_STREET})\b\.?(?:,\s*[A-Z][a-z'\u2019\-]+(?:\s+[A-Z][a-z'\u2019\-]+)?){{0,3}}"
+    rf"(?:{_STREET})\b(?:,\s*[A-Z][a-z'\u2019\-]+(?:\s+[A-Z][a-z'\u2019\-]+)?){{0,3}}"
 )
 _SCHOOL = re.compile(
     r"\b(?:(?:St|Saint)\.?\s+)?(?:(?:(?!School\b|Academy\b|College\b)[A-Z][\w'\u2019\-]*|of|the|C\s+of\s+E)\s+){1,6}"
@@ -331,21 +340,32 @@ _CAPITALISED = re.compile(
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"\u201c\u2018'(\[\u2022\u00b7\u2013\u2014\-/]|\n)\s*$")
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
-    """A capitalised word inside a sentence (not its first) that is no known word, no term and no
-    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain. A
-    sentence's first word is one too when it is no known word and the next word is such a name
-    ("Jackie Holroyd came")."""
-    words = [m for m in _CAPITALISED.finditer(text) if not is_word(m[0])]
-    for i, m in enumerate(words):
-        following = words[i + 1] if i + 1 < len(words) else None
-        first = _SENTENCE_END.search(text, 0, m.start()) is not None
-        if first and not (following and text[m.end():following.start()].isspace()):
+    """Capitalised words inside a sentence (not its first) that are no known word, no term and no
+    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain; words
+    side by side ("Sara Boyd") are one name. A sentence's first word is one too when it is no known
+    word and such a name follows ("Jackie Holroyd came")."""
+    groups: list[list[re.Match[str]]] = []
+    for m in _CAPITALISED.finditer(text):
+        if is_word(m[0]):
             continue
-        word = re.sub(r"['\u2019]s$", "", m[0])
-        replacement = keys.pseudonym(key, "uncertain-name", word, ROLE_OF["uncertain-name"])
-        yield Span(m.start(), m.start() + len(word), "uncertain-name", replacement, "uncertain-name",
-                   (word, "uncertain-name", replacement))
+        joined = groups and text[groups[-1][-1].end():m.start()] == " " and not _POSSESSIVE.search(groups[-1][-1][0])
+        if joined:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    for group in groups:
+        if len(group) == 1 and _SENTENCE_END.search(text, 0, group[0].start()):
+            continue
+        end = group[-1].start() + len(re.sub(r"['\u2019]s$", "", group[-1][0]))
+        name = text[group[0].start():end]
+        replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
+        parts = tuple(re.sub(r"['\u2019]s$", "", m[0]) for m in group) if len(group) > 1 else ()
+        yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
+                   (name, "uncertain-name", replacement), parts)
 
 
 # all of them, for one plan ---------------------------------------------------------------------------
@@ -389,7 +409,8 @@ class Finder:
         for span in chosen:
             if span.learn:
                 form, kind, pseudonym = span.learn
-                self.learned.setdefault(form, Person(kind, keys.normalise(form), (form,), pseudonym))
+                for written in (form, *span.also):
+                    self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
         return sorted(chosen, key=lambda s: s.start)
 
 
@@ -401,7 +422,7 @@ def trimmed(span: Span, text: str) -> Span:
     while end > start and text[end - 1] in ")]" and text.count("(" if text[end - 1] == ")" else "[", start, end) == 0:
         end -= 1
     return span if (start, end) == (span.start, span.end) else Span(start, end, span.kind, span.replacement,
-                                                                     span.finder, span.learn)
+                                                                     span.finder, span.learn, span.also)
 
 
 def resolve(spans: Iterable[Span], text: str = "") -> list[Span]:
