@@ -396,3 +396,16 @@ def test_a_name_written_the_same_way_gets_one_pseudonym_in_every_plan_of_the_chi
             seen.setdefault(n, set()).update(ps)
     assert len(seen) >= 10 if group == KAI else len(seen) >= 6
     assert {n: ps for n, ps in seen.items() if len(ps) > 1} == {}
+
+
+@pytest.mark.parametrize("name", cases("uncertain-where"))
+def test_the_uncertain_warning_names_each_place_an_unknown_name_was_redacted(name: str) -> None:
+    """Its where: the model paths (no content) of redacted strings, among them every string
+    that held a planted unknown name."""
+    plan = redacted(name).value.plan
+    where = "; ".join(w.where or "" for w in plan.warnings if w.code == "redaction-uncertain").split("; ")
+    before, after = dict(strings(dump(original(name)))), dict(strings(dump(plan)))
+    assert [p for p in where if p not in after or after[p] == before.get(p)] == []
+    unknown = [re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)") for v in planted(name)["planted"]["uncertain-name"]]
+    held = {p for p, s in before.items() if any(u.search(s.casefold()) for u in unknown)}
+    assert held and held - set(where) == set()
