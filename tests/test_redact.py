@@ -112,6 +112,22 @@ def test_the_date_of_birth_keeps_year_and_month_and_goes_from_text() -> None:
     assert result.counts["date-of-birth"] == 1 + len(written)  # the field and each written
 
 
+@pytest.mark.parametrize("born", [dt.date(2014, 8, 31), dt.date(2014, 9, 1), dt.date(2015, 2, 28), dt.date(2016, 2, 29)])
+def test_the_date_of_birth_kept_keeps_the_school_year_and_the_age_outside_the_birth_month(born: dt.date) -> None:
+    kept = redact(make_plan(date_of_birth=born), KEY).value.plan.child.date_of_birth
+    assert kept == born.replace(day=1)
+
+    def school_year(d: dt.date) -> int:  # the cohort: 1 September to 31 August
+        return d.year if d.month >= 9 else d.year - 1
+
+    def age(d: dt.date, on: dt.date) -> int:
+        return on.year - d.year - ((on.month, on.day) < (d.month, d.day))
+
+    assert school_year(kept) == school_year(born)
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(0, 3 * 366, 5)]
+    assert all(age(kept, on) == age(born, on) for on in days if on.month != born.month)
+
+
 # numbers and contacts -----------------------------------------------------------------------------
 
 

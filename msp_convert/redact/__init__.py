@@ -108,6 +108,6 @@ def _warn(tally: Tally) -> list[Message]:
     n = tally.counts["uncertain-name"]
     if not n:
         return []
-    text = (f"{n} word{'s' if n != 1 else ''} that may be a name or number were redacted without certainty;"
-            " check the places named against the original.")
+    text = (f"{n} {'words that may be names or numbers were' if n != 1 else 'word that may be a name or number was'}"
+            " redacted without certainty; check the places named against the original.")
     return [Message(UNCERTAIN, text, "; ".join(dict.fromkeys(tally.uncertain)))]
