@@ -79,7 +79,7 @@ def main() -> None:
 @click.option("--password", "ask_password", is_flag=True, help="Ask for the password of an encrypted PDF (never given on the command line).")
 @click.option("--password-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the password of an encrypted PDF from the first line of this file.")
 @click.option("--redact", is_flag=True, help="Write a redacted copy: the child, family, staff, school, dates of birth, numbers and contacts replaced by keyed pseudonyms and placeholders.")
-@click.option("--key-file", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE') that makes pseudonyms match across runs.")
+@click.option("--key-file", metavar="FILE", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE') that makes pseudonyms match across runs.")
 @click.option("-v", "--verbose", is_flag=True, help="Every warning in full, and a traceback on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Nothing on standard error but errors.")
 def convert(
@@ -307,7 +307,7 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--template", "template", metavar="ID|FILE", help="Read every plan with this template profile instead of the one each matches best.")
 @click.option("--scheduler", metavar="ADDRESS|local:N", help="Convert on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local worker processes (needs msp-convert[cluster]).")
 @click.option("--redact", is_flag=True, help="Redacted copies only, named plan-XXXXXXXXXX by a keyed hash (no input's name in OUT_DIR, not even in the report); no origins files.")
-@click.option("--key-file", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE'): pseudonyms match across runs, and a rerun resumes.")
+@click.option("--key-file", metavar="FILE", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE'): pseudonyms match across runs, and a rerun resumes.")
 @click.option("--link-file", type=click.Path(dir_okay=False, path_type=Path), help="With --redact: also write which output came from which input to this CSV (outside OUT_DIR: it names the inputs).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def batch(
