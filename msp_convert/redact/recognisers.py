@@ -85,12 +85,19 @@ class _UkPhone(PhoneRecognizer):
     def analyze(self, text: str, entities: list, nlp_artifacts: object = None) -> list:
         found = [r for r in super().analyze(text, entities, nlp_artifacts) if _uk_shaped(text[r.start:r.end])]
         for m in _TRUNK_IN_BRACKETS.finditer(text):  # "+44 (0)113 496 0702", which phonenumbers does not match
-            if phonenumbers.is_possible_number(phonenumbers.parse(m[0].replace("(0)", ""), "GB")):
+            if _possible(m[0].replace("(0)", "")):
                 found.append(RecognizerResult(self.supported_entities[0], m.start(), m.end(), self.SCORE))
         return found
 
 
 _TRUNK_IN_BRACKETS = re.compile(r"\+44\s*\(0\)\s*\d(?:[\s\-]?\d){8,9}(?!\d)")
+
+
+def _possible(number: str) -> bool:
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(number, "GB"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _uk_shaped(number: str) -> bool:
@@ -199,14 +206,19 @@ _TITLED = re.compile(
     r"adviser|advisor|officer|supervisor|headteacher|nurse|paediatrician|psychologist|worker|practitioner|"
     r"key person|key adult|keyworker|coordinator|co-ordinator|lead|manager|ELSA|QTVI|physiotherapist|GP))))?"
 )
+# Words for a relative or friend, after "my", "his", "her", "their"; and those written alone before a name.
+RELATIVES = ("brother sister stepbrother step-brother stepsister step-sister half-brother half-sister cousin aunt"
+             " auntie uncle nan nana gran grandma grandad grandpa mum dad friend friends best\\s+friend carer"
+             " foster\\s+carer partner stepmum step-mum stepdad step-dad stepfather stepmother boyfriend girlfriend"
+             " husband wife").split()
+NAMED_ALONE = "Mum Mummy Mam Mom Dad Daddy Nan Nana Nanna Nanny Gran Granny Grandma Grandad Grandpa Auntie Aunty Uncle"
+PARENT_WORDS = frozenset("mum mummy mam mom dad daddy carer partner stepmum step-mum stepdad step-dad stepfather"
+                         " stepmother".split())
 _RELATION = re.compile(
-    r"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
-    r"(?:brother|sister|step-?brother|step-?sister|half-brother|half-sister|cousin|aunt|auntie|uncle|"
-    r"nan|nana|gran|grandma|grandad|grandpa|mum|dad|friends?|best friend|carer|foster carer|partner|step-?mum|step-?dad|stepfather|stepmother|boyfriend|girlfriend|husband|wife)"
-    r"|Mum|Mummy|Mam|Mom|Dad|Daddy|Nan|Nana|Nanna|Nanny|Gran|Granny|Grandma|Grandad|Grandpa|Auntie|Aunty|Uncle)"
+    rf"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
+    rf"(?:{'|'.join(RELATIVES)})|{'|'.join(NAMED_ALONE.split())})"
     rf"(?:\s*\(\s*(?P<inner>{_NAME}(?:\s+{_NAME})?)\s*\)|,?\s+(?P<after>{_NAME}(?:\s+{_NAME})?))"
 )
-_PARENTS = re.compile(r"mum|mummy|mam|mom|dad|daddy|carer|partner|step-?mum|step-?dad|stepfather|stepmother", re.IGNORECASE)
 
 
 def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: dict[str, Person],
@@ -266,7 +278,7 @@ def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterato
         if name not in by_form and all(w.casefold() in not_names() for w in name.split()):
             continue  # "Mum (Dad)", "Nan Monday": a term, not a name
         said = m["rel"].split()[-1]
-        role = "Parent" if _PARENTS.fullmatch(said) else "Person" if said.startswith("friend") else "Relative"
+        role = "Parent" if said.casefold() in PARENT_WORDS else "Person" if said.startswith("friend") else "Relative"
         person = by_form.get(name)
         replacement = person.pseudonym if person else keys.pseudonym(key, "family", name, role)
         kind = person.kind if person else "family"
