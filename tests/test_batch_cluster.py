@@ -1,6 +1,8 @@
 """Batch on a Dask cluster (``--scheduler``): the same outputs, journal, tables and report rows as
-the local pool on the same folder; a re-run resumes; a worker that dies is retried once, then its
-file is reported failed. The clusters are local processes on 127.0.0.1, with no dashboard."""
+the local pool on the same folder; a re-run resumes; a hung file is stopped at --timeout while a slow
+scan that reads its pages lives on; a worker that dies is retried once (the client's count, not the
+scheduler's), then its file is reported failed; a scheduler that does not answer is one line.
+The clusters are local processes on 127.0.0.1, with no dashboard."""
 
 from __future__ import annotations
 
@@ -9,17 +11,20 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
+import dask
 import distributed  # in the test extras (requirements.lock): these tests never skip
 import pytest
 
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, ClusterError, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, SLOW_HOOK, SLOW_PAGE, ClusterError, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -32,7 +37,8 @@ SCANS = REPO / "fixtures" / "scans" / "11-ks1-dcd"
 def scheduler() -> Iterator[str]:
     """A cluster of two worker processes, started as an outside one would be: the batch gets only its address."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(HANG_HOOK, "hangs")  # the workers' environment: hangs.docx stalls
+        patch.setenv(HANG_HOOK, "hangs")  # the workers' environment: hangs.docx stalls,
+        patch.setenv(SLOW_HOOK, "slow-scan")  # and a folder of page images named slow-scan waits after each page
         cluster = local_cluster(2)
     try:
         yield cluster.scheduler_address
@@ -117,6 +123,75 @@ def test_a_file_over_its_time_is_stopped_and_its_worker_restarted(tmp_path: Path
         assert [client.submit(len, "ab", workers=[w], pure=False).result(timeout=30) for w in workers] == [2, 2]
     finally:
         client.close()
+
+
+def test_a_slow_scan_reading_its_pages_lives_past_the_limit_a_hung_file_does_not(tmp_path: Path, scheduler: str) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    pages = src / "slow-scan"  # three pages, each followed by SLOW_PAGE seconds: more than the limit in all
+    pages.mkdir(parents=True)
+    for n in (1, 2, 3):
+        shutil.copy(SCANS / f"page-{n}.jpg", pages / f"scan{n:04d}.jpg")
+    shutil.copy(PLANS / "08-ks1-visual-impairment.docx", src / "hangs.docx")  # the workers' test hook stalls it
+    timeout = 20  # over a page's OCR (5 s on a loaded machine) and SLOW_PAGE, under the three pages' SLOW_PAGE
+    assert 3 * SLOW_PAGE > timeout > SLOW_PAGE
+    result = run_batch(BatchOptions(src, out, timeout=timeout), scheduler=scheduler)
+    rows = {row.path: row for row in result.rows}
+    assert (rows["hangs.docx"].status, rows["hangs.docx"].error) == (
+        "failed", "took longer than 20 s and was stopped; check the file, or allow more with --timeout")
+    assert rows["slow-scan"].status == "converted", rows["slow-scan"].error
+    assert rows["slow-scan"].seconds is not None and rows["slow-scan"].seconds > timeout  # alive past the limit: its pages' beats
+    assert json.loads((out / "slow-scan.json").read_text(encoding="utf-8"))["template"]["id"] == rows["slow-scan"].template == "kirklees-v2f"
+
+
+def test_a_worker_that_dies_is_retried_once_by_the_client_whatever_the_scheduler_allows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src, out, died = tmp_path / "in", tmp_path / "out", tmp_path / "died"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / "dies.docx")
+    monkeypatch.setenv(CRASH_HOOK, "dies")  # the workers' environment, as they start
+    monkeypatch.setenv(CRASH_HOOK + "_ONCE", str(died))  # a marker a death
+    assert dask.config.get("distributed.scheduler.allowed-failures") == 3  # an outside cluster's default: 3 retries
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    try:
+        result = run_batch(BatchOptions(src, out, timeout=60), scheduler=cluster.scheduler_address)
+    finally:
+        cluster.close()
+    status = {row.path: (row.status, row.error) for row in result.rows}
+    assert status == {"01.docx": ("converted", ""), "dies.docx": ("failed", "the converter stopped unexpectedly on this file; report it")}
+    assert sorted(path.name for path in died.iterdir()) == ["dies.docx.1", "dies.docx.2"]  # tried, retried once, not four times
+
+
+def _http_server() -> int:
+    """A port on 127.0.0.1 where a web server (not a Dask scheduler) answers: its port."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def answer() -> None:
+        while True:
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(100)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    return int(server.getsockname()[1])
+
+
+def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with pytest.raises(ClusterError, match=rf"^--scheduler tcp://127\.0\.0\.1:{port}: no Dask scheduler answered there \(OSError\); "
+                       r"start one or check the address \(tcp://HOST:8786\)$"):
+        run_batch(BatchOptions(src, tmp_path / "out"), scheduler=f"tcp://127.0.0.1:{port}")
+    web = _http_server()  # as a dashboard's port, given for the scheduler's
+    with pytest.raises(ClusterError, match=rf"^--scheduler tcp://127\.0\.0\.1:{web}: something other than a Dask scheduler answered there; "):
+        run_batch(BatchOptions(src, tmp_path / "out"), scheduler=f"tcp://127.0.0.1:{web}")
 
 
 def test_a_worker_that_dies_is_retried_once_then_its_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

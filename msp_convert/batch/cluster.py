@@ -27,6 +27,8 @@ that dies counts that death against its own retries).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 import os
 import queue
@@ -52,7 +54,7 @@ CONNECT = 5  # seconds to wait for a scheduler's answer
 # seconds after each page it reads.
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
 SLOW_HOOK = "MSP_CONVERT_TEST_SLOW_PAGES"
-SLOW_PAGE = 2.0
+SLOW_PAGE = 8.0
 # In flight at most: WINDOW files a worker thread (small files: the next is always waiting at the
 # scheduler, and the client's calls are few a file), and FLIGHT bytes of input beyond one file a
 # worker thread (large scans: never all held at once; the scheduler keeps each to retry it).
@@ -198,10 +200,16 @@ def connect(scheduler: str) -> tuple[Any, Any]:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
         cluster = local_cluster(workers)
         return Client(cluster), cluster
+    client = Client.__new__(Client)  # made, then started: one that fails to start is closed here, not left to the collector
     try:
-        return Client(scheduler, timeout=CONNECT), None
+        client.__init__(scheduler, timeout=CONNECT)
+        return client, None
     except (OSError, TimeoutError, ValueError) as err:
-        raise ClusterError(f"--scheduler {scheduler}: no Dask scheduler answered there ({type(err).__name__}); start one or check the address") from None
+        problem = f"no Dask scheduler answered there ({type(err).__name__})"
+    except MemoryError:  # another server's answer (a web page's, as at the dashboard's port) read as Dask's message lengths
+        problem = "something other than a Dask scheduler answered there"
+    client.close(timeout=CONNECT)
+    raise ClusterError(f"--scheduler {scheduler}: {problem}; start one or check the address (tcp://HOST:8786)")
 
 
 def local_workers(scheduler: str) -> int:
@@ -248,8 +256,10 @@ def _written(result: dict[str, Any]) -> dict[str, Any]:
 class _Flight:
     """The files on the cluster (at most ``window``), when each started, and the answers in.
 
-    The client's calls are few a round, not one a file: the files sent in one ``map``, the
-    finished ones' answers fetched in one ``gather``, told done by their futures' callbacks.
+    The client's calls are few a round, not one a file: the files sent in one ``map``; each
+    answer fetched in the client's event loop as its file finishes (the fetches of files that
+    finish together go as one), into ``fetched``, which this thread waits on. So an answer lost
+    with its worker (computed again) never holds this thread, which counts the deaths.
     """
 
     def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
@@ -259,7 +269,7 @@ class _Flight:
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
         self.started: dict[str, tuple[float, str]] = {}  # key -> (when its clock started, its worker), from BEAT
         self.deaths: dict[str, int] = {}  # key -> workers that died running it
-        self.finished: queue.SimpleQueue[str] = queue.SimpleQueue()  # keys of futures done, from their callbacks
+        self.fetched: queue.SimpleQueue[tuple[str, Any, Optional[BaseException]]] = queue.SimpleQueue()  # (key, answer, error)
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
         client.subscribe_topic(BEAT, self._beat)
         client.subscribe_topic("all", self._died)  # the scheduler's own events: a worker removed, and others
@@ -277,6 +287,8 @@ class _Flight:
             if key in self.futures:
                 self.started.pop(key, None)
                 self.deaths[key] = self.deaths.get(key, 0) + 1
+                if self.deaths[key] > RETRIES:
+                    self.fetched.put(("", None, None))  # wakes this thread: cancel it before another worker takes it
 
     @property
     def busy(self) -> bool:
@@ -297,10 +309,14 @@ class _Flight:
             futures = self.client.map(convert_remote, [payload for payload, _, _ in sent], pure=False)
             for future, (_, task, size) in zip(futures, sent):
                 self.futures[future.key], self.sizes[future.key] = (future, task), size
-                future.add_done_callback(self._done)
+                self.client.loop.add_callback(self._fetch, future)
 
-    def _done(self, future: Any) -> None:
-        self.finished.put(future.key)
+    async def _fetch(self, future: Any) -> None:
+        """In the client's event loop: the file's answer once it is done, or why there is none."""
+        try:
+            self.fetched.put((future.key, await self.client.gather(future, asynchronous=True), None))
+        except (Exception, asyncio.CancelledError) as err:  # the task's error, its worker's deaths, or cancelled
+            self.fetched.put((future.key, None, err))
 
     def _payload(self, task: dict[str, Any]) -> Optional[dict[str, Any]]:
         """The task with its input's bytes, read here; None when they cannot be (its answer is in ``early``)."""
@@ -320,8 +336,10 @@ class _Flight:
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
         """(file, answer) for each file done within a quarter second, its outputs written here."""
         done, self.early = self.early, []
-        keys = self._finished_keys(wait=bool(self.futures) and not done)
-        done += self._results([self.futures.pop(key) for key in keys if key in self.futures])
+        for key, answer, error in self._fetched(wait=bool(self.futures) and not done):
+            if key in self.futures:  # not cancelled here since
+                task = self.futures.pop(key)[1]
+                done += self._answer(answer, task) if error is None else self._failed(error, task)
         done += self._crashed()
         for key in [key for key in list(self.started) if key not in self.futures]:  # done, or another client's on a shared cluster
             self.started.pop(key, None)
@@ -330,26 +348,16 @@ class _Flight:
                 gone.pop(key, None)
         return [(rel, _written(result)) for rel, result in done]
 
-    def _finished_keys(self, wait: bool) -> list[str]:
-        """The keys of the futures done since the last round; waiting a quarter second for one when ``wait``."""
-        keys: list[str] = []
+    def _fetched(self, wait: bool) -> list[tuple[str, Any, Optional[BaseException]]]:
+        """The answers fetched since the last round; waiting a quarter second for one when ``wait``."""
+        found: list[tuple[str, Any, Optional[BaseException]]] = []
         try:
             if wait:
-                keys.append(self.finished.get(timeout=0.25))
+                found.append(self.fetched.get(timeout=0.25))
             while True:
-                keys.append(self.finished.get_nowait())
+                found.append(self.fetched.get_nowait())
         except queue.Empty:
-            return keys
-
-    def _results(self, finished: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
-        """The answers of finished futures, fetched in one call; those that erred or were cancelled, each told."""
-        ok = [(future, task) for future, task in finished if future.status == "finished"]
-        try:
-            values = self.client.gather([future for future, _ in ok]) if ok else []
-        except Exception:  # one lost since with its worker, or cancelled: each on its own
-            return [each for future, task in finished for each in self._result(future, task)]
-        told = [each for (_, task), value in zip(ok, values) for each in self._answer(value, task)]
-        return told + [each for future, task in finished if future.status != "finished" for each in self._result(future, task)]
+            return found
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if task["kind"] != "convert-many":
@@ -357,18 +365,15 @@ class _Flight:
         self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
         return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
 
-    def _result(self, future: Any, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    def _failed(self, error: BaseException, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """A file with no answer: its workers died (a legacy chunk's files go back, each on its own), or a bug of ours."""
         from distributed import KilledWorker
 
-        if future.status == "finished":
-            return self._answer(future.result(), task)
-        error = future.exception() if future.status == "error" else None
-        if task["kind"] == "convert-many" and isinstance(error, KilledWorker):
-            self.tasks.extend(task["items"])  # each on its own
+        died = isinstance(error, (KilledWorker, asyncio.CancelledError, concurrent.futures.CancelledError))  # cancelled: not by us
+        if task["kind"] == "convert-many" and died:
+            self.tasks.extend(task["items"])
             return []
-        if error is None or isinstance(error, KilledWorker):
-            return [(task["rel"], dict(CRASH))]
-        return [(task["rel"], internal(error))]
+        return [(task["rel"], dict(CRASH) if died else internal(error))]
 
     def _crashed(self) -> list[tuple[str, dict[str, Any]]]:
         """Files whose workers died running them 1 + RETRIES times, whatever the scheduler's
