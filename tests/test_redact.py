@@ -304,6 +304,21 @@ def test_on_a_real_fixture_only_identities_change(name: str) -> None:
     assert set(result.counts) == set(KINDS) and result.counts["child"] >= 10
 
 
+def test_a_recogniser_that_gives_up_stops_the_redaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from msp_convert.redact import RedactionIncomplete, recognisers
+
+    def slow(text: str) -> object:
+        logging.getLogger("presidio-analyzer").warning("Regex pattern '%s' timed out after %s seconds, skipping.", "x", 60)
+        return iter(())
+
+    monkeypatch.setattr(recognisers, "address_spans", slow)
+    with pytest.raises(RedactionIncomplete) as err:
+        redact(make_plan("Kai Dunmore"), KEY)
+    assert "Kai" not in str(err.value)
+
+
 def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> None:
     plan = read(PLANS / "04-ks2-autism.docx")
     copy = plan.model_copy(deep=True)

@@ -34,7 +34,10 @@ the removed text is in any message.
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from ..model import Plan, PlanWarning
 from ..results import Message, Result
@@ -44,11 +47,15 @@ from .people import cast
 from .recognisers import Finder
 from .walk import Tally, redact_fields, redact_string
 
-__all__ = ["KINDS", "Redacted", "new_key", "read_key", "redact"]
+__all__ = ["KINDS", "Redacted", "RedactionIncomplete", "new_key", "read_key", "redact"]
 
 KINDS: tuple[str, ...] = ("child", "date-of-birth", "upn", "uln", "nhs-number", "address", "postcode", "phone",
                           "email", "family", "staff", "school", "uncertain-name")
 UNCERTAIN = "redaction-uncertain"
+
+
+class RedactionIncomplete(RuntimeError):
+    """A recogniser gave up on a text (presidio's regex time-out): the plan is not known to be clean."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,30 @@ class Redacted:
 
 
 def redact(plan: Plan, key: bytes) -> Result[Redacted]:
-    """``plan`` with nobody in it; warnings: "redaction-uncertain" (how many uncertain names, and where)."""
+    """``plan`` with nobody in it; warnings: "redaction-uncertain" (how many uncertain names, and where).
+    Raises ``RedactionIncomplete`` if a recogniser gave up on a text: never a copy that may hold a name."""
+    with _watching_timeouts() as gave_up:
+        result = _redact(plan, key)
+    if gave_up:
+        raise RedactionIncomplete("a text took too long to search for personal data; the plan was not redacted")
+    return result
+
+
+@contextmanager
+def _watching_timeouts() -> Iterator[list[logging.LogRecord]]:
+    """presidio logs a regex that timed out and goes on without its matches: we stop instead."""
+    caught: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: caught.append(record) if "timed out" in record.getMessage() else None  # type: ignore[method-assign]
+    logger = logging.getLogger("presidio-analyzer")
+    logger.addHandler(handler)
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(handler)
+
+
+def _redact(plan: Plan, key: bytes) -> Result[Redacted]:
     people = cast(plan, key)
     born, setting = plan.child.date_of_birth, plan.child.setting
     first = Finder(key, people, born, setting)
