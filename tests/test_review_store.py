@@ -96,6 +96,8 @@ NOT_PLANS = {  # what PATH holds -> what the line says
     "report.json": ("{", "not valid JSON"),
     "report.json ": ("[]", "lists no files"),
     "report.json  ": (json.dumps({"files": [{"path": "a.docx", "output": "a.docx", "status": "converted"}]}), "--to json"),
+    # a --redact batch: its plans cannot be corrected against the originals, which it does not name
+    "report.json   ": (json.dumps({"redacted": True, "files": [{"path": "input-0a1b", "output": "plan-ABC.json", "status": "converted"}]}), "redacted copies"),
 }
 
 

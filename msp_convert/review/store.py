@@ -280,6 +280,8 @@ def _batch_store(out_dir: Path, originals: Optional[Path]) -> Store:
     if not report.is_file():
         raise InputError("this folder has no report.json: give a batch's output folder, or one plan's .json file")
     data = _json_file(report)
+    if isinstance(data, dict) and data.get("redacted") is True:
+        raise InputError("this folder holds redacted copies; review the unredacted batch's folder, then redact it again")
     rows = data.get("files") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise InputError("report.json lists no files; run the batch again to write it")
