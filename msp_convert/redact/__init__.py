@@ -39,7 +39,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Plan, PlanWarning
+from ..errors import InputError
+from ..model import Plan
 from ..results import Message, Result
 from . import keys
 from .keys import new_key, read_key
@@ -54,8 +55,10 @@ KINDS: tuple[str, ...] = ("child", "date-of-birth", "upn", "uln", "nhs-number", 
 UNCERTAIN = "redaction-uncertain"
 
 
-class RedactionIncomplete(RuntimeError):
+class RedactionIncomplete(InputError):
     """A recogniser gave up on a text (presidio's regex time-out): the plan is not known to be clean."""
+
+    code = "redaction-incomplete"
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,17 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..errors import InputError
+
 WORD_LIST = Path("/usr/share/dict/british-english")
 INSTALL_WORD_LIST = "the British English word list is missing: install it with 'apt-get install wbritish'"
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
-class WordListMissing(RuntimeError):
-    """Redaction cannot tell names from words without the word list."""
+class WordListMissing(InputError):
+    """Redaction cannot tell names from words without the word list (an install step, not the plan)."""
+
+    code = "word-list-missing"
 
 
 @lru_cache(maxsize=1)
