@@ -13,6 +13,7 @@ pytest.importorskip("presidio_analyzer")
 
 from msp_convert import read  # noqa: E402
 from msp_convert.errors import InputError  # noqa: E402
+from msp_convert.mapping.coverage import count  # noqa: E402
 from msp_convert.model import Child, Entry, Plan, Provision, Source, WrittenBy  # noqa: E402
 from msp_convert.redact import KINDS, new_key, read_key, redact  # noqa: E402
 from msp_convert.redact import keys  # noqa: E402
@@ -325,7 +326,12 @@ def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> Non
     copy = plan.model_copy(deep=True)
     result = redact(plan, KEY).value
     assert plan == copy
-    # "Ethan" (1 word) became "Child XXXXXX" (2 words) wherever placed
+    # "Ethan" (1 word) became "Child XXXXXX" (2 words) wherever placed: counted as mapping.coverage counts afresh
     assert result.plan.coverage.placed > plan.coverage.placed
-    assert result.plan.coverage.words == (result.plan.coverage.placed + result.plan.coverage.in_sections
-                                          + result.plan.coverage.unmapped)
+    assert result.plan.coverage == count(result.plan)
+
+
+@pytest.mark.parametrize("name", ["01-eyfs-speech-language.docx", "12-ks4-eal-sen.docx"])
+def test_the_coverage_is_what_a_fresh_count_gives(name: str) -> None:
+    result = redact(read(PLANS / name), KEY).value
+    assert result.plan.coverage == count(result.plan)

@@ -27,9 +27,10 @@ memory and writes nothing. What goes, and what it becomes:
 Everything else stays exactly: needs, outcomes, provision and costs, ticks,
 struck and withdrawn entries, review markers and their dates, other dates (they
 date the plan's events, not the child; with the date of birth gone they
-identify no one), the template; ``coverage`` keeps its verdict, its word
-counts changed by the words the replacements added or took away. Nothing of
-the removed text is in any message.
+identify no one), the template. ``coverage``: its word counts changed by the
+words each replacement adds or takes away, as mapping.coverage would count
+them afresh (a module on this floor, so not imported here); its verdict kept.
+Nothing of the removed text is in any message.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from . import keys
 from .keys import new_key, read_key
 from .people import cast
 from .recognisers import Finder
-from .walk import Tally, redact_fields, redact_string
+from .walk import WORD, Tally, redact_fields, redact_string
 
 __all__ = ["KINDS", "Redacted", "RedactionIncomplete", "new_key", "read_key", "redact"]
 
@@ -113,14 +114,16 @@ def _redact(plan: Plan, key: bytes) -> Result[Redacted]:
 
 
 def _child(plan: Plan, finder: Finder, tally: Tally, pseudonym: str | None) -> dict:
+    """The child's fields: name and known-as the child's pseudonym, the UPN "[UPN]", the date of birth
+    the 1st of its month; setting and year group through the recognisers."""
     child = plan.child.model_dump(mode="python")
-    for name in ("name", "known_as"):
+    replaced = {"name": pseudonym, "known_as": pseudonym, "upn": "[UPN]"}
+    for name, kind in (("name", "child"), ("known_as", "child"), ("upn", "upn")):
         if child[name]:
-            child[name] = pseudonym
-            tally.counts["child"] += 1
-    if child["upn"]:
-        child["upn"] = "[UPN]"
-        tally.counts["upn"] += 1
+            new = replaced[name] or "[child]"
+            tally.words["placed"] += len(WORD.findall(new)) - len(WORD.findall(child[name]))
+            child[name] = new
+            tally.counts[kind] += 1
     if child["date_of_birth"]:
         child["date_of_birth"] = child["date_of_birth"].replace(day=1)
         tally.counts["date-of-birth"] += 1
