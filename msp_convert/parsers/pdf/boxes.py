@@ -69,13 +69,18 @@ def find_tick_boxes(page: PageRecord) -> list[Message]:
 
 def _glyph_ticks(glyphs: list[Glyph]) -> None:
     fonts: dict[str, Optional[str]] = {}
+    states: dict[tuple[str, str], Optional[bool]] = {}  # each character of each font judged once
     for g in glyphs:
-        name = g.font
+        key = (g.font, g.text)
         try:
-            font = fonts[name]
+            state = states[key]
         except KeyError:
-            font = fonts[name] = pdf_symbol_font_key(name)
-        state = tick_state(g.text, font)
+            name = g.font
+            try:
+                font = fonts[name]
+            except KeyError:
+                font = fonts[name] = pdf_symbol_font_key(name)
+            state = states[key] = tick_state(g.text, font)
         if state is None:
             continue
         encoding = "glyph" if g.text in GLYPH_TICKS else "symbol"

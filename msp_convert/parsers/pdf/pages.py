@@ -68,8 +68,12 @@ class PageBlocks:
 class _Locator:
     """Which cell of a table holds a point, by bisecting its grid."""
 
+    __slots__ = ("table", "xs", "ys", "x0", "top", "x1", "bottom", "owner", "nested")
+
     def __init__(self, table: GridTable) -> None:
         self.table = table
+        self.xs, self.ys = table.xs, table.ys
+        self.x0, self.top, self.x1, self.bottom = table.x0, table.top, table.x1, table.bottom
         self.owner: dict[tuple[int, int], GridCell] = {}
         for cell in table.cells:
             for r in range(cell.row, cell.row + cell.row_span):
@@ -78,11 +82,10 @@ class _Locator:
         self.nested = {id(cell): _located([_Locator(t) for t in cell.nested]) for cell in table.cells if cell.nested}
 
     def cell(self, x: float, y: float) -> Optional[GridCell]:
-        t = self.table
-        if not (t.x0 <= x <= t.x1 and t.top <= y <= t.bottom):
+        if not (self.x0 <= x <= self.x1 and self.top <= y <= self.bottom):
             return None
-        found = self.owner.get((bisect_right(t.ys, y) - 1, bisect_right(t.xs, x) - 1))
-        if found is not None:
+        found = self.owner.get((bisect_right(self.ys, y) - 1, bisect_right(self.xs, x) - 1))
+        if found is not None and self.nested:
             inside = self.nested.get(id(found))
             for inner in inside.near(x, y, x, y) if inside else ():
                 deeper = inner.cell(x, y)
@@ -93,7 +96,7 @@ class _Locator:
 
 def _located(locators: list[_Locator]) -> Buckets[_Locator]:
     """Tables by where they lie, so a glyph asks only the tables around it."""
-    return Buckets(locators, lambda loc: (loc.table.x0, loc.table.top, loc.table.x1, loc.table.bottom))
+    return Buckets(locators, lambda loc: (loc.x0, loc.top, loc.x1, loc.bottom))
 
 
 def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:

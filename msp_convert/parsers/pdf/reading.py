@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Collection, Iterable, Optional
 
 from ...layout import Inline, Paragraph, Run, TickBox
@@ -38,30 +39,46 @@ class TextLine:
 def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
     """Glyphs grouped into lines (top to bottom), each sorted left to right."""
     lines: list[TextLine] = []
-    for g in sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2):
-        mid = (g.top + g.bottom) / 2
-        line = lines[-1] if lines else None
+    line: Optional[TextLine] = None
+    for g in sorted(glyphs, key=_middle):
+        top, bottom = g.top, g.bottom
+        mid = (top + bottom) / 2
         # Either middle inside the other's band: a form field's box is taller than its text.
         if line is not None and (
-            line.top - 0.5 <= mid <= line.bottom + 0.5 or g.top <= (line.top + line.bottom) / 2 <= g.bottom
+            line.top - 0.5 <= mid <= line.bottom + 0.5 or top <= (line.top + line.bottom) / 2 <= bottom
         ):
-            if _over_a_word(line, g):
-                lines.append(_split_off(line, g))
+            if g.ocr and _over_a_word(line, g):
+                line = _split_off(line, g)
+                lines.append(line)
                 continue
             line.glyphs.append(g)
             if not g.is_tick:  # a box drawn taller than the text does not stretch the line
-                line.top, line.bottom = min(line.top, g.top), max(line.bottom, g.bottom)
-            line.x0, line.x1 = min(line.x0, g.x0), max(line.x1, g.x1)
+                if top < line.top:
+                    line.top = top
+                if bottom > line.bottom:
+                    line.bottom = bottom
+            if g.x0 < line.x0:
+                line.x0 = g.x0
+            if g.x1 > line.x1:
+                line.x1 = g.x1
         else:
-            lines.append(TextLine([g], g.top, g.bottom, g.x0, g.x1))
+            line = TextLine([g], top, bottom, g.x0, g.x1)
+            lines.append(line)
     for line in lines:
-        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs.sort(key=_left)
         # Trailing spaces do not show where the line ends.
         ink = [g for g in line.glyphs if not g.text.isspace()]
         if ink:
-            line.x1 = max(g.x1 for g in ink)
-            line.x0 = min(g.x0 for g in ink)
+            line.x1 = max([g.x1 for g in ink])
+            line.x0 = min([g.x0 for g in ink])
     return lines
+
+
+def _middle(g: Glyph) -> float:
+    return (g.top + g.bottom) / 2
+
+
+_left = attrgetter("x0")
 
 
 # Two words read from pixels that share this much of the narrower's width, their middles this much of
