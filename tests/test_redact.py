@@ -186,6 +186,7 @@ def test_family_from_the_signature_and_after_a_relation() -> None:
     assert texts[1] == f"Mum ({parent}) came."  # the cast knows Sarah: one pseudonym
     assert re.fullmatch(f"I see my brother Relative {CODE} and Nan Relative {CODE}.", texts[2])
     assert counts("Mum (Sarah) came.", "my brother Tom")["family"] == 3  # the signature's field too
+    assert re.fullmatch(f"Child {CODE}'s dad, Parent {CODE}, works shifts.", one("Kai's dad, Lee, works shifts."))
 
 
 def test_a_helper_with_a_staff_role_is_staff_and_without_one_family() -> None:
@@ -209,10 +210,11 @@ def test_schools_and_the_setting() -> None:
     assert re.fullmatch(f"At School {CODE} now.", texts[1])
     assert re.fullmatch(f"Visits to School {CODE}.", texts[2])
     assert texts[3] == "Ready for Secondary School and Forest School."
-    later = redacted_texts("Then to Westfield High.", "Brackenholt was good.", "Very High needs.")
+    later = redacted_texts("Then to Westfield High.", "Brackenholt was good.", "Very High needs.", "After Brackenholt.")
     assert re.fullmatch(f"Then to School {CODE}.", later[0])
     assert later[1] == texts[1].removeprefix("At ").removesuffix(" now.") + " was good."  # its own word, learnt
     assert later[2] == "Very High needs."
+    assert later[3] == "After " + later[1].removesuffix(" was good.") + "."  # the school's, not an uncertain name
     assert redact(make_plan(), KEY).value.plan.child.setting == texts[1].removeprefix("At ").removesuffix(" now.")
 
 

@@ -97,8 +97,8 @@ def _redact(plan: Plan, key: bytes) -> Result[Redacted]:
     people = cast(plan, key)
     born, setting = plan.child.date_of_birth, plan.child.setting
     first = Finder(key, people, born, setting)
+    first.find(setting or "")  # the setting's own name word ("Hollinbrook") first: it is the school's
     redact_fields(plan.model_dump(mode="python"), first, Tally({kind: 0 for kind in KINDS}))  # learns names
-    first.find(setting or "")  # and the setting's own name word
     finder = Finder(key, people, born, setting, first.learned)
     tally = Tally({kind: 0 for kind in KINDS})
     data = redact_fields(plan.model_dump(mode="python"), finder, tally)

@@ -215,7 +215,7 @@ NAMED_ALONE = "Mum Mummy Mam Mom Dad Daddy Nan Nana Nanna Nanny Gran Granny Gran
 PARENT_WORDS = frozenset("mum mummy mam mom dad daddy carer partner stepmum step-mum stepdad step-dad stepfather"
                          " stepmother".split())
 _RELATION = re.compile(
-    rf"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
+    rf"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir|{_NAME}['\u2019]s)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
     rf"(?:{'|'.join(RELATIVES)})|{'|'.join(NAMED_ALONE.split())})"
     rf"(?:\s*\(\s*(?P<inner>{_NAME}(?:\s+{_NAME})?)\s*\)|,?\s+(?P<after>{_NAME}(?:\s+{_NAME})?))"
 )
