@@ -44,6 +44,7 @@ KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
 KNOWN_MISSES = [
     ("a first name after a role label stays ('Social worker: <first> <surname>')", LEAKS, KAI2),
     ("the child's name written in lower case stays", LEAKS, KAI2),
+    ("a relative's name that is also a word stays ('her baby sister Rose')", LEAKS, ("i03-york-isla.docx",)),
 ]
 
 
@@ -86,18 +87,20 @@ def as_text(plan: Plan) -> str:
 
 @functools.lru_cache(maxsize=None)
 def patterns(name: str) -> tuple[tuple[str, str, re.Pattern], ...]:
-    """(kind, planted string, whole-word casefolded pattern) for every planted string."""
+    """(kind, planted string, whole-word casefolded pattern) for every planted string; a name that
+    is also a word ("Rose", the fixture's `cased`) is matched as written."""
     out = []
     for kind, values in planted(name)["planted"].items():
         for v in values:
-            out.append((kind, v, re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)")))
+            written = v if v in planted(name)["cased"] else v.casefold()
+            out.append((kind, v, re.compile(r"(?<!\w)" + re.escape(written) + r"(?!\w)")))
     return tuple(out)
 
 
 def found(name: str, text: str) -> list[tuple[str, str]]:
     """The planted (kind, string) pairs in text."""
-    t = text.casefold()
-    return [(kind, v) for kind, v, pat in patterns(name) if pat.search(t)]
+    t, cased = text.casefold(), planted(name)["cased"]
+    return [(kind, v) for kind, v, pat in patterns(name) if pat.search(text if v in cased else t)]
 
 
 def docx_text(data: bytes) -> str:
