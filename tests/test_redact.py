@@ -96,6 +96,12 @@ def test_the_child_full_first_surname_possessive_and_initials_are_one_pseudonym(
     assert texts == [f"{child} reads.", f"{child}'s mum helps.", f"{child} family.", f"{child} and {child} and {child} signed."]
 
 
+def test_the_child_written_in_lower_case_when_the_name_is_no_english_word() -> None:
+    child = redact(make_plan(), KEY).value.plan.child.name
+    assert one("my name is kai dunmore and kai likes trains") == f"my name is {child} and {child} likes trains"
+    assert one("a grace period", name="Grace Dunmore") == "a grace period"
+
+
 def test_the_child_is_the_same_in_two_plans_with_one_key_and_not_with_another() -> None:
     first = redact(make_plan("Kai likes trains."), KEY).value.plan
     second = redact(make_plan("Kai likes buses.", setting=None), KEY).value.plan
@@ -245,6 +251,13 @@ def test_capitalised_words_side_by_side_are_one_uncertain_name_and_their_parts_g
     person = texts[0].removeprefix("Contact: ").removesuffix(".")
     assert re.fullmatch(f"Person {CODE}", person) and texts[1] == f"{person} rang."
     assert result.counts["uncertain-name"] == 2
+
+
+def test_an_english_word_before_an_uncertain_surname_is_the_first_name() -> None:
+    texts = redacted_texts("Social worker: Tom Quorvington (Children's Services)", "Then Quorvington rang.")
+    person = texts[0].removeprefix("Social worker: ").removesuffix(" (Children's Services)")
+    assert re.fullmatch(f"Person {CODE}", person)
+    assert texts[1] == f"Then {person} rang."  # the surname alone, learnt with the name
 
 
 def test_a_name_learnt_in_one_place_is_redacted_in_a_struck_fragment() -> None:

@@ -121,6 +121,8 @@ def _forms(name: str, parts: list[str]) -> list[str]:
     plain = re.sub(rf"^{TITLE}\s+", "", whole)
     forms = [whole, plain] + [p for p in parts if len(p) > 1]
     forms += [f.upper() for f in forms if len(f) > 2]
+    # written in lower case ("my name is kai"), when no part of it is an English word
+    forms += [f.lower() for f in forms if len(f) > 2 and not any(is_word(w) for w in re.findall(r"[\w'\u2019\-]+", f))]
     return sorted({f for f in forms if f and f.casefold() not in not_names()}, key=len, reverse=True)
 
 

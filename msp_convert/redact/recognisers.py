@@ -215,7 +215,7 @@ NAMED_ALONE = "Mum Mummy Mam Mom Dad Daddy Nan Nana Nanna Nanny Gran Granny Gran
 PARENT_WORDS = frozenset("mum mummy mam mom dad daddy carer partner stepmum step-mum stepdad step-dad stepfather"
                          " stepmother".split())
 _RELATION = re.compile(
-    rf"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir|{_NAME}['\u2019]s)\s+(?:big\s+|little\s+|older\s+|younger\s+|twin\s+)?"
+    rf"\b(?P<rel>(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir|{_NAME}['\u2019]s)\s+(?:(?:big|little|baby|older|younger|elder|eldest|youngest|twin|new)\s+)?"
     rf"(?:{'|'.join(RELATIVES)})|{'|'.join(NAMED_ALONE.split())})"
     rf"(?:\s*\(\s*(?P<inner>{_NAME}(?:\s+{_NAME})?)\s*\)|,?\s+(?P<after>{_NAME}(?:\s+{_NAME})?))"
 )
@@ -357,27 +357,46 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 
 def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     """Capitalised words inside a sentence (not its first) that are no known word, no term and no
-    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain; words
-    side by side ("Sara Boyd") are one name. A sentence's first word is one too when it is no known
-    word and such a name follows ("Jackie Holroyd came")."""
-    groups: list[list[re.Match[str]]] = []
-    for m in _CAPITALISED.finditer(text):
-        if is_word(m[0]):
-            continue
-        joined = groups and text[groups[-1][-1].end():m.start()] == " " and not _POSSESSIVE.search(groups[-1][-1][0])
-        if joined:
-            groups[-1].append(m)
-        else:
-            groups.append([m])
-    for group in groups:
+    wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain. Words
+    side by side are one name ("Sara Boyd"), and so is a capitalised word just before such a word,
+    even a sentence's first or an English word ("Jackie Holroyd", "Social worker: Tom Briggs"),
+    unless it is a term, a title or a little word ("Then Briggs")."""
+    for group in _name_groups(text):
         if len(group) == 1 and _SENTENCE_END.search(text, 0, group[0].start()):
             continue
-        end = group[-1].start() + len(re.sub(r"['\u2019]s$", "", group[-1][0]))
+        end = group[-1].start() + len(_POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
         replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
-        parts = tuple(re.sub(r"['\u2019]s$", "", m[0]) for m in group) if len(group) > 1 else ()
+        parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0])) if len(group) > 1 else ()
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
+
+
+def _name_groups(text: str) -> list[list[re.Match[str]]]:
+    """Runs of capitalised words, one space apart, that hold a word that is no known word."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _CAPITALISED.finditer(text):
+        if runs and text[runs[-1][-1].end():m.start()] == " " and not _POSSESSIVE.search(runs[-1][-1][0]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    groups = []
+    for run in runs:
+        unknown = [i for i, m in enumerate(run) if not is_word(m[0])]
+        for i in unknown:  # each unknown word, with the unknown words after it and a name-like word before
+            previous = run[i - 1] if i else None
+            if previous is not None and groups and groups[-1][-1] is previous:
+                groups[-1].append(run[i])
+            elif previous is not None and _may_name(previous[0]):
+                groups.append([previous, run[i]])
+            else:
+                groups.append([run[i]])
+    return groups
+
+
+def _may_name(word: str) -> bool:
+    folded = word.casefold()
+    return not (folded in not_names() or folded in _NOT_FIRST_NAMES or folded in _LEADING or re.fullmatch(TITLE, word))
 
 
 # all of them, for one plan ---------------------------------------------------------------------------
