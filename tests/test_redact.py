@@ -336,6 +336,19 @@ def test_a_recogniser_that_gives_up_stops_the_redaction(monkeypatch: pytest.Monk
     assert "Kai" not in str(err.value) and "\n" not in str(err.value)
 
 
+def test_without_the_word_list_redaction_stops_with_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from msp_convert.redact import words
+
+    monkeypatch.setattr(words, "WORD_LIST", tmp_path / "missing")
+    words.english.cache_clear()
+    try:
+        with pytest.raises(InputError) as err:
+            redact(make_plan("He plays with Zorblat."), KEY)
+        assert err.value.code == "word-list-missing" and "wbritish" in str(err.value)
+    finally:
+        words.english.cache_clear()
+
+
 def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> None:
     plan = read(PLANS / "04-ks2-autism.docx")
     copy = plan.model_copy(deep=True)
