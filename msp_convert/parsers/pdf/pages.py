@@ -125,17 +125,23 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     return out
 
 
+FEW_TABLES = 8  # a page with no more tables than this asks each of them about each glyph, without an index
+
+
 def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
     """Each glyph in the innermost cell holding its centre (by the cell's id), or in the body."""
     if not tables:
         spend(len(glyphs))  # what asking an empty index for each glyph would count
         return {}, list(glyphs)
-    locators = _located([_Locator(t) for t in tables])
+    locators = [_Locator(t) for t in tables]
+    index = _located(locators) if len(locators) > FEW_TABLES else None
+    if index is None:  # each table tests its own bounds first
+        spend(len(glyphs) * (len(locators) + 1))
     in_cell: dict[int, list[Glyph]] = {}
     body: list[Glyph] = []
     for g in glyphs:
         x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        for loc in locators.near(x, y, x, y):
+        for loc in locators if index is None else index.near(x, y, x, y):
             cell = loc.cell(x, y)
             if cell is not None:
                 in_cell.setdefault(id(cell), []).append(g)
