@@ -3,13 +3,17 @@
 - the child: ``child.name`` and ``known_as`` (every part of the name, the
   initials "K.D." / "K. D." / "KD", upper-case forms), as "Child XXXXXX";
 - the family: ``consent_signed_by``, and every ``helper`` unless the text gives
-  a staff role ("Mrs Lewis (SENCO)"), as "Parent XXXXXX";
+  a staff role ("Mrs Lewis (SENCO)", "Mrs Lewis, SENCO"), as "Parent XXXXXX"
+  (a helper "Mum (Sarah)" is Sarah);
 - staff: people named in provision's "who" entries and helpers with a role,
   as "Staff XXXXXX" (a role written beside the name replaces name and role:
   "Mrs Shah (TA)" -> "TA", which ``recognisers`` does wherever it is written).
 
-Each person's names become a deny-list for the text recognisers. A surname
-shared with the child (a parent's) stays the child's when written alone.
+Each person's names become a deny-list for the text recognisers, matched in
+the case written, upper case, and lower case when no part of the name is an
+English word ("kai"). An adult's name part that is an English word ("Mrs
+Green") is matched only with the rest of the name. A surname shared with the
+child (a parent's) stays the child's when written alone.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from .words import is_word, not_names
 
 ROLE_OF = {"child": "Child", "family": "Parent", "staff": "Staff", "school": "School", "uncertain-name": "Person"}
 TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd)\.?"
-_NAME_WORD = re.compile(r"[A-Z][\w'\u2019\-]*\.?|[A-Z]\.")
 _PAREN = re.compile(r"^\s*(?P<name>[^()]*?)\s*\((?P<inner>[^()]*)\)\s*$")
 _COMMA = re.compile(r"^\s*(?P<name>[^,()]*?)\s*[,\u2013\u2014-]\s*(?P<inner>[^,()]+?)\s*$")
 # Words that say a staff role when a helper's text holds them (in its brackets or beside the name).
