@@ -102,6 +102,11 @@ def test_the_child_written_in_lower_case_when_the_name_is_no_english_word() -> N
     assert one("a grace period", name="Grace Dunmore") == "a grace period"
 
 
+def test_a_name_given_in_capitals_is_found_as_written_in_text() -> None:
+    child = redact(make_plan(name="DUNMORE, Kai"), KEY).value.plan.child.name
+    assert one("Dunmore and KAI DUNMORE and Kai.", name="DUNMORE, Kai") == f"{child} and {child} and {child}."
+
+
 def test_the_child_is_the_same_in_two_plans_with_one_key_and_not_with_another() -> None:
     first = redact(make_plan("Kai likes trains."), KEY).value.plan
     second = redact(make_plan("Kai likes buses.", setting=None), KEY).value.plan

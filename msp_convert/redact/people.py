@@ -123,6 +123,7 @@ def _forms(name: str, parts: list[str]) -> list[str]:
     whole = name.strip()
     plain = re.sub(rf"^{TITLE}\s+", "", whole)
     forms = [whole, plain] + [p for p in parts if len(p) > 1]
+    forms += [p[0] + p[1:].lower() for p in parts if len(p) > 1 and p.isupper()]  # "DAWSON, Kai": Dawson too
     forms += [f.upper() for f in forms if len(f) > 2]
     # written in lower case ("my name is kai"), when no part of it is an English word
     forms += [f.lower() for f in forms if len(f) > 2 and not any(is_word(w) for w in re.findall(r"[\w'\u2019\-]+", f))]

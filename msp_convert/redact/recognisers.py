@@ -442,7 +442,19 @@ class Finder:
                 form, kind, pseudonym = span.learn
                 for written in (form, *span.also):
                     self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
-        return sorted(chosen, key=lambda s: s.start)
+        return _merged(sorted(chosen, key=lambda s: s.start), text)
+
+
+def _merged(spans: list[Span], text: str) -> list[Span]:
+    """Spans of one person side by side ("KAI" "DUNMORE") as one: the pseudonym once, counted once."""
+    out: list[Span] = []
+    for span in spans:
+        last = out[-1] if out else None
+        if last and last.replacement == span.replacement and text[last.end:span.start].isspace():
+            out[-1] = Span(last.start, span.end, last.kind, last.replacement, last.finder, last.learn, last.also)
+        else:
+            out.append(span)
+    return out
 
 
 def trimmed(span: Span, text: str) -> Span:
