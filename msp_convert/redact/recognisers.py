@@ -450,7 +450,8 @@ def _merged(spans: list[Span], text: str) -> list[Span]:
     out: list[Span] = []
     for span in spans:
         last = out[-1] if out else None
-        if last and last.replacement == span.replacement and text[last.end:span.start].isspace():
+        same = last is not None and last.replacement == span.replacement and last.kind not in PLACEHOLDER
+        if last and same and text[last.end:span.start].isspace():
             out[-1] = Span(last.start, span.end, last.kind, last.replacement, last.finder, last.learn, last.also)
         else:
             out.append(span)
