@@ -201,10 +201,10 @@ class Flow:
         has_boxes = bool(para.tick_boxes)
         if not has_boxes and is_blank(text):
             return False
-        if front.read_plan_number(norm(text), self.draft.plan, self.profile):
-            return True
-        key = (self.section.key if self.section else None, has_boxes, text, para.confidence is None)
         line = line_of(para)
+        if front.read_plan_number(line.n, self.draft.plan, self.profile):
+            return True
+        key = (self.section.key if self.section else None, has_boxes, text, line.exact)
         decision = self.m.decisions.get(key) or self._decide(line, self.section, has_boxes, para)
         # A word or two of guidance ("Notes", "Key") is as likely a school's own column header.
         return decision[0] not in ("content", "unknown", "look") and (decision[0] != "guidance" or len(line.words) >= 3)
@@ -222,8 +222,9 @@ class Flow:
             return
         section = self.section
         role = section.role if section is not None else "front"
+        line = line_of(para)
         if role == "front":
-            if front.read_plan_number(norm(text), self.draft.plan, self.profile):
+            if front.read_plan_number(line.n, self.draft.plan, self.profile):
                 self.draft.anchors += 1
                 return
         if self._on_front(section) and front.read_child(text, self.draft.plan, self.draft, self.where, self.profile):
@@ -232,10 +233,10 @@ class Flow:
             return
         if role == "reviews" and self._typed_review(para):
             return
-        key = (section.key if section else None, has_boxes, text, para.confidence is None)
+        key = (section.key if section else None, has_boxes, text, line.exact)
         decision = self.m.decisions.get(key)
         if decision is None:
-            decision = self._decide(line_of(para), section, has_boxes, para)
+            decision = self._decide(line, section, has_boxes, para)
             if decision[0] in CACHEABLE:
                 self.m.remember(key, decision)
         self._act(decision, para)

@@ -27,7 +27,7 @@ from .entries import (
 )
 from .flow import Flow
 from .outcome_lines import support_leads
-from .text import Guidance, Line, Wording, is_blank, norm
+from .text import Guidance, Line, Match, Wording, is_blank, line_of, norm
 from .review_lines import review_date
 
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
@@ -112,17 +112,25 @@ def _squashed(text: str) -> str:
     return _NOT_LETTERS.sub("", text.lower())
 
 
+# Squashed wordings shorter than this ("Who") are too easily met.
+SQUASHED_LEAST = 5
+
+
 @lru_cache(maxsize=16)
-def _squashed_wording(columns: tuple[Column, ...]) -> tuple[tuple[str, Column], ...]:
-    """Each column's wordings squashed, longest first; short ones ("Who") are too easily met."""
+def _squashed_wording(columns: tuple[Column, ...]) -> dict[str, tuple[tuple[str, Column], ...]]:
+    """Each column's wordings squashed, longest first, by their first SQUASHED_LEAST letters."""
     pairs = dict.fromkeys((_squashed(w), c) for c in columns for w in c.wordings)
-    return tuple(sorted((p for p in pairs if len(p[0]) >= 5), key=lambda p: -len(p[0])))
+    by_start: dict[str, list[tuple[str, Column]]] = {}
+    for pair in sorted((p for p in pairs if len(p[0]) >= SQUASHED_LEAST), key=lambda p: -len(p[0])):
+        by_start.setdefault(pair[0][:SQUASHED_LEAST], []).append(pair)
+    return {start: tuple(found) for start, found in by_start.items()}
 
 
 def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[Column]:
     """A header as OCR reads it: spaces lost or added, borders read as "|"."""
     squashed = _squashed(text)
-    return next((item for wording, item in _squashed_wording(columns) if squashed.startswith(wording)), None)
+    found = _squashed_wording(columns).get(squashed[:SQUASHED_LEAST], ())
+    return next((item for wording, item in found if squashed.startswith(wording)), None)
 
 
 def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, str]]:
@@ -139,13 +147,20 @@ def header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[
     found: dict[int, Column] = {}
     for cell in row.cells:
         paragraphs = cell.paragraphs()
-        text = paragraphs[0].text if paragraphs else ""
-        m = wording.match(text.split("\n", 1)[0]) or wording.match(text)
+        m = _header_match(wording, paragraphs[0]) if paragraphs else None
         item = m.item if m is not None else _squashed_match(cell.text, columns)  # a PDF's "No. of outco" / "me"
         if item is not None and item.field not in {c.field for c in found.values()}:
             for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
                 found[col] = item
     return found if len({c.field for c in found.values()}) >= least else None
+
+
+def _header_match(wording: Wording[Column], para: Paragraph) -> Optional[Match[Column]]:
+    """The column a header cell's first paragraph names: by its first line, or by all its lines."""
+    line = line_of(para)
+    first = para.text.split("\n", 1)[0]
+    found = wording.match(Line(first, exact=line.exact)) if first != para.text else None
+    return found or wording.match(line)
 
 
 def classify(table: Table, profile: Profile) -> str:

@@ -81,18 +81,22 @@ def best_profile(document: Document, profiles: Sequence[Profile]) -> Profile:
         score = _heading_share(lines, profile)
         if score > best_score:
             best, best_score = profile, score
+        if best_score >= 1.0:  # all its headings shown: no later profile can score more
+            break
     return best
 
 
 def _heading_share(lines: list[Line], profile: Profile) -> float:
     m = matchers(profile)
     found: set[str] = set()
+    possible = len(profile.sections) + bool(profile.group_headings) + len(profile.marks)
     for line in lines:
+        if len(found) >= possible:
+            break  # every heading and mark found: the share can grow no more
         if line.n in m.marks:
             found.add("mark " + line.n)
             continue
         heading = m.headings.match(line)
         if heading is not None:
             found.add(heading.item.key if heading.item is not None else "")
-    possible = len(profile.sections) + bool(profile.group_headings) + len(profile.marks)
     return len(found) / possible if possible else 0.0

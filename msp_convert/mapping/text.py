@@ -237,6 +237,9 @@ def line_of(para: "Paragraph") -> Line:
     return line
 
 
+_UNSEEN = object()  # not yet in a memo (None is an answer)
+
+
 class _Memo(dict):
     """One matcher's answers for the current document."""
 
@@ -306,10 +309,12 @@ class Wording(Generic[T]):
 
         A line that is mostly the wording's words is tried respelt first ("Communication and
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
-        memo, key = self._memo.fresh(), _memo_key(value, fuzzy)
-        if key not in memo:
-            memo[key] = self._match_respelt(_line(value), fuzzy)
-        return memo[key]
+        memo = self._memo.fresh()
+        key = (value.text, value.n, value.exact, fuzzy) if type(value) is Line else (value, None, fuzzy)
+        found = memo.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = memo[key] = self._match_respelt(_line(value), fuzzy)
+        return found  # type: ignore[return-value]
 
     def _match_respelt(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
         if line.exact or not line.n:
@@ -422,6 +427,9 @@ class Guidance:
     def __init__(self, lines: Iterable[str]) -> None:
         normals = [norm(line) for line in lines]
         self._joined = "\n" + "\n".join(n for n in normals if n) + "\n"
+        # Whole texts, as sets: a line (never holding a line end) that is one of them.
+        self._whole = frozenset(n for n in normals if n)
+        self._whole_tight = frozenset(n.replace(" ", "") for n in self._whole)
         # Without spaces, for text from a PDF whose narrow column broke a word;
         # and without line ends too, for consecutive lines read as one.
         self._tight = self._joined.replace(" ", "")
@@ -453,12 +461,12 @@ class Guidance:
         n = line.n
         if not n:
             return False
-        if f"\n{n}\n" in self._joined:
+        if n in self._whole:
             return True
         if len(line.words) >= 3 and len(n) >= 12 and n in self._joined:
             return True
         tight = n.replace(" ", "")
-        if f"\n{tight}\n" in self._tight or (len(n) >= 24 and tight in self._flat):
+        if tight in self._whole_tight or (len(n) >= 24 and tight in self._flat):
             return True
         if len(line.words) >= 5:
             got = line.wordset
