@@ -173,6 +173,8 @@ def test_phones_emails_postcodes_and_addresses() -> None:
     assert one("Ring 07700 900123 or +44 20 7946 0958.") == "Ring [phone] or [phone]."
     assert one("Dad works away (+44 20 7946 0958).") == "Dad works away ([phone])."  # brackets stay paired
     assert one("Office +44 (0)113 496 0702 or 0113-496-0702.") == "Office [phone] or [phone]."
+    assert one("Phones 0113 496 0702 07451 900347.") == "Phones [phone] [phone]."
+    assert one("Costs 0.5 and 01234 and 2019-2020.") == "Costs 0.5 and 01234 and 2019-2020."
     assert one("Mail sarah.d@example.co.uk today.") == "Mail [email] today."
     assert one("Lives at 12 Acacia Avenue, Hudley HD1 2AB.") == "Lives at [address] [postcode]."
     assert one("Lives at 12 Acacia Avenue. Happy there.") == "Lives at [address]. Happy there."

@@ -22,6 +22,7 @@ specific recogniser (the order of ``PRIORITY``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,12 +85,14 @@ class _UkPhone(PhoneRecognizer):
 
     def analyze(self, text: str, entities: list, nlp_artifacts: object = None) -> list:
         found = [r for r in super().analyze(text, entities, nlp_artifacts) if _uk_shaped(text[r.start:r.end])]
-        for m in _TRUNK_IN_BRACKETS.finditer(text):  # "+44 (0)113 496 0702", which phonenumbers does not match
+        # "+44 (0)113 496 0702", which phonenumbers does not match; a national number written beside another
+        for m in itertools.chain(_TRUNK_IN_BRACKETS.finditer(text), _NATIONAL.finditer(text)):
             if _possible(m[0].replace("(0)", "")):
                 found.append(RecognizerResult(self.supported_entities[0], m.start(), m.end(), self.SCORE))
         return found
 
 
+_NATIONAL = re.compile(r"(?<![\d+])0\d{2,4}[\s\-]?\d{3,4}[\s\-]?\d{3,4}(?![\d])")
 _TRUNK_IN_BRACKETS = re.compile(r"\+44\s*\(0\)\s*\d(?:[\s\-]?\d){8,9}(?!\d)")
 
 
