@@ -41,7 +41,9 @@ CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 # Strict: once the engine is fixed the case XPASSes and fails, so the fix deletes its line here.
 LEAKS = ("json", "docx", "reads-back")
 KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
-KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("a setting's short name without its 'Nursery' stays ('At Little Acorns I ...')", LEAKS, ("i01-kai-ks2.docx",)),
+]
 
 
 def cases(test: str) -> list:
@@ -94,10 +96,12 @@ def patterns(name: str) -> tuple[tuple[str, str, re.Pattern], ...]:
 
 
 def folded_cut(name: str, kinds: tuple[str, ...] | None = None) -> re.Pattern:
-    """Every planted string (of those kinds), casefolded, longest first: to cut out of casefolded text."""
+    """Every planted string (of those kinds), casefolded, longest first, with any title before it:
+    to cut out of casefolded text."""
     values = sorted((v.casefold() for k, vs in planted(name)["planted"].items() if kinds is None or k in kinds
                      for v in vs), key=len, reverse=True)
-    return re.compile("|".join(r"(?<!\w)" + re.escape(v) + r"(?!\w)" for v in values))
+    title = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.? )?"  # a title goes with the name after it ("Mrs Dawson")
+    return re.compile("|".join(r"(?<!\w)" + title + re.escape(v) + r"(?!\w)" for v in values))
 
 
 def found(name: str, text: str) -> list[tuple[str, str]]:
