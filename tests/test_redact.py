@@ -228,6 +228,9 @@ def test_schools_and_the_setting() -> None:
     assert later[1] == texts[1].removeprefix("At ").removesuffix(" now.") + " was good."  # its own word, learnt
     assert later[2] == "Very High needs."
     assert later[3] == "After " + later[1].removesuffix(" was good.") + "."  # the school's, not an uncertain name
+    short = redacted_texts("He went to Little Acorns Nursery.", "At Little Acorns he played.", "Little things.")
+    assert short[1] == "At " + short[0].removeprefix("He went to ").removesuffix(".") + " he played."
+    assert short[2] == "Little things."
     assert redact(make_plan(), KEY).value.plan.child.setting == texts[1].removeprefix("At ").removesuffix(" now.")
 
 

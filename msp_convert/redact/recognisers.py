@@ -301,6 +301,9 @@ _SCHOOL = re.compile(
     r"(?:School|Academy|College|Nursery|Pre-School|Preschool|Infants)\b"
 )
 _SCHOOL_SHORT = re.compile(r"\b(?:[A-Z][\w'\u2019\-]*\s+){1,3}(?:High|Primary|Juniors|Infants)\b(?!\s+(?:School|Academy))")
+_SCHOOL_ENDS = ("School", "Academy", "College", "Nursery", "Pre-School", "Preschool", "Infants", "Juniors", "Primary",
+                 "Junior", "Infant", "Secondary", "High", "Grammar", "Special", "First", "Middle", "C of E", "CE", "RC",
+                 "Catholic", "Church of England", "Community", "Free")
 _GENERIC_SCHOOL = frozenset(
     "st saint of the and c e ce rc catholic church england methodist community primary junior infant infants"
     " secondary high grammar special first middle nursery free upper lower school academy college pre-school"
@@ -335,11 +338,13 @@ def _after_leading(text: str, start: int, end: int) -> int:
 
 
 def _school(text: str, start: int, end: int, key: bytes) -> Span:
-    """The school's pseudonym; its own name word ("Hollinbrook") is learnt, to go where written alone."""
+    """The school's pseudonym; its own name ("Hollinbrook", "Little Acorns": the name without "Primary
+    School", "Nursery"...) is learnt, to go where written alone; a single English word is not."""
     name = text[start:end]
     pseudonym = keys.pseudonym(key, "school", name, ROLE_OF["school"])
-    own = [w for w in name.split() if w.casefold() not in _GENERIC_SCHOOL and not is_word(w)]
-    return Span(start, end, "school", pseudonym, "school", (own[0], "school", pseudonym) if len(own) == 1 else None)
+    own = re.sub(rf"(?:\s+(?:{'|'.join(_SCHOOL_ENDS)}))+$", "", name)  # "Little Acorns", "Hollinbrook"
+    learnt = own != name and (len(own.split()) > 1 or not is_word(own)) and own.casefold() not in _GENERIC_SCHOOL
+    return Span(start, end, "school", pseudonym, "school", (own, "school", pseudonym) if learnt else None)
 
 
 def address_spans(text: str) -> Iterator[Span]:
