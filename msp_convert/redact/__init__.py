@@ -9,10 +9,14 @@ memory and writes nothing. What goes, and what it becomes:
   a sibling, grandparent... named after the relation); staff -> their role when
   the text gives one beside the name ("Mrs Rowe (Class teacher)" -> "Class
   teacher"), else "Staff XXXXXX"; schools and settings -> "School XXXXXX"; a
-  capitalised word inside a sentence that is no known word -> "Person XXXXXX",
-  counted as uncertain and warned about ("redaction-uncertain").
+  capitalised word inside a sentence that is no known word (and a friend named
+  after "my friend") -> "Person XXXXXX", counted as uncertain and warned about
+  ("redaction-uncertain", where = the field paths).
   XXXXXX is keyed (``keys``): the same person gets the same pseudonym in every
   plan redacted with one key, and nobody can say who it is without the key.
+  Two passes: the first learns the names found beside a title or a relation,
+  the uncertain ones and schools' own names; the second redacts them wherever
+  written, alone too (a struck fragment, a table cell, a sentence's first word).
 - the date of birth -> the 1st of its month (key stage, by the 1 September
   cut-off, and age in years stay true at any date outside the birth month);
   written in text, in any format -> "[date of birth]".
