@@ -7,6 +7,7 @@ The clusters are local processes on 127.0.0.1, with no dashboard."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -35,10 +37,11 @@ SCANS = REPO / "fixtures" / "scans" / "11-ks1-dcd"
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    """A cluster of two worker processes, started as an outside one would be: the batch gets only its address."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(HANG_HOOK, "hangs")  # the workers' environment: hangs.docx stalls,
-        patch.setenv(SLOW_HOOK, "slow-scan")  # and a folder of page images named slow-scan waits after each page
+    """A cluster of two worker processes, started as an outside one would be: the batch gets only its address.
+    Its workers' test hooks (set by their nannies, so a restarted worker has them too): hangs.docx stalls, a
+    folder of page images named slow-scan waits after each page, a worker converting bundled-dies.docx dies."""
+    hooks = {HANG_HOOK: "hangs", SLOW_HOOK: "slow-scan", CRASH_HOOK: "bundled-dies"}
+    with dask.config.set({"distributed.nanny.environ": hooks}):
         cluster = local_cluster(2)
     try:
         yield cluster.scheduler_address
@@ -141,6 +144,34 @@ def test_a_slow_scan_reading_its_pages_lives_past_the_limit_a_hung_file_does_not
     assert rows["slow-scan"].status == "converted", rows["slow-scan"].error
     assert rows["slow-scan"].seconds is not None and rows["slow-scan"].seconds > timeout  # alive past the limit: its pages' beats
     assert json.loads((out / "slow-scan.json").read_text(encoding="utf-8"))["template"]["id"] == rows["slow-scan"].template == "kirklees-v2f"
+
+
+def unique_copy(src: Path, n: int) -> bytes:
+    """The same .docx with a zip comment of its own: not a duplicate of another copy."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as docx, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in docx.infolist():
+            copy.writestr(item, docx.read(item.filename))
+        copy.comment = f"copy {n}".encode()
+    return out.getvalue()
+
+
+def test_small_files_go_in_bundles_each_with_its_own_limit_and_retry(tmp_path: Path, scheduler: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    plans = sorted(PLANS.glob("*.docx"))
+    for n in range(16):  # many small files waiting: several to a task
+        (src / f"f{n:02d}.docx").write_bytes(unique_copy(plans[n % len(plans)], n))
+    (src / "a-bundled-dies.docx").write_bytes(unique_copy(plans[0], 100))  # in the first bundle: its worker dies
+    (src / "f05-hangs.docx").write_bytes(unique_copy(plans[1], 101))  # in a later one: it stalls
+    result = run_batch(BatchOptions(src, tmp_path / "remote", timeout=10), scheduler=scheduler)
+    rows = {row.path: (row.status, row.error) for row in result.rows}
+    assert rows.pop("a-bundled-dies.docx") == ("failed", "the converter stopped unexpectedly on this file; report it")
+    assert rows.pop("f05-hangs.docx") == ("failed", "took longer than 10 s and was stopped; check the file, or allow more with --timeout")
+    assert rows == {f"f{n:02d}.docx": ("converted", "") for n in range(16)}  # the others in their bundles, or again on their own
+    run_batch(BatchOptions(src, tmp_path / "local", jobs=2))
+    local = {path: data for path, data in files_of(tmp_path / "local").items() if path.startswith("f") and "hangs" not in path}
+    assert len(local) == 16 and local == {path: data for path, data in files_of(tmp_path / "remote").items() if path in local}
 
 
 def test_a_worker_that_dies_is_retried_once_by_the_client_whatever_the_scheduler_allows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

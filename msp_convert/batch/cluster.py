@@ -37,7 +37,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from ..atomic import write_problem
 from ..errors import InputError
@@ -60,6 +60,11 @@ SLOW_PAGE = 8.0
 # worker thread (large scans: never all held at once; the scheduler keeps each to retry it).
 WINDOW = 16
 FLIGHT = 256 * 2**20
+# While many files wait, small ones (BUNDLE_BYTES at most) go BUNDLE to a task: the client's and
+# the scheduler's cost a task (milliseconds) shared. Each has its own time limit; when a bundle's
+# worker dies, or one of its files is stopped, the others go again each on its own.
+BUNDLE = 8
+BUNDLE_BYTES = 2**20
 
 
 class ClusterError(InputError):
@@ -72,18 +77,26 @@ class ClusterError(InputError):
 
 
 def convert_remote(task: dict[str, Any]) -> dict[str, Any]:
-    """One task on a worker: its outputs come back as bytes (``send_back``)."""
+    """One task on a worker: its outputs come back as bytes (``send_back``); a bundle's, a file's after another's."""
     clock = _clock()
     key = clock.start()
     try:
-        _crash_hook(task["rel"])
-        if task["kind"] == "convert-many":
-            return convert_many(task)
-        if "pages" in task:
-            return _convert_pages(task, lambda: clock.page(key))
-        return _convert(task, beat=lambda done, pages: clock.page(key))
+        if task["kind"] == "bundle":
+            return {"results": [_convert_one(item, clock, key, k) for k, item in enumerate(task["items"])]}
+        return _convert_one(task, clock, key, 0)
     finally:
         clock.stop(key)
+
+
+def _convert_one(task: dict[str, Any], clock: "_Clock", key: str, item: int) -> dict[str, Any]:
+    """A task's file (a bundle's ``item``), its time limit's clock started again."""
+    clock.page(key, item)
+    _crash_hook(task["rel"])
+    if task["kind"] == "convert-many":
+        return convert_many(task)
+    if "pages" in task:
+        return _convert_pages(task, lambda: clock.page(key, item))
+    return _convert(task, beat=lambda done, pages: clock.page(key, item))
 
 
 def _convert_pages(task: dict[str, Any], page: Any) -> dict[str, Any]:
@@ -107,13 +120,14 @@ class _Clock:
     """On a worker: when each task it runs started, or last read a page (its time limit's clock).
 
     A task says nothing while it is quick: a thread tells the client (``BEAT``) of a task
-    once it has run ``QUIET`` seconds, and again after each page it reads after that, with
-    the seconds its clock has run (``idle``), so the client needs no clock in common with it.
+    once it has run ``QUIET`` seconds, and again after each page it reads after that (and
+    each file of a bundle), with the seconds its clock has run (``idle``), so the client needs
+    no clock in common with it, and the bundle's file it is on (``item``).
     """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.running: dict[str, list[Any]] = {}  # key -> [started, clock, clock last told, its worker]
+        self.running: dict[str, list[Any]] = {}  # key -> [started, clock, clock last told, its worker, item]
         threading.Thread(target=self._tell, name="msp-convert-clock", daemon=True).start()
 
     def start(self) -> str:
@@ -122,12 +136,12 @@ class _Clock:
         worker = get_worker()
         key, now = worker.get_current_task(), time.monotonic()
         with self.lock:
-            self.running[key] = [now, now, 0.0, worker]
+            self.running[key] = [now, now, 0.0, worker, 0]
         return key
 
-    def page(self, key: str) -> None:
+    def page(self, key: str, item: int) -> None:
         with self.lock:
-            self.running[key][1] = time.monotonic()
+            self.running[key][1], self.running[key][4] = time.monotonic(), item
 
     def stop(self, key: str) -> None:
         with self.lock:
@@ -138,11 +152,11 @@ class _Clock:
             time.sleep(QUIET / 2)
             now = time.monotonic()
             with self.lock:
-                due = [(key, times) for key, times in self.running.items() if now - times[0] >= QUIET and times[1] != times[2]]
-                for _, times in due:
-                    times[2] = times[1]
-            for key, (_, clock, _, worker) in due:
-                worker.log_event(BEAT, {"key": key, "worker": worker.address, "idle": now - clock})
+                due = [(key, list(times)) for key, times in self.running.items() if now - times[0] >= QUIET and times[1] != times[2]]
+                for key, times in due:
+                    self.running[key][2] = times[1]
+            for key, (_, clock, _, worker, item) in due:
+                worker.log_event(BEAT, {"key": key, "worker": worker.address, "idle": now - clock, "item": item})
 
 
 _CLOCK: list[_Clock] = []  # this worker process's, made by its first task
@@ -267,7 +281,7 @@ class _Flight:
         self.threads = max(1, sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
-        self.started: dict[str, tuple[float, str]] = {}  # key -> (when its clock started, its worker), from BEAT
+        self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
         self.deaths: dict[str, int] = {}  # key -> workers that died running it
         self.fetched: queue.SimpleQueue[tuple[str, Any, Optional[BaseException]]] = queue.SimpleQueue()  # (key, answer, error)
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
@@ -276,7 +290,7 @@ class _Flight:
 
     def _beat(self, event: tuple[float, dict[str, Any]]) -> None:
         message = event[1]
-        self.started[message["key"]] = (time.monotonic() - message["idle"], message["worker"])
+        self.started[message["key"]] = (time.monotonic() - message["idle"], message["worker"], message["item"])
 
     def _died(self, event: tuple[float, dict[str, Any]]) -> None:
         """A worker died: each file it ran waits again (its clock stopped), one death nearer failing."""
@@ -287,7 +301,7 @@ class _Flight:
             if key in self.futures:
                 self.started.pop(key, None)
                 self.deaths[key] = self.deaths.get(key, 0) + 1
-                if self.deaths[key] > RETRIES:
+                if self.deaths[key] > (0 if self.futures[key][1]["kind"] == "bundle" else RETRIES):
                     self.fetched.put(("", None, None))  # wakes this thread: cancel it before another worker takes it
 
     @property
@@ -300,8 +314,7 @@ class _Flight:
         files = len(self.futures)
         held = sum(self.sizes.get(key, 0) for key in self.futures)
         while self.tasks and files < WINDOW * self.threads and (held < FLIGHT or files < self.threads):
-            task = self.tasks.popleft()
-            payload = self._payload(task)
+            task, payload = self._bundle() if _small(self.tasks[0]) else self._single(self.tasks.popleft())
             if payload is not None:
                 sent.append((payload, task, _size(payload)))
                 files, held = files + 1, held + sent[-1][2]
@@ -317,6 +330,21 @@ class _Flight:
             self.fetched.put((future.key, await self.client.gather(future, asynchronous=True), None))
         except (Exception, asyncio.CancelledError) as err:  # the task's error, its worker's deaths, or cancelled
             self.fetched.put((future.key, None, err))
+
+    def _single(self, task: dict[str, Any]) -> tuple[dict[str, Any], Optional[dict[str, Any]]]:
+        return task, self._payload(task)
+
+    def _bundle(self) -> tuple[dict[str, Any], Optional[dict[str, Any]]]:
+        """The small files at the queue's head, up to BUNDLE, while many wait (two tasks a worker thread at least)."""
+        size = max(1, min(BUNDLE, len(self.tasks) // (2 * self.threads)))
+        tasks: list[dict[str, Any]] = []
+        while self.tasks and len(tasks) < size and _small(self.tasks[0]):
+            tasks.append(self.tasks.popleft())
+        items = [(task, payload) for task, payload in zip(tasks, map(self._payload, tasks)) if payload is not None]
+        if len(items) < 2:
+            return items[0] if items else (tasks[0], None)
+        bundle = {"kind": "bundle", "rel": items[0][0]["rel"]}
+        return {**bundle, "items": [task for task, _ in items]}, {**bundle, "items": [payload for _, payload in items]}
 
     def _payload(self, task: dict[str, Any]) -> Optional[dict[str, Any]]:
         """The task with its input's bytes, read here; None when they cannot be (its answer is in ``early``)."""
@@ -360,49 +388,54 @@ class _Flight:
             return found
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        if task["kind"] != "convert-many":
+        if task["kind"] not in ("convert-many", "bundle"):
             return [(task["rel"], result)]
         self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
         return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
 
     def _failed(self, error: BaseException, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        """A file with no answer: its workers died (a legacy chunk's files go back, each on its own), or a bug of ours."""
+        """A file with no answer: its workers died (a legacy chunk's or a bundle's files go back, each on its own), or a bug of ours."""
         from distributed import KilledWorker
 
         died = isinstance(error, (KilledWorker, asyncio.CancelledError, concurrent.futures.CancelledError))  # cancelled: not by us
-        if task["kind"] == "convert-many" and died:
-            self.tasks.extend(task["items"])
+        if task["kind"] in ("convert-many", "bundle"):
+            self.tasks.extend(_alone(task["items"]))
             return []
         return [(task["rel"], dict(CRASH) if died else internal(error))]
 
     def _crashed(self) -> list[tuple[str, dict[str, Any]]]:
         """Files whose workers died running them 1 + RETRIES times, whatever the scheduler's
-        allowed-failures: cancelled and failed (a legacy chunk's files go back, each on its own)."""
+        allowed-failures: cancelled and failed (a legacy chunk's files go back, each on its own;
+        a bundle's at its first death)."""
         done: list[tuple[str, dict[str, Any]]] = []
         for key, deaths in list(self.deaths.items()):
-            if deaths > RETRIES and key in self.futures:
+            if key in self.futures and deaths > (0 if self.futures[key][1]["kind"] == "bundle" else RETRIES):
                 future, task = self.futures.pop(key)
                 future.cancel()
-                if task["kind"] == "convert-many":
-                    self.tasks.extend(task["items"])
+                if task["kind"] in ("convert-many", "bundle"):
+                    self.tasks.extend(_alone(task["items"]))
                 else:
                     done.append((task["rel"], dict(CRASH)))
         return done
 
     def overdue(self) -> list[tuple[str, dict[str, Any]]]:
-        """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back, each on its own)."""
+        """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back,
+        each on its own; a bundle's too, but the one past its limit)."""
         done: list[tuple[str, dict[str, Any]]] = []
         now = time.monotonic()
         for key, (future, task) in list(self.futures.items()):
-            began, worker = self.started.get(key, (now, ""))
+            began, worker, item = self.started.get(key, (now, "", 0))
             if now - began <= task.get("limit", self.options.timeout):
                 continue
             del self.futures[key]
             self.started.pop(key, None)
             future.cancel()
             self.client.restart_workers([worker], raise_for_error=False)
-            if task["kind"] == "convert-many":
-                self.tasks.extend(task["items"])
+            if task["kind"] == "bundle":
+                self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
+                task = task["items"][item]
+            elif task["kind"] == "convert-many":
+                self.tasks.extend(_alone(task["items"]))
                 continue
             done.append((task["rel"], timed_out(now - began, self.options.timeout)))
         return done
@@ -417,6 +450,20 @@ class _Flight:
                 self.client.unsubscribe_topic(topic)
         finally:
             _close(self.client, self.cluster)
+
+
+def _small(task: dict[str, Any]) -> bool:
+    """Whether a task may go in a bundle: a file to convert of BUNDLE_BYTES at most, not one sent back to go alone."""
+    if task["kind"] != "convert" or task.get("alone"):
+        return False
+    try:
+        return os.stat(task["src"]).st_size <= BUNDLE_BYTES and os.path.isfile(task["src"])
+    except OSError:
+        return False
+
+
+def _alone(tasks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**task, "alone": True} for task in tasks]
 
 
 def _size(payload: dict[str, Any]) -> int:
