@@ -359,6 +359,12 @@ def test_without_the_word_list_redaction_stops_with_one_line(monkeypatch: pytest
         words.english.cache_clear()
 
 
+def test_odd_text_is_redacted_without_error() -> None:
+    odd = ["Mr Mrs Ms Dr", "+44 (0)" * 50, "(((((", "0" * 500, "A" * 300 + "@b.com", "Mrs " * 100, "\ufffd\u200b\u0301x"]
+    result = redact(make_plan(*odd), KEY).value
+    assert len(result.plan.needs.summary) == len(odd) and result.plan.needs.summary[2].text == "((((("
+
+
 def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> None:
     plan = read(PLANS / "04-ks2-autism.docx")
     copy = plan.model_copy(deep=True)

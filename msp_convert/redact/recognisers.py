@@ -21,6 +21,7 @@ specific recogniser (the order of ``PRIORITY``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -234,7 +235,7 @@ def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: di
         form = text[found.start:found.end]
         person = by_form[form]
         yield Span(found.start, found.end, person.kind, person.pseudonym, "person")
-        before = _FIRST_NAME.search(text, 0, found.start)
+        before = _FIRST_NAME.search(text, max(0, found.start - 64), found.start)
         if person.kind in ("child", "family") and form == person.surname and before and _first_name(before[1], by_form):
             name = f"{before[1]} {form}"
             yield Span(before.start(1), found.end, "family", keys.pseudonym(key, "family", name, "Relative"), "person")
@@ -257,20 +258,19 @@ def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
     """"Mrs Rowe", "Dr A. Patel": the cast's pseudonym if it knows them, else staff ("Staff XXXXXX");
     with a role beside it ("Mrs Rowe (Class teacher)", "Mrs Rowe, class teacher") the role instead."""
     for m in _TITLED.finditer(text):
+        written = m["name"].split()[-1]
+        surname = keys.normalise(written)
+        if not surname:
+            continue  # "Mr Mrs": a title after a title, no name
         role = m["role"] if m["role"] and is_role(m["role"]) else m["role2"]
         person = cast.adult(m["name"])
         kind = person.kind if person else "staff"
+        pseudonym = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
+        learn = None if is_word(written) else (written, kind, pseudonym)
         if role and kind == "staff":
-            written = m["name"].split()[-1]
-            learn = None if is_word(written) or person else (written, kind, keys.pseudonym(
-                key, "staff", keys.normalise(written), ROLE_OF["staff"]))
             yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title", learn)
-            continue
-        surname = keys.normalise(m["name"]).split()[-1]
-        replacement = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
-        written = m["name"].split()[-1]
-        learn = None if is_word(written) else (written, kind, replacement)
-        yield Span(m.start("name"), m.end("name"), kind, replacement, "title", learn)
+        else:
+            yield Span(m.start("name"), m.end("name"), kind, pseudonym, "title", learn)
 
 
 def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterator[Span]:
@@ -357,7 +357,18 @@ def address_spans(text: str) -> Iterator[Span]:
 _CAPITALISED = re.compile(
     rf"(?<![\w'\u2019\-]){UP}{LOW}+(?:{UP}{LOW}+)?(?:-{UP}?{LOW}+)*(?:['\u2019]s)?(?![\w\-])"
 )
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"\u201c\u2018'(\[\u2022\u00b7\u2013\u2014\-/]|\n)\s*$")
+_SENTENCE_END = frozenset(".!?:;\"\u201c\u2018'([\u2022\u00b7\u2013\u2014-/")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Nothing but white space before ``start`` since the text's start, a line break or a mark ending a
+    sentence or opening a clause (". ", ": ", "(", a bullet, a dash)."""
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        if text[i - 1] == "\n":
+            return True
+        i -= 1
+    return i == 0 or text[i - 1] in _SENTENCE_END
 
 
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -370,7 +381,7 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     even a sentence's first or an English word ("Jackie Holroyd", "Social worker: Tom Briggs"),
     unless it is a term, a title or a little word ("Then Briggs")."""
     for group in _name_groups(text):
-        if len(group) == 1 and _SENTENCE_END.search(text, 0, group[0].start()):
+        if len(group) == 1 and _starts_sentence(text, group[0].start()):
             continue
         end = group[-1].start() + len(_POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
@@ -444,7 +455,8 @@ class Finder:
         """The spans to replace, in order, none overlapping: the longer wins, then the earlier in PRIORITY;
         then the uncertain names among the words left."""
         chosen = resolve(self.candidates(text), text)
-        chosen += [s for s in uncertain_spans(text, self.key) if not _overlaps(s, chosen)]
+        taken = _Taken(chosen)
+        chosen += [s for s in uncertain_spans(text, self.key) if taken.add(s)]
         for span in chosen:
             if span.learn:
                 form, kind, pseudonym = span.learn
@@ -480,15 +492,30 @@ def trimmed(span: Span, text: str) -> Span:
 def resolve(spans: Iterable[Span], text: str = "") -> list[Span]:
     spans = [trimmed(s, text) for s in spans] if text else list(spans)
     ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.index(s.finder), s.start))
-    chosen: list[Span] = []
-    for span in ranked:
-        if span.end > span.start and not _overlaps(span, chosen):
-            chosen.append(span)
-    return chosen
+    taken = _Taken([])
+    return [span for span in ranked if span.end > span.start and taken.add(span)]
 
 
-def _overlaps(span: Span, others: list[Span]) -> bool:
-    return any(span.start < o.end and o.start < span.end for o in others)
+class _Taken:
+    """The parts of a text already given to a span: each new span is taken if it overlaps none
+    (intervals kept sorted, so a long text with many spans stays fast)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for span in sorted(spans, key=lambda s: s.start):
+            self.starts.append(span.start)
+            self.ends.append(span.end)
+
+    def add(self, span: Span) -> bool:
+        i = bisect.bisect_left(self.starts, span.start)
+        if i < len(self.starts) and self.starts[i] < span.end:
+            return False  # one starts inside it
+        if i > 0 and self.ends[i - 1] > span.start:
+            return False  # the one before runs into it
+        self.starts.insert(i, span.start)
+        self.ends.insert(i, span.end)
+        return True
 
 
 def apply(text: str, spans: list[Span]) -> str:
