@@ -42,6 +42,8 @@ CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 LEAKS = ("json", "docx", "reads-back")
 KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
 KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("with no child's name field, the child's initials ('N.H.', 'NH') and 'born <date>' stay", LEAKS + ("counts",),
+     ("i04-noor-text-only.docx",)),
     ("two staff in one who entry ('Mrs <A> and Mr <B>') become one pseudonym: 'and' and the second person lost",
      ("words",), KAI2),
     ("a redacted plan redacted again: its pseudonyms get new ones ('Child <A>' -> 'Child <B>', "
@@ -245,7 +247,7 @@ def test_everything_not_identifying_is_unchanged(name: str) -> None:
     for key in ("source", "coverage", "warnings"):
         before.pop(key), after.pop(key)
     dob, new_dob = before["child"].pop("date_of_birth"), after["child"].pop("date_of_birth")
-    assert new_dob == dob[:8] + "01"  # kept as year and month
+    assert new_dob == (dob and dob[:8] + "01")  # kept as year and month
     assert changed(name, before, after, "") == []
 
 
@@ -327,6 +329,8 @@ def test_the_counts_are_the_certain_ones_and_every_planted_kind_is_counted(name:
     certain = planted(name)["counts"]
     assert {k: counts[k] for k in certain} == certain
     kinds = {k for k, vs in planted(name)["planted"].items() if vs}
+    if original(name).child.name is None:  # nothing tells the engine who the child is: an unknown name
+        kinds.discard("child")
     assert {k for k in kinds if counts[k] == 0} == set()
 
 
