@@ -365,6 +365,22 @@ def test_odd_text_is_redacted_without_error() -> None:
     assert len(result.plan.needs.summary) == len(odd) and result.plan.needs.summary[2].text == "((((("
 
 
+@pytest.mark.parametrize("name", ["04-ks2-autism.docx", "10-ks2-selective-mutism.docx"])
+def test_a_redacted_plan_redacted_again_is_unchanged(name: str) -> None:
+    once = redact(read(PLANS / name), KEY).value
+    twice = redact(once.plan, KEY).value
+    assert strings_of(twice.plan) | {"source.filename": ""} == strings_of(once.plan) | {"source.filename": ""}
+    assert twice.plan.child == once.plan.child
+    assert sum(twice.counts.values()) == twice.counts["date-of-birth"] == 1  # the field, 1st of the month again
+
+
+def test_two_staff_in_one_who_entry_are_two_people() -> None:
+    plan = make_plan("Quorvin helps.")
+    plan.provision = [Provision(outcome_number=1, who=[Entry(text="Mrs Quillby and Mr Osterfeld")])]
+    text = redact(plan, KEY).value.plan.provision[0].who[0].text
+    assert re.fullmatch(f"Staff ({CODE}) and Staff ({CODE})", text) and len(set(text.split(" and "))) == 2
+
+
 def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> None:
     plan = read(PLANS / "04-ks2-autism.docx")
     copy = plan.model_copy(deep=True)

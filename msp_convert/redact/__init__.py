@@ -123,7 +123,7 @@ def _child(plan: Plan, finder: Finder, tally: Tally, pseudonym: str | None) -> d
     child = plan.child.model_dump(mode="python")
     replaced = {"name": pseudonym, "known_as": pseudonym, "upn": "[UPN]"}
     for name, kind in (("name", "child"), ("known_as", "child"), ("upn", "upn")):
-        if child[name]:
+        if child[name] and not keys.is_pseudonym(child[name]):
             new = replaced[name] or "[child]"
             tally.words["placed"] += len(WORD.findall(new)) - len(WORD.findall(child[name]))
             child[name] = new

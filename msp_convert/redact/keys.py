@@ -29,6 +29,18 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", 
 _NOT_LETTERS = re.compile(r"[^\w]+")
 
 
+# What redaction writes: a pseudonym or a placeholder. Met again (a redacted plan redacted again), it is kept.
+ROLES = ("Child", "Parent", "Relative", "Staff", "School", "Person")
+PLACEHOLDERS = ("[UPN]", "[ULN]", "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]", "[date of birth]")
+WRITTEN = re.compile(
+    rf"\b(?:{'|'.join(ROLES)}) [{CROCKFORD}]{{6}}\b|" + "|".join(re.escape(p) for p in PLACEHOLDERS)
+)
+
+
+def is_pseudonym(text: str) -> bool:
+    return WRITTEN.fullmatch(text.strip()) is not None
+
+
 def new_key() -> bytes:
     """A random 32-byte key (``secrets``), kept nowhere: pseudonyms made with it link to nothing else."""
     return secrets.token_bytes(KEY_BYTES)

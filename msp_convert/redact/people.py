@@ -141,8 +141,8 @@ def _person(key: bytes, kind: str, name: str, parts: list[str], extra: tuple[str
 def _child(plan: Plan, key: bytes) -> Iterator[Person]:
     """The child, named by the model: every capitalised part of the name is the child's, word or not."""
     name = plan.child.name or plan.child.known_as
-    if not name or not keys.normalise(name):
-        return
+    if not name or not keys.normalise(name) or keys.is_pseudonym(name):
+        return  # no name, or one redaction gave already
     parts = [p for p in re.findall(r"[\w'\u2019\-]+", name) if p[0].isupper()]
     known_as = plan.child.known_as or ""
     extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as)) + _initials(parts)
@@ -155,13 +155,21 @@ def _adults(plan: Plan) -> Iterator[tuple[str, str]]:
         yield "family", plan.consent_signed_by
     for part in (plan.profile, plan.story, plan.family, plan.parent_views):
         if part.written_by.helper:
-            name, role = split_role(part.written_by.helper)
-            yield ("staff" if role or _titled_staff(name) else "family"), name
+            for text in _each(part.written_by.helper):
+                name, role = split_role(text)
+                yield ("staff" if role or _titled_staff(name) else "family"), name
     for provision in plan.provision:
         for entry in provision.who:
-            name, _ = split_role(entry.text)
-            if name_words(name):
-                yield "staff", name
+            for text in _each(entry.text):
+                name, _ = split_role(text)
+                if name_words(name):
+                    yield "staff", name
+
+
+def _each(text: str) -> list[str]:
+    """"Mrs Shah and Mr Osei" -> two people; "Mr and Mrs Price" (a name shared) -> one."""
+    pieces = [p for p in re.split(r"\s+(?:and|&)\s+|;\s*|,\s*(?=[A-Z])", text) if p.strip()]
+    return pieces if len(pieces) > 1 and all(name_words(p) for p in pieces) else [text]
 
 
 def _titled_staff(name: str) -> bool:

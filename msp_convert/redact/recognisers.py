@@ -40,7 +40,7 @@ from .people import ROLE_OF, TITLE, Cast, Person, is_role
 from .words import is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
-PRIORITY = ("person", "labelled", "upn", "nhs-number", "uln", "email", "phone", "postcode", "address",
+PRIORITY = ("kept", "person", "labelled", "upn", "nhs-number", "uln", "email", "phone", "postcode", "address",
             "date-of-birth", "title", "relation", "school", "uncertain-name")
 PLACEHOLDER = {"upn": "[UPN]", "uln": "[ULN]", "nhs-number": "[NHS number]", "address": "[address]",
                "postcode": "[postcode]", "phone": "[phone]", "email": "[email]", "date-of-birth": "[date of birth]"}
@@ -440,6 +440,7 @@ class Finder:
         self.learned: dict[str, Person] = {}
 
     def candidates(self, text: str) -> Iterator[Span]:
+        yield from (Span(m.start(), m.end(), "kept", m[0], "kept") for m in keys.WRITTEN.finditer(text))
         yield from person_spans(text, self.names, self.by_form, self.key)
         yield from labelled_spans(text)
         yield from presidio_spans(text, _presidio())

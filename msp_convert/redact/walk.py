@@ -36,7 +36,8 @@ def redact_string(text: str, path: str, finder: Finder, tally: Tally, bucket: st
     if not spans:
         return text
     for span in spans:
-        tally.counts[span.kind] += 1
+        if span.kind != "kept":  # a pseudonym or placeholder already there: left as it is, not counted
+            tally.counts[span.kind] += 1
     if any(s.kind == "uncertain-name" for s in spans):
         tally.uncertain.append(path)
     new = apply(text, spans)
