@@ -140,6 +140,13 @@ def test_the_date_of_birth_kept_keeps_the_school_year_and_the_age_outside_the_bi
     assert all(age(kept, on) == age(born, on) for on in days if on.month != born.month)
 
 
+def test_a_date_after_born_or_dob_is_the_date_of_birth_even_without_the_field() -> None:
+    texts = redacted_texts("Born 22/02/2016.", "DOB: 3rd March 2015.", "Date of birth - March 3, 2015.",
+                           "Born in 2015.", "Reviewed 22/02/2019.", date_of_birth=None)
+    assert texts == ["Born [date of birth].", "DOB: [date of birth].", "Date of birth - [date of birth].",
+                     "Born in 2015.", "Reviewed 22/02/2019."]
+
+
 # numbers and contacts -----------------------------------------------------------------------------
 
 
@@ -268,6 +275,12 @@ def test_an_english_word_before_an_uncertain_surname_is_the_first_name() -> None
     person = texts[0].removeprefix("Social worker: ").removesuffix(" (Children's Services)")
     assert re.fullmatch(f"Person {CODE}", person)
     assert texts[1] == f"Then {person} rang."  # the surname alone, learnt with the name
+
+
+def test_the_initials_of_an_uncertain_full_name_go_with_it() -> None:
+    texts = redacted_texts("Pupil: Quorvin Holtwhistle (Q.H.).", "QH points to pictures.", name=None)
+    person = texts[0].removeprefix("Pupil: ").split(" (")[0]
+    assert texts == [f"Pupil: {person} ({person}).", f"{person} points to pictures."]
 
 
 def test_a_name_learnt_in_one_place_is_redacted_in_a_struck_fragment() -> None:

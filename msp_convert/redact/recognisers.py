@@ -198,6 +198,18 @@ def dob_recogniser(born: dt.date) -> PatternRecognizer:
     return PatternRecognizer("DATE_OF_BIRTH", patterns=[Pattern("dob", p, 0.9) for p in patterns])
 
 
+_DATE = (r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}"
+         r"|\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
+_BORN = re.compile(rf"(?i:\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth)\b)\s*[:\-]?\s*(?P<date>{_DATE})\b")
+
+
+def born_spans(text: str) -> Iterator[Span]:
+    """A date after "born", "DOB", "date of birth": the date of birth, whatever the model holds."""
+    for m in _BORN.finditer(text):
+        if m["date"][-4:].isdigit() or re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]", m["date"]):
+            yield Span(m.start("date"), m.end("date"), "date-of-birth", PLACEHOLDER["date-of-birth"], "date-of-birth")
+
+
 # people: the cast's names, titles, relations ---------------------------------------------------------
 
 # A capital and a small letter, any alphabet ("Zoë", "Łukasz"): not a-z, not A-Z, as Python's re has no \p{Lu}.
@@ -387,8 +399,18 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
         name = text[group[0].start():end]
         replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
         parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0])) if len(group) > 1 else ()
+        parts += _initials_of([_POSSESSIVE.sub("", m[0]) for m in group]) if len(group) > 1 else ()
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
+
+
+def _initials_of(names: list[str]) -> tuple[str, ...]:
+    """"Noor Haddad" -> "N.H.", "N. H.", and "NH" when no part of the name is an English word."""
+    letters = [n[0] for n in names]
+    dotted = (".".join(letters) + ".", ". ".join(letters) + ".")
+    bare = "".join(letters)
+    plain = not any(is_word(n) for n in names) and not is_word(bare)
+    return dotted + ((bare,) if plain else ())
 
 
 def _name_groups(text: str) -> list[list[re.Match[str]]]:
@@ -447,6 +469,7 @@ class Finder:
         if self.dob is not None:
             yield from (Span(f.start, f.end, "date-of-birth", PLACEHOLDER["date-of-birth"], "date-of-birth")
                         for f in self.dob.analyze(text, self.dob.supported_entities, None))
+        yield from born_spans(text)
         yield from address_spans(text)
         yield from title_spans(text, self.key, self.cast)
         yield from relation_spans(text, self.key, self.by_form)
