@@ -4,16 +4,18 @@ presidio-analyzer's recognisers are called directly, without an NLP engine:
 spaCy's trained pipelines (NER) cannot be installed where this runs, and every
 recogniser used here works on the text alone. From presidio: e-mail addresses
 (its pattern; the domain checked against tldextract's bundled suffix list,
-never fetched), UK phone numbers (phonenumbers, region GB, valid numbers only),
-NHS numbers (python-stdnum's check digit), UK postcodes, and a deny-list
-recogniser over the names the model gives (``people``). Ours, as presidio
-PatternRecognizers where a pattern is all it takes: UPN (python-stdnum's check
-letter), ULN (the LRS check digit), the date of birth in any common format; and
-as functions: a number beside its label ("UPN:", "NHS No") that fails its check,
+never fetched), UK phone numbers (phonenumbers, region GB: numbers of a possible
+GB length written as UK numbers are, Ofcom's drama ranges included), NHS numbers
+(python-stdnum's check digit), UK postcodes, and a deny-list recogniser over the
+names the model gives (``people``). Ours, as presidio PatternRecognizers where a
+pattern is all it takes: UPN (python-stdnum's check letter), ULN (the LRS check
+digit), the date of birth in any common format; and as functions: a date after
+"born" or "DOB", a number beside its label ("UPN:", "NHS No") that fails its check,
 title + name ("Mrs Rowe", "Dr A. Patel", with a role after it: "Mrs Rowe (Class
 teacher)" -> "Class teacher"), relation + name ("Mum (Sarah)", "my brother Tom"),
 street addresses, school and setting names. ``uncertain`` finds capitalised
-words inside a sentence that are no known word: perhaps names.
+words inside a sentence that are no known word: perhaps names. A pseudonym or
+placeholder already written (a plan redacted twice) is kept as it is.
 
 Overlaps are settled by one rule: the longer span wins; of two alike, the more
 specific recogniser (the order of ``PRIORITY``).
@@ -27,7 +29,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import phonenumbers
 import tldextract
