@@ -142,7 +142,7 @@ def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[i
     for g in glyphs:
         x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
         for loc in locators if index is None else index.near(x, y, x, y):
-            cell = loc.cell(x, y)
+            cell = loc.cell(x, y) if loc.x0 <= x <= loc.x1 and loc.top <= y <= loc.bottom else None
             if cell is not None:
                 in_cell.setdefault(id(cell), []).append(g)
                 break

@@ -371,23 +371,27 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
     headings the template does not know; a PDF has no heading styles).
     """
     runs = _Runs()
+    add = runs.add
     letters = bold = 0
     for n, line in enumerate(lines):
         prev: Optional[Glyph] = None
+        prev_space = False
         for g in line.glyphs:
             if prev is None and n and line.join and not runs.ends_open:
-                runs.add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
+                add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
+            text = g.text
+            space = text.isspace()
             if g.is_tick:
                 runs.box(TickBox(g.tick, g.tick_encoding or "glyph", g.confidence))
             else:
-                if prev is not None and not g.text.isspace() and not prev.text.isspace():
+                if prev is not None and not space and not prev_space:
                     if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
-                        runs.add(" ", bool(prev.struck and g.struck))
-                runs.add(g.text, g.struck)
-                if g.text.isalpha():
+                        add(" ", bool(prev.struck and g.struck))
+                add(text, g.struck)
+                if text.isalpha():
                     letters += 1
                     bold += is_bold(g.font or "")
-            prev = g
+            prev, prev_space = g, space
     runs.flush()
     read = [g.confidence for line in lines for g in line.glyphs if g.ocr and not g.is_tick and not g.text.isspace()]
     return Paragraph(
