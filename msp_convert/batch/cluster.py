@@ -7,7 +7,9 @@ tables exactly as the local pool does (``batch.workers.take_answer``), so
 the outputs and report rows are the same. At most ``WINDOW`` files a worker
 thread are in flight, and ``FLIGHT`` bytes of input, so a folder of large
 scans is never held all at once. The client's calls are few a round, not
-one a file: the files sent in one ``map``, the answers fetched in one ``gather``.
+one a file: the files sent in one ``map``, the answers fetched together as
+they finish; and while many files wait, small ones go ``BUNDLE`` to a task
+(Dask's own cost is milliseconds a task), each with its own time limit.
 
 A file over its time limit is cancelled and its worker restarted (a running
 task cannot be stopped otherwise; the worker needs a nanny, as ``dask
@@ -268,7 +270,7 @@ def _written(result: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Flight:
-    """The files on the cluster (at most ``window``), when each started, and the answers in.
+    """The files on the cluster (within ``WINDOW`` and ``FLIGHT``), when each started, and the answers in.
 
     The client's calls are few a round, not one a file: the files sent in one ``map``; each
     answer fetched in the client's event loop as its file finishes (the fetches of files that
@@ -298,11 +300,12 @@ class _Flight:
         if not isinstance(message, dict) or message.get("action") != "remove-worker" or message.get("expected"):
             return
         for key in message.get("processing-tasks", ()):
-            if key in self.futures:
+            entry = self.futures.get(key)  # this thread is the client's event loop: the other may take it meanwhile
+            if entry is not None:
                 self.started.pop(key, None)
                 self.deaths[key] = self.deaths.get(key, 0) + 1
-                if self.deaths[key] > (0 if self.futures[key][1]["kind"] == "bundle" else RETRIES):
-                    self.fetched.put(("", None, None))  # wakes this thread: cancel it before another worker takes it
+                if self.deaths[key] > (0 if entry[1]["kind"] == "bundle" else RETRIES):
+                    self.fetched.put(("", None, None))  # wakes the other: cancel it before another worker takes it
 
     @property
     def busy(self) -> bool:
