@@ -41,7 +41,10 @@ CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 # Strict: once the engine is fixed the case XPASSes and fails, so the fix deletes its line here.
 LEAKS = ("json", "docx", "reads-back")
 KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
-KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("first names that are also words, capitalised mid-sentence with no title or relation, stay ('with Poppy and "
+     "Daisy at lunchtime')", LEAKS + ("uncertain-where",), ("i01-kai-ks2.docx",)),
+]
 
 
 def cases(test: str) -> list:
