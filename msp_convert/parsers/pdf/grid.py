@@ -149,6 +149,8 @@ def find_tables(segments: list[Segment], boxes: list[Box], how: GridSettings = T
             cells_made += len(table.cells)
             check(cells_made, LIMITS.cells_per_page, "draws tables of more than {most:,} cells")
     tables.sort(key=lambda t: (t.x1 - t.x0) * (t.bottom - t.top), reverse=True)
+    if len(tables) < 2:  # no other table's cell to hold it
+        return tables
     cells = Buckets(
         ((cell, table) for table in tables for cell in table.cells),
         lambda ct: (ct[0].x0 - SNAP, ct[0].top - SNAP, ct[0].x1 + SNAP, ct[0].bottom + SNAP),

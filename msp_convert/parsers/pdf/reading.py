@@ -387,7 +387,10 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
                 if prev is not None and not space and not prev_space:
                     if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
                         add(" ", bool(prev.struck and g.struck))
-                add(text, g.struck)
+                if runs._text and g.struck != runs._struck:  # add(text, g.struck), inline
+                    runs.flush()
+                runs._text.append(text)
+                runs._struck = g.struck
                 if text.isalpha():
                     letters += 1
                     bold += is_bold(g.font or "")
