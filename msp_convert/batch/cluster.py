@@ -4,7 +4,7 @@ The client (this process) reads each input and sends its bytes: the workers
 need no disk in common with it. A worker reads the plan and sends back its
 outputs' bytes; the client writes them, the journal, the report and the
 tables exactly as the local pool does (``batch.workers.take_answer``), so
-the outputs and report rows are the same. At most ``WINDOW`` files a worker
+the outputs and report rows are the same. At most ``WINDOW`` tasks a worker
 thread are in flight, and ``FLIGHT`` bytes of input, so a folder of large
 scans is never held all at once. The client's calls are few a round, not
 one a file: the files sent in one ``map``, the answers fetched together as
@@ -57,7 +57,7 @@ CONNECT = 5  # seconds to wait for a scheduler's answer
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
 SLOW_HOOK = "MSP_CONVERT_TEST_SLOW_PAGES"
 SLOW_PAGE = 8.0
-# In flight at most: WINDOW files a worker thread (small files: the next is always waiting at the
+# In flight at most: WINDOW tasks a worker thread (small files: the next is always waiting at the
 # scheduler, and the client's calls are few a file), and FLIGHT bytes of input beyond one file a
 # worker thread (large scans: never all held at once; the scheduler keeps each to retry it).
 WINDOW = 16
