@@ -111,7 +111,8 @@ def _convert_pages(task: dict[str, Any], page: Any) -> dict[str, Any]:
             time.sleep(SLOW_PAGE)
 
     with tempfile.TemporaryDirectory(prefix="msp-convert-") as scratch:
-        folder = Path(scratch) / task["name"]
+        # the folder's own name is the plan's source.filename; a redacted run's copy names nobody
+        folder = Path(scratch) / ("pages" if task.get("key") is not None else task["name"])
         folder.mkdir()
         for name, data in task["pages"]:
             (folder / name).write_bytes(data)
