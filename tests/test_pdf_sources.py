@@ -1,10 +1,10 @@
 """The pdfium page source against pdfplumber's: the same plan from every PDF.
 
-``parsers.pdf.SOURCE`` chooses who reads a page's objects. pdfplumber stays
-the default until every PDF among the fixtures and shared/real-docs reads to
-the same plan (JSON) through pypdfium2 as through pdfplumber. The PDFs that
-still differ are listed in ``DIFFER`` with why; each is checked to differ
-still, so the list stays true as the source gets better.
+``parsers.pdf.SOURCE`` chooses who reads a page's objects: pypdfium2 (the
+default) or pdfplumber (the reference). Every PDF among the fixtures and
+shared/real-docs reads to the same plan (JSON) through both, but those listed
+in ``DIFFER``: each a pdfplumber bug, checked to differ in exactly the fields
+named, so the list stays true.
 """
 
 from __future__ import annotations
@@ -172,6 +172,36 @@ def test_records_match_pdfplumbers_glyph_for_glyph_and_rule_for_rule(rotate: int
         (round(b.x0), round(b.top), b.filled, b.stroked, (1.0, 1.0, 0.0)) for b in theirs.boxes
     ]
     assert len(ours.paths) == len(theirs.paths) == 1
+
+
+def _left_out(c: canvas.Canvas) -> None:
+    """What PDFium's text page leaves out and pdfminer reads: spaces ending a line, a text object of one
+    space (no ink), spaces starting an object after one, and a text object drawn twice (a bold faked)."""
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "Ava reads.   ")
+    c.drawString(72, 680, "Ava")
+    c.drawString(72 + c.stringWidth("Ava"), 680, " ")
+    c.drawString(72 + c.stringWidth("Ava "), 680, "reads")
+    c.drawString(72, 660, "Ava ")
+    c.drawString(72 + c.stringWidth("Ava "), 660, "  reads")
+    c.drawString(72, 640, "Bold")
+    c.drawString(72.3, 640, "Bold")
+
+
+def test_what_the_text_page_leaves_out_is_read_as_pdfminer_reads_it() -> None:
+    data = _canvas(_left_out)
+    (theirs,), (ours,) = _records(data, "pdfplumber"), _records(data, "pdfium")
+    text = "Ava reads.   " + "Ava reads" + "Ava   reads" + "BoldBold"
+    assert "".join(g.text for g in theirs.glyphs) == text
+    assert "".join(g.text for g in ours.glyphs) == text
+    for a, b in zip(ours.glyphs, theirs.glyphs):
+        assert (a.x0, a.x1, a.top, a.bottom, a.baseline) == pytest.approx((b.x0, b.x1, b.top, b.bottom, b.baseline), abs=0.01)
+
+
+def test_the_source_is_chosen_by_name_and_an_unknown_one_is_said_so() -> None:
+    assert pdf_reader.SOURCE in pdf_reader.SOURCES == ("pdfium", "pdfplumber")
+    with pytest.raises(ValueError, match="unknown PDF page source 'pdfminer'"):
+        parse_pdf(_canvas(_drawing), source="pdfminer")
 
 
 def test_a_page_past_the_glyph_limit_is_refused_in_one_line() -> None:

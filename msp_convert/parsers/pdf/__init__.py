@@ -1,20 +1,23 @@
-"""PDF reader: pdfplumber page objects -> plain page records -> the neutral layout.
+"""PDF reader: page objects (PDFium's, or pdfplumber's) -> plain page records -> the neutral layout.
 
-``source`` reads records; ``strike`` and ``boxes`` mark struck glyphs and tick
-boxes on them; ``grid`` finds ruled tables; ``reading`` and ``pages`` put
-glyphs into lines, paragraphs, cells and one body. Only ``source`` knows
-pdfplumber. ``limits`` holds what a file may hold and what a page's geometry
+``pdfium_source`` (or ``source``) reads records; ``strike`` and ``boxes`` mark
+struck glyphs and tick boxes on them; ``grid`` finds ruled tables; ``reading``
+and ``pages`` put glyphs into lines, paragraphs, cells and one body. Only the
+two sources know PDFium or pdfplumber. ``limits`` holds what a file may hold and what a page's geometry
 may cost; ``index`` is how the steps find what lies near something without
 comparing every pair; ``quiet`` keeps the PDF libraries' logging off the
 caller's standard error.
 
-``SOURCE`` chooses who reads the page objects: "pdfplumber" (``source``, the
-default) or "pdfium" (``pdfium_source``, pypdfium2's raw API), which stays an
-option until tests/test_pdf_sources.py finds the same plan from both on every PDF.
+``SOURCE`` chooses who reads the page objects: "pdfium" (``pdfium_source``,
+pypdfium2's raw API; the default) or "pdfplumber" (``source``), the reference:
+tests/test_pdf_sources.py reads every PDF through both and requires the same
+plan. The environment variable ``MSP_CONVERT_PDF_SOURCE`` (one of ``SOURCES``)
+sets ``SOURCE`` when the package is imported.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Optional
 
 from ...errors import NoTextLayerError
@@ -25,8 +28,8 @@ from .limits import page_work
 from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
-SOURCES = ("pdfplumber", "pdfium")
-SOURCE = "pdfplumber"  # the page-object source parse_pdf uses when none is given
+SOURCES = ("pdfium", "pdfplumber")
+SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfium"  # the page-object source parse_pdf uses when none is given
 
 
 def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str] = None) -> Result[Document]:
@@ -39,11 +42,15 @@ def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str]
     from .boxes import find_tick_boxes
     from .strike import mark_struck
 
-    if (source or SOURCE) == "pdfium":
+    source = source or SOURCE
+    if source not in SOURCES:
+        raise ValueError(f"unknown PDF page source {source!r}: one of {', '.join(SOURCES)} (MSP_CONVERT_PDF_SOURCE)")
+    if source == "pdfium":
         from .pdfium_source import open_pdfium, pdfium_records
+        from .source import StreamGuard
 
         pdf = open_pdfium(bytes(data), password)
-        records = pdfium_records(pdf)
+        records = pdfium_records(pdf, StreamGuard(bytes(data), password))
     else:
         pdf = open_pdf(bytes(data), password)
         records = page_records(pdf)

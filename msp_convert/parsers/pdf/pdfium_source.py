@@ -8,7 +8,12 @@ geometry cannot tell the two apart.
 
 - glyphs: the text page's characters (those PDFium made up, spaces and line
   ends, left out), each box from its origin, advance, font size and the
-  font's descent, as pdfminer measures it, with the baseline;
+  font's descent, as pdfminer measures it, with the baseline; what the text
+  page leaves out of the content stream (spaces folded into one, inkless
+  text objects, a text object repeated where it was drawn) put back, so the
+  records are pdfminer's (``_TextReader.restore_spaces``). Two PDFium calls
+  a glyph: the page's text is read once, each text object's font, size and
+  matrix once, each font's widths once;
 - drawings: every path object, form XObjects' included, its segments through
   the object's matrix (and each enclosing form's), split into subpaths and
   sorted into lines, rectangles and curves as pdfminer sorts them;
@@ -32,9 +37,12 @@ from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics:
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
 from .records import Glyph, Mark, PageRecord, Path, Widget
-from .source import _edges, _frame, _line, _rect  # the same sorting of drawings into records
+from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
 
 Matrix = tuple[float, float, float, float, float, float]
+# PDFium keeps positions as 32-bit floats (a few hundred-thousandths of a point off at page scale); each glyph's box
+# is widened by this much each way so that it holds the glyph as pdfminer places it, in full precision
+NOISE = 1e-4
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MARKUPS = {
     raw.FPDF_ANNOT_STRIKEOUT: "strikeout", raw.FPDF_ANNOT_UNDERLINE: "underline",
@@ -71,12 +79,17 @@ def _open_error(err: Exception, password: Optional[str]) -> InputError:
     return CorruptFileError("this PDF is damaged and cannot be read (PdfiumError); export or save it again")
 
 
-def pdfium_records(pdf: "pdfium.PdfDocument") -> Iterator[PageRecord]:
-    """Every page as records, in order; each page is closed once read."""
+def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = None) -> Iterator[PageRecord]:
+    """Every page as records, in order; each page is closed once read.
+
+    ``guard`` (from the same bytes) measures each page's content streams before PDFium loads the page.
+    """
     pdf.init_forms()  # before any page is loaded, so widgets know their fields
     form = pdf.formenv.raw if pdf.formenv is not None else None
     glyphs = 0
     for index in range(len(pdf)):
+        if guard is not None:
+            guard.check(index + 1)
         try:
             page = pdf[index]
         except pdfium.PdfiumError:
@@ -125,7 +138,7 @@ class _Page:
         turned = rotation in (90, 270)
         self.width, self.height = (y1 - y0, x1 - x0) if turned else (x1 - x0, y1 - y0)
         self.left, self.top_off = (y0, -x0) if turned else (x0, -y0)  # pdfplumber's MediaBox offsets
-        self.drawings = 0
+        self.drawings, self.streams = 0, 1  # the page's own content stream
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         """A user-space point -> (x, top) as pdfplumber gives it."""
@@ -155,7 +168,7 @@ class _Page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
             reader = _TextReader(self, text)
             glyphs = reader.read(max(count, 0))
-            record.glyphs += _spaces_back(reader.restore_spaces(glyphs, texts))
+            record.glyphs += reader.restore_spaces(glyphs, texts)
         finally:
             raw.FPDFText_ClosePage(text)
 
@@ -178,6 +191,7 @@ class _Page:
             if kind == raw.FPDF_PAGEOBJ_TEXT:
                 texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, outer))
             elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
+                self._form()
                 inner = _mul(_matrix(obj), outer)
                 k = raw.FPDFFormObj_CountObjects(obj)
                 stack += [(raw.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in reversed(range(k))]
@@ -185,6 +199,13 @@ class _Page:
                 self._count(1)
                 self._path(record, obj, _mul(_matrix(obj), outer))
         return texts
+
+    def _form(self) -> None:
+        """One more content stream run: the page's own and each form each time it is drawn, as pdfminer runs them."""
+        self.streams += 1
+        if self.streams > LIMITS.streams_per_page:
+            raise refuse(f"page {self.number} of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams "
+                         "(a form drawn over and over)")
 
     def _count(self, n: int) -> None:
         self.drawings += max(n, 0)
@@ -287,7 +308,13 @@ _page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
 _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
 _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
+_count_segments = _bind("FPDFPath_CountSegments", _I, _P)
+_segment = _bind("FPDFPath_GetPathSegment", _P, _P, _I)
+_segment_type = _bind("FPDFPathSegment_GetType", _I, _P)
+_segment_point = _bind("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
+_segment_closes = _bind("FPDFPathSegment_GetClose", _I, _P)
 _UNREAD = -1.0  # a width not yet asked of PDFium
+_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "")  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
 
 
@@ -328,8 +355,14 @@ class _Run:
         self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
         self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline
         low, high = font.descent * size, (font.descent + 1) * size  # pdfminer's box: from the descent up one size
-        self.x_lo, self.x_hi = min(low * c, high * c), max(low * c, high * c)
-        self.y_lo, self.y_hi = min(low * d, high * d), max(low * d, high * d)
+        self.x_lo, self.x_hi = min(low * c, high * c) - NOISE, max(low * c, high * c) + NOISE
+        self.y_lo, self.y_hi = min(low * d, high * d) - NOISE, max(low * d, high * d) + NOISE
+
+    def unpacked(self) -> tuple[Any, ...]:
+        """What ``_TextReader.read`` needs of the run, as locals (a size of 0: none of its glyphs is read)."""
+        size = self.size if self.ok else 0.0
+        return (self.font.widths, size, self.a, self.b, self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.upright,
+                self.font.name)
 
     def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
         """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
@@ -353,38 +386,71 @@ class _TextReader:
         self.fonts: dict[int, _Font] = {}
         self.runs: dict[int, _Run] = {}
         self.last: dict[int, int] = {}  # text object -> the index of its last glyph read
+        self.shown: dict[Matrix, Matrix] = {}  # enclosing forms' matrix -> it displayed
+        self.lead: dict[int, int] = {}  # text object after a space -> the index of its first glyph
+        self.start: dict[int, int] = {}  # text object -> the index of its first glyph
+        self.boxes: dict[int, Optional[tuple[float, float, float, float]]] = {}
+        self.copies: dict[int, list[Glyph]] = {}  # a text object the text page left out as a repeat -> its glyphs
+        self.added = 0  # glyphs copied
 
     def read(self, count: int) -> list[Glyph]:
-        """The text page's glyphs, in its order; the hot loop of the PDF reader (a glyph a turn)."""
-        chars, tp, last = self._chars(count), self.address, self.last
+        """The text page's glyphs, in its order: the PDF reader's hot loop, two PDFium calls a glyph."""
+        chars, tp, last, out = self._chars(count), self.address, self.last, []
         a, b, c, d, e, f = self.at
         ox, oy = ctypes.c_double(), ctypes.c_double()
-        out: list[Glyph] = []
-        prev, run = 0, None
-        for i in range(count):
-            char = chars[i]
-            if char in _LEFT_OUT:
+        text_object, generated, origin, finite, glyph = _text_object, _generated, _origin, math.isfinite, Glyph
+        left_out, unread = _LEFT_OUT, _UNREAD
+        prev, run, spaced, spaced_obj = 0, None, None, 0
+        px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
+        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = _NO_RUN
+        for i, char in enumerate(chars):
+            if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
                     continue
                 char = "-"  # PDFium's mark for a hyphen ending a line (its text has U+FFFE) is the hyphen drawn
-            obj = _text_object(tp, i)
-            if not obj or (char == " " and _generated(tp, i) == 1):
+            obj = text_object(tp, i)
+            if not obj or (char == " " and generated(tp, i) == 1):
                 continue
             if obj != prev:
-                prev, run = obj, self.runs.get(obj) or self._run(obj, i)
-            if not run.ok:
+                prev, run = obj, self.runs.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ")
+                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = run.unpacked()
+            if not size:
                 continue
-            _origin(tp, i, ox, oy)
+            origin(tp, i, ox, oy)
             x, y = ox.value, oy.value
-            width = run.font.widths.get(char, _UNREAD)
-            if width is _UNREAD:
-                width = run.font.width(char)
-            advance = width * run.size if width is not None else self._loose(i, x)
-            glyph = run.glyph(char, a * x + c * y + e, b * x + d * y + f, advance)
-            if glyph is not None:
+            if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
+                self._piece(out[-1], char, i, x)
+                continue
+            px, py, prev_drawn = x, y, obj
+            width = widths.get(char, unread)
+            if width is unread:
+                width = run.font.width(char)  # type: ignore[union-attr]  (set with the first glyph's object)
+            advance = width * size if width is not None else self._loose(i, x)
+            x, y = a * x + c * y + e, b * x + d * y + f
+            if upright and advance >= 0:  # the common case, said shortly: the advance is along x
+                x0, x1, top, bottom = x - NOISE, x + advance * ta + NOISE, y + y_lo, y + y_hi
+            else:
+                dx, dy = advance * ta, advance * tb
+                x0, x1 = x + x_lo + (dx if dx < 0 else 0.0), x + x_hi + (dx if dx > 0 else 0.0)
+                top, bottom = y + y_lo + (dy if dy < 0 else 0.0), y + y_hi + (dy if dy > 0 else 0.0)
+            if finite(x0 + x1 + top + bottom):
+                g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, 1.0, y if upright else None)
+                if spaced is not None:  # a space just before: the rest of its run, if the text page folded one
+                    if obj == spaced_obj:
+                        _fill(out, spaced, g)
+                    spaced = None
+                if char == " ":
+                    spaced, spaced_obj = g, obj
                 last[obj] = len(out)
-                out.append(glyph)
+                out.append(g)
         return out
+
+    def _piece(self, glyph: Glyph, char: str, i: int, x: float) -> None:
+        """A character drawn by the glyph before (PDFium splits a ligature, pdfminer keeps it one glyph of two
+        characters): added to its text; its advance is the ligature's, as PDFium's loose box has it."""
+        glyph.text += char
+        if glyph.baseline is not None and self.page.ctm[0] == 1:  # upright on an unturned page: the advance is along x
+            glyph.x1 = glyph.x0 + max(self._loose(i, x), 0.0)
 
     def _chars(self, count: int) -> str:
         """The page's characters, one a glyph: from one call when each is one UTF-16 unit, else one by one."""
@@ -396,7 +462,11 @@ class _TextReader:
         codes = (_unicode(self.address, i) for i in range(count))
         return "".join(chr(c) if 0 < c < 0x110000 else "\uffff" for c in codes)
 
-    def _run(self, obj: int, i: int) -> _Run:
+    def _run(self, obj: int, i: int, first: int, after_space: bool) -> _Run:
+        """The text object's run, read with its first glyph (at ``first``); one whose space ahead may be gone noted."""
+        self.start[obj] = first
+        if after_space:
+            self.lead[obj] = first
         m = raw.FS_MATRIX()
         raw.FPDFText_GetMatrix(self.text, i, m)
         size = raw.FPDFText_GetFontSize(self.text, i)
@@ -421,25 +491,31 @@ class _TextReader:
     # the spaces PDFium leaves out
 
     def restore_spaces(self, glyphs: list[Glyph], texts: list[tuple[int, Matrix]]) -> list[Glyph]:
-        """The spaces ending a text object, and text objects of spaces alone, as the content stream draws them.
+        """What PDFium's text page leaves out and pdfminer has, put back as the content stream draws it.
 
-        PDFium's text page keeps one space of a run (the others, ending a
-        line, are gone) and skips a text object whose glyphs have no ink (its
-        box has no width: one space); pdfminer has each space. An object's box
-        reaches to its last space's origin, so the spaces it ends with, and
-        the spaces of an inkless object, are counted from its box.
+        The text page keeps one space of a run (the others, ending a line or
+        starting an object, are gone), skips a text object whose glyphs have
+        no ink (its box has no width: one space), and a text object drawing
+        again what one of the five before it drew (a bold faked by printing
+        twice). An object's box reaches to its last space's origin, so the
+        spaces it ends with, and those of an inkless object, are counted from
+        its box; a spaces it starts with, from its start; a repeat is a copy.
         """
         after: dict[int, list[Glyph]] = {}
-        prev = -1
+        prev, recent = -1, []
         for obj, outer in texts:
             index = self.last.get(obj)
             if index is not None:
+                first = self.lead.get(obj)
+                if first is not None:
+                    after.setdefault(first - 1, []).extend(self._leading(obj, outer, glyphs[first]))
                 prev = index
                 extra = self._trailing(obj, outer, glyphs[index])
             else:
-                extra = self._blank(obj, outer)
+                extra = self._blank(obj, outer) or self._copy(obj, outer, recent, glyphs)
             if extra:
                 after.setdefault(prev, []).extend(extra)
+            recent = (recent + [(obj, outer)])[-5:]
         if not after:
             return glyphs
         out = list(after.get(-1, ()))
@@ -448,14 +524,59 @@ class _TextReader:
             out += after.get(i, ())
         return out
 
+    def _copy(self, obj: int, outer: Matrix, recent: list[tuple[int, Matrix]], glyphs: list[Glyph]) -> list[Glyph]:
+        """A text object drawing again what one just before it drew (same font, size, box): that one's glyphs, moved."""
+        box = self._box(obj, outer)
+        if box is None:
+            return []
+        for other, other_outer in reversed(recent):
+            source, was = self._drawn(other, glyphs), self._box(other, other_outer)
+            if not source or was is None or _object_font(other) != _object_font(obj) or _size(other) != _size(obj):
+                continue
+            if abs((was[2] - was[0]) - (box[2] - box[0])) > 0.01 or abs((was[3] - was[1]) - (box[3] - box[1])) > 0.01:
+                continue
+            self.added += len(source)
+            if self.added > LIMITS.glyphs_per_page:
+                raise refuse(f"page {self.page.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
+            dx, dy = box[0] - was[0], box[1] - was[1]
+            copies = self.copies[obj] = [_moved(g, dx, dy) for g in source]
+            return copies
+        return []
+
+    def _drawn(self, obj: int, glyphs: list[Glyph]) -> list[Glyph]:
+        """The glyphs a text object drew: read from the text page, or copied."""
+        if obj in self.last:
+            return glyphs[self.start[obj] : self.last[obj] + 1]
+        return self.copies.get(obj, [])
+
     def _box(self, obj: int, outer: Matrix) -> Optional[tuple[float, float, float, float]]:
         """The text object's box (its glyphs' ink, and the origin of each inkless one), displayed."""
+        if obj in self.boxes:
+            return self.boxes[obj]
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        self.boxes[obj] = None
         if not _bounds(obj, left, bottom, right, top):
             return None
-        m = self.page.display(outer)
+        m = self.shown.get(outer)
+        if m is None:
+            m = self.shown[outer] = self.page.display(outer)
         pts = [_apply(m, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
-        return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        box = self.boxes[obj] = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
+                                 max(p[1] for p in pts))
+        return box
+
+    def _leading(self, obj: int, outer: Matrix, first: Glyph) -> list[Glyph]:
+        """The spaces a text object starts with, folded into the one before it: from its start to its first glyph."""
+        run = self.runs.get(obj)
+        width = run.font.width(" ") if run is not None and run.upright else None
+        if not width or run is None or first.baseline is None:
+            return []
+        m = _mul(_matrix(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)), outer)
+        x = _apply(self.at, m[4], m[5])[0]
+        step = width * run.size * run.a
+        n = min(int((first.x0 - x) / step + 0.5), 1000) if step > 0 else 0
+        gap = (first.x0 - x) / n if n > 0 else 0.0
+        return [_space(first, x + k * gap, step) for k in range(n)]
 
     def _trailing(self, obj: int, outer: Matrix, last: Glyph) -> list[Glyph]:
         run = self.runs.get(obj)
@@ -492,30 +613,33 @@ class _TextReader:
         return [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
 
 
+def _size(obj: int) -> float:
+    size = ctypes.c_float()
+    raw.FPDFTextObj_GetFontSize(ctypes.cast(obj, raw.FPDF_PAGEOBJECT), size)
+    return size.value
+
+
+def _moved(g: Glyph, dx: float, dy: float) -> Glyph:
+    baseline = None if g.baseline is None else g.baseline + dy
+    return Glyph(g.text, g.x0 + dx, g.x1 + dx, g.top + dy, g.bottom + dy, g.size, g.font, baseline=baseline)
+
+
 def _space(like: Glyph, x: float, step: float) -> Glyph:
     return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline)
 
 
-def _spaces_back(glyphs: list[Glyph]) -> list[Glyph]:
-    """The spaces PDFium's text page folds into one, drawn again one advance apart.
+def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> None:
+    """The spaces PDFium's text page folds into one, inside one text object, drawn again one advance apart.
 
     A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is one
     space in the text page; pdfminer has each as drawn. Each space ahead of
     the next glyph on its baseline, one space's advance on, is put back.
     """
-    out: list[Glyph] = []
-    done = 0
-    for i in [i for i, g in enumerate(glyphs[:-1]) if g.text == " "]:
-        g, nxt = glyphs[i], glyphs[i + 1]
-        step = g.x1 - g.x0
-        if step <= 0 or g.baseline is None or nxt.baseline is None or abs(nxt.baseline - g.baseline) > 0.01:
-            continue
-        extra = min(int((nxt.x0 - g.x0) / step + 0.05) - 1, 1000)
-        if extra > 0:
-            out += glyphs[done : i + 1]
-            out += [_space(g, g.x0 + k * step, step) for k in range(1, extra + 1)]
-            done = i + 1
-    return out + glyphs[done:] if done else glyphs
+    step = space.x1 - space.x0
+    if step <= 0 or space.baseline is None or nxt.baseline is None or abs(nxt.baseline - space.baseline) > 0.01:
+        return
+    extra = min(int((nxt.x0 - space.x0) / step + 0.05) - 1, 1000)
+    out += [_space(space, space.x0 + k * step, step) for k in range(1, extra + 1)]
 
 
 def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
@@ -562,10 +686,11 @@ def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, floa
     """
     shape, pts, beziers = "", [], 0
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        op = SEGMENT_OPS.get(raw.FPDFPathSegment_GetType(seg))
-        if op is None or not raw.FPDFPathSegment_GetPoint(seg, x, y):
+    path = ctypes.cast(obj, ctypes.c_void_p).value
+    for i in range(_count_segments(path)):
+        seg = _segment(path, i)
+        op = SEGMENT_OPS.get(_segment_type(seg))
+        if op is None or not _segment_point(seg, x, y):
             continue
         if op == "m" and shape:
             yield shape, pts
@@ -574,7 +699,7 @@ def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, floa
         if op != "c" or beziers % 3 == 0:
             shape += op
             pts.append(_apply(m, x.value, y.value))
-        if raw.FPDFPathSegment_GetClose(seg):
+        if _segment_closes(seg):
             shape += "h"
     if shape:
         yield shape, pts

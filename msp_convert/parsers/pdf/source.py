@@ -20,9 +20,10 @@ from itertools import islice
 from typing import Any, Iterator, Optional
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
@@ -124,6 +125,60 @@ class _Budget:
         if self.content > LIMITS.content_bytes_per_page:
             mib = LIMITS.content_bytes_per_page // 2**20
             raise refuse(f"page {self.page} of this PDF holds more than {mib} MiB of drawing instructions")
+
+
+class StreamGuard:
+    """Each page's content streams measured before another source (pdfium) reads the page, against ``LIMITS``.
+
+    PDFium inflates and parses a page whole when it loads it; pdfminer's
+    parser reads here only the page's content streams and the form
+    XObjects its resources name (each once), without interpreting them, so a
+    stream inflating past the limit is refused before PDFium is given it.
+    A file pdfminer cannot parse is left to PDFium's own checks.
+    """
+
+    def __init__(self, data: bytes, password: Optional[str] = None) -> None:
+        self.budget = _Budget()
+        try:
+            with quiet():
+                document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "", caching=False)
+                self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(document)
+        except Exception:
+            self.pages = None
+
+    def check(self, number: int) -> None:
+        """Measure the next page's streams (page ``number``); past a limit, refuse it in one line."""
+        if self.pages is None:
+            return
+        self.budget.new_page(number)
+        try:
+            with quiet():
+                page = next(self.pages)
+                for obj in _page_streams(page):
+                    self.budget.stream(obj)
+        except InputError:
+            raise
+        except Exception:  # a damaged page or page tree: PDFium says what it can read
+            self.pages = None
+
+
+def _page_streams(page: Any) -> Iterator[Any]:
+    """The page's content streams, then each form XObject its resources name (and theirs), once each."""
+    contents = page.contents if isinstance(page.contents, list) else [page.contents]
+    yield from (c for c in contents if c is not None)
+    seen: set[int] = set()
+    stack = [(resolve1(page.resources), 0)]
+    while stack:
+        resources, depth = stack.pop()
+        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) and depth < 32 else None
+        for ref in (xobjects.values() if isinstance(xobjects, dict) else ()):
+            key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
+            stream = resolve1(ref)
+            if key in seen or not isinstance(stream, PDFStream) or _name(stream.get("Subtype")) != "Form":
+                continue
+            seen.add(key)
+            yield stream
+            stack.append((resolve1(stream.get("Resources")), depth + 1))
 
 
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
