@@ -1,17 +1,21 @@
 """Issue 18's proof: plans with planted identities (fixtures/identities, make_identities.py),
 redacted, keep none of them, and keep everything else.
 
-For each fixture (.docx, and the .pdf printed from one): read -> redact(plan, key), then
-(a) no planted string survives (casefolded, whole words) in the JSON, in the as-is DOCX
-    written from it (the text and attribute values of every part: body, headers, footers,
-    properties), nor in the output stem or source.filename;
+For each fixture (.docx, and the .pdf printed from two): read -> redact(plan, key), then
+(a) no planted string survives (casefolded, whole words; a name that is also a word as
+    written) in the JSON, in the DOCX written from it as-is or new (the text and attribute
+    values of every part: body, headers, footers, properties), nor in the output stem or
+    source.filename, nor in a message;
 (b) every entry, tick, cost, struck/withdrawn flag, review marker and date whose original
-    text holds no planted identity is unchanged (compared path by path);
+    text holds no planted identity is unchanged (compared path by path); in a string that
+    held one, the words around it and its brackets stay; the look-alikes stay;
 (c) the redacted JSON validates as a Plan and its DOCX reads back into a plan;
 (d) the same key gives the same pseudonyms across the plans of one child, another key others;
 (e) the counts per kind are those the fixture is certain of, and every planted kind is counted;
-(f) "redaction-uncertain" is raised where an unknown capitalised name was planted.
-Fixture-integrity tests first: each planted kind is really in the plan as read.
+(f) "redaction-uncertain" is raised where an unknown capitalised name was planted, naming
+    each place (model paths) one was redacted;
+and a redacted plan redacted again is unchanged. Fixture-integrity tests first: each planted
+kind is really in the plan as read and in the DOCX written from it.
 """
 
 from __future__ import annotations
