@@ -142,7 +142,10 @@ def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[i
     for g in glyphs:
         x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
         for loc in locators if index is None else index.near(x, y, x, y):
-            cell = loc.cell(x, y) if loc.x0 <= x <= loc.x1 and loc.top <= y <= loc.bottom else None
+            if not (loc.x0 <= x <= loc.x1 and loc.top <= y <= loc.bottom):
+                continue
+            # loc.cell(x, y), its grid bisected here when no table is nested in it
+            cell = loc.cell(x, y) if loc.nested else loc.owner.get((bisect_right(loc.ys, y) - 1, bisect_right(loc.xs, x) - 1))
             if cell is not None:
                 in_cell.setdefault(id(cell), []).append(g)
                 break
