@@ -45,10 +45,14 @@ CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 # Strict: once the engine is fixed the case XPASSes and fails, so the fix deletes its line here.
 LEAKS = ("json", "docx", "reads-back")
 KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
-KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("first names that are also words, capitalised mid-sentence with no title or relation, stay ('with Poppy and "
-     "Daisy at lunchtime')", LEAKS + ("uncertain-where",), ("i01-kai-ks2.docx",)),
-]
+KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+# Planted strings the committed engine still leaves: fixture -> {string: why}. The leak tests
+# allow exactly these (so they still catch any other), and test_a_known_leak is xfail strict on each.
+_WORD_NAMES = "a first name that is also a word, capitalised mid-sentence with no title or relation, stays"
+KNOWN_LEAKS: dict[str, dict[str, str]] = {
+    "i01-kai-ks2.docx": {"Poppy": _WORD_NAMES, "Daisy": _WORD_NAMES,
+                         "Hollinbrook": "the school's name inside a web address stays (www.<school>.example.org/send)"},
+}
 
 
 def cases(test: str) -> list:
@@ -115,6 +119,12 @@ def found(name: str, text: str) -> list[tuple[str, str]]:
     return [(kind, v) for kind, v, pat in patterns(name) if pat.search(text if v in cased else t)]
 
 
+def leaked(name: str, text: str) -> list[tuple[str, str]]:
+    """The planted (kind, string) pairs in text, but the known leaks of that fixture."""
+    known = KNOWN_LEAKS.get(name, {})
+    return [(kind, v) for kind, v in found(name, text) if v not in known]
+
+
 def docx_text(data: bytes) -> str:
     """Every part's text (a line a paragraph) and attribute values: what a reader of the file could see."""
     out = []
@@ -178,14 +188,14 @@ def test_no_planted_string_is_template_wording() -> None:
 @pytest.mark.parametrize("name", cases("json"))
 def test_no_planted_string_survives_in_the_json(name: str) -> None:
     plan = redacted(name).value.plan
-    assert found(name, as_text(plan)) == []
+    assert leaked(name, as_text(plan)) == []
 
 
 @pytest.mark.parametrize("name", cases("docx"))
 def test_no_planted_string_survives_in_the_docx(name: str) -> None:
     for mode in MODES:  # as-is, and the new plan the CLI's --to docx may write
         data = write_docx(redacted(name).value.plan, mode=mode)
-        assert (mode, found(name, docx_text(data))) == (mode, [])
+        assert (mode, leaked(name, docx_text(data))) == (mode, [])
 
 
 @pytest.mark.parametrize("name", cases("stem"))
@@ -284,8 +294,17 @@ def test_the_redacted_json_is_a_plan_and_its_docx_reads_back(name: str) -> None:
     assert dump(again) == dump(r.plan)
     back = read(data=write_docx(r.plan, mode="as-is"), filename=f"{r.stem}.docx")
     assert back.template.id == r.plan.template.id
-    assert found(name, as_text(back)) == []
+    assert leaked(name, as_text(back)) == []
     assert back.child.name == r.plan.child.name
+
+
+@pytest.mark.parametrize("name,value", [pytest.param(n, v, marks=pytest.mark.xfail(strict=True, reason="engine: " + why))
+                                        for n, leaks in KNOWN_LEAKS.items() for v, why in leaks.items()])
+def test_a_known_leak(name: str, value: str) -> None:
+    """Each known leak, on its own: xfail until the engine takes it (then delete it from KNOWN_LEAKS)."""
+    plan = redacted(name).value.plan
+    texts = as_text(plan) + docx_text(write_docx(plan, mode="as-is"))
+    assert value not in [v for _, v in found(name, texts)]
 
 
 # ------------------------------------------------------------------ (d) keyed pseudonyms
@@ -421,7 +440,9 @@ def test_the_uncertain_warning_names_each_place_an_unknown_name_was_redacted(nam
     where = "; ".join(w.where or "" for w in plan.warnings if w.code == "redaction-uncertain").split("; ")
     before, after = dict(strings(dump(original(name)))), dict(strings(dump(plan)))
     assert [p for p in where if p not in after or after[p] == before.get(p)] == []
-    unknown = [re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)") for v in planted(name)["planted"]["uncertain-name"]]
+    known = KNOWN_LEAKS.get(name, {})
+    unknown = [re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)")
+               for v in planted(name)["planted"]["uncertain-name"] if v not in known]
     held = {p for p, s in before.items() if any(u.search(s.casefold()) for u in unknown)}
     assert held and held - set(where) == set()
 
