@@ -40,9 +40,11 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
     """Glyphs grouped into lines (top to bottom), each sorted left to right."""
     lines: list[TextLine] = []
     line: Optional[TextLine] = None
-    for g in sorted(glyphs, key=_middle):
+    given = list(glyphs)
+    middles = [(g.top + g.bottom) / 2 for g in given]
+    for n in sorted(range(len(given)), key=middles.__getitem__):
+        g, mid = given[n], middles[n]
         top, bottom = g.top, g.bottom
-        mid = (top + bottom) / 2
         # Either middle inside the other's band: a form field's box is taller than its text.
         if line is not None and (
             line.top - 0.5 <= mid <= line.bottom + 0.5 or top <= (line.top + line.bottom) / 2 <= bottom
@@ -72,10 +74,6 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
             line.x1 = max([g.x1 for g in ink])
             line.x0 = min([g.x0 for g in ink])
     return lines
-
-
-def _middle(g: Glyph) -> float:
-    return (g.top + g.bottom) / 2
 
 
 _left = attrgetter("x0")
