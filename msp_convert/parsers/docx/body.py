@@ -115,7 +115,7 @@ class PartWalker(TableReader, InlineOutput):
     """Turns one part's tree into blocks. One instance per document."""
 
     __slots__ = (
-        "styles", "messages", "origin", "pstyle", "inlines", "buf", "buf_key", "boxes",
+        "styles", "messages", "origin", "pstyle", "inlines", "buf", "buf_key", "buf_check", "boxes",
         "fields", "hidden", "p_cache", "p_default", "p_key", "p_sym", "p_style", "r_bold",
         "all_bold", "lettered",
     )
@@ -128,6 +128,7 @@ class PartWalker(TableReader, InlineOutput):
         self.inlines: list = []
         self.buf: list[str] = []
         self.buf_key = -1
+        self.buf_check = False  # the buffer holds a w:sym or symbol-font character: see flush
         self.boxes: list[etree._Element] = []
         self.fields: list[bool] = []  # open complex fields: True once in their result
         self.hidden = 0  # open fields still in their instruction

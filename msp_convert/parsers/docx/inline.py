@@ -44,7 +44,7 @@ class InlineOutput:
                 code = ord(ch)
                 checked = symbol_tick(sym, code)
                 if checked is None:
-                    self.add(symbol_text(sym, code), key)
+                    self.add_symbol(symbol_text(sym, code), key)
                 else:
                     self.tick(checked, "symbol", key, ch)
             return
@@ -67,14 +67,14 @@ class InlineOutput:
         if font is not None and low_byte(code) is not None:
             checked = symbol_tick(font, code)
             if checked is None:
-                self.add(symbol_text(font, code), key)
+                self.add_symbol(symbol_text(font, code), key)
             else:
                 self.tick(checked, "symbol", key)
             return
         ch = chr(code)
         checked = GLYPH_TICKS.get(ch)
         if checked is None:
-            self.add(ch, key)
+            self.add_symbol(ch, key)
         else:
             self.tick(checked, "symbol", key, ch)
 
@@ -85,13 +85,25 @@ class InlineOutput:
             self.buf_key = key
         self.buf.append(text)
 
+    def add_symbol(self, text: str, key: int) -> None:
+        """A ``w:sym`` or symbol-font character, which may be one no document can hold."""
+        self.add(text, key)
+        self.buf_check = True
+
     def flush(self) -> None:
-        """The buffered text as one ``Run``: every text path (w:t, w:sym, symbol fonts, fields) ends here."""
-        struck, deleted, inserted = _FLAGS[self.buf_key]
-        text, invalid = replace_invalid("".join(self.buf))
-        if invalid:  # a w:sym or symbol-font code no document can hold
-            self.note(INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE)
-        self.inlines.append(Run(text, struck, deleted, inserted))
+        """The buffered text as one ``Run``: every text path (w:t, w:sym, symbol fonts, fields) ends here.
+
+        Only a ``w:sym`` or symbol-font code can be a character no document can hold (XML text and
+        attributes cannot): the text is checked only when one of those was added (``buf_check``).
+        """
+        buf = self.buf
+        text = buf[0] if len(buf) == 1 else "".join(buf)
+        if self.buf_check:
+            self.buf_check = False
+            text, invalid = replace_invalid(text)
+            if invalid:
+                self.note(INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE)
+        self.inlines.append(Run(text, *_FLAGS[self.buf_key]))
         self.buf = []
 
     def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:
