@@ -408,3 +408,51 @@ def test_the_original_plan_is_not_changed_and_the_coverage_is_recounted() -> Non
 def test_the_coverage_is_what_a_fresh_count_gives(name: str) -> None:
     result = redact(read(PLANS / name), KEY).value
     assert result.plan.coverage == count(result.plan)
+
+
+# long text: searched in pieces, its work linear ------------------------------------------------------------
+
+LONG_UNIT = ("Kai read with Mrs Quillby (Class teacher) in Brackenholt Primary School and called 01632 960123.\n"
+             "Then he talked about his week with the group, and he asked for help when he needed it. ")
+
+
+def test_a_50000_word_entry_is_redacted_with_work_in_proportion_to_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    from presidio_analyzer import EntityRecognizer
+
+    settled: list[int] = []  # presidio's duplicate removal is pairwise: its work grows as the square of each batch
+    original = EntityRecognizer.remove_duplicates
+    monkeypatch.setattr(EntityRecognizer, "remove_duplicates",
+                        staticmethod(lambda results: settled.append(len(results)) or original(results)))
+    repeats = 50_000 // len(LONG_UNIT.split()) + 1
+    assert len((LONG_UNIT * repeats).split()) > 50_000
+    result = redact(make_plan(LONG_UNIT * repeats), KEY).value
+    text = result.plan.needs.summary[0].text
+    assert not re.search(r"Kai|Quillby|Brackenholt|01632", text)
+    # each repeat once; the child's name and setting fields once more
+    assert [result.counts[k] for k in ("child", "staff", "school", "phone")] == [repeats + 1, repeats, repeats + 1, repeats]
+    pairs = sum(n * n for n in settled)
+    assert max(settled) <= 150 and pairs <= 500 * repeats  # a batch no larger than a piece's matches
+
+
+def test_a_long_text_in_small_pieces_is_redacted_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from msp_convert.redact import pieces
+
+    text = ("Mum (Sarah) said Kai was born 14/03/2015; Dr A. Patel, speech therapist, saw Zorbel Quint at 12 Acacia "
+            "Road, Leeds. Nan Jean came too.\n") * 40
+    whole = redact(make_plan(text), KEY).value
+    monkeypatch.setattr(pieces, "SIZE", 90)
+    monkeypatch.setattr(pieces, "OVERLAP", 50)
+    cut = list(pieces.pieces(text))
+    assert len(cut) > 40 and cut[0].core_start == 0 and cut[-1].core_end == len(text)
+    assert all(a.core_end == b.core_start for a, b in zip(cut, cut[1:]))  # the cores tile the text
+    assert all(p.core_start - p.start >= 50 or p.start == 0 for p in cut)
+    assert redact(make_plan(text), KEY).value == whole
+
+
+def test_a_long_text_without_spaces_or_breaks_is_cut_anywhere() -> None:
+    text = "x" * 20_000 + " Kai"
+    from msp_convert.redact.pieces import SIZE, pieces
+
+    assert [p.core_end for p in pieces(text)][:2] == [SIZE, 2 * SIZE]
+    assert redact(make_plan(text), KEY).value.plan.needs.summary[0].text.endswith(" Child " + keys.pseudonym(
+        KEY, "child", "Kai Dunmore", "Child").split()[1])

@@ -27,9 +27,9 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import phonenumbers
 import tldextract
@@ -38,6 +38,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecogni
 from stdnum.gb import nhs, upn
 
 from . import keys
+from .pieces import pieces
 from .people import ROLE_OF, TITLE, Cast, Person, is_role
 from .words import is_word, not_names
 
@@ -480,15 +481,25 @@ class Finder:
     def find(self, text: str) -> list[Span]:
         """The spans to replace, in order, none overlapping: the longer wins, then the earlier in PRIORITY;
         then the uncertain names among the words left."""
-        chosen = resolve(self.candidates(text), text)
+        chosen = resolve(in_pieces(text, self.candidates), text)
         taken = _Taken(chosen)
-        chosen += [s for s in uncertain_spans(text, self.key) if taken.add(s)]
+        chosen += [s for s in in_pieces(text, lambda window: uncertain_spans(window, self.key)) if taken.add(s)]
         for span in chosen:
             if span.learn:
                 form, kind, pseudonym = span.learn
                 for written in (form, *span.also):
                     self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
         return _merged(sorted(chosen, key=lambda s: s.start), text)
+
+
+def in_pieces(text: str, search: Callable[[str], Iterable[Span]]) -> Iterator[Span]:
+    """``search`` over a long text window by window (``pieces``): each span once, where it is in ``text``."""
+    for piece in pieces(text):
+        window = text if piece.end - piece.start == len(text) else text[piece.start:piece.end]
+        for span in search(window):
+            start = span.start + piece.start
+            if piece.core_start <= start < piece.core_end:
+                yield span if not piece.start else replace(span, start=start, end=span.end + piece.start)
 
 
 def _merged(spans: list[Span], text: str) -> list[Span]:
