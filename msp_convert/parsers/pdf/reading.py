@@ -383,7 +383,8 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
                 runs.box(TickBox(g.tick, g.tick_encoding or "glyph", g.confidence))
             else:
                 if prev is not None and not space and not prev_space:
-                    if prev.is_tick or g.x0 - prev.x1 > max(0.15 * g.size, 0.8):
+                    gap = g.x0 - prev.x1
+                    if prev.is_tick or (gap > 0.15 * g.size and gap > 0.8):  # past max(0.15 em, 0.8 pt)
                         add(" ", bool(prev.struck and g.struck))
                 if runs._text and g.struck != runs._struck:  # add(text, g.struck), inline
                     runs.flush()
