@@ -91,7 +91,7 @@ from .ns import (
 from .styles import UNSET, Styles, numpr_is_list, on_off, outline_heading, rpr_levels
 from .symbols import GLYPH_RE
 from .controls import form_field, sdt_content, w14_on_off
-from .inline import InlineOutput
+from .inline import LETTER, InlineOutput
 from .tables import TableReader
 
 
@@ -332,16 +332,23 @@ class PartWalker(TableReader, InlineOutput):
                 text = c.text
                 if not text or self.hidden:
                     continue
-                if self.all_bold and not (bold and self.lettered) and sym is None:
-                    self.weigh(text, key)
-                if sym is None and (text.isascii() or GLYPH_RE.search(text) is None):
+                if sym is not None:
+                    self.text(text, key, sym)
+                    continue
+                # weigh(), inline: whether every letter of the paragraph is bold
+                if self.all_bold and not (bold and self.lettered) and not key & DEL and LETTER.search(text) is not None:
+                    if self.r_bold:  # not always bold: a w:ruby's runs set it
+                        self.lettered = True
+                    else:
+                        self.all_bold = False
+                if text.isascii() or GLYPH_RE.search(text) is None:
                     if key != self.buf_key:
                         if self.buf:
                             self.flush()
                         self.buf_key = key
                     self.buf.append(text)
                 else:
-                    self.text(text, key, sym)
+                    self.text(text, key, None)
             elif tag == W_RPR:
                 key, sym, bold = self.run_props(c, flags)
                 self.r_bold = bold

@@ -21,7 +21,7 @@ from .symbols import GLYPH_RE, GLYPH_TICKS, low_byte, parse_char, symbol_font_ke
 
 # key -> (struck, deleted, inserted)
 _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")
 
 
 class InlineOutput:
@@ -31,7 +31,7 @@ class InlineOutput:
 
     def weigh(self, text: str, key: int) -> None:
         """Keep count of whether every letter of the paragraph is bold (text of the current run)."""
-        if not key & DEL and _LETTER.search(text) is not None:
+        if not key & DEL and LETTER.search(text) is not None:
             if self.r_bold:
                 self.lettered = True
             else:
