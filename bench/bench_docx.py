@@ -8,7 +8,11 @@ is the mapping's), plus docx2python's plain
 text extraction of the same files (when installed: ``pip install -e '.[bench]'``)
 for comparison, and the peak memory of one conversion pass.
 
-    python bench/bench_docx.py [--repeat 15] [--set fixtures|messy|both]
+    python bench/bench_docx.py [--repeat 15] [--set fixtures|messy|both] [--calls]
+
+``--calls`` also counts the Python function calls of one pass (cProfile) of the
+parser and of the whole reader: unlike times, counts do not move with the load
+of a shared machine, so they show whether a change cut work.
 
 Two sets: the fixture plans, and the larger, messier plans of fixtures/messy/.
 
@@ -92,9 +96,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--set", choices=[*SETS, "both"], default="both", help="which files (default: each set in turn)")
+    parser.add_argument("--calls", action="store_true", help="also count the function calls of one pass")
     args = parser.parse_args()
     for name in SETS if args.set == "both" else [args.set]:
-        measure(name, SETS[name](), args.repeat)
+        files = SETS[name]()
+        measure(name, files, args.repeat)
+        if args.calls:
+            print(f"function calls of one pass: parser {calls(parse, files):,}, whole reader {calls(convert, files):,}")
+
+
+def calls(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]]) -> int:
+    """Python function calls (cProfile's count, built-ins included) of one warm pass of ``fn``."""
+    import cProfile
+    import pstats
+
+    fn(files)  # imports, caches
+    profile = cProfile.Profile()
+    profile.runcall(fn, files)
+    return pstats.Stats(profile).total_calls
 
 
 def best_in_turns(fns: list[Callable[[], None]], repeat: int) -> list[float]:
