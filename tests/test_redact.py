@@ -378,6 +378,21 @@ def test_odd_text_is_redacted_without_error() -> None:
     assert len(result.plan.needs.summary) == len(odd) and result.plan.needs.summary[2].text == "((((("
 
 
+def test_names_in_capitals_beyond_the_model_s_own() -> None:
+    staff = one("Mrs Quillby came.")[:-len(" came.")]
+    assert one("Mrs QUILLBY (Class teacher) came.") == "Class teacher came."
+    assert one("Mrs QUILLBY came; then QUILLBY and Quillby left.") == f"{staff} came; then {staff} and {staff} left."
+    friend = one("Kai plays with his friend Tomasz.").split()[-2:]
+    assert one("Kai plays with his friend Tomasz. TOMASZ IS HERE.").endswith(" ".join(friend)[:-1] + ". " + " ".join(friend)[:-1] + " IS HERE.")
+    assert one("Mr TA and Mrs GREEN said: GREEN TEAM.").endswith("said: GREEN TEAM.")
+
+
+def test_letters_of_scripts_without_capitals_are_no_names() -> None:
+    texts = ["中标结果公告于浙江省政府采购网", "symbols: µαβπΩ and πʬ here", "Она читает с Ольгой"]
+    assert redacted_texts(*texts) == texts[:2] + ["Она читает с Person " + redacted_texts("Она читает с Ольгой")[0][-6:]]
+    assert counts(*texts[:2])["uncertain-name"] == 0
+
+
 @pytest.mark.parametrize("name", ["04-ks2-autism.docx", "10-ks2-selective-mutism.docx"])
 def test_a_redacted_plan_redacted_again_is_unchanged(name: str) -> None:
     once = redact(read(PLANS / name), KEY).value

@@ -218,8 +218,9 @@ def born_spans(text: str) -> Iterator[Span]:
 # A capital and a small letter, any alphabet ("Zoë", "Łukasz"): not a-z, not A-Z, as Python's re has no \p{Lu}.
 UP, LOW = r"[^\W\d_a-z]", r"[^\W\d_A-Z]"
 _NAME = rf"(?:{UP}['\u2019]|Mc|Mac)?{UP}{LOW}+(?:-{UP}{LOW}+)?"  # Tom, O'Brien, McKenzie, Ana-María
+_CAPS = r"(?:[A-Z]['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?(?![\w'\u2019])"  # ROWE, O'BRIEN, SMITH-JONES
 _TITLED = re.compile(
-    rf"\b(?P<name>{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}{_NAME})"
+    rf"\b(?P<name>{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}(?:{_NAME}|{_CAPS}))"
     r"(?:\s*\((?P<role>[^()\n]{1,40})\)|,\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
     r"(?P<role2>(?i:(?:(?!or\b|with\b|to\b)[a-z\-]+\s+){0,4}?(?:teacher|TA|SENCO|SENCo|SENDCo|assistant|therapist|mentor|tutor|"
     r"adviser|advisor|officer|supervisor|headteacher|nurse|paediatrician|psychologist|worker|practitioner|"
@@ -275,8 +276,8 @@ def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
     for m in _TITLED.finditer(text):
         written = m["name"].split()[-1]
         surname = keys.normalise(written)
-        if not surname:
-            continue  # "Mr Mrs": a title after a title, no name
+        if not surname or (written.isupper() and surname in not_names()):
+            continue  # "Mr Mrs": a title after a title, no name; "Mr TA": a term in capitals
         role = m["role"] if m["role"] and is_role(m["role"]) else m["role2"]
         person = cast.adult(m["name"])
         kind = person.kind if person else "staff"
@@ -420,6 +421,8 @@ def _name_groups(text: str) -> list[list[re.Match[str]]]:
     """Runs of capitalised words, one space apart, that hold a word that is no known word."""
     runs: list[list[re.Match[str]]] = []
     for m in _CAPITALISED.finditer(text):
+        if not m[0][0].isupper():
+            continue  # a letter with no case ("中标", "πʬ"): UP is "no a-z", so a script without capitals matches
         if runs and text[runs[-1][-1].end():m.start()] == " " and not _POSSESSIVE.search(runs[-1][-1][0]):
             runs[-1].append(m)
         else:
@@ -487,7 +490,7 @@ class Finder:
         for span in chosen:
             if span.learn:
                 form, kind, pseudonym = span.learn
-                for written in (form, *span.also):
+                for written in (variant for one in (form, *span.also) for variant in _cases(one)):
                     self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
         return _merged(sorted(chosen, key=lambda s: s.start), text)
 
@@ -500,6 +503,14 @@ def in_pieces(text: str, search: Callable[[str], Iterable[Span]]) -> Iterator[Sp
             start = span.start + piece.start
             if piece.core_start <= start < piece.core_end:
                 yield span if not piece.start else replace(span, start=start, end=span.end + piece.start)
+
+
+def _cases(form: str) -> tuple[str, ...]:
+    """A learnt name as written, and in capitals or as a name from capitals ("Tomasz", "TOMASZ"), when it
+    is no English word (a capitalised "Mark" is learnt; "MARK" in a heading is left)."""
+    if len(form) < 3 or is_word(form) or not form[0].isupper():
+        return (form,)
+    return (form, form.title() if form.isupper() else form.upper())
 
 
 def _merged(spans: list[Span], text: str) -> list[Span]:
