@@ -169,8 +169,8 @@ def rpr_levels(rpr: etree._Element) -> RunProps:
             rstyle = q.get(W_VAL)
         elif tag == W_RFONTS:
             font = rfonts_symbol(q)
-        elif tag == W_B:
-            bold = on_off(q)
+        elif tag == W_B:  # mostly a bare <w:b/>: on without a call
+            bold = True if q.get(W_VAL) is None else on_off(q)
         elif tag == W_BCS:
             bold_cs = on_off(q)
         elif tag == W_RTL or tag == W_CS:
