@@ -387,6 +387,12 @@ def test_names_in_capitals_beyond_the_model_s_own() -> None:
     assert one("Mr TA and Mrs GREEN said: GREEN TEAM.").endswith("said: GREEN TEAM.")
 
 
+def test_american_spellings_and_nationalities_are_words_not_names() -> None:
+    text = "She went to the Child Development Center and the Behavior Team; her Brazilian and Nigerian friends too."
+    assert one(text) == text
+    assert one("He saw Quorvin at the Center.").startswith("He saw Person ")
+
+
 def test_letters_of_scripts_without_capitals_are_no_names() -> None:
     texts = ["中标结果公告于浙江省政府采购网", "symbols: µαβπΩ and πʬ here", "Она читает с Ольгой"]
     assert redacted_texts(*texts) == texts[:2] + ["Она читает с Person " + redacted_texts("Она читает с Ольгой")[0][-6:]]
