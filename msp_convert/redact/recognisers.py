@@ -19,6 +19,8 @@ placeholder already written (a plan redacted twice) is kept as it is.
 
 Overlaps are settled by one rule: the longer span wins; of two alike, the more
 specific recogniser (the order of ``PRIORITY``).
+A text longer than ``pieces.SIZE`` characters is searched in overlapping pieces
+(``pieces``: presidio settles its duplicates pairwise), its spans settled together.
 """
 
 from __future__ import annotations
