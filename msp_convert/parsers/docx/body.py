@@ -211,8 +211,8 @@ class PartWalker(TableReader, InlineOutput):
                 run(el, flags)
             elif tag == W_PPR:
                 direct_list, outline = self.paragraph_props(el)
-            else:
-                self.inline(el, flags)
+            elif len(el) or tag == M_R:  # an empty element other than a math run gives nothing
+                self.inline(el, flags)  # (bookmarks and proofing marks, most of them in Word's files)
         if self.buf:
             self.flush()
         if self.hidden:
