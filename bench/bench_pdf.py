@@ -68,6 +68,14 @@ def pdfium_records_only(files: Files) -> None:
             pdf.close()
 
 
+def parsed_only(files: Files) -> None:
+    """The pdfium source and the geometry (parse_pdf): the reader without the mapping and the JSON."""
+    from msp_convert.parsers.pdf import parse_pdf
+
+    for _, data in files:
+        parse_pdf(data, None, source="pdfium")
+
+
 def peak_records(data: bytes) -> float:
     """The pdfium source's peak memory reading every page into records (each dropped once read).
 
@@ -130,11 +138,14 @@ def main() -> None:
     t_ours = best(lambda: convert(files, "pdfplumber"), args.repeat)
     t_pdfium = best(lambda: convert(files, "pdfium"), args.repeat)
     t_records = best(lambda: pdfium_records_only(files), args.repeat)
+    t_parsed = best(lambda: parsed_only(files), args.repeat)
     print(f"files: {len(files)} PDFs, {pages} pages")
     print(f"floor (pdfplumber: open, chars, lines, rects): {t_floor:7.2f} s  ({t_floor / pages * 1000:.1f} ms/page)")
     print(f"... through the pdfplumber source:            {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
     print(f"msp-convert .pdf -> JSON (pdfium, default):   {t_pdfium:7.2f} s  ({t_pdfium / pages * 1000:.1f} ms/page)  ratio {t_pdfium / t_floor:.2f}x")
     print(f"pdfium source alone (records, no geometry):  {t_records:7.2f} s  ({t_records / pages * 1000:.1f} ms/page)  ratio {t_records / t_floor:.2f}x")
+    print(f"... with its geometry (parse_pdf, no mapping): {t_parsed:7.2f} s  geometry {(t_parsed - t_records) / t_floor:.2f}x, "
+          f"mapping + JSON {(t_pdfium - t_parsed) / t_floor:.2f}x")
     small = (REPO / "fixtures" / "pdf" / "08-ks1-visual-impairment.pdf").read_bytes()
     big = pages_copied(small, 38)
     for source in ("pdfplumber", "pdfium"):
