@@ -262,6 +262,12 @@ def test_a_sentence_s_first_word_before_an_uncertain_name_is_one_too() -> None:
     assert re.fullmatch(f"Respite carer: Person {CODE} \\(one weekend a month\\). Person {CODE} is kind.", text)
 
 
+def test_an_o_apostrophe_surname_is_a_name_word_even_at_a_cell_s_start() -> None:
+    texts = redacted_texts("Siobh\u00e1n O'Quorvin", "We ask D\u2019Quorvina today.")
+    assert re.fullmatch(f"Person {CODE}", texts[0])  # a table cell holding a name alone
+    assert re.fullmatch(f"We ask Person {CODE} today.", texts[1])
+
+
 def test_capitalised_words_side_by_side_are_one_uncertain_name_and_their_parts_go_with_it() -> None:
     result = redact(make_plan("Contact: Quorvin Holtwhistle.", "Holtwhistle rang."), KEY).value
     texts = [e.text for e in result.plan.needs.summary]

@@ -373,7 +373,7 @@ def address_spans(text: str) -> Iterator[Span]:
 # uncertain names -------------------------------------------------------------------------------------
 
 _CAPITALISED = re.compile(
-    rf"(?<![\w'\u2019\-]){UP}{LOW}+(?:{UP}{LOW}+)?(?:-{UP}?{LOW}+)*(?:['\u2019]s)?(?![\w\-])"
+    rf"(?<![\w'\u2019\-])(?:{UP}['\u2019])?{UP}{LOW}+(?:{UP}{LOW}+)?(?:-{UP}?{LOW}+)*(?:['\u2019]s)?(?![\w\-])"
 )
 _SENTENCE_END = frozenset(".!?:;\"\u201c\u2018'([\u2022\u00b7\u2013\u2014-/")
 
