@@ -24,19 +24,9 @@ LEGACY = ("doc", "rtf", "odt")
 LEGACY_CHUNK = 8
 
 
-def run_batch(options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None) -> BatchResult:
-    """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
-
-    With ``scheduler`` (a Dask scheduler's address, or ``local:N``) the files
-    are converted on that cluster (``batch.cluster``), otherwise by this
-    machine's worker processes (``options.jobs``); the outputs, journal and
-    report are the same.
-
-    Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
-    cannot be written at all; a write that fails mid-batch (a full disk)
-    stops it cleanly, and ``BatchResult.stopped`` says why.
-    """
-    started = time.monotonic()
+def _folders(options: BatchOptions) -> tuple[Path, Path]:
+    """IN_DIR and OUT_DIR resolved, OUT_DIR made ready (writable, what a killed run left removed, one
+    kind of output: redacted or not); ``InputError`` / ``OutputError`` in one line."""
     in_dir, out_dir = options.in_dir.resolve(), options.out_dir.resolve()
     if not in_dir.is_dir():
         raise InputError(f"{options.in_dir} is not a folder; give the folder that holds the plans")
@@ -50,6 +40,34 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
         one_kind(out_dir, options.key is not None)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
+    return in_dir, out_dir
+
+
+def _report(out_dir: Path, result: BatchResult) -> None:
+    """report.csv and report.json written, or neither (an older run's would not tell what is on disk now)."""
+    try:
+        write_report(out_dir, result)
+    except OSError as err:
+        for name in ("report.csv", "report.json"):
+            with contextlib.suppress(OSError):
+                (out_dir / name).unlink()
+        raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
+
+
+def run_batch(options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None) -> BatchResult:
+    """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
+
+    With ``scheduler`` (a Dask scheduler's address, or ``local:N``) the files
+    are converted on that cluster (``batch.cluster``), otherwise by this
+    machine's worker processes (``options.jobs``); the outputs, journal and
+    report are the same.
+
+    Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
+    cannot be written at all; a write that fails mid-batch (a full disk)
+    stops it cleanly, and ``BatchResult.stopped`` says why.
+    """
+    started = time.monotonic()
+    in_dir, out_dir = _folders(options)
     reviews = {} if options.key is not None else reviewed.load(out_dir)  # no review of redacted plans
     found, links = _found(in_dir, out_dir, options)
     rows, tasks = _tasks(found, options, out_dir, {} if options.force else reviews)
@@ -74,13 +92,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     _settle(rows, interrupted, options.force, reviews, out_dir)
     redacted = options.key is not None
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, "" if redacted else str(in_dir), redacted)
-    try:
-        write_report(out_dir, result)
-    except OSError as err:
-        for name in ("report.csv", "report.json"):  # an older run's report would not tell what is on disk now
-            with contextlib.suppress(OSError):
-                (out_dir / name).unlink()
-        raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
+    _report(out_dir, result)
     if options.link_file is not None:
         try:
             write_links(options.link_file, links, rows)
