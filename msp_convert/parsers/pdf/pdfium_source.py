@@ -11,7 +11,7 @@ geometry cannot tell the two apart.
   font's descent, as pdfminer measures it, with the baseline; what the text
   page leaves out of the content stream (spaces folded into one, inkless
   text objects, a text object repeated where it was drawn) put back, so the
-  records are pdfminer's (``_TextReader.restore_spaces``). Two PDFium calls
+  records are pdfminer's (``pdfium_text``). Two PDFium calls
   a glyph: the page's text is read once, each text object's font, size and
   matrix once, each font's widths once;
 - drawings: every path object, form XObjects' included, its segments through
@@ -32,18 +32,13 @@ from typing import Any, Iterator, Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
-from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
-from .records import Glyph, Mark, PageRecord, Path, Widget
+from .pdfium_text import IDENTITY, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader
+from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
 
-Matrix = tuple[float, float, float, float, float, float]
-# PDFium keeps positions as 32-bit floats (a few hundred-thousandths of a point off at page scale); each glyph's box
-# is widened by this much each way so that it holds the glyph as pdfminer places it, in full precision
-NOISE = 1e-4
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MARKUPS = {
     raw.FPDF_ANNOT_STRIKEOUT: "strikeout", raw.FPDF_ANNOT_UNDERLINE: "underline",
     raw.FPDF_ANNOT_HIGHLIGHT: "highlight", raw.FPDF_ANNOT_SQUIGGLY: "squiggly",
@@ -102,24 +97,6 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
         if glyphs > LIMITS.glyphs_per_file:
             raise refuse(f"this PDF draws more than {LIMITS.glyphs_per_file:,} characters")
         yield record
-
-
-def _mul(m: Matrix, n: Matrix) -> Matrix:
-    """``m`` then ``n`` (row vectors, as PDF writes matrices)."""
-    a, b, c, d, e, f = m
-    A, B, C, D, E, F = n
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-
-
-def _matrix(obj: Any) -> Matrix:
-    fm = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, fm):
-        return IDENTITY
-    return (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
 
 
 class _Page:
@@ -292,354 +269,11 @@ class _Page:
             record.widgets.append(Widget(kind, *box, value=value, name=name))
 
 
-def _bind(name: str, restype: Any, *argtypes: Any) -> Any:
-    """PDFium's ``name`` taking and giving plain addresses (ints), not pypdfium2's typed handles: no cast per call."""
-    address = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
-
-
-_P, _I = ctypes.c_void_p, ctypes.c_int
-_D, _F = ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_float)
-_text_object = _bind("FPDFText_GetTextObject", _P, _P, _I)
-_unicode = _bind("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
-_generated = _bind("FPDFText_IsGenerated", _I, _P, _I)
-_origin = _bind("FPDFText_GetCharOrigin", _I, _P, _I, _D, _D)
-_page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
-_object_font = _bind("FPDFTextObj_GetFont", _P, _P)
-_glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
-_bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
 _count_segments = _bind("FPDFPath_CountSegments", _I, _P)
 _segment = _bind("FPDFPath_GetPathSegment", _P, _P, _I)
 _segment_type = _bind("FPDFPathSegment_GetType", _I, _P)
 _segment_point = _bind("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
 _segment_closes = _bind("FPDFPathSegment_GetClose", _I, _P)
-_UNREAD = -1.0  # a width not yet asked of PDFium
-_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "")  # no glyph read yet
-_LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
-
-
-class _Font:
-    """One font's name, descent (a fraction of the em) and widths (at 1 pt, by character), read once a page."""
-
-    __slots__ = ("handle", "name", "descent", "widths")
-
-    def __init__(self, handle: int) -> None:
-        font = ctypes.cast(handle, raw.FPDF_FONT)
-        n = raw.FPDFFont_GetBaseFontName(font, None, 0) if handle else 0
-        buf = ctypes.create_string_buffer(max(n, 1))
-        if n > 0:
-            raw.FPDFFont_GetBaseFontName(font, buf, n)
-        self.handle, self.name = handle, buf.value.decode("latin-1")
-        self.descent = _descent(font, self.name) if handle else 0.0
-        self.widths: dict[str, Optional[float]] = {}
-
-    def width(self, char: str) -> Optional[float]:
-        """How far the glyph moves the pen at 1 pt, as pdfminer measures it: the font's width for it."""
-        try:
-            return self.widths[char]
-        except KeyError:
-            width = ctypes.c_float()
-            ok = self.handle and _glyph_width(self.handle, ord(char), 1.0, width)
-            self.widths[char] = float(width.value) if ok else None
-            return self.widths[char]
-
-
-class _Run:
-    """What one text object's glyphs share: the font, its size, and where a glyph's box lies from its origin."""
-
-    __slots__ = ("font", "size", "ok", "a", "b", "upright", "x_lo", "x_hi", "y_lo", "y_hi")
-
-    def __init__(self, font: _Font, size: float, linear: Matrix) -> None:
-        a, b, c, d = linear[:4]  # the text's x and y units, as displayed
-        self.font, self.size, self.a, self.b = font, size, a, b
-        self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
-        self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline
-        low, high = font.descent * size, (font.descent + 1) * size  # pdfminer's box: from the descent up one size
-        self.x_lo, self.x_hi = min(low * c, high * c) - NOISE, max(low * c, high * c) + NOISE
-        self.y_lo, self.y_hi = min(low * d, high * d) - NOISE, max(low * d, high * d) + NOISE
-
-    def unpacked(self) -> tuple[Any, ...]:
-        """What ``_TextReader.read`` needs of the run, as locals (a size of 0: none of its glyphs is read)."""
-        size = self.size if self.ok else 0.0
-        return (self.font.widths, size, self.a, self.b, self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.upright,
-                self.font.name)
-
-    def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
-        """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
-        dx, dy = advance * self.a, advance * self.b
-        x0, x1 = x + self.x_lo + (dx if dx < 0 else 0.0), x + self.x_hi + (dx if dx > 0 else 0.0)
-        top, bottom = y + self.y_lo + (dy if dy < 0 else 0.0), y + self.y_hi + (dy if dy > 0 else 0.0)
-        if not math.isfinite(x0 + x1 + top + bottom):
-            return None
-        glyph = Glyph(char, x0, x1, top, bottom, bottom - top, self.font.name)
-        if self.upright:
-            glyph.baseline = y
-        return glyph
-
-
-class _TextReader:
-    """A page's text page read into glyphs: a few PDFium calls a glyph, what its text object shares read once."""
-
-    def __init__(self, page: _Page, text: Any) -> None:
-        self.page, self.text, self.address = page, text, ctypes.cast(text, ctypes.c_void_p).value or 0
-        self.at = page.display(IDENTITY)  # a user-space point, displayed
-        self.fonts: dict[int, _Font] = {}
-        self.runs: dict[int, _Run] = {}
-        self.last: dict[int, int] = {}  # text object -> the index of its last glyph read
-        self.shown: dict[Matrix, Matrix] = {}  # enclosing forms' matrix -> it displayed
-        self.lead: dict[int, int] = {}  # text object after a space -> the index of its first glyph
-        self.start: dict[int, int] = {}  # text object -> the index of its first glyph
-        self.boxes: dict[int, Optional[tuple[float, float, float, float]]] = {}
-        self.copies: dict[int, list[Glyph]] = {}  # a text object the text page left out as a repeat -> its glyphs
-        self.added = 0  # glyphs copied
-
-    def read(self, count: int) -> list[Glyph]:
-        """The text page's glyphs, in its order: the PDF reader's hot loop, two PDFium calls a glyph."""
-        chars, tp, last, out = self._chars(count), self.address, self.last, []
-        a, b, c, d, e, f = self.at
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        text_object, generated, origin, finite, glyph = _text_object, _generated, _origin, math.isfinite, Glyph
-        left_out, unread = _LEFT_OUT, _UNREAD
-        prev, run, spaced, spaced_obj = 0, None, None, 0
-        px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
-        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = _NO_RUN
-        for i, char in enumerate(chars):
-            if char in left_out:
-                if char != "\ufffe" or _unicode(tp, i) != 0x02:
-                    continue
-                char = "-"  # PDFium's mark for a hyphen ending a line (its text has U+FFFE) is the hyphen drawn
-            obj = text_object(tp, i)
-            if not obj or (char == " " and generated(tp, i) == 1):
-                continue
-            if obj != prev:
-                prev, run = obj, self.runs.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ")
-                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = run.unpacked()
-            if not size:
-                continue
-            origin(tp, i, ox, oy)
-            x, y = ox.value, oy.value
-            if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
-                self._piece(out[-1], char, i, x)
-                continue
-            px, py, prev_drawn = x, y, obj
-            width = widths.get(char, unread)
-            if width is unread:
-                width = run.font.width(char)  # type: ignore[union-attr]  (set with the first glyph's object)
-            advance = width * size if width is not None else self._loose(i, x)
-            x, y = a * x + c * y + e, b * x + d * y + f
-            if upright and advance >= 0:  # the common case, said shortly: the advance is along x
-                x0, x1, top, bottom = x - NOISE, x + advance * ta + NOISE, y + y_lo, y + y_hi
-            else:
-                dx, dy = advance * ta, advance * tb
-                x0, x1 = x + x_lo + (dx if dx < 0 else 0.0), x + x_hi + (dx if dx > 0 else 0.0)
-                top, bottom = y + y_lo + (dy if dy < 0 else 0.0), y + y_hi + (dy if dy > 0 else 0.0)
-            if finite(x0 + x1 + top + bottom):
-                g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, 1.0, y if upright else None)
-                if spaced is not None:  # a space just before: the rest of its run, if the text page folded one
-                    if obj == spaced_obj:
-                        _fill(out, spaced, g)
-                    spaced = None
-                if char == " ":
-                    spaced, spaced_obj = g, obj
-                last[obj] = len(out)
-                out.append(g)
-        return out
-
-    def _piece(self, glyph: Glyph, char: str, i: int, x: float) -> None:
-        """A character drawn by the glyph before (PDFium splits a ligature, pdfminer keeps it one glyph of two
-        characters): added to its text; its advance is the ligature's, as PDFium's loose box has it."""
-        glyph.text += char
-        if glyph.baseline is not None and self.page.ctm[0] == 1:  # upright on an unturned page: the advance is along x
-            glyph.x1 = glyph.x0 + max(self._loose(i, x), 0.0)
-
-    def _chars(self, count: int) -> str:
-        """The page's characters, one a glyph: from one call when each is one UTF-16 unit, else one by one."""
-        buf = (ctypes.c_ushort * (count + 1))()
-        if count and _page_text(self.address, 0, count, buf) == count + 1:
-            chars = bytes(buf)[: 2 * count].decode("utf-16-le", errors="surrogatepass")
-            if len(chars) == count:
-                return chars
-        codes = (_unicode(self.address, i) for i in range(count))
-        return "".join(chr(c) if 0 < c < 0x110000 else "\uffff" for c in codes)
-
-    def _run(self, obj: int, i: int, first: int, after_space: bool) -> _Run:
-        """The text object's run, read with its first glyph (at ``first``); one whose space ahead may be gone noted."""
-        self.start[obj] = first
-        if after_space:
-            self.lead[obj] = first
-        m = raw.FS_MATRIX()
-        raw.FPDFText_GetMatrix(self.text, i, m)
-        size = raw.FPDFText_GetFontSize(self.text, i)
-        run = self.runs[obj] = _Run(self._font(obj), size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)))
-        return run
-
-    def _font(self, obj: int) -> _Font:
-        handle = _object_font(obj) or 0
-        font = self.fonts.get(handle)
-        if font is None:
-            font = self.fonts[handle] = _Font(handle)
-        return font
-
-    def _loose(self, i: int, x: float) -> float:
-        """How far PDFium's box for the character reaches, for one its font cannot map back to a code (/ActualText)."""
-        loose = raw.FS_RECTF()
-        raw.FPDFText_GetLooseCharBox(self.text, i, loose)
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        raw.FPDFText_GetCharBox(self.text, i, left, right, bottom, top)
-        return float(max(loose.right, right.value) - x)
-
-    # the spaces PDFium leaves out
-
-    def restore_spaces(self, glyphs: list[Glyph], texts: list[tuple[int, Matrix]]) -> list[Glyph]:
-        """What PDFium's text page leaves out and pdfminer has, put back as the content stream draws it.
-
-        The text page keeps one space of a run (the others, ending a line or
-        starting an object, are gone), skips a text object whose glyphs have
-        no ink (its box has no width: one space), and a text object drawing
-        again what one of the five before it drew (a bold faked by printing
-        twice). An object's box reaches to its last space's origin, so the
-        spaces it ends with, and those of an inkless object, are counted from
-        its box; a spaces it starts with, from its start; a repeat is a copy.
-        """
-        after: dict[int, list[Glyph]] = {}
-        prev, recent = -1, []
-        for obj, outer in texts:
-            index = self.last.get(obj)
-            if index is not None:
-                first = self.lead.get(obj)
-                if first is not None:
-                    after.setdefault(first - 1, []).extend(self._leading(obj, outer, glyphs[first]))
-                prev = index
-                extra = self._trailing(obj, outer, glyphs[index])
-            else:
-                extra = self._blank(obj, outer) or self._copy(obj, outer, recent, glyphs)
-            if extra:
-                after.setdefault(prev, []).extend(extra)
-            recent = (recent + [(obj, outer)])[-5:]
-        if not after:
-            return glyphs
-        out = list(after.get(-1, ()))
-        for i, g in enumerate(glyphs):
-            out.append(g)
-            out += after.get(i, ())
-        return out
-
-    def _copy(self, obj: int, outer: Matrix, recent: list[tuple[int, Matrix]], glyphs: list[Glyph]) -> list[Glyph]:
-        """A text object drawing again what one just before it drew (same font, size, box): that one's glyphs, moved."""
-        box = self._box(obj, outer)
-        if box is None:
-            return []
-        for other, other_outer in reversed(recent):
-            source, was = self._drawn(other, glyphs), self._box(other, other_outer)
-            if not source or was is None or _object_font(other) != _object_font(obj) or _size(other) != _size(obj):
-                continue
-            if abs((was[2] - was[0]) - (box[2] - box[0])) > 0.01 or abs((was[3] - was[1]) - (box[3] - box[1])) > 0.01:
-                continue
-            self.added += len(source)
-            if self.added > LIMITS.glyphs_per_page:
-                raise refuse(f"page {self.page.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            dx, dy = box[0] - was[0], box[1] - was[1]
-            copies = self.copies[obj] = [_moved(g, dx, dy) for g in source]
-            return copies
-        return []
-
-    def _drawn(self, obj: int, glyphs: list[Glyph]) -> list[Glyph]:
-        """The glyphs a text object drew: read from the text page, or copied."""
-        if obj in self.last:
-            return glyphs[self.start[obj] : self.last[obj] + 1]
-        return self.copies.get(obj, [])
-
-    def _box(self, obj: int, outer: Matrix) -> Optional[tuple[float, float, float, float]]:
-        """The text object's box (its glyphs' ink, and the origin of each inkless one), displayed."""
-        if obj in self.boxes:
-            return self.boxes[obj]
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        self.boxes[obj] = None
-        if not _bounds(obj, left, bottom, right, top):
-            return None
-        m = self.shown.get(outer)
-        if m is None:
-            m = self.shown[outer] = self.page.display(outer)
-        pts = [_apply(m, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
-        box = self.boxes[obj] = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
-                                 max(p[1] for p in pts))
-        return box
-
-    def _leading(self, obj: int, outer: Matrix, first: Glyph) -> list[Glyph]:
-        """The spaces a text object starts with, folded into the one before it: from its start to its first glyph."""
-        run = self.runs.get(obj)
-        width = run.font.width(" ") if run is not None and run.upright else None
-        if not width or run is None or first.baseline is None:
-            return []
-        m = _mul(_matrix(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)), outer)
-        x = _apply(self.at, m[4], m[5])[0]
-        step = width * run.size * run.a
-        n = min(int((first.x0 - x) / step + 0.5), 1000) if step > 0 else 0
-        gap = (first.x0 - x) / n if n > 0 else 0.0
-        return [_space(first, x + k * gap, step) for k in range(n)]
-
-    def _trailing(self, obj: int, outer: Matrix, last: Glyph) -> list[Glyph]:
-        run = self.runs.get(obj)
-        step = last.x1 - last.x0
-        if last.text != " " or run is None or not run.upright or step <= 0:
-            return []
-        box = self._box(obj, outer)
-        n = min(int((box[2] - last.x0) / step + 0.5), 1000) if box else 0
-        if n < 1:
-            return []
-        gap = (box[2] - last.x0) / n  # word and character spacing included
-        return [_space(last, last.x0 + k * gap, step) for k in range(1, n + 1)]
-
-    def _blank(self, obj: int, outer: Matrix) -> list[Glyph]:
-        box = self._box(obj, outer)
-        if box is None or box[3] - box[1] > 0.01:  # ink: not spaces alone
-            return []
-        handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
-        size = ctypes.c_float()
-        if not raw.FPDFTextObj_GetFontSize(handle, size):
-            return []
-        m = _mul(_matrix(handle), outer)
-        run = _Run(self._font(obj), size.value, self.page.display((m[0], m[1], m[2], m[3], 0.0, 0.0)))
-        width = run.font.width(" ")
-        if not (run.ok and run.upright and width):
-            return []
-        x, y = _apply(self.at, m[4], m[5])
-        first = run.glyph(" ", x, y, width * run.size)
-        step = first.x1 - first.x0 if first is not None else 0.0
-        if first is None or step <= 0:
-            return []
-        n = min(int((box[2] - box[0]) / step + 0.5), 1000)
-        gap = (box[2] - box[0]) / n if n else step
-        return [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
-
-
-def _size(obj: int) -> float:
-    size = ctypes.c_float()
-    raw.FPDFTextObj_GetFontSize(ctypes.cast(obj, raw.FPDF_PAGEOBJECT), size)
-    return size.value
-
-
-def _moved(g: Glyph, dx: float, dy: float) -> Glyph:
-    baseline = None if g.baseline is None else g.baseline + dy
-    return Glyph(g.text, g.x0 + dx, g.x1 + dx, g.top + dy, g.bottom + dy, g.size, g.font, baseline=baseline)
-
-
-def _space(like: Glyph, x: float, step: float) -> Glyph:
-    return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline)
-
-
-def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> None:
-    """The spaces PDFium's text page folds into one, inside one text object, drawn again one advance apart.
-
-    A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is one
-    space in the text page; pdfminer has each as drawn. Each space ahead of
-    the next glyph on its baseline, one space's advance on, is put back.
-    """
-    step = space.x1 - space.x0
-    if step <= 0 or space.baseline is None or nxt.baseline is None or abs(nxt.baseline - space.baseline) > 0.01:
-        return
-    extra = min(int((nxt.x0 - space.x0) / step + 0.05) - 1, 1000)
-    out += [_space(space, space.x0 + k * step, step) for k in range(1, extra + 1)]
 
 
 def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
@@ -655,17 +289,6 @@ def _wide(call: Any) -> Optional[str]:
     buf = ctypes.create_string_buffer(n)
     call(ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), n)
     return buf.raw[: n - 2].decode("utf-16-le", errors="replace")
-
-
-def _descent(font: Any, name: str) -> float:
-    """The font's descent, a fraction of the em: a standard font's from its AFM, as pdfminer has it
-    (PDFium measures the font it stands in with), else the one PDFium read."""
-    if font and not raw.FPDFFont_GetIsEmbedded(font) and name in FONT_METRICS:
-        return float(FONT_METRICS[name][0].get("Descent", 0)) / 1000.0
-    descent = ctypes.c_float()
-    if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
-        return descent.value / 1000.0
-    return 0.0
 
 
 def _colour(obj: Any) -> Optional[tuple[float, ...]]:
