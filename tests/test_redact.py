@@ -483,3 +483,32 @@ def test_a_long_text_without_spaces_or_breaks_is_cut_anywhere() -> None:
     assert [p.core_end for p in pieces(text)][:2] == [SIZE, 2 * SIZE]
     assert redact(make_plan(text), KEY).value.plan.needs.summary[0].text.endswith(" Child " + keys.pseudonym(
         KEY, "child", "Kai Dunmore", "Child").split()[1])
+
+
+# found in review: a role that names someone, a child named with a word, a pseudonym beside a real known-as ----------
+
+
+@pytest.mark.parametrize("text, gone", [
+    ("Mrs Rowe (TA for Kai Dunmore) helps.", ("Rowe", "Kai", "Dunmore")),
+    ("Mrs Rowe (teacher, 07700 900123) came.", ("Rowe", "07700")),
+    ("Mrs Rowe (SENCO at Brackenholt) came.", ("Rowe", "Brackenholt")),
+    ("Mrs Rowe, Dunmore family support worker, came.", ("Rowe", "Dunmore")),
+])
+def test_a_role_that_names_someone_is_not_written_for_the_name(text: str, gone: tuple[str, ...]) -> None:
+    out = one(text)
+    assert not any(word in out for word in gone), out
+
+
+def test_a_role_of_plain_words_stands_for_the_name() -> None:
+    assert one("Mrs Rowe (Class teacher) reads with him.") == "Class teacher reads with him."
+
+
+@pytest.mark.parametrize("name, text", [("April Jones", "April loves drawing. Today April was happy."),
+                                        ("Will Brown", "Will loves drawing.")])
+def test_every_part_of_the_child_s_name_goes_even_a_word(name: str, text: str) -> None:
+    out = one(text, name=name)
+    assert name.split()[0] not in out and re.search(f"Child {CODE}", out)
+
+
+def test_a_pseudonym_in_the_name_field_leaves_the_known_as_to_find() -> None:
+    assert "Kai" not in one("Kai went to the park.", name="Child ABCDEF", known_as="Kai")

@@ -118,8 +118,10 @@ def _initials(parts: list[str]) -> list[str]:
     return forms + ([joined] if not is_word(joined) else [])
 
 
-def _forms(name: str, parts: list[str]) -> list[str]:
-    """A name as the plan may write it: whole, without its title, each part, upper-case; longest first."""
+def _forms(name: str, parts: list[str], terms: bool = False) -> list[str]:
+    """A name as the plan may write it: whole, without its title, each part, upper-case; longest first.
+    A part that is a term or the form's wording ("May", "Will", "Reading") is left out unless ``terms``
+    (the child's name: every part of it goes, over-redaction being the safe side)."""
     whole = name.strip()
     plain = re.sub(rf"^{TITLE}\s+", "", whole)
     forms = [whole, plain] + [p for p in parts if len(p) > 1]
@@ -127,12 +129,12 @@ def _forms(name: str, parts: list[str]) -> list[str]:
     forms += [f.upper() for f in forms if len(f) > 2]
     # written in lower case ("my name is kai"), when no part of it is an English word
     forms += [f.lower() for f in forms if len(f) > 2 and not any(is_word(w) for w in re.findall(r"[\w'\u2019\-]+", f))]
-    return sorted({f for f in forms if f and f.casefold() not in not_names()}, key=len, reverse=True)
+    return sorted({f for f in forms if f and (terms or f.casefold() not in not_names())}, key=len, reverse=True)
 
 
 def _person(key: bytes, kind: str, name: str, parts: list[str], extra: tuple[str, ...] = ()) -> Person:
     identity = keys.normalise(name)
-    forms = tuple(dict.fromkeys(_forms(name, parts) + list(extra)))
+    forms = tuple(dict.fromkeys(_forms(name, parts, terms=kind == "child") + list(extra)))
     written = re.findall(r"[\w'\u2019\-]+", name)
     surname = written[-1] if len(written) > 1 and written[-1] in forms else ""
     return Person(kind, identity, forms, keys.pseudonym(key, kind, identity, ROLE_OF[kind]), surname)
@@ -140,12 +142,13 @@ def _person(key: bytes, kind: str, name: str, parts: list[str], extra: tuple[str
 
 def _child(plan: Plan, key: bytes) -> Iterator[Person]:
     """The child, named by the model: every capitalised part of the name is the child's, word or not."""
-    name = plan.child.name or plan.child.known_as
-    if not name or not keys.normalise(name) or keys.is_pseudonym(name):
-        return  # no name, or one redaction gave already
+    written = (plan.child.name, plan.child.known_as)
+    name = next((n for n in written if n and keys.normalise(n) and not keys.is_pseudonym(n)), None)
+    if name is None:
+        return  # no name, or only what a redaction gave already
     parts = [p for p in re.findall(r"[\w'\u2019\-]+", name) if p[0].isupper()]
     known_as = plan.child.known_as or ""
-    extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as)) + _initials(parts)
+    extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as), terms=True) + _initials(parts)
     yield _person(key, "child", name, parts, tuple(extra))
 
 

@@ -41,7 +41,7 @@ from stdnum.gb import nhs, upn
 
 from . import keys
 from .pieces import pieces
-from .people import ROLE_OF, TITLE, Cast, Person, is_role
+from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, is_role
 from .words import is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
@@ -285,10 +285,18 @@ def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
         kind = person.kind if person else "staff"
         pseudonym = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
         learn = None if is_word(written) else (written, kind, pseudonym)
-        if role and kind == "staff":
+        if role and kind == "staff" and _plain_role(role):  # else the name alone; the rest is searched as text
             yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title", learn)
         else:
             yield Span(m.start("name"), m.end("name"), kind, pseudonym, "title", learn)
+
+
+def _plain_role(role: str) -> bool:
+    """A role that may stand for the name as written: no digit, and every word a staff word or a lower-case
+    English word or term (no capitalised word that may be a name or a place: "TA for Kai", "SENCO at Brackenholt")."""
+    words = re.findall(r"[\w'\u2019\-]+", role)
+    return not any(c.isdigit() for c in role) and all(
+        w.casefold() in STAFF_WORDS or (is_word(w) and (w.islower() or w.casefold() in not_names())) for w in words)
 
 
 def relation_spans(text: str, key: bytes, by_form: dict[str, Person]) -> Iterator[Span]:
