@@ -1,7 +1,8 @@
 """The pdfium page source against pdfplumber's: the same plan from every PDF.
 
-``parsers.pdf.SOURCE`` chooses who reads a page's objects: pypdfium2 (the
-default) or pdfplumber (the reference). Every PDF among the fixtures and
+``parsers.pdf.SOURCE`` chooses who reads a page's objects: pypdfium2 or
+pdfplumber (the reference, and the default until the pdfium source is as
+safe on hostile files). Every PDF among the fixtures and
 shared/real-docs reads to the same plan (JSON) through both, but those listed
 in ``DIFFER``: each a pdfplumber bug, checked to differ in exactly the fields
 named, so the list stays true.
@@ -35,7 +36,7 @@ DIFFER: dict[str, str] = {
         "Wingdings ticks typed as text, each in a /Span with /ActualText (U+F0FD ticked, U+F0FE ticked, U+F0A8 "
         "empty); the glyph drawn is one missing-glyph box whose /ToUnicode is U+F0A8 for every state. PDFium "
         "reads the /ActualText, as the PDF says to; pdfminer ignores it and reads every box empty, so "
-        "pdfplumber's plan loses the ticks the Word plan has"
+        "pdfplumber's plan loses the ticks the Word plan has (tests/pdf_equivalence.py, _LOST_WINGDINGS)"
     ),
 }
 TICKED_ONLY_BY_PDFIUM: dict[str, list[str]] = {
@@ -200,7 +201,7 @@ def test_what_the_text_page_leaves_out_is_read_as_pdfminer_reads_it() -> None:
 
 def test_the_source_is_chosen_by_name_and_an_unknown_one_is_said_so() -> None:
     assert pdf_reader.SOURCE in pdf_reader.SOURCES == ("pdfium", "pdfplumber")
-    with pytest.raises(ValueError, match="unknown PDF page source 'pdfminer'"):
+    with pytest.raises(InputError, match="unknown PDF page source 'pdfminer'"):
         parse_pdf(_canvas(_drawing), source="pdfminer")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from ...errors import NoTextLayerError
+from ...errors import InputError, NoTextLayerError
 from ...layout import Document
 from ...results import Message, Result, dedupe
 from .grid import find_tables
@@ -29,7 +29,9 @@ from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
 SOURCES = ("pdfium", "pdfplumber")
-SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfium"  # the page-object source parse_pdf uses when none is given
+# the page-object source parse_pdf uses when none is given: pdfplumber until the pdfium source is as safe
+# (issue 17: word-spacing gaps it fills with spaces, forms drawn many times measured once); MSP_CONVERT_PDF_SOURCE=pdfium
+SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfplumber"
 
 
 def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str] = None) -> Result[Document]:
@@ -44,7 +46,7 @@ def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str]
 
     source = source or SOURCE
     if source not in SOURCES:
-        raise ValueError(f"unknown PDF page source {source!r}: one of {', '.join(SOURCES)} (MSP_CONVERT_PDF_SOURCE)")
+        raise InputError(f"unknown PDF page source {source!r}: set MSP_CONVERT_PDF_SOURCE to one of {', '.join(SOURCES)}")
     if source == "pdfium":
         from .pdfium_source import open_pdfium, pdfium_records
         from .source import StreamGuard

@@ -190,7 +190,7 @@ class _TextReader:
                 g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, 1.0, y if upright else None)
                 if spaced is not None:  # a space just before: the rest of its run, if the text page folded one
                     if obj == spaced_obj:
-                        _fill(out, spaced, g)
+                        self._count(_fill(out, spaced, g))
                     spaced = None
                 if char == " ":
                     spaced, spaced_obj = g, obj
@@ -243,6 +243,13 @@ class _TextReader:
 
     # the spaces PDFium leaves out
 
+    def _count(self, added: int) -> None:
+        """Glyphs put back (spaces, copies) counted against the page's limit as they are made: the text page's
+        own count does not hold them, and a gap's spaces come from its width, which a PDF may make huge."""
+        self.added += added
+        if self.added > LIMITS.glyphs_per_page:
+            raise refuse(f"page {self.page.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
+
     def restore_spaces(self, glyphs: list[Glyph], texts: list[tuple[int, Matrix]]) -> list[Glyph]:
         """What PDFium's text page leaves out and pdfminer has, put back as the content stream draws it.
 
@@ -261,12 +268,15 @@ class _TextReader:
             if index is not None:
                 first = self.lead.get(obj)
                 if first is not None:
-                    after.setdefault(first - 1, []).extend(self._leading(obj, outer, glyphs[first]))
+                    leading = self._leading(obj, outer, glyphs[first])
+                    self._count(len(leading))
+                    after.setdefault(first - 1, []).extend(leading)
                 prev = index
                 extra = self._trailing(obj, outer, glyphs[index])
             else:
                 extra = self._blank(obj, outer) or self._copy(obj, outer, recent, glyphs)
             if extra:
+                self._count(len(extra))
                 after.setdefault(prev, []).extend(extra)
             recent = (recent + [(obj, outer)])[-5:]
         if not after:
@@ -288,9 +298,6 @@ class _TextReader:
                 continue
             if abs((was[2] - was[0]) - (box[2] - box[0])) > 0.01 or abs((was[3] - was[1]) - (box[3] - box[1])) > 0.01:
                 continue
-            self.added += len(source)
-            if self.added > LIMITS.glyphs_per_page:
-                raise refuse(f"page {self.page.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
             dx, dy = box[0] - was[0], box[1] - was[1]
             copies = self.copies[obj] = [_moved(g, dx, dy) for g in source]
             return copies
@@ -381,7 +388,7 @@ def _space(like: Glyph, x: float, step: float) -> Glyph:
     return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline)
 
 
-def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> None:
+def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> int:
     """The spaces PDFium's text page folds into one, inside one text object, drawn again one advance apart.
 
     A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is one
@@ -390,9 +397,10 @@ def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> None:
     """
     step = space.x1 - space.x0
     if step <= 0 or space.baseline is None or nxt.baseline is None or abs(nxt.baseline - space.baseline) > 0.01:
-        return
+        return 0
     extra = min(int((nxt.x0 - space.x0) / step + 0.05) - 1, 1000)
     out += [_space(space, space.x0 + k * step, step) for k in range(1, extra + 1)]
+    return max(extra, 0)
 
 
 def _descent(font: Any, name: str) -> float:
