@@ -148,6 +148,8 @@ def _redacted(plans: "list[Plan]", key: bytes, name: str, verbose: bool) -> "lis
 
     try:
         done = redact_plans(plans, key)
+    except InputError as err:  # the word list missing, presidio giving up on a text: one line, what to do
+        raise _fail(name, err.message) from None
     except Exception as err:  # a bug of ours: one line, no content, nothing written
         if verbose:
             traceback.print_exc()

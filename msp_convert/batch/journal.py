@@ -68,6 +68,8 @@ _RETRIED_CODES = {
     "crash": "a worker that died may have been killed for the machine's sake, not the file's",
     "missing-tool": "LibreOffice or Tesseract may have been installed since",
     "unreadable-file": "the file may be readable now (its permissions, a share that was offline)",
+    "word-list-missing": "the word list redaction needs may have been installed since",
+    "redaction-incomplete": "presidio's time limit depends on the machine's load, not only on the file",
 }
 
 

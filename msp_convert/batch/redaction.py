@@ -47,12 +47,15 @@ NO_RESUME = NO_KEY_FILE + ", and a rerun cannot resume this batch (its rows are 
 NOT_INSTALLED = "--redact needs the redact extra, which is not installed: pip install 'msp-convert[redact]'"
 
 
-def available() -> None:
-    """The engine can be loaded (its recognisers are an extra); else ``InputError``, one line saying how to install it."""
+def available(word_list: bool = True) -> None:
+    """The engine can be loaded (its recognisers are an extra) and its word list read; else ``InputError``,
+    one line saying how to install what is missing."""
     try:
-        import_module("..redact", __package__)
+        words = import_module("..redact.words", __package__)
     except ImportError:
         raise InputError(NOT_INSTALLED) from None
+    if word_list:
+        words.english()  # read now: without it, one line before any file is read (WordListMissing)
 
 
 def kinds() -> tuple[str, ...]:
@@ -70,7 +73,7 @@ def run_key(key_file: Optional[Path]) -> bytes:
 
 def write_new_key(path: Path) -> None:
     """A fresh key (32 random bytes as hex) in a new file only its owner may read; never over a file."""
-    available()
+    available(word_list=False)
     from ..redact import new_key
 
     try:

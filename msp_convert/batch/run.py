@@ -149,7 +149,8 @@ def _tasks(
         first_of[sha] = f.rel
         previous = done.get(f.rel)
         if options.key is not None:  # named by the redacted plan's stem, once read; an earlier run's as it named it
-            row.output = outputs[f.rel] = (previous or {}).get("output") or ""
+            earlier = (previous or {}).get("output") or ""  # of the same format only: --to docx after json names anew
+            row.output = outputs[f.rel] = earlier if earlier.endswith("." + options.to) else ""
         target = out_dir / (outputs[f.rel] or "redacted." + options.to)
         task = {
             "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
