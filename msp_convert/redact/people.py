@@ -109,13 +109,15 @@ def is_role(text: str) -> bool:
     return bool(words) and any(w in STAFF_WORDS for w in words) and not name_words(text)
 
 
-def _initials(parts: list[str]) -> list[str]:
-    letters = [p[0] for p in parts]
+def initials(names: list[str], bare_if_parts_are_words: bool = True) -> tuple[str, ...]:
+    """"Noor Haddad" -> "N.H.", "N. H.", and "NH" unless "NH" is an English word (nor, when not
+    ``bare_if_parts_are_words``, any part of the name: an uncertain name's "Rose Lane" is no "RL")."""
+    letters = [n[0] for n in names]
     if len(letters) < 2:
-        return []
-    forms = [".".join(letters) + ".", ". ".join(letters) + "."]
-    joined = "".join(letters)
-    return forms + ([joined] if not is_word(joined) else [])
+        return ()
+    bare = "".join(letters)
+    plain = not is_word(bare) and (bare_if_parts_are_words or not any(is_word(n) for n in names))
+    return (".".join(letters) + ".", ". ".join(letters) + ".") + ((bare,) if plain else ())
 
 
 def _forms(name: str, parts: list[str], terms: bool = False) -> list[str]:
@@ -148,7 +150,7 @@ def _child(plan: Plan, key: bytes) -> Iterator[Person]:
         return  # no name, or only what a redaction gave already
     parts = [p for p in re.findall(r"[\w'\u2019\-]+", name) if p[0].isupper()]
     known_as = plan.child.known_as or ""
-    extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as), terms=True) + _initials(parts)
+    extra = _forms(known_as, re.findall(r"[\w'\u2019\-]+", known_as), terms=True) + list(initials(parts))
     yield _person(key, "child", name, parts, tuple(extra))
 
 

@@ -41,7 +41,7 @@ from stdnum.gb import nhs, upn
 
 from . import keys
 from .pieces import pieces
-from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, is_role
+from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, initials, is_role
 from .words import is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
@@ -267,9 +267,7 @@ _NOT_FIRST_NAMES = frozenset(
 
 
 def _first_name(word: str, by_form: dict[str, Person]) -> bool:
-    folded = word.casefold()
-    return not (folded in _NOT_FIRST_NAMES or folded in _LEADING or folded in not_names() or word in by_form
-                or re.fullmatch(TITLE, word))
+    return word not in by_form and _may_name(word)
 
 
 def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
@@ -413,18 +411,9 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
         name = text[group[0].start():end]
         replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
         parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0])) if len(group) > 1 else ()
-        parts += _initials_of([_POSSESSIVE.sub("", m[0]) for m in group]) if len(group) > 1 else ()
+        parts += initials([_POSSESSIVE.sub("", m[0]) for m in group], bare_if_parts_are_words=False)
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
-
-
-def _initials_of(names: list[str]) -> tuple[str, ...]:
-    """"Noor Haddad" -> "N.H.", "N. H.", and "NH" when no part of the name is an English word."""
-    letters = [n[0] for n in names]
-    dotted = (".".join(letters) + ".", ". ".join(letters) + ".")
-    bare = "".join(letters)
-    plain = not any(is_word(n) for n in names) and not is_word(bare)
-    return dotted + ((bare,) if plain else ())
 
 
 def _name_groups(text: str) -> list[list[re.Match[str]]]:
