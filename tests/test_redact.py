@@ -512,3 +512,8 @@ def test_every_part_of_the_child_s_name_goes_even_a_word(name: str, text: str) -
 
 def test_a_pseudonym_in_the_name_field_leaves_the_known_as_to_find() -> None:
     assert "Kai" not in one("Kai went to the park.", name="Child ABCDEF", known_as="Kai")
+
+
+def test_two_people_with_one_role_stay_two_and_a_pseudonym_written_twice_stays_twice() -> None:
+    assert one("Mrs Rowe (TA) Mr Shah (TA) help.") == "TA TA help."
+    assert one("Child ABCDEF Child ABCDEF met.") == "Child ABCDEF Child ABCDEF met."  # pseudonyms kept as written

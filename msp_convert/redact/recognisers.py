@@ -513,11 +513,14 @@ def _cases(form: str) -> tuple[str, ...]:
 
 
 def _merged(spans: list[Span], text: str) -> list[Span]:
-    """Spans of one person side by side ("KAI" "DUNMORE") as one: the pseudonym once, counted once."""
+    """Parts of one name side by side ("KAI" "DUNMORE"), each found by the model's names, as one: the
+    pseudonym once, counted once. Not two people who share a role ("Mrs Rowe (TA) Mr Shah (TA)"), nor a
+    pseudonym already written twice."""
     out: list[Span] = []
     for span in spans:
         last = out[-1] if out else None
-        same = last is not None and last.replacement == span.replacement and last.kind not in PLACEHOLDER
+        same = (last is not None and last.replacement == span.replacement and last.finder == span.finder == "person"
+                and last.kind == span.kind)
         if last and same and text[last.end:span.start].isspace():
             out[-1] = Span(last.start, span.end, last.kind, last.replacement, last.finder, last.learn, last.also)
         else:
