@@ -11,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+# The confidence of a character drawn invisibly (text render mode 3): a
+# "searchable PDF" layer, put over a page image by Tesseract or a scanner's
+# OCR, not words the author typed. Its words are not read as exact (a person
+# should check them against the image) but are not flagged as low either:
+# they are OCR we cannot re-score, so one value, above ``mapping.draft``'s
+# ``Bounds.word`` (0.5), stands for all of them. Both page sources set it,
+# with ``Glyph.ocr`` True.
+INVISIBLE_TEXT_CONFIDENCE = 0.9
+
 
 @dataclass(slots=True)
 class Glyph:
