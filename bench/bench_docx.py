@@ -4,7 +4,9 @@ The floor is what any reader must do: unzip the file and parse
 word/document.xml and word/styles.xml with lxml. The benchmark converts every
 .docx fixture to JSON in one run, many times, in turns with the floor, and
 reports the best run's ratio to the floor's best run (and the parser's alone: the rest
-is the mapping's), plus docx2python's plain
+is the mapping's), by wall time and by CPU time (``time.process_time``: the
+steadier on a shared machine, as it leaves out time other processes held the
+core), plus docx2python's plain
 text extraction of the same files (when installed: ``pip install -e '.[bench]'``)
 for comparison, and the peak memory of one conversion pass.
 
@@ -37,7 +39,7 @@ sys.path.insert(0, str(REPO))
 import msp_convert  # noqa: E402
 from msp_convert.parsers.docx import parse_docx  # noqa: E402
 from msp_convert.writers.json import to_json  # noqa: E402
-from timing import best  # noqa: E402  (bench/ is the script's folder)
+from timing import best, best_both  # noqa: E402  (bench/ is the script's folder)
 
 
 def fixture_files() -> list[tuple[str, bytes]]:
@@ -116,24 +118,28 @@ def calls(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, 
     return pstats.Stats(profile).total_calls
 
 
-def best_in_turns(fns: list[Callable[[], None]], repeat: int) -> list[float]:
-    """Each function's best time, the functions run in turns (a shared machine's load falls on both
-    the floor and the reader, so their ratio holds better than when each is timed in a block)."""
-    times = [[best(fn, 1, warm_up=True)] for fn in fns]
+def best_in_turns(fns: list[Callable[[], None]], repeat: int) -> list[tuple[float, float]]:
+    """Each function's best (wall, CPU) times, the functions run in turns (a shared machine's load falls
+    on both the floor and the reader, so their ratio holds better than when each is timed in a block)."""
+    times = [[best_both(fn, 1, warm_up=True)] for fn in fns]
     for _ in range(repeat - 1):
         for fn, kept in zip(fns, times):
-            kept.append(best(fn, 1, warm_up=False))
-    return [min(kept) for kept in times]
+            kept.append(best_both(fn, 1, warm_up=False))
+    return [(min(w for w, _ in kept), min(c for _, c in kept)) for kept in times]
 
 
 def measure(name: str, files: list[tuple[str, bytes]], repeat: int) -> None:
     size = sum(len(d) for _, d in files)
-    t_floor, t_parse, t_ours = best_in_turns([lambda: floor(files), lambda: parse(files), lambda: convert(files)], repeat)
-    print(f"{name}: {len(files)} .docx, {size / 1024:.0f} KiB")
+    (t_floor, c_floor), (t_parse, c_parse), (t_ours, c_ours) = best_in_turns(
+        [lambda: floor(files), lambda: parse(files), lambda: convert(files)], repeat
+    )
+    print(f"{name}: {len(files)} .docx, {size / 1024:.0f} KiB (ratios by wall time, and by CPU time: steadier on a shared machine)")
     print(f"floor (unzip + lxml parse of document.xml, styles.xml): {t_floor * 1000:8.1f} ms  ({t_floor / len(files) * 1000:.2f} ms/file)")
-    print(f"msp-convert .docx -> JSON:                           {t_ours * 1000:8.1f} ms  ({t_ours / len(files) * 1000:.2f} ms/file)  ratio {t_ours / t_floor:.2f}x")
-    print(f"  of which the parser (.docx -> layout):             {t_parse * 1000:8.1f} ms  ratio {t_parse / t_floor:.2f}x,"
-          f" the rest (choosing, dividing, mapping, JSON) {(t_ours - t_parse) / t_floor:.2f}x")
+    print(f"msp-convert .docx -> JSON:                           {t_ours * 1000:8.1f} ms  ({t_ours / len(files) * 1000:.2f} ms/file)"
+          f"  ratio {t_ours / t_floor:.2f}x (CPU {c_ours / c_floor:.2f}x)")
+    print(f"  of which the parser (.docx -> layout):             {t_parse * 1000:8.1f} ms  ratio {t_parse / t_floor:.2f}x"
+          f" (CPU {c_parse / c_floor:.2f}x), the rest (choosing, dividing, mapping, JSON) {(t_ours - t_parse) / t_floor:.2f}x"
+          f" (CPU {(c_ours - c_parse) / c_floor:.2f}x)")
     try:
         t_d2p = best(lambda: docx2python_text(files), max(3, repeat // 3))
         print(f"docx2python plain text:                              {t_d2p * 1000:8.1f} ms  ratio {t_d2p / t_floor:.2f}x")
