@@ -309,6 +309,8 @@ class Wording(Generic[T]):
 
         A line that is mostly the wording's words is tried respelt first ("Communication and
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
+        if type(value) is Line and value.exact and (not value.n or value.words[0] not in self._by_first):
+            return self._no_first(value, fuzzy)  # no wording starts the line: a lookup or two, no memo
         memo = self._memo.fresh()
         key = (value.text, value.n, value.exact, fuzzy) if type(value) is Line else (value, None, fuzzy)
         found = memo.get(key, _UNSEEN)
@@ -364,6 +366,21 @@ class Wording(Generic[T]):
                 return Match(tight, len(text), False)
         return None
 
+
+    def _no_first(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
+        """``_match`` for a line the file stored whose first word starts no wording: only the
+        word-overlap and the spaceless forms can match it (the same answer, without the memo)."""
+        if not line.n:
+            return None
+        if fuzzy and self._fuzzy and len(line.words) >= 4:
+            got = line.wordset
+            if len(got & self._vocabulary) >= 0.7 * len(got):
+                return self._match(line, fuzzy)
+        if len(line.words) > 1:
+            tight = self._tight.get(line.n.replace(" ", ""))
+            if tight is not None:
+                return Match(tight, len(line.text), False)
+        return None
 
     def _longer_misread(self, line: Line, found: Match[T], fuzzy: bool) -> Match[T]:
         """A short wording ("Long term") that starts a line which is its item's long wording misread
