@@ -173,6 +173,8 @@ def _labels(text: str, labels: Labels) -> list[re.Match[str]]:
     it too ("Primary School    Year group: 2" is a setting's name, not a label "School").
     """
     found: list[re.Match[str]] = []
+    if _MAY_LABEL.search(text) is None:
+        return found
     key_re = labels.key_re
     m = key_re.search(text)
     while m:
@@ -182,6 +184,11 @@ def _labels(text: str, labels: Labels) -> list[re.Match[str]]:
         else:  # words that only look like a label may hide one ("Daniel Okoro DOB:")
             m = key_re.search(text, m.start() + 1)
     return found
+
+
+# Every label is followed by a colon, a tab, two spaces or (a distinctive one, "Year 9") a figure:
+# a line with none of them holds none, and is not searched with the labels' long pattern.
+_MAY_LABEL = re.compile(r"[:\t\d]|  ")
 
 
 def _counts(m: re.Match[str], text: str, after_one: bool, labels: Labels) -> bool:
