@@ -92,6 +92,7 @@ from .styles import UNSET, Styles, numpr_is_list, on_off, outline_heading, rpr_l
 from .symbols import GLYPH_RE
 from .controls import form_field, sdt_content, w14_on_off
 from .inline import LETTER, InlineOutput
+from .plain import PlainParagraph
 from .tables import TableReader
 
 
@@ -111,7 +112,7 @@ class ParagraphStyle(NamedTuple):
 _BREAK_SILENT_AT_START = frozenset({"page", "column"})
 
 
-class PartWalker(TableReader, InlineOutput):
+class PartWalker(TableReader, InlineOutput, PlainParagraph):
     """Turns one part's tree into blocks. One instance per document."""
 
     __slots__ = (
@@ -196,6 +197,10 @@ class PartWalker(TableReader, InlineOutput):
             out.append(Paragraph([], self.p_default.list_item, self.origin))
             if self.hidden:
                 self.close_instructions()
+            return
+        para = self.plain(p, flags)  # the common shape, in one loop (plain.py)
+        if para is not None:
+            out.append(para)
             return
         self.pstyle = None
         self.p_style = self.p_default

@@ -1,0 +1,143 @@
+"""The common paragraph in one tight loop: plain runs of text, read without the full walk.
+
+Most paragraphs of a plan are runs of ``w:t`` (with tabs and breaks) whose
+``w:rPr`` changes nothing the layout shows but bold. ``PlainParagraph.plain``
+reads such a paragraph with local variables only and builds its one ``Run``
+directly; at the first thing it does not know (a field, a symbol, a tick
+glyph, a tracked change, a run-level strike, character style, symbol font or
+complex-script mark, a wrapper, a paragraph in deleted text, a ``w:pPr``
+after a run, a style in a symbol font) it gives up (None) and the full walk
+(``body.PartWalker``) reads the paragraph from its start. What it builds is
+what the full walk builds for the same paragraph: the rules (bold, breaks at
+the start, one ``Run`` for text of one key) are those of ``body`` and
+``inline``, applied to the one key all of the paragraph's text has here.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from lxml import etree
+
+from ...layout import Paragraph, Run
+from .inline import _FLAGS, LETTER
+from .ns import (
+    DEL,
+    MC_ALTERNATE,
+    M_R,
+    M_T,
+    W_B,
+    W_BR,
+    W_CR,
+    W_CS,
+    W_DELTEXT,
+    W_DRAWING,
+    W_DSTRIKE,
+    W_FLDCHAR,
+    W_NOBREAKHYPHEN,
+    W_OBJECT,
+    W_PICT,
+    W_PPR,
+    W_PTAB,
+    W_R,
+    W_RFONTS,
+    W_RPR,
+    W_RSTYLE,
+    W_RTL,
+    W_RUBY,
+    W_STRIKE,
+    W_SYM,
+    W_T,
+    W_TAB,
+    W_TYPE,
+    W_VAL,
+)
+from .styles import UNSET, on_off, rfonts_symbol
+from .symbols import GLYPH_RE
+
+_GIVE_UP = object()
+# Run content that adds a character whatever the run's properties (w:br: see body.PartWalker.item).
+_PLAIN_ITEMS = {W_TAB: "\t", W_PTAB: "\t", W_CR: "\n", W_NOBREAKHYPHEN: "-"}
+_BREAK_SILENT_AT_START = frozenset({"page", "column"})
+# Run content the full walk gives more than text for (fields, symbols, deleted text, drawings, ...):
+# every tag body.PartWalker.item reads but the ones above. Anything else in a run gives nothing.
+_ITEMS_GIVE_UP = frozenset({W_FLDCHAR, W_DELTEXT, M_T, W_SYM, W_DRAWING, W_PICT, W_OBJECT, MC_ALTERNATE, W_RUBY})
+# rPr elements that change a run's key, symbol font or which bold counts (rFonts: only a symbol font).
+_RPR_GIVE_UP = frozenset({W_STRIKE, W_DSTRIKE, W_RSTYLE, W_RTL, W_CS})
+
+
+class PlainParagraph:
+    """The fast half of ``body.PartWalker``; no state of its own."""
+
+    __slots__ = ()
+
+    def plain(self, p: etree._Element, flags: int) -> Optional[Paragraph]:
+        """``p`` read as plain runs, or None when it holds more (see the module's notes)."""
+        if flags & DEL:
+            return None
+        self.pstyle, self.p_style = None, self.p_default  # paragraph_props sets them when a pPr says
+        style = self.p_default
+        direct_list = outline = None
+        texts: list[str] = []
+        lettered, all_bold, ran = False, True, False
+        for el in p:
+            tag = el.tag
+            if tag == W_R:
+                ran, bold = True, style.bold
+                for c in el:
+                    ctag = c.tag
+                    if ctag == W_T:
+                        text = c.text
+                        if not text:
+                            continue
+                        if not text.isascii() and GLYPH_RE.search(text) is not None:
+                            return None
+                        if bold:
+                            lettered = lettered or LETTER.search(text) is not None
+                        elif all_bold and LETTER.search(text) is not None:
+                            all_bold = False
+                        texts.append(text)
+                    elif ctag == W_RPR:
+                        bold = _run_bold(c, style.bold)
+                        if bold is _GIVE_UP:
+                            return None
+                    elif ctag in _PLAIN_ITEMS:
+                        texts.append(_PLAIN_ITEMS[ctag])
+                    elif ctag == W_BR:
+                        if texts or c.get(W_TYPE) not in _BREAK_SILENT_AT_START:
+                            texts.append("\n")
+                    elif ctag in _ITEMS_GIVE_UP:
+                        return None
+            elif tag == W_PPR:
+                if ran:
+                    return None
+                direct_list, outline = self.paragraph_props(el)
+                style = self.p_style
+                if style.sym is not None:
+                    return None
+            elif len(el) or tag == M_R:
+                return None
+        inlines = [Run(texts[0] if len(texts) == 1 else "".join(texts), *_FLAGS[flags | style.key])] if texts else []
+        return Paragraph(
+            inlines,
+            style.list_item if direct_list is None else direct_list,
+            self.origin,
+            heading=style.heading if outline is None else outline,
+            bold=lettered and all_bold,
+        )
+
+
+def _run_bold(rpr: etree._Element, inherited: bool):
+    """Whether a run with this ``w:rPr`` is bold, or ``_GIVE_UP`` when the rPr sets more than plain runs know."""
+    bold = None
+    for q in rpr:
+        qtag = q.tag
+        if qtag == W_B:
+            bold = True if q.get(W_VAL) is None else on_off(q)
+        elif qtag in _RPR_GIVE_UP:
+            return _GIVE_UP
+        elif qtag == W_RFONTS:
+            font = rfonts_symbol(q)
+            if font is not UNSET and font is not None:
+                return _GIVE_UP
+    return inherited if bold is None else bold
