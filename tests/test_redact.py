@@ -314,6 +314,21 @@ def test_sen_and_school_terms_months_days_subjects_are_not_names() -> None:
     assert counts(text)["uncertain-name"] == 0
 
 
+def test_a_first_name_that_is_also_a_word_is_a_name_inside_a_sentence() -> None:
+    texts = redacted_texts("Skipping with Poppy and Daisy at lunchtime.", "He sat with Grace Baker.", "Poppy is kind.")
+    assert re.fullmatch(f"Skipping with Person {CODE} and Person {CODE} at lunchtime.", texts[0])
+    assert re.fullmatch(f"He sat with Person {CODE}.", texts[1])  # a surname that is a word goes with it
+    poppy = texts[0].split(" and ")[0].removeprefix("Skipping with ")
+    assert texts[2] == f"{poppy} is kind."  # a sentence's first word, learnt inside a sentence elsewhere
+
+
+def test_a_first_name_that_is_a_word_stays_a_word_beside_an_ordinary_word_or_first_in_a_sentence() -> None:
+    kept = ["Golden Time and Circle Time on Christmas Eve, 12 May 2024, in the Summer term.",
+            "Holly is kind.", "Roman numerals and the Mark Making area."]
+    assert redacted_texts(*kept) == kept
+    assert counts(*kept)["uncertain-name"] == 0
+
+
 # the whole model ----------------------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from stdnum.gb import nhs, upn
 from . import keys
 from .pieces import pieces
 from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, initials, is_role
-from .words import is_word, not_names
+from .words import is_given_name, is_name_part, is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
 PRIORITY = ("kept", "person", "labelled", "upn", "nhs-number", "uln", "email", "phone", "postcode", "address",
@@ -410,7 +410,8 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
         end = group[-1].start() + len(_POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
         replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
-        parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0])) if len(group) > 1 else ()
+        parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0]) or is_given_name(m[0])) \
+            if len(group) > 1 else ()
         parts += initials([_POSSESSIVE.sub("", m[0]) for m in group], bare_if_parts_are_words=False)
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
@@ -428,7 +429,7 @@ def _name_groups(text: str) -> list[list[re.Match[str]]]:
             runs.append([m])
     groups = []
     for run in runs:
-        unknown = [i for i, m in enumerate(run) if not is_word(m[0])]
+        unknown = _names_in(run)
         for i in unknown:  # each unknown word, with the unknown words after it and a name-like word before
             previous = run[i - 1] if i else None
             if previous is not None and groups and groups[-1][-1] is previous:
@@ -438,6 +439,16 @@ def _name_groups(text: str) -> list[list[re.Match[str]]]:
             else:
                 groups.append([run[i]])
     return groups
+
+
+def _names_in(run: list[re.Match[str]]) -> list[int]:
+    """Which words of a run of capitalised words may name someone: those that are no known word; all of
+    them when one is a listed first name ("Poppy", even an English word) and every other a name part
+    ("Grace Baker"), but not beside an ordinary word ("Golden Time", "Christmas Eve")."""
+    words = [m[0] for m in run]
+    if any(is_given_name(w) for w in words) and all(is_name_part(w) for w in words):
+        return list(range(len(run)))
+    return [i for i, w in enumerate(words) if not is_word(w)]
 
 
 def _may_name(word: str) -> bool:

@@ -6,20 +6,35 @@ capitalised entries are proper nouns (first names among them), so they do not
 count. To these are added every word of the packaged template profiles (the
 form's wording) and ``terms.txt`` beside this file: SEN and school terms that
 are not names (months, subjects, CAMHS, Makaton, Numicon...).
+
+Some first names are English words too ("Poppy", "Daisy", "Grace", "Ruby"): a
+capitalised one inside a sentence may be a person. ``given_names`` are the
+first names of Faker's person providers (MIT; English-speaking registers: en_GB
+from the ONS, en_IE, en_NZ, en_US, en_NG), ``surnames`` their last names
+(en_GB, en_IE, en_US): ``recognisers`` takes a given name that is a word for a
+name when the capitalised words beside it are names too ("Poppy", "Grace
+Baker"), not when one is an ordinary word ("Golden Time", "Christmas Eve").
+Never the form's wording or our terms ("May", "June", "Summer" stay words).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+from importlib import import_module, resources
 from pathlib import Path
 
 from ..errors import InputError
 
+# Faker's person providers whose first names are given in English-speaking countries (their word-names:
+# "Poppy" en_NZ, "Daisy" en_NZ/en_US, "Blessing" en_NG); others add words that are rarely names ("Mad", "Said").
+GIVEN_LOCALES = ("en_GB", "en_IE", "en_NZ", "en_US", "en_NG")
+SURNAME_LOCALES = ("en_GB", "en_IE", "en_US")
+
 WORD_LIST = Path("/usr/share/dict/british-english")
 INSTALL_WORD_LIST = "the British English word list is missing: install it with 'apt-get install wbritish'"
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 class WordListMissing(InputError):
@@ -50,10 +65,43 @@ def not_names() -> frozenset[str]:
     return frozenset(w.casefold() for line in lines for w in _WORD.findall(line))
 
 
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """First names as written ("Poppy"), but the form's wording and our terms ("May", "Summer")."""
+    names = _faker_names(GIVEN_LOCALES, ("first_names", "first_names_male", "first_names_female"))
+    return frozenset(n for n in names if n.casefold() not in not_names())
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset(_faker_names(SURNAME_LOCALES, ("last_names",)))
+
+
+def _faker_names(locales: tuple[str, ...], attributes: tuple[str, ...]) -> set[str]:
+    """The names in Faker's person providers of ``locales`` (tuples, or weighted dicts: their keys)."""
+    out: set[str] = set()
+    for locale in locales:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in attributes:
+            out.update(getattr(provider, attribute, None) or ())
+    return out
+
+
+def is_given_name(token: str) -> bool:
+    """A first name of the lists ("Poppy", "Poppy's"), whether or not it is also an English word."""
+    return _POSSESSIVE.sub("", token) in given_names()
+
+
+def is_name_part(token: str) -> bool:
+    """A word that may be part of a person's name: no known word, or a listed first name or surname."""
+    bare = _POSSESSIVE.sub("", token)
+    return not is_word(bare) or bare in given_names() or bare in surnames()
+
+
 def is_word(token: str) -> bool:
     """True for a word that is not a name: in the word list (any case), or a term or the form's wording.
     A possessive is looked up without its "'s"; a hyphenated word only if every part is a word."""
-    token = re.sub(r"['\u2019]s$", "", token)
+    token = _POSSESSIVE.sub("", token)
     # a hyphenated word by its parts; a run-together one ("PowerUp", "WellComm") by its capitalised parts
     parts = [p for p in re.split(r"-|(?<=[a-z])(?=[A-Z])", token) if p]
     return bool(parts) and all(_one_word(p) for p in parts)
