@@ -27,7 +27,7 @@ from .entries import (
 )
 from .flow import Flow
 from .outcome_lines import support_leads
-from .text import Guidance, Line, Match, Wording, is_blank, line_of, norm
+from .text import Guidance, Line, Match, Wording, by_identity, is_blank, line_of, norm
 from .review_lines import review_date
 
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
@@ -99,7 +99,7 @@ def _column_label(text: str, label: str) -> bool:
     return re.fullmatch(re.escape(label) + r"(?:s|\(s\))?\s*[:.]?", text.strip(), re.IGNORECASE) is not None
 
 
-@lru_cache(maxsize=16)
+@by_identity
 def _column_wording(columns: tuple[Column, ...]) -> Wording[Column]:
     return Wording(((w, c) for c in columns for w in c.wordings), fuzzy=False)
 
@@ -116,7 +116,7 @@ def _squashed(text: str) -> str:
 SQUASHED_LEAST = 5
 
 
-@lru_cache(maxsize=16)
+@by_identity
 def _squashed_wording(columns: tuple[Column, ...]) -> dict[str, tuple[tuple[str, Column], ...]]:
     """Each column's wordings squashed, longest first, by their first SQUASHED_LEAST letters."""
     pairs = dict.fromkeys((_squashed(w), c) for c in columns for w in c.wordings)

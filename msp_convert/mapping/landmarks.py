@@ -8,6 +8,7 @@ are recognised here, from the first rows where the readers look for them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import islice
 from typing import Sequence
 
@@ -59,8 +60,14 @@ def _columns(flow: Flow, table: str, columns: "dict[int, str] | None") -> bool:
 
 def share(found: set[tuple[str, ...]], profile: Profile) -> float:
     """The share (0-1, three decimals) of the profile's landmarks found."""
-    landmarks = profile.landmarks()
+    landmarks = _landmarks(profile)
     return round(sum(1 for k in landmarks if k in found) / len(landmarks), 3) if landmarks else 0.0
+
+
+@lru_cache(maxsize=16)
+def _landmarks(profile: Profile) -> tuple[tuple[str, ...], ...]:
+    """``Profile.landmarks``, worked out once per profile (a profile hashes as itself)."""
+    return profile.landmarks()
 
 
 # Lines looked at when choosing a profile: a plan's headings are all well within this.

@@ -18,12 +18,35 @@ from ..layout import Paragraph
 from ..text import norm
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 _LEADER = re.compile(r"(?:\u2026|\.{2,}|_{3,}|(?<=\s)\.(?=\s))+")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 # What is left of a line that only holds a bullet or a dotted leader.
 _EMPTY_LINE = re.compile(r"^[\s\u00b7\u2022\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7\-\u2013\u2014*o.\u2026_:]*$")
+
+
+# Compiled forms kept by the identity of what they were made of (a profile's columns): looking one up
+# hashes no Column (a tuple of them hashes each, with all its wordings, on every call).
+MOST_COMPILED = 64
+
+
+def by_identity(build: Callable[[K], V]) -> Callable[[K], V]:
+    """A function of one argument (a profile's tuple of columns or options) remembered by the
+    argument's identity; the argument is kept, so its id is not another's while remembered."""
+    made: dict[int, tuple[K, V]] = {}
+
+    def compiled(key: K) -> V:
+        hit = made.get(id(key))
+        if hit is None or hit[0] is not key:
+            if len(made) >= MOST_COMPILED:
+                made.clear()
+            hit = made[id(key)] = (key, build(key))
+        return hit[1]
+
+    return compiled
 
 
 def is_blank(text: str) -> bool:

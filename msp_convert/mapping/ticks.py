@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 
 from ..layout import Inline, Run, TickBox
 from ..template import DEFAULT_PROFILE, TickOption
-from .text import Line, Respeller, clean, edits, norm, words_pattern
+from .text import Line, Respeller, by_identity, clean, edits, norm, words_pattern
 
 _BRACKET = re.compile(r"[\[(][ \t\u00a0]*(?P<mark>[xX\u2713\u2714])?[ \t\u00a0]*[\])]")
 _ANSWER = re.compile(r"\b(?P<answer>yes|no|y|n)\b\.?", re.IGNORECASE)  # what separates it from its label is left to norm()
@@ -113,13 +113,13 @@ def _segments(inlines: Sequence[Inline], start: int) -> list[tuple[object, str]]
     return segs
 
 
-@lru_cache(maxsize=32)
+@by_identity
 def _labels(options: tuple[TickOption, ...]) -> list[tuple[str, TickOption]]:
     """Normalised labels, longest first, so "me with help from" wins over "me"."""
     return sorted(((norm(w), o) for o in options for w in o.labels), key=lambda p: -len(p[0]))
 
 
-@lru_cache(maxsize=32)
+@by_identity
 def _exact(options: tuple[TickOption, ...]) -> dict[str, TickOption]:
     return {norm(w): o for o in options for w in o.labels}
 
