@@ -24,7 +24,7 @@ from msp_convert.errors import InputError, UnsafeFileError
 from msp_convert.parsers.pdf import parse_pdf
 from msp_convert.parsers.pdf.limits import LIMITS
 from msp_convert.parsers.pdf.pdfium_source import open_pdfium, pdfium_records
-from msp_convert.parsers.pdf.source import open_pdf, page_records
+from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
 from msp_convert.writers.json import to_json
 
 from conftest import FIXTURES, REAL_DOCS
@@ -124,7 +124,7 @@ def _records(data: bytes, source: str):  # type: ignore[no-untyped-def]
     if source == "pdfium":
         doc = open_pdfium(data)
         try:
-            return list(pdfium_records(doc))
+            return list(pdfium_records(doc, StreamGuard(data)))  # as parse_pdf reads: the content stream at hand
         finally:
             doc.close()
     doc = open_pdf(data)

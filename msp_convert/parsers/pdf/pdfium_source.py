@@ -10,8 +10,9 @@ geometry cannot tell the two apart.
   ends, left out), each box from its origin, advance, font size and the
   font's descent, as pdfminer measures it, with the baseline; what the text
   page leaves out of the content stream (spaces folded into one, inkless
-  text objects, a text object repeated where it was drawn) put back, so the
-  records are pdfminer's (``pdfium_text``). Two PDFium calls
+  text objects, a text object repeated where it was drawn) put back, as many
+  spaces as the content stream draws, so the records are pdfminer's
+  (``pdfium_text``); text drawn invisibly marked as an OCR layer. Two PDFium calls
   a glyph: the page's text is read once, each text object's font, size and
   matrix once, each font's widths once;
 - drawings: every path object, form XObjects' included, its segments through
@@ -35,7 +36,7 @@ import pypdfium2.raw as raw
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
-from .pdfium_text import IDENTITY, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader
+from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader, manager
 from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
 
@@ -77,12 +78,15 @@ def _open_error(err: Exception, password: Optional[str]) -> InputError:
 def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = None) -> Iterator[PageRecord]:
     """Every page as records, in order; each page is closed once read.
 
-    ``guard`` (from the same bytes) measures each page's content streams before PDFium loads the page.
+    ``guard`` (from the same bytes) measures each page's content streams before PDFium loads the page; its
+    pages (pdfminer's) say what each text object draws, so a run of spaces is read as drawn. Without a guard, a
+    run of spaces the text page folds into one stays one.
     """
     pdf.init_forms()  # before any page is loaded, so widgets know their fields
     form = pdf.formenv.raw if pdf.formenv is not None else None
-    glyphs = 0
+    glyphs, kept, fonts = 0, _Kept(guard), manager()
     for index in range(len(pdf)):
+        kept.page = None
         if guard is not None:
             guard.check(index + 1)
         try:
@@ -90,7 +94,7 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
         except pdfium.PdfiumError:
             raise CorruptFileError(f"page {index + 1} of this PDF is damaged (PdfiumError); export or save it again") from None
         try:
-            record = _Page(page, index + 1, form).record()
+            record = _Page(page, index + 1, form, (kept.page, fonts)).record()
         finally:
             page.close()
         glyphs += len(record.glyphs)
@@ -99,11 +103,26 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
         yield record
 
 
+class _Kept:
+    """The pdfminer page the guard measured last (None when it measured none): its content stream."""
+
+    def __init__(self, guard: Optional[StreamGuard]) -> None:
+        self.page: Any = None
+        if guard is not None and guard.pages is not None:
+            guard.pages = self._keep(guard.pages)
+
+    def _keep(self, pages: Iterator[Any]) -> Iterator[Any]:
+        for page in pages:
+            self.page = page
+            yield page
+
+
 class _Page:
     """One PDFium page read into a record, in pdfplumber's displayed, top-left coordinates."""
 
-    def __init__(self, page: "pdfium.PdfPage", number: int, form: Any) -> None:
+    def __init__(self, page: "pdfium.PdfPage", number: int, form: Any, stream: tuple[Any, Any] = (None, None)) -> None:
         self.page, self.raw, self.number, self.form = page, page.raw, number, form
+        self.stream = stream  # the same page as pdfminer has it, and pdfminer's fonts: what text objects draw
         x0, y0, x1, y1 = page.get_mediabox()
         x0, x1 = sorted((x0, x1))
         y0, y1 = sorted((y0, y1))
@@ -143,7 +162,7 @@ class _Page:
             count = raw.FPDFText_CountChars(text)
             if count > LIMITS.glyphs_per_page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            reader = _TextReader(self, text)
+            reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts]))
             glyphs = reader.read(max(count, 0))
             record.glyphs += reader.restore_spaces(glyphs, texts)
         finally:

@@ -5,21 +5,30 @@ once; each font's widths once: two PDFium calls a glyph. What the text page
 leaves out of the content stream (spaces folded into one, inkless text
 objects, a text object repeated where it was drawn, a split ligature, the
 hyphen at a line's end) is put back (``_TextReader.restore_spaces``), so the
-records are pdfminer's. Also the matrices both halves of the source use, and
-PDFium's functions bound once to take plain addresses.
+records are pdfminer's. How many spaces a folded run held is what the text
+object's strings draw, read from the content stream by pdfminer's parser
+(``Drawn``, only on a page with such a run), never the width of the gap: one
+space widened by word spacing or a TJ gap stays one. Text drawn invisibly
+(render mode 3) is an OCR layer: ``Glyph.ocr``, ``INVISIBLE_TEXT_CONFIDENCE``.
+Also the matrices both halves of the source use, and PDFium's functions bound
+once to take plain addresses.
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
+import re
 from typing import TYPE_CHECKING, Any, Optional
 
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
+from pdfminer.pdfdevice import PDFDevice
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 
 from .limits import LIMITS, refuse
-from .records import Glyph
+from .quiet import quiet
+from .records import INVISIBLE_TEXT_CONFIDENCE, Glyph
 
 if TYPE_CHECKING:
     from .pdfium_source import _Page
@@ -66,9 +75,85 @@ _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
 _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
 _UNREAD = -1.0  # a width not yet asked of PDFium
-_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "")  # no glyph read yet
+_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False)  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
+_INVISIBLE = 3  # text render mode 3: drawn neither filled nor stroked (a searchable scan's OCR layer)
 
+
+
+class Drawn:
+    """What each of a page's text objects draws, as pdfminer decodes its content stream: read when first asked.
+
+    PDFium's text page keeps one space of a run and cannot tell a run of
+    spaces from one space widened by word or character spacing (Tw, Tc) or
+    a TJ gap; the content stream can. PDFium makes a text object of each
+    Tj, ', " and TJ that shows a string, in the order drawn (a form's where
+    it is drawn), as pdfminer runs them: the two are paired in order, and
+    not at all when their numbers differ (no text then: nothing is put back).
+    """
+
+    def __init__(self, page: Any, manager: Optional[PDFResourceManager], handles: list[int]) -> None:
+        self.page, self.manager, self.handles = page, manager, handles
+        self.texts: Optional[dict[int, str]] = None
+
+    def text(self, obj: int) -> Optional[str]:
+        """The characters the text object's strings draw (pdfminer's), or None when the stream cannot say."""
+        if self.texts is None:
+            self.texts = self._read()
+        return self.texts.get(obj)
+
+    def _read(self) -> dict[int, str]:
+        if self.page is None or self.manager is None:
+            return {}
+        device = _Strings(self.manager)
+        try:
+            with quiet():
+                PDFPageInterpreter(self.manager, device).process_page(self.page)
+        except Exception:  # a stream pdfminer cannot run: PDFium's reading stands, nothing put back
+            return {}
+        if len(device.strings) != len(self.handles):
+            return {}
+        return dict(zip(self.handles, device.strings))
+
+
+class _Strings(PDFDevice):
+    """pdfminer's device that keeps, for each string shown, the characters it draws, and renders nothing."""
+
+    def __init__(self, manager: PDFResourceManager) -> None:
+        super().__init__(manager)
+        self.strings: list[str] = []
+
+    def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        if not any(isinstance(part, bytes) and part for part in seq):
+            return  # PDFium makes no text object of empty strings
+        font, chars = textstate.font, []
+        for part in seq:
+            if isinstance(part, bytes):
+                chars += (_unichr(font, cid) for cid in font.decode(part))
+        self.strings.append("".join(chars))
+
+
+def _unichr(font: Any, cid: int) -> str:
+    try:
+        return str(font.to_unichr(cid))
+    except Exception:  # pdfminer's "(cid:N)": not a space
+        return "\ufffd"
+
+
+def manager() -> PDFResourceManager:
+    """pdfminer's fonts for ``Drawn``, one set for a document."""
+    return PDFResourceManager(caching=True)
+
+
+def _lead_count(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _trail_count(text: str) -> int:
+    return len(text) - len(text.rstrip(" "))
+
+
+_SPACES = re.compile(" +")
 
 
 class _Font:
@@ -100,11 +185,13 @@ class _Font:
 class _Run:
     """What one text object's glyphs share: the font, its size, and where a glyph's box lies from its origin."""
 
-    __slots__ = ("font", "size", "ok", "a", "b", "upright", "x_lo", "x_hi", "y_lo", "y_hi")
+    __slots__ = ("font", "size", "ok", "a", "b", "upright", "x_lo", "x_hi", "y_lo", "y_hi", "confidence", "ocr")
 
-    def __init__(self, font: _Font, size: float, linear: Matrix) -> None:
+    def __init__(self, font: _Font, size: float, linear: Matrix, mode: int = 0) -> None:
         a, b, c, d = linear[:4]  # the text's x and y units, as displayed
         self.font, self.size, self.a, self.b = font, size, a, b
+        self.ocr = mode == _INVISIBLE  # an OCR layer, not the author's text
+        self.confidence = INVISIBLE_TEXT_CONFIDENCE if self.ocr else 1.0
         self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
         self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline
         low, high = font.descent * size, (font.descent + 1) * size  # pdfminer's box: from the descent up one size
@@ -115,7 +202,7 @@ class _Run:
         """What ``_TextReader.read`` needs of the run, as locals (a size of 0: none of its glyphs is read)."""
         size = self.size if self.ok else 0.0
         return (self.font.widths, size, self.a, self.b, self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.upright,
-                self.font.name)
+                self.font.name, self.confidence, self.ocr)
 
     def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
         """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
@@ -124,7 +211,7 @@ class _Run:
         top, bottom = y + self.y_lo + (dy if dy < 0 else 0.0), y + self.y_hi + (dy if dy > 0 else 0.0)
         if not math.isfinite(x0 + x1 + top + bottom):
             return None
-        glyph = Glyph(char, x0, x1, top, bottom, bottom - top, self.font.name)
+        glyph = Glyph(char, x0, x1, top, bottom, bottom - top, self.font.name, confidence=self.confidence, ocr=self.ocr)
         if self.upright:
             glyph.baseline = y
         return glyph
@@ -133,11 +220,15 @@ class _Run:
 class _TextReader:
     """A page's text page read into glyphs: a few PDFium calls a glyph, what its text object shares read once."""
 
-    def __init__(self, page: _Page, text: Any) -> None:
+    def __init__(self, page: _Page, text: Any, drawn: Optional[Drawn] = None) -> None:
         self.page, self.text, self.address = page, text, ctypes.cast(text, ctypes.c_void_p).value or 0
+        self.drawn = drawn  # what each text object draws, from the content stream: how many spaces a run holds
+        self.kept: dict[int, int] = {}  # text object -> the spaces the text page kept of it, so far
+        self.first: dict[int, str] = {}  # text object -> its first character in the text page
+        self.runs: dict[int, list[int]] = {}  # text object -> the length of each run of spaces it draws
         self.at = page.display(IDENTITY)  # a user-space point, displayed
         self.fonts: dict[int, _Font] = {}
-        self.runs: dict[int, _Run] = {}
+        self.objects: dict[int, _Run] = {}
         self.last: dict[int, int] = {}  # text object -> the index of its last glyph read
         self.shown: dict[Matrix, Matrix] = {}  # enclosing forms' matrix -> it displayed
         self.lead: dict[int, int] = {}  # text object after a space -> the index of its first glyph
@@ -153,9 +244,9 @@ class _TextReader:
         ox, oy = ctypes.c_double(), ctypes.c_double()
         text_object, generated, origin, finite, glyph = _text_object, _generated, _origin, math.isfinite, Glyph
         left_out, unread = _LEFT_OUT, _UNREAD
-        prev, run, spaced, spaced_obj = 0, None, None, 0
+        prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
-        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = _NO_RUN
+        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = _NO_RUN
         for i, char in enumerate(chars):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
@@ -165,8 +256,8 @@ class _TextReader:
             if not obj or (char == " " and generated(tp, i) == 1):
                 continue
             if obj != prev:
-                prev, run = obj, self.runs.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ")
-                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name = run.unpacked()
+                prev, run = obj, self.objects.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ", char)
+                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = run.unpacked()
             if not size:
                 continue
             origin(tp, i, ox, oy)
@@ -187,13 +278,15 @@ class _TextReader:
                 x0, x1 = x + x_lo + (dx if dx < 0 else 0.0), x + x_hi + (dx if dx > 0 else 0.0)
                 top, bottom = y + y_lo + (dy if dy < 0 else 0.0), y + y_hi + (dy if dy > 0 else 0.0)
             if finite(x0 + x1 + top + bottom):
-                g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, 1.0, y if upright else None)
+                g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, conf,
+                          y if upright else None, None, ocr)
                 if spaced is not None:  # a space just before: the rest of its run, if the text page folded one
                     if obj == spaced_obj:
-                        self._count(_fill(out, spaced, g))
+                        self._fill(out, spaced, g, obj)
                     spaced = None
                 if char == " ":
                     spaced, spaced_obj = g, obj
+                    kept[obj] = kept.get(obj, 0) + 1
                 last[obj] = len(out)
                 out.append(g)
         return out
@@ -215,15 +308,17 @@ class _TextReader:
         codes = (_unicode(self.address, i) for i in range(count))
         return "".join(chr(c) if 0 < c < 0x110000 else "\uffff" for c in codes)
 
-    def _run(self, obj: int, i: int, first: int, after_space: bool) -> _Run:
-        """The text object's run, read with its first glyph (at ``first``); one whose space ahead may be gone noted."""
-        self.start[obj] = first
+    def _run(self, obj: int, i: int, first: int, after_space: bool, char: str) -> _Run:
+        """The text object's run, read with its first glyph (``char``, at ``first``); one whose space ahead may be
+        gone noted."""
+        self.start[obj], self.first[obj] = first, char
         if after_space:
             self.lead[obj] = first
         m = raw.FS_MATRIX()
         raw.FPDFText_GetMatrix(self.text, i, m)
         size = raw.FPDFText_GetFontSize(self.text, i)
-        run = self.runs[obj] = _Run(self._font(obj), size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)))
+        mode = raw.FPDFTextObj_GetTextRenderMode(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
+        run = self.objects[obj] = _Run(self._font(obj), size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)), mode)
         return run
 
     def _font(self, obj: int) -> _Font:
@@ -243,12 +338,45 @@ class _TextReader:
 
     # the spaces PDFium leaves out
 
-    def _count(self, added: int) -> None:
-        """Glyphs put back (spaces, copies) counted against the page's limit as they are made: the text page's
-        own count does not hold them, and a gap's spaces come from its width, which a PDF may make huge."""
+    def _text(self, obj: int) -> str:
+        """What the text object's strings draw; "" when the content stream cannot say (nothing is put back)."""
+        text = self.drawn.text(obj) if self.drawn is not None else None
+        return text or ""
+
+    def _spaces(self, obj: int, k: int) -> int:
+        """How many spaces the run the text page kept as its object's ``k``-th space holds (1 if unknown)."""
+        runs = self.runs.get(obj)
+        if runs is None:
+            text = self._text(obj)
+            runs = self.runs[obj] = [m.end() - m.start() for m in _SPACES.finditer(text)]
+            if text.startswith(" ") and self.first.get(obj) != " ":  # its first run folded into the space before
+                runs.pop(0)
+        return runs[k] if k < len(runs) else 1
+
+    def _fill(self, out: list[Glyph], space: Glyph, nxt: Glyph, obj: int) -> None:
+        """The spaces the text page folds into one, inside one text object, put back between it and the next glyph.
+
+        A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is
+        one space in the text page; pdfminer has each as drawn. As many as
+        the object's strings draw there are put back, evenly over the gap
+        (word and character spacing widen each alike).
+        """
+        step, gap = space.x1 - space.x0, nxt.x0 - space.x0
+        if step <= 0 or space.baseline is None or nxt.baseline is None or abs(nxt.baseline - space.baseline) > 0.01:
+            return
+        if gap < 1.95 * step:  # no room for a second space: the stream is not read
+            return
+        n = self._count(self._spaces(obj, self.kept[obj] - 1) - 1)
+        out += [_space(space, space.x0 + k * gap / (n + 1), step) for k in range(1, n + 1)]
+
+    def _count(self, added: int) -> int:
+        """Glyphs put back (spaces, copies) counted against the page's limit before they are made: the text
+        page's own count does not hold them."""
+        added = max(added, 0)
         self.added += added
         if self.added > LIMITS.glyphs_per_page:
             raise refuse(f"page {self.page.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
+        return added
 
     def restore_spaces(self, glyphs: list[Glyph], texts: list[tuple[int, Matrix]]) -> list[Glyph]:
         """What PDFium's text page leaves out and pdfminer has, put back as the content stream draws it.
@@ -260,6 +388,8 @@ class _TextReader:
         twice). An object's box reaches to its last space's origin, so the
         spaces it ends with, and those of an inkless object, are counted from
         its box; a spaces it starts with, from its start; a repeat is a copy.
+        How many spaces each holds is what its strings draw (``Drawn``),
+        never the width of a gap: one space widened by word spacing stays one.
         """
         after: dict[int, list[Glyph]] = {}
         prev, recent = -1, []
@@ -268,15 +398,12 @@ class _TextReader:
             if index is not None:
                 first = self.lead.get(obj)
                 if first is not None:
-                    leading = self._leading(obj, outer, glyphs[first])
-                    self._count(len(leading))
-                    after.setdefault(first - 1, []).extend(leading)
+                    after.setdefault(first - 1, []).extend(self._leading(obj, outer, glyphs[first]))
                 prev = index
                 extra = self._trailing(obj, outer, glyphs[index])
             else:
                 extra = self._blank(obj, outer) or self._copy(obj, outer, recent, glyphs)
             if extra:
-                self._count(len(extra))
                 after.setdefault(prev, []).extend(extra)
             recent = (recent + [(obj, outer)])[-5:]
         if not after:
@@ -299,6 +426,7 @@ class _TextReader:
             if abs((was[2] - was[0]) - (box[2] - box[0])) > 0.01 or abs((was[3] - was[1]) - (box[3] - box[1])) > 0.01:
                 continue
             dx, dy = box[0] - was[0], box[1] - was[1]
+            self._count(len(source))
             copies = self.copies[obj] = [_moved(g, dx, dy) for g in source]
             return copies
         return []
@@ -327,27 +455,29 @@ class _TextReader:
 
     def _leading(self, obj: int, outer: Matrix, first: Glyph) -> list[Glyph]:
         """The spaces a text object starts with, folded into the one before it: from its start to its first glyph."""
-        run = self.runs.get(obj)
+        run = self.objects.get(obj)
         width = run.font.width(" ") if run is not None and run.upright else None
         if not width or run is None or first.baseline is None:
             return []
         m = _mul(_matrix(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)), outer)
         x = _apply(self.at, m[4], m[5])[0]
         step = width * run.size * run.a
-        n = min(int((first.x0 - x) / step + 0.5), 1000) if step > 0 else 0
+        if step <= 0 or int((first.x0 - x) / step + 0.5) < 1:  # no room for a space: the stream is not read
+            return []
+        n = self._count(_lead_count(self._text(obj)))
         gap = (first.x0 - x) / n if n > 0 else 0.0
         return [_space(first, x + k * gap, step) for k in range(n)]
 
     def _trailing(self, obj: int, outer: Matrix, last: Glyph) -> list[Glyph]:
-        run = self.runs.get(obj)
+        run = self.objects.get(obj)
         step = last.x1 - last.x0
         if last.text != " " or run is None or not run.upright or step <= 0:
             return []
         box = self._box(obj, outer)
-        n = min(int((box[2] - last.x0) / step + 0.5), 1000) if box else 0
-        if n < 1:
+        if not box or int((box[2] - last.x0) / step + 0.5) < 1:  # the box ends at the space: no other
             return []
-        gap = (box[2] - last.x0) / n  # word and character spacing included
+        n = self._count(_trail_count(self._text(obj)) - 1)  # the text page kept the first
+        gap = (box[2] - last.x0) / n if n > 0 else 0.0  # word and character spacing included
         return [_space(last, last.x0 + k * gap, step) for k in range(1, n + 1)]
 
     def _blank(self, obj: int, outer: Matrix) -> list[Glyph]:
@@ -359,7 +489,8 @@ class _TextReader:
         if not raw.FPDFTextObj_GetFontSize(handle, size):
             return []
         m = _mul(_matrix(handle), outer)
-        run = _Run(self._font(obj), size.value, self.page.display((m[0], m[1], m[2], m[3], 0.0, 0.0)))
+        linear = self.page.display((m[0], m[1], m[2], m[3], 0.0, 0.0))
+        run = _Run(self._font(obj), size.value, linear, raw.FPDFTextObj_GetTextRenderMode(handle))
         width = run.font.width(" ")
         if not (run.ok and run.upright and width):
             return []
@@ -368,7 +499,8 @@ class _TextReader:
         step = first.x1 - first.x0 if first is not None else 0.0
         if first is None or step <= 0:
             return []
-        n = min(int((box[2] - box[0]) / step + 0.5), 1000)
+        wide = int((box[2] - box[0]) / step + 0.5) >= 1  # else the box ends where it starts: one space, no stream read
+        n = self._count(max(len(self._text(obj)), 1) if wide else 1) - 1  # the spaces after the first
         gap = (box[2] - box[0]) / n if n else step
         return [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
 
@@ -381,26 +513,13 @@ def _size(obj: int) -> float:
 
 def _moved(g: Glyph, dx: float, dy: float) -> Glyph:
     baseline = None if g.baseline is None else g.baseline + dy
-    return Glyph(g.text, g.x0 + dx, g.x1 + dx, g.top + dy, g.bottom + dy, g.size, g.font, baseline=baseline)
+    return Glyph(g.text, g.x0 + dx, g.x1 + dx, g.top + dy, g.bottom + dy, g.size, g.font, baseline=baseline,
+                 confidence=g.confidence, ocr=g.ocr)
 
 
 def _space(like: Glyph, x: float, step: float) -> Glyph:
-    return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline)
-
-
-def _fill(out: list[Glyph], space: Glyph, nxt: Glyph) -> int:
-    """The spaces PDFium's text page folds into one, inside one text object, drawn again one advance apart.
-
-    A run of spaces ("by:  \u2610", a row of spaces before a tab stop) is one
-    space in the text page; pdfminer has each as drawn. Each space ahead of
-    the next glyph on its baseline, one space's advance on, is put back.
-    """
-    step = space.x1 - space.x0
-    if step <= 0 or space.baseline is None or nxt.baseline is None or abs(nxt.baseline - space.baseline) > 0.01:
-        return 0
-    extra = min(int((nxt.x0 - space.x0) / step + 0.05) - 1, 1000)
-    out += [_space(space, space.x0 + k * step, step) for k in range(1, extra + 1)]
-    return max(extra, 0)
+    return Glyph(" ", x, x + step, like.top, like.bottom, like.size, like.font, baseline=like.baseline,
+                 confidence=like.confidence, ocr=like.ocr)
 
 
 def _descent(font: Any, name: str) -> float:

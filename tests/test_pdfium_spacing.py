@@ -1,0 +1,131 @@
+"""The pdfium source's spaces come from what the content stream draws, never from the width of a gap.
+
+PDFium's text page keeps one space of a run and cannot tell a run of real
+spaces from one space widened by word spacing (Tw), character spacing (Tc)
+or a TJ gap. Each PDF here is a few bytes of content stream written by
+hand (a word processor's own justification does not make the case), read
+through both page sources; pdfminer (pdfplumber's) reads the stream as drawn.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+from msp_convert.errors import UnsafeFileError
+from msp_convert.parsers.pdf import parse_pdf
+from msp_convert.parsers.pdf.limits import LIMITS
+from msp_convert.parsers.pdf.pdfium_source import open_pdfium, pdfium_records
+from msp_convert.parsers.pdf.records import INVISIBLE_TEXT_CONFIDENCE
+from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
+
+HELVETICA = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _pdf(content: bytes) -> bytes:
+    """A one-page A4 PDF drawing ``content`` with Helvetica as /F1, its cross-reference table written out."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << " + HELVETICA
+        + b" >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _glyphs(data: bytes, source: str):  # type: ignore[no-untyped-def]
+    if source == "pdfium":
+        doc = open_pdfium(data)
+        try:
+            (page,) = pdfium_records(doc, StreamGuard(data))
+        finally:
+            doc.close()
+    else:
+        doc = open_pdf(data)
+        try:
+            (page,) = page_records(doc)
+        finally:
+            doc.close()
+    return page.glyphs
+
+
+def _text(content: bytes, source: str) -> str:
+    return "".join(g.text for g in _glyphs(_pdf(content), source))
+
+
+CASES = {
+    # one space widened by word spacing: justified text
+    "word spacing": (b"BT /F1 12 Tf 40 Tw 72 700 Td (one two three) Tj ET", "one two three"),
+    "character spacing": (b"BT /F1 12 Tf 5 Tc 72 700 Td (one two) Tj ET", "one two"),
+    # one space, then a TJ gap of 20 em
+    "TJ gap": (b"BT /F1 12 Tf 72 700 Td [(one ) -20000 (two)] TJ ET", "one two"),
+    "TJ gap, no space": (b"BT /F1 12 Tf 72 700 Td [(one) -20000 (two)] TJ ET", "onetwo"),
+    # real runs of spaces stay as many, widened or not
+    "run of four": (b"BT /F1 12 Tf 72 700 Td (one    two) Tj ET", "one    two"),
+    "run of four, widened": (b"BT /F1 12 Tf 10 Tw 72 700 Td (one    two) Tj ET", "one    two"),
+    "trailing, widened": (b"BT /F1 12 Tf 40 Tw 72 700 Td (one  ) Tj ET BT /F1 12 Tf 72 680 Td (two) Tj ET",
+                          "one  two"),
+    "leading, widened": (b"BT /F1 12 Tf 72 700 Td (one ) Tj 30 Tw (   two) Tj ET", "one    two"),
+    "spaces alone, widened": (b"BT /F1 12 Tf 72 700 Td (one) Tj 30 Tw (   ) Tj (two) Tj ET", "one   two"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_spaces_are_read_as_the_stream_draws_them(case: str) -> None:
+    content, text = CASES[case]
+    assert _text(content, "pdfplumber") == text
+    assert _text(content, "pdfium") == text
+
+
+def test_a_widened_space_keeps_its_box_and_the_next_word_its_place() -> None:
+    content = CASES["word spacing"][0]
+    ours, theirs = _glyphs(_pdf(content), "pdfium"), _glyphs(_pdf(content), "pdfplumber")
+    for a, b in zip(ours, theirs):
+        assert (a.text, a.x0, a.x1, a.top, a.bottom) == pytest.approx((b.text, b.x0, b.x1, b.top, b.bottom), abs=0.01)
+
+
+def test_many_huge_tj_gaps_make_one_space_each() -> None:
+    """1,000 words, each a space and a gap of 1,000,000 em after: 2,000 glyphs, not a gap's width in spaces."""
+    content = b"BT /F1 1 Tf 0 Tw 10 700 Td [" + b"(x ) -1000000000 " * 1000 + b"] TJ ET"
+    tracemalloc.start()
+    try:
+        glyphs = _glyphs(_pdf(content), "pdfium")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "".join(g.text for g in glyphs) == "x " * 1000
+    assert peak < 20 * 2**20  # a few MB: the glyphs and the stream, not a page of spaces
+
+
+def test_a_tj_array_of_100000_gaps_is_refused_in_one_line() -> None:
+    content = b"BT /F1 1 Tf 10 700 Td [" + b"(x ) -1e9 " * 100_000 + b"] TJ ET"
+    for source in ("pdfium", "pdfplumber"):
+        with pytest.raises(UnsafeFileError) as refused:
+            parse_pdf(_pdf(content), source=source)
+        assert f"more than {LIMITS.glyphs_per_page:,} characters" in str(refused.value)
+        assert "\n" not in str(refused.value)
+
+
+def test_a_run_past_the_page_limit_is_refused_before_it_is_made() -> None:
+    """A real run of spaces past the page's limit: refused as pdfplumber refuses it (it was cut at 1,000)."""
+    content = b"BT /F1 1 Tf 10 700 Td (a" + b" " * (LIMITS.glyphs_per_page + 10) + b"b) Tj ET"
+    for source in ("pdfium", "pdfplumber"):
+        with pytest.raises(UnsafeFileError, match=f"more than {LIMITS.glyphs_per_page:,} characters"):
+            parse_pdf(_pdf(content), source=source)
+
+
+def test_invisible_text_is_an_ocr_layer() -> None:
+    """Text render mode 3 (neither filled nor stroked): a searchable scan's words, not the author's."""
+    glyphs = _glyphs(_pdf(b"BT /F1 12 Tf 72 700 Td (seen) Tj 3 Tr (  hidden) Tj ET"), "pdfium")
+    assert "".join(g.text for g in glyphs) == "seen  hidden"
+    assert [(g.ocr, g.confidence) for g in glyphs] == [(False, 1.0)] * 4 + [(True, INVISIBLE_TEXT_CONFIDENCE)] * 8
