@@ -27,7 +27,7 @@ from .entries import (
 )
 from .flow import Flow
 from .outcome_lines import support_leads
-from .text import Guidance, Line, Match, Wording, by_identity, is_blank, line_of, norm
+from .text import DocumentMemo, Guidance, Line, Match, Wording, by_identity, is_blank, line_of, norm
 from .review_lines import review_date
 
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
@@ -143,16 +143,34 @@ def header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[
     """Grid column -> the profile's Column its header names (each field once), as ``header_columns``."""
     if len(row.cells) < least:
         return None
+    memo, key = _HEADERS.fresh(), (id(row), id(columns), least)
+    hit = memo.get(key)
+    if hit is None or hit[0] is not row or hit[1] is not columns:
+        hit = memo[key] = (row, columns, _header_cells(row, columns, least))
+    return dict(hit[2]) if hit[2] is not None else None
+
+
+# Each row's header reading, for the document being read (a table's first rows are asked by the
+# classifier, the landmarks and the grid's reader): the row and columns kept, so their ids stay theirs.
+_HEADERS = DocumentMemo()
+
+
+def _header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, Column]]:
     wording = _column_wording(columns)
     found: dict[int, Column] = {}
-    for cell in row.cells:
+    fields: set[str] = set()
+    cells = row.cells
+    for i, cell in enumerate(cells):
+        if len(fields) + len(cells) - i < least:
+            return None  # too few cells left to name ``least`` columns
         paragraphs = cell.paragraphs()
         m = _header_match(wording, paragraphs[0]) if paragraphs else None
         item = m.item if m is not None else _squashed_match(cell.text, columns)  # a PDF's "No. of outco" / "me"
-        if item is not None and item.field not in {c.field for c in found.values()}:
+        if item is not None and item.field not in fields:
+            fields.add(item.field)
             for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
                 found[col] = item
-    return found if len({c.field for c in found.values()}) >= least else None
+    return found if len(fields) >= least else None
 
 
 def _header_match(wording: Wording[Column], para: Paragraph) -> Optional[Match[Column]]:

@@ -263,7 +263,7 @@ def line_of(para: "Paragraph") -> Line:
 _UNSEEN = object()  # not yet in a memo (None is an answer)
 
 
-class _Memo(dict):
+class DocumentMemo(dict):
     """One matcher's answers for the current document."""
 
     __slots__ = ("document",)
@@ -272,7 +272,7 @@ class _Memo(dict):
         super().__init__()
         self.document = _DOCUMENT[0]
 
-    def fresh(self) -> "_Memo":
+    def fresh(self) -> "DocumentMemo":
         if self.document != _DOCUMENT[0] or len(self) >= MEMO_MOST:
             self.clear()
             self.document = _DOCUMENT[0]
@@ -325,7 +325,7 @@ class Wording(Generic[T]):
         for n, _, item in entries:
             self._tight.setdefault(n.replace(" ", ""), item)
         self._respeller: Optional[Respeller] = None
-        self._memo = _Memo()
+        self._memo = DocumentMemo()
 
     def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
         """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer).
@@ -483,7 +483,7 @@ class Guidance:
         self._all_vocabulary = set(self._all_words)
         self._all = SequenceMatcher(None, autojunk=False)
         self._all.set_seq2(self._all_words)
-        self._memo = _Memo()
+        self._memo = DocumentMemo()
 
     def __contains__(self, value: "str | Line") -> bool:
         memo, key = self._memo.fresh(), _memo_key(value)
