@@ -241,6 +241,16 @@ def test_schools_and_the_setting() -> None:
     assert redact(make_plan(), KEY).value.plan.child.setting == texts[1].removeprefix("At ").removesuffix(" now.")
 
 
+def test_a_web_address_that_names_the_school_or_a_person_goes_whole() -> None:
+    texts = ["The SEN policy is at www.brackenholt.example.org/send; ask.", "Visit https://brackenholt-pri.sch.uk.",
+             "Photos at www.example.com/dunmorefamily today.", "See https://www.kirklees.gov.uk/send or report.docx, e.g. this."]
+    result = redact(make_plan(*texts), KEY).value
+    assert [e.text for e in result.plan.needs.summary] == [
+        "The SEN policy is at [web address]; ask.", "Visit [web address].", "Photos at [web address] today.", texts[3]]
+    assert result.counts["school"] >= 2 and result.counts["child"] >= 1
+    assert redact(result.plan, KEY).value.plan.needs.summary == result.plan.needs.summary  # kept when met again
+
+
 # uncertain names ----------------------------------------------------------------------------------
 
 

@@ -24,7 +24,9 @@ memory and writes nothing. What goes, and what it becomes:
   "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]": validated by
   their check characters (python-stdnum; ULN by the LRS check digit) or by
   phonenumbers; a number beside its label that fails its check is replaced too
-  and counted as uncertain.
+  and counted as uncertain. A web address that names the school or a person
+  ("www.<school>.example.org/send", a UK school's ".sch.uk") -> "[web address]",
+  counted as the kind it names; other web addresses stay.
 - ``source``: the file name becomes the stem (``Redacted.stem``) and the format,
   the sha256 HMAC-SHA256(key, sha256) in hex; pages kept.
 

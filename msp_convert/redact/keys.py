@@ -31,7 +31,8 @@ _NOT_LETTERS = re.compile(r"[^\w]+")
 
 # What redaction writes: a pseudonym or a placeholder. Met again (a redacted plan redacted again), it is kept.
 ROLES = ("Child", "Parent", "Relative", "Staff", "School", "Person")
-PLACEHOLDERS = ("[UPN]", "[ULN]", "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]", "[date of birth]")
+PLACEHOLDERS = ("[UPN]", "[ULN]", "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]", "[date of birth]",
+                "[web address]")
 WRITTEN = re.compile(
     rf"\b(?:{'|'.join(ROLES)}) [{CROCKFORD}]{{6}}\b|" + "|".join(re.escape(p) for p in PLACEHOLDERS)
 )

@@ -13,7 +13,7 @@ digit), the date of birth in any common format; and as functions: a date after
 "born" or "DOB", a number beside its label ("UPN:", "NHS No") that fails its check,
 title + name ("Mrs Rowe", "Dr A. Patel", with a role after it: "Mrs Rowe (Class
 teacher)" -> "Class teacher"), relation + name ("Mum (Sarah)", "my brother Tom"),
-street addresses, school and setting names. ``uncertain`` finds capitalised
+street addresses, school and setting names, web addresses that name a school or a person. ``uncertain`` finds capitalised
 words inside a sentence that are no known word: perhaps names. A pseudonym or
 placeholder already written (a plan redacted twice) is kept as it is.
 
@@ -45,7 +45,7 @@ from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, initials, is_role
 from .words import is_given_name, is_name_part, is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
-PRIORITY = ("kept", "person", "labelled", "upn", "nhs-number", "uln", "email", "phone", "postcode", "address",
+PRIORITY = ("kept", "person", "labelled", "upn", "nhs-number", "uln", "email", "web", "phone", "postcode", "address",
             "date-of-birth", "title", "relation", "school", "uncertain-name")
 PLACEHOLDER = {"upn": "[UPN]", "uln": "[ULN]", "nhs-number": "[NHS number]", "address": "[address]",
                "postcode": "[postcode]", "phone": "[phone]", "email": "[email]", "date-of-birth": "[date of birth]"}
@@ -67,13 +67,14 @@ class Span:
 # presidio's recognisers, made once ------------------------------------------------------------------
 
 
-class _OfflineEmail(EmailRecognizer):
-    """presidio's e-mail recogniser, its domain checked against tldextract's bundled list (no fetch, no cache)."""
+_EXTRACT = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())  # the bundled suffix list: no fetch, no cache
 
-    _extract = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=())
+
+class _OfflineEmail(EmailRecognizer):
+    """presidio's e-mail recogniser, its domain checked against tldextract's bundled list."""
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._extract(pattern_text).fqdn != ""
+        return _EXTRACT(pattern_text).fqdn != ""
 
 
 class _Nhs(NhsRecognizer):
@@ -371,6 +372,26 @@ def _school(text: str, start: int, end: int, key: bytes) -> Span:
     return Span(start, end, "school", pseudonym, "school", (own, "school", pseudonym) if learnt else None)
 
 
+_WEB = re.compile(r"(?<![\w@.\-/])(?:https?://)?(?:[\w\-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"'()\[\]]*)?")
+WEB_ADDRESS = "[web address]"
+
+
+def web_spans(text: str, named: dict[str, str]) -> Iterator[Span]:
+    """A web address that names a school or a person ("www.hollinbrook.example.org/send", a UK school's
+    ".sch.uk"): "[web address]", counted as the kind it names; others ("www.kirklees.gov.uk") stay.
+    ``named``: each school's own name and each person's name part that is no word, as letters and digits
+    casefolded ("hollinbrook", "dawson"): found anywhere in the address's letters."""
+    for m in _WEB.finditer(text):
+        address = m[0].rstrip(".,;:!?")
+        if not _EXTRACT(address.split("/", 3)[2] if "://" in address else address.split("/")[0]).suffix:
+            continue  # "e.g.", "report.docx": no web domain ("x.sch.uk" is a suffix itself: *.sch.uk)
+        letters = re.sub(r"[\W_]", "", address.casefold())
+        kind = "school" if ".sch.uk" in address.casefold() else next(
+            (k for token, k in named.items() if token in letters), None)
+        if kind:
+            yield Span(m.start(), m.start() + len(address), kind, WEB_ADDRESS, "web")
+
+
 def address_spans(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
         yield Span(m.start(), m.end(), "address", PLACEHOLDER["address"], "address")
@@ -475,6 +496,7 @@ class Finder:
         forms = sorted(self.by_form, key=len, reverse=True)
         self.names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
         self.dob = dob_recogniser(born) if born else None
+        self.named = _named(self.by_form, setting)
         self.learned: dict[str, Person] = {}
 
     def candidates(self, text: str) -> Iterator[Span]:
@@ -487,6 +509,7 @@ class Finder:
                         for f in self.dob.analyze(text, self.dob.supported_entities, None))
         yield from born_spans(text)
         yield from address_spans(text)
+        yield from web_spans(text, self.named)
         yield from title_spans(text, self.key, self.cast)
         yield from relation_spans(text, self.key, self.by_form)
         yield from school_spans(text, self.key, self.setting)
@@ -503,6 +526,21 @@ class Finder:
                 for written in (variant for one in (form, *span.also) for variant in _cases(one)):
                     self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
         return _merged(sorted(chosen, key=lambda s: s.start), text)
+
+
+def _named(by_form: dict[str, Person], setting: Optional[str]) -> dict[str, str]:
+    """Schools' own names and people's name parts that are no word, as ``web_spans`` looks for them."""
+    named: dict[str, str] = {}
+    schools = [(f, p.kind) for f, p in by_form.items() if p.kind == "school"]
+    if setting and setting.strip():
+        learnt = _school(setting, 0, len(setting.strip()), b"").learn
+        schools.append((learnt[0] if learnt else setting, "school"))
+    people = [(f, p.kind) for f, p in by_form.items() if p.kind != "school" and not is_word(f)]
+    for form, kind in schools + people:
+        token = re.sub(r"[\W_]", "", form.casefold())
+        if len(token) >= 4:
+            named.setdefault(token, kind)
+    return named
 
 
 def in_pieces(text: str, search: Callable[[str], Iterable[Span]]) -> Iterator[Span]:

@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib import import_module, resources
 from pathlib import Path
 
+import faker.providers.person  # noqa: F401  # the redact extra: missing, this import fails as presidio's would
+
 from ..errors import InputError
 
 # Faker's person providers whose first names are given in English-speaking countries (their word-names:
