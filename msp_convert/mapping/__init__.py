@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import NotAPlanError
-from ..layout import Cell, Document, Paragraph, Row, Table, iter_paragraphs, read_confidence
+from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs, read_confidence
 from ..model import Plan, PlanWarning, Source, Template
 from ..results import Result
 from ..text import norm
@@ -58,6 +58,7 @@ def _fill(document: Document, source: Source, profile: Profile, force: bool) -> 
     front.page_margins(document.headers, document.footers, draft, profile)
     flow = Flow(profile, draft)
     read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
+    pixels = _any_read(document.body)  # else no paragraph is looked at again for its confidence
     for block in document.body:
         if isinstance(block, Paragraph):
             flow.feed(block)
@@ -65,7 +66,8 @@ def _fill(document: Document, source: Source, profile: Profile, force: bool) -> 
                 read.setdefault(flow.where, []).append(block)
         else:
             _table(block, flow)
-            read.setdefault(flow.where, []).extend(p for p in iter_paragraphs([block]) if p.confidence is not None)
+            if pixels:
+                read.setdefault(flow.where, []).extend(p for p in iter_paragraphs([block]) if p.confidence is not None)
     flow.review_lines.finish()
     _read_confidence(read, draft)
     draft.finish()
@@ -86,6 +88,19 @@ def _fill(document: Document, source: Source, profile: Profile, force: bool) -> 
     # Counted once: only the verdict follows from what was just decided.
     plan.coverage = counted.model_copy(update={"verdict": coverage.verdict(plan, counted.placed, counted.words)})
     return draft
+
+
+def _any_read(blocks: list[Block]) -> bool:
+    """Whether any paragraph of ``blocks`` (tables' included) was read from pixels: one walk, no generators."""
+    stack = [blocks]
+    while stack:
+        for block in stack.pop():
+            if isinstance(block, Paragraph):
+                if block.confidence is not None:
+                    return True
+            else:
+                stack.extend(cell.blocks for row in block.rows for cell in row.cells)
+    return False
 
 
 def _read_confidence(read: dict[str, list[Paragraph]], draft: Draft) -> None:
