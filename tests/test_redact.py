@@ -339,6 +339,14 @@ def test_a_first_name_that_is_a_word_stays_a_word_beside_an_ordinary_word_or_fir
     assert counts(*kept)["uncertain-name"] == 0
 
 
+def test_a_country_that_is_a_first_name_is_a_name_unless_written_as_the_place() -> None:
+    names = one("Kai plays with Jordan, India and Chad; he sits in Georgia's group.")
+    assert re.fullmatch(f"Child {CODE} plays with Person {CODE}, Person {CODE} and Person {CODE}; "
+                        f"he sits in Person {CODE}'s group.", names), names
+    places = "The family moved from Jordan in 2019, visited India, flew to Chad and went back to Georgia; born in Israel."
+    assert one(places) == places
+
+
 # the whole model ----------------------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from stdnum.gb import nhs, upn
 from . import keys
 from .pieces import pieces
 from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, initials, is_role
-from .words import is_given_name, is_name_part, is_word, not_names
+from .words import countries_named, is_given_name, is_name_part, is_word, not_names
 
 # Same-length spans: the earlier kind here wins.
 PRIORITY = ("kept", "person", "labelled", "upn", "nhs-number", "uln", "email", "web", "phone", "postcode", "address",
@@ -426,7 +426,7 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     even a sentence's first or an English word ("Jackie Holroyd", "Social worker: Tom Briggs"),
     unless it is a term, a title or a little word ("Then Briggs")."""
     for group in _name_groups(text):
-        if len(group) == 1 and _starts_sentence(text, group[0].start()):
+        if len(group) == 1 and (_starts_sentence(text, group[0].start()) or _a_country(text, group[0])):
             continue
         end = group[-1].start() + len(_POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
@@ -436,6 +436,25 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
         parts += initials([_POSSESSIVE.sub("", m[0]) for m in group], bare_if_parts_are_words=False)
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
+
+
+# Words before a country's name that say it is the place ("moved from Jordan", "born in India", "visited
+# Georgia"): "in", "into", "across", "visit"; "from" and "to" only after a word of coming or going.
+_AS_PLACE = re.compile(
+    r"(?i:\b(?:in|into|across|visit(?:s|ed|ing)?)"
+    r"|\b(?:came|comes?|coming|moved?|moving|fled|flee(?:s|ing)?|arrived?|arriving|is|are|was|were|originally|family"
+    r"|relatives|return(?:s|ed|ing)?)\s+from"
+    r"|\b(?:moved?|moving|went|go(?:es|ing)?|travel(?:s|led|ling)?|flew|fly(?:ing)?|return(?:s|ed|ing)?|back|trip"
+    r"|holiday|visit)\s+to)\s+$"
+)
+
+
+def _a_country(text: str, word: re.Match[str]) -> bool:
+    """A country that is also a first name, written as the place: "moved from Jordan", "born in India",
+    "visited Georgia" stay; elsewhere ("plays with Jordan", "India's book", "Chad helps") it is a name:
+    a person named after a country is more likely in a plan than the country, and a country alone
+    identifies no one, so where the words do not say which, it goes (over-redaction, the safe side)."""
+    return word[0] in countries_named() and _AS_PLACE.search(text, max(0, word.start() - 40), word.start()) is not None
 
 
 def _name_groups(text: str) -> list[list[re.Match[str]]]:

@@ -89,6 +89,14 @@ def _faker_names(locales: tuple[str, ...], attributes: tuple[str, ...]) -> set[s
     return out
 
 
+@lru_cache(maxsize=1)
+def countries_named() -> frozenset[str]:
+    """Countries that are also first names ("Chad", "Georgia", "India", "Israel", "Jordan"): Faker's English
+    country names among ``given_names``."""
+    countries = import_module("faker.providers.address.en").Provider.countries
+    return frozenset(c for c in countries if c in given_names())
+
+
 def is_given_name(token: str) -> bool:
     """A first name of the lists ("Poppy", "Poppy's"), whether or not it is also an English word."""
     return _POSSESSIVE.sub("", token) in given_names()
