@@ -132,6 +132,12 @@ def _marker_patterns(labels: tuple[str, ...]) -> Optional[tuple[re.Pattern[str],
     return start, end
 
 
+@lru_cache(maxsize=8)
+def _any_label(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the labels anywhere, as the marker patterns match them (any case)."""
+    return re.compile(_label_names(labels), re.IGNORECASE)
+
+
 def review_markers(profile: Profile) -> tuple[str, ...]:
     """The labels a profile's review markers carry; the model's ("R1", "R2", "R3") on a form
     with none of its own (York's): a plan written on it from another form's keeps its markers."""
@@ -176,8 +182,8 @@ def _is_marker(m: re.Match[str], text: str, at_start: bool) -> bool:
 def _review_marker(text: str, labels: tuple[str, ...]) -> Optional[tuple[re.Match[str], Optional[dt.date], bool]]:
     """The marker at the start or the end of ``text``, its date and whether a date would not read."""
     patterns = _marker_patterns(labels)
-    if patterns is None:
-        return None
+    if patterns is None or _any_label(labels).search(text) is None:
+        return None  # a marker holds its label: a line without any has none
     for pattern, at_start in zip(patterns, (True, False)):
         m = pattern.search(text)
         if m and _is_marker(m, text, at_start):

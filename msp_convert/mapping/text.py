@@ -173,6 +173,9 @@ class Respeller:
         words = line.words
         if len(words) < 2 or sum(map(self.vocabulary.__contains__, words)) < RESPELL_SHARE * len(words):
             return None
+        known = self._known
+        if all(known.get(w, _UNKNOWN) is None for w in map(str.lower, _ALNUM.findall(line.text))):
+            return None  # every word already known to need no respelling (the usual line): no walk
         pieces: list[str] = []
         moves: list[tuple[int, int]] = []  # (end in the respelt text, end in the line's own)
         at = 0
@@ -191,6 +194,9 @@ class Respeller:
             return max(0, min(len(line.text), offset + shift))
 
         return Line("".join(pieces)), original
+
+
+_UNKNOWN = object()  # a word not yet looked at by a Respeller
 
 
 def _lookalike(a: str, b: str) -> bool:
