@@ -309,7 +309,7 @@ def _password(ask: bool, path: Optional[Path]) -> Optional[str]:
 @click.option("--template", "template", metavar="ID|FILE", help="Read every plan with this template profile instead of the one each matches best.")
 @click.option("--scheduler", metavar="ADDRESS|local:N", help="Convert on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N local worker processes (needs msp-convert[cluster]).")
 @click.option("--redact", is_flag=True, help="Redacted copies only, named plan-XXXXXXXXXX by a keyed hash (no input's name in OUT_DIR, not even in the report); no origins files.")
-@click.option("--key-file", metavar="FILE", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE'): pseudonyms match across runs, and a rerun resumes.")
+@click.option("--key-file", metavar="FILE", type=click.Path(path_type=Path), help="With --redact: the secret key (from 'msp-convert new-key FILE'): pseudonyms match across runs, and a rerun resumes; an OUT_DIR made with another key is refused (--force removes its copies first).")
 @click.option("--link-file", type=click.Path(dir_okay=False, path_type=Path), help="With --redact: also write which output came from which input to this CSV (outside OUT_DIR: it names the inputs).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary.")
 def batch(
@@ -326,7 +326,7 @@ def batch(
         raise click.UsageError("--link-file goes with --redact")
     if link_file is not None:
         try:
-            check_link_file(link_file, out_dir)
+            check_link_file(link_file, out_dir, in_dir, key_file)
         except InputError as err:
             raise click.UsageError(err.message) from None
     options = BatchOptions(

@@ -11,6 +11,7 @@ from typing import Any, Optional
 from ..version import __version__
 from .files import STATE
 from .outputs import numbered
+from .redaction import remove_copies
 from .report import PLAN_FACTS, REDACTION_FACTS, BatchOptions, ReportRow, more_rows
 
 JOURNAL = "journal.jsonl"
@@ -39,7 +40,9 @@ class JournalFile:
     """Appends one whole line per finished file, with one system call and no buffer
     left to fail again at close; a line a full disk cut short is ended before the next."""
 
-    def __init__(self, path: Path, force: bool) -> None:
+    def __init__(self, path: Path, force: bool, earlier: Optional[dict[str, tuple[dict[str, Any], list[Path]]]] = None) -> None:
+        # --redact: per row, an earlier run's copies of the file (``redaction.earlier_copies``), removed if it fails now
+        self.earlier = earlier or {}
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if force else 0)
         self.fd = os.open(path, flags, 0o644)
         size = os.fstat(self.fd).st_size
@@ -122,6 +125,8 @@ def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables:
             tables.write(result["tables"])
     elif result["converting"]:
         error = result.get("error", "")
-        journal.add({**entry, "status": "failed", "error": error, "code": result.get("code", ""), "timeout": options.timeout})
+        kept, copies = journal.earlier.get(row.path, ({}, []))
+        journal.add({**entry, "status": "failed", "error": error, "code": result.get("code", ""), "timeout": options.timeout, **kept})
+        remove_copies(copies)  # after the entry that names them: a run stopped between removes them next time
         row.status, row.error, row.seconds, row.output = "failed", error, result.get("seconds"), ""
     return more_rows(row, more)

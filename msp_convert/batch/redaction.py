@@ -15,6 +15,12 @@ OUT_DIR names an input file (its name or folders often hold the child's):
 
 With the same key file a rerun finds the same rows, so it resumes; with a
 key made for the run (no ``--key-file``), nothing can match another run.
+OUT_DIR never holds an earlier copy beside what it holds now: the folder is
+marked with the key's fingerprint, and a rerun with another key is refused
+(a new OUT_DIR, or ``--force``, which removes the old copies first); a file
+that changed has its earlier copies replaced, and one that now fails, or now
+holds a copy of another file's bytes, has them removed (a failed journal
+entry keeps their name until they are gone).
 Which output came from which input is written only on request, to a link
 file outside OUT_DIR (``--link-file``).
 """
@@ -26,6 +32,7 @@ import hashlib
 import hmac
 import io
 import os
+import re
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
@@ -33,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from ..atomic import write_atomically
 from ..errors import InputError
+from .outputs import numbered
 
 if TYPE_CHECKING:
     from ..model import Plan
@@ -140,29 +148,115 @@ def redacted_names(found: "list[Found]", key: bytes) -> "tuple[list[Found], dict
     return named, {n.rel: f.rel for n, f in zip(named, found)}
 
 
-MARK = "redacted"  # under OUT_DIR/.msp-convert: this folder holds redacted copies only
+MARK = "redacted"  # under OUT_DIR/.msp-convert: this folder holds redacted copies only, made with the key it names
+_FINGERPRINT = b"msp-convert: the key of a folder of redacted copies"
+# What a --redact batch writes in OUT_DIR with its key's pseudonyms: plans (plan-STEM, plan-STEM-2 ...) and tables.
+_COPY = re.compile(r"plan-[a-z2-7]{10}(-[0-9]+)?\.(json|docx)")
 
 
-def one_kind(out_dir: Path, redacted: bool) -> None:
+def fingerprint(key: bytes) -> str:
+    """The mark's word for a key: HMAC-SHA256(key, a fixed label) in hex. It tells two keys apart and
+    gives nothing of the key (nor any pseudonym: those are HMACs of other messages)."""
+    return hmac.new(key, _FINGERPRINT, hashlib.sha256).hexdigest()
+
+
+def one_kind(out_dir: Path, key: Optional[bytes], force: bool = False) -> None:
     """A folder of redacted copies never takes a run's unredacted outputs, nor the other way round
-    (a rerun that forgot --redact would put named plans in what is shared). A --redact run marks it."""
+    (a rerun that forgot --redact would put named plans in what is shared); nor another key's copies
+    (their pseudonyms and names differ, so both would stay side by side, and link each other). A --redact
+    run marks the folder with its key's ``fingerprint``; with --force, the copies another run left
+    are removed first (``clear_copies``), then the mark is this run's. ``OutputError``, one line."""
     from .files import STATE
     from .journal import JOURNAL
     from .report import OutputError
 
     mark, journal = out_dir / STATE / MARK, out_dir / STATE / JOURNAL
-    if not redacted and mark.exists():
-        raise OutputError(f"{out_dir} holds redacted copies (--redact); give --redact with its --key-file, or choose another -o")
-    if redacted and not mark.exists():
-        if journal.exists() and journal.stat().st_size:
-            raise OutputError(f"{out_dir} holds a batch's unredacted outputs; choose another -o for the redacted copies")
-        mark.touch()
+    if key is None:
+        if mark.exists():
+            raise OutputError(f"{out_dir} holds redacted copies (--redact); give --redact with its --key-file, or choose another -o")
+        return
+    used = journal.exists() and journal.stat().st_size > 0
+    if not mark.exists() and used:
+        raise OutputError(f"{out_dir} holds a batch's unredacted outputs; choose another -o for the redacted copies")
+    held = mark.read_text(encoding="ascii", errors="replace").strip() if mark.exists() else None
+    if force and held is not None:
+        clear_copies(out_dir)
+    elif held != fingerprint(key) and (held or used):  # a mark of an earlier version ("") names no key: not this one
+        raise OutputError(
+            f"{out_dir} holds redacted copies made with another key; give that --key-file, choose a new -o, "
+            "or give --force to remove them and start again with this key"
+        )
+    if held != fingerprint(key):
+        write_atomically(mark, fingerprint(key) + "\n")
 
 
-def check_link_file(link: Path, out_dir: Path) -> None:
-    """A link file names the inputs: never under OUT_DIR, which is what is shared."""
-    if link.resolve().is_relative_to(out_dir.resolve()):
-        raise InputError("--link-file names the input files: put it outside the output folder, which is for sharing")
+def clear_copies(out_dir: Path) -> None:
+    """What a --redact batch wrote in OUT_DIR, removed: the plans and the tables (report.* are written
+    anew at the end; the journal starts again). For --force, before any file is read."""
+    from ..writers.tables import TABLES
+
+    tables = {f"{name}.csv" for name in TABLES}
+    for path in out_dir.iterdir():
+        if (_COPY.fullmatch(path.name) or path.name in tables) and path.is_file():
+            path.unlink()
+
+
+def stem_of(key: bytes, sha256: str) -> str:
+    """The stem the redacted plans of a file with this checksum get (``Redacted.stem``), known before it is read."""
+    from ..redact.keys import file_stem
+
+    return file_stem(key, sha256)
+
+
+def copy_stem(name: str) -> str:
+    """The stem of an output's name: plan-X.json, plan-X-2.docx -> plan-X."""
+    return name.split(".", 1)[0][:15]
+
+
+def earlier_copies(out_dir: Path, previous: Optional[dict[str, Any]], taken: "set[str]") -> "tuple[dict[str, Any], list[Path]]":
+    """An earlier run's copies of a file (its journal entry's output, and its plans after the first),
+    unless this run's files make that stem again (``taken``: then they are another file's now).
+    What a failed entry keeps of them (so a run stopped before they went removes them next time), and their paths."""
+    name = (previous or {}).get("output") or ""
+    if not name or copy_stem(name) in taken:
+        return {}, []
+    more = (previous or {}).get("more") or []
+    return {"output": name, "more": more}, numbered(out_dir / name, 1 + len(more))
+
+
+def remove_copies(paths: "Iterable[Path]") -> None:
+    """Earlier copies of a file that now fails, is a duplicate, or changed: removed (``OSError`` if one cannot be)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+# A link file names the inputs: where it must not be, and why; checked before any file is read.
+_LINK_PLACES = (
+    ("out", "--link-file names the input files: put it outside the output folder, which is for sharing"),
+    ("key", "--link-file is the key file, which it would overwrite: give another file for the links"),
+    ("input", "--link-file is an input file, which it would overwrite: give another file for the links"),
+    ("in", "--link-file is inside the input folder, where it would overwrite or join the inputs: put it outside it"),
+)
+
+
+def check_link_file(link: Path, out_dir: Path, in_dir: Path, key_file: Optional[Path] = None) -> None:
+    """``InputError``, one line, for a link file that would be shared (under OUT_DIR), would overwrite the
+    key file or an input, sits among the inputs (IN_DIR), or cannot be written (its folder missing or
+    read-only): found now, not after the batch."""
+    where = link.resolve()
+    checks = {
+        "out": where.is_relative_to(out_dir.resolve()),
+        "key": key_file is not None and where == key_file.resolve(),
+        "input": where.is_relative_to(in_dir.resolve()) and where.is_file(),
+        "in": where.is_relative_to(in_dir.resolve()),
+    }
+    for place, says in _LINK_PLACES:
+        if checks[place]:
+            raise InputError(says)
+    if not where.parent.is_dir():
+        raise InputError("--link-file's folder does not exist: make it, or give a file in another folder")
+    if not os.access(where.parent, os.W_OK | os.X_OK):
+        raise InputError("--link-file's folder cannot be written: give a file in a folder you may write to")
 
 
 def write_links(link: Path, links: dict[str, str], rows: "dict[str, ReportRow]") -> None:

@@ -11,10 +11,10 @@ from typing import Any, Optional
 from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
-from .outputs import numbered, numbered_names, origins_names
+from .outputs import numbered_names, origins_names
 from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
-from .redaction import keyed, one_kind, redacted_names, write_links
+from .redaction import check_link_file, earlier_copies, keyed, one_kind, redacted_names, remove_copies, stem_of, write_links
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
@@ -32,12 +32,14 @@ def _folders(options: BatchOptions) -> tuple[Path, Path]:
         raise InputError(f"{options.in_dir} is not a folder; give the folder that holds the plans")
     if out_dir == in_dir:
         raise InputError("the output folder is the input folder, whose plans would be overwritten; choose another -o")
+    if options.link_file is not None:
+        check_link_file(options.link_file, out_dir, in_dir)  # the command line checks it first, with the key file
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         check_writable(out_dir)
         (out_dir / STATE).mkdir(exist_ok=True)
         remove_stale(out_dir)
-        one_kind(out_dir, options.key is not None)
+        one_kind(out_dir, options.key, options.force)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
     return in_dir, out_dir
@@ -70,7 +72,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     in_dir, out_dir = _folders(options)
     reviews = {} if options.key is not None else reviewed.load(out_dir)  # no review of redacted plans
     found, links = _found(in_dir, out_dir, options)
-    rows, tasks = _tasks(found, options, out_dir, {} if options.force else reviews)
+    rows, tasks, earlier = _tasks(found, options, out_dir, {} if options.force else reviews)
     total = len(rows)
     finished = 0
     for row in rows.values():
@@ -78,7 +80,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
             finished += 1
             if progress is not None:
                 progress(row, finished, total)
-    journal, tables = _open_records(out_dir, options)
+    journal, tables = _open_records(out_dir, options, earlier)
     interrupted, stopped = False, ""
     try:
         run_tasks(options, tasks, rows, journal, tables, progress, finished, total, scheduler)
@@ -122,69 +124,124 @@ def _settle(rows: dict[str, ReportRow], interrupted: bool, force: bool, reviews:
 
 def _tasks(
     found: list[Found], options: BatchOptions, out_dir: Path, reviews: dict[str, str]
-) -> tuple[dict[str, ReportRow], deque[dict[str, Any]]]:
+) -> tuple[dict[str, ReportRow], deque[dict[str, Any]], dict[str, tuple[dict[str, Any], list[Path]]]]:
     """A report row per file, and the work still to do: what the journal holds is not done twice,
-    and a file whose plan a person reviewed (``reviews``) is not converted again."""
-    outputs = _outputs(found, options)
-    others = numbered_names(list(outputs.values()))  # names a file's plan 2, 3 ... must not take
-    sides = [str(out_dir / rel) for rel in origins_names(list(outputs.values()))]  # outputs an origins file must not replace
-    done = load_journal(out_dir, options.force)
-    rows: dict[str, ReportRow] = {}
-    first_of: dict[str, str] = {}
-    tasks: deque[dict[str, Any]] = deque()
-    legacy: list[dict[str, Any]] = []
+    and a file whose plan a person reviewed (``reviews``) is not converted again. With --redact,
+    the earlier copies of each file that a failure now removes (``JournalFile.earlier``)."""
+    work = _Work(found, options, out_dir, reviews)
     for f in found:
-        if not f.format:
-            rows[f.rel] = ReportRow(f.rel, "", "ignored", error=f.ignored_because)
-            continue
-        try:
-            sha = sha256_of(f.path) if options.key is None else keyed(options.key, sha256_of(f.path))
-        except OSError as err:
-            rows[f.rel] = ReportRow(f.rel, f.format, "failed", error=f"could not be read ({err.strerror or type(err).__name__}); check you may read it")
-            continue
-        row = rows[f.rel] = ReportRow(f.rel, f.format, "pending", sha256=sha, output=outputs[f.rel])
-        if sha in first_of:
-            row.status, row.duplicate_of, row.output = "duplicate", first_of[sha], ""
-            continue
-        first_of[sha] = f.rel
-        previous = done.get(f.rel)
-        if options.key is not None:  # named by the redacted plan's stem, once read; an earlier run's as it named it
+        work.take(f)
+    return work.rows, work.queue(), work.earlier
+
+
+class _Work:
+    """What a run is to do, settled a file at a time: its report rows, its tasks (legacy files in chunks
+    at the front), and with --redact each file's earlier copies (``batch.redaction.earlier_copies``)."""
+
+    def __init__(self, found: list[Found], options: BatchOptions, out_dir: Path, reviews: dict[str, str]) -> None:
+        self.options, self.out_dir, self.reviews, self.key = options, out_dir, reviews, options.key
+        self.outputs = _outputs(found, options)
+        self.others = numbered_names(list(self.outputs.values()))  # names a file's plan 2, 3 ... must not take
+        self.sides = [str(out_dir / rel) for rel in origins_names(list(self.outputs.values()))]  # outputs an origins file must not replace
+        self.done = load_journal(out_dir, options.force)
+        self.rows: dict[str, ReportRow] = {}
+        self.first_of: dict[str, str] = {}
+        self.tasks: deque[dict[str, Any]] = deque()
+        self.legacy: list[dict[str, Any]] = []
+        self.sums = {f.rel: _checksum(f) for f in found if f.format}
+        # --redact: the stems this run's files are named by; an earlier copy of one of them is another file's now
+        self.taken = {stem_of(self.key, s) for s in self.sums.values() if isinstance(s, str)} if self.key is not None else set()
+        self.earlier: dict[str, tuple[dict[str, Any], list[Path]]] = {}
+
+    def take(self, f: Found) -> None:
+        """The file's report row, and its task unless the journal or a review settles it."""
+        raw = self.sums.get(f.rel, "")
+        if not f.format or isinstance(raw, OSError):
+            self.rows[f.rel] = _unread(f, raw)
+            return
+        sha = raw if self.key is None else keyed(self.key, raw)
+        row = self.rows[f.rel] = ReportRow(f.rel, f.format, "pending", sha256=sha, output=self.outputs[f.rel])
+        previous = self.done.get(f.rel)
+        if self.key is not None:
+            self.earlier[f.rel] = earlier_copies(self.out_dir, previous, self.taken)
+        if sha in self.first_of:
+            row.status, row.duplicate_of, row.output = "duplicate", self.first_of[sha], ""
+            self._remove_earlier(f.rel)  # --redact: a copy of what the file held before
+            return
+        self.first_of[sha] = f.rel
+        if self.key is not None:  # named by the redacted plan's stem, once read; an earlier run's as it named it
             earlier = (previous or {}).get("output") or ""  # of the same format only: --to docx after json names anew
-            row.output = outputs[f.rel] = earlier if earlier.endswith("." + options.to) else ""
-        target = out_dir / (outputs[f.rel] or "redacted." + options.to)
-        task = {
-            "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
-            "password": options.password, "to": options.to, "template": options.template, "taken": others.get(outputs[f.rel], []),
-            "sides_taken": sides, **(_redacting(options.key, target, previous) if options.key is not None else {}),
-        }
-        more = reviewed.settle(row, previous, reviews, out_dir, options.to)
-        if more is not None:
-            rows.update((extra.path, extra) for extra in more)
-            if options.tables:
-                tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
-            continue
-        if from_journal(row, previous, options, target):
-            more = (previous or {}).get("more") or [] if row.status == "skipped" else []  # a failed file has no plans
-            rows.update((extra.path, extra) for extra in more_rows(row, more))
-            if options.tables and row.status == "skipped":
-                tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
-            continue
+            row.output = self.outputs[f.rel] = earlier if earlier.endswith("." + self.options.to) else ""
+        target = self.out_dir / (self.outputs[f.rel] or "redacted." + self.options.to)
+        task = self._task(f, target)
+        if self._settled(row, previous, task, target):
+            return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise OutputError(write_problem(err, target.parent)) from None
-        (legacy if f.format in LEGACY else tasks).append({**task, "kind": "convert", "format": f.format})
-    for start in range(0, len(legacy), LEGACY_CHUNK):
-        chunk = legacy[start:start + LEGACY_CHUNK]
-        budget = options.timeout * len(chunk)  # LibreOffice's own limit; the worker's a little more
-        tasks.appendleft({"kind": "convert-many", "items": chunk, "rel": chunk[0]["rel"], "timeout": budget, "limit": budget + 10})
-    return rows, tasks
+        (self.legacy if f.format in LEGACY else self.tasks).append({**task, "kind": "convert", "format": f.format})
+
+    def _task(self, f: Found, target: Path) -> dict[str, Any]:
+        options, name = self.options, self.outputs[f.rel]
+        return {
+            "rel": f.rel, "src": str(f.path), "out": str(target), "tables": options.tables,
+            "password": options.password, "to": options.to, "template": options.template, "taken": self.others.get(name, []),
+            "sides_taken": self.sides, **(_redacting(self.key, self.earlier[f.rel][1]) if self.key is not None else {}),
+        }
+
+    def _settled(self, row: ReportRow, previous: Optional[dict[str, Any]], task: dict[str, Any], target: Path) -> bool:
+        """A reviewed file, or one the journal settles (skipped, or failed again); the tables still read for it."""
+        more = reviewed.settle(row, previous, self.reviews, self.out_dir, self.options.to)
+        if more is not None:
+            self.rows.update((extra.path, extra) for extra in more)
+            if self.options.tables:
+                self.tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
+            return True
+        if not from_journal(row, previous, self.options, target):
+            return False
+        more = (previous or {}).get("more") or [] if row.status == "skipped" else []  # a failed file has no plans
+        self.rows.update((extra.path, extra) for extra in more_rows(row, more))
+        if self.options.tables and row.status == "skipped":
+            self.tasks.append({**task, "kind": "tables", "plans": 1 + len(more)})
+        if row.status == "failed":
+            self._remove_earlier(row.path)  # --redact: what a run stopped after its failure left
+        return True
+
+    def _remove_earlier(self, rel: str) -> None:
+        try:
+            remove_copies(self.earlier.get(rel, ({}, []))[1])
+        except OSError as err:
+            raise OutputError(write_problem(err, self.out_dir)) from None
+
+    def queue(self) -> deque[dict[str, Any]]:
+        """The tasks, legacy files first in chunks: one LibreOffice start-up serves a chunk."""
+        for start in range(0, len(self.legacy), LEGACY_CHUNK):
+            chunk = self.legacy[start:start + LEGACY_CHUNK]
+            budget = self.options.timeout * len(chunk)  # LibreOffice's own limit; the worker's a little more
+            self.tasks.appendleft({"kind": "convert-many", "items": chunk, "rel": chunk[0]["rel"], "timeout": budget, "limit": budget + 10})
+        return self.tasks
 
 
-def _redacting(key: bytes, target: Path, previous: Optional[dict[str, Any]]) -> dict[str, Any]:
+def _checksum(f: Found) -> "str | OSError":
+    """The file's sha256, or why it could not be read."""
+    try:
+        return sha256_of(f.path)
+    except OSError as err:
+        return err
+
+
+def _unread(f: Found, err: "str | OSError") -> ReportRow:
+    """The row of a file not taken (not a plan format), or not readable."""
+    if not f.format:
+        return ReportRow(f.rel, "", "ignored", error=f.ignored_because)
+    assert isinstance(err, OSError)
+    return ReportRow(f.rel, f.format, "failed", error=f"could not be read ({err.strerror or type(err).__name__}); check you may read it")
+
+
+def _redacting(key: bytes, copies: list[Path]) -> dict[str, Any]:
     """A --redact task's key, and an earlier run's copies of the file, which a changed input's new ones replace."""
-    earlier = numbered(target, 1 + len(previous.get("more") or [])) if previous and previous.get("output") else []
-    return {"key": key, "replaces": [str(path) for path in earlier]}
+    return {"key": key, "replaces": [str(path) for path in copies]}
 
 
 def _outputs(found: list[Found], options: BatchOptions) -> dict[str, str]:
@@ -194,10 +251,10 @@ def _outputs(found: list[Found], options: BatchOptions) -> dict[str, str]:
     return output_paths([f for f in found if f.format], "." + options.to)
 
 
-def _open_records(out_dir: Path, options: BatchOptions) -> tuple[JournalFile, Any]:
-    """The journal, and the tables' files when asked for."""
+def _open_records(out_dir: Path, options: BatchOptions, earlier: dict[str, tuple[dict[str, Any], list[Path]]]) -> tuple[JournalFile, Any]:
+    """The journal (with --redact, each file's earlier copies, which a failure removes), and the tables' files when asked for."""
     try:
-        journal = JournalFile(out_dir / STATE / JOURNAL, options.force)
+        journal = JournalFile(out_dir / STATE / JOURNAL, options.force, earlier)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir / STATE)) from None
     if not options.tables:
