@@ -384,6 +384,20 @@ def test_a_file_that_fails_never_takes_away_the_copy_another_file_makes_now(tmp_
     assert rows["converted"]["output"] == made and outputs(out) == [made]  # a's, though b's failure named it too
 
 
+def test_a_file_that_now_holds_another_files_bytes_leaves_no_earlier_copy(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "b.docx")
+    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    assert len(outputs(out)) == 2
+    shutil.copy(WORD, src / "b.docx")  # a duplicate of a now: no copy of its own
+    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    rows = sorted((r["status"], r["output"]) for r in report(out)["files"])
+    assert [status for status, _ in rows] == ["duplicate", "skipped"] and outputs(out) == [rows[1][1]]
+
+
 def test_a_rerun_with_another_key_is_refused_and_force_clears_the_old_copies(batch_once: Any, tmp_path: Path) -> None:
     src, first, key, _, _ = batch_once
     out = tmp_path / "out"
