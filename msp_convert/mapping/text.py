@@ -517,8 +517,9 @@ class Guidance:
         if len(line.words) >= 5:
             got = line.wordset
             if len(got & self._vocabulary) >= 0.75 * len(got):
+                # The share of two sets' words in common is at most the smaller's size over the larger's.
                 for gset in self._sets:
-                    if len(got & gset) / len(got | gset) >= 0.75:
+                    if 0.75 * len(gset) <= len(got) <= len(gset) / 0.75 and len(got & gset) / len(got | gset) >= 0.75:
                         return True
         return not line.exact and self._in_a_run(line.words)
 
