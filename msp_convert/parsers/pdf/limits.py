@@ -33,6 +33,7 @@ class PdfLimits:
     annotations_per_page: int = 2_000  # form fields, strikeouts, links...
     content_bytes_per_page: int = 16 * 2**20  # decoded drawing instructions, form XObjects included
     streams_per_page: int = 20_000  # content streams run: the page's own, and each form XObject each time it is drawn
+    form_depth: int = 32  # forms drawn inside forms (a real plan nests two or three)
     form_fields_per_file: int = 100_000
     cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)
     cells_per_page: int = 50_000

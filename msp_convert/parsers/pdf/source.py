@@ -21,20 +21,22 @@ from typing import Any, Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
-from pdfminer.psparser import PSLiteral
+from pdfminer.psparser import KWD, PSEOF, PSLiteral
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .records import Box, Glyph, Mark, PageRecord, Path, Segment, Widget
+from .records import INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
+_DO = KWD(b"Do")
+INVISIBLE = 3  # text render mode 3: neither filled nor stroked
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
@@ -102,43 +104,64 @@ class _Budget:
         if self.drawings > LIMITS.drawings_per_page:
             raise refuse(f"page {self.page} of this PDF draws more than {LIMITS.drawings_per_page:,} lines and shapes")
 
-    def stream(self, obj: Any) -> None:
-        """Count a content stream's decoded size; a Flate stream is measured before pdfminer inflates it whole."""
-        self.streams += 1
+    def run(self, times: int = 1) -> None:
+        """``times`` more content streams run (a form drawn ``times`` times)."""
+        self.streams += times
         if self.streams > LIMITS.streams_per_page:
             raise refuse(f"page {self.page} of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams (a form drawn over and over)")
-        stream = resolve1(obj)
-        if not isinstance(stream, PDFStream):
-            return
-        room = LIMITS.content_bytes_per_page - self.content
-        filters = [f for f, _ in stream.get_filters()] if stream.data is None else []
-        if stream.data is not None:
-            size = len(stream.data)
-        elif len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
-            try:
-                size = len(zlib.decompressobj().decompress(stream.rawdata or b"", room + 1))
-            except zlib.error:
-                size = 0  # pdfminer recovers what it can, or says the page is damaged
-        else:
-            size = len(stream.get_data())
+
+    def spend(self, size: int) -> None:
+        """``size`` more bytes of drawing instructions read."""
         self.content += size
         if self.content > LIMITS.content_bytes_per_page:
             mib = LIMITS.content_bytes_per_page // 2**20
             raise refuse(f"page {self.page} of this PDF holds more than {mib} MiB of drawing instructions")
 
+    def room(self) -> int:
+        return LIMITS.content_bytes_per_page - self.content
+
+    def stream(self, obj: Any) -> None:
+        """Count a content stream's decoded size; a Flate stream is measured before pdfminer inflates it whole."""
+        self.run()
+        stream = resolve1(obj)
+        if isinstance(stream, PDFStream):
+            self.spend(_decoded_size(stream, self.room()))
+
+
+def _decoded_size(stream: PDFStream, room: int) -> int:
+    """The stream's decoded size, or (a Flate stream) ``room + 1`` if it inflates past ``room``, without inflating it whole."""
+    if stream.data is not None:
+        return len(stream.data)
+    filters = [f for f, _ in stream.get_filters()]
+    if len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
+        try:
+            return len(zlib.decompressobj().decompress(stream.rawdata or b"", max(room, 0) + 1))
+        except zlib.error:
+            return 0  # pdfminer recovers what it can, or says the page is damaged
+    return len(stream.get_data())
+
 
 class StreamGuard:
-    """Each page's content streams measured before another source (pdfium) reads the page, against ``LIMITS``.
+    """Each page's drawing measured as PDFium would draw it, before the pdfium source loads the page.
 
-    PDFium inflates and parses a page whole when it loads it; pdfminer's
-    parser reads here only the page's content streams and the form
-    XObjects its resources name (each once), without interpreting them, so a
-    stream inflating past the limit is refused before PDFium is given it.
-    A file pdfminer cannot parse is left to PDFium's own checks.
+    PDFium parses a page whole when it loads it, and a form XObject again
+    each time the page (or a form) draws it with ``Do``: a few kB nesting
+    forms drawn a hundred times each reach gigabytes. Here pdfminer's
+    parser reads the page's content streams and finds each ``Do`` of a
+    form; that form counts against ``LIMITS`` (its bytes, one stream run)
+    as often as it is drawn, the forms it draws multiplied in turn, so the
+    total is known before PDFium is given the page. Each stream is inflated
+    and parsed once, however often drawn; a form named in /Resources and
+    never drawn costs nothing. Past a limit, forms nested past
+    ``LIMITS.form_depth`` or a form drawn inside itself (PDFium redraws it
+    to its own depth limit), the page is refused in one line. A file
+    pdfminer cannot parse is left to PDFium's own checks.
     """
 
     def __init__(self, data: bytes, password: Optional[str] = None) -> None:
         self.budget = _Budget()
+        self.parsed = 0  # streams inflated and searched for Do (each once), on all pages so far
+        self._drawn: dict[int, tuple[int, list[tuple[str, int]]]] = {}  # form's object id -> its size, what it draws
         try:
             with quiet():
                 document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "", caching=False)
@@ -147,50 +170,102 @@ class StreamGuard:
             self.pages = None
 
     def check(self, number: int) -> None:
-        """Measure the next page's streams (page ``number``); past a limit, refuse it in one line."""
+        """Measure the next page's drawing (page ``number``); past a limit, refuse it in one line."""
         if self.pages is None:
             return
         self.budget.new_page(number)
         try:
             with quiet():
                 page = next(self.pages)
-                for obj in _page_streams(page):
-                    self.budget.stream(obj)
+                contents = page.contents if isinstance(page.contents, list) else [page.contents]
+                streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
+                self._draw(streams, resolve1(page.resources), 1, ())
         except InputError:
             raise
         except Exception:  # a damaged page or page tree: PDFium says what it can read
             self.pages = None
 
-
-def _page_streams(page: Any) -> Iterator[Any]:
-    """The page's content streams, then each form XObject its resources name (and theirs), once each."""
-    contents = page.contents if isinstance(page.contents, list) else [page.contents]
-    yield from (c for c in contents if c is not None)
-    seen: set[int] = set()
-    stack = [(resolve1(page.resources), 0)]
-    while stack:
-        resources, depth = stack.pop()
-        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) and depth < 32 else None
-        for ref in (xobjects.values() if isinstance(xobjects, dict) else ()):
-            key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
-            stream = resolve1(ref)
-            if key in seen or not isinstance(stream, PDFStream) or _name(stream.get("Subtype")) != "Form":
+    def _draw(self, streams: list[PDFStream], resources: Any, times: int, inside: tuple[int, ...]) -> None:
+        """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn."""
+        self.budget.run(times * len(streams))
+        names = self._read(streams, times)
+        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+        for name, n in names:
+            ref = xobjects.get(name) if isinstance(xobjects, dict) else None
+            form = resolve1(ref)
+            if not isinstance(form, PDFStream) or _name(form.get("Subtype")) != "Form":
                 continue
-            seen.add(key)
-            yield stream
-            stack.append((resolve1(stream.get("Resources")), depth + 1))
+            key = ref.objid if isinstance(ref, PDFObjRef) else id(form)
+            if key in inside:
+                raise refuse(f"page {self.budget.page} of this PDF draws a form inside itself")
+            if len(inside) >= LIMITS.form_depth:
+                raise refuse(f"page {self.budget.page} of this PDF draws forms inside forms more than {LIMITS.form_depth} deep")
+            own = resolve1(form.get("Resources"))
+            self._draw([form], own if own else resources, times * n, inside + (key,))
+
+    def _read(self, streams: list[PDFStream], times: int) -> list[tuple[str, int]]:
+        """Spend ``streams``' bytes ``times`` over; what they draw with Do (name, how often), parsed once a form."""
+        key = streams[0].objid if len(streams) == 1 else None
+        if key is not None and key in self._drawn:
+            size, names = self._drawn[key]
+            self.budget.spend(size * times)
+            return names
+        size, most = 0, self.budget.room() // times  # the bytes a draw may hold
+        for stream in streams:  # each measured before it is inflated
+            size += _decoded_size(stream, most - size)
+            if size > most:
+                break
+        self.budget.spend(size * times)  # past the room: refused here
+        self.parsed += len(streams)
+        names = _drawn_names(streams)
+        if key is not None:
+            self._drawn[key] = (size, names)
+        return names
+
+
+def _drawn_names(streams: list[PDFStream]) -> list[tuple[str, int]]:
+    """The XObjects the streams draw (``/Name Do``), each with how often, in the order first drawn."""
+    if not streams or not any(b"Do" in s.get_data() for s in streams) and not _split_do(streams):
+        return []
+    counts: dict[str, int] = {}
+    parser = PDFContentParser(streams)
+    last: Any = None
+    while True:
+        try:
+            _, obj = parser.nextobject()
+        except PSEOF:
+            break
+        if obj is _DO and isinstance(last, PSLiteral):
+            name = _name(last) or ""
+            counts[name] = counts.get(name, 0) + 1
+        last = obj
+    return list(counts.items())
+
+
+def _split_do(streams: list[PDFStream]) -> bool:
+    """A "Do" split across two of the page's streams ("...D", "o...")."""
+    return any(a.get_data().endswith(b"D") and b.get_data().startswith(b"o") for a, b in zip(streams, streams[1:]))
 
 
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's own device, counting glyphs and drawings as they come."""
+    """pdfplumber's own device, counting glyphs and drawings as they come, and marking each character
+    drawn invisibly (text render mode 3: a searchable scan's OCR layer) ``invisible``."""
 
     def __init__(self, budget: _Budget, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget
+        self.invisible = False
+
+    def render_string(self, textstate: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.invisible = textstate.render == INVISIBLE
+        super().render_string(textstate, *args, **kwargs)
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:  # type: ignore[override]
         self.budget.glyph()
-        return super().render_char(*args, **kwargs)
+        advance = super().render_char(*args, **kwargs)
+        if self.invisible:
+            self.cur_item._objs[-1].invisible = True  # the character just made (as pdfplumber marks its mcid)
+        return advance
 
     def paint_path(self, *args: Any, **kwargs: Any) -> None:
         self.budget.drawing()
@@ -214,6 +289,15 @@ def _layout(page: Any, budget: _Budget) -> None:
     device = _CountingDevice(budget, pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
     _CountingInterpreter(pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()  # pdfplumber reads its objects from here (Page.layout)
+    made = page.process_object
+
+    def process(obj: Any) -> Any:  # pdfplumber keeps only the attributes it knows: "invisible" passed on
+        attr = made(obj)
+        if getattr(obj, "invisible", False):
+            attr["invisible"] = True
+        return attr
+
+    page.process_object = process
 
 
 def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
@@ -248,6 +332,8 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Opt
         if not _finite(c["x0"], c["x1"], c["top"], c["bottom"], c["size"]):
             continue
         glyph = Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
+        if c.get("invisible"):  # OCR's words over a page image, not the author's: not exact
+            glyph.ocr, glyph.confidence = True, INVISIBLE_TEXT_CONFIDENCE
         m = c.get("matrix")
         if m and m[1] == 0 and m[2] == 0 and m[0] > 0 and m[3] > 0:  # upright text: the origin is on the baseline
             glyph.baseline = c["bottom"] - (m[5] - c["y0"])

@@ -1,0 +1,193 @@
+"""A page's drawing counted as drawn: each form XObject once per ``Do``, before PDFium loads the page.
+
+``source.StreamGuard`` measures a page before the pdfium source hands it to
+PDFium, which parses each form XObject every time the page draws it. The
+files are made here, byte by byte: nested forms drawn many times (a few kB
+that PDFium would spend gigabytes on), a form drawn just past and just under
+the page's budget, forms named in /Resources and never drawn (nothing to
+count), a form drawing itself. Work is counted (streams parsed, streams run),
+never timed.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pytest
+
+import msp_convert.parsers.pdf.source as source
+from msp_convert.errors import UnsafeFileError
+from msp_convert.parsers.pdf import parse_pdf
+from msp_convert.parsers.pdf.limits import LIMITS
+from msp_convert.parsers.pdf.source import StreamGuard
+
+SOURCES = ("pdfium", "pdfplumber")
+TEXT = b"BT /T 12 Tf 72 700 Td (Ava reads) Tj ET\n"  # every page says something: no page is a scan
+
+
+def _stream(content: bytes, head: bytes = b"") -> bytes:
+    packed = zlib.compress(content, 9)
+    return b"<< %s /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (head, len(packed), packed)
+
+
+def _xobjects(names: list[bytes], number: dict[bytes, int]) -> bytes:
+    return b"/XObject << " + b" ".join(b"/%s %d 0 R" % (n, number[n]) for n in names) + b" >>"
+
+
+def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes]]]], page_names: list[bytes]) -> bytes:
+    """A one-page PDF drawing ``TEXT`` then ``content``. ``forms``: (name, content, names in its own /Resources,
+    or None for no /Resources); ``page_names``: the forms the page's /Resources name."""
+    number = {name: 6 + k for k, (name, _, _) in enumerate(forms)}
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /T 4 0 R >> "
+        + _xobjects(page_names, number) + b" >> >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        _stream(TEXT + content),
+    ]
+    for _, body, names in forms:
+        resources = b"" if names is None else b"/Resources << " + _xobjects(names, number) + b" >>"
+        objects.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources))
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def nested(levels: int = 5, times: int = 100) -> bytes:
+    """F0 draws a line; each F<k> draws F<k-1> ``times`` times; the page draws the top one once."""
+    forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(b"F0", b"0 0 m 1 0 l S\n", [])]
+    for k in range(1, levels):
+        forms.append((b"F%d" % k, b"/F%d Do\n" % (k - 1) * times, [b"F%d" % (k - 1)]))
+    top = b"F%d" % (levels - 1)
+    return one_page(b"/%s Do\n" % top, forms, [top])
+
+
+def drawn(times: int, size: int = 4096) -> bytes:
+    """A form of ``size`` bytes (a comment: it draws nothing) drawn ``times`` times by the page."""
+    return one_page(b"/F Do\n" * times, [(b"F", b"%" + b"x" * (size - 2) + b"\n", [])], [b"F"])
+
+
+def unused(forms: int = 10_000, size: int = 2048) -> bytes:
+    """A page whose /Resources name ``forms`` forms of ``size`` bytes each (more than the page's budget in all),
+    none of them drawn."""
+    made = [(b"U%d" % k, b"%" + b"%d" % k + b"x" * (size - 8) + b"\n", []) for k in range(forms)]
+    return one_page(b"", made, [name for name, _, _ in made])
+
+
+def _never_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFium may not load a page: the guard must refuse it first."""
+
+    def load(*_: object) -> None:
+        raise AssertionError("PDFium loaded a page the guard should have refused")
+
+    monkeypatch.setattr(pdfium.PdfDocument, "get_page", load)
+
+
+def _text(data: bytes, source_: str) -> str:
+    document = parse_pdf(data, source=source_).value
+    return " ".join(p.text for p in document.body if hasattr(p, "text"))
+
+
+# ---- forms drawn many times: refused before PDFium loads the page ---------------------------
+
+
+def test_the_guard_refuses_nested_forms_drawn_many_times_having_parsed_each_once() -> None:
+    data = nested()
+    assert len(data) < 4_000  # a few kB: 100 ** 4 lines drawn
+    guard = StreamGuard(data)
+    with pytest.raises(UnsafeFileError) as refused:
+        guard.check(1)
+    message = str(refused.value)
+    assert message.startswith("page 1 of this PDF runs more than 20,000 drawing streams") and "\n" not in message
+    assert message.endswith("check it is the right file, or print the plan to a new PDF")
+    assert guard.parsed <= 5  # the page's stream and each form once, however often drawn
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_nested_forms_drawn_many_times_are_refused_by_both_sources(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _never_loaded(monkeypatch)
+    runs = []
+    counted = source._Budget.stream
+    monkeypatch.setattr(source._Budget, "stream", lambda self, obj: (runs.append(1), counted(self, obj))[1])
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF runs more than 20,000 drawing streams"):
+        parse_pdf(nested(), source=source_)
+    assert len(runs) <= LIMITS.streams_per_page + 1  # pdfplumber: streams run one by one, stopped at the limit
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_form_drawn_past_the_pages_budget_is_refused(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4,200 draws of 4 KiB: 16.4 MiB, past the page's 16 MiB (the form alone is 4 KiB, the page 25 kB)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        parse_pdf(drawn(4_200), source=source_)
+
+
+def test_the_guard_counts_each_draw_of_a_form() -> None:
+    data = drawn(4_000)  # 16.0 MB: under the budget
+    guard = StreamGuard(data)
+    guard.check(1)
+    page = len(TEXT) + len(b"/F Do\n") * 4_000
+    assert (guard.budget.streams, guard.budget.content, guard.parsed) == (1 + 4_000, page + 4_000 * 4096, 2)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_form_drawn_just_under_the_budget_is_read(source_: str) -> None:
+    assert "Ava reads" in _text(drawn(4_000), source_)
+
+
+# ---- forms never drawn cost nothing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_page_naming_10000_forms_it_never_draws_is_read(source_: str) -> None:
+    data = unused()  # 20 MB of forms named, none drawn
+    assert "Ava reads" in _text(data, source_)
+    guard = StreamGuard(data)
+    guard.check(1)
+    assert (guard.budget.streams, guard.budget.content, guard.parsed) == (1, len(TEXT), 1)
+
+
+# ---- what pdfminer and PDFium leave out: a form drawing itself, forms without /Resources ----------
+
+
+def test_a_form_drawing_itself_is_refused_before_pdfium_draws_it_to_its_depth_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PDFium redraws a form drawing itself to its own depth limit: twice a level, 2 ** depth draws (minutes, or
+    # the memory of the machine); pdfminer skips the inner draw, so pdfplumber reads the page
+    data = one_page(b"/F Do\n", [(b"F", b"0 0 m 1 0 l S\n/F Do\n/F Do\n", [b"F"])], [b"F"])
+    assert "Ava reads" in _text(data, "pdfplumber")
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF draws a form inside itself, far more than any plan"):
+        parse_pdf(data, source="pdfium")
+
+
+def test_a_form_without_resources_draws_with_its_callers() -> None:
+    # G has no /Resources: its /F is the page's (PDF 1.7, 4.9.1), so G's 100 draws of F are counted
+    data = one_page(b"/G Do\n", [(b"F", b"0 0 m 1 0 l S\n", []), (b"G", b"/F Do\n" * 100, None)], [b"F", b"G"])
+    guard = StreamGuard(data)
+    guard.check(1)
+    assert guard.budget.streams == 1 + 1 + 100
+
+
+def _chain(n: int) -> bytes:
+    """``n`` forms, each drawing the next once; the page draws the first."""
+    forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(b"F0", b"0 0 m 1 0 l S\n", [])]
+    forms += [(b"F%d" % k, b"/F%d Do\n" % (k - 1), [b"F%d" % (k - 1)]) for k in range(1, n)]
+    return one_page(b"/F%d Do\n" % (n - 1), forms, [b"F%d" % (n - 1)])
+
+
+def test_forms_nested_past_the_depth_limit_are_refused() -> None:
+    with pytest.raises(UnsafeFileError, match=f"^page 1 of this PDF draws forms inside forms more than {LIMITS.form_depth} deep"):
+        StreamGuard(_chain(LIMITS.form_depth + 1)).check(1)
+    guard = StreamGuard(_chain(LIMITS.form_depth))
+    guard.check(1)
+    assert guard.budget.streams == 1 + LIMITS.form_depth
