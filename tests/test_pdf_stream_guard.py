@@ -16,6 +16,7 @@ from typing import Optional
 
 import pypdfium2 as pdfium
 import pytest
+from pdfminer.pdftypes import PDFStream
 
 import msp_convert.parsers.pdf.source as source
 from msp_convert.errors import UnsafeFileError
@@ -36,14 +37,17 @@ def _xobjects(names: list[bytes], number: dict[bytes, int]) -> bytes:
     return b"/XObject << " + b" ".join(b"/%s %d 0 R" % (n, number[n]) for n in names) + b" >>"
 
 
-def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes]]]], page_names: list[bytes]) -> bytes:
+def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes]]]], page_names: list[bytes],
+             then: Optional[bytes] = None) -> bytes:
     """A one-page PDF drawing ``TEXT`` then ``content``. ``forms``: (name, content, names in its own /Resources,
-    or None for no /Resources); ``page_names``: the forms the page's /Resources name."""
+    or None for no /Resources); ``page_names``: the forms the page's /Resources name; ``then``: a second content
+    stream (the object as written)."""
     number = {name: 6 + k for k, (name, _, _) in enumerate(forms)}
+    contents = b"5 0 R" if then is None else b"[5 0 R %d 0 R]" % (6 + len(forms))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /T 4 0 R >> "
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %s /Resources << /Font << /T 4 0 R >> " % contents
         + _xobjects(page_names, number) + b" >> >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         _stream(TEXT + content),
@@ -51,6 +55,8 @@ def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes
     for _, body, names in forms:
         resources = b"" if names is None else b"/Resources << " + _xobjects(names, number) + b" >>"
         objects.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources))
+    if then is not None:
+        objects.append(then)
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for k, body in enumerate(objects, 1):
@@ -191,3 +197,24 @@ def test_forms_nested_past_the_depth_limit_are_refused() -> None:
     guard = StreamGuard(_chain(LIMITS.form_depth))
     guard.check(1)
     assert guard.budget.streams == 1 + LIMITS.form_depth
+
+
+# ---- a stream bomb wrapped in an ASCII encoding ---------------------------------------------------
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_flate_bomb_in_ascii_hex_is_refused_before_it_is_inflated(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    packed = zlib.compress(b" " * (LIMITS.content_bytes_per_page + 10), 9).hex().encode() + b">"
+    bomb = b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>\nstream\n%s\nendstream" % (len(packed), packed)
+    data = one_page(b"", [], [], then=bomb)
+    assert len(data) < 100_000  # 33 kB that would inflate past the limit
+    decode = PDFStream.decode
+
+    def whole(stream: PDFStream) -> None:  # pdfminer inflating the bomb whole
+        assert stream.get_filters()[0][0].name != "ASCIIHexDecode", "the bomb was inflated"
+        decode(stream)
+
+    monkeypatch.setattr(PDFStream, "decode", whole)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        parse_pdf(data, source=source_)

@@ -17,14 +17,17 @@ import io
 import math
 import zlib
 from itertools import islice
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1,
+)
 from pdfminer.psparser import KWD, PSEOF, PSLiteral
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
@@ -37,6 +40,10 @@ from .records import INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Pa
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
 _DO = KWD(b"Do")
 INVISIBLE = 3  # text render mode 3: neither filled nor stroked
+# the ASCII encodings a Flate stream may be wrapped in, each decoded output shorter than its input
+_TEXT_CODES: dict[Any, Callable[[bytes], bytes]] = {
+    **{f: asciihexdecode for f in LITERALS_ASCIIHEX_DECODE}, **{f: ascii85decode for f in LITERALS_ASCII85_DECODE},
+}
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
@@ -129,16 +136,20 @@ class _Budget:
 
 
 def _decoded_size(stream: PDFStream, room: int) -> int:
-    """The stream's decoded size, or (a Flate stream) ``room + 1`` if it inflates past ``room``, without inflating it whole."""
+    """The stream's decoded size, or ``room + 1`` if it inflates past ``room``: a Flate stream (after an ASCII
+    encoding, which only shrinks) is measured without inflating it whole."""
     if stream.data is not None:
         return len(stream.data)
     filters = [f for f, _ in stream.get_filters()]
-    if len(filters) == 1 and filters[0] in LITERALS_FLATE_DECODE:
-        try:
-            return len(zlib.decompressobj().decompress(stream.rawdata or b"", max(room, 0) + 1))
-        except zlib.error:
-            return 0  # pdfminer recovers what it can, or says the page is damaged
-    return len(stream.get_data())
+    if not filters or filters[-1] not in LITERALS_FLATE_DECODE or not all(f in _TEXT_CODES for f in filters[:-1]):
+        return len(stream.get_data())
+    data = stream.rawdata or b""
+    try:
+        for f in filters[:-1]:
+            data = _TEXT_CODES[f](data)
+        return len(zlib.decompressobj().decompress(data, max(room, 0) + 1))
+    except (zlib.error, ValueError):
+        return 0  # pdfminer recovers what it can, or says the page is damaged
 
 
 class StreamGuard:
