@@ -534,6 +534,21 @@ def test_a_role_that_names_someone_is_not_written_for_the_name(text: str, gone: 
 
 def test_a_role_of_plain_words_stands_for_the_name() -> None:
     assert one("Mrs Rowe (Class teacher) reads with him.") == "Class teacher reads with him."
+    assert redacted_texts("Mr O'Neill - PE teacher", "Mrs Rowe \u2013 class teacher") == ["PE teacher", "Class teacher"]
+
+
+def test_a_couple_under_one_surname_is_one_pseudonym() -> None:
+    texts = redacted_texts("Mr and Mrs Dunmore came.", "Mrs Dunmore rang.", "Mr & Mrs Quillby visit.")
+    parent = texts[1].removesuffix(" rang.")
+    assert re.fullmatch(f"Parent {CODE}", parent) and texts[0] == f"{parent} came."  # the family's, as the cast has it
+    assert re.fullmatch(f"Parent {CODE} visit.", texts[2]) and parent not in texts[2]
+
+
+def test_a_name_learnt_alone_is_the_full_name_it_is_the_first_part_of() -> None:
+    texts = redacted_texts("Within weeks Noor will read.", "Pupil: Noor Haddad.", "Then Haddad left.", name=None)
+    person = texts[1].removeprefix("Pupil: ").removesuffix(".")
+    assert re.fullmatch(f"Person {CODE}", person)
+    assert texts == [f"Within weeks {person} will read.", f"Pupil: {person}.", f"Then {person} left."]
 
 
 @pytest.mark.parametrize("name, text", [("April Jones", "April loves drawing. Today April was happy."),

@@ -223,8 +223,8 @@ UP, LOW = r"[^\W\d_a-z]", r"[^\W\d_A-Z]"
 _NAME = rf"(?:{UP}['\u2019]|Mc|Mac)?{UP}{LOW}+(?:-{UP}{LOW}+)?"  # Tom, O'Brien, McKenzie, Ana-María
 _CAPS = r"(?:[A-Z]['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?(?![\w'\u2019])"  # ROWE, O'BRIEN, SMITH-JONES
 _TITLED = re.compile(
-    rf"\b(?P<name>{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}(?:{_NAME}|{_CAPS}))"
-    r"(?:\s*\((?P<role>[^()\n]{1,40})\)|,\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
+    rf"\b(?P<name>(?P<couple>{TITLE}\s+(?:and|&)\s+)?{TITLE}\s+(?:[A-Z](?:\.\s*|\s+)){{0,2}}(?:{_NAME}|{_CAPS}))"
+    r"(?:\s*\((?P<role>[^()\n]{1,40})\)|(?:,|\s+[-\u2013\u2014])\s*(?:the\s+|our\s+|their\s+|his\s+|her\s+)?"
     r"(?P<role2>(?i:(?:(?!or\b|with\b|to\b)[a-z\-]+\s+){0,4}?(?:teacher|TA|SENCO|SENCo|SENDCo|assistant|therapist|mentor|tutor|"
     r"adviser|advisor|officer|supervisor|headteacher|nurse|paediatrician|psychologist|worker|practitioner|"
     r"key person|key adult|keyworker|coordinator|co-ordinator|lead|manager|ELSA|QTVI|physiotherapist|GP))))?"
@@ -273,7 +273,9 @@ def _first_name(word: str, by_form: dict[str, Person]) -> bool:
 
 def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
     """"Mrs Rowe", "Dr A. Patel": the cast's pseudonym if it knows them, else staff ("Staff XXXXXX");
-    with a role beside it ("Mrs Rowe (Class teacher)", "Mrs Rowe, class teacher") the role instead."""
+    with a role beside it ("Mrs Rowe (Class teacher)", "Mrs Rowe, class teacher", "Mr O'Neill - PE
+    teacher") the role instead. A couple under one surname ("Mr and Mrs Dawson") is one pseudonym, the
+    family's that the surname has (else "Parent XXXXXX" keyed by the surname): they are named as one."""
     for m in _TITLED.finditer(text):
         written = m["name"].split()[-1]
         surname = keys.normalise(written)
@@ -281,8 +283,8 @@ def title_spans(text: str, key: bytes, cast: Cast) -> Iterator[Span]:
             continue  # "Mr Mrs": a title after a title, no name; "Mr TA": a term in capitals
         role = m["role"] if m["role"] and is_role(m["role"]) else m["role2"]
         person = cast.adult(m["name"])
-        kind = person.kind if person else "staff"
-        pseudonym = person.pseudonym if person else keys.pseudonym(key, "staff", surname, ROLE_OF["staff"])
+        kind = person.kind if person else "family" if m["couple"] else "staff"
+        pseudonym = person.pseudonym if person else keys.pseudonym(key, kind, surname, ROLE_OF[kind])
         learn = None if is_word(written) else (written, kind, pseudonym)
         if role and kind == "staff" and _plain_role(role):  # else the name alone; the rest is searched as text
             yield Span(m.start(), m.end(), kind, role[0].upper() + role[1:], "title", learn)
@@ -543,8 +545,16 @@ class Finder:
             if span.learn:
                 form, kind, pseudonym = span.learn
                 for written in (variant for one in (form, *span.also) for variant in _cases(one)):
-                    self.learned.setdefault(written, Person(kind, keys.normalise(form), (written,), pseudonym))
+                    self._learn(written, Person(kind, keys.normalise(form), (written,), pseudonym))
         return _merged(sorted(chosen, key=lambda s: s.start), text)
+
+    def _learn(self, written: str, person: Person) -> None:
+        """The first person learnt by a form keeps it; but a part of a full name ("Noor" of "Noor Haddad")
+        learnt alone before as an uncertain name is that person's: one person, one pseudonym."""
+        known = self.learned.get(written)
+        alone = known is not None and known.kind == "uncertain-name" and known.identity == keys.normalise(written)
+        if known is None or (alone and len(person.identity.split()) > 1):
+            self.learned[written] = person
 
 
 def _named(by_form: dict[str, Person], setting: Optional[str]) -> dict[str, str]:
