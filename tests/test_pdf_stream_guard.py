@@ -11,12 +11,14 @@ never timed.
 
 from __future__ import annotations
 
+import io
 import zlib
 from typing import Optional
 
 import pypdfium2 as pdfium
 import pytest
 from pdfminer.pdftypes import PDFStream
+from pypdf import PdfReader, PdfWriter
 
 import msp_convert.parsers.pdf.source as source
 from msp_convert.errors import UnsafeFileError
@@ -218,3 +220,23 @@ def test_a_flate_bomb_in_ascii_hex_is_refused_before_it_is_inflated(source_: str
     _never_loaded(monkeypatch)
     with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
         parse_pdf(data, source=source_)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_flate_bomb_in_an_encrypted_file_is_refused_before_it_is_inflated(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # encrypted with an owner password only (it opens without one): each stream is decrypted before it is measured
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(one_page(b" " * (LIMITS.content_bytes_per_page + 10), [], []))))
+    writer.encrypt(user_password="", owner_password="fictional", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(out.getvalue()) < 100_000
+    decode = PDFStream.decode
+
+    def whole(stream: PDFStream) -> None:  # pdfminer inflating the bomb whole
+        assert len(stream.rawdata or b"") < 1_000, "the bomb was inflated"
+        decode(stream)
+
+    monkeypatch.setattr(PDFStream, "decode", whole)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        parse_pdf(out.getvalue(), source=source_)

@@ -145,6 +145,8 @@ def _decoded_size(stream: PDFStream, room: int) -> int:
         return len(stream.get_data())
     data = stream.rawdata or b""
     try:
+        if stream.decipher:  # an encrypted file (an owner password only, or the one given): as long once decrypted
+            data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
         for f in filters[:-1]:
             data = _TEXT_CODES[f](data)
         return len(zlib.decompressobj().decompress(data, max(room, 0) + 1))
