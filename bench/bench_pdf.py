@@ -6,7 +6,9 @@ PDF fixture to JSON in one run and reports the best run's ratio to the
 floor's best run, and the peak memory of converting a small and a 300-page
 PDF (it should not grow with the page count). The reader is timed through
 the pdfium page source and the pdfplumber one (the default and the reference),
-and the pdfium source's records alone, against the same floor.
+and the pdfium source's records alone, against the same floor; and how many
+pages the pdfium source scans the content stream of (to count the spaces of a
+run its text page folds into one).
 
     python bench/bench_pdf.py [--repeat 3]
 """
@@ -66,6 +68,30 @@ def pdfium_records_only(files: Files) -> None:
                 pass
         finally:
             pdf.close()
+
+
+def streams_scanned(files: Files) -> tuple[int, int]:
+    """Pages whose content stream the pdfium source scans (a run of spaces the text page folded, to count), of all:
+    a count, which the machine's load does not move."""
+    from msp_convert.parsers.pdf import pdfium_source, pdfium_text
+
+    counts = [0, 0]
+    scan, record = pdfium_text.Drawn._read, pdfium_source._Page.record
+
+    def counted_scan(self):  # type: ignore[no-untyped-def]
+        counts[0] += 1
+        return scan(self)
+
+    def counted_record(self):  # type: ignore[no-untyped-def]
+        counts[1] += 1
+        return record(self)
+
+    pdfium_text.Drawn._read, pdfium_source._Page.record = counted_scan, counted_record  # type: ignore[method-assign]
+    try:
+        pdfium_records_only(files)
+    finally:
+        pdfium_text.Drawn._read, pdfium_source._Page.record = scan, record  # type: ignore[method-assign]
+    return counts[0], counts[1]
 
 
 def parsed_only(files: Files) -> None:
@@ -144,6 +170,8 @@ def main() -> None:
     print(f"... through the pdfplumber source:            {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
     print(f"msp-convert .pdf -> JSON (pdfium):            {t_pdfium:7.2f} s  ({t_pdfium / pages * 1000:.1f} ms/page)  ratio {t_pdfium / t_floor:.2f}x")
     print(f"pdfium source alone (records, no geometry):  {t_records:7.2f} s  ({t_records / pages * 1000:.1f} ms/page)  ratio {t_records / t_floor:.2f}x")
+    scanned, read = streams_scanned(files)
+    print(f"... its pages whose content stream is scanned for the spaces a run holds: {scanned} of {read}")
     print(f"... with its geometry (parse_pdf, no mapping): {t_parsed:7.2f} s  geometry {(t_parsed - t_records) / t_floor:.2f}x, "
           f"mapping + JSON {(t_pdfium - t_parsed) / t_floor:.2f}x")
     small = (REPO / "fixtures" / "pdf" / "08-ks1-visual-impairment.pdf").read_bytes()

@@ -23,14 +23,17 @@ from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
 HELVETICA = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 
-def _pdf(content: bytes) -> bytes:
-    """A one-page A4 PDF drawing ``content`` with Helvetica as /F1, its cross-reference table written out."""
+def _pdf(content: bytes, form: bytes = b"") -> bytes:
+    """A one-page A4 PDF drawing ``content`` with Helvetica as /F1 (and ``form`` as the form XObject /X1), its
+    cross-reference table written out."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << " + HELVETICA
-        + b" >> >> /Contents 4 0 R >>",
+        + b" >> /XObject << /X1 5 0 R >> >> /Contents 4 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << " + HELVETICA
+        + b" >> >> /Length %d >>\nstream\n" % len(form) + form + b"\nendstream",
     ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
@@ -129,3 +132,22 @@ def test_invisible_text_is_an_ocr_layer() -> None:
     glyphs = _glyphs(_pdf(b"BT /F1 12 Tf 72 700 Td (seen) Tj 3 Tr (  hidden) Tj ET"), "pdfium")
     assert "".join(g.text for g in glyphs) == "seen  hidden"
     assert [(g.ocr, g.confidence) for g in glyphs] == [(False, 1.0)] * 4 + [(True, INVISIBLE_TEXT_CONFIDENCE)] * 8
+
+
+# what the scanner of the content stream must get right: strings pdfminer's parser reads, operators it runs
+AWKWARD = (
+    b"q BT /F1 12 Tf 72 700 Td (nested (brackets) here   and) Tj ET Q "
+    b"BT 72 680 Td (no font: not shown) Tj /F1 10 Tf (esc\\051aped \\(  \\) \\101\\\n line) Tj ET "
+    b"BI /W 4 /H 1 /BPC 8 /CS /G ID \x00(Tj)\xff EI "
+    b"BT /F1 11 Tf 14 TL 8 Tw 72 660 Td <6869 20 2020 7468657265> Tj [() -300 ()] TJ [(a  ) -4000 (  b)] TJ T* "
+    b"(quoted   ') ' 2 1 (double   quoted) \" % a comment (not shown) Tj\n ET /X1 Do"
+)
+FORM = b"BT /F1 9 Tf 72 600 Td (in   a form) Tj ET"  # a form with no Tf: PDFium draws it, pdfminer does not
+
+
+def test_the_stream_is_read_as_pdfminers_parser_reads_it() -> None:
+    data = _pdf(AWKWARD, FORM)
+    theirs = "".join(g.text for g in _glyphs(data, "pdfplumber"))
+    assert theirs == ("nested (brackets) here   and" "esc)aped (  ) A line" "hi   there" "a    b"
+                      "quoted   \u2019" "double   quoted" "in   a form")
+    assert "".join(g.text for g in _glyphs(data, "pdfium")) == theirs
