@@ -24,7 +24,9 @@ memory and writes nothing. What goes, and what it becomes:
   "[NHS number]", "[address]", "[postcode]", "[phone]", "[email]": validated by
   their check characters (python-stdnum; ULN by the LRS check digit) or by
   phonenumbers; a number beside its label that fails its check is replaced too
-  and counted as uncertain. A web address that names the school or a person
+  and counted as uncertain. One 10-digit number in eleven passes the NHS check:
+  without "NHS" before it, a valid UK phone number is the phone, any other is
+  "[NHS number]" counted as uncertain (its label may be in the cell beside it). A web address that names the school or a person
   ("www.<school>.example.org/send", a UK school's ".sch.uk") -> "[web address]",
   counted as the kind it names; other web addresses stay.
 - ``source``: the file name becomes the stem (``Redacted.stem``) and the format,
@@ -41,10 +43,7 @@ Nothing of the removed text is in any message.
 
 from __future__ import annotations
 
-import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..errors import InputError
 from ..model import Plan
@@ -52,7 +51,7 @@ from ..results import Message, Result
 from . import keys
 from .keys import new_key, read_key
 from .people import cast
-from .recognisers import Finder
+from .recognisers import Finder, watching_timeouts
 from .walk import WORD, Tally, redact_fields, redact_string
 
 __all__ = ["KINDS", "Redacted", "RedactionIncomplete", "new_key", "read_key", "redact"]
@@ -77,26 +76,13 @@ class Redacted:
 
 def redact(plan: Plan, key: bytes) -> Result[Redacted]:
     """``plan`` with nobody in it; warnings: "redaction-uncertain" (how many uncertain names, and where).
-    Raises ``RedactionIncomplete`` if a recogniser gave up on a text: never a copy that may hold a name."""
-    with _watching_timeouts() as gave_up:
+    Raises ``RedactionIncomplete`` if a recogniser gave up on a text (presidio's regex time-out, which it
+    logs and passes over: watched here whatever its log level): never a copy that may hold a name."""
+    with watching_timeouts() as gave_up:
         result = _redact(plan, key)
     if gave_up:
         raise RedactionIncomplete("a text took too long to search for personal data; the plan was not redacted")
     return result
-
-
-@contextmanager
-def _watching_timeouts() -> Iterator[list[logging.LogRecord]]:
-    """presidio logs a regex that timed out and goes on without its matches: we stop instead."""
-    caught: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: caught.append(record) if "timed out" in record.getMessage() else None  # type: ignore[method-assign]
-    logger = logging.getLogger("presidio-analyzer")
-    logger.addHandler(handler)
-    try:
-        yield caught
-    finally:
-        logger.removeHandler(handler)
 
 
 def _redact(plan: Plan, key: bytes) -> Result[Redacted]:

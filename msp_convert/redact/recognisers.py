@@ -6,7 +6,8 @@ recogniser used here works on the text alone. From presidio: e-mail addresses
 (its pattern; the domain checked against tldextract's bundled suffix list,
 never fetched), UK phone numbers (phonenumbers, region GB: numbers of a possible
 GB length written as UK numbers are, Ofcom's drama ranges included), NHS numbers
-(python-stdnum's check digit), UK postcodes, and a deny-list recogniser over the
+(python-stdnum's check digit; without "NHS" before it, a valid UK phone number is
+the phone and any other is counted as uncertain), UK postcodes, and a deny-list recogniser over the
 names the model gives (``people``). Ours, as presidio PatternRecognizers where a
 pattern is all it takes: UPN (python-stdnum's check letter), ULN (the LRS check
 digit), the date of birth in any common format; and as functions: a date after
@@ -19,6 +20,8 @@ placeholder already written (a plan redacted twice) is kept as it is.
 
 Overlaps are settled by one rule: the longer span wins; of two alike, the more
 specific recogniser (the order of ``PRIORITY``).
+presidio gives up on a pattern after its time-out and goes on: each pattern is
+watched (``watching_timeouts``) so that redaction stops instead.
 A text longer than ``pieces.SIZE`` characters is searched in overlapping pieces
 (``pieces``: presidio settles its duplicates pairwise), its spans settled together.
 """
@@ -29,11 +32,14 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
 import phonenumbers
+import regex
 import tldextract
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, NhsRecognizer, PhoneRecognizer, UkPostcodeRecognizer
@@ -62,6 +68,52 @@ class Span:
     # a name this span teaches the plan's second pass: (form, kind, pseudonym), redacted wherever written
     learn: Optional[tuple[str, str, str]] = None
     also: tuple[str, ...] = ()  # more forms learnt with the same kind and pseudonym (a full name's parts)
+
+
+# presidio's time-out, watched ------------------------------------------------------------------------
+
+# presidio searches each pattern with a time-out (REGEX_TIMEOUT_SECONDS); on a TimeoutError it logs a warning
+# and goes on without that pattern's matches: a text that may still hold a name. Each pattern it searches here
+# is compiled by us and watched: a time-out is noted for ``watching_timeouts`` whatever presidio logs.
+_GAVE_UP: ContextVar[Optional[list[str]]] = ContextVar("redact_gave_up", default=None)
+
+
+class _Watched:
+    """A compiled pattern whose ``finditer`` notes a time-out (then raises it, for presidio to catch)."""
+
+    def __init__(self, compiled: regex.Pattern) -> None:
+        self.compiled = compiled
+
+    def finditer(self, *args: object, **kwargs: object) -> Iterator[regex.Match]:
+        try:
+            yield from self.compiled.finditer(*args, **kwargs)
+        except TimeoutError:
+            gave_up = _GAVE_UP.get()
+            if gave_up is not None:
+                gave_up.append("timeout")
+            raise
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.compiled, name)
+
+
+def watched(recogniser: PatternRecognizer) -> PatternRecognizer:
+    """``recogniser`` with each pattern compiled now, as presidio would, and watched (``_Watched``)."""
+    flags = recogniser.global_regex_flags
+    for pattern in recogniser.patterns:
+        pattern.compiled_regex = _Watched(regex.compile(pattern.regex, flags=flags))
+        pattern.compiled_with_flags = flags
+    return recogniser
+
+
+@contextmanager
+def watching_timeouts() -> Iterator[list[str]]:
+    """A list that holds an entry for each search that gave up within the block (this context only)."""
+    token = _GAVE_UP.set([])
+    try:
+        yield _GAVE_UP.get()  # type: ignore[misc]
+    finally:
+        _GAVE_UP.reset(token)
 
 
 # presidio's recognisers, made once ------------------------------------------------------------------
@@ -146,13 +198,43 @@ class _Uln(PatternRecognizer):
 @lru_cache(maxsize=1)
 def _presidio() -> tuple[tuple[str, object], ...]:
     return (
-        ("email", _OfflineEmail()),
+        ("email", watched(_OfflineEmail())),
         ("phone", _UkPhone()),
-        ("nhs-number", _Nhs()),
-        ("postcode", UkPostcodeRecognizer()),
-        ("upn", _Upn()),
-        ("uln", _Uln()),
+        ("postcode", watched(UkPostcodeRecognizer())),
+        ("upn", watched(_Upn())),
+        ("uln", watched(_Uln())),
     )
+
+
+@lru_cache(maxsize=1)
+def _nhs() -> PatternRecognizer:
+    return watched(_Nhs())
+
+
+_NHS_LABEL = re.compile(r"\bNHS\b[^\d\n]{0,24}$", re.IGNORECASE)
+
+
+def nhs_spans(text: str) -> Iterator[Span]:
+    """An NHS number (3-3-4 or 10 digits, its check digit right): certain after its label ("NHS", "NHS No:",
+    "NHS number is"). Without it, one in eleven 10-digit numbers passes the check: a valid UK phone number
+    ("016 977 4321") is the phone; any other is still redacted as "[NHS number]" (it may be one whose
+    label is in the table cell beside it) but counted as uncertain."""
+    for found in _nhs().analyze(text, _nhs().supported_entities, None):
+        number = text[found.start:found.end]
+        if _NHS_LABEL.search(text, max(0, found.start - 40), found.start):
+            kind, replacement = "nhs-number", PLACEHOLDER["nhs-number"]
+        elif _valid_phone(number):
+            kind, replacement = "phone", PLACEHOLDER["phone"]
+        else:
+            kind, replacement = "uncertain-name", PLACEHOLDER["nhs-number"]
+        yield Span(found.start, found.end, kind, replacement, "nhs-number")
+
+
+def _valid_phone(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "GB"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def presidio_spans(text: str, recognisers: Iterable[tuple[str, object]]) -> Iterator[Span]:
@@ -515,8 +597,8 @@ class Finder:
         for form, person in (learned or {}).items():
             self.by_form.setdefault(form, person)
         forms = sorted(self.by_form, key=len, reverse=True)
-        self.names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
-        self.dob = dob_recogniser(born) if born else None
+        self.names = watched(PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE)) if forms else None
+        self.dob = watched(dob_recogniser(born)) if born else None
         self.named = _named(self.by_form, setting)
         self.learned: dict[str, Person] = {}
 
@@ -525,6 +607,7 @@ class Finder:
         yield from person_spans(text, self.names, self.by_form, self.key)
         yield from labelled_spans(text)
         yield from presidio_spans(text, _presidio())
+        yield from nhs_spans(text)
         if self.dob is not None:
             yield from (Span(f.start, f.end, "date-of-birth", PLACEHOLDER["date-of-birth"], "date-of-birth")
                         for f in self.dob.analyze(text, self.dob.supported_entities, None))
