@@ -10,11 +10,14 @@ core), plus docx2python's plain
 text extraction of the same files (when installed: ``pip install -e '.[bench]'``)
 for comparison, and the peak memory of one conversion pass.
 
-    python bench/bench_docx.py [--repeat 15] [--set fixtures|messy|both] [--calls]
+    python bench/bench_docx.py [--repeat 15] [--set fixtures|messy|both] [--calls] [--instructions]
 
 ``--calls`` also counts the Python function calls of one pass (cProfile) of the
 parser and of the whole reader: unlike times, counts do not move with the load
-of a shared machine, so they show whether a change cut work.
+of a shared machine, so they show whether a change cut work. ``--instructions``
+counts the machine instructions of one pass of the floor, the parser and the
+whole reader (valgrind's cachegrind, when installed: slow, minutes, but the
+same on a quiet machine and a busy one, C code included, which calls miss).
 
 Two sets: the fixture plans, and the larger, messier plans of fixtures/messy/.
 
@@ -99,12 +102,45 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--set", choices=[*SETS, "both"], default="both", help="which files (default: each set in turn)")
     parser.add_argument("--calls", action="store_true", help="also count the function calls of one pass")
+    parser.add_argument("--instructions", action="store_true", help="also count the instructions of one pass (valgrind)")
+    parser.add_argument("--passes-of", choices=list(PASSES), help=argparse.SUPPRESS)  # run under valgrind, see instructions
+    parser.add_argument("--passes", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     for name in SETS if args.set == "both" else [args.set]:
         files = SETS[name]()
+        if args.passes_of:
+            for _ in range(args.passes + 1):  # the first: imports, caches
+                PASSES[args.passes_of](files)
+            continue
         measure(name, files, args.repeat)
         if args.calls:
             print(f"function calls of one pass: parser {calls(parse, files):,}, whole reader {calls(convert, files):,}")
+        if args.instructions:
+            counts = {what: instructions(what, name) for what in PASSES}
+            print("instructions of one pass: " + ", ".join(f"{what} {n / 1e6:,.0f} M" for what, n in counts.items())
+                  + f"; parser {counts['parser'] / counts['floor']:.2f}x the floor, whole reader {counts['reader'] / counts['floor']:.2f}x")
+
+
+PASSES = {"floor": floor, "parser": parse, "reader": convert}
+
+
+def instructions(what: str, set_name: str, passes: int = 2) -> int:
+    """Machine instructions of one pass of ``PASSES[what]`` over a set: valgrind's count of a run with
+    ``passes`` more passes, less that of a run with none (start-up, imports and the warm pass cancel)."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+
+    def run(n: int) -> int:
+        cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+               sys.executable, __file__, "--set", set_name, "--passes-of", what, "--passes", str(n)]
+        err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+        return int(re.search(r"I\s+refs:\s+([\d,]+)", err).group(1).replace(",", ""))
+
+    return (run(passes) - run(0)) // passes
 
 
 def calls(fn: Callable[[list[tuple[str, bytes]]], None], files: list[tuple[str, bytes]]) -> int:
