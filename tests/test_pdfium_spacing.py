@@ -151,3 +151,12 @@ def test_the_stream_is_read_as_pdfminers_parser_reads_it() -> None:
     assert theirs == ("nested (brackets) here   and" "esc)aped (  ) A line" "hi   there" "a    b"
                       "quoted   \u2019" "double   quoted" "in   a form")
     assert "".join(g.text for g in _glyphs(data, "pdfium")) == theirs
+
+
+def test_strings_drawn_off_the_page_count_against_its_limit_when_the_stream_is_scanned() -> None:
+    """The text page leaves out what lies off the page; the scan of the stream counts it, as pdfminer does."""
+    hidden = b"BT /F1 1 Tf -50000 700 Td [" + b"(x) " * (LIMITS.glyphs_per_page + 10) + b"] TJ ET "
+    content = hidden + b"BT /F1 12 Tf 40 Tw 72 700 Td (one two) Tj ET"
+    for source in ("pdfium", "pdfplumber"):
+        with pytest.raises(UnsafeFileError, match=f"page 1 of this PDF draws more than {LIMITS.glyphs_per_page:,}"):
+            parse_pdf(_pdf(content), source=source)

@@ -26,6 +26,7 @@ from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics:
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
+from ...errors import InputError
 from .limits import LIMITS, refuse
 from .quiet import quiet
 from .records import INVISIBLE_TEXT_CONFIDENCE, Glyph
@@ -94,8 +95,8 @@ class Drawn:
     strings decoded by pdfminer's fonts: its parser is 20 times slower.
     """
 
-    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int]) -> None:
-        self.page, self.manager, self.handles = page, manager, handles
+    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0) -> None:
+        self.page, self.manager, self.handles, self.number = page, manager, handles, number
         self.texts: Optional[dict[int, str]] = None
 
     def text(self, obj: int) -> Optional[str]:
@@ -107,12 +108,14 @@ class Drawn:
     def _read(self) -> dict[int, str]:
         if self.page is None or self.manager is None:
             return {}
-        shown = _Shown(self.manager)
+        shown = _Shown(self.manager, self.number)
         try:
             with quiet():
                 contents = self.page.contents if isinstance(self.page.contents, list) else [self.page.contents]
                 data = b"\n".join(s.get_data() for s in map(resolve1, contents) if isinstance(s, PDFStream))
                 shown.run(data, resolve1(self.page.resources), 0)
+        except InputError:
+            raise
         except Exception:  # a stream pdfminer cannot decode: PDFium's reading stands, nothing put back
             return {}
         if len(shown.strings) != len(self.handles):
@@ -127,7 +130,7 @@ _TOKENS = re.compile(
     rb"|([^\s()<>\[\]{}/%]+)",
     re.S,
 )
-_INLINE_IMAGE = re.compile(rb"(?<![^\s])BI\s.*?\sID\s.*?\sEI(?![^\s])", re.S)
+_IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI alone
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))", re.S)
 _ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _SHOW = frozenset((b"Tj", b"'", b'"'))
@@ -136,18 +139,20 @@ _SHOW = frozenset((b"Tj", b"'", b'"'))
 class _Shown:
     """The strings a content stream shows, each decoded as pdfminer decodes it, forms run where drawn."""
 
-    def __init__(self, fonts: "Fonts") -> None:
-        self.fonts, self.strings = fonts, []  # type: ignore[var-annotated]
+    def __init__(self, fonts: "Fonts", number: int) -> None:
+        self.fonts, self.number, self.strings, self.shown = fonts, number, [], 0  # type: ignore[var-annotated]
 
     def run(self, data: bytes, resources: Any, depth: int) -> None:
         """Run one stream (a form's starts with no font, as pdfminer runs it)."""
-        if b"BI" in data:
-            data = _INLINE_IMAGE.sub(b" ", data)
         fonts: dict[bytes, Any] = {}
         font, saved, strings, name = None, [], [], b""
-        for literal, hexed, named, word in _TOKENS.findall(data):
+        search, pos = _TOKENS.search, 0
+        while (token := search(data, pos)) is not None:  # one token at a time: memory is the stream's
+            pos = token.end()
+            literal, hexed, named, word = token.groups()
             if literal or hexed:
                 strings.append(literal or hexed)
+                self._spend(1)
             elif named:
                 name = named[1:]
             elif word and word[0] not in b"+-.0123456789":
@@ -161,6 +166,9 @@ class _Shown:
                     self._show(font, strings if word == b"TJ" else strings[-1:])
                 elif word == b"Do" and depth < 32:
                     self._form(resources, name, depth)
+                elif word == b"ID":  # an inline image's data: passed over
+                    end = _IMAGE_END.search(data, pos)
+                    pos = end.end() if end else len(data)
                 strings, name = [], b""
 
     def _show(self, font: Any, strings: list[bytes]) -> None:
@@ -175,7 +183,15 @@ class _Shown:
                 if char is None:
                     char = chars[cid] = _unichr(font, cid)
                 text.append(char)
+        self._spend(len(text) - len(parts))
         self.strings.append("".join(text))
+
+    def _spend(self, n: int) -> None:
+        """Strings and characters shown, off the page too (the text page leaves those out), as pdfminer counts
+        them: past the page's limit, the page is refused as the pdfplumber source refuses it."""
+        self.shown += n
+        if self.shown > LIMITS.glyphs_per_page:
+            raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
 
     def _form(self, resources: Any, name: bytes, depth: int) -> None:
         xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
