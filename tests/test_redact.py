@@ -17,7 +17,7 @@ from msp_convert.mapping.coverage import count  # noqa: E402
 from msp_convert.model import Child, Entry, Plan, Provision, Source, WrittenBy  # noqa: E402
 from msp_convert.redact import KINDS, new_key, read_key, redact  # noqa: E402
 from msp_convert.redact import keys  # noqa: E402
-from msp_convert.redact.recognisers import uln_valid  # noqa: E402
+from msp_convert.redact.numbers import uln_valid  # noqa: E402
 from msp_convert.redact.walk import walk  # noqa: E402
 
 PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"

@@ -51,7 +51,8 @@ from ..results import Message, Result
 from . import keys
 from .keys import new_key, read_key
 from .people import cast
-from .recognisers import Finder, watching_timeouts
+from .recognisers import Finder
+from .spans import watching_timeouts
 from .walk import WORD, Tally, redact_fields, redact_string
 
 __all__ = ["KINDS", "Redacted", "RedactionIncomplete", "new_key", "read_key", "redact"]

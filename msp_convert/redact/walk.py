@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .recognisers import Finder, apply
+from .recognisers import Finder
+from .spans import apply
 
 # Keys whose strings are labels or codes, never what a person wrote.
 LABELS = frozenset({"schema_version", "code", "message", "key", "label", "review", "rating", "areas_of_need",
