@@ -26,9 +26,14 @@ memory and writes nothing. What goes, and what it becomes:
   phonenumbers; a number beside its label that fails its check is replaced too
   and counted as uncertain. One 10-digit number in eleven passes the NHS check:
   without "NHS" before it, a valid UK phone number is the phone, any other is
-  "[NHS number]" counted as uncertain (its label may be in the cell beside it). A web address that names the school or a person
-  ("www.<school>.example.org/send", a UK school's ".sch.uk") -> "[web address]",
-  counted as the kind it names; other web addresses stay.
+  "[NHS number]" counted as uncertain (its label may be in the cell beside it).
+  A web address that names the school or a person ("www.<school>.example.org/send",
+  a UK school's ".sch.uk") -> "[web address]", counted as the kind it names; other
+  web addresses stay.
+- first names that are also words ("Poppy", "Daisy": Faker's lists of given
+  names) are names inside a sentence unless an ordinary word stands beside them
+  ("Golden Time"); a country that is also a first name ("Jordan") is a name
+  unless the words before it say the place ("moved from Jordan").
 - ``source``: the file name becomes the stem (``Redacted.stem``) and the format,
   the sha256 HMAC-SHA256(key, sha256) in hex; pages kept.
 

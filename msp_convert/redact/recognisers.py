@@ -40,7 +40,8 @@ class Finder:
         for form, person in (learned or {}).items():
             self.by_form.setdefault(form, person)
         forms = sorted(self.by_form, key=len, reverse=True)
-        self.names = watched(PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE)) if forms else None
+        names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
+        self.names = watched(names) if names else None
         self.dob = watched(dob_recogniser(born)) if born else None
         self.named = _named(self.by_form, setting)
         self.learned: dict[str, Person] = {}
