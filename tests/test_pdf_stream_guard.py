@@ -35,6 +35,10 @@ def _stream(content: bytes, head: bytes = b"") -> bytes:
     return b"<< %s /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (head, len(packed), packed)
 
 
+class Written(bytes):
+    """A form given as the object is written (not made from its content)."""
+
+
 def _xobjects(names: list[bytes], number: dict[bytes, int]) -> bytes:
     return b"/XObject << " + b" ".join(b"/%s %d 0 R" % (n, number[n]) for n in names) + b" >>"
 
@@ -56,7 +60,8 @@ def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes
     ]
     for _, body, names in forms:
         resources = b"" if names is None else b"/Resources << " + _xobjects(names, number) + b" >>"
-        objects.append(_stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources))
+        written = body if isinstance(body, Written) else _stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources)
+        objects.append(written)
     if then is not None:
         objects.append(then)
     out = bytearray(b"%PDF-1.7\n")
@@ -240,3 +245,39 @@ def test_a_flate_bomb_in_an_encrypted_file_is_refused_before_it_is_inflated(sour
     _never_loaded(monkeypatch)
     with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
         parse_pdf(out.getvalue(), source=source_)
+
+
+def _not_decoded_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfminer may decode only small streams whole: the bombs here are measured, and refused, first."""
+    decode = PDFStream.decode
+
+    def whole(stream: PDFStream) -> None:
+        assert len(stream.get_filters()) < 2, "the bomb was decoded whole"  # the bombs here have two filters
+        decode(stream)
+
+    monkeypatch.setattr(PDFStream, "decode", whole)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_run_length_bomb_under_flate_is_refused_before_it_is_decoded(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = bytes([129, 32]) * (LIMITS.content_bytes_per_page // 128 + 1) + bytes([128])  # 128 spaces a pair
+    packed = zlib.compress(runs, 9)
+    bomb = b"<< /Length %d /Filter [/FlateDecode /RunLengthDecode] >>\nstream\n%s\nendstream" % (len(packed), packed)
+    data = one_page(b"", [], [], then=bomb)
+    assert len(data) < 10_000
+    _not_decoded_whole(monkeypatch)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        parse_pdf(data, source=source_)
+
+
+def test_a_damaged_form_counts_what_decodes_before_the_damage() -> None:
+    # 1 MiB, damaged (zlib finds it only at the end, at its check): pdfminer and PDFium read the 1 MiB.
+    # The page draws it 10 times, and a form drawing it 10 times more: 20 MiB
+    body = zlib.compress(b"%" + b"x" * (2**20 - 2) + b"\n", 9)
+    damaged = body[: len(body) // 2] + b"\xff" * 64 + body[len(body) // 2 :]
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+    forms = [(b"F", Written(form % (len(damaged), damaged)), []), (b"G", b"/F Do\n" * 10, [b"F"])]
+    data = one_page(b"/F Do\n" * 10 + b"/G Do\n", forms, [b"F", b"G"])
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        StreamGuard(data).check(1)

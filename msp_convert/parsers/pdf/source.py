@@ -25,8 +25,10 @@ from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.lzw import LZWDecoder
 from pdfminer.pdftypes import (
-    LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1,
+    LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, LITERALS_LZW_DECODE,
+    LITERALS_RUNLENGTH_DECODE, PDFObjRef, PDFStream, resolve1,
 )
 from pdfminer.psparser import KWD, PSEOF, PSLiteral
 from pdfminer.utils import decode_text
@@ -40,10 +42,6 @@ from .records import INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Pa
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
 _DO = KWD(b"Do")
 INVISIBLE = 3  # text render mode 3: neither filled nor stroked
-# the ASCII encodings a Flate stream may be wrapped in, each decoded output shorter than its input
-_TEXT_CODES: dict[Any, Callable[[bytes], bytes]] = {
-    **{f: asciihexdecode for f in LITERALS_ASCIIHEX_DECODE}, **{f: ascii85decode for f in LITERALS_ASCII85_DECODE},
-}
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
@@ -136,22 +134,73 @@ class _Budget:
 
 
 def _decoded_size(stream: PDFStream, room: int) -> int:
-    """The stream's decoded size, or ``room + 1`` if it inflates past ``room``: a Flate stream (after an ASCII
-    encoding, which only shrinks) is measured without inflating it whole."""
+    """The stream's decoded size, or more than ``room`` (not all of it decoded) if it decodes past ``room``.
+
+    Each filter in turn decodes at most what could still end within ``room``: every one's output is at least
+    half its input, so a stage holding more than ``room`` doubled for each stage after it is past already.
+    A filter not in ``_DECODE`` (an image's codec on a content stream) is left to pdfminer.
+    """
     if stream.data is not None:
         return len(stream.data)
     filters = [f for f, _ in stream.get_filters()]
-    if not filters or filters[-1] not in LITERALS_FLATE_DECODE or not all(f in _TEXT_CODES for f in filters[:-1]):
+    if not filters or any(f not in _DECODE for f in filters):
         return len(stream.get_data())
     data = stream.rawdata or b""
     try:
         if stream.decipher:  # an encrypted file (an owner password only, or the one given): as long once decrypted
             data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-        for f in filters[:-1]:
-            data = _TEXT_CODES[f](data)
-        return len(zlib.decompressobj().decompress(data, max(room, 0) + 1))
-    except (zlib.error, ValueError):
-        return 0  # pdfminer recovers what it can, or says the page is damaged
+        for k, f in enumerate(filters):
+            cap = (max(room, 0) + 1) << min(len(filters) - 1 - k, 3)
+            data = _DECODE[f](data, cap)
+            if len(data) > cap:
+                return room + 1
+    except Exception:  # pdfminer says the page is damaged, or recovers what it can
+        return 0
+    return len(data)
+
+
+def _inflate(data: bytes, cap: int, step: int = 4096) -> bytes:
+    """Inflate ``data`` to at most ``cap + 1`` bytes; damaged, up to the damage (pdfminer recovers that much)."""
+    inflater, out, size = zlib.decompressobj(), [], 0
+    for i in range(0, len(data), step):
+        try:
+            part = inflater.decompress(data[i : i + step], cap + 1 - size)
+        except zlib.error:
+            return _inflate(data[: i + step], cap, 1) if step > 1 else b"".join(out)
+        out.append(part)
+        size += len(part)
+        if size > cap or inflater.eof:
+            break
+    return b"".join(out)
+
+
+def _unlzw(data: bytes, cap: int) -> bytes:
+    out, size = [], 0
+    for part in LZWDecoder(io.BytesIO(data)).run():
+        out.append(part)
+        size += len(part)
+        if size > cap:
+            break
+    return b"".join(out)
+
+
+def _unrun(data: bytes, cap: int) -> bytes:
+    """RunLengthDecode, stopped past ``cap``."""
+    out, i = bytearray(), 0
+    while i < len(data) and data[i] != 128 and len(out) <= cap:
+        n = data[i]
+        out += data[i + 1 : i + 2 + n] if n < 128 else data[i + 1 : i + 2] * (257 - n)
+        i += n + 2 if n < 128 else 2
+    return bytes(out)
+
+
+# each filter a content stream may use, decoding at most a cap (+ 1) bytes (ASCII ones only shrink)
+_DECODE: dict[Any, Callable[[bytes, int], bytes]] = {
+    **{f: _inflate for f in LITERALS_FLATE_DECODE}, **{f: _unlzw for f in LITERALS_LZW_DECODE},
+    **{f: _unrun for f in LITERALS_RUNLENGTH_DECODE},
+    **{f: (lambda d, _: asciihexdecode(d)) for f in LITERALS_ASCIIHEX_DECODE},
+    **{f: (lambda d, _: ascii85decode(d)) for f in LITERALS_ASCII85_DECODE},
+}
 
 
 class StreamGuard:
