@@ -7,7 +7,7 @@
   (a helper "Mum (Sarah)" is Sarah);
 - staff: people named in provision's "who" entries and helpers with a role,
   as "Staff XXXXXX" (a role written beside the name replaces name and role:
-  "Mrs Shah (TA)" -> "TA", which ``recognisers`` does wherever it is written).
+  "Mrs Shah (TA)" -> "TA", which ``names`` does wherever it is written).
 
 Each person's names become a deny-list for the text recognisers, matched in
 the case written, upper case, and lower case when no part of the name is an

@@ -8,7 +8,7 @@ else at a space), with at least ``OVERLAP`` characters of the text either side,
 so a name, a title and its role, or an address across the cut is found whole in
 the window whose core it starts in; spans starting outside the core are left to
 the window whose core holds them. The overlap resolves as the whole text would:
-the caller settles all the kept spans together (``recognisers.resolve``, linear).
+the caller settles all the kept spans together (``spans.resolve``, linear).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Some first names are English words too ("Poppy", "Daisy", "Grace", "Ruby"): a
 capitalised one inside a sentence may be a person. ``given_names`` are the
 first names of Faker's person providers (MIT; English-speaking registers: en_GB
 from the ONS, en_IE, en_NZ, en_US, en_NG), ``surnames`` their last names
-(en_GB, en_IE, en_US): ``recognisers`` takes a given name that is a word for a
+(en_GB, en_IE, en_US): ``names`` takes a given name that is a word for a
 name when the capitalised words beside it are names too ("Poppy", "Grace
 Baker"), not when one is an ordinary word ("Golden Time", "Christmas Eve").
 Never the form's wording or our terms ("May", "June", "Summer" stay words).
