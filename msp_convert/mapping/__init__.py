@@ -99,7 +99,9 @@ def _any_read(blocks: list[Block]) -> bool:
                 if block.confidence is not None:
                     return True
             else:
-                stack.extend(cell.blocks for row in block.rows for cell in row.cells)
+                for row in block.rows:
+                    for cell in row.cells:
+                        stack.append(cell.blocks)
     return False
 
 

@@ -238,10 +238,10 @@ def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...
     sources = [p.paragraph for p in line if type(p) is From]  # type: ignore[attr-defined]
     if sources:
         line = [p for p in line if type(p) is not From]
-    if any(p[1] for p in line):
+    if _any_struck(line):
         text, mask = _normalise_masked(line)
     else:
-        text, mask = _normalise_plain("".join(t for t, _ in line)), None
+        text, mask = _normalise_plain("".join([t for t, _ in line])), None
     if not text:
         return None
     text, mask = _cut(text, mask, _BULLET.match(text))
@@ -261,6 +261,13 @@ def make_entry(line: list[Piece], deleted: bool = False, markers: tuple[str, ...
     # Built from values already checked here: no need to validate again.
     entry = Entry.model_construct(text=text, withdrawn=withdrawn, struck=struck, review=review, review_date=review_date)
     return Written(entry, deleted, bad_date, read_from(sources) if sources else None)
+
+
+def _any_struck(line: list[Piece]) -> bool:
+    for piece in line:  # a loop, not any() over a generator: every entry asks
+        if piece[1]:
+            return True
+    return False
 
 
 def _normalise_plain(text: str) -> str:

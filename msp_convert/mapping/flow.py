@@ -118,6 +118,13 @@ def _before_first_box(para: Paragraph) -> str:
     return "".join(out)
 
 
+def _has_box(para: Paragraph) -> bool:
+    for item in para.inlines:  # a loop, not any() over a generator: every line asks
+        if isinstance(item, TickBox):
+            return True
+    return False
+
+
 class Flow:
     def __init__(self, profile: Profile, draft: Draft) -> None:
         self.profile = profile
@@ -217,7 +224,7 @@ class Flow:
 
     def feed(self, para: Paragraph) -> None:
         text = para.text
-        has_boxes = any(isinstance(i, TickBox) for i in para.inlines)
+        has_boxes = _has_box(para)
         if not has_boxes and is_blank(text):
             return
         section = self.section
