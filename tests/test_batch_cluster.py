@@ -7,6 +7,7 @@ The clusters are local processes on 127.0.0.1, with no dashboard."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -26,7 +27,7 @@ import distributed  # in the test extras (requirements.lock): these tests never 
 import pytest
 
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, SLOW_HOOK, SLOW_PAGE, ClusterError, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, SLOW_HOOK, SLOW_PAGE, ClusterError, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -191,6 +192,72 @@ def test_a_worker_that_dies_is_retried_once_by_the_client_whatever_the_scheduler
     status = {row.path: (row.status, row.error) for row in result.rows}
     assert status == {"01.docx": ("converted", ""), "dies.docx": ("failed", "the converter stopped unexpectedly on this file; report it")}
     assert sorted(path.name for path in died.iterdir()) == ["dies.docx.1", "dies.docx.2"]  # tried, retried once, not four times
+
+
+@pytest.mark.parametrize("allowed", [1, 3])  # local:N's, and Dask's default
+def test_a_file_only_queued_on_a_worker_that_dies_uses_no_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, allowed: int) -> None:
+    """One worker of one thread holding two tasks (saturation 2.0): each file kills it the first time it runs,
+    so each is queued there once when the other kills it. Only its own death is counted: both converted."""
+    src, died = tmp_path / "in", tmp_path / "died"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "a-dies-once.docx")
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / "b-dies-once.docx")
+    monkeypatch.setenv(CRASH_HOOK, "dies")
+    monkeypatch.setenv(CRASH_HOOK + "_ONCE", str(died))  # each dies the first time only
+    with dask.config.set({"distributed.scheduler.worker-saturation": 2.0}):
+        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                           dashboard_address=None, scheduler_kwargs={"allowed_failures": allowed})
+    try:
+        result = run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler=cluster.scheduler_address)
+    finally:
+        cluster.close()
+    assert {row.path: (row.status, row.error) for row in result.rows} == {"a-dies-once.docx": ("converted", ""), "b-dies-once.docx": ("converted", "")}
+    assert sorted(path.name for path in died.iterdir()) == ["a-dies-once.docx.1", "b-dies-once.docx.1"]  # each killed its worker once
+
+
+def test_answers_come_from_the_workers_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MSP_CONVERT_DASK_DIRECT=1: no answer through the scheduler (its 'gather', counted), the same outputs;
+    unset, every answer through it; another value, one line."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("01-eyfs-speech-language", "02-ks1-down-syndrome", "03-ks2-dyslexia"):
+        shutil.copy(PLANS / f"{name}.docx", src / f"{name}.docx")
+    cluster = local_cluster(1)
+    gathered: list[int] = []
+    gather = cluster.scheduler.handlers["gather"]
+    cluster.scheduler.handlers["gather"] = lambda **kw: (gathered.append(len(kw["keys"])), gather(**kw))[1]
+    try:
+        monkeypatch.delenv(DIRECT, raising=False)
+        result = run_batch(BatchOptions(src, tmp_path / "via", timeout=60), scheduler=cluster.scheduler_address)
+        assert result.count("converted") == 3 and sum(gathered) == 3  # each file's task, through the scheduler
+        monkeypatch.setenv(DIRECT, "1")
+        result = run_batch(BatchOptions(src, tmp_path / "direct", timeout=60), scheduler=cluster.scheduler_address)
+        assert result.count("converted") == 3 and sum(gathered) == 3  # none more
+        monkeypatch.setenv(DIRECT, "yes")
+        with pytest.raises(ClusterError, match=r"^MSP_CONVERT_DASK_DIRECT='yes': give 1 \(fetch each answer from its worker\) or 0 \(through the scheduler\)$"):
+            run_batch(BatchOptions(src, tmp_path / "wrong", timeout=60), scheduler=cluster.scheduler_address)
+    finally:
+        cluster.close()
+    assert {k: v for k, v in files_of(tmp_path / "direct").items() if k.endswith(".json")} == {
+        k: v for k, v in files_of(tmp_path / "via").items() if k.endswith(".json")} != {}
+
+
+def test_the_client_and_its_scheduler_do_not_keep_the_inputs_they_sent(tmp_path: Path) -> None:
+    """Dask keeps the last 1,000 messages of each stream (a task with its input's bytes among them): the batch's
+    client and local scheduler keep a few (LOG), so this process's memory does not grow with the files."""
+    src, files = tmp_path / "in", 600
+    src.mkdir()
+    for n in range(files):
+        (src / f"notes-{n:04d}.docx").write_text(f"Notes from meeting {n}", encoding="utf-8")  # refused at once
+    cluster = local_cluster(1)
+    try:
+        result = run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler=cluster.scheduler_address)
+        gc.collect()
+        sent = sum(1 for o in gc.get_objects() if isinstance(o, dict) and "send_back" in o)  # the tasks as sent, with their bytes
+    finally:
+        cluster.close()
+    assert result.count("failed") == files
+    assert sent < files // 4, sent
 
 
 def _http_server() -> int:

@@ -17,14 +17,22 @@ worker`` has by default). The limit runs from the task's start on its worker,
 and again from each page a scan's OCR reads: a task that has run ``QUIET``
 seconds tells the client so (an event, ``BEAT``), and again after each page;
 a quick one says nothing. A worker that dies is the scheduler's to retry,
-and the client counts the deaths (the scheduler's events): at the second
-the file is cancelled and reported failed, whatever the scheduler's
-allowed-failures (``local:N`` sets 1 as well; Dask's default is 3). Ctrl-C
-cancels what is in flight.
+and the client counts the deaths (the scheduler's events) of the files that
+had started on it (each task says so as it starts, ``START``, before its
+work): at the second the file is cancelled and reported failed, whatever the
+scheduler's allowed-failures (``local:N`` sets 1 as well; Dask's default is
+3). A file only queued on a worker that dies (or is restarted, or removed for
+missing its heartbeats) uses no retry: when the scheduler, counting those too,
+gives it up first, it is sent again as a new task. Ctrl-C cancels what is in
+flight.
+
+Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,
+from its worker (the scheduler's CPU spared; the client must reach the
+workers).
 
 An outside cluster keeps its worker-saturation (``local:N`` uses 1.0: a
-worker holds only the task it runs; above 1.0 a task waiting on a worker
-that dies counts that death against its own retries).
+worker holds only the task it runs, the others wait at the scheduler for the
+first worker free).
 """
 
 from __future__ import annotations
@@ -47,9 +55,14 @@ from .report import BatchOptions
 from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
+START = "msp-convert-start"  # the event each task logs as it starts, before its work: the scheduler has it before any death
 QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
 RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
 CONNECT = 5  # seconds to wait for a scheduler's answer
+# With this set to 1, each answer (a plan's bytes) is fetched from its worker, not through the scheduler
+# (which otherwise relays every answer: its CPU bounds the plans a second); the client must then reach
+# the workers' addresses, as it need not by default. 0 or unset: through the scheduler.
+DIRECT = "MSP_CONVERT_DASK_DIRECT"
 # Test hooks: a worker converting a file whose relative path contains this value dies (when
 # MSP_CONVERT_TEST_CRASH_ONCE names a folder, a marker there for each death, and a file named
 # *once* dies the first time only); one whose folder of page images this names waits SLOW_PAGE
@@ -67,6 +80,10 @@ FLIGHT = 256 * 2**20
 # worker dies, or one of its files is stopped, the others go again each on its own.
 BUNDLE = 8
 BUNDLE_BYTES = 2**20
+# Dask keeps the last messages of each stream for debugging (1,000 by default, each up to 1 MB): in the
+# client, the tasks it sent, with their inputs' bytes; in local:N's scheduler (this process), the tasks it
+# sent its workers. That many is this process's memory growing with the files: it keeps LOG.
+LOG = 8
 
 
 class ClusterError(InputError):
@@ -134,10 +151,16 @@ class _Clock:
         threading.Thread(target=self._tell, name="msp-convert-clock", daemon=True).start()
 
     def start(self) -> str:
+        """The task's clock started, once the scheduler knows it runs here (``START``, a call it answers,
+        so that a death after this comes after it): a worker that dies with a task it had not started costs
+        that task no retry."""
         from distributed import get_worker
+        from distributed.utils import sync
 
         worker = get_worker()
-        key, now = worker.get_current_task(), time.monotonic()
+        key = worker.get_current_task()
+        sync(worker.loop, worker.scheduler.log_event, topic=START, msg={"key": key, "worker": worker.address})
+        now = time.monotonic()
         with self.lock:
             self.running[key] = [now, now, 0.0, worker, 0]
         return key
@@ -191,14 +214,24 @@ def _crash_hook(rel: str) -> None:
 # --- on the client -----------------------------------------------------------------------
 
 
-def cluster_pool(scheduler: str, options: BatchOptions, tasks: deque[dict[str, Any]]) -> "_Flight":
-    """The pool ``workers.run_tasks`` drives, on the cluster at ``scheduler``: its answers' outputs written here."""
+def cluster_pool(scheduler: str, options: BatchOptions, tasks: deque[dict[str, Any]], direct: Optional[bool] = None) -> "_Flight":
+    """The pool ``workers.run_tasks`` drives, on the cluster at ``scheduler``: its answers' outputs written here.
+    ``direct``: each answer fetched from its worker (None: as ``DIRECT`` says)."""
+    direct = fetch_direct() if direct is None else direct
     client, cluster = connect(scheduler)
     try:
-        return _Flight(client, cluster, options, tasks)
+        return _Flight(client, cluster, options, tasks, direct)
     except BaseException:
         _close(client, cluster)
         raise
+
+
+def fetch_direct() -> bool:
+    """Whether answers are fetched from the workers (``DIRECT``); ``ClusterError`` for a value that is neither 0 nor 1."""
+    value = os.environ.get(DIRECT, "").strip()
+    if value not in ("", "0", "1"):
+        raise ClusterError(f"{DIRECT}={value!r}: give 1 (fetch each answer from its worker) or 0 (through the scheduler)")
+    return value == "1"
 
 
 def _close(client: Any, cluster: Any) -> None:
@@ -211,15 +244,19 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster (``local:N``): (client, cluster or None)."""
     from distributed import Client
 
+    import dask
+
     workers = local_workers(scheduler)
     if workers:
         logging.getLogger("distributed").setLevel(logging.ERROR)  # a restarted worker is the batch's to report, not the log's
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
         cluster = local_cluster(workers)
-        return Client(cluster), cluster
+        with dask.config.set({"distributed.admin.low-level-log-length": LOG}):
+            return Client(cluster), cluster
     client = Client.__new__(Client)  # made, then started: one that fails to start is closed here, not left to the collector
     try:
-        client.__init__(scheduler, timeout=CONNECT)
+        with dask.config.set({"distributed.admin.low-level-log-length": LOG}):
+            client.__init__(scheduler, timeout=CONNECT)
         return client, None
     except (OSError, TimeoutError, ValueError) as err:
         problem = f"no Dask scheduler answered there ({type(err).__name__})"
@@ -245,13 +282,13 @@ def local_cluster(workers: int) -> Any:
     """A Dask cluster of ``workers`` processes of one thread on 127.0.0.1, with no dashboard.
 
     A file whose worker died is tried once more (``allowed_failures``); a worker holds
-    only the task it runs (saturation 1.0: the others wait at the scheduler), so a
-    worker that dies takes no other file's retry with it.
+    only the task it runs (saturation 1.0: the others wait at the scheduler for the
+    first worker free). Each stream keeps its last ``LOG`` messages, not 1,000.
     """
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0, "distributed.admin.low-level-log-length": LOG}):
         return LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, memory_limit=0,
             scheduler_kwargs={"allowed_failures": 1, "dashboard_address": "127.0.0.1:0"},  # the scheduler's HTTP routes on a free loopback port
@@ -279,31 +316,37 @@ class _Flight:
     with its worker (computed again) never holds this thread, which counts the deaths.
     """
 
-    def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]]) -> None:
-        self.client, self.cluster, self.options, self.tasks = client, cluster, options, tasks
+    def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]], direct: bool = False) -> None:
+        self.client, self.cluster, self.options, self.tasks, self.direct = client, cluster, options, tasks, direct
         self.threads = max(1, sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
         self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
+        self.ran: dict[str, str] = {}  # key -> the worker it last started on (START)
         self.deaths: dict[str, int] = {}  # key -> workers that died running it
         self.fetched: queue.SimpleQueue[tuple[str, Any, Optional[BaseException]]] = queue.SimpleQueue()  # (key, answer, error)
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
         client.subscribe_topic(BEAT, self._beat)
+        client.subscribe_topic(START, self._start)
         client.subscribe_topic("all", self._died)  # the scheduler's own events: a worker removed, and others
 
     def _beat(self, event: tuple[float, dict[str, Any]]) -> None:
         message = event[1]
         self.started[message["key"]] = (time.monotonic() - message["idle"], message["worker"], message["item"])
 
+    def _start(self, event: tuple[float, dict[str, Any]]) -> None:
+        self.ran[event[1]["key"]] = event[1]["worker"]
+
     def _died(self, event: tuple[float, dict[str, Any]]) -> None:
-        """A worker died: each file it ran waits again (its clock stopped), one death nearer failing."""
+        """A worker died: each file it held waits again (its clock stopped); one it had started, one death nearer
+        failing (one only queued there is no nearer: the scheduler sends it elsewhere, or ``_failed`` again)."""
         message = event[1]
         if not isinstance(message, dict) or message.get("action") != "remove-worker" or message.get("expected"):
             return
         for key in message.get("processing-tasks", ()):
             entry = self.futures.get(key)  # this thread is the client's event loop: the other may take it meanwhile
-            if entry is not None:
-                self.started.pop(key, None)
+            self.started.pop(key, None)
+            if entry is not None and self.ran.pop(key, None) == message.get("worker"):
                 self.deaths[key] = self.deaths.get(key, 0) + 1
                 if self.deaths[key] > (0 if entry[1]["kind"] == "bundle" else RETRIES):
                     self.fetched.put(("", None, None))  # wakes the other: cancel it before another worker takes it
@@ -326,12 +369,14 @@ class _Flight:
             futures = self.client.map(convert_remote, [payload for payload, _, _ in sent], pure=False)
             for future, (_, task, size) in zip(futures, sent):
                 self.futures[future.key], self.sizes[future.key] = (future, task), size
+                if task.get("deaths"):  # sent again after deaths on another key
+                    self.deaths[future.key] = task["deaths"]
                 self.client.loop.add_callback(self._fetch, future)
 
     async def _fetch(self, future: Any) -> None:
         """In the client's event loop: the file's answer once it is done, or why there is none."""
         try:
-            self.fetched.put((future.key, await self.client.gather(future, asynchronous=True), None))
+            self.fetched.put((future.key, await self.client.gather(future, asynchronous=True, direct=self.direct), None))
         except (Exception, asyncio.CancelledError) as err:  # the task's error, its worker's deaths, or cancelled
             self.fetched.put((future.key, None, err))
 
@@ -371,11 +416,9 @@ class _Flight:
         for key, answer, error in self._fetched(wait=bool(self.futures) and not done):
             if key in self.futures:  # not cancelled here since
                 task = self.futures.pop(key)[1]
-                done += self._answer(answer, task) if error is None else self._failed(error, task)
+                done += self._answer(answer, task) if error is None else self._failed(error, task, self.deaths.get(key, 0))
         done += self._crashed()
-        for key in [key for key in list(self.started) if key not in self.futures]:  # done, or another client's on a shared cluster
-            self.started.pop(key, None)
-        for gone in (self.deaths, self.sizes):
+        for gone in (self.started, self.ran, self.deaths, self.sizes):  # done, or another client's on a shared cluster
             for key in [key for key in list(gone) if key not in self.futures]:
                 gone.pop(key, None)
         return [(rel, _written(result)) for rel, result in done]
@@ -397,13 +440,17 @@ class _Flight:
         self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
         return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
 
-    def _failed(self, error: BaseException, task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        """A file with no answer: its workers died (a legacy chunk's or a bundle's files go back, each on its own), or a bug of ours."""
+    def _failed(self, error: BaseException, task: dict[str, Any], deaths: int) -> list[tuple[str, dict[str, Any]]]:
+        """A file with no answer: its workers died (a legacy chunk's or a bundle's files go back, each on its own;
+        a file the scheduler gave up on sooner than the client's count, with its deaths, as a new task), or a bug of ours."""
         from distributed import KilledWorker
 
         died = isinstance(error, (KilledWorker, asyncio.CancelledError, concurrent.futures.CancelledError))  # cancelled: not by us
         if task["kind"] in ("convert-many", "bundle"):
             self.tasks.extend(_alone(task["items"]))
+            return []
+        if isinstance(error, KilledWorker) and deaths <= RETRIES:  # workers removed while it only waited there
+            self.tasks.appendleft({**task, "alone": True, "deaths": deaths})
             return []
         return [(task["rel"], dict(CRASH) if died else internal(error))]
 
