@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Optional
 
 from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
@@ -345,6 +346,7 @@ def _header_row(row: Row) -> bool:
     return labels and (len(texts) >= 3 or (len(texts) == 2 and len(texts[1].split()) == 1))
 
 
+@lru_cache(maxsize=1024)  # a document's blocks share a few origins ("document.xml", "page 3")
 def _page(origin: str) -> Optional[int]:
     m = _PAGE.search(origin or "")
     return int(m.group(1)) if m else None
