@@ -167,7 +167,9 @@ SCAN = REPO / "fixtures" / "scans" / "12-ks4-eal-sen-g4-200.tif"  # the quickest
 
 def test_a_scan_loses_the_child_its_fixture_plants(tmp_path: Path) -> None:
     """Read by OCR: the child's name, date of birth and school (the fixture's plan's facts) gone from the JSON,
-    the date of birth kept as its month (the unredacted read has each of them: 16 "Andrei", the DOB, the school)."""
+    the date of birth kept as its month. That the read found each of them is checked on the redacted plan
+    (a name, a setting and a date of birth in their fields, none of them the planted one), not on an
+    unredacted read, which would OCR the scan a second time."""
     facts = json.loads(SCAN.with_suffix(".facts.json").read_text(encoding="utf-8"))
     child = json.loads((REPO / "fixtures" / "plans" / f"{facts['plan']}.expected.json").read_text(encoding="utf-8"))["child"]
     born = date.fromisoformat(child["date_of_birth"])
@@ -180,6 +182,8 @@ def test_a_scan_loses_the_child_its_fixture_plants(tmp_path: Path) -> None:
     assert [w for w in planted if w.casefold() in text] == []
     plan = Plan.model_validate_json(out.read_bytes())
     assert plan.child.date_of_birth == born.replace(day=1) and plan.child.year_group == child["year_group"]
+    assert plan.child.name and plan.child.name.casefold() != child["name"].casefold()  # read, and replaced
+    assert plan.child.setting and plan.child.setting.casefold() != child["setting"].casefold()
 
 
 # --- batch ----------------------------------------------------------------------------------------
@@ -453,3 +457,118 @@ def test_link_file_is_checked_before_anything_is_read(tmp_path: Path, monkeypatc
         done = run("batch", str(src), "-o", str(tmp_path / "out"), "--redact", "--key-file", str(key), "--link-file", link)
         assert done.returncode == 2 and says in done.stderr and done.stderr.count(b"--link-file") == 1, (link, done.stderr)
         assert not (tmp_path / "out").exists() and key.read_bytes() == text and (src / "a.docx").read_bytes() == WORD.read_bytes()
+
+
+# --- the review's findings (redfix): unchanged bytes, unmarked folders, tables, the journal's names, the engine ----
+
+
+def redact_batch(src: Path, out: Path, key: Path, *more: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``batch SRC -o OUT --redact --key-file KEY -q MORE``; ``env`` added to the environment."""
+    args = [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", *more]
+    return subprocess.run(args, capture_output=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def rewrite_journal(out: Path, change: dict[str, Any]) -> None:
+    """Each journal entry with ``change`` applied (a value None: the key removed)."""
+    entries = [{k: v for k, v in {**entry, **change}.items() if v is not None} for entry in journal(out)]
+    (out / ".msp-convert" / "journal.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+
+def test_a_file_with_unchanged_bytes_that_now_fails_leaves_no_earlier_copy(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    [made] = outputs(out)
+    rewrite_journal(out, {"version": "0.0.9"})  # converted by an older version: done again, and it times out now
+    failed = redact_batch(src, out, key, "--timeout", "1", env={"MSP_CONVERT_TEST_HANG": "input-"})
+    assert failed.returncode == 1 and report(out)["files"][0]["status"] == "failed"
+    assert outputs(out) == [] and journal(out)[-1]["output"] == made  # its copy gone, its name kept until it is
+
+
+def test_a_file_converted_again_into_fewer_plans_leaves_no_later_plan(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    [made] = outputs(out)
+    second = made.replace(".json", "-2.json")
+    shutil.copy(out / made, out / second)  # as a run whose engine read two plans in the same bytes left it
+    rewrite_journal(out, {"version": "0.0.9", "more": [{}]})
+    assert redact_batch(src, out, key).returncode == 0
+    assert outputs(out) == [made] and report(out)["files"][0]["status"] == "converted"
+
+
+@pytest.mark.parametrize("left", ["interrupted", "own"])
+def test_redact_refuses_an_unmarked_folder_that_holds_anything(tmp_path: Path, left: str) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    out.mkdir()
+    if left == "interrupted":  # an unredacted batch stopped after its first output, before its journal had a line
+        (out / ".msp-convert").mkdir()
+        (out / ".msp-convert" / "journal.jsonl").write_bytes(b"")
+        (out / "a.json").write_bytes(b"{}")
+    else:  # -o at a folder of the user's own plans
+        shutil.copy(WORD, out / "mine.docx")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    done = redact_batch(src, out, key)
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and b"unredacted outputs or files of its own" in done.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before and not (out / ".msp-convert" / "redacted").exists()
+
+
+def test_a_run_without_tables_removes_the_earlier_runs_tables(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert redact_batch(src, out, key, "--tables").returncode == 0
+    assert (out / "plans.csv").exists() and (out / "outcomes.csv").exists()
+    (src / "a.docx").write_bytes(b"PK\x03\x04 not a Word document any more")  # its copy goes: so do its rows
+    assert redact_batch(src, out, key).returncode == 1
+    assert outputs(out) == [] and not [p.name for p in out.glob("*.csv") if p.name != "report.csv"]
+
+
+def test_a_journal_names_no_file_outside_the_copies_for_removal(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    [made] = outputs(out)
+    victim, beside = tmp_path / "victim.json", out / "notes.json"
+    victim.write_text("{}")
+    beside.write_text("{}")
+    for name in ("../victim.json", "notes.json"):  # outside OUT_DIR; inside, but no copy's name
+        rewrite_journal(out, {"output": name})
+        (src / "a.docx").write_bytes(b"PK\x03\x04 not a Word document any more")  # now failing: its copies go
+        assert redact_batch(src, out, key).returncode == 1
+    assert victim.exists() and beside.exists() and outputs(out) == [made]  # the journal no longer names it
+
+
+def test_a_copy_an_older_redaction_engine_made_is_made_again(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    from msp_convert.batch.redaction import REDACTION_VERSION
+
+    assert journal(out)[-1]["redaction"] == REDACTION_VERSION
+    assert redact_batch(src, out, key).returncode == 0 and report(out)["files"][0]["status"] == "skipped"
+    rewrite_journal(out, {"redaction": None})  # an entry from before the engine's version was kept
+    assert redact_batch(src, out, key).returncode == 0 and report(out)["files"][0]["status"] == "converted"
+
+
+def test_a_folder_marked_before_keys_were_recorded_says_so(batch_once: Any, tmp_path: Path) -> None:
+    src, first, key, _, _ = batch_once
+    out = tmp_path / "out"
+    shutil.copytree(first, out)
+    (out / ".msp-convert" / "redacted").write_bytes(b"")  # an earlier version's mark: no fingerprint
+    done = redact_batch(src, out, key)
+    assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and b"made before keys were recorded" in done.stderr
+    assert b"--force" in done.stderr and b"another key" not in done.stderr
+    assert redact_batch(src, out, key, "--force").returncode == 0

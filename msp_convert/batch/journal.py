@@ -11,7 +11,7 @@ from typing import Any, Optional
 from ..version import __version__
 from .files import STATE
 from .outputs import numbered
-from .redaction import remove_copies
+from .redaction import REDACTION_VERSION, remove_copies
 from .report import PLAN_FACTS, REDACTION_FACTS, BatchOptions, ReportRow, more_rows
 
 JOURNAL = "journal.jsonl"
@@ -89,6 +89,8 @@ def from_journal(row: ReportRow, previous: Optional[dict[str, Any]], options: Ba
     """Settle ``row`` from an earlier run of the same bytes and version: skipped, or failed again."""
     if not previous or previous.get("sha256") != row.sha256 or previous.get("version") != __version__ or previous.get("to", "json") != options.to:
         return False
+    if options.key is not None and previous.get("redaction") != REDACTION_VERSION:  # a copy an older redaction engine made
+        return False
     if previous.get("status") == "failed":
         if not still_failing(previous, options):
             return False
@@ -111,6 +113,8 @@ def record(row: ReportRow, result: dict[str, Any], journal: JournalFile, tables:
     plan's answer brings only its table rows)."""
     result["converting"] = row.status == "pending"
     entry = {"path": row.path, "sha256": row.sha256, "version": __version__, "to": options.to}
+    if options.key is not None:
+        entry["redaction"] = REDACTION_VERSION
     counts = {k: result.get(k) for k in PLAN_FACTS if k not in REDACTION_FACTS or result.get(k) is not None}
     more: list[dict[str, Any]] = []
     if result.get("status") == "ok":

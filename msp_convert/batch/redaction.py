@@ -148,6 +148,9 @@ def redacted_names(found: "list[Found]", key: bytes) -> "tuple[list[Found], dict
     return named, {n.rel: f.rel for n, f in zip(named, found)}
 
 
+# The redaction engine's version, in each redacted journal entry: a copy made by another is redone.
+# Raise it whenever msp_convert.redact (or its word lists) would redact a plan differently.
+REDACTION_VERSION = "1"
 MARK = "redacted"  # under OUT_DIR/.msp-convert: this folder holds redacted copies only, made with the key it names
 _FINGERPRINT = b"msp-convert: the key of a folder of redacted copies"
 # What a --redact batch writes in OUT_DIR with its key's pseudonyms: plans (plan-STEM, plan-STEM-2 ...) and tables.
@@ -176,28 +179,41 @@ def one_kind(out_dir: Path, key: Optional[bytes], force: bool = False) -> None:
             raise OutputError(f"{out_dir} holds redacted copies (--redact); give --redact with its --key-file, or choose another -o")
         return
     used = journal.exists() and journal.stat().st_size > 0
-    if not mark.exists() and used:
-        raise OutputError(f"{out_dir} holds a batch's unredacted outputs; choose another -o for the redacted copies")
+    if not mark.exists() and (used or any(path.name != STATE for path in out_dir.iterdir())):
+        # unmarked: an unredacted batch's outputs (one stopped before its journal had a line), or files of the user's own
+        raise OutputError(f"{out_dir} holds unredacted outputs or files of its own; choose an empty or new -o for the redacted copies")
     held = mark.read_text(encoding="ascii", errors="replace").strip() if mark.exists() else None
     if force and held is not None:
         clear_copies(out_dir)
-    elif held != fingerprint(key) and (held or used):  # a mark of an earlier version ("") names no key: not this one
+    elif held == "" and used:  # a mark of an earlier version names no key
+        raise OutputError(f"{out_dir} holds redacted copies made before keys were recorded: rerun once with --force (it removes them first)")
+    elif held is not None and held not in ("", fingerprint(key)):
         raise OutputError(
             f"{out_dir} holds redacted copies made with another key; give that --key-file, choose a new -o, "
             "or give --force to remove them and start again with this key"
         )
     if held != fingerprint(key):
+        mark.parent.mkdir(exist_ok=True)
         write_atomically(mark, fingerprint(key) + "\n")
 
 
 def clear_copies(out_dir: Path) -> None:
     """What a --redact batch wrote in OUT_DIR, removed: the plans and the tables (report.* are written
     anew at the end; the journal starts again). For --force, before any file is read."""
+    for path in out_dir.iterdir():
+        if _COPY.fullmatch(path.name) and path.is_file():
+            path.unlink()
+    clear_tables(out_dir)
+
+
+def clear_tables(out_dir: Path) -> None:
+    """A --redact batch's tables removed: a run without --tables (or one that stopped before its new
+    tables were in place) would leave rows of copies it removed or replaced."""
     from ..writers.tables import TABLES
 
-    tables = {f"{name}.csv" for name in TABLES}
-    for path in out_dir.iterdir():
-        if (_COPY.fullmatch(path.name) or path.name in tables) and path.is_file():
+    for name in TABLES:
+        path = out_dir / f"{name}.csv"
+        if path.is_file():
             path.unlink()
 
 
@@ -213,14 +229,25 @@ def copy_stem(name: str) -> str:
     return name.split(".", 1)[0][:15]
 
 
-def earlier_copies(out_dir: Path, previous: Optional[dict[str, Any]], taken: "set[str]") -> "tuple[dict[str, Any], list[Path]]":
-    """An earlier run's copies of a file (its journal entry's output, and its plans after the first),
-    unless this run's files make that stem again (``taken``: then they are another file's now).
+def copy_name(previous: Optional[dict[str, Any]]) -> str:
+    """The output a journal entry names, if it is a --redact copy's name (plan-STEM...) directly in OUT_DIR;
+    else "": the journal sits in the folder meant for sharing, and names no other file to replace or remove."""
+    name = (previous or {}).get("output")
+    return name if isinstance(name, str) and _COPY.fullmatch(name) else ""
+
+
+def earlier_copies(
+    out_dir: Path, previous: Optional[dict[str, Any]], taken: "dict[str, str]", rel: str
+) -> "tuple[dict[str, Any], list[Path]]":
+    """An earlier run's copies of the file at ``rel`` (its journal entry's output, and its plans after the
+    first), unless another of this run's files makes that stem now (``taken``: stem -> the first file with
+    that checksum): then they are that file's. The file's own stem (its bytes unchanged) is still its own.
     What a failed entry keeps of them (so a run stopped before they went removes them next time), and their paths."""
-    name = (previous or {}).get("output") or ""
-    if not name or copy_stem(name) in taken:
+    name = copy_name(previous)
+    if not name or taken.get(copy_stem(name), rel) != rel:
         return {}, []
-    more = (previous or {}).get("more") or []
+    more = (previous or {}).get("more")
+    more = more if isinstance(more, list) else []
     return {"output": name, "more": more}, numbered(out_dir / name, 1 + len(more))
 
 

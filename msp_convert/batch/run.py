@@ -14,7 +14,7 @@ from .files import STATE, Found, discover, output_paths, sha256_of
 from .outputs import numbered_names, origins_names
 from . import reviewed
 from .journal import JOURNAL, JournalFile, from_journal, load_journal
-from .redaction import check_link_file, earlier_copies, keyed, one_kind, redacted_names, remove_copies, stem_of, write_links
+from .redaction import check_link_file, clear_tables, copy_name, earlier_copies, keyed, one_kind, redacted_names, remove_copies, stem_of, write_links
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
@@ -37,9 +37,9 @@ def _folders(options: BatchOptions) -> tuple[Path, Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         check_writable(out_dir)
-        (out_dir / STATE).mkdir(exist_ok=True)
         remove_stale(out_dir)
-        one_kind(out_dir, options.key, options.force)
+        one_kind(out_dir, options.key, options.force)  # before the state folder: a folder refused is left as it was
+        (out_dir / STATE).mkdir(exist_ok=True)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
     return in_dir, out_dir
@@ -89,7 +89,7 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     except Stopped as stop:
         stopped = stop.reason
     finally:
-        stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
+        stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir, options.key is not None) or stopped
         remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
     _settle(rows, interrupted, options.force, reviews, out_dir)
     redacted = options.key is not None
@@ -149,8 +149,11 @@ class _Work:
         self.tasks: deque[dict[str, Any]] = deque()
         self.legacy: list[dict[str, Any]] = []
         self.sums = {f.rel: _checksum(f) for f in found if f.format}
-        # --redact: the stems this run's files are named by; an earlier copy of one of them is another file's now
-        self.taken = {stem_of(self.key, s) for s in self.sums.values() if isinstance(s, str)} if self.key is not None else set()
+        # --redact: each stem this run's files are named by, and the first file with its checksum (whose copy it names)
+        self.taken: dict[str, str] = {}
+        for rel, raw in self.sums.items():
+            if self.key is not None and isinstance(raw, str):
+                self.taken.setdefault(stem_of(self.key, raw), rel)
         self.earlier: dict[str, tuple[dict[str, Any], list[Path]]] = {}
 
     def take(self, f: Found) -> None:
@@ -163,14 +166,14 @@ class _Work:
         row = self.rows[f.rel] = ReportRow(f.rel, f.format, "pending", sha256=sha, output=self.outputs[f.rel])
         previous = self.done.get(f.rel)
         if self.key is not None:
-            self.earlier[f.rel] = earlier_copies(self.out_dir, previous, self.taken)
+            self.earlier[f.rel] = earlier_copies(self.out_dir, previous, self.taken, f.rel)
         if sha in self.first_of:
             row.status, row.duplicate_of, row.output = "duplicate", self.first_of[sha], ""
             self._remove_earlier(f.rel)  # --redact: a copy of what the file held before
             return
         self.first_of[sha] = f.rel
         if self.key is not None:  # named by the redacted plan's stem, once read; an earlier run's as it named it
-            earlier = (previous or {}).get("output") or ""  # of the same format only: --to docx after json names anew
+            earlier = copy_name(previous)  # of the same format only: --to docx after json names anew
             row.output = self.outputs[f.rel] = earlier if earlier.endswith("." + self.options.to) else ""
         target = self.out_dir / (self.outputs[f.rel] or "redacted." + self.options.to)
         task = self._task(f, target)
@@ -258,6 +261,8 @@ def _open_records(out_dir: Path, options: BatchOptions, earlier: dict[str, tuple
     except OSError as err:
         raise OutputError(write_problem(err, out_dir / STATE)) from None
     if not options.tables:
+        if options.key is not None:  # --redact: an earlier run's tables would keep rows of copies this run removes
+            _clear_tables(out_dir, journal)
         return journal, None
     from ..writers.tables import TableWriter
 
@@ -268,8 +273,17 @@ def _open_records(out_dir: Path, options: BatchOptions, earlier: dict[str, tuple
         raise OutputError(write_problem(err, out_dir)) from None
 
 
-def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path) -> str:
-    """Close the journal; the tables renamed into place, or dropped when the batch did not finish.
+def _clear_tables(out_dir: Path, journal: JournalFile) -> None:
+    try:
+        clear_tables(out_dir)
+    except OSError as err:
+        journal.close()
+        raise OutputError(write_problem(err, out_dir)) from None
+
+
+def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path, redacted: bool = False) -> str:
+    """Close the journal; the tables renamed into place, or dropped when the batch did not finish
+    (with --redact the earlier run's too: they may hold rows of copies this run removed).
     Why they could not be finished, or ""."""
     journal.close()
     if tables is None:
@@ -277,6 +291,8 @@ def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path
     try:
         if abort:
             tables.abort()
+            if redacted:
+                clear_tables(out_dir)
         else:
             tables.close()
     except OSError as err:
