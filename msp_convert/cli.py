@@ -319,7 +319,7 @@ def batch(
 ) -> None:
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
-    from .batch.cluster import ClusterError, local_workers
+    from .batch.cluster import ClusterError, fetch_direct, local_workers
     from .batch.redaction import check_link_file
 
     if link_file is not None and not redact:
@@ -338,6 +338,7 @@ def batch(
     try:
         if scheduler is not None:
             local_workers(scheduler)  # a malformed --scheduler too
+            fetch_direct()  # and a malformed MSP_CONVERT_DASK_DIRECT, before any file is read
     except ClusterError as err:
         raise click.UsageError(err.message) from None
     if jobs:

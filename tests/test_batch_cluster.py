@@ -337,6 +337,20 @@ def test_the_command_refuses_a_wrong_scheduler_before_any_work(tmp_path: Path) -
     assert not (tmp_path / "out").exists()
 
 
+def test_the_command_refuses_a_wrong_direct_fetch_setting_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    done = subprocess.run(
+        [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", "local:1"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, DIRECT: "yes"},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Error: MSP_CONVERT_DASK_DIRECT='yes': give 1 (fetch each answer from its worker) or 0 (through the scheduler)")
+    assert not (tmp_path / "out").exists()
+
+
 def test_ctrl_c_cancels_and_a_rerun_resumes(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
