@@ -2,7 +2,9 @@
 
 Each case is read twice, once as usual and once with the plain path turned
 off (every paragraph through the full walk), and the layouts must be equal;
-so must the layouts of every .docx fixture and real-world document.
+so must the layouts of every .docx fixture and real-world document. Every
+give-up check of plain.py has a case here that fails when the check is taken
+out (the symbol-font check: test_symbol_font_default_style_without_ppr).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from msp_convert.layout import Run, TickBox
 from msp_convert.parsers.docx import body, parse_docx
 from test_docx_parser import make_docx
 
@@ -32,6 +35,11 @@ def _p(content: str, ppr: str = "") -> str:
 def _r(text: str, rpr: str = "", extra: str = "") -> str:
     return f'<w:r>{rpr}{extra}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
+
+_BOX = "<w:txbxContent>" + _p(_r("boxed")) + "</w:txbxContent>"
+_DRAWING = ("<w:drawing><wp:inline><a:graphic><a:graphicData><wps:wsp><wps:txbx>" + _BOX
+            + "</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:inline></w:drawing>")
+_VML = "<v:shape><v:textbox>" + _BOX + "</v:textbox></v:shape>"
 
 CASES = {
     "plain": _p(_r("Ann likes ") + _r("trains")),
@@ -65,6 +73,39 @@ CASES = {
     "deleted block": "<w:del w:id='3'>" + _p(_r("gone")) + "</w:del>",
     "hyperlink": _p("<w:hyperlink>" + _r("link") + "</w:hyperlink>"),
     "table": "<w:tbl><w:tr><w:tc>" + _p(_r("cell", "<w:rPr><w:b/></w:rPr>")) + "</w:tc></w:tr></w:tbl>",
+    # Each case below fails when the one check of plain.py it names is taken out.
+    "deleted bold paragraph": "<w:del w:id='4'>" + _p(_r("Gone", "<w:rPr><w:b/></w:rPr>")) + "</w:del>",  # flags & DEL
+    "deleted table row": "<w:tbl><w:tr><w:trPr><w:del w:id='5'/></w:trPr><w:tc>"
+                         + _p(_r("Row", "<w:rPr><w:b/></w:rPr>")) + "</w:tc></w:tr></w:tbl>",  # flags & DEL
+    "complex script alone": _p(_r("Aim", "<w:rPr><w:b/><w:cs/></w:rPr>")),  # W_CS
+    "run strike": _p(_r("a", "<w:rPr><w:strike/></w:rPr>")),  # W_STRIKE
+    "run double strike": _p(_r("a", "<w:rPr><w:dstrike/></w:rPr>")),  # W_DSTRIKE
+    "run style": _p(_r("b", "<w:rPr><w:rStyle w:val='Struck'/></w:rPr>")),  # W_RSTYLE
+    "right to left alone": _p(_r("Aim", "<w:rPr><w:b/><w:rtl/></w:rPr>")),  # W_RTL
+    "form check box": _p('<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:checked/></w:checkBox>'
+                         '</w:ffData></w:fldChar></w:r><w:r><w:instrText> FORMCHECKBOX </w:instrText></w:r>'
+                         '<w:r><w:fldChar w:fldCharType="end"/></w:r>' + _r(" Yes")),  # W_FLDCHAR
+    "text before a field's separator": _p('<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + _r("PAGE")
+                                          + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _r("3")
+                                          + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'),  # W_FLDCHAR
+    "text box in a drawing": _p(_r("See", extra=_DRAWING)),  # W_DRAWING
+    "text box in VML": _p(_r("See", extra="<w:pict>" + _VML + "</w:pict>")),  # W_PICT
+    "text box in an object": _p(_r("See", extra="<w:object>" + _VML + "</w:object>")),  # W_OBJECT
+    "deleted text in a run": _p("<w:r><w:delText>out</w:delText></w:r>" + _r("in")),  # W_DELTEXT
+    "math text in a run": _p("<w:r><m:t>x</m:t></w:r>" + _r(" = 2")),  # M_T
+    "ruby": _p("<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>kan</w:t></w:r></w:rt>"
+               "<w:rubyBase><w:r><w:t>\u6f22</w:t></w:r></w:rubyBase></w:ruby></w:r>"),  # W_RUBY
+    "alternate content": _p(_r("See", extra='<mc:AlternateContent><mc:Choice Requires="wps">' + _DRAWING
+                                           + "</mc:Choice><mc:Fallback><w:pict>" + _VML
+                                           + "</w:pict></mc:Fallback></mc:AlternateContent>")),  # MC_ALTERNATE
+}
+_SYMBOL_FONT = '<w:rPr><w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/></w:rPr>'
+_TICKED_YES = _p(_r("\u00fe Yes"))
+# Styles in which a paragraph with no w:pPr is in a symbol font: Normal, the default character style, docDefaults.
+SYMBOL_DEFAULTS = {
+    "Normal": f'<w:style w:type="paragraph" w:default="1" w:styleId="Normal">{_SYMBOL_FONT}</w:style>',
+    "default character style": f'<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">{_SYMBOL_FONT}</w:style>',
+    "docDefaults": f"<w:docDefaults><w:rPrDefault>{_SYMBOL_FONT}</w:rPrDefault></w:docDefaults>",
 }
 
 
@@ -81,6 +122,15 @@ def test_plain_path_builds_what_the_full_walk_builds(case: str, monkeypatch: pyt
     fast, full = _both(make_docx(CASES[case], styles=STYLES), monkeypatch)
     assert fast.value == full.value
     assert fast.messages == full.messages
+
+
+@pytest.mark.parametrize("where", SYMBOL_DEFAULTS)
+def test_symbol_font_default_style_without_ppr(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paragraph with no w:pPr whose default style is in a symbol font: a tick box, as the full walk reads it."""
+    fast, full = _both(make_docx(_TICKED_YES, styles=SYMBOL_DEFAULTS[where]), monkeypatch)
+    assert fast.value == full.value
+    assert fast.messages == full.messages
+    assert fast.value.body[0].inlines == [TickBox(True, "symbol"), Run(" \uf059\uf065\uf073")]
 
 
 def test_plain_path_reads_the_common_paragraph() -> None:

@@ -42,6 +42,7 @@ from lxml import etree
 from ...layout import Block, Cell, Paragraph
 from ...results import Message
 from .ns import (
+    BREAK_SILENT_AT_START,
     DEL,
     INS,
     MC_ALTERNATE,
@@ -108,8 +109,6 @@ class ParagraphStyle(NamedTuple):
     heading: bool  # a heading or title style
     bold: bool  # plain runs are bold (w:b)
     bold_cs: bool  # plain complex-script runs are bold (w:bCs)
-
-_BREAK_SILENT_AT_START = frozenset({"page", "column"})
 
 
 class PartWalker(TableReader, InlineOutput, PlainParagraph):
@@ -390,7 +389,7 @@ class PartWalker(TableReader, InlineOutput, PlainParagraph):
         if tag == W_TAB or tag == W_PTAB:
             self.add("\t", key)
         elif tag == W_BR:
-            if c.get(W_TYPE) not in _BREAK_SILENT_AT_START or self.buf or self.inlines:
+            if c.get(W_TYPE) not in BREAK_SILENT_AT_START or self.buf or self.inlines:
                 self.add("\n", key)
         elif tag == W_CR:
             self.add("\n", key)

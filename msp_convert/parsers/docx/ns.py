@@ -154,6 +154,9 @@ M_R = "{" + M_NS + "}r"
 
 REL_RELATIONSHIP = "{" + REL_NS + "}Relationship"
 
+# w:br types that give nothing at the start of a paragraph (a page or column break alone leaves it empty)
+BREAK_SILENT_AT_START = frozenset({"page", "column"})
+
 # The bits of a run's key: what body.py and tables.py carry down the tree.
 DEL = 1  # deleted under tracked changes
 INS = 2  # inserted under tracked changes

@@ -2,14 +2,15 @@
 
 Most paragraphs of a plan are runs of ``w:t`` (with tabs and breaks) whose
 ``w:rPr`` changes nothing the layout shows but bold. ``PlainParagraph.plain``
-reads such a paragraph with local variables only and builds its one ``Run``
-directly; at the first thing it does not know (a field, a symbol, a tick
-glyph, a tracked change, a run-level strike, character style, symbol font or
-complex-script mark, a wrapper, a paragraph in deleted text, a ``w:pPr``
-after a run, a style in a symbol font) it gives up (None) and the full walk
-(``body.PartWalker``) reads the paragraph from its start. What it builds is
-what the full walk builds for the same paragraph: the rules (bold, breaks at
-the start, one ``Run`` for text of one key) are those of ``body`` and
+reads such a paragraph with local variables only (``_run`` reads each run's
+content) and builds its one ``Run`` directly; at the first thing it does not
+know (a field, a symbol, a tick glyph, a tracked change, a run-level strike,
+character style, symbol font or complex-script mark, a wrapper, a paragraph
+in deleted text, a ``w:pPr`` after a run, a paragraph whose style, or the
+defaults with no style, is in a symbol font) it gives up (None) and the full
+walk (``body.PartWalker``) reads the paragraph from its start. What it builds
+is what the full walk builds for the same paragraph: the rules (bold, breaks
+at the start, one ``Run`` for text of one key) are those of ``body`` and
 ``inline``, applied to the one key all of the paragraph's text has here.
 """
 
@@ -22,6 +23,7 @@ from lxml import etree
 from ...layout import Paragraph, Run
 from .inline import _FLAGS, LETTER
 from .ns import (
+    BREAK_SILENT_AT_START,
     DEL,
     MC_ALTERNATE,
     M_R,
@@ -56,9 +58,10 @@ from .styles import UNSET, on_off, rfonts_symbol
 from .symbols import GLYPH_RE
 
 _GIVE_UP = object()
+# What a paragraph's letters were so far (bits): it is bold when it has bold letters and no others.
+_BOLD_LETTER, _PLAIN_LETTER = 1, 2
 # Run content that adds a character whatever the run's properties (w:br: see body.PartWalker.item).
 _PLAIN_ITEMS = {W_TAB: "\t", W_PTAB: "\t", W_CR: "\n", W_NOBREAKHYPHEN: "-"}
-_BREAK_SILENT_AT_START = frozenset({"page", "column"})
 # Run content the full walk gives more than text for (fields, symbols, deleted text, drawings, ...):
 # every tag body.PartWalker.item reads but the ones above. Anything else in a run gives nothing.
 _ITEMS_GIVE_UP = frozenset({W_FLDCHAR, W_DELTEXT, M_T, W_SYM, W_DRAWING, W_PICT, W_OBJECT, MC_ALTERNATE, W_RUBY})
@@ -73,58 +76,66 @@ class PlainParagraph:
 
     def plain(self, p: etree._Element, flags: int) -> Optional[Paragraph]:
         """``p`` read as plain runs, or None when it holds more (see the module's notes)."""
-        if flags & DEL:
+        if flags & DEL:  # deleted text: its letters do not count for bold
             return None
         self.pstyle, self.p_style = None, self.p_default  # paragraph_props sets them when a pPr says
         style = self.p_default
         direct_list = outline = None
         texts: list[str] = []
-        lettered, all_bold, ran = False, True, False
+        letters, ran = 0, False
         for el in p:
             tag = el.tag
             if tag == W_R:
-                ran, bold = True, style.bold
-                for c in el:
-                    ctag = c.tag
-                    if ctag == W_T:
-                        text = c.text
-                        if not text:
-                            continue
-                        if not text.isascii() and GLYPH_RE.search(text) is not None:
-                            return None
-                        if bold:
-                            lettered = lettered or LETTER.search(text) is not None
-                        elif all_bold and LETTER.search(text) is not None:
-                            all_bold = False
-                        texts.append(text)
-                    elif ctag == W_RPR:
-                        bold = _run_bold(c, style.bold)
-                        if bold is _GIVE_UP:
-                            return None
-                    elif ctag in _PLAIN_ITEMS:
-                        texts.append(_PLAIN_ITEMS[ctag])
-                    elif ctag == W_BR:
-                        if texts or c.get(W_TYPE) not in _BREAK_SILENT_AT_START:
-                            texts.append("\n")
-                    elif ctag in _ITEMS_GIVE_UP:
-                        return None
+                ran = True
+                letters = _run(el, style.bold, texts, letters)
+                if letters < 0:
+                    return None
             elif tag == W_PPR:
                 if ran:
                     return None
                 direct_list, outline = self.paragraph_props(el)
                 style = self.p_style
-                if style.sym is not None:
-                    return None
             elif len(el) or tag == M_R:
                 return None
-        inlines = [Run(texts[0] if len(texts) == 1 else "".join(texts), *_FLAGS[flags | style.key])] if texts else []
+        if style.sym is not None:  # the paragraph's style (or the defaults) in a symbol font: ticks, mapped text
+            return None
         return Paragraph(
-            inlines,
+            [Run(texts[0] if len(texts) == 1 else "".join(texts), *_FLAGS[flags | style.key])] if texts else [],
             style.list_item if direct_list is None else direct_list,
             self.origin,
             heading=style.heading if outline is None else outline,
-            bold=lettered and all_bold,
+            bold=letters == _BOLD_LETTER,
         )
+
+
+def _run(r: etree._Element, style_bold: bool, texts: list[str], letters: int) -> int:
+    """Adds a run's text to ``texts``; ``letters`` with the run's letters added (_BOLD_LETTER, _PLAIN_LETTER),
+    or -1 when the run holds more than plain runs know. ``style_bold``: what the paragraph's style gives."""
+    bold = style_bold
+    for c in r:
+        ctag = c.tag
+        if ctag == W_T:
+            text = c.text
+            if not text:
+                continue
+            if not text.isascii() and GLYPH_RE.search(text) is not None:
+                return -1
+            if letters == 0 or (letters == _BOLD_LETTER and not bold):  # else this text changes nothing
+                if LETTER.search(text) is not None:
+                    letters |= _BOLD_LETTER if bold else _PLAIN_LETTER
+            texts.append(text)
+        elif ctag == W_RPR:
+            bold = _run_bold(c, style_bold)
+            if bold is _GIVE_UP:
+                return -1
+        elif ctag in _PLAIN_ITEMS:
+            texts.append(_PLAIN_ITEMS[ctag])
+        elif ctag == W_BR:
+            if texts or c.get(W_TYPE) not in BREAK_SILENT_AT_START:
+                texts.append("\n")
+        elif ctag in _ITEMS_GIVE_UP:
+            return -1
+    return letters
 
 
 def _run_bold(rpr: etree._Element, inherited: bool):
