@@ -214,20 +214,22 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
                    (name, "uncertain-name", replacement), parts)
 
 
-# Words before a country's name that say it is the place ("moved from Jordan", "born in India", "visited
-# Georgia"): "in", "into", "across", "visit"; "from" and "to" only after a word of coming or going.
+# Words before a country's name that say it is the place, and only those ("born in India", "lives in
+# Georgia", "moved from Jordan", "a holiday in Israel", "family in Chad"); a bare "in", "into", "visit" or
+# "went to" says nothing ("confides in Georgia", "visits Jordan", "interested in Jordan", "went to Jordan").
 _AS_PLACE = re.compile(
-    r"(?i:\b(?:in|into|across|visit(?:s|ed|ing)?)"
-    r"|\b(?:came|comes?|coming|moved?|moving|fled|flee(?:s|ing)?|arrived?|arriving|is|are|was|were|originally|family"
-    r"|relatives|return(?:s|ed|ing)?)\s+from"
-    r"|\b(?:moved?|moving|went|go(?:es|ing)?|travel(?:s|led|ling)?|flew|fly(?:ing)?|return(?:s|ed|ing)?|back|trip"
-    r"|holiday|visit)\s+to)\s+$"
+    r"(?i:\b(?:born|li(?:ve[sd]?|ving)|holidays?|holidaying|family|relatives|grew\s+up|brought\s+up|raised"
+    r"|settled|citizens?|nationals?|refugees?|war|conflict)\s+in"
+    r"|\b(?:originally|moved?|moving|fled|flee(?:s|ing)?|arrived?|arriving|emigrated|emigrating|relocated"
+    r"|refugees?|family|relatives)\s+from"
+    r"|\b(?:moved?|moving|emigrated|emigrating|relocated|flew|fl(?:y|ies|ying)|travel(?:s|led|ling)?|trips?"
+    r"|holidays?|deported)\s+to)\s+$"
 )
 
 
 def _a_country(text: str, word: re.Match[str]) -> bool:
     """A country that is also a first name, written as the place: "moved from Jordan", "born in India",
-    "visited Georgia" stay; elsewhere ("plays with Jordan", "India's book", "Chad helps") it is a name:
+    "lives in Georgia" stay; elsewhere ("plays with Jordan", "visits Jordan", "Chad helps") it is a name:
     a person named after a country is more likely in a plan than the country, and a country alone
     identifies no one, so where the words do not say which, it goes (over-redaction, the safe side)."""
     return word[0] in countries_named() and _AS_PLACE.search(text, max(0, word.start() - 40), word.start()) is not None
