@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 SIZE = 4_000  # a core's most characters; a text this long or shorter is one piece, searched as before
-OVERLAP = 240  # the context kept either side of a core: longer than any span a recogniser finds
+OVERLAP = 240  # the context kept either side of a core: longer than any span a recogniser finds in pieces
+# (web addresses, unbounded, are searched on the whole text: recognisers.Finder.find)
 # Where a cut may go, best first: after a line break, after a sentence's end, after a space.
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?;:]\s"), re.compile(r"\s"))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import chain
 from typing import Iterator, Optional
 
 from presidio_analyzer import PatternRecognizer
@@ -57,7 +58,6 @@ class Finder:
                         for f in self.dob.analyze(text, self.dob.supported_entities, None))
         yield from born_spans(text)
         yield from address_spans(text)
-        yield from web_spans(text, self.named)
         yield from title_spans(text, self.key, self.cast)
         yield from relation_spans(text, self.key, self.by_form)
         yield from school_spans(text, self.key, self.setting)
@@ -65,7 +65,8 @@ class Finder:
     def find(self, text: str) -> list[Span]:
         """The spans to replace, in order, none overlapping: the longer wins, then the earlier in PRIORITY;
         then the uncertain names among the words left."""
-        chosen = resolve(in_pieces(text, self.candidates), text)
+        # web addresses on the whole text (one linear pattern): one may be longer than the pieces' overlap
+        chosen = resolve(chain(in_pieces(text, self.candidates), web_spans(text, self.named)), text)
         taken = Taken(chosen)
         chosen += [s for s in in_pieces(text, lambda window: uncertain_spans(window, self.key)) if taken.add(s)]
         for span in chosen:
