@@ -150,7 +150,7 @@ def redacted_names(found: "list[Found]", key: bytes) -> "tuple[list[Found], dict
 
 # The redaction engine's version, in each redacted journal entry: a copy made by another is redone.
 # Raise it whenever msp_convert.redact (or its word lists) would redact a plan differently.
-REDACTION_VERSION = "1"
+REDACTION_VERSION = "2"
 MARK = "redacted"  # under OUT_DIR/.msp-convert: this folder holds redacted copies only, made with the key it names
 _FINGERPRINT = b"msp-convert: the key of a folder of redacted copies"
 # What a --redact batch writes in OUT_DIR with its key's pseudonyms: plans (plan-STEM, plan-STEM-2 ...) and tables.
