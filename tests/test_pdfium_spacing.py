@@ -142,7 +142,7 @@ AWKWARD = (
     b"BT /F1 11 Tf 14 TL 8 Tw 72 660 Td <6869 20 2020 7468657265> Tj [() -300 ()] TJ [(a  ) -4000 (  b)] TJ T* "
     b"(quoted   ') ' 2 1 (double   quoted) \" % a comment (not shown) Tj\n ET /X1 Do"
 )
-FORM = b"BT /F1 9 Tf 72 600 Td (in   a form) Tj ET"  # a form with no Tf: PDFium draws it, pdfminer does not
+FORM = b"BT /F1 9 Tf 72 600 Td (in   a form) Tj ET"  # a form setting its own font: drawn by both
 
 
 def test_the_stream_is_read_as_pdfminers_parser_reads_it() -> None:
@@ -166,3 +166,88 @@ def test_the_scan_of_a_stream_counts_what_it_shows_against_the_page_limit() -> N
     stream = b"BT /F1 1 Tf [" + b"(x) " * (LIMITS.glyphs_per_page + 10) + b"] TJ ET"
     with pytest.raises(UnsafeFileError, match=f"page 1 of this PDF draws more than {LIMITS.glyphs_per_page:,}"):
         _Shown(Fonts(), 1).run(stream, resources, 0)
+
+
+def _forms(**streams: bytes) -> dict:  # type: ignore[type-arg]
+    """Page resources naming each of ``streams`` a form XObject (each form's own resources are the page's)."""
+    from pdfminer.pdftypes import PDFStream
+    from pdfminer.psparser import LIT
+
+    font = {"Type": LIT("Font"), "Subtype": LIT("Type1"), "BaseFont": LIT("Helvetica")}
+    xobjects: dict = {}  # type: ignore[type-arg]
+    resources = {"Font": {"F1": font}, "XObject": xobjects}
+    for name, data in streams.items():
+        xobjects[name] = PDFStream({"Subtype": LIT("Form"), "BBox": [0, 0, 595, 842]}, data)
+    return resources
+
+
+def _shown(stream: bytes, resources: dict) -> list[str]:  # type: ignore[type-arg]
+    from msp_convert.parsers.pdf.pdfium_text import Fonts, _Shown
+
+    shown = _Shown(Fonts(), 1)
+    shown.run(stream, resources, 0)
+    return shown.strings  # type: ignore[no-any-return]
+
+
+def test_an_operator_inside_brackets_or_braces_is_not_run() -> None:
+    """pdfminer and PDFium take ``[/X1 Do]`` for an array holding a keyword: the form is not drawn (a page
+    drawing ``[/X1 Do /X1 Do]`` with a form drawing the same ran 2^32 forms)."""
+    resources = _forms(X1=b"BT /F1 9 Tf 72 600 Td (in   a form) Tj ET")
+    assert _shown(b"[/X1 Do] {/X1 Do} << /A /X1 Do >> BT /F1 9 Tf [(a) (b) Tj (c)] TJ ET", resources) == ["abc"]
+    assert _shown(b"/X1 Do", resources) == ["in   a form"]
+    assert _shown(b"[/X1 Do /X1 Do]", _forms(X1=b"[/X1 Do /X1 Do]")) == []
+
+
+def test_each_form_run_is_counted_against_the_page_limits() -> None:
+    """Each form each time it is drawn is one more stream, its bytes more drawing instructions: past the page's
+    limits, refused in one line as the guard refuses it."""
+    per = int(LIMITS.streams_per_page**0.5) + 2
+    resources = _forms(X1=b"/X2 Do " * per, X2=b"")
+    with pytest.raises(UnsafeFileError) as refused:
+        _shown(b"/X1 Do " * per, resources)
+    message = str(refused.value)
+    assert message.startswith(f"page 1 of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams ")
+    assert "\n" not in message
+    mib = LIMITS.content_bytes_per_page // 2**20
+    resources = _forms(X1=b"%" + b"x" * 2**20)
+    assert _shown(b"/X1 Do " * (mib - 1), resources) == []
+    with pytest.raises(UnsafeFileError) as refused:
+        _shown(b"/X1 Do " * (mib + 1), resources)
+    assert str(refused.value).startswith(f"page 1 of this PDF holds more than {mib} MiB of drawing instructions")
+
+
+def test_a_long_string_is_scanned_in_its_own_memory() -> None:
+    """A 4 MB string (an /Alt text): the scan's memory is the string's, not a regular expression's backtracking
+    (130 bytes a byte: a 15 MB string took 2 GB)."""
+    long = b"A" * 4_000_000
+    stream = b"BT /F1 9 Tf /Span << /Alt (" + long + b") >> BDC (a    b) Tj EMC [(x (y))] TJ ET"
+    tracemalloc.start()
+    try:
+        strings = _shown(stream, _forms())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert strings == ["a    b", "x (y)"]
+    assert peak < 12 * 2**20  # the string, copied once or twice
+    with pytest.raises(UnsafeFileError, match=f"more than {LIMITS.glyphs_per_page:,} characters"):
+        _shown(b"BT /F1 9 Tf (" + long + b") Tj ET", _forms())  # refused before it is decoded
+
+
+def test_brackets_nested_two_deep_and_escapes_are_read_as_pdfminer_reads_them() -> None:
+    content = (b"BT /F1 12 Tf 72 700 Td (Name:  (see (a)(b)  here)) Tj "
+               b"0 -20 Td (x\\\\  \\)(y  (z))  w) Tj 0 -20 Td (\\(  (((1)  2)  3)) Tj ET")
+    text = "Name:  (see (a)(b)  here)" "x\\  )(y  (z))  w" "(  (((1)  2)  3)"
+    assert _text(content, "pdfplumber") == text
+    assert _text(content, "pdfium") == text
+
+
+def test_the_tokenizer_reads_each_kind_of_token() -> None:
+    from msp_convert.parsers.pdf.content_tokens import CLOSE, NAME, NUMBER, OPEN, OPERATOR, STRING, tokens
+
+    stream = (b"/F1 -1.5 Tf % c (x)\n[(a\\051\\n\\\nb) <41 4> ] << /K {q} >> BI /W 1 ID \x00(Tj)] EI\n"
+              b"(un (closed")
+    assert list(tokens(stream)) == [
+        (NAME, b"F1"), (NUMBER, b"-1.5"), (OPERATOR, b"Tf"), (OPEN, b"["), (STRING, b"a)\nb"), (STRING, b"A@"),
+        (CLOSE, b"]"), (OPEN, b"<<"), (NAME, b"K"), (OPEN, b"{"), (OPERATOR, b"q"), (CLOSE, b"}"), (CLOSE, b">>"),
+        (OPERATOR, b"BI"), (NAME, b"W"), (NUMBER, b"1"), (OPERATOR, b"ID"), (STRING, b"un (closed"),
+    ]

@@ -6,9 +6,10 @@ leaves out of the content stream (spaces folded into one, inkless text
 objects, a text object repeated where it was drawn, a split ligature, the
 hyphen at a line's end) is put back (``_TextReader.restore_spaces``), so the
 records are pdfminer's. How many spaces a folded run held is what the text
-object's strings draw, read from the content stream by pdfminer's parser
-(``Drawn``, only on a page with such a run), never the width of the gap: one
-space widened by word spacing or a TJ gap stays one. Text drawn invisibly
+object's strings draw, read from the content stream by the flat scan of
+``content_tokens`` with pdfminer's fonts (``Drawn``, only on a page with
+such a run), never the width of the gap: one space widened by word spacing
+or a TJ gap stays one. Text drawn invisibly
 (render mode 3) is an OCR layer: ``Glyph.ocr``, ``INVISIBLE_TEXT_CONFIDENCE``.
 Also the matrices both halves of the source use, and PDFium's functions bound
 once to take plain addresses.
@@ -27,6 +28,7 @@ from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 
 from ...errors import InputError
+from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, tokens
 from .limits import LIMITS, refuse
 from .quiet import quiet
 from .records import INVISIBLE_TEXT_CONFIDENCE, Glyph
@@ -123,58 +125,65 @@ class Drawn:
         return dict(zip(self.handles, shown.strings))
 
 
-# a content stream's tokens: a comment; 1 a literal string (brackets nested once); 2 a hex string; 3 a name;
-# 4 a number or an operator (arrays' and dictionaries' brackets are passed over)
-_TOKENS = re.compile(
-    rb"%[^\r\n]*|(\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))|(<[0-9A-Fa-f\s]*>)|(/[^\s()<>\[\]{}/%]*)"
-    rb"|([^\s()<>\[\]{}/%]+)",
-    re.S,
-)
-_IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI alone
-_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))", re.S)
-_ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _SHOW = frozenset((b"Tj", b"'", b'"'))
 
 
 class _Shown:
-    """The strings a content stream shows, each decoded as pdfminer decodes it, forms run where drawn."""
+    """The strings a content stream shows, each decoded as pdfminer decodes it, forms run where drawn.
+
+    Each stream run (the page's own, a form each time it is drawn) and its
+    bytes are counted against the page's limits, as the guard counts them;
+    an operator inside ``[ ]``, ``{ }`` or ``<< >>`` is an operand, not run.
+    """
 
     def __init__(self, fonts: "Fonts", number: int) -> None:
         self.fonts, self.number, self.strings, self.shown = fonts, number, [], 0  # type: ignore[var-annotated]
+        self.streams, self.content = 0, 0
 
     def run(self, data: bytes, resources: Any, depth: int) -> None:
         """Run one stream (a form's starts with no font, as pdfminer runs it)."""
+        self._stream(len(data))
         fonts: dict[bytes, Any] = {}
-        font, saved, strings, name = None, [], [], b""
-        search, pos = _TOKENS.search, 0
-        while (token := search(data, pos)) is not None:  # one token at a time: memory is the stream's
-            pos = token.end()
-            literal, hexed, named, word = token.groups()
-            if literal or hexed:
-                strings.append(literal or hexed)
+        font, saved, strings, name, nested = None, [], [], b"", 0
+        for kind, value in tokens(data):  # one token at a time: memory is the stream's
+            if kind == STRING:
+                strings.append(value)
                 self._spend(1)
-            elif named:
-                name = named[1:]
-            elif word and word[0] not in b"+-.0123456789":
-                if word == b"Tf":
+            elif kind == NAME:
+                name = value
+            elif kind == OPEN or kind == CLOSE:
+                nested = nested + 1 if kind == OPEN else max(nested - 1, 0)
+            elif kind == OPERATOR and not nested:
+                if value == b"Tf":
                     font = fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
-                elif word == b"q":
+                elif value == b"q":
                     saved.append(font)
-                elif word == b"Q" and saved:
+                elif value == b"Q" and saved:
                     font = saved.pop()
-                elif word == b"TJ" or word in _SHOW and strings:
-                    self._show(font, strings if word == b"TJ" else strings[-1:])
-                elif word == b"Do" and depth < 32:
+                elif value == b"TJ" or value in _SHOW and strings:
+                    self._show(font, strings if value == b"TJ" else strings[-1:])
+                elif value == b"Do" and depth < 32:
                     self._form(resources, name, depth)
-                elif word == b"ID":  # an inline image's data: passed over
-                    end = _IMAGE_END.search(data, pos)
-                    pos = end.end() if end else len(data)
                 strings, name = [], b""
 
+    def _stream(self, size: int) -> None:
+        """One more stream run, of ``size`` bytes: past the page's limits, the page is refused as the guard
+        refuses it."""
+        self.streams, self.content = self.streams + 1, self.content + size
+        if self.streams > LIMITS.streams_per_page:
+            raise refuse(f"page {self.number} of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams "
+                         "(a form drawn over and over)")
+        if self.content > LIMITS.content_bytes_per_page:
+            mib = LIMITS.content_bytes_per_page // 2**20
+            raise refuse(f"page {self.number} of this PDF holds more than {mib} MiB of drawing instructions")
+
     def _show(self, font: Any, strings: list[bytes]) -> None:
-        parts = [_string(s) for s in strings]
+        parts = strings
         if font is None or not any(parts):
             return  # pdfminer shows nothing without a font; PDFium makes no text object of empty strings
+        least = sum(map(len, parts)) // 4 - len(parts)  # a character is at most 4 bytes (a CMap's longest code)
+        if self.shown + least > LIMITS.glyphs_per_page:
+            self._spend(least)  # refused before it is decoded
         font, chars = font
         text = []
         for part in parts:
@@ -204,24 +213,6 @@ class _Shown:
 
 def _literal(value: Any) -> str:
     return str(getattr(resolve1(value), "name", ""))
-
-
-def _string(token: bytes) -> bytes:
-    """A literal ``(...)`` or hex ``<...>`` string token's bytes."""
-    if token[:1] == b"<":
-        digits = bytes(c for c in token[1:-1] if c not in b" \t\r\n\f\x00")
-        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
-    inner = token[1:-1]
-    return _ESCAPE.sub(_unescape, inner) if b"\\" in inner else inner
-
-
-def _unescape(m: "re.Match[bytes]") -> bytes:
-    octal, newline, char = m.groups()
-    if octal:
-        return bytes((int(octal, 8) & 0xFF,))
-    if newline:
-        return b""
-    return _ESCAPED.get(char, char)
 
 
 def _unichr(font: Any, cid: int) -> str:
