@@ -270,6 +270,21 @@ def test_a_web_address_longer_than_a_piece_of_a_long_text_goes_whole(length: int
     assert result.counts["school"] == 2  # the child's setting and the address
 
 
+
+def test_the_name_list_finds_what_presidios_deny_list_found() -> None:
+    from presidio_analyzer import PatternRecognizer
+
+    from msp_convert.redact.names import NameList
+    from msp_convert.redact.spans import CASE_SENSITIVE
+    forms = ["Kai", "Kai Dunmore", "KAI", "Dunmore", "N.H.", "N. H.", "NH", "O'Brien", "Ana-María", "Ana", "(Sam)", "Zoë"]
+    text = ("Kai Dunmore, Kai's mum, KAI and Kaiden; N.H. met N. H. and NH-ish O'Brien; Ana-María, Ana-Marie, Ana."
+            " Sam (Sam) x(Sam) Zoë Zoëy DunmoreX _Kai Kai_ 2Kai Kai2 Kai\nDunmore")
+    deny = PatternRecognizer("PERSON", deny_list=sorted(forms, key=len, reverse=True), global_regex_flags=CASE_SENSITIVE)
+    expected = [(f.start, f.end) for f in deny.analyze(text, ["PERSON"], None)]
+    assert list(NameList(forms).find(text)) == sorted(expected)
+    assert [text[a:b] for a, b in expected] == ["Kai Dunmore", "Kai", "KAI", "N.H.", "N. H.", "NH", "O'Brien",
+                                                "Ana-María", "Ana", "Ana", "(Sam)", "Zoë", "Kai", "Dunmore"]
+
 # uncertain names ----------------------------------------------------------------------------------
 
 

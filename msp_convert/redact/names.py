@@ -1,8 +1,8 @@
 """People and settings in a text: the names the model gives, titles, relations, schools, and the
 capitalised words that may be names.
 
-Ours, beside presidio's deny-list recogniser over the names the model gives
-(``people``): title + name ("Mrs Rowe", "Dr A. Patel", with a role after it:
+Ours: the names the model gives (``people``), found as a deny list
+(``NameList``); title + name ("Mrs Rowe", "Dr A. Patel", with a role after it:
 "Mrs Rowe (Class teacher)" -> "Class teacher"), relation + name ("Mum (Sarah)",
 "my brother Tom"), school and setting names. ``uncertain_spans`` finds
 capitalised words inside a sentence that are no known word, or a listed first
@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from presidio_analyzer import PatternRecognizer
-
 from . import keys
 from .people import ROLE_OF, STAFF_WORDS, TITLE, Cast, Person, initials, is_role
 from .spans import Span
-from .words import countries_named, is_given_name, is_name_part, is_word, not_names
+from .words import POSSESSIVE, countries_named, is_given_name, is_name_part, is_word, not_names
 
 # people: the cast's names, titles, relations ---------------------------------------------------------
 
@@ -49,20 +47,59 @@ _RELATION = re.compile(
 )
 
 
-def person_spans(text: str, recogniser: Optional[PatternRecognizer], by_form: dict[str, Person],
-                 key: bytes) -> Iterator[Span]:
+class NameList:
+    """The names the model gives and those learnt, found as presidio's deny list finds them (as written,
+    whole words: no word character either side; at each place the longest; left to right, none
+    overlapping) by a lookup of each word in the text, not one alternation of every name: compiling and
+    searching that cost most of a long, name-heavy plan's time (thousands of learnt names)."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.by_head: dict[str, list[str]] = {}  # a form's first run of word characters -> its forms, longest first
+        odd = []  # forms not starting with a word character: rare, one alternation
+        for form in sorted(set(forms), key=len, reverse=True):
+            head = _HEAD.match(form)
+            if head:
+                self.by_head.setdefault(head[0], []).append(form)
+            else:
+                odd.append(re.escape(form))
+        self.odd = re.compile(rf"(?<!\w)(?=((?:{'|'.join(odd)})(?!\w)))") if odd else None
+
+    def find(self, text: str) -> Iterator[tuple[int, int]]:
+        found = [(m.start(), m.start() + len(form)) for m in _HEAD.finditer(text) if (form := self._at(text, m))]
+        if self.odd is not None:
+            found += [(m.start(), m.start() + len(m[1])) for m in self.odd.finditer(text)]
+        at = 0
+        for start, end in sorted(found, key=lambda f: (f[0], -f[1])):
+            if start >= at:
+                yield start, end
+                at = end
+
+    def _at(self, text: str, word: re.Match[str]) -> Optional[str]:
+        return next((f for f in self.by_head.get(word[0], ()) if text.startswith(f, word.start())
+                     and _bounded(text, word.start() + len(f))), None)
+
+
+_HEAD = re.compile(r"(?<!\w)\w+")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def _bounded(text: str, end: int) -> bool:
+    return _WORD_CHARACTER.match(text, end) is None
+
+
+def person_spans(text: str, names: Optional[NameList], by_form: dict[str, Person], key: bytes) -> Iterator[Span]:
     """The names the model gives, wherever written (case as written; possessives keep their "'s");
     a first name before the child's or family's surname ("Lee Dawson") names a relative of theirs."""
-    if recogniser is None:
+    if names is None:
         return
-    for found in recogniser.analyze(text, recogniser.supported_entities, None):
-        form = text[found.start:found.end]
+    for start, end in names.find(text):
+        form = text[start:end]
         person = by_form[form]
-        yield Span(found.start, found.end, person.kind, person.pseudonym, "person")
-        before = _FIRST_NAME.search(text, max(0, found.start - 64), found.start)
+        yield Span(start, end, person.kind, person.pseudonym, "person")
+        before = _FIRST_NAME.search(text, max(0, start - 64), start)
         if person.kind in ("child", "family") and form == person.surname and before and _first_name(before[1], by_form):
             name = f"{before[1]} {form}"
-            yield Span(before.start(1), found.end, "family", keys.pseudonym(key, "family", name, "Relative"), "person")
+            yield Span(before.start(1), end, "family", keys.pseudonym(key, "family", name, "Relative"), "person")
 
 
 _FIRST_NAME = re.compile(rf"(?<![\w'\u2019])({_NAME})\s+$")
@@ -143,7 +180,7 @@ def school_spans(text: str, key: bytes, setting: Optional[str]) -> Iterator[Span
     "School XXXXXX" keyed by the name; a name of generic words only ("Secondary School") is left."""
     for m in _SCHOOL.finditer(text):
         start = _after_leading(text, m.start(), m.end())
-        own = [w for w in text[start:m.end()].split() if re.sub(r"['\u2019]s$", "", w).casefold() not in _GENERIC_SCHOOL]
+        own = [w for w in text[start:m.end()].split() if POSSESSIVE.sub("", w).casefold() not in _GENERIC_SCHOOL]
         if own and not all(w.casefold() in not_names() for w in own):
             yield school_span(text, start, m.end(), key)
     for m in _SCHOOL_SHORT.finditer(text):
@@ -192,9 +229,6 @@ def _starts_sentence(text: str, start: int) -> bool:
     return i == 0 or text[i - 1] in _SENTENCE_END
 
 
-_POSSESSIVE = re.compile(r"['\u2019]s$")
-
-
 def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     """Capitalised words inside a sentence (not its first) that are no known word, no term and no
     wording of the form: perhaps a name, redacted as "Person XXXXXX" and counted as uncertain. Words
@@ -204,12 +238,12 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     for group in _name_groups(text):
         if len(group) == 1 and (_starts_sentence(text, group[0].start()) or _a_country(text, group[0])):
             continue
-        end = group[-1].start() + len(_POSSESSIVE.sub("", group[-1][0]))
+        end = group[-1].start() + len(POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
         replacement = keys.pseudonym(key, "uncertain-name", name, ROLE_OF["uncertain-name"])
-        parts = tuple(_POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0]) or is_given_name(m[0])) \
+        parts = tuple(POSSESSIVE.sub("", m[0]) for m in group if not is_word(m[0]) or is_given_name(m[0])) \
             if len(group) > 1 else ()
-        parts += initials([_POSSESSIVE.sub("", m[0]) for m in group], bare_if_parts_are_words=False)
+        parts += initials([POSSESSIVE.sub("", m[0]) for m in group], bare_if_parts_are_words=False)
         yield Span(group[0].start(), end, "uncertain-name", replacement, "uncertain-name",
                    (name, "uncertain-name", replacement), parts)
 
@@ -241,7 +275,7 @@ def _name_groups(text: str) -> list[list[re.Match[str]]]:
     for m in _CAPITALISED.finditer(text):
         if not m[0][0].isupper():
             continue  # a letter with no case ("中标", "πʬ"): UP is "no a-z", so a script without capitals matches
-        if runs and text[runs[-1][-1].end():m.start()] == " " and not _POSSESSIVE.search(runs[-1][-1][0]):
+        if runs and text[runs[-1][-1].end():m.start()] == " " and not POSSESSIVE.search(runs[-1][-1][0]):
             runs[-1].append(m)
         else:
             runs.append([m])

@@ -15,14 +15,12 @@ import re
 from itertools import chain
 from typing import Iterator, Optional
 
-from presidio_analyzer import PatternRecognizer
-
 from . import keys
-from .names import person_spans, relation_spans, school_span, school_spans, title_spans, uncertain_spans
+from .names import NameList, person_spans, relation_spans, school_span, school_spans, title_spans, uncertain_spans
 from .numbers import (address_spans, born_spans, dob_recogniser, labelled_spans, nhs_spans, presidio_recognisers,
                       presidio_spans, web_spans)
 from .people import Cast, Person
-from .spans import CASE_SENSITIVE, PLACEHOLDER, Span, Taken, in_pieces, merged, resolve, watched
+from .spans import PLACEHOLDER, Span, Taken, in_pieces, merged, resolve, watched
 from .words import is_word
 
 __all__ = ["Finder"]
@@ -41,8 +39,7 @@ class Finder:
         for form, person in (learned or {}).items():
             self.by_form.setdefault(form, person)
         forms = sorted(self.by_form, key=len, reverse=True)
-        names = PatternRecognizer("PERSON", deny_list=forms, global_regex_flags=CASE_SENSITIVE) if forms else None
-        self.names = watched(names) if names else None
+        self.names = NameList(forms) if forms else None
         self.dob = watched(dob_recogniser(born)) if born else None
         self.named = _named(self.by_form, setting)
         self.learned: dict[str, Person] = {}

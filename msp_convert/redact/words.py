@@ -36,7 +36,7 @@ SURNAME_LOCALES = ("en_GB", "en_IE", "en_US")
 WORD_LIST = Path("/usr/share/dict/british-english")
 INSTALL_WORD_LIST = "the British English word list is missing: install it with 'apt-get install wbritish'"
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+POSSESSIVE = re.compile(r"['\u2019]s$")  # "Poppy's", "Poppy’s": one definition, names.py's too
 
 
 class WordListMissing(InputError):
@@ -99,19 +99,19 @@ def countries_named() -> frozenset[str]:
 
 def is_given_name(token: str) -> bool:
     """A first name of the lists ("Poppy", "Poppy's"), whether or not it is also an English word."""
-    return _POSSESSIVE.sub("", token) in given_names()
+    return POSSESSIVE.sub("", token) in given_names()
 
 
 def is_name_part(token: str) -> bool:
     """A word that may be part of a person's name: no known word, or a listed first name or surname."""
-    bare = _POSSESSIVE.sub("", token)
+    bare = POSSESSIVE.sub("", token)
     return not is_word(bare) or bare in given_names() or bare in surnames()
 
 
 def is_word(token: str) -> bool:
     """True for a word that is not a name: in the word list (any case), or a term or the form's wording.
     A possessive is looked up without its "'s"; a hyphenated word only if every part is a word."""
-    token = _POSSESSIVE.sub("", token)
+    token = POSSESSIVE.sub("", token)
     # a hyphenated word by its parts; a run-together one ("PowerUp", "WellComm") by its capitalised parts
     parts = [p for p in re.split(r"-|(?<=[a-z])(?=[A-Z])", token) if p]
     return bool(parts) and all(_one_word(p) for p in parts)
