@@ -27,7 +27,7 @@ import distributed  # in the test extras (requirements.lock): these tests never 
 import pytest
 
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, SLOW_HOOK, SLOW_PAGE, ClusterError, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOG, SLOW_HOOK, SLOW_PAGE, ClusterError, _close, connect, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -197,7 +197,8 @@ def test_a_worker_that_dies_is_retried_once_by_the_client_whatever_the_scheduler
 @pytest.mark.parametrize("allowed", [1, 3])  # local:N's, and Dask's default
 def test_a_file_only_queued_on_a_worker_that_dies_uses_no_retry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, allowed: int) -> None:
     """One worker of one thread holding two tasks (saturation 2.0): each file kills it the first time it runs,
-    so each is queued there once when the other kills it. Only its own death is counted: both converted."""
+    so the one that dies first leaves the other queued there (and the other may be queued again when it dies in
+    turn). Only a file's own death is counted: both converted."""
     src, died = tmp_path / "in", tmp_path / "died"
     src.mkdir()
     shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "a-dies-once.docx")
@@ -258,6 +259,22 @@ def test_the_client_and_its_scheduler_do_not_keep_the_inputs_they_sent(tmp_path:
         cluster.close()
     assert result.count("failed") == files
     assert sent < files // 4, sent
+
+
+def test_a_restarted_worker_keeps_the_short_log_and_close_undoes_it() -> None:
+    """local:N: the scheduler sets each worker's stream's log length as the worker registers, again after a restart:
+    still LOG then; the setting undone at close (Dask's 1,000 again)."""
+    default = dask.config.get("distributed.admin.low-level-log-length")
+    client, cluster = connect("local:1")
+    try:
+        before = set(cluster.scheduler.stream_comms)
+        client.restart_workers(list(before))
+        client.wait_for_workers(1)
+        lengths = {address: comm.recent_message_log.maxlen for address, comm in cluster.scheduler.stream_comms.items()}
+    finally:
+        _close(client, cluster)
+    assert len(lengths) == 1 and set(lengths) != before and list(lengths.values()) == [LOG], lengths
+    assert dask.config.get("distributed.admin.low-level-log-length") == default == 1000
 
 
 def _http_server() -> int:

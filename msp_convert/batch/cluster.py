@@ -237,7 +237,17 @@ def fetch_direct() -> bool:
 def _close(client: Any, cluster: Any) -> None:
     client.close()
     if cluster is not None:
+        _close_cluster(cluster)
+
+
+def _close_cluster(cluster: Any) -> None:
+    """The local cluster closed, and its setting of the log's length (``connect``) undone."""
+    try:
         cluster.close()
+    finally:
+        setting = getattr(cluster, "msp_convert_log", None)
+        if setting is not None:
+            setting.__exit__(None, None, None)
 
 
 def connect(scheduler: str) -> tuple[Any, Any]:
@@ -248,11 +258,7 @@ def connect(scheduler: str) -> tuple[Any, Any]:
 
     workers = local_workers(scheduler)
     if workers:
-        logging.getLogger("distributed").setLevel(logging.ERROR)  # a restarted worker is the batch's to report, not the log's
-        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
-        cluster = local_cluster(workers)
-        with dask.config.set({"distributed.admin.low-level-log-length": LOG}):
-            return Client(cluster), cluster
+        return _connect_local(workers)
     client = Client.__new__(Client)  # made, then started: one that fails to start is closed here, not left to the collector
     try:
         with dask.config.set({"distributed.admin.low-level-log-length": LOG}):
@@ -264,6 +270,28 @@ def connect(scheduler: str) -> tuple[Any, Any]:
         problem = "something other than a Dask scheduler answered there"
     client.close(timeout=CONNECT)
     raise ClusterError(f"--scheduler {scheduler}: {problem}; start one or check the address (tcp://HOST:8786)")
+
+
+def _connect_local(workers: int) -> tuple[Any, Any]:
+    """A client of a new local cluster of ``workers`` processes; its streams' logs ``LOG`` long for its whole life
+    (the scheduler sets a worker's as it registers, and a restarted worker registers again): undone at close."""
+    import dask
+    from distributed import Client
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # a restarted worker is the batch's to report, not the log's
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
+    setting = dask.config.set({"distributed.admin.low-level-log-length": LOG})
+    try:
+        cluster = local_cluster(workers)
+    except BaseException:
+        setting.__exit__(None, None, None)
+        raise
+    cluster.msp_convert_log = setting
+    try:
+        return Client(cluster), cluster
+    except BaseException:
+        _close_cluster(cluster)
+        raise
 
 
 def local_workers(scheduler: str) -> int:
@@ -497,7 +525,7 @@ class _Flight:
             if self.futures:
                 self.client.cancel([future for future, _ in self.futures.values()])
             self.futures.clear()
-            for topic in (BEAT, "all"):  # no event to a client closing (the scheduler would log that it could not send it)
+            for topic in (BEAT, START, "all"):  # no event to a client closing (the scheduler would log that it could not send it)
                 self.client.unsubscribe_topic(topic)
         finally:
             _close(self.client, self.cluster)
