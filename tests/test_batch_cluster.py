@@ -216,6 +216,22 @@ def test_a_file_only_queued_on_a_worker_that_dies_uses_no_retry(tmp_path: Path, 
     assert sorted(path.name for path in died.iterdir()) == ["a-dies-once.docx.1", "b-dies-once.docx.1"]  # each killed its worker once
 
 
+def test_a_file_that_kills_its_worker_before_it_starts_is_sent_again_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose worker dies before its START is no death of the client's count: the scheduler gives it up
+    (local:N allows 1 retry), it is sent again once as a new task, given up again, and failed; not sent without
+    end (the hook lets it convert after its sixth death, as the code before did)."""
+    src, died = tmp_path / "in", tmp_path / "died"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    shutil.copy(PLANS / "03-ks2-dyslexia.docx", src / "dies-early.docx")
+    monkeypatch.setenv(CRASH_HOOK, "dies")
+    monkeypatch.setenv(CRASH_HOOK + "_ONCE", str(died))
+    result = run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler="local:1")
+    status = {row.path: (row.status, row.error) for row in result.rows}
+    assert status == {"01.docx": ("converted", ""), "dies-early.docx": ("failed", "the converter stopped unexpectedly on this file; report it")}
+    assert sorted(path.name for path in died.iterdir()) == [f"dies-early.docx.{n}" for n in (1, 2, 3, 4)]  # two tasks, two tries each
+
+
 def test_answers_come_from_the_workers_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MSP_CONVERT_DASK_DIRECT=1: no answer through the scheduler (its 'gather', counted), the same outputs;
     unset, every answer through it; another value, one line."""

@@ -65,11 +65,12 @@ CONNECT = 5  # seconds to wait for a scheduler's answer
 DIRECT = "MSP_CONVERT_DASK_DIRECT"
 # Test hooks: a worker converting a file whose relative path contains this value dies (when
 # MSP_CONVERT_TEST_CRASH_ONCE names a folder, a marker there for each death, and a file named
-# *once* dies the first time only); one whose folder of page images this names waits SLOW_PAGE
-# seconds after each page it reads.
+# *once* dies the first time only; one named *early*, before its task starts); one whose folder of
+# page images this names waits SLOW_PAGE seconds after each page it reads.
 CRASH_HOOK = "MSP_CONVERT_TEST_CRASH"
 SLOW_HOOK = "MSP_CONVERT_TEST_SLOW_PAGES"
 SLOW_PAGE = 8.0
+EARLY_DEATHS = 6
 # In flight at most: WINDOW tasks a worker thread (small files: the next is always waiting at the
 # scheduler, and the client's calls are few a file), and FLIGHT bytes of input beyond one file a
 # worker thread (large scans: never all held at once; the scheduler keeps each to retry it).
@@ -97,6 +98,7 @@ class ClusterError(InputError):
 
 def convert_remote(task: dict[str, Any]) -> dict[str, Any]:
     """One task on a worker: its outputs come back as bytes (``send_back``); a bundle's, a file's after another's."""
+    _crash_hook(task["rel"], early=True)
     clock = _clock()
     key = clock.start()
     try:
@@ -196,16 +198,18 @@ def _clock() -> _Clock:
         return _CLOCK[0]
 
 
-def _crash_hook(rel: str) -> None:
+def _crash_hook(rel: str, early: bool = False) -> None:
+    """The test hook (``CRASH_HOOK``); a file named *early* dies before its task's START (``early``), at most
+    EARLY_DEATHS times when markers are kept (a file sent again without end converts at last)."""
     hook = os.environ.get(CRASH_HOOK)
-    if not hook or hook not in rel:
+    if not hook or hook not in rel or early != ("early" in rel):
         return
     once = os.environ.get(CRASH_HOOK + "_ONCE")  # a folder: a marker for each death
     if once:
         markers = Path(once)
         markers.mkdir(parents=True, exist_ok=True)
         died = len(list(markers.glob(rel.replace("/", "_") + ".*")))
-        if died and "once" in rel:
+        if died and "once" in rel or early and died >= EARLY_DEATHS:
             return
         (markers / f"{rel.replace('/', '_')}.{died + 1}").touch()
     os._exit(1)
@@ -477,9 +481,9 @@ class _Flight:
         if task["kind"] in ("convert-many", "bundle"):
             self.tasks.extend(_alone(task["items"]))
             return []
-        if isinstance(error, KilledWorker) and deaths <= RETRIES:  # workers removed while it only waited there
-            self.tasks.appendleft({**task, "alone": True, "deaths": deaths})
-            return []
+        if isinstance(error, KilledWorker) and deaths <= RETRIES and not task.get("resent"):  # removed while it only waited there
+            self.tasks.appendleft({**task, "alone": True, "deaths": deaths, "resent": True})  # once: one that kills its
+            return []  # worker before it starts would go again without end
         return [(task["rel"], dict(CRASH) if died else internal(error))]
 
     def _crashed(self) -> list[tuple[str, dict[str, Any]]]:
