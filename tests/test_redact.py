@@ -404,6 +404,12 @@ def test_a_country_that_is_a_first_name_after_a_bare_in_or_visit_is_a_name(text:
     assert country not in redacted and re.search(f"Person {CODE}", redacted), redacted
 
 
+@pytest.mark.parametrize("text", ["Kai plays with Amber at break.", "Amber Smith helps Kai.", "Kai sits next to Amber."])
+def test_amber_is_a_name_unless_it_rates_something(text: str) -> None:
+    redacted = one(text)
+    assert "Amber" not in redacted and re.search(f"Person {CODE}", redacted), redacted
+
+
 # the whole model ----------------------------------------------------------------------------------
 
 

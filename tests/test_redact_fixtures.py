@@ -46,9 +46,6 @@ CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
 LEAKS = ("json", "docx", "reads-back")
 KAI2 = ("i02-kai-review.docx", "i02-kai-review.pdf")
 KNOWN_MISSES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-# Planted strings the committed engine still leaves: fixture -> {string: why}. The leak tests
-# allow exactly these (so they still catch any other), and test_a_known_leak is xfail strict on each.
-KNOWN_LEAKS: dict[str, dict[str, str]] = {}
 
 
 def cases(test: str) -> list:
@@ -117,9 +114,8 @@ def found(name: str, text: str) -> list[tuple[str, str]]:
 
 
 def leaked(name: str, text: str) -> list[tuple[str, str]]:
-    """The planted (kind, string) pairs in text, but the known leaks of that fixture."""
-    known = KNOWN_LEAKS.get(name, {})
-    return [(kind, v) for kind, v in found(name, text) if v not in known]
+    """The planted (kind, string) pairs in text (no known leak is left: none is allowed)."""
+    return found(name, text)
 
 
 def docx_text(data: bytes) -> str:
@@ -295,15 +291,6 @@ def test_the_redacted_json_is_a_plan_and_its_docx_reads_back(name: str) -> None:
     assert back.child.name == r.plan.child.name
 
 
-@pytest.mark.parametrize("name,value", [pytest.param(n, v, marks=pytest.mark.xfail(strict=True, reason="engine: " + why))
-                                        for n, leaks in KNOWN_LEAKS.items() for v, why in leaks.items()])
-def test_a_known_leak(name: str, value: str) -> None:
-    """Each known leak, on its own: xfail until the engine takes it (then delete it from KNOWN_LEAKS)."""
-    plan = redacted(name).value.plan
-    texts = as_text(plan) + docx_text(write_docx(plan, mode="as-is"))
-    assert value not in [v for _, v in found(name, texts)]
-
-
 # ------------------------------------------------------------------ (d) keyed pseudonyms
 
 
@@ -450,9 +437,8 @@ def test_the_uncertain_warning_names_each_place_an_unknown_name_was_redacted(nam
     where = "; ".join(w.where or "" for w in plan.warnings if w.code == "redaction-uncertain").split("; ")
     before, after = dict(strings(dump(original(name)))), dict(strings(dump(plan)))
     assert [p for p in where if p not in after or after[p] == before.get(p)] == []
-    known = KNOWN_LEAKS.get(name, {})
     unknown = [re.compile(r"(?<!\w)" + re.escape(v.casefold()) + r"(?!\w)")
-               for v in planted(name)["planted"]["uncertain-name"] if v not in known]
+               for v in planted(name)["planted"]["uncertain-name"]]
     held = {p for p, s in before.items() if any(u.search(s.casefold()) for u in unknown)}
     assert held and held - set(where) == set()
 

@@ -236,7 +236,8 @@ def uncertain_spans(text: str, key: bytes) -> Iterator[Span]:
     even a sentence's first or an English word ("Jackie Holroyd", "Social worker: Tom Briggs"),
     unless it is a term, a title or a little word ("Then Briggs")."""
     for group in _name_groups(text):
-        if len(group) == 1 and (_starts_sentence(text, group[0].start()) or _a_country(text, group[0])):
+        if len(group) == 1 and (_starts_sentence(text, group[0].start()) or _a_country(text, group[0])
+                                or _a_rating(text, group[0])):
             continue
         end = group[-1].start() + len(POSSESSIVE.sub("", group[-1][0]))
         name = text[group[0].start():end]
@@ -267,6 +268,17 @@ def _a_country(text: str, word: re.Match[str]) -> bool:
     a person named after a country is more likely in a plan than the country, and a country alone
     identifies no one, so where the words do not say which, it goes (over-redaction, the safe side)."""
     return word[0] in countries_named() and _AS_PLACE.search(text, max(0, word.start() - 40), word.start()) is not None
+
+
+# First names that are also a rating's colour, and what says a rating near them ("rated Amber",
+# "Red, Amber or Green", "RAG: Amber"): without it "Amber" is a person ("plays with Amber").
+_RATING_NAMES = frozenset({"Amber"})
+_RATING = re.compile(r"\b(?:Red|Green|RAG|[Rr]ated|[Rr]ating|RAG-rated)\b")
+
+
+def _a_rating(text: str, word: re.Match[str]) -> bool:
+    """A colour that is also a first name, used as a rating within the same few words."""
+    return word[0] in _RATING_NAMES and _RATING.search(text, max(0, word.start() - 40), word.end() + 40) is not None
 
 
 def _name_groups(text: str) -> list[list[re.Match[str]]]:
