@@ -27,7 +27,7 @@ import distributed  # in the test extras (requirements.lock): these tests never 
 import pytest
 
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOG, SLOW_HOOK, SLOW_PAGE, ClusterError, _close, connect, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOG, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -230,6 +230,31 @@ def test_a_file_that_kills_its_worker_before_it_starts_is_sent_again_once(tmp_pa
     status = {row.path: (row.status, row.error) for row in result.rows}
     assert status == {"01.docx": ("converted", ""), "dies-early.docx": ("failed", "the converter stopped unexpectedly on this file; report it")}
     assert sorted(path.name for path in died.iterdir()) == [f"dies-early.docx.{n}" for n in (1, 2, 3, 4)]  # two tasks, two tries each
+
+
+def test_a_file_whose_start_cannot_be_told_runs_again(tmp_path: Path) -> None:
+    """The START call failing (the scheduler out of reach: here its first START refused, OSError) sends the task
+    back to the scheduler to run again: the file converted, not failed as a bug of ours."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    cluster = local_cluster(1)
+    refused: list[str] = []
+    log_event = cluster.scheduler.handlers["log_event"]
+
+    def refuse_first_start(topic: Any, msg: Any) -> None:
+        if topic == START and not refused:
+            refused.append(msg["key"])
+            raise OSError("the scheduler out of reach")
+        log_event(topic=topic, msg=msg)
+
+    cluster.scheduler.handlers["log_event"] = refuse_first_start
+    try:
+        result = run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler=cluster.scheduler_address)
+    finally:
+        cluster.close()
+    assert len(refused) == 1
+    assert [(row.path, row.status, row.error) for row in result.rows] == [("01.docx", "converted", "")]
 
 
 def test_answers_come_from_the_workers_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,13 +155,17 @@ class _Clock:
     def start(self) -> str:
         """The task's clock started, once the scheduler knows it runs here (``START``, a call it answers,
         so that a death after this comes after it): a worker that dies with a task it had not started costs
-        that task no retry."""
-        from distributed import get_worker
+        that task no retry. When the call fails (the scheduler out of reach), the task goes back to the
+        scheduler to run again (``Reschedule``), not a failure of its file."""
+        from distributed import Reschedule, get_worker
         from distributed.utils import sync
 
         worker = get_worker()
         key = worker.get_current_task()
-        sync(worker.loop, worker.scheduler.log_event, topic=START, msg={"key": key, "worker": worker.address})
+        try:
+            sync(worker.loop, worker.scheduler.log_event, topic=START, msg={"key": key, "worker": worker.address})
+        except OSError as err:  # CommClosedError and time-outs among them
+            raise Reschedule() from err
         now = time.monotonic()
         with self.lock:
             self.running[key] = [now, now, 0.0, worker, 0]
