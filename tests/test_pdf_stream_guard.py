@@ -12,19 +12,21 @@ never timed.
 from __future__ import annotations
 
 import io
+import tracemalloc
 import zlib
 from typing import Optional
 
 import pypdfium2 as pdfium
 import pytest
+from pdfminer import pdftypes
 from pdfminer.pdftypes import PDFStream
 from pypdf import PdfReader, PdfWriter
 
 import msp_convert.parsers.pdf.source as source
-from msp_convert.errors import UnsafeFileError
+from msp_convert.errors import CorruptFileError, UnsafeFileError
 from msp_convert.parsers.pdf import parse_pdf
 from msp_convert.parsers.pdf.limits import LIMITS
-from msp_convert.parsers.pdf.source import StreamGuard
+from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
 
 SOURCES = ("pdfium", "pdfplumber")
 TEXT = b"BT /T 12 Tf 72 700 Td (Ava reads) Tj ET\n"  # every page says something: no page is a scan
@@ -179,7 +181,7 @@ def test_a_form_drawing_itself_is_refused_before_pdfium_draws_it_to_its_depth_li
     data = one_page(b"/F Do\n", [(b"F", b"0 0 m 1 0 l S\n/F Do\n/F Do\n", [b"F"])], [b"F"])
     assert "Ava reads" in _text(data, "pdfplumber")
     _never_loaded(monkeypatch)
-    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF draws a form inside itself, far more than any plan"):
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF draws a form inside itself, which would be drawn over and over; check it"):
         parse_pdf(data, source="pdfium")
 
 
@@ -281,3 +283,119 @@ def test_a_damaged_form_counts_what_decodes_before_the_damage() -> None:
     data = one_page(b"/F Do\n" * 10 + b"/G Do\n", forms, [b"F", b"G"])
     with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
         StreamGuard(data).check(1)
+
+
+# ---- Do as PDFium runs it: read flat, whatever pdfminer's parser makes of the stream -----------------
+
+
+def _nested_around(before: bytes, after: bytes = b"", draw: bytes = b"/F%d Do\n") -> bytes:
+    """``nested(4, 40)`` (64,000 draws of F0), each stream's draws written as ``before`` <draws> ``after``,
+    each draw as ``draw``."""
+    forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(b"F0", b"0 0 m 1 0 l S\n", [])]
+    for k in range(1, 4):
+        forms.append((b"F%d" % k, before + draw % (k - 1) * 40 + after, [b"F%d" % (k - 1)]))
+    return one_page(before + draw % 3 + after, forms, [b"F3"])
+
+
+def _refused_by_the_guard(data: bytes) -> None:
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF runs more than 20,000 drawing streams"):
+        StreamGuard(data).check(1)
+
+
+def test_draws_after_an_unclosed_brace_are_counted() -> None:
+    _refused_by_the_guard(_nested_around(b"{ "))  # PDFium skips "{": pdfminer's parser hid every draw
+
+
+def test_draws_inside_braces_are_counted() -> None:
+    _refused_by_the_guard(_nested_around(b"{ ", b"}\n"))
+
+
+def test_a_string_naming_the_form_is_counted() -> None:
+    _refused_by_the_guard(_nested_around(b"", draw=b"(F%d) Do\n"))  # PDFium reads (F0) as /F0
+
+
+def test_a_hex_string_naming_the_form_is_counted() -> None:
+    draw = b"<%s> Do\n"
+    forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(b"F0", b"0 0 m 1 0 l S\n", [])]
+    for k in range(1, 4):
+        forms.append((b"F%d" % k, draw % (b"F%d" % (k - 1)).hex().encode() * 40, [b"F%d" % (k - 1)]))
+    _refused_by_the_guard(one_page(draw % b"F3".hex().encode(), forms, [b"F3"]))
+
+
+def test_draws_after_an_inline_image_holding_ei_are_counted() -> None:
+    # the image's 4 bytes are "EI (": pdfminer ends the image at that EI, then "(" makes the draws a string
+    _refused_by_the_guard(_nested_around(b"BI /W 4 /H 1 /BPC 8 /CS /G ID EI ( EI\n", b")\n"))
+
+
+def test_a_form_with_resources_but_no_xobjects_draws_the_pages_forms() -> None:
+    # PDFium looks a name up in the page's /XObject when a form's /Resources has none: 100 draws of F counted
+    font = b"/Resources << /Font << >> >>"
+    g = _stream(b"/F Do\n" * 100, b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] " + font)
+    data = one_page(b"/G Do\n", [(b"F", b"0 0 m 1 0 l S\n", []), (b"G", Written(g), [])], [b"F", b"G"])
+    guard = StreamGuard(data)
+    guard.check(1)
+    assert guard.budget.streams == 1 + 1 + 100
+
+
+def test_a_stream_that_does_not_decode_draws_nothing_and_the_guard_stays_on() -> None:
+    bogus = b"<< /Length 3 /Filter /Bogus >>\nstream\nabc\nendstream"  # pdfminer raises reading it
+    data = one_page(b"", [], [], then=bogus)
+    guard = StreamGuard(data)
+    guard.check(1)
+    assert (guard.budget.streams, guard.budget.content) == (2, len(TEXT))
+    hostile = nested(4, 40)  # the same bogus stream beside 64,000 draws: still refused
+    page = hostile.replace(b"/Contents 5 0 R", b"/Contents [99 0 R 5 0 R]").replace(b"trailer", b"99 0 obj\n" + bogus + b"\nendobj\ntrailer")
+    _refused_by_the_guard(page)
+
+
+def test_a_page_tree_pdfminer_cannot_read_is_refused_not_left_unguarded() -> None:
+    # the page tree names an object that is not there, and no object says it is a page (pdfminer looks for one)
+    data = one_page(b"", [], []).replace(b"/Kids [3 0 R]", b"/Kids [9 0 R]").replace(b"/Type /Page /", b"/Type /Leaf /")
+    with pytest.raises(CorruptFileError, match="^this PDF's pages cannot be read in full") as refused:
+        StreamGuard(data).check(1)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_content_stream_in_an_image_codec_is_refused_undecoded(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded = []
+    monkeypatch.setattr(pdftypes, "ccittfaxdecode", lambda *a: decoded.append(1) or b"")
+    raw = b"\xff" * 80  # pdfminer's pure-Python CCITT decoder: 41 s for these 80 bytes
+    fax = b"<< /Length 80 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns 100000 >> >>\nstream\n%s\nendstream" % raw
+    _never_loaded(monkeypatch)
+    with pytest.raises(CorruptFileError, match="^this PDF is damaged: its drawing instructions are encoded as an image"):
+        parse_pdf(one_page(b"", [], [], then=fax), source=source_)
+    assert decoded == []
+
+
+def test_only_names_of_forms_are_kept_and_nothing_past_the_page() -> None:
+    names = b"".join(b"/n%d Do\n" % k for k in range(20_000))  # 20,000 names drawn, none of them in /Resources
+    data = one_page(b"/F Do\n", [(b"F", names + b"/F0 Do\n", [b"F0"]), (b"F0", b"0 0 m 1 0 l S\n", [])], [b"F"])
+    kept = []
+    read = StreamGuard._read
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(StreamGuard, "_read", lambda self, *a: (kept.append(read(self, *a)), kept[-1])[1])
+    try:
+        guard = StreamGuard(data)
+        guard.check(1)
+    finally:
+        monkeypatch.undo()
+    assert kept == [[("F", 1)], [("F0", 1)], []]
+    assert (guard._drawn, guard._named, guard.budget.streams) == ({}, {}, 3)
+
+
+def test_an_array_of_millions_of_numbers_costs_no_stack() -> None:
+    data = one_page(b"[ " + b"1 " * 2_000_000 + b"\n/F Do\n", [(b"F", b"0 0 m 1 0 l S\n", [])], [b"F"])
+    tracemalloc.start()
+    try:
+        StreamGuard(data).check(1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 2**20  # the 4 MB stream decoded and joined; pdfminer's stack held 2 million numbers
+
+
+def test_text_drawn_only_as_a_clip_is_invisible_to_pdfplumber_too() -> None:
+    content = b"BT /T 12 Tf 72 650 Td 7 Tr (clip) Tj ET\n"
+    (page,) = page_records(open_pdf(one_page(content, [], [])))
+    assert [(g.text, g.ocr) for g in page.glyphs if g.text in "clip"] == [(c, True) for c in "clip"]

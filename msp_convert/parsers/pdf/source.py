@@ -21,27 +21,29 @@ from typing import Any, Callable, Iterator, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfinterp import PDFContentParser, PDFPageInterpreter
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdftypes import (
     LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, LITERALS_LZW_DECODE,
+    LITERALS_CCITTFAX_DECODE, LITERALS_DCT_DECODE, LITERALS_JBIG2_DECODE, LITERALS_JPX_DECODE,
     LITERALS_RUNLENGTH_DECODE, PDFObjRef, PDFStream, resolve1,
 )
-from pdfminer.psparser import KWD, PSEOF, PSLiteral
+from pdfminer.psparser import PSLiteral
 from pdfminer.utils import decode_text
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-from ...errors import CorruptFileError, EncryptedFileError, InputError
+from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
+from .tokens import drawn_names
 from .records import INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
-_DO = KWD(b"Do")
 INVISIBLE = 3  # text render mode 3: neither filled nor stroked
+CLIP_ONLY = 7  # text render mode 7: added to the clip only, invisible too
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
@@ -138,13 +140,16 @@ def _decoded_size(stream: PDFStream, room: int) -> int:
 
     Each filter in turn decodes at most what could still end within ``room``: every one's output is at least
     half its input, so a stage holding more than ``room`` doubled for each stage after it is past already.
-    A filter not in ``_DECODE`` (an image's codec on a content stream) is left to pdfminer.
+    An image's codec on a content stream (pdfminer decodes CCITT fax in pure Python: a minute for 80 bytes)
+    is refused as damaged; another filter not in ``_DECODE`` is left to pdfminer (undecodable: nothing).
     """
     if stream.data is not None:
         return len(stream.data)
     filters = [f for f, _ in stream.get_filters()]
+    if any(f in _IMAGE_CODECS for f in filters):
+        raise CorruptFileError("this PDF is damaged: its drawing instructions are encoded as an image; export or save it again")
     if not filters or any(f not in _DECODE for f in filters):
-        return len(stream.get_data())
+        return len(_data(stream))
     data = stream.rawdata or b""
     try:
         if stream.decipher:  # an encrypted file (an owner password only, or the one given): as long once decrypted
@@ -194,6 +199,10 @@ def _unrun(data: bytes, cap: int) -> bytes:
     return bytes(out)
 
 
+_IMAGE_CODECS = frozenset(
+    (*LITERALS_CCITTFAX_DECODE, *LITERALS_DCT_DECODE, *LITERALS_JBIG2_DECODE, *LITERALS_JPX_DECODE)
+)
+
 # each filter a content stream may use, decoding at most a cap (+ 1) bytes (ASCII ones only shrink)
 _DECODE: dict[Any, Callable[[bytes, int], bytes]] = {
     **{f: _inflate for f in LITERALS_FLATE_DECODE}, **{f: _unlzw for f in LITERALS_LZW_DECODE},
@@ -208,110 +217,126 @@ class StreamGuard:
 
     PDFium parses a page whole when it loads it, and a form XObject again
     each time the page (or a form) draws it with ``Do``: a few kB nesting
-    forms drawn a hundred times each reach gigabytes. Here pdfminer's
-    parser reads the page's content streams and finds each ``Do`` of a
-    form; that form counts against ``LIMITS`` (its bytes, one stream run)
+    forms drawn a hundred times each reach gigabytes. Here each content
+    stream is read flat (``tokens``) for every ``Do`` PDFium could run;
+    each form drawn counts against ``LIMITS`` (its bytes, one stream run)
     as often as it is drawn, the forms it draws multiplied in turn, so the
-    total is known before PDFium is given the page. Each stream is inflated
-    and parsed once, however often drawn; a form named in /Resources and
-    never drawn costs nothing. Past a limit, forms nested past
-    ``LIMITS.form_depth`` or a form drawn inside itself (PDFium redraws it
-    to its own depth limit), the page is refused in one line. A file
-    pdfminer cannot parse is left to PDFium's own checks.
+    total is known before PDFium is given the page. Names resolve as PDFium
+    resolves them (a form without /Resources uses its caller's; resources
+    without /XObject, the page's). Each stream is decoded and read once a
+    page, however often drawn; a form named in /Resources and never drawn
+    costs nothing; a stream that does not decode draws nothing. Past a
+    limit, forms nested past ``LIMITS.form_depth`` or a form drawn inside
+    itself (PDFium redraws it to its own depth limit), the page is refused
+    in one line; so is a file whose pages pdfminer cannot find.
     """
 
     def __init__(self, data: bytes, password: Optional[str] = None) -> None:
         self.budget = _Budget()
-        self.parsed = 0  # streams inflated and searched for Do (each once), on all pages so far
-        self._drawn: dict[int, tuple[int, list[tuple[str, int]]]] = {}  # form's object id -> its size, what it draws
+        self.parsed = 0  # streams decoded and read for Do (each once a page), on all pages so far
+        self._drawn: dict[tuple[Any, Any], tuple[int, list[tuple[str, int]]]] = {}  # this page's forms read
+        self._named: dict[Any, frozenset] = {}  # this page's /XObject dicts (by owner): the names of forms
+        self._page_xobjects: Any = None
         try:
             with quiet():
                 document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "", caching=False)
                 self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(document)
         except Exception:
-            self.pages = None
+            raise _unguarded() from None
 
     def check(self, number: int) -> None:
         """Measure the next page's drawing (page ``number``); past a limit, refuse it in one line."""
-        if self.pages is None:
-            return
         self.budget.new_page(number)
         try:
             with quiet():
-                page = next(self.pages)
+                page = next(self.pages)  # type: ignore[arg-type]
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
-                self._draw(streams, resolve1(page.resources), 1, ())
+                resources = resolve1(page.resources)
+                self._page_xobjects = _xobjects_of(resources)
+                self._draw(streams, resources, "page", 1, ())
         except InputError:
             raise
-        except Exception:  # a damaged page or page tree: PDFium says what it can read
-            self.pages = None
+        except Exception:  # a damaged page tree: never left to PDFium unmeasured
+            raise _unguarded() from None
+        finally:  # nothing of the page is kept past it
+            self._drawn, self._named, self._page_xobjects = {}, {}, None
 
-    def _draw(self, streams: list[PDFStream], resources: Any, times: int, inside: tuple[int, ...]) -> None:
-        """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn."""
+    def _draw(self, streams: list[PDFStream], resources: Any, owner: Any, times: int, inside: tuple[Any, ...]) -> None:
+        """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn. ``owner``: whose
+        /Resources ``resources`` are (the page's, or a form's key)."""
         self.budget.run(times * len(streams))
-        names = self._read(streams, times)
-        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
-        for name, n in names:
-            ref = xobjects.get(name) if isinstance(xobjects, dict) else None
+        xobjects, scope = _xobjects_of(resources), owner
+        if xobjects is None:  # PDFium looks in the page's /XObject then
+            xobjects, scope = self._page_xobjects, "page"
+        for name, n in self._read(streams, times, xobjects, scope):
+            ref = xobjects.get(name)
             form = resolve1(ref)
-            if not isinstance(form, PDFStream) or _name(form.get("Subtype")) != "Form":
+            if not _is_form(form):
                 continue
             key = ref.objid if isinstance(ref, PDFObjRef) else id(form)
             if key in inside:
-                raise refuse(f"page {self.budget.page} of this PDF draws a form inside itself")
+                raise UnsafeFileError(
+                    f"page {self.budget.page} of this PDF draws a form inside itself, which would be drawn "
+                    "over and over; check it is the right file, or print the plan to a new PDF"
+                )
             if len(inside) >= LIMITS.form_depth:
                 raise refuse(f"page {self.budget.page} of this PDF draws forms inside forms more than {LIMITS.form_depth} deep")
             own = resolve1(form.get("Resources"))
-            self._draw([form], own if own else resources, times * n, inside + (key,))
+            mine = isinstance(own, dict)
+            self._draw([form], own if mine else resources, key if mine else owner, times * n, inside + (key,))
 
-    def _read(self, streams: list[PDFStream], times: int) -> list[tuple[str, int]]:
-        """Spend ``streams``' bytes ``times`` over; what they draw with Do (name, how often), parsed once a form."""
-        key = streams[0].objid if len(streams) == 1 else None
+    def _read(self, streams: list[PDFStream], times: int, xobjects: Any, scope: Any) -> list[tuple[str, int]]:
+        """Spend ``streams``' bytes ``times`` over; the forms they may draw (name, how often), read once a page."""
+        key = (streams[0].objid, scope) if len(streams) == 1 and streams[0].objid is not None else None
         if key is not None and key in self._drawn:
             size, names = self._drawn[key]
             self.budget.spend(size * times)
             return names
         size, most = 0, self.budget.room() // times  # the bytes a draw may hold
-        for stream in streams:  # each measured before it is inflated
+        for stream in streams:  # each measured before it is decoded
             size += _decoded_size(stream, most - size)
             if size > most:
                 break
         self.budget.spend(size * times)  # past the room: refused here
         self.parsed += len(streams)
-        names = _drawn_names(streams)
+        data = b" ".join(map(_data, streams)) if xobjects else b""
+        names = list(drawn_names(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if b"Do" in data else []
         if key is not None:
             self._drawn[key] = (size, names)
         return names
 
-
-def _drawn_names(streams: list[PDFStream]) -> list[tuple[str, int]]:
-    """The XObjects the streams draw (``/Name Do``), each with how often, in the order first drawn."""
-    if not streams or not any(b"Do" in s.get_data() for s in streams) and not _split_do(streams):
-        return []
-    counts: dict[str, int] = {}
-    parser = PDFContentParser(streams)
-    last: Any = None
-    while True:
-        try:
-            _, obj = parser.nextobject()
-        except PSEOF:
-            break
-        if obj is _DO and isinstance(last, PSLiteral):
-            name = _name(last) or ""
-            counts[name] = counts.get(name, 0) + 1
-        last = obj
-    return list(counts.items())
+    def _forms(self, xobjects: dict, scope: Any) -> frozenset:
+        """The names in ``xobjects`` (``scope``'s) that are forms: only these are counted (once a page)."""
+        if scope not in self._named:
+            self._named[scope] = frozenset(k for k, v in xobjects.items() if _is_form(resolve1(v)))
+        return self._named[scope]
 
 
-def _split_do(streams: list[PDFStream]) -> bool:
-    """A "Do" split across two of the page's streams ("...D", "o...")."""
-    return any(a.get_data().endswith(b"D") and b.get_data().startswith(b"o") for a, b in zip(streams, streams[1:]))
+def _is_form(obj: Any) -> bool:
+    return isinstance(obj, PDFStream) and _name(obj.get("Subtype")) == "Form"
+
+
+def _xobjects_of(resources: Any) -> Optional[dict]:
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    return xobjects if isinstance(xobjects, dict) else None
+
+
+def _data(stream: PDFStream) -> bytes:
+    """The stream decoded (PDFium joins a page's streams with a space); one that does not decode draws nothing."""
+    try:
+        return stream.get_data() or b""
+    except Exception:
+        return b""
+
+
+def _unguarded() -> CorruptFileError:
+    return CorruptFileError("this PDF's pages cannot be read in full (its page tree is damaged); export or save it again")
 
 
 class _CountingDevice(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's own device, counting glyphs and drawings as they come, and marking each character
-    drawn invisibly (text render mode 3: a searchable scan's OCR layer) ``invisible``."""
+    drawn invisibly (text render mode 3, a searchable scan's OCR layer, or 7, a clip only) ``invisible``."""
 
     def __init__(self, budget: _Budget, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,7 +344,7 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
         self.invisible = False
 
     def render_string(self, textstate: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        self.invisible = textstate.render == INVISIBLE
+        self.invisible = textstate.render in (INVISIBLE, CLIP_ONLY)
         super().render_string(textstate, *args, **kwargs)
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:  # type: ignore[override]
