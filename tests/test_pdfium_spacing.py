@@ -251,3 +251,38 @@ def test_the_tokenizer_reads_each_kind_of_token() -> None:
         (CLOSE, b"]"), (OPEN, b"<<"), (NAME, b"K"), (OPEN, b"{"), (OPERATOR, b"q"), (CLOSE, b"}"), (CLOSE, b">>"),
         (OPERATOR, b"BI"), (NAME, b"W"), (NUMBER, b"1"), (OPERATOR, b"ID"), (STRING, b"un (closed"),
     ]
+
+
+def test_a_text_object_out_of_step_with_the_stream_puts_nothing_back() -> None:
+    """An inline image's data holding `` EI (x   y) Tj `` (pdfminer reads it as text, PDFium does not): the two
+    readings pair up in number but not in text; each pair is checked, and nothing is put back on that page."""
+    hidden = b" EI (x          y) Tj "
+    page = (b"/F1 12 Tf BI /W 40 /H 1 /BPC 8 /CS /G ID " + hidden + b" " * (40 - len(hidden)) + b" EI "
+            b"BT /F1 12 Tf 40 Tw 72 700 Td (one two) Tj <4 g> Tj ET")
+    assert "".join(g.text for g in _glyphs(_pdf(page), "pdfium")) == "one two@"
+
+
+def test_a_page_paired_with_another_pages_stream_puts_nothing_back() -> None:
+    """PDFium's page read with the stream of another page (page trees the two read apart): nothing put back."""
+    import io
+
+    import pypdfium2 as pdfium
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    from msp_convert.parsers.pdf.pdfium_source import _Page
+    from msp_convert.parsers.pdf.pdfium_text import manager
+
+    ours = b"BT /F1 12 Tf 40 Tw 72 700 Td (one two) Tj ET"
+    theirs = b"BT /F1 12 Tf 72 700 Td (x          y) Tj ET"
+    other = next(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(_pdf(theirs))))))
+    for stream, text in ((_pdf(theirs), "x          y"), (_pdf(ours), "one two")):
+        doc = pdfium.PdfDocument(stream)
+        try:
+            page = doc[0]
+            record = _Page(page, 1, None, (other, manager())).record()
+            page.close()
+        finally:
+            doc.close()
+        assert "".join(g.text for g in record.glyphs) == text

@@ -97,8 +97,10 @@ class Drawn:
     strings decoded by pdfminer's fonts: its parser is 20 times slower.
     """
 
-    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0) -> None:
+    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0,
+                 textpage: Any = None) -> None:
         self.page, self.manager, self.handles, self.number = page, manager, handles, number
+        self.textpage = textpage  # PDFium's text page: each pair checked against the object's text
         self.texts: Optional[dict[int, str]] = None
 
     def text(self, obj: int) -> Optional[str]:
@@ -122,7 +124,31 @@ class Drawn:
             return {}
         if len(shown.strings) != len(self.handles):
             return {}
-        return dict(zip(self.handles, shown.strings))
+        pairs = dict(zip(self.handles, shown.strings))
+        if self.textpage is not None and not all(_same(_object_text(h, self.textpage), t) for h, t in pairs.items()):
+            return {}  # out of step (another page's stream, an inline image's data read as text): nothing put back
+        return pairs
+
+
+def _object_text(obj: int, textpage: Any) -> str:
+    """The text object's characters as PDFium's text page has them."""
+    handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
+    size = raw.FPDFTextObj_GetText(handle, textpage, None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    raw.FPDFTextObj_GetText(handle, textpage, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+_UNSEEN = re.compile(r"[\s\x00\ufffe\uffff]+")  # spaces and line ends the text page folds or makes up
+
+
+def _same(ours: str, theirs: str) -> bool:
+    """The text page's text of an object and the string the stream shows it with: the same characters, spaces
+    aside (one pdfminer cannot map, U+FFFD, stands for any); an object the text page left out (a repeat) has none."""
+    a, b = _UNSEEN.sub("", ours), _UNSEEN.sub("", theirs)
+    return not a or len(a) == len(b) and all(x == y or y == "\ufffd" or x == "\ufffd" for x, y in zip(a, b))
 
 
 _SHOW = frozenset((b"Tj", b"'", b'"'))
