@@ -22,9 +22,9 @@ from typing import Any, Collection
 
 _REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"  # a character inside a name or a word
 _END = rb"(?!" + _REGULAR + rb")"
-# Do as an operator may stand: after a space, a string's, a dictionary's or an array's end, a brace (not after
-# "(", "<", "/" or "%": it is inside a string, a hex string, a name or a comment there)
-_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )>\[\]{}])Do" + _END)
+# Do as an operator may stand: after a space or any delimiter but "(", "/" and "%" (it is inside a string, a name
+# or a comment there)
+_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do" + _END)
 _NAME_DO = re.compile(rb"/(" + _REGULAR + rb"*)" + _END + rb"[\x00\t\n\x0c\r {}]+Do" + _END)
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LINE_END = re.compile(rb"[\r\n](?=[^\r\n]*\Z)", re.S)
