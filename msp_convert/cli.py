@@ -345,7 +345,7 @@ def batch(
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
     try:
-        result = run_batch(options, progress, scheduler)
+        result = run_batch(options, progress, scheduler, notice=_say)  # --redact: copies removed, one line even with -q
     except (OutputError, ClusterError) as err:  # the message names the output folder, or the scheduler
         _say(err.message)
         raise click.exceptions.Exit(1)

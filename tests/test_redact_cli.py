@@ -22,10 +22,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from msp_convert.batch.redaction import row_id
 from msp_convert.cli import main
 from msp_convert.model import Plan
 from msp_convert.reader import read_result
 from msp_convert.redact import KINDS
+from msp_convert.redact.keys import read_key
 
 REPO = Path(__file__).resolve().parents[1]
 WORD = REPO / "fixtures" / "plans" / "04-ks2-autism.docx"
@@ -546,7 +548,8 @@ def test_a_journal_names_no_file_outside_the_copies_for_removal(tmp_path: Path) 
         rewrite_journal(out, {"output": name})
         (src / "a.docx").write_bytes(b"PK\x03\x04 not a Word document any more")  # now failing: its copies go
         assert redact_batch(src, out, key).returncode == 1
-    assert victim.exists() and beside.exists() and outputs(out) == [made]  # the journal no longer names it
+    assert victim.exists() and beside.exists()
+    assert outputs(out) == [] and made not in {e.get("output") for e in journal(out)}  # no row names it: removed at the end
 
 
 def test_a_copy_an_older_redaction_engine_made_is_made_again(tmp_path: Path) -> None:
@@ -572,3 +575,74 @@ def test_a_folder_marked_before_keys_were_recorded_says_so(batch_once: Any, tmp_
     assert done.returncode == 1 and done.stderr.count(b"\n") == 1 and b"made before keys were recorded" in done.stderr
     assert b"--force" in done.stderr and b"another key" not in done.stderr
     assert redact_batch(src, out, key, "--force").returncode == 0
+
+
+# --- the second review's findings (redfix2): OUT_DIR mirrors IN_DIR, tables, a refused folder, the link file ---------
+
+
+def test_a_finished_run_removes_the_copy_of_a_deleted_input_and_its_journal_entry(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "b.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    rows = {r["path"]: r["output"] for r in report(out)["files"]}
+    a_id = row_id(read_key(key), "a.docx")
+    (src / "a.docx").unlink()
+    done = redact_batch(src, out, key)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == b"msp-convert: removed 1 copy of inputs no longer in IN_DIR"  # no name in it
+    assert outputs(out) == [o for p, o in rows.items() if p != a_id]  # b's stays, a's is gone
+    assert [e["path"] for e in journal(out)] == [p for p in rows if p != a_id]  # and its journal entry
+    again = redact_batch(src, out, key)
+    assert again.returncode == 0 and b"removed" not in again.stderr and report(out)["files"][0]["status"] == "skipped"
+
+
+def test_a_duplicate_whose_first_file_fails_keeps_no_older_copy(tmp_path: Path) -> None:
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "b.docx")
+    assert redact_batch(src, out, key).returncode == 0
+    [made] = outputs(out)
+    shutil.copy(WORD, src / "a.docx")  # the same bytes, first: b is its duplicate, and a times out
+    failed = redact_batch(src, out, key, "--timeout", "1", env={"MSP_CONVERT_TEST_HANG": row_id(read_key(key), "a.docx")})
+    assert failed.returncode == 1 and b"removed 1 copy of inputs no longer in IN_DIR" in failed.stderr
+    assert sorted(r["status"] for r in report(out)["files"]) == ["duplicate", "failed"]
+    assert outputs(out) == [] and not [e for e in journal(out) if e.get("output") == made]  # b's older copy and its entry gone
+
+
+def test_redact_clears_the_earlier_tables_as_the_run_opens_its_records(tmp_path: Path) -> None:
+    """A run killed at any point after it opened its records (SIGKILL: no clean-up) leaves no earlier
+    run's tables, which could hold rows of copies it removed: they are gone before any file is converted."""
+    from msp_convert.batch import BatchOptions
+    from msp_convert.batch.run import _close_records, _open_records
+    from msp_convert.writers.tables import TABLES
+
+    out = tmp_path / "out"
+    (out / ".msp-convert").mkdir(parents=True)
+    for name in TABLES:
+        (out / f"{name}.csv").write_text("an earlier run's rows\n")
+    for tables in (True, False):
+        options = BatchOptions(tmp_path / "in", out, tables=tables, key=b"k" * 32)
+        records, writer = _open_records(out, options, {})
+        try:
+            assert [name for name in TABLES if (out / f"{name}.csv").exists()] == [], tables
+        finally:
+            _close_records(records, writer, True, out)
+        (out / "plans.csv").write_text("an earlier run's rows\n")
+
+
+def test_a_refused_folder_keeps_its_own_temporary_files(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    (out / ".msp-convert").mkdir(parents=True)
+    (out / ".msp-convert" / "redacted").write_text("0" * 64 + "\n")  # a folder of redacted copies
+    left = out / ".msp-convert-unfinished.tmp"
+    left.write_text("a write a killed run left")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    done = run("batch", str(src), "-o", str(out))  # without --redact: refused
+    assert done.returncode == 1 and b"holds redacted copies" in done.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before and left.read_text() == "a write a killed run left"

@@ -6,8 +6,9 @@ import errno
 import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from ..atomic import write_atomically
 from ..version import __version__
 from .files import STATE
 from .outputs import numbered
@@ -34,6 +35,26 @@ def load_journal(out_dir: Path, force: bool) -> dict[str, dict[str, Any]]:
             except (ValueError, KeyError, TypeError):
                 continue  # a line cut short by a crash or a full disk: that file is converted again
     return done
+
+
+def forget(out_dir: Path, keep: Callable[[dict[str, Any]], bool]) -> None:
+    """The journal written again (atomically) with only the entries ``keep`` holds to; not at all when it
+    keeps them all. A line a crash cut short goes too (it was read as nothing)."""
+    path = out_dir / STATE / JOURNAL
+    if not path.exists():
+        return
+    lines = path.read_bytes().splitlines(keepends=True)
+    kept = [line for line in lines if _keeps(line, keep)]
+    if len(kept) != len(lines):
+        write_atomically(path, b"".join(line if line.endswith(b"\n") else line + b"\n" for line in kept))
+
+
+def _keeps(line: bytes, keep: Callable[[dict[str, Any]], bool]) -> bool:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(entry, dict) and keep(entry)
 
 
 class JournalFile:

@@ -251,6 +251,14 @@ def earlier_copies(
     return {"output": name, "more": more}, numbered(out_dir / name, 1 + len(more))
 
 
+def prune_copies(out_dir: Path, keep: "set[str]") -> "set[str]":
+    """Every copy's name directly in OUT_DIR (``_COPY``: plan-STEM, plan-STEM-2 ...) not in ``keep``, removed;
+    their names (``OSError`` if one cannot be)."""
+    removed = {path.name for path in out_dir.iterdir() if _COPY.fullmatch(path.name) and path.name not in keep and path.is_file()}
+    remove_copies(out_dir / name for name in sorted(removed))
+    return removed
+
+
 def remove_copies(paths: "Iterable[Path]") -> None:
     """Earlier copies of a file that now fails, is a duplicate, or changed: removed (``OSError`` if one cannot be)."""
     for path in paths:

@@ -6,15 +6,15 @@ import contextlib
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..atomic import check_writable, remove_stale, write_problem
 from ..errors import InputError
 from .files import STATE, Found, discover, output_paths, sha256_of
 from .outputs import numbered_names, origins_names
 from . import reviewed
-from .journal import JOURNAL, JournalFile, from_journal, load_journal
-from .redaction import check_link_file, clear_tables, copy_name, earlier_copies, keyed, one_kind, redacted_names, remove_copies, stem_of, write_links
+from .journal import JOURNAL, JournalFile, forget, from_journal, load_journal
+from .redaction import check_link_file, clear_tables, copy_name, earlier_copies, keyed, one_kind, prune_copies, redacted_names, remove_copies, stem_of, write_links
 from .report import BatchOptions, BatchResult, OutputError, Progress, ReportRow, more_rows, write_report
 from .workers import Stopped, run_tasks
 
@@ -37,8 +37,8 @@ def _folders(options: BatchOptions) -> tuple[Path, Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         check_writable(out_dir)
+        one_kind(out_dir, options.key, options.force)  # first: a folder refused is left as it was (its temporaries too)
         remove_stale(out_dir)
-        one_kind(out_dir, options.key, options.force)  # before the state folder: a folder refused is left as it was
         (out_dir / STATE).mkdir(exist_ok=True)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
@@ -56,13 +56,16 @@ def _report(out_dir: Path, result: BatchResult) -> None:
         raise OutputError(f"{write_problem(err, out_dir)}; no report was written (the journal keeps what was done)") from None
 
 
-def run_batch(options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None) -> BatchResult:
+def run_batch(
+    options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None, notice: Optional[Callable[[str], None]] = None
+) -> BatchResult:
     """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
 
     With ``scheduler`` (a Dask scheduler's address, or ``local:N``) the files
     are converted on that cluster (``batch.cluster``), otherwise by this
     machine's worker processes (``options.jobs``); the outputs, journal and
-    report are the same.
+    report are the same. ``notice`` is given a line worth telling (with --redact: copies removed
+    because no input names them any more).
 
     Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
     cannot be written at all; a write that fails mid-batch (a full disk)
@@ -89,10 +92,12 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
     except Stopped as stop:
         stopped = stop.reason
     finally:
-        stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir, options.key is not None) or stopped
+        stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
         remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
     _settle(rows, interrupted, options.force, reviews, out_dir)
     redacted = options.key is not None
+    if redacted and not interrupted and not stopped:
+        _mirror(out_dir, rows, notice)
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, "" if redacted else str(in_dir), redacted)
     _report(out_dir, result)
     if options.link_file is not None:
@@ -101,6 +106,19 @@ def run_batch(options: BatchOptions, progress: Optional[Progress] = None, schedu
         except OSError as err:
             raise OutputError(f"--link-file: {write_problem(err, options.link_file.parent)}") from None
     return result
+
+
+def _mirror(out_dir: Path, rows: dict[str, ReportRow], notice: Optional[Callable[[str], None]]) -> None:
+    """A finished --redact run: OUT_DIR mirrors IN_DIR. Every copy no row of this run names (a deleted
+    input's, an older one a duplicate or a failure left, one a killed run wrote before its journal line)
+    removed, then the journal entries that name them or no current file; said in one line, never by name."""
+    try:
+        removed = prune_copies(out_dir, {row.output for row in rows.values() if row.output})
+        forget(out_dir, lambda entry: entry.get("path") in rows and copy_name(entry) not in removed)
+    except OSError as err:
+        raise OutputError(write_problem(err, out_dir)) from None
+    if removed and notice is not None:
+        notice(f"removed {len(removed)} cop{'y' if len(removed) == 1 else 'ies'} of inputs no longer in IN_DIR")
 
 
 def _found(in_dir: Path, out_dir: Path, options: BatchOptions) -> tuple[list[Found], dict[str, str]]:
@@ -260,9 +278,9 @@ def _open_records(out_dir: Path, options: BatchOptions, earlier: dict[str, tuple
         journal = JournalFile(out_dir / STATE / JOURNAL, options.force, earlier)
     except OSError as err:
         raise OutputError(write_problem(err, out_dir / STATE)) from None
+    if options.key is not None:  # --redact: an earlier run's tables keep rows of copies this run may remove,
+        _clear_tables(out_dir, journal)  # gone now, not at the end: a run killed on the way leaves none
     if not options.tables:
-        if options.key is not None:  # --redact: an earlier run's tables would keep rows of copies this run removes
-            _clear_tables(out_dir, journal)
         return journal, None
     from ..writers.tables import TableWriter
 
@@ -281,18 +299,15 @@ def _clear_tables(out_dir: Path, journal: JournalFile) -> None:
         raise OutputError(write_problem(err, out_dir)) from None
 
 
-def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path, redacted: bool = False) -> str:
+def _close_records(journal: JournalFile, tables: Any, abort: bool, out_dir: Path) -> str:
     """Close the journal; the tables renamed into place, or dropped when the batch did not finish
-    (with --redact the earlier run's too: they may hold rows of copies this run removed).
-    Why they could not be finished, or ""."""
+    (with --redact the earlier run's are gone already: ``_open_records``). Why they could not be finished, or ""."""
     journal.close()
     if tables is None:
         return ""
     try:
         if abort:
             tables.abort()
-            if redacted:
-                clear_tables(out_dir)
         else:
             tables.close()
     except OSError as err:
