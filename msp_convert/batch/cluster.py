@@ -360,6 +360,7 @@ class _Flight:
         self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
         self.ran: dict[str, str] = {}  # key -> the worker it last started on (START)
         self.deaths: dict[str, int] = {}  # key -> workers that died running it
+        self.restarted: set[str] = set()  # workers overdue() restarted: their removal is no death of the others there
         self.fetched: queue.SimpleQueue[tuple[str, Any, Optional[BaseException]]] = queue.SimpleQueue()  # (key, answer, error)
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
         client.subscribe_topic(BEAT, self._beat)
@@ -379,10 +380,12 @@ class _Flight:
         message = event[1]
         if not isinstance(message, dict) or message.get("action") != "remove-worker" or message.get("expected"):
             return
+        restarted = message.get("worker") in self.restarted  # for another file over its limit: these go again free
+        self.restarted.discard(message.get("worker"))
         for key in message.get("processing-tasks", ()):
             entry = self.futures.get(key)  # this thread is the client's event loop: the other may take it meanwhile
             self.started.pop(key, None)
-            if entry is not None and self.ran.pop(key, None) == message.get("worker"):
+            if self.ran.pop(key, None) == message.get("worker") and entry is not None and not restarted:
                 self.deaths[key] = self.deaths.get(key, 0) + 1
                 if self.deaths[key] > (0 if entry[1]["kind"] == "bundle" else RETRIES):
                     self.fetched.put(("", None, None))  # wakes the other: cancel it before another worker takes it
@@ -517,6 +520,7 @@ class _Flight:
             del self.futures[key]
             self.started.pop(key, None)
             future.cancel()
+            self.restarted.add(worker)
             self.client.restart_workers([worker], raise_for_error=False)
             if task["kind"] == "bundle":
                 self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
