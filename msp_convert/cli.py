@@ -320,15 +320,10 @@ def batch(
     """Convert every plan under IN_DIR into OUT_DIR, with report.csv and report.json."""
     from .batch import BatchOptions, OutputError, run_batch
     from .batch.cluster import ClusterError, fetch_direct, local_workers
-    from .batch.redaction import check_link_file
+    from .batch.redaction import LinkFileError
 
     if link_file is not None and not redact:
         raise click.UsageError("--link-file goes with --redact")
-    if link_file is not None:
-        try:
-            check_link_file(link_file, out_dir, in_dir, key_file)
-        except InputError as err:
-            raise click.UsageError(err.message) from None
     options = BatchOptions(
         in_dir, out_dir, timeout=timeout, force=force, tables=tables, password=_password(False, password_file), to=to, retry_failed=retry_failed,
         template=template, link_file=link_file,
@@ -345,7 +340,9 @@ def batch(
         options.jobs = jobs
     progress = None if quiet else _ProgressLine(sys.stderr.isatty())
     try:
-        result = run_batch(options, progress, scheduler, notice=_say)  # --redact: copies removed, one line even with -q
+        result = run_batch(options, progress, scheduler, notice=_say, key_file=key_file)  # notice: copies removed, even with -q
+    except LinkFileError as err:  # checked there, before OUT_DIR is made or any file read
+        raise click.UsageError(err.message) from None
     except (OutputError, ClusterError) as err:  # the message names the output folder, or the scheduler
         _say(err.message)
         raise click.exceptions.Exit(1)

@@ -646,3 +646,18 @@ def test_a_refused_folder_keeps_its_own_temporary_files(tmp_path: Path) -> None:
     done = run("batch", str(src), "-o", str(out))  # without --redact: refused
     assert done.returncode == 1 and b"holds redacted copies" in done.stderr
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before and left.read_text() == "a write a killed run left"
+
+
+def test_run_batch_checks_the_link_file_against_the_key_file(tmp_path: Path) -> None:
+    """One check, in run_batch, with the key file (the command line only maps it to its usage line)."""
+    from msp_convert.batch import BatchOptions, run_batch
+    from msp_convert.batch.redaction import LinkFileError
+
+    key = key_file(tmp_path)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(WORD, src / "a.docx")
+    text = key.read_bytes()
+    with pytest.raises(LinkFileError, match="is the key file"):
+        run_batch(BatchOptions(src, out, key=read_key(key), link_file=key), key_file=key)
+    assert not out.exists() and key.read_bytes() == text

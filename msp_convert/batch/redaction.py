@@ -274,8 +274,12 @@ _LINK_PLACES = (
 )
 
 
+class LinkFileError(InputError):
+    """A --link-file that must not be written (``check_link_file``): the command line's usage error."""
+
+
 def check_link_file(link: Path, out_dir: Path, in_dir: Path, key_file: Optional[Path] = None) -> None:
-    """``InputError``, one line, for a link file that would be shared (under OUT_DIR), would overwrite the
+    """``LinkFileError``, one line, for a link file that would be shared (under OUT_DIR), would overwrite the
     key file or an input, sits among the inputs (IN_DIR), or cannot be written (its folder missing or
     read-only): found now, not after the batch."""
     where = link.resolve()
@@ -287,11 +291,11 @@ def check_link_file(link: Path, out_dir: Path, in_dir: Path, key_file: Optional[
     }
     for place, says in _LINK_PLACES:
         if checks[place]:
-            raise InputError(says)
+            raise LinkFileError(says)
     if not where.parent.is_dir():
-        raise InputError("--link-file's folder does not exist: make it, or give a file in another folder")
+        raise LinkFileError("--link-file's folder does not exist: make it, or give a file in another folder")
     if not os.access(where.parent, os.W_OK | os.X_OK):
-        raise InputError("--link-file's folder cannot be written: give a file in a folder you may write to")
+        raise LinkFileError("--link-file's folder cannot be written: give a file in a folder you may write to")
 
 
 def write_links(link: Path, links: dict[str, str], rows: "dict[str, ReportRow]") -> None:

@@ -24,16 +24,17 @@ LEGACY = ("doc", "rtf", "odt")
 LEGACY_CHUNK = 8
 
 
-def _folders(options: BatchOptions) -> tuple[Path, Path]:
-    """IN_DIR and OUT_DIR resolved, OUT_DIR made ready (writable, what a killed run left removed, one
-    kind of output: redacted or not); ``InputError`` / ``OutputError`` in one line."""
+def _folders(options: BatchOptions, key_file: Optional[Path]) -> tuple[Path, Path]:
+    """IN_DIR and OUT_DIR resolved, the link file checked (``LinkFileError``, before OUT_DIR exists), OUT_DIR
+    made ready (writable, one kind of output: redacted or not, what a killed run left removed);
+    ``InputError`` / ``OutputError`` in one line."""
     in_dir, out_dir = options.in_dir.resolve(), options.out_dir.resolve()
     if not in_dir.is_dir():
         raise InputError(f"{options.in_dir} is not a folder; give the folder that holds the plans")
     if out_dir == in_dir:
         raise InputError("the output folder is the input folder, whose plans would be overwritten; choose another -o")
     if options.link_file is not None:
-        check_link_file(options.link_file, out_dir, in_dir)  # the command line checks it first, with the key file
+        check_link_file(options.link_file, out_dir, in_dir, key_file)  # the one check: nothing read or made yet
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         check_writable(out_dir)
@@ -57,7 +58,8 @@ def _report(out_dir: Path, result: BatchResult) -> None:
 
 
 def run_batch(
-    options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None, notice: Optional[Callable[[str], None]] = None
+    options: BatchOptions, progress: Optional[Progress] = None, scheduler: Optional[str] = None,
+    notice: Optional[Callable[[str], None]] = None, key_file: Optional[Path] = None,
 ) -> BatchResult:
     """Convert every plan under ``options.in_dir`` into ``options.out_dir``.
 
@@ -65,14 +67,15 @@ def run_batch(
     are converted on that cluster (``batch.cluster``), otherwise by this
     machine's worker processes (``options.jobs``); the outputs, journal and
     report are the same. ``notice`` is given a line worth telling (with --redact: copies removed
-    because no input names them any more).
+    because no input names them any more). ``key_file``: the --redact key's file, which a
+    --link-file must not be (``LinkFileError``).
 
     Raises ``InputError`` for a bad IN_DIR and ``OutputError`` when OUT_DIR
     cannot be written at all; a write that fails mid-batch (a full disk)
     stops it cleanly, and ``BatchResult.stopped`` says why.
     """
     started = time.monotonic()
-    in_dir, out_dir = _folders(options)
+    in_dir, out_dir = _folders(options, key_file)
     reviews = {} if options.key is not None else reviewed.load(out_dir)  # no review of redacted plans
     found, links = _found(in_dir, out_dir, options)
     rows, tasks, earlier = _tasks(found, options, out_dir, {} if options.force else reviews)
