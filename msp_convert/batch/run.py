@@ -121,7 +121,7 @@ def _mirror(out_dir: Path, rows: dict[str, ReportRow], notice: Optional[Callable
     except OSError as err:
         raise OutputError(write_problem(err, out_dir)) from None
     if removed and notice is not None:
-        notice(f"removed {len(removed)} cop{'y' if len(removed) == 1 else 'ies'} of inputs no longer in IN_DIR")
+        notice(f"removed {len(removed)} cop{'y' if len(removed) == 1 else 'ies'} that no input makes now")
 
 
 def _found(in_dir: Path, out_dir: Path, options: BatchOptions) -> tuple[list[Found], dict[str, str]]:
