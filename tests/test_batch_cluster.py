@@ -411,30 +411,22 @@ def test_a_wrong_local_cluster_is_one_line(tmp_path: Path) -> None:
         run_batch(BatchOptions(src, tmp_path / "out"), scheduler="local:0")
 
 
-def test_the_command_refuses_a_wrong_scheduler_before_any_work(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scheduler,env,line", [
+    ("local:many", {}, "Error: --scheduler local:many: give local:N with N worker processes, 1 to 256"),
+    ("local:1", {DIRECT: "yes"},
+     "Error: MSP_CONVERT_DASK_DIRECT='yes': give 1 (fetch each answer from its worker) or 0 (through the scheduler)"),
+])
+def test_the_command_refuses_a_wrong_setting_before_any_work(tmp_path: Path, scheduler: str, env: dict, line: str) -> None:
+    """A malformed --scheduler or MSP_CONVERT_DASK_DIRECT: one line, exit 2, nothing made."""
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
     done = subprocess.run(
-        [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", "local:many"],
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", scheduler],
+        capture_output=True, text=True, timeout=120, env={**os.environ, **env},
     )
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines()[-1] == "Error: --scheduler local:many: give local:N with N worker processes, 1 to 256"
-    assert not (tmp_path / "out").exists()
-
-
-def test_the_command_refuses_a_wrong_direct_fetch_setting_before_any_work(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
-    done = subprocess.run(
-        [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(tmp_path / "out"), "--scheduler", "local:1"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, DIRECT: "yes"},
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines()[-1] == (
-        "Error: MSP_CONVERT_DASK_DIRECT='yes': give 1 (fetch each answer from its worker) or 0 (through the scheduler)")
+    assert done.stderr.strip().splitlines()[-1] == line
     assert not (tmp_path / "out").exists()
 
 
