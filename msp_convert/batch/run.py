@@ -104,11 +104,15 @@ def run_batch(
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, "" if redacted else str(in_dir), redacted)
     _report(out_dir, result)
     if options.link_file is not None:
-        try:
-            write_links(options.link_file, links, rows)
-        except OSError as err:
-            raise OutputError(f"--link-file: {write_problem(err, options.link_file.parent)}") from None
+        _links(options.link_file, links, rows)
     return result
+
+
+def _links(link_file: Path, links: dict[str, str], rows: dict[str, ReportRow]) -> None:
+    try:
+        write_links(link_file, links, rows)
+    except OSError as err:
+        raise OutputError(f"--link-file: {write_problem(err, link_file.parent)}") from None
 
 
 def _mirror(out_dir: Path, rows: dict[str, ReportRow], notice: Optional[Callable[[str], None]]) -> None:
