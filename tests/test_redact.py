@@ -261,6 +261,11 @@ def test_a_web_address_that_names_the_school_or_a_person_goes_whole() -> None:
 
 
 
+def test_a_web_address_with_a_short_first_name_as_one_of_its_words_goes() -> None:
+    texts = ["His blog: www.example.org/kai-maps now.", "Try www.kaiser.example.com today."]
+    assert redacted_texts(*texts) == ["His blog: [web address] now.", texts[1]]  # "kai" a word, not inside one
+
+
 @pytest.mark.parametrize("length", [5_000, 9_000])
 def test_a_web_address_longer_than_a_piece_of_a_long_text_goes_whole(length: int) -> None:
     text = "Kai likes maps. " * 300 + "See www.example.org/" + "a" * length + "/brackenholt-send for more."

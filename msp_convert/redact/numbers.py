@@ -230,14 +230,16 @@ def web_spans(text: str, named: dict[str, str]) -> Iterator[Span]:
     """A web address that names a school or a person ("www.hollinbrook.example.org/send", a UK school's
     ".sch.uk"): "[web address]", counted as the kind it names; others ("www.kirklees.gov.uk") stay.
     ``named``: each school's own name and each person's name part that is no word, as letters and digits
-    casefolded ("hollinbrook", "dawson"): found anywhere in the address's letters."""
+    casefolded ("hollinbrook", "dawson"): found anywhere in the address's letters; a short one (3 letters:
+    "kai") only as a word of it ("www.example.org/kai-blog"), not inside another ("kaiser")."""
     for m in _WEB.finditer(text):
         address = m[0].rstrip(".,;:!?")
         if not _EXTRACT(address.split("/", 3)[2] if "://" in address else address.split("/")[0]).suffix:
             continue  # "e.g.", "report.docx": no web domain ("x.sch.uk" is a suffix itself: *.sch.uk)
-        letters = re.sub(r"[\W_]", "", address.casefold())
-        kind = "school" if ".sch.uk" in address.casefold() else next(
-            (k for token, k in named.items() if token in letters), None)
+        folded = address.casefold()
+        letters, words = re.sub(r"[\W_]", "", folded), set(re.split(r"[\W_\d]+", folded))
+        kind = "school" if ".sch.uk" in folded else next(
+            (k for token, k in named.items() if (token in letters if len(token) > 3 else token in words)), None)
         if kind:
             yield Span(m.start(), m.start() + len(address), kind, WEB_ADDRESS, "web")
 

@@ -92,7 +92,7 @@ def _named(by_form: dict[str, Person], setting: Optional[str]) -> dict[str, str]
     people = [(f, p.kind) for f, p in by_form.items() if p.kind != "school" and not is_word(f)]
     for form, kind in schools + people:
         token = re.sub(r"[\W_]", "", form.casefold())
-        if len(token) >= 4:
+        if len(token) >= 3:  # a short one ("kai") only as a word of the address (web_spans)
             named.setdefault(token, kind)
     return named
 
