@@ -100,7 +100,7 @@ def run_batch(
     _settle(rows, interrupted, options.force, reviews, out_dir)
     redacted = options.key is not None
     if redacted and not interrupted and not stopped:
-        _mirror(out_dir, rows, notice)
+        stopped = _mirror(out_dir, rows, notice)
     result = BatchResult(sorted(rows.values(), key=lambda r: r.path), time.monotonic() - started, interrupted, stopped, "" if redacted else str(in_dir), redacted)
     _report(out_dir, result)
     if options.link_file is not None:
@@ -115,18 +115,26 @@ def _links(link_file: Path, links: dict[str, str], rows: dict[str, ReportRow]) -
         raise OutputError(f"--link-file: {write_problem(err, link_file.parent)}") from None
 
 
-def _mirror(out_dir: Path, rows: dict[str, ReportRow], notice: Optional[Callable[[str], None]]) -> None:
+def _mirror(out_dir: Path, rows: dict[str, ReportRow], notice: Optional[Callable[[str], None]]) -> str:
     """A finished --redact run: OUT_DIR mirrors IN_DIR. Every copy no row of this run names (a deleted
     input's, an older one a duplicate or a failure left, one a killed run wrote before its journal line)
-    removed, then the journal entries that name them or no current file; said in one line, never by name."""
+    removed, then the journal entries of files no longer found and the converted entries naming a removed
+    copy (a failed entry stays: it says "failed again" next time); said in one line, never by name. A write
+    that fails is the run's reason to stop (the report is still written), as a full disk mid-batch is."""
     try:
         removed = prune_copies(out_dir, {row.output for row in rows.values() if row.output})
-        forget(out_dir, lambda entry: entry.get("path") in rows and copy_name(entry) not in removed)
+        forget(out_dir, lambda entry: _still(entry, rows, removed))
     except OSError as err:
-        raise OutputError(write_problem(err, out_dir)) from None
+        return write_problem(err, out_dir)
     if removed and notice is not None:
         notice(f"removed {len(removed)} cop{'y' if len(removed) == 1 else 'ies'} that no input makes now")
+    return ""
 
+
+def _still(entry: dict[str, Any], rows: dict[str, ReportRow], removed: "set[str]") -> bool:
+    """Whether a journal entry stays after the mirror (a path that is no string, from a damaged line, goes)."""
+    path = entry.get("path")
+    return isinstance(path, str) and path in rows and (entry.get("status") == "failed" or copy_name(entry) not in removed)
 
 def _found(in_dir: Path, out_dir: Path, options: BatchOptions) -> tuple[list[Found], dict[str, str]]:
     """The files to take; with --redact each named by its row id (``batch.redaction``), and the ids' paths."""
