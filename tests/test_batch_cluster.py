@@ -262,8 +262,8 @@ def test_a_file_that_kills_its_worker_before_it_starts_is_sent_again_once(tmp_pa
 
 
 def test_a_file_whose_start_cannot_be_told_runs_again(tmp_path: Path) -> None:
-    """The START call failing (the scheduler out of reach: here its first START refused, OSError) sends the task
-    back to the scheduler to run again: the file converted, not failed as a bug of ours."""
+    """The START call failing (the scheduler out of reach: here its first START refused, OSError): the task runs
+    all the same, the file converted, not failed as a bug of ours (nor sent round for ever)."""
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import os
 import queue
@@ -155,17 +156,17 @@ class _Clock:
     def start(self) -> str:
         """The task's clock started, once the scheduler knows it runs here (``START``, a call it answers,
         so that a death after this comes after it): a worker that dies with a task it had not started costs
-        that task no retry. When the call fails (the scheduler out of reach), the task goes back to the
-        scheduler to run again (``Reschedule``), not a failure of its file."""
-        from distributed import Reschedule, get_worker
+        that task no retry. When the call fails or goes unanswered for ``CONNECT`` * 6 seconds, the task runs
+        all the same, its clock started (a file is never failed, nor sent round for ever, for it): a death
+        then counts as one before its start, which the resend-once rule bounds."""
+        from distributed import get_worker
         from distributed.utils import sync
 
         worker = get_worker()
         key = worker.get_current_task()
-        try:
-            sync(worker.loop, worker.scheduler.log_event, topic=START, msg={"key": key, "worker": worker.address})
-        except OSError as err:  # CommClosedError and time-outs among them
-            raise Reschedule() from err
+        with contextlib.suppress(OSError, asyncio.TimeoutError, TimeoutError):  # CommClosedError among them
+            sync(worker.loop, worker.scheduler.log_event, topic=START, msg={"key": key, "worker": worker.address},
+                 callback_timeout=CONNECT * 6)
         now = time.monotonic()
         with self.lock:
             self.running[key] = [now, now, 0.0, worker, 0]
@@ -243,9 +244,11 @@ def fetch_direct() -> bool:
 
 
 def _close(client: Any, cluster: Any) -> None:
-    client.close()
-    if cluster is not None:
-        _close_cluster(cluster)
+    try:
+        client.close()
+    finally:
+        if cluster is not None:
+            _close_cluster(cluster)
 
 
 def _close_cluster(cluster: Any) -> None:
