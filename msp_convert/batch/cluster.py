@@ -515,7 +515,7 @@ class _Flight:
         """Files past their limit: cancelled, their workers restarted (a legacy chunk's files go back,
         each on its own; a bundle's too, but the one past its limit)."""
         done: list[tuple[str, dict[str, Any]]] = []
-        now = time.monotonic()
+        now, restarting = time.monotonic(), set()  # a worker restarted once a pass, however many files overran there
         for key, (future, task) in list(self.futures.items()):
             began, worker, item = self.started.get(key, (now, "", 0))
             if now - began <= task.get("limit", self.options.timeout):
@@ -523,8 +523,10 @@ class _Flight:
             del self.futures[key]
             self.started.pop(key, None)
             future.cancel()
-            self.restarted.add(worker)
-            self.client.restart_workers([worker], raise_for_error=False)
+            if worker not in restarting:  # a second add after its removal event would stay, stale
+                restarting.add(worker)
+                self.restarted.add(worker)
+                self.client.restart_workers([worker], raise_for_error=False)
             if task["kind"] == "bundle":
                 self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
                 task = task["items"][item]
