@@ -369,6 +369,16 @@ def test_a_content_stream_in_an_image_codec_is_refused_undecoded(source_: str, m
     assert decoded == []
 
 
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_flate_bomb_before_an_unknown_filter_is_refused_undecoded(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    packed = zlib.compress(b" " * (LIMITS.content_bytes_per_page * 4), 9)
+    bomb = b"<< /Length %d /Filter [/FlateDecode /Bogus] >>\nstream\n%s\nendstream" % (len(packed), packed)
+    _not_decoded_whole(monkeypatch)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        parse_pdf(one_page(b"", [], [], then=bomb), source=source_)
+
+
 def test_only_names_of_forms_are_kept_and_nothing_past_the_page() -> None:
     names = b"".join(b"/n%d Do\n" % k for k in range(20_000))  # 20,000 names drawn, none of them in /Resources
     data = one_page(b"/F Do\n", [(b"F", names + b"/F0 Do\n", [b"F0"]), (b"F0", b"0 0 m 1 0 l S\n", [])], [b"F"])

@@ -141,20 +141,24 @@ def _decoded_size(stream: PDFStream, room: int) -> int:
     Each filter in turn decodes at most what could still end within ``room``: every one's output is at least
     half its input, so a stage holding more than ``room`` doubled for each stage after it is past already.
     An image's codec on a content stream (pdfminer decodes CCITT fax in pure Python: a minute for 80 bytes)
-    is refused as damaged; another filter not in ``_DECODE`` is left to pdfminer (undecodable: nothing).
+    is refused as damaged. At a filter not in ``_DECODE`` pdfminer fails, having decoded the stages before
+    it: those are measured, capped, as any are (a Flate bomb before ``/Bogus``), and a stream it cannot
+    start to decode counts as nothing.
     """
     if stream.data is not None:
         return len(stream.data)
     filters = [f for f, _ in stream.get_filters()]
     if any(f in _IMAGE_CODECS for f in filters):
         raise CorruptFileError("this PDF is damaged: its drawing instructions are encoded as an image; export or save it again")
-    if not filters or any(f not in _DECODE for f in filters):
+    if not filters:
         return len(_data(stream))
     data = stream.rawdata or b""
     try:
         if stream.decipher:  # an encrypted file (an owner password only, or the one given): as long once decrypted
             data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
         for k, f in enumerate(filters):
+            if f not in _DECODE:  # pdfminer fails on it, having decoded the stages before it (measured here)
+                return len(data) if k else 0
             cap = (max(room, 0) + 1) << min(len(filters) - 1 - k, 3)
             data = _DECODE[f](data, cap)
             if len(data) > cap:
