@@ -31,6 +31,7 @@ from msp_convert.redact.keys import read_key
 
 REPO = Path(__file__).resolve().parents[1]
 WORD = REPO / "fixtures" / "plans" / "04-ks2-autism.docx"
+DYSLEXIA = REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx"
 PDF = REPO / "fixtures" / "pdf" / "09-ks2-adhd.pdf"  # read from pages: without --redact, an origins file beside it
 TWO_PLANS = REPO / "fixtures" / "departures" / "pdf" / "d08-two-plans.pdf"
 
@@ -276,7 +277,7 @@ def test_a_rerun_with_the_same_key_resumes(batch_once: Any, tmp_path: Path) -> N
     out = tmp_path / "out"
     shutil.copytree(first, out)
     before = {p.name: p.read_bytes() for p in out.glob("plan-*")}
-    done = cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", "--tables")
+    done = redact_batch(src, out, key, "--tables")
     assert done.returncode == 0, done.stderr
     for table in ("plans.csv", "outcomes.csv"):  # a skipped plan's rows from its redacted output
         assert sorted((out / table).read_bytes().splitlines()) == sorted((first / table).read_bytes().splitlines())
@@ -338,10 +339,10 @@ def test_a_changed_input_replaces_its_earlier_redacted_copy(batch_once: Any, tmp
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     shutil.copy(WORD, src / "a.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    assert redact_batch(src, out, key).returncode == 0
     [before] = [p.name for p in out.glob("plan-*")]
-    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "a.docx")  # the same file, new bytes
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    shutil.copy(DYSLEXIA, src / "a.docx")  # the same file, new bytes
+    assert redact_batch(src, out, key).returncode == 0
     [after] = [p.name for p in out.glob("plan-*")]
     assert after != before and report(out)["files"][0]["output"] == after
 
@@ -357,49 +358,59 @@ def outputs(out: Path) -> list[str]:
     return sorted(p.name for p in out.glob("plan-*"))
 
 
-def test_a_file_that_now_fails_leaves_no_earlier_redacted_copy(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
+def redact_batch(src: Path, out: Path, key: Path, *more: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``batch SRC -o OUT --redact --key-file KEY -q MORE``; ``env`` added to the environment."""
+    args = [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", *more]
+    return subprocess.run(args, capture_output=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def rewrite_journal(out: Path, change: dict[str, Any]) -> None:
+    """Each journal entry with ``change`` applied (a value None: the key removed)."""
+    entries = [{k: v for k, v in {**entry, **change}.items() if v is not None} for entry in journal(out)]
+    (out / ".msp-convert" / "journal.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+
+def folders(tmp_path: Path, **files: Path) -> tuple[Path, Path, Path]:
+    """A key file, IN_DIR holding ``files`` (name -> the fixture copied there; "a" -> a.docx) and OUT_DIR."""
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
-    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "b.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    for name, fixture in files.items():
+        shutil.copy(fixture, src / f"{name}.docx")
+    return key_file(tmp_path), src, out
+
+
+def test_a_file_that_now_fails_leaves_no_earlier_redacted_copy(tmp_path: Path) -> None:
+    key, src, out = folders(tmp_path, a=WORD, b=DYSLEXIA)
+    assert redact_batch(src, out, key).returncode == 0
     rows = {r["path"]: r["output"] for r in report(out)["files"]}
     (src / "a.docx").write_bytes(b"PK\x03\x04 not a Word document any more")  # changed, and now failing
-    failed = cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q")
+    failed = redact_batch(src, out, key)
     assert failed.returncode == 1
     a = next(r for r in report(out)["files"] if r["status"] == "failed")
     assert outputs(out) == sorted(o for p, o in rows.items() if p != a["path"])  # a's earlier copy is gone, b's stays
     assert journal(out)[-1]["status"] == "failed" and journal(out)[-1]["output"] == rows[a["path"]]  # its name kept
     (out / rows[a["path"]]).write_text("{}")  # as a run stopped between that entry and the removal leaves it
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 1  # failed again
+    assert redact_batch(src, out, key).returncode == 1  # failed again
     assert outputs(out) == sorted(o for p, o in rows.items() if p != a["path"])
 
 
 def test_a_file_that_fails_never_takes_away_the_copy_another_file_makes_now(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "b.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    key, src, out = folders(tmp_path, b=WORD)
+    assert redact_batch(src, out, key).returncode == 0
     [made] = outputs(out)
     shutil.copy(WORD, src / "a.docx")  # b's earlier bytes, now a's: a's copy has b's earlier copy's name
     (src / "b.docx").write_bytes(b"PK\x03\x04 not a Word document any more")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", "--jobs", "1").returncode == 1
+    assert redact_batch(src, out, key, "--jobs", "1").returncode == 1
     rows = {r["status"]: r for r in report(out)["files"]}
     assert rows["converted"]["output"] == made and outputs(out) == [made]  # a's, though b's failure named it too
 
 
 def test_a_file_that_now_holds_another_files_bytes_leaves_no_earlier_copy(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
-    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "b.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    key, src, out = folders(tmp_path, a=WORD, b=DYSLEXIA)
+    assert redact_batch(src, out, key).returncode == 0
     assert len(outputs(out)) == 2
     shutil.copy(WORD, src / "b.docx")  # a duplicate of a now: no copy of its own
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    assert redact_batch(src, out, key).returncode == 0
     rows = sorted((r["status"], r["output"]) for r in report(out)["files"])
     assert [status for status, _ in rows] == ["duplicate", "skipped"] and outputs(out) == [rows[1][1]]
 
@@ -425,14 +436,11 @@ def test_a_rerun_with_another_key_is_refused_and_force_clears_the_old_copies(bat
 
 
 def test_force_leaves_no_copy_of_a_file_changed_since(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q").returncode == 0
+    key, src, out = folders(tmp_path, a=WORD)
+    assert redact_batch(src, out, key).returncode == 0
     [before] = outputs(out)
-    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "a.docx")
-    assert cli("batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", "--force").returncode == 0
+    shutil.copy(DYSLEXIA, src / "a.docx")
+    assert redact_batch(src, out, key, "--force").returncode == 0
     assert outputs(out) == [report(out)["files"][0]["output"]] and before not in outputs(out)
 
 
@@ -464,23 +472,8 @@ def test_link_file_is_checked_before_anything_is_read(tmp_path: Path, monkeypatc
 # --- the review's findings (redfix): unchanged bytes, unmarked folders, tables, the journal's names, the engine ----
 
 
-def redact_batch(src: Path, out: Path, key: Path, *more: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """``batch SRC -o OUT --redact --key-file KEY -q MORE``; ``env`` added to the environment."""
-    args = [sys.executable, "-m", "msp_convert", "batch", str(src), "-o", str(out), "--redact", "--key-file", str(key), "-q", *more]
-    return subprocess.run(args, capture_output=True, timeout=600, env={**os.environ, **(env or {})})
-
-
-def rewrite_journal(out: Path, change: dict[str, Any]) -> None:
-    """Each journal entry with ``change`` applied (a value None: the key removed)."""
-    entries = [{k: v for k, v in {**entry, **change}.items() if v is not None} for entry in journal(out)]
-    (out / ".msp-convert" / "journal.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
-
-
 def test_a_file_with_unchanged_bytes_that_now_fails_leaves_no_earlier_copy(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     assert redact_batch(src, out, key).returncode == 0
     [made] = outputs(out)
     rewrite_journal(out, {"version": "0.0.9"})  # converted by an older version: done again, and it times out now
@@ -490,10 +483,7 @@ def test_a_file_with_unchanged_bytes_that_now_fails_leaves_no_earlier_copy(tmp_p
 
 
 def test_a_file_converted_again_into_fewer_plans_leaves_no_later_plan(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     assert redact_batch(src, out, key).returncode == 0
     [made] = outputs(out)
     second = made.replace(".json", "-2.json")
@@ -505,10 +495,7 @@ def test_a_file_converted_again_into_fewer_plans_leaves_no_later_plan(tmp_path: 
 
 @pytest.mark.parametrize("left", ["interrupted", "own"])
 def test_redact_refuses_an_unmarked_folder_that_holds_anything(tmp_path: Path, left: str) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     out.mkdir()
     if left == "interrupted":  # an unredacted batch stopped after its first output, before its journal had a line
         (out / ".msp-convert").mkdir()
@@ -523,10 +510,7 @@ def test_redact_refuses_an_unmarked_folder_that_holds_anything(tmp_path: Path, l
 
 
 def test_a_run_without_tables_removes_the_earlier_runs_tables(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     assert redact_batch(src, out, key, "--tables").returncode == 0
     assert (out / "plans.csv").exists() and (out / "outcomes.csv").exists()
     (src / "a.docx").write_bytes(b"PK\x03\x04 not a Word document any more")  # its copy goes: so do its rows
@@ -535,10 +519,7 @@ def test_a_run_without_tables_removes_the_earlier_runs_tables(tmp_path: Path) ->
 
 
 def test_a_journal_names_no_file_outside_the_copies_for_removal(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     assert redact_batch(src, out, key).returncode == 0
     [made] = outputs(out)
     victim, beside = tmp_path / "victim.json", out / "notes.json"
@@ -553,10 +534,7 @@ def test_a_journal_names_no_file_outside_the_copies_for_removal(tmp_path: Path) 
 
 
 def test_a_copy_an_older_redaction_engine_made_is_made_again(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     assert redact_batch(src, out, key).returncode == 0
     from msp_convert.batch.redaction import REDACTION_VERSION
 
@@ -581,11 +559,7 @@ def test_a_folder_marked_before_keys_were_recorded_says_so(batch_once: Any, tmp_
 
 
 def test_a_finished_run_removes_the_copy_of_a_deleted_input_and_its_journal_entry(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
-    shutil.copy(REPO / "fixtures" / "plans" / "03-ks2-dyslexia.docx", src / "b.docx")
+    key, src, out = folders(tmp_path, a=WORD, b=DYSLEXIA)
     assert redact_batch(src, out, key).returncode == 0
     rows = {r["path"]: r["output"] for r in report(out)["files"]}
     a_id = row_id(read_key(key), "a.docx")
@@ -600,10 +574,7 @@ def test_a_finished_run_removes_the_copy_of_a_deleted_input_and_its_journal_entr
 
 
 def test_a_duplicate_whose_first_file_fails_keeps_no_older_copy(tmp_path: Path) -> None:
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "b.docx")
+    key, src, out = folders(tmp_path, b=WORD)
     assert redact_batch(src, out, key).returncode == 0
     [made] = outputs(out)
     shutil.copy(WORD, src / "a.docx")  # the same bytes, first: b is its duplicate, and a times out
@@ -653,10 +624,7 @@ def test_run_batch_checks_the_link_file_against_the_key_file(tmp_path: Path) -> 
     from msp_convert.batch import BatchOptions, run_batch
     from msp_convert.batch.redaction import LinkFileError
 
-    key = key_file(tmp_path)
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    shutil.copy(WORD, src / "a.docx")
+    key, src, out = folders(tmp_path, a=WORD)
     text = key.read_bytes()
     with pytest.raises(LinkFileError, match="is the key file"):
         run_batch(BatchOptions(src, out, key=read_key(key), link_file=key), key_file=key)
