@@ -31,7 +31,7 @@ from ...errors import InputError
 from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, tokens
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .records import INVISIBLE_TEXT_CONFIDENCE, Glyph
+from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Glyph
 
 if TYPE_CHECKING:
     from .pdfium_source import _Page
@@ -80,7 +80,6 @@ _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
 _UNREAD = -1.0  # a width not yet asked of PDFium
 _NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False)  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
-_INVISIBLE = (3, 7)  # text render modes drawn neither filled nor stroked (3; 7 only clips): a searchable scan's OCR layer
 
 
 
@@ -319,7 +318,7 @@ class _Run:
     def __init__(self, font: _Font, size: float, linear: Matrix, mode: int = 0) -> None:
         a, b, c, d = linear[:4]  # the text's x and y units, as displayed
         self.font, self.size, self.a, self.b = font, size, a, b
-        self.ocr = mode in _INVISIBLE  # an OCR layer, not the author's text
+        self.ocr = mode in INVISIBLE_MODES  # an OCR layer, not the author's text
         self.confidence = INVISIBLE_TEXT_CONFIDENCE if self.ocr else 1.0
         self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
         self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline

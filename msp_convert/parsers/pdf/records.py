@@ -19,6 +19,8 @@ from typing import Optional
 # ``Bounds.word`` (0.5), stands for all of them. Both page sources set it,
 # with ``Glyph.ocr`` True.
 INVISIBLE_TEXT_CONFIDENCE = 0.9
+# The text render modes that draw nothing: 3 (neither filled nor stroked), 7 (added to the clip only).
+INVISIBLE_MODES = frozenset({3, 7})
 
 
 @dataclass(slots=True)

@@ -39,11 +39,9 @@ from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFi
 from .limits import LIMITS, refuse
 from .quiet import quiet
 from .tokens import drawn_names
-from .records import INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
+from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
-INVISIBLE = 3  # text render mode 3: neither filled nor stroked
-CLIP_ONLY = 7  # text render mode 7: added to the clip only, invisible too
 
 
 def open_pdf(data: bytes, password: Optional[str] = None) -> "pdfplumber.PDF":
@@ -348,7 +346,7 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
         self.invisible = False
 
     def render_string(self, textstate: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        self.invisible = textstate.render in (INVISIBLE, CLIP_ONLY)
+        self.invisible = textstate.render in INVISIBLE_MODES
         super().render_string(textstate, *args, **kwargs)
 
     def render_char(self, *args: Any, **kwargs: Any) -> float:  # type: ignore[override]
