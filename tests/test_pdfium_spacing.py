@@ -157,15 +157,15 @@ def test_the_scan_of_a_stream_counts_what_it_shows_against_the_page_limit() -> N
     """What the scan shows is bounded as the text page is (a stream can show what the text page leaves out)."""
     from pdfminer.psparser import LIT
 
-    from msp_convert.parsers.pdf.pdfium_text import Fonts, _Shown
+    from msp_convert.parsers.pdf.shown import Fonts, Shown
 
     resources = {"Font": {"F1": {"Type": LIT("Font"), "Subtype": LIT("Type1"), "BaseFont": LIT("Helvetica")}}}
-    fine = _Shown(Fonts(), 1)
+    fine = Shown(Fonts(), 1)
     fine.run(b"BT /F1 1 Tf [" + b"(x) " * 1000 + b"] TJ (  y  ) Tj ET", resources, 0)
     assert fine.strings == ["x" * 1000, "  y  "]
     stream = b"BT /F1 1 Tf [" + b"(x) " * (LIMITS.glyphs_per_page + 10) + b"] TJ ET"
     with pytest.raises(UnsafeFileError, match=f"page 1 of this PDF draws more than {LIMITS.glyphs_per_page:,}"):
-        _Shown(Fonts(), 1).run(stream, resources, 0)
+        Shown(Fonts(), 1).run(stream, resources, 0)
 
 
 def _forms(**streams: bytes) -> dict:  # type: ignore[type-arg]
@@ -182,9 +182,9 @@ def _forms(**streams: bytes) -> dict:  # type: ignore[type-arg]
 
 
 def _shown(stream: bytes, resources: dict) -> list[str]:  # type: ignore[type-arg]
-    from msp_convert.parsers.pdf.pdfium_text import Fonts, _Shown
+    from msp_convert.parsers.pdf.shown import Fonts, Shown
 
-    shown = _Shown(Fonts(), 1)
+    shown = Shown(Fonts(), 1)
     shown.run(stream, resources, 0)
     return shown.strings  # type: ignore[no-any-return]
 

@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
-from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.pdftypes import PDFStream, resolve1
 
 from ...errors import InputError
-from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, tokens
 from .limits import LIMITS, refuse
 from .quiet import quiet
+from .shown import Fonts, Shown, manager
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Glyph
 
 if TYPE_CHECKING:
@@ -92,7 +91,7 @@ class Drawn:
     Tj, ', " and TJ that shows a string, in the order drawn (a form's where
     it is drawn), as pdfminer runs them: the two are paired in order, and
     not at all when their numbers differ (no text then: nothing is put back).
-    The stream is scanned for those operators alone (``_Shown``), the
+    The stream is scanned for those operators alone (``shown.Shown``), the
     strings decoded by pdfminer's fonts: its parser is 20 times slower.
     """
 
@@ -111,7 +110,7 @@ class Drawn:
     def _read(self) -> dict[int, str]:
         if self.page is None or self.manager is None:
             return {}
-        shown = _Shown(self.manager, self.number)
+        shown = Shown(self.manager, self.number)
         try:
             with quiet():
                 contents = self.page.contents if isinstance(self.page.contents, list) else [self.page.contents]
@@ -148,129 +147,6 @@ def _same(ours: str, theirs: str) -> bool:
     aside (one pdfminer cannot map, U+FFFD, stands for any); an object the text page left out (a repeat) has none."""
     a, b = _UNSEEN.sub("", ours), _UNSEEN.sub("", theirs)
     return not a or len(a) == len(b) and all(x == y or y == "\ufffd" or x == "\ufffd" for x, y in zip(a, b))
-
-
-_SHOW = frozenset((b"Tj", b"'", b'"'))
-
-
-class _Shown:
-    """The strings a content stream shows, each decoded as pdfminer decodes it, forms run where drawn.
-
-    Each stream run (the page's own, a form each time it is drawn) and its
-    bytes are counted against the page's limits, as the guard counts them;
-    an operator inside ``[ ]``, ``{ }`` or ``<< >>`` is an operand, not run.
-    """
-
-    def __init__(self, fonts: "Fonts", number: int) -> None:
-        self.fonts, self.number, self.strings, self.shown = fonts, number, [], 0  # type: ignore[var-annotated]
-        self.streams, self.content = 0, 0
-
-    def run(self, data: bytes, resources: Any, depth: int) -> None:
-        """Run one stream (a form's starts with no font, as pdfminer runs it)."""
-        self._stream(len(data))
-        fonts: dict[bytes, Any] = {}
-        font, saved, strings, name, nested = None, [], [], b"", 0
-        for kind, value in tokens(data):  # one token at a time: memory is the stream's
-            if kind == STRING:
-                strings.append(value)
-                self._spend(1)
-            elif kind == NAME:
-                name = value
-            elif kind == OPEN or kind == CLOSE:
-                nested = nested + 1 if kind == OPEN else max(nested - 1, 0)
-            elif kind == OPERATOR and not nested:
-                if value == b"Tf":
-                    font = fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
-                elif value == b"q":
-                    saved.append(font)
-                elif value == b"Q" and saved:
-                    font = saved.pop()
-                elif value == b"TJ" or value in _SHOW and strings:
-                    self._show(font, strings if value == b"TJ" else strings[-1:])
-                elif value == b"Do" and depth < 32:
-                    self._form(resources, name, depth)
-                strings, name = [], b""
-
-    def _stream(self, size: int) -> None:
-        """One more stream run, of ``size`` bytes: past the page's limits, the page is refused as the guard
-        refuses it."""
-        self.streams, self.content = self.streams + 1, self.content + size
-        if self.streams > LIMITS.streams_per_page:
-            raise refuse(f"page {self.number} of this PDF runs more than {LIMITS.streams_per_page:,} drawing streams "
-                         "(a form drawn over and over)")
-        if self.content > LIMITS.content_bytes_per_page:
-            mib = LIMITS.content_bytes_per_page // 2**20
-            raise refuse(f"page {self.number} of this PDF holds more than {mib} MiB of drawing instructions")
-
-    def _show(self, font: Any, strings: list[bytes]) -> None:
-        parts = strings
-        if font is None or not any(parts):
-            return  # pdfminer shows nothing without a font; PDFium makes no text object of empty strings
-        least = sum(map(len, parts)) // 4 - len(parts)  # a character is at most 4 bytes (a CMap's longest code)
-        if self.shown + least > LIMITS.glyphs_per_page:
-            self._spend(least)  # refused before it is decoded
-        font, chars = font
-        text = []
-        for part in parts:
-            for cid in font.decode(part):
-                char = chars.get(cid)
-                if char is None:
-                    char = chars[cid] = _unichr(font, cid)
-                text.append(char)
-        self._spend(len(text) - len(parts))
-        self.strings.append("".join(text))
-
-    def _spend(self, n: int) -> None:
-        """Strings and characters shown, off the page too (the text page leaves those out), as pdfminer counts
-        them: past the page's limit, the page is refused as the pdfplumber source refuses it."""
-        self.shown += n
-        if self.shown > LIMITS.glyphs_per_page:
-            raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-
-    def _form(self, resources: Any, name: bytes, depth: int) -> None:
-        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
-        form = resolve1(xobjects.get(name.decode("latin-1"))) if isinstance(xobjects, dict) else None
-        if not isinstance(form, PDFStream) or _literal(form.get("Subtype")) != "Form" or "BBox" not in form:
-            return
-        own = resolve1(form.get("Resources"))
-        self.run(form.get_data(), own if own else resources, depth + 1)
-
-
-def _literal(value: Any) -> str:
-    return str(getattr(resolve1(value), "name", ""))
-
-
-def _unichr(font: Any, cid: int) -> str:
-    try:
-        return str(font.to_unichr(cid))
-    except Exception:  # pdfminer's "(cid:N)": not a space
-        return "\ufffd"
-
-
-class Fonts:
-    """pdfminer's fonts for ``Drawn``, each made once a document, with its characters as they are decoded."""
-
-    def __init__(self) -> None:
-        self.manager = PDFResourceManager(caching=True)
-        self.made: dict[Optional[int], tuple[Any, dict[int, str]]] = {}
-
-    def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
-        """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
-        fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
-        spec = fonts.get(name.decode("latin-1")) if isinstance(fonts, dict) else None
-        objid = spec.objid if isinstance(spec, PDFObjRef) else None
-        if objid is None or objid not in self.made:
-            spec = resolve1(spec)
-            made = (self.manager.get_font(objid, spec if isinstance(spec, dict) else {}), {})
-            if objid is None:
-                return made
-            self.made[objid] = made
-        return self.made[objid]
-
-
-def manager() -> Fonts:
-    """pdfminer's fonts for ``Drawn``, one set for a document."""
-    return Fonts()
 
 
 def _lead_count(text: str) -> int:
