@@ -364,6 +364,7 @@ class _Flight:
         self.ran: dict[str, str] = {}  # key -> the worker it last started on (START)
         self.deaths: dict[str, int] = {}  # key -> workers that died running it
         self.restarted: set[str] = set()  # workers overdue() restarted: their removal is no death of the others there
+        self.spared: dict[str, int] = {}  # key -> restarts of its worker for another file: given up for them, it goes again free
         self.fetched: queue.SimpleQueue[tuple[str, Any, Optional[BaseException]]] = queue.SimpleQueue()  # (key, answer, error)
         self.early: list[tuple[str, dict[str, Any]]] = []  # files that could not be read here
         client.subscribe_topic(BEAT, self._beat)
@@ -388,7 +389,10 @@ class _Flight:
         for key in message.get("processing-tasks", ()):
             entry = self.futures.get(key)  # this thread is the client's event loop: the other may take it meanwhile
             self.started.pop(key, None)
-            if self.ran.pop(key, None) == message.get("worker") and entry is not None and not restarted:
+            ran = self.ran.pop(key, None) == message.get("worker")
+            if entry is not None and restarted:
+                self.spared[key] = self.spared.get(key, 0) + 1
+            elif entry is not None and ran:
                 self.deaths[key] = self.deaths.get(key, 0) + 1
                 if self.deaths[key] > (0 if entry[1]["kind"] == "bundle" else RETRIES):
                     self.fetched.put(("", None, None))  # wakes the other: cancel it before another worker takes it
@@ -458,9 +462,9 @@ class _Flight:
         for key, answer, error in self._fetched(wait=bool(self.futures) and not done):
             if key in self.futures:  # not cancelled here since
                 task = self.futures.pop(key)[1]
-                done += self._answer(answer, task) if error is None else self._failed(error, task, self.deaths.get(key, 0))
+                done += self._answer(answer, task) if error is None else self._failed(error, task, key)
         done += self._crashed()
-        for gone in (self.started, self.ran, self.deaths, self.sizes):  # done, or another client's on a shared cluster
+        for gone in (self.started, self.ran, self.deaths, self.spared, self.sizes):  # done, or another client's on a shared cluster
             for key in [key for key in list(gone) if key not in self.futures]:
                 gone.pop(key, None)
         return [(rel, _written(result)) for rel, result in done]
@@ -482,18 +486,24 @@ class _Flight:
         self.tasks.extend(item for item, each in zip(task["items"], result["results"]) if each["status"] == "retry")
         return [(item["rel"], each) for item, each in zip(task["items"], result["results"]) if each["status"] != "retry"]
 
-    def _failed(self, error: BaseException, task: dict[str, Any], deaths: int) -> list[tuple[str, dict[str, Any]]]:
+    def _failed(self, error: BaseException, task: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
         """A file with no answer: its workers died (a legacy chunk's or a bundle's files go back, each on its own;
-        a file the scheduler gave up on sooner than the client's count, with its deaths, as a new task), or a bug of ours."""
+        a file the scheduler gave up on sooner than the client's count, with its deaths, as a new task), or a bug of ours.
+
+        A file sent again for removals the client does not count (its worker's, while it only waited there, or before
+        its START) is sent so once: one that kills its worker before it starts would go again without end. One whose
+        worker was restarted under it for another file over its limit (``spared``) goes again free: as many times as
+        files are stopped."""
         from distributed import KilledWorker
 
         died = isinstance(error, (KilledWorker, asyncio.CancelledError, concurrent.futures.CancelledError))  # cancelled: not by us
         if task["kind"] in ("convert-many", "bundle"):
             self.tasks.extend(_alone(task["items"]))
             return []
-        if isinstance(error, KilledWorker) and deaths <= RETRIES and not task.get("resent"):  # removed while it only waited there
-            self.tasks.appendleft({**task, "alone": True, "deaths": deaths, "resent": True})  # once: one that kills its
-            return []  # worker before it starts would go again without end
+        deaths, spared = self.deaths.get(key, 0), key in self.spared
+        if isinstance(error, KilledWorker) and deaths <= RETRIES and (spared or not task.get("resent")):
+            self.tasks.appendleft({**task, "alone": True, "deaths": deaths, "resent": task.get("resent") or not spared})
+            return []
         return [(task["rel"], dict(CRASH) if died else internal(error))]
 
     def _crashed(self) -> list[tuple[str, dict[str, Any]]]:
