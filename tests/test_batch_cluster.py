@@ -10,6 +10,7 @@ import csv
 import gc
 import io
 import json
+import logging
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ import dask
 import distributed  # in the test extras (requirements.lock): these tests never skip
 import pytest
 
+import msp_convert.batch.cluster as cluster_module
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
 from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOG, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
 
@@ -349,6 +351,39 @@ def test_a_restarted_worker_keeps_the_short_log_and_close_undoes_it() -> None:
         _close(client, cluster)
     assert len(lengths) == 1 and set(lengths) != before and list(lengths.values()) == [LOG], lengths
     assert dask.config.get("distributed.admin.low-level-log-length") == default == 1000
+
+
+def test_overlapping_local_clusters_leave_the_log_setting_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two local:N runs at once (two run_batch calls in threads: here two clusters, the first closed while the
+    second runs), then one that fails as it starts: the setting (LOG, the saturation, the distributed logger's
+    level, the workers' logging variable) held while any runs, and exactly as it was once the last is out."""
+    logger = logging.getLogger("distributed")
+    monkeypatch.setattr(logger, "level", logging.WARNING)  # not ERROR, nor Dask's INFO: put back at the end
+    monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
+
+    def setting() -> tuple[Any, ...]:
+        return (dask.config.get("distributed.admin.low-level-log-length"), dask.config.get("distributed.scheduler.worker-saturation"),
+                logger.level, os.environ.get("DASK_LOGGING__DISTRIBUTED"))
+
+    before = setting()
+    clusters = [connect("local:1")]
+    try:
+        clusters.append(connect("local:1"))
+        _close(*clusters.pop(0))
+        during = setting()  # the second's worker, restarted now, would register with these
+    finally:
+        for each in clusters:
+            _close(*each)
+    assert during == (LOG, 1.0, logging.ERROR, "error")
+    assert setting() == before == (1000, 1.1, logging.WARNING, None)
+
+    def fails(workers: int) -> Any:
+        raise OSError("no port free")
+
+    monkeypatch.setattr(cluster_module, "local_cluster", fails)
+    with pytest.raises(OSError):
+        connect("local:1")
+    assert setting() == before
 
 
 def _http_server() -> int:

@@ -86,6 +86,11 @@ BUNDLE_BYTES = 2**20
 # client, the tasks it sent, with their inputs' bytes; in local:N's scheduler (this process), the tasks it
 # sent its workers. That many is this process's memory growing with the files: it keeps LOG.
 LOG = 8
+# What this process's Dask is set to while it runs a local cluster (``LocalSetting``): its streams' logs LOG
+# long, a worker holding only the task it runs (saturation 1.0), the distributed logger at ERROR, and
+# WORKER_LOG for its workers (processes that read it as they start, again as they restart).
+LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0}
+WORKER_LOG = "DASK_LOGGING__DISTRIBUTED"
 
 
 class ClusterError(InputError):
@@ -252,7 +257,7 @@ def _close(client: Any, cluster: Any) -> None:
 
 
 def _close_cluster(cluster: Any) -> None:
-    """The local cluster closed, and its setting of the log's length (``connect``) undone."""
+    """The local cluster closed, and its hold on ``LocalSetting`` (``connect``) let go."""
     try:
         cluster.close()
     finally:
@@ -261,18 +266,71 @@ def _close_cluster(cluster: Any) -> None:
             setting.__exit__(None, None, None)
 
 
+_SETTING: dict[str, Any] = {"users": 0, "undo": None}  # how many hold LocalSetting; what undoes it
+_SETTING_LOCK = threading.Lock()
+
+
+class LocalSetting:
+    """``LOCAL_CONFIG``, the distributed logger at ERROR (a restarted worker is the batch's to report, not the
+    log's) and ``WORKER_LOG`` (unless set) while any holds it: a local cluster for its life, a client as it
+    starts. Reference-counted: when the last of overlapping holders (runs in threads, or one after another
+    that failed mid-way) lets go, each is exactly as it was before the first. Let go once, however often
+    ``__exit__`` is called."""
+
+    def __init__(self) -> None:
+        self.held = False
+
+    def __enter__(self) -> "LocalSetting":
+        with _SETTING_LOCK:
+            if not _SETTING["users"]:
+                _SETTING["undo"] = _set_local()
+            _SETTING["users"] += 1
+            self.held = True
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with _SETTING_LOCK:
+            if not self.held:
+                return
+            self.held = False
+            _SETTING["users"] -= 1
+            if not _SETTING["users"]:
+                _undo_local(_SETTING["undo"])
+
+
+def _set_local() -> tuple[Any, int, Optional[str]]:
+    """``LocalSetting`` made: what undoes it (Dask's setting, the logger's level, the workers' variable before)."""
+    import dask
+
+    logger = logging.getLogger("distributed")
+    undo = (dask.config.set(LOCAL_CONFIG), logger.level, os.environ.get(WORKER_LOG))
+    logger.setLevel(logging.ERROR)
+    os.environ.setdefault(WORKER_LOG, "error")
+    return undo
+
+
+def _undo_local(undo: tuple[Any, int, Optional[str]]) -> None:
+    config, level, variable = undo
+    try:
+        config.__exit__(None, None, None)
+    finally:
+        logging.getLogger("distributed").setLevel(level)
+        if variable is None:
+            os.environ.pop(WORKER_LOG, None)
+        else:
+            os.environ[WORKER_LOG] = variable
+
+
 def connect(scheduler: str) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster (``local:N``): (client, cluster or None)."""
     from distributed import Client
-
-    import dask
 
     workers = local_workers(scheduler)
     if workers:
         return _connect_local(workers)
     client = Client.__new__(Client)  # made, then started: one that fails to start is closed here, not left to the collector
     try:
-        with dask.config.set({"distributed.admin.low-level-log-length": LOG}):
+        with LocalSetting():  # the client's stream's log LOG long
             client.__init__(scheduler, timeout=CONNECT)
         return client, None
     except (OSError, TimeoutError, ValueError) as err:
@@ -284,14 +342,12 @@ def connect(scheduler: str) -> tuple[Any, Any]:
 
 
 def _connect_local(workers: int) -> tuple[Any, Any]:
-    """A client of a new local cluster of ``workers`` processes; its streams' logs ``LOG`` long for its whole life
-    (the scheduler sets a worker's as it registers, and a restarted worker registers again): undone at close."""
-    import dask
+    """A client of a new local cluster of ``workers`` processes, holding ``LocalSetting`` for its whole life (the
+    scheduler sets a worker's stream's log length as it registers, and a restarted worker registers again):
+    let go at close."""
     from distributed import Client
 
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # a restarted worker is the batch's to report, not the log's
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # nor its workers' (processes that read it as they start)
-    setting = dask.config.set({"distributed.admin.low-level-log-length": LOG})
+    setting = LocalSetting().__enter__()
     try:
         cluster = local_cluster(workers)
     except BaseException:
@@ -322,12 +378,11 @@ def local_cluster(workers: int) -> Any:
 
     A file whose worker died is tried once more (``allowed_failures``); a worker holds
     only the task it runs (saturation 1.0: the others wait at the scheduler for the
-    first worker free). Each stream keeps its last ``LOG`` messages, not 1,000.
+    first worker free). Each stream keeps its last ``LOG`` messages, not 1,000 (``LocalSetting``, held as it starts).
     """
-    import dask
     from distributed import LocalCluster
 
-    with dask.config.set({"distributed.scheduler.worker-saturation": 1.0, "distributed.admin.low-level-log-length": LOG}):
+    with LocalSetting():
         return LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None, memory_limit=0,
             scheduler_kwargs={"allowed_failures": 1, "dashboard_address": "127.0.0.1:0"},  # the scheduler's HTTP routes on a free loopback port
