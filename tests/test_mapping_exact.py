@@ -3,9 +3,14 @@ scan's misreadings: the layout says which (``Paragraph.confidence`` is None), no
 
 from __future__ import annotations
 
-from msp_convert.layout import Paragraph, Run
+from typing import Optional
+
+from msp_convert.layout import Cell, Document, Paragraph, Row, Run, Table
+from msp_convert.mapping import map_document
+from msp_convert.model import Source
 from msp_convert.mapping.text import Guidance, Line, Wording, line_of, new_document
 
+SOURCE = Source(filename="plan.docx", format="docx", sha256="0" * 64)
 HEADING = Wording([("Communication and interaction", "ci"), ("Any other things which are important to my family", "other")])
 
 
@@ -44,3 +49,28 @@ def test_a_paragraph_is_exact_unless_its_words_were_read_from_pixels() -> None:
     # One Line per text and kind in a document, shared by every reader of it.
     assert line_of(Paragraph([Run("Communication and interaction")])) is line_of(stored)
     assert line_of(read) is not line_of(stored)
+
+
+def _outcome_statement(confidence: Optional[float]) -> Optional[str]:
+    """The statement of a one-outcome table whose box goes on with the form's guidance, a letter misread."""
+    def line(text: str) -> Paragraph:
+        return Paragraph([Run(text)], confidence=confidence, low=confidence, page=None if confidence is None else 5)
+
+    box = ["By the end of KS2, Sam will be able to read a book.",
+           "what is lmportant to me and help me move towards my goals"]  # a letter misread
+    rows = [
+        Row([Cell([line("Section 5: Outcomes and provision")], col=0, col_span=2),
+             *(Cell([line(w)], col=c) for c, w in enumerate(("Education", "Health", "Social Care"), 2))]),
+        Row([Cell([line("Outcome 1")], col=0), Cell([line(t) for t in box], col=1),
+             *(Cell([line("X")], col=c) for c in (2, 3, 4))]),
+    ]
+    intro = [line("Introduction to My Support Plan"), line("Section 1: About me")]
+    plan = map_document(Document(body=[*intro, Table(rows, columns=5)]), SOURCE).value
+    assert plan is not None and len(plan.outcomes) == 1
+    statement = plan.outcomes[0].statement
+    return statement.text if statement is not None else None
+
+
+def test_an_outcome_box_line_is_guidance_misread_only_in_text_read_from_pixels() -> None:
+    assert _outcome_statement(0.9) == "read a book"
+    assert _outcome_statement(None) == "read a book.\nwhat is lmportant to me and help me move towards my goals"

@@ -386,20 +386,21 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     guidance = _guidance(flow, profile.with_role("outcomes"))
     # Guidance in an outcome box is whole sentences; a short line is what a
     # person wrote, even where the template's examples name the same areas.
+    # Each line as ``line_of`` makes it: text the file stored is matched exactly (no scan tolerances).
     written = [
         p for p in rows.paragraphs
         if not is_blank(p.text)
-        and (flow.m.areas.match(p.text) is not None or len(p.text.split()) < 6 or p.text not in guidance)
+        and (flow.m.areas.match(line_of(p)) is not None or len(p.text.split()) < 6 or line_of(p) not in guidance)
     ]
     # The statement starts at "By the end of..." or "...will be able to"; what
     # comes before it is the areas of need, however many lines it took.
     start = next((i for i, p in enumerate(written) if able.search(p.text) or lead and norm(p.text).startswith(lead)), None)
     if start is None:
-        start = next((i for i, p in enumerate(written) if flow.m.areas.match(p.text) is None
+        start = next((i for i, p in enumerate(written) if flow.m.areas.match(line_of(p)) is None
                       and not areas_of_need(p.text, profile)), len(written))
     areas_text = []
     for para in written[:start]:
-        m = flow.m.areas.match(para.text)
+        m = flow.m.areas.match(line_of(para))
         areas_text.append(para.text[m.rest_at:] if m is not None else para.text)
     statement = _statement(written[start:], flow, able)
     supported = SupportedBy(**{key: rows.marks.get(key, False) for key in set(support_cols.values())})
