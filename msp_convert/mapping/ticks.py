@@ -235,6 +235,18 @@ def _unboxed(
         reading.loose_labels.append(option.key)  # the label alone: "My parent said no" is a sentence
 
 
+# A mark standing alone ("X", "v", a tick): all that ``_TYPED_MARK`` and ``_INNER_MARK`` can find.
+_LONE_MARK = re.compile(r"(?<!\w)" + _MARK + r"(?!\w)")
+
+
+def _may_answer(label: str, options: tuple[TickOption, ...], help_words: re.Pattern[str]) -> bool:
+    """Whether a line with no box (typed or not) can say a state: only by a typed mark, an answer
+    ("Yes", "No"), the helper label, or an option's label alone (``_unboxed``); a cheap test first."""
+    if _LONE_MARK.search(label) or _ANSWER.search(label) or help_words.search(label):
+        return True
+    return norm(label.lstrip(" \t:;-\u2013")) in _exact(options)
+
+
 def read_ticks(
     inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0, helper_label: str = DEFAULT_PROFILE.helper_label
 ) -> TickReading:
@@ -247,7 +259,10 @@ def read_ticks(
     """
     reading = TickReading()
     help_words = _help(helper_label)
-    segs = _split_marks(_split_brackets(_segments(inlines, start)), options)
+    segs = _split_brackets(_segments(inlines, start))
+    if len(segs) == 1 and not _may_answer(segs[0][1], options, help_words):
+        return reading  # no box, typed box, mark, answer or label alone: the usual written line, no tick in it
+    segs = _split_marks(segs, options)
     first = segs[0][1].lstrip(" \t:;-\u2013")
     # Labels before their boxes leave nothing after the last box: a label there says the boxes come first.
     label_first = (
