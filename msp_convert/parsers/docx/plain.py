@@ -80,21 +80,38 @@ class PlainParagraph:
             return None
         self.pstyle, self.p_style = None, self.p_default  # paragraph_props sets them when a pPr says
         style = self.p_default
+        style_bold = style.bold
         direct_list = outline = None
         texts: list[str] = []
         letters, ran = 0, False
         for el in p:
             tag = el.tag
-            if tag == W_R:
+            if tag == W_R:  # the run's content read here, not in a call of its own: most paragraphs are runs
                 ran = True
-                letters = _run(el, style.bold, texts, letters)
-                if letters < 0:
-                    return None
+                bold = style_bold
+                for c in el:
+                    ctag = c.tag
+                    if ctag == W_T:
+                        text = c.text
+                        if text:
+                            if not text.isascii() and GLYPH_RE.search(text) is not None:
+                                return None
+                            if letters == 0 or (letters == _BOLD_LETTER and not bold):  # else nothing changes
+                                if LETTER.search(text) is not None:
+                                    letters |= _BOLD_LETTER if bold else _PLAIN_LETTER
+                            texts.append(text)
+                    elif ctag == W_RPR:
+                        bold = _run_bold(c, style_bold)
+                        if bold is _GIVE_UP:
+                            return None
+                    elif _item(c, ctag, texts):
+                        return None
             elif tag == W_PPR:
                 if ran:
                     return None
                 direct_list, outline = self.paragraph_props(el)
                 style = self.p_style
+                style_bold = style.bold
             elif len(el) or tag == M_R:
                 return None
         if style.sym is not None:  # the paragraph's style (or the defaults) in a symbol font: ticks, mapped text
@@ -108,34 +125,17 @@ class PlainParagraph:
         )
 
 
-def _run(r: etree._Element, style_bold: bool, texts: list[str], letters: int) -> int:
-    """Adds a run's text to ``texts``; ``letters`` with the run's letters added (_BOLD_LETTER, _PLAIN_LETTER),
-    or -1 when the run holds more than plain runs know. ``style_bold``: what the paragraph's style gives."""
-    bold = style_bold
-    for c in r:
-        ctag = c.tag
-        if ctag == W_T:
-            text = c.text
-            if not text:
-                continue
-            if not text.isascii() and GLYPH_RE.search(text) is not None:
-                return -1
-            if letters == 0 or (letters == _BOLD_LETTER and not bold):  # else this text changes nothing
-                if LETTER.search(text) is not None:
-                    letters |= _BOLD_LETTER if bold else _PLAIN_LETTER
-            texts.append(text)
-        elif ctag == W_RPR:
-            bold = _run_bold(c, style_bold)
-            if bold is _GIVE_UP:
-                return -1
-        elif ctag in _PLAIN_ITEMS:
-            texts.append(_PLAIN_ITEMS[ctag])
-        elif ctag == W_BR:
-            if texts or c.get(W_TYPE) not in BREAK_SILENT_AT_START:
-                texts.append("\n")
-        elif ctag in _ITEMS_GIVE_UP:
-            return -1
-    return letters
+def _item(c: etree._Element, ctag, texts: list[str]) -> bool:
+    """Adds what run content other than ``w:t`` and ``w:rPr`` shows to ``texts``; True when it is more
+    than plain runs know."""
+    if ctag in _PLAIN_ITEMS:
+        texts.append(_PLAIN_ITEMS[ctag])
+    elif ctag == W_BR:
+        if texts or c.get(W_TYPE) not in BREAK_SILENT_AT_START:
+            texts.append("\n")
+    else:
+        return ctag in _ITEMS_GIVE_UP
+    return False
 
 
 def _run_bold(rpr: etree._Element, inherited: bool):
