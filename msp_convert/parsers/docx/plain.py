@@ -2,8 +2,8 @@
 
 Most paragraphs of a plan are runs of ``w:t`` (with tabs and breaks) whose
 ``w:rPr`` changes nothing the layout shows but bold. ``PlainParagraph.plain``
-reads such a paragraph with local variables only (``_run`` reads each run's
-content) and builds its one ``Run`` directly; at the first thing it does not
+reads such a paragraph with local variables only (each run's content in the
+same loop: a call per run cost more than its work) and builds its one ``Run`` directly; at the first thing it does not
 know (a field, a symbol, a tick glyph, a tracked change, a run-level strike,
 character style, symbol font or complex-script mark, a wrapper, a paragraph
 in deleted text, a ``w:pPr`` after a run, a paragraph whose style, or the
