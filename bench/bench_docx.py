@@ -4,7 +4,8 @@ The floor is what any reader must do: unzip the file and parse
 word/document.xml and word/styles.xml with lxml. The benchmark converts every
 .docx fixture to JSON in one run, many times, in turns with the floor, and
 reports the best run's ratio to the floor's best run (and the parser's alone: the rest
-is the mapping's), by wall time and by CPU time (``time.process_time``: the
+is the mapping's; and of the parser, opening the package alone: unzipping and parsing
+every part it reads, the rest is the walk of the trees), by wall time and by CPU time (``time.process_time``: the
 steadier on a shared machine, as it leaves out time other processes held the
 core), plus docx2python's plain
 text extraction of the same files (when installed: ``pip install -e '.[bench]'``)
@@ -15,7 +16,7 @@ for comparison, and the peak memory of one conversion pass.
 ``--calls`` also counts the Python function calls of one pass (cProfile) of the
 parser and of the whole reader: unlike times, counts do not move with the load
 of a shared machine, so they show whether a change cut work. ``--instructions``
-counts the machine instructions of one pass of the floor, the parser and the
+counts the machine instructions of one pass of the floor, the package, the parser and the
 whole reader (valgrind's cachegrind, when installed: slow, minutes, but the
 same on a quiet machine and a busy one, C code included, which calls miss).
 
@@ -41,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 import msp_convert  # noqa: E402
 from msp_convert.parsers.docx import parse_docx  # noqa: E402
+from msp_convert.parsers.docx.package import open_package  # noqa: E402
 from msp_convert.writers.json import to_json  # noqa: E402
 from timing import best, best_both  # noqa: E402  (bench/ is the script's folder)
 
@@ -81,6 +83,12 @@ def parse(files: list[tuple[str, bytes]]) -> None:
         parse_docx(data)
 
 
+def package(files: list[tuple[str, bytes]]) -> None:
+    """Opening the package alone: what the parser unzips and parses before its walk of the trees."""
+    for _, data in files:
+        open_package(data)
+
+
 def docx2python_text(files: list[tuple[str, bytes]]) -> None:
     from docx2python import docx2python
 
@@ -118,10 +126,11 @@ def main() -> None:
         if args.instructions:
             counts = {what: instructions(what, name) for what in PASSES}
             print("instructions of one pass: " + ", ".join(f"{what} {n / 1e6:,.0f} M" for what, n in counts.items())
-                  + f"; parser {counts['parser'] / counts['floor']:.2f}x the floor, whole reader {counts['reader'] / counts['floor']:.2f}x")
+                  + f"; package {counts['package'] / counts['floor']:.2f}x the floor, parser {counts['parser'] / counts['floor']:.2f}x,"
+                  + f" whole reader {counts['reader'] / counts['floor']:.2f}x")
 
 
-PASSES = {"floor": floor, "parser": parse, "reader": convert}
+PASSES = {"floor": floor, "package": package, "parser": parse, "reader": convert}
 
 
 def instructions(what: str, set_name: str, passes: int = 2) -> int:
@@ -166,8 +175,8 @@ def best_in_turns(fns: list[Callable[[], None]], repeat: int) -> list[tuple[floa
 
 def measure(name: str, files: list[tuple[str, bytes]], repeat: int) -> None:
     size = sum(len(d) for _, d in files)
-    (t_floor, c_floor), (t_parse, c_parse), (t_ours, c_ours) = best_in_turns(
-        [lambda: floor(files), lambda: parse(files), lambda: convert(files)], repeat
+    (t_floor, c_floor), (t_pkg, c_pkg), (t_parse, c_parse), (t_ours, c_ours) = best_in_turns(
+        [lambda: floor(files), lambda: package(files), lambda: parse(files), lambda: convert(files)], repeat
     )
     print(f"{name}: {len(files)} .docx, {size / 1024:.0f} KiB (ratios by wall time, and by CPU time: steadier on a shared machine)")
     print(f"floor (unzip + lxml parse of document.xml, styles.xml): {t_floor * 1000:8.1f} ms  ({t_floor / len(files) * 1000:.2f} ms/file)")
@@ -176,6 +185,9 @@ def measure(name: str, files: list[tuple[str, bytes]], repeat: int) -> None:
     print(f"  of which the parser (.docx -> layout):             {t_parse * 1000:8.1f} ms  ratio {t_parse / t_floor:.2f}x"
           f" (CPU {c_parse / c_floor:.2f}x), the rest (choosing, dividing, mapping, JSON) {(t_ours - t_parse) / t_floor:.2f}x"
           f" (CPU {(c_ours - c_parse) / c_floor:.2f}x)")
+    print(f"    of which opening the package (every part read):  {t_pkg * 1000:8.1f} ms  ratio {t_pkg / t_floor:.2f}x"
+          f" (CPU {c_pkg / c_floor:.2f}x), the walk of the trees {(t_parse - t_pkg) / t_floor:.2f}x"
+          f" (CPU {(c_parse - c_pkg) / c_floor:.2f}x)")
     try:
         t_d2p = best(lambda: docx2python_text(files), max(3, repeat // 3))
         print(f"docx2python plain text:                              {t_d2p * 1000:8.1f} ms  ratio {t_d2p / t_floor:.2f}x")
