@@ -288,12 +288,13 @@ def _support_labels(profile: Profile) -> tuple[dict[str, str], dict[str, tuple[s
     return fields, led
 
 
-def _support_field(text: str, profile: Profile) -> Optional[str]:
+def _support_field(text: str, profile: Profile, squashed: Optional[str] = None) -> Optional[str]:
     """The Supported-by field a header cell names: its label squashed ("Educ ation"), or as OCR
     reads a narrow column's header: its two lines in the wrong order ("Care Social"), or a letter
-    or two off ("Educatio:on")."""
+    or two off ("Educatio:on"). ``squashed``: the text squashed, when the caller has it."""
     labels, _ = _support_labels(profile)
-    squashed = _squashed(text)
+    if squashed is None:
+        squashed = _squashed(text)
     if squashed in labels or len(squashed) < 5:
         return labels.get(squashed)
     for key, name in labels.items():
@@ -305,6 +306,9 @@ def _support_field(text: str, profile: Profile) -> Optional[str]:
 
 def _close(a: str, b: str) -> bool:
     """A letter or two off: at least 0.8 alike (difflib's ratio)."""
+    total = len(a) + len(b)
+    if total and 2.0 * min(len(a), len(b)) / total < 0.8:
+        return False  # real_quick_ratio, as difflib works it out from the lengths alone: no matcher made
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     # The quick ratios are upper bounds of the ratio: most header cells are far off every label.
     return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
@@ -324,13 +328,14 @@ def _support_columns(table: Table, profile: Profile) -> tuple[dict[int, str], di
             break
         for cell in row.cells:
             # Compared without spaces: a narrow column may break "Education" inside the word.
-            squashed = _squashed(cell.text)
-            key = _support_field(cell.text, profile)
+            text = cell.text
+            squashed = _squashed(text)
+            key = _support_field(text, profile, squashed)
             if key is not None:
                 columns[cell.col] = key
             if squashed in led:
                 header[id(cell)] = led[squashed]
-            elif cell is first and _column_label(cell.text, profile.outcome_label):
+            elif cell is first and _column_label(text, profile.outcome_label):
                 header[id(cell)] = None
     return columns, header
 

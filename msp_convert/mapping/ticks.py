@@ -197,9 +197,19 @@ def _nearest(n: str, options: tuple[TickOption, ...]) -> Optional[TickOption]:
     return ranked[0][1]
 
 
-@lru_cache(maxsize=32)
+@by_identity
+def _respellers(options: tuple[TickOption, ...]) -> dict[str, Respeller]:
+    """The options' respellers by helper label (remembered by the options' identity: no option hashed)."""
+    return {}
+
+
 def _respeller(options: tuple[TickOption, ...], helper_label: str) -> Respeller:
-    return Respeller({w for o in options for label in o.labels for w in norm(label).split()} | set(norm(helper_label).split()))
+    made = _respellers(options)
+    found = made.get(helper_label)
+    if found is None:
+        words = {w for o in options for label in o.labels for w in norm(label).split()}
+        found = made[helper_label] = Respeller(words | set(norm(helper_label).split()))
+    return found
 
 
 def _respelt(label: str, options: tuple[TickOption, ...], helper_label: str = DEFAULT_PROFILE.helper_label) -> tuple[str, Callable[[int], int]]:
