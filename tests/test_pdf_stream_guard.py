@@ -27,7 +27,6 @@ from msp_convert.errors import CorruptFileError, UnsafeFileError
 from msp_convert.parsers.pdf import parse_pdf
 from msp_convert.parsers.pdf.limits import LIMITS
 from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
-from msp_convert.parsers.pdf.tokens import drawn_names
 
 SOURCES = ("pdfium", "pdfplumber")
 TEXT = b"BT /T 12 Tf 72 700 Td (Ava reads) Tj ET\n"  # every page says something: no page is a scan
@@ -414,7 +413,8 @@ def test_text_drawn_only_as_a_clip_is_invisible_to_pdfplumber_too() -> None:
 
 def test_a_do_after_anything_but_a_name_may_draw_any_form_and_words_in_text_draw_nothing() -> None:
     # PDFium looks up a number's text (1 Do: /1), and "" for Do alone or after an array; a comment hides a name
-    assert drawn_names(b"1 Do Do [] Do", {"1", "F"}, 99) == {"1": 3, "F": 3}
-    assert drawn_names(b"(G) % /F\nDo", {"F", "G"}, 99) == {"F": 1, "G": 1}
-    assert drawn_names(b"(Do not) Tj /F Do %Do\n/#46 {Do}", {"F", "G"}, 99) == {"F": 2}
-    assert drawn_names(b"/F Do\n" * 100, {"F"}, 10) == {"F": 11}  # counting stops past the most
+    drawn = source._drawn
+    assert drawn(b"1 Do Do [] Do", frozenset({"1", "F"}), 99) == {"1": 3, "F": 3}
+    assert drawn(b"(G) % /F\nDo", frozenset({"F", "G"}), 99) == {"F": 1, "G": 1}
+    assert drawn(b"(Do not) Tj /F Do %Do\n/#46 {Do}", frozenset({"F", "G"}), 99) == {"F": 2}
+    assert drawn(b"/F Do\n" * 100, frozenset({"F"}), 10) == {"F": 11}  # counting stops past the most

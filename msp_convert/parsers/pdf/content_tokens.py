@@ -14,22 +14,36 @@
 comments are passed over, and an inline image's data (after ``ID``) up to
 its ``EI``. A literal string is scanned by hand (the next ``(``, ``)`` or
 ``\\``), never by a regular expression that backtracks through it: memory is
-the string's own bytes, time is linear, whatever the string holds.
+the string's own bytes, time is linear, whatever the string holds. Bytes are
+split as PDFium splits them: whitespace is PDF's six (NUL, tab, line feed,
+form feed, carriage return, space), a hex string runs to its ``>`` and keeps
+its hex digits only.
+
+``draws(data)`` yields each ``Do`` PDFium may run, for ``source.StreamGuard``;
+``name_keys`` gives the keys (pdfminer's) a name in a stream may find.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Optional
 
-NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE = range(6)
+NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE = range(7)
 
 # whitespace and comments; then one of: 1 a name; 2 an opening bracket; 3 a closing one; 4 a hex string's digits;
 # 5 a literal string's opening bracket; 6 a number or an operator; anything else (a stray ")" or ">") is passed over
 _TOKEN = re.compile(
-    rb"(?:\s+|%[^\r\n]*)|/([^\s()<>\[\]{}/%]*)|(<<|\[|\{)|(>>|\]|\})|<([0-9A-Fa-f\s]*)>|(\()|([^\s()<>\[\]{}/%]+)|.",
+    rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)|/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)|(<<|\[|\{)|(>>|\]|\})|<([^>]*)>?|(\()"
+    rb"|([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)|.",
     re.S,
 )
+# a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
+# "%" (a string's, a name's or a comment's), and not running on into a longer word
+_ANY_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
+_NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
+_PDFIUM_ESCAPE = re.compile(rb"#(.)(.)", re.S)  # PDFium: "#" and the next two bytes, whatever they are
+_PDFMINER_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{0,2})")  # pdfminer: "#" and up to two hex digits
+_BRACES = (b"{", b"}")
 _SPECIAL = re.compile(rb"[()\\]")  # what a literal string's scan stops at
 _IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI alone
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))", re.S)
@@ -37,8 +51,9 @@ _ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _NUMERIC = frozenset(b"+-.0123456789")
 
 
-def tokens(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """The stream's tokens, one at a time (memory is the stream's and the token's)."""
+def tokens(data: bytes, rest_at_image: bool = False) -> Iterator[tuple[int, bytes]]:
+    """The stream's tokens, one at a time (memory is the stream's and the token's). ``rest_at_image``: at an
+    inline image's ``ID``, the rest of the stream is the last token (``IMAGE``), unread."""
     match, pos, end = _TOKEN.match, 0, len(data)
     while pos < end:
         m = match(data, pos)
@@ -56,6 +71,9 @@ def tokens(data: bytes) -> Iterator[tuple[int, bytes]]:
         elif kind == 6:
             yield (NUMBER if value[0] in _NUMERIC else OPERATOR), value
             if value == b"ID":  # an inline image's data: passed over
+                if rest_at_image:
+                    yield IMAGE, data[pos:]
+                    return
                 image = _IMAGE_END.search(data, pos)
                 pos = image.end() if image else end
         else:
@@ -82,8 +100,56 @@ def literal(data: bytes, pos: int) -> tuple[bytes, int]:
     return (_ESCAPE.sub(_unescape, inner) if escaped else inner), len(data)
 
 
+def draws(data: bytes) -> Iterator[Optional[bytes]]:
+    """Each ``Do`` PDFium may run in ``data``, in order: the name it draws (its bytes after the ``/``, ``#``
+    escapes as written), or None for one that may draw any name.
+
+    PDFium draws its last operand's text (``(F) Do`` and ``<46> Do`` draw
+    /F, ``1 Do`` /1, ``Do`` alone /), passing ``{`` and ``}`` over: a Do right
+    after a name draws it, any other may draw anything. A Do inside an array
+    or a dictionary is counted too (PDFium reads nested arrays otherwise than
+    a flat scan). From an inline image's ``ID`` on, where PDFium may end the
+    image by its computed length rather than at ``EI``, every ``Do`` in the
+    bytes that may be an operator counts as one that may draw anything.
+    Counting a draw PDFium would not run is safe; missing one is not.
+    """
+    last_kind, last = -1, b""
+    for kind, value in tokens(data, rest_at_image=True):
+        if kind == IMAGE:
+            yield from (None for _ in _ANY_DO.finditer(value))
+            return
+        if kind == OPERATOR and value == b"Do":
+            yield last if last_kind == NAME else None
+        if kind not in (OPEN, CLOSE) or value not in _BRACES:
+            last_kind, last = kind, value
+
+
+def name_keys(raw: bytes) -> tuple[str, ...]:
+    """The keys (as pdfminer has a dictionary's keys) a name in a stream (its bytes after the ``/``) may find: as
+    PDFium decodes its ``#`` escapes (a bad one, ``#G1``, is a byte all the same: 0x01; a ``#`` with less than
+    two bytes after it stays) and as pdfminer decodes them (``#G1``: ``G1``; a lone ``#`` goes)."""
+    if b"#" not in raw:
+        return (_key(raw),)
+    pdfium = _key(_PDFIUM_ESCAPE.sub(lambda m: bytes((_nibble(m[1]) * 16 + _nibble(m[2]),)), raw))
+    pdfminer = _key(_PDFMINER_ESCAPE.sub(lambda m: bytes((int(m[1], 16),)) if m[1] else b"", raw))
+    return (pdfium,) if pdfium == pdfminer else (pdfium, pdfminer)
+
+
+def _nibble(char: bytes) -> int:
+    """A hex digit's value; PDFium takes anything else for 0."""
+    return int(char, 16) if char in b"0123456789abcdefABCDEF" else 0
+
+
+def _key(name: bytes) -> str:
+    """A name as pdfminer keys it: its UTF-8 text, else ``str()`` of its bytes."""
+    try:
+        return name.decode("utf-8")
+    except UnicodeDecodeError:
+        return str(name)
+
+
 def _hex(digits: bytes) -> bytes:
-    digits = digits.translate(None, b" \t\r\n\f\v\x00")
+    digits = _NOT_HEX.sub(b"", digits)
     return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.pdftypes import PDFObjRef, resolve1
 
-from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, tokens
+from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, name_keys, tokens
 from .limits import LIMITS, refuse
+from .source import _decoded_size, find_form, form_resources, form_xobjects
 
 
 _SHOW = frozenset((b"Tj", b"'", b'"'))
@@ -25,15 +26,24 @@ class Shown:
     Each stream run (the page's own, a form each time it is drawn) and its
     bytes are counted against the page's limits, as the guard counts them;
     an operator inside ``[ ]``, ``{ }`` or ``<< >>`` is an operand, not run.
+    A form is found as the guard finds it (``source.find_form``: the same
+    names, the page's /XObject where a stream's resources have none, a form's
+    own /Resources or its caller's), so no form runs here that the guard did
+    not measure; forms deeper than ``LIMITS.form_depth`` are not run.
     """
 
     def __init__(self, fonts: "Fonts", number: int) -> None:
         self.fonts, self.number, self.strings, self.shown = fonts, number, [], 0  # type: ignore[var-annotated]
         self.streams, self.content = 0, 0
+        self.page_xobjects: Optional[dict] = None  # the page's /XObject: where PDFium looks when a form's has none
 
-    def run(self, data: bytes, resources: Any, depth: int) -> None:
-        """Run one stream (a form's starts with no font, as pdfminer runs it)."""
-        self._stream(len(data))
+    def run(self, data: bytes, resources: Any, depth: int, counted: bool = False) -> None:
+        """Run one stream (a form's starts with no font, as pdfminer runs it); ``counted``: its run and bytes are
+        counted already."""
+        if not counted:
+            self._stream(len(data))
+        if depth == 0:
+            self.page_xobjects = form_xobjects(resources, None)
         fonts: dict[bytes, Any] = {}
         font, saved, strings, name, nested = None, [], [], b"", 0
         for kind, value in tokens(data):  # one token at a time: memory is the stream's
@@ -53,7 +63,7 @@ class Shown:
                     font = saved.pop()
                 elif value == b"TJ" or value in _SHOW and strings:
                     self._show(font, strings if value == b"TJ" else strings[-1:])
-                elif value == b"Do" and depth < 32:
+                elif value == b"Do" and depth < LIMITS.form_depth:
                     self._form(resources, name, depth)
                 strings, name = [], b""
 
@@ -94,16 +104,10 @@ class Shown:
             raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
 
     def _form(self, resources: Any, name: bytes, depth: int) -> None:
-        xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
-        form = resolve1(xobjects.get(name.decode("latin-1"))) if isinstance(xobjects, dict) else None
-        if not isinstance(form, PDFStream) or _literal(form.get("Subtype")) != "Form" or "BBox" not in form:
-            return
-        own = resolve1(form.get("Resources"))
-        self.run(form.get_data(), own if own else resources, depth + 1)
-
-
-def _literal(value: Any) -> str:
-    return str(getattr(resolve1(value), "name", ""))
+        form = find_form(form_xobjects(resources, self.page_xobjects), name)
+        if form is not None:  # measured as the guard measures it, before pdfminer decodes it whole
+            self._stream(_decoded_size(form, LIMITS.content_bytes_per_page - self.content))
+            self.run(form.get_data(), form_resources(form, resources), depth + 1, counted=True)
 
 
 def _unichr(font: Any, cid: int) -> str:
@@ -123,7 +127,7 @@ class Fonts:
     def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
         """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
         fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
-        spec = fonts.get(name.decode("latin-1")) if isinstance(fonts, dict) else None
+        spec = next((fonts[k] for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         if objid is None or objid not in self.made:
             spec = resolve1(spec)

@@ -38,7 +38,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .tokens import drawn_names
+from .content_tokens import draws, name_keys
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -220,12 +220,15 @@ class StreamGuard:
     PDFium parses a page whole when it loads it, and a form XObject again
     each time the page (or a form) draws it with ``Do``: a few kB nesting
     forms drawn a hundred times each reach gigabytes. Here each content
-    stream is read flat (``tokens``) for every ``Do`` PDFium could run;
-    each form drawn counts against ``LIMITS`` (its bytes, one stream run)
-    as often as it is drawn, the forms it draws multiplied in turn, so the
-    total is known before PDFium is given the page. Names resolve as PDFium
-    resolves them (a form without /Resources uses its caller's; resources
-    without /XObject, the page's). Each stream is decoded and read once a
+    stream is read flat (``content_tokens.draws``: strings and comments
+    passed over) for every ``Do`` PDFium could run; each form drawn counts
+    against ``LIMITS`` (its bytes, one stream run) as often as it is drawn,
+    the forms it draws multiplied in turn, so the total is known before
+    PDFium is given the page. Names resolve as PDFium resolves them
+    (``find_form``, which ``shown.Shown`` uses too: a name's ``#`` escapes
+    read both as PDFium and as pdfminer reads them, a /Subtype (Form) string
+    as a form, a form without /Resources drawing with its caller's,
+    resources without /XObject with the page's). Each stream is decoded and read once a
     page, however often drawn; a form named in /Resources and never drawn
     costs nothing; a stream that does not decode draws nothing. Past a
     limit, forms nested past ``LIMITS.form_depth`` or a form drawn inside
@@ -268,14 +271,11 @@ class StreamGuard:
         """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn. ``owner``: whose
         /Resources ``resources`` are (the page's, or a form's key)."""
         self.budget.run(times * len(streams))
-        xobjects, scope = _xobjects_of(resources), owner
-        if xobjects is None:  # PDFium looks in the page's /XObject then
-            xobjects, scope = self._page_xobjects, "page"
+        xobjects = form_xobjects(resources, self._page_xobjects)
+        scope = owner if xobjects is not self._page_xobjects else "page"
         for name, n in self._read(streams, times, xobjects, scope):
             ref = xobjects.get(name)
             form = resolve1(ref)
-            if not _is_form(form):
-                continue
             key = ref.objid if isinstance(ref, PDFObjRef) else id(form)
             if key in inside:
                 raise UnsafeFileError(
@@ -284,9 +284,8 @@ class StreamGuard:
                 )
             if len(inside) >= LIMITS.form_depth:
                 raise refuse(f"page {self.budget.page} of this PDF draws forms inside forms more than {LIMITS.form_depth} deep")
-            own = resolve1(form.get("Resources"))
-            mine = isinstance(own, dict)
-            self._draw([form], own if mine else resources, key if mine else owner, times * n, inside + (key,))
+            own = form_resources(form, resources)
+            self._draw([form], own, key if own is not resources else owner, times * n, inside + (key,))
 
     def _read(self, streams: list[PDFStream], times: int, xobjects: Any, scope: Any) -> list[tuple[str, int]]:
         """Spend ``streams``' bytes ``times`` over; the forms they may draw (name, how often), read once a page."""
@@ -303,7 +302,7 @@ class StreamGuard:
         self.budget.spend(size * times)  # past the room: refused here
         self.parsed += len(streams)
         data = b" ".join(map(_data, streams)) if xobjects else b""
-        names = list(drawn_names(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if b"Do" in data else []
+        names = list(_drawn(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if b"Do" in data else []
         if key is not None:
             self._drawn[key] = (size, names)
         return names
@@ -311,17 +310,62 @@ class StreamGuard:
     def _forms(self, xobjects: dict, scope: Any) -> frozenset:
         """The names in ``xobjects`` (``scope``'s) that are forms: only these are counted (once a page)."""
         if scope not in self._named:
-            self._named[scope] = frozenset(k for k, v in xobjects.items() if _is_form(resolve1(v)))
+            self._named[scope] = frozenset(k for k, v in xobjects.items() if is_form(resolve1(v)))
         return self._named[scope]
 
 
-def _is_form(obj: Any) -> bool:
-    return isinstance(obj, PDFStream) and _name(obj.get("Subtype")) == "Form"
+def _drawn(data: bytes, forms: frozenset, most: int) -> dict[str, int]:
+    """How often ``data`` may draw each of ``forms`` (names, as pdfminer keys them), never less often than PDFium
+    (``content_tokens.draws``: a Do that may draw anything counts for each); the count stops past ``most``."""
+    counts: dict[str, int] = {}
+    total = anything = 0
+    for raw in draws(data) if forms else ():
+        if raw is None:
+            anything, total = anything + 1, total + len(forms)
+            continue
+        for key in name_keys(raw):  # as PDFium decodes the name, and as pdfminer does (its keys' way)
+            if key in forms:
+                counts[key], total = counts.get(key, 0) + 1, total + 1
+        if total > most:
+            break
+    for name in forms if anything else ():
+        counts[name] = counts.get(name, 0) + anything
+    return counts
+
+
+def is_form(obj: Any) -> bool:
+    """Whether PDFium draws ``obj`` as a form: a stream whose /Subtype is Form, a name or a string."""
+    if not isinstance(obj, PDFStream):
+        return False
+    subtype = resolve1(obj.get("Subtype"))
+    return subtype == b"Form" or _name(subtype) == "Form"
 
 
 def _xobjects_of(resources: Any) -> Optional[dict]:
     xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
     return xobjects if isinstance(xobjects, dict) else None
+
+
+def form_xobjects(resources: Any, page_xobjects: Optional[dict]) -> Optional[dict]:
+    """Where a stream drawn with ``resources`` finds the names it draws, as PDFium looks: in their /XObject, or
+    the page's when they have none."""
+    xobjects = _xobjects_of(resources)
+    return page_xobjects if xobjects is None else xobjects
+
+
+def form_resources(form: PDFStream, resources: Any) -> Any:
+    """The resources a form draws with: its own /Resources, or its caller's ``resources`` when it has none."""
+    own = resolve1(form.get("Resources"))
+    return own if isinstance(own, dict) else resources
+
+
+def find_form(xobjects: Optional[dict], raw: bytes) -> Optional[PDFStream]:
+    """The form ``raw Do`` draws (``raw``: the name's bytes in the stream), found as the guard finds it."""
+    for key in name_keys(raw) if xobjects else ():
+        form = resolve1(xobjects.get(key))  # type: ignore[union-attr]
+        if is_form(form):
+            return form  # type: ignore[no-any-return]
+    return None
 
 
 def _data(stream: PDFStream) -> bytes:

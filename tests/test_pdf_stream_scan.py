@@ -1,0 +1,169 @@
+"""One flat scan of a content stream for the guard and for ``Shown``: what PDFium draws, found as PDFium finds it.
+
+``content_tokens`` reads a stream as PDFium's parser splits it (strings and
+comments passed over), for ``source.StreamGuard`` (which forms each ``Do``
+may draw, counted before PDFium loads the page) and for ``shown.Shown``
+(what each text object shows, forms run where drawn). Both find a form
+through ``source.find_form``: what the guard measured is what ``Shown`` runs.
+The files are made here, byte by byte; PDFium itself (pypdfium2) shows what it
+draws of each.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pytest
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfminer.psparser import LIT
+from test_pdf_stream_guard import Written, _never_loaded, _refused_by_the_guard, _stream, _text, one_page
+
+from msp_convert.errors import UnsafeFileError
+from msp_convert.parsers.pdf import parse_pdf
+from msp_convert.parsers.pdf.content_tokens import draws
+from msp_convert.parsers.pdf.limits import LIMITS
+from msp_convert.parsers.pdf.shown import Fonts, Shown
+from msp_convert.parsers.pdf.source import StreamGuard
+
+BLACK = b"0 g 0 0 595 842 re f\n"
+FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+
+
+def _form(body: bytes, head: bytes = FORM, resources: bytes = b"") -> Written:
+    return Written(_stream(body, head + resources))
+
+
+def _black(data: bytes) -> bool:
+    """Whether PDFium paints the middle of page 1 black (a form filling the page drawn)."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        image = pdf[0].render(scale=0.1).to_pil().convert("L")
+        return bool(image.getpixel((30, 40)) < 128)
+    finally:
+        pdf.close()
+
+
+# ---- words in strings and comments draw nothing --------------------------------------------------
+
+
+def _to_do_list() -> bytes:
+    """A plan's form (no /Resources: it draws with the page's) showing "Things To Do" and "100%", and drawing
+    the page's rule form H."""
+    shows = b"BT /T 12 Tf 72 600 Td (Things To Do) Tj 0 -20 Td (100%) Tj 0 -20 Td (Done) Tj ET\n/H Do\n"
+    return one_page(b"/G Do\n", [(b"G", _form(shows), []), (b"H", b"0 0 m 100 0 l S\n", [])], [b"G", b"H"])
+
+
+def test_a_form_showing_things_to_do_is_measured_as_drawn_not_refused() -> None:
+    # the byte-wise count took the "Do" in (Things To Do) for a draw of every page form: G inside G, refused
+    guard = StreamGuard(_to_do_list())
+    guard.check(1)
+    assert guard.budget.streams == 1 + 1 + 1  # the page, G, and H once
+
+
+def test_a_form_showing_things_to_do_reads_as_through_pdfplumber() -> None:
+    data = _to_do_list()
+    theirs = _text(data, "pdfplumber")
+    assert "Things To Do" in theirs and "100%" in theirs
+    assert _text(data, "pdfium") == theirs
+
+
+def test_the_scan_passes_over_strings_and_comments_and_counts_every_do_after_an_inline_image() -> None:
+    stream = b"(Things To Do) Tj (100%) Tj <446F> Tj /F Do % Do\n/G { Do } 1 Do BI /W 1 ID x (Do) /Do Do EI /K Do"
+    assert list(draws(stream)) == [b"F", b"G", None, None, None]
+    assert list(draws(b"/F\x00Do /G\x0bDo <zz /H Do> (a\\) /J Do)")) == [b"F"]  # split as PDFium splits
+
+
+# ---- forms PDFium finds that the guard did not count ---------------------------------------------
+
+
+def _nested_as(key: bytes, call: bytes, subtype: bytes, levels: int = 4, times: int = 40) -> bytes:
+    """``nested(4, 40)`` (64,000 draws), each form's /XObject key written ``key % k``, each draw ``/<call % k>
+    Do``, each /Subtype ``subtype``; one level (``levels=1``): the page draws a form filling the page black."""
+    head = b"/Type /XObject /Subtype " + subtype + b" /BBox [0 0 595 842] "
+    forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(key % 0, _form(BLACK, head), [])]
+    for k in range(1, levels):
+        resources = b"/Resources << /XObject << /%s %d 0 R >> >>" % (key % (k - 1), 6 + k - 1)
+        forms.append((key % k, _form(b"/%s Do\n" % (call % (k - 1)) * times, head, resources), []))
+    return one_page(b"/%s Do\n" % (call % (levels - 1)), forms, [key % (levels - 1)])
+
+
+ODD = {
+    "a /Subtype string": (b"F%d", b"F%d", b"(Form)"),
+    "a /Subtype hex string": (b"F%d", b"F%d", b"<466F726D>"),
+    "a name with a bad escape": (b"F%d#G1", b"F%d#G1", b"/Form"),
+    "a name ending in #": (b"F%d#", b"F%d#", b"/Form"),
+}
+
+
+@pytest.mark.parametrize("key, call, subtype", ODD.values(), ids=list(ODD))
+def test_pdfium_draws_forms_named_and_typed_oddly(key: bytes, call: bytes, subtype: bytes) -> None:
+    assert _black(_nested_as(key, call, subtype, levels=1))
+
+
+@pytest.mark.parametrize("key, call, subtype", ODD.values(), ids=list(ODD))
+def test_nested_forms_named_or_typed_oddly_are_refused(key: bytes, call: bytes, subtype: bytes,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _nested_as(key, call, subtype)
+    _refused_by_the_guard(data)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF runs more than 20,000 drawing streams"):
+        parse_pdf(data, source="pdfium")
+
+
+# ---- Shown runs what the guard measured, no more, no less ------------------------------------------
+
+
+def _shown_and_guard(data: bytes) -> tuple[Shown, StreamGuard]:
+    guard = StreamGuard(data)
+    guard.check(1)
+    page = next(PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(data)))))
+    shown = Shown(Fonts(), 1)
+    shown.run(b" ".join(resolve1(s).get_data() for s in page.contents), resolve1(page.resources), 0)
+    return shown, guard
+
+
+def _empty_resources() -> bytes:
+    """A draws B and has C; B has /Resources << >> and draws /C 100 times: PDFium looks C up in the page's
+    /XObject (B's have none), where there is no C: C (filling the page black) is never drawn."""
+    c = _form(BLACK)
+    b = _form(b"/C Do\n" * 100, resources=b"/Resources << >>")
+    a = _form(b"/B Do\n", resources=b"/Resources << /XObject << /B 7 0 R /C 8 0 R >> >>")
+    return one_page(b"/A Do\n", [(b"A", a, []), (b"B", b, []), (b"C", c, [])], [b"A"])
+
+
+def _utf8_name() -> bytes:
+    """The page draws /F#C3#A9 (pdfminer's key "F\u00e9"), a form showing text."""
+    shows = _form(b"BT /T 12 Tf 72 600 Td (in a form) Tj ET\n")
+    return one_page(b"/F#C3#A9 Do\n", [(b"F#C3#A9", shows, [])], [b"F#C3#A9"])
+
+
+def test_pdfium_never_draws_a_form_its_callers_resources_name_when_its_own_are_empty() -> None:
+    assert not _black(_empty_resources())
+
+
+@pytest.mark.parametrize("make", [_empty_resources, _utf8_name, _to_do_list], ids=["empty resources", "utf-8 name",
+                                                                                  "things to do"])
+def test_shown_runs_each_form_the_guard_measured_and_no_other(make) -> None:  # type: ignore[no-untyped-def]
+    shown, guard = _shown_and_guard(make())
+    assert (shown.streams, shown.content) == (guard.budget.streams, guard.budget.content)
+
+
+def test_shown_reads_a_form_with_an_escaped_name() -> None:
+    shown, _ = _shown_and_guard(_utf8_name())
+    assert shown.strings == ["Ava reads", "in a form"]
+
+
+def test_shown_measures_a_form_before_pdfminer_decodes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    packed = zlib.compress(b" " * (LIMITS.content_bytes_per_page + 10), 9)
+    bomb = PDFStream({"Subtype": LIT("Form"), "BBox": [0, 0, 9, 9], "Filter": LIT("FlateDecode")}, packed)
+    decoded = []
+    monkeypatch.setattr(PDFStream, "decode", lambda self: decoded.append(1))
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF holds more than 16 MiB of drawing instructions"):
+        Shown(Fonts(), 1).run(b"/X Do", {"XObject": {"X": bomb}}, 0)
+    assert decoded == []
