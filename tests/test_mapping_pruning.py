@@ -61,3 +61,31 @@ def test_the_quick_ratios_drop_only_labels_that_are_not_close() -> None:
     plain = [difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8 for a, b in pairs]
     assert [_close(a, b) for a, b in pairs] == plain
     assert 10 < sum(plain) < len(pairs) - 10
+
+
+def _index_lines() -> list[T.Line]:
+    """The lines above as the file stored them and as read from pixels, the form's headings and
+    prompts as a narrow PDF column breaks them ("Educ ation"), and headings misread, one Line each."""
+    texts = _lines()
+    m = matchers(DEFAULT_PROFILE)
+    broken = [w[: len(w) // 2] + " " + w[len(w) // 2:] for w in [*(e[0] for e in m.headings._entries), *(e[0] for e in m.global_prompts._entries)]]
+    # A letter of the first word misread ("Cornmunication and interaction"): only respelling finds these.
+    misread = [w.replace("m", "rn", 1).replace("i", "l", 1) for w in (e[0] for e in m.headings._entries)]
+    texts += broken + [t.upper() for t in broken[:20]] + misread
+    return [T.Line(t, exact=exact) for t in dict.fromkeys(texts) for exact in (True, False)]
+
+
+def test_the_lines_looked_up_are_all_those_a_wording_can_match() -> None:
+    """``Wording.matches`` (the first-word and spaceless lookups) gives what ``match`` gives each line."""
+    T.new_document(object())
+    lines = _index_lines()
+    index = T.LineIndex(lines)
+    m = matchers(DEFAULT_PROFILE)
+    for wording, fuzzy in ((m.headings, True), (m.global_prompts, False), (m.global_prompts, True), (m.prompts["profile"], False)):
+        every = {line: wording.match(line, fuzzy) for line in lines}
+        expected = {line: found for line, found in every.items() if found is not None}
+        assert wording.matches(index, fuzzy) == expected
+        assert wording.matches(index, fuzzy, read=False) == {line: f for line, f in expected.items() if line.exact}
+        assert sum(line.exact for line in expected) > 20  # the stored lines reach the wordings
+    found = m.headings.matches(index)
+    assert any(not line.exact and line.n.split()[0] not in m.headings._by_first for line in found)  # respelt

@@ -4,19 +4,24 @@
 by line (``Flow.found``); the rows a table reader takes for itself (the
 provision and review tables' column headers, a review table's heading row)
 are recognised here, from the first rows where the readers look for them.
+
+Before the mapping, the profile is chosen by the headings the document shows
+(``best_profile``). The document's lines are walked once (``document_lines``), and
+which of a profile's headings each shows is worked out once per profile: the plan
+divider (``plans.divide``) reads the same walk and the same headings.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from typing import Sequence
+from typing import Iterator, Optional, Sequence
 
-from ..layout import Document, Table, iter_paragraphs
-from ..template import Profile
+from ..layout import Block, Document, Paragraph, Row, Table, iter_paragraphs
+from ..template import Profile, Section
 from .flow import Flow, matchers
 from .grids import header_columns
-from .text import Line, line_of, new_document, norm
+from .text import Line, LineIndex, Match, lines_of, norm, per_document
 
 # The rows of a table where its heading and column headers are (as ``grids.classify`` looks).
 HEAD_ROWS = 3
@@ -78,11 +83,10 @@ def best_profile(document: Document, profiles: Sequence[Profile]) -> Profile:
     """The profile whose headings and title lines the document shows the most of.
 
     Each profile's share of its own headings and marks found (a small form is not
-    outscored by a big one); a tie goes to the first (the default form).
+    outscored by a big one) among the first CHOOSE_LINES paragraphs; a tie goes to
+    the first (the default form).
     """
-    new_document(document)
-    lines = [line_of(p) for p in islice(iter_paragraphs(document.body), CHOOSE_LINES) if p.text.strip()]
-    lines = [line for line in lines if line.n and len(line.n) < MAX_HEADING]
+    lines = document_lines(document)
     best, best_score = profiles[0], -1.0
     for profile in profiles:
         score = _heading_share(lines, profile)
@@ -93,17 +97,88 @@ def best_profile(document: Document, profiles: Sequence[Profile]) -> Profile:
     return best
 
 
-def _heading_share(lines: list[Line], profile: Profile) -> float:
-    m = matchers(profile)
-    found: set[str] = set()
+def _heading_share(lines: "DocumentLines", profile: Profile) -> float:
     possible = len(profile.sections) + bool(profile.group_headings) + len(profile.marks)
-    for line in lines:
-        if len(found) >= possible:
-            break  # every heading and mark found: the share can grow no more
-        if line.n in m.marks:
-            found.add("mark " + line.n)
-            continue
-        heading = m.headings.match(line)
-        if heading is not None:
-            found.add(heading.item.key if heading.item is not None else "")
-    return len(found) / possible if possible else 0.0
+    if not possible:
+        return 0.0
+    marks, first = matchers(profile).marks, lines.first
+    found = {"mark " + line.n for line in lines.index.with_n(marks) if first[line] < CHOOSE_LINES}
+    found.update(
+        heading.item.key if heading.item is not None else ""
+        for line, heading in lines.headings(profile).items()
+        if first[line] < CHOOSE_LINES and line.n not in marks
+    )
+    return len(found) / possible
+
+
+# --- each line of a document, once -------------------------------------------------------
+
+
+@dataclass
+class DocumentLines:
+    """A document's lines as one walk finds them, shared by the profile chooser and the plan divider.
+
+    ``items``: in document order (``iter_paragraphs``'), each line short enough to be a heading
+    (normalised) and each row of a table the divider reads, with its unit (a block in document
+    order, a one-column table read through: ``reads_through``) and its origin. ``first``: the
+    paragraph (blanks counted) where each line first shows. ``headings``: which lines show which
+    of a profile's headings, worked out once per profile.
+    """
+
+    items: list[tuple[int, str, "Line | Row"]]
+    origins: list[str]  # each unit's origin
+    first: dict[Line, int]
+    index: LineIndex
+    _headings: dict[Profile, "dict[Line, Match[Optional[Section]]]"] = field(default_factory=dict, repr=False)
+
+    def headings(self, profile: Profile) -> "dict[Line, Match[Optional[Section]]]":
+        if profile not in self._headings:
+            self._headings[profile] = matchers(profile).headings.matches(self.index)
+        return self._headings[profile]
+
+
+def reads_through(table: Table) -> bool:
+    """A table of one column: a frame around the plan, or a column of one-cell rows, read through."""
+    return table.columns <= 1 and all(len(row.cells) <= 1 for row in table.rows)
+
+
+def document_lines(document: Document) -> DocumentLines:
+    """The document's lines, walked once per document."""
+    return per_document(document, _walk)
+
+
+def _walk(document: Document) -> DocumentLines:
+    origins: list[str] = []
+    paras: list[Paragraph] = []
+    order: list[tuple[int, str, "Row | int"]] = []  # rows, and paragraphs by their number in ``paras``
+    stack: list[Iterator[Block]] = [iter(document.body)]
+    while stack:
+        block = next(stack[-1], None)
+        if block is None:
+            stack.pop()
+        elif isinstance(block, Paragraph):
+            order.append((len(origins), block.origin, len(paras)))
+            paras.append(block)
+            origins.append(block.origin)
+        elif reads_through(block):
+            stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
+        else:
+            unit = len(origins)
+            origins.append(block.origin)
+            for row in block.rows:
+                order.append((unit, block.origin, row))
+                for cell in row.cells:
+                    for b in cell.blocks:
+                        for para in (b,) if type(b) is Paragraph else iter_paragraphs([b]):
+                            order.append((unit, para.origin or block.origin, len(paras)))
+                            paras.append(para)
+    return _lines_in(origins, order, lines_of(paras))
+
+
+def _lines_in(origins: list[str], order: list[tuple[int, str, "Row | int"]], lines: list[Line]) -> DocumentLines:
+    """The walk's rows and its lines short enough to be a heading, in order, and those lines indexed."""
+    first = dict(zip(reversed(lines), reversed(range(len(lines)))))  # a line's last pair here is its first
+    short = {line for line in first if line.n and len(line.n) < MAX_HEADING}
+    items = [(unit, origin, lines[what] if type(what) is int else what)  # type: ignore[index]
+             for unit, origin, what in order if type(what) is not int or lines[what] in short]  # type: ignore[index]
+    return DocumentLines(items, origins, first, LineIndex(short))  # type: ignore[arg-type]

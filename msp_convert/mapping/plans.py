@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional
 
-from ..layout import Block, Cell, Document, Paragraph, Row, Table, iter_paragraphs
-from ..template import Profile
+from ..layout import Block, Cell, Document, Row, Table, iter_paragraphs
+from ..template import Profile, Section
 from .flow import matchers
 from .front import labels_for
-from .text import line_of, new_document, norm
+from .landmarks import DocumentLines, document_lines, reads_through
+from .text import Line, LineIndex, Match, norm
 
 __all__ = ["Division", "Start", "divide", "split", "names_child"]
 
@@ -79,10 +80,9 @@ def split(document: Document, profile: Profile) -> list[Document]:
 
 def divide(document: Document, profile: Profile) -> Division:
     """Find where each plan begins and cut the document there; headers and footers go with every part."""
-    new_document(document)
-    scan = _Scan(profile)
-    for unit in _units(document.body):
-        scan.see(unit)
+    lines = document_lines(document)
+    scan = _Scan(profile, lines)
+    scan.run()
     cuts, children = scan.kept()
     if not cuts:
         return Division([document])
@@ -146,11 +146,6 @@ def _name(value: str) -> Optional[str]:
 # --- walking the blocks -------------------------------------------------------------------
 
 
-def _layout(table: Table) -> bool:
-    """A table of one column: a frame around the plan, or a column of one-cell rows, read through."""
-    return table.columns <= 1 and all(len(row.cells) <= 1 for row in table.rows)
-
-
 def _units(blocks: list[Block]) -> Iterator[Block]:
     """The blocks in document order, one-column tables replaced by what they hold."""
     stack: list[Iterator[Block]] = [iter(blocks)]
@@ -158,7 +153,7 @@ def _units(blocks: list[Block]) -> Iterator[Block]:
         block = next(stack[-1], None)
         if block is None:
             stack.pop()
-        elif isinstance(block, Table) and _layout(block):
+        elif isinstance(block, Table) and reads_through(block):
             stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
         else:
             yield block
@@ -174,7 +169,7 @@ class _Cutter:
     def blocks(self, blocks: list[Block]) -> list[list[Block]]:
         parts: list[list[Block]] = [[]]
         for block in blocks:
-            if isinstance(block, Table) and _layout(block):
+            if isinstance(block, Table) and reads_through(block):
                 pieces = self._table(block)
             else:
                 pieces = [[], [block]] if self.seen in self.cuts else [[block]]
@@ -223,54 +218,101 @@ def _front(wording: str, origin: str, name: Optional[str] = None) -> _Signal:
     return _Signal(start=Start(wording, _page(origin)), name=name)
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What a line is to the divider, whatever its place: a front part (its wording, the child it
+    names), or a later part (``part``); ``match``: a prompt of a later part it may be is matched
+    when the scan reaches it, with the tolerances the scan then needs (a line read from pixels, or
+    a stored line no exact form of any wording takes, while the edited wordings are looked for)."""
+
+    front: Optional[str] = None
+    name: Optional[str] = None
+    part: Optional[str] = None
+    match: bool = False
+
+
+_EDITED = _Kind(match=True)
+
+
+# The first words (normalised) of a line naming a child (``_NAME_LINE``); and the letters that match
+# one of its label's letters whatever their case: a line holding one is tried whatever its first word.
+_NAME_FIRST = ("child", "childs", "pupil", "pupils", "young", "student", "students", "full", "name")
+_FOLDS_TO_LABEL = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 class _Scan:
     """One pass: candidate cuts (unit number, start) and the later parts shown between them."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, lines: DocumentLines) -> None:
         self.m = matchers(profile)
+        self.lines = lines
         self.title = norm(profile.plan_title)
         self.front = profile.with_role("front")
         self.intro = self.front.headings[0] if self.front is not None else profile.plan_title
         self.plan_number = labels_for(profile).plan_number
-        self.unit = 0
+        self.number_words = {norm(w).split(" ", 1)[0] for w in profile.plan_number}
+        self.kinds = self._kinds(lines.headings(profile))
         self.candidates: list[tuple[int, Start]] = []
         self.later: list[set[str]] = [set()]  # the later parts of the plan before the first cut, then of each
         self.child: Optional[str] = None  # the child the plan being read names
         self.children: list[Optional[str]] = [None]  # the child each part (as ``later``) names first
         self.last_later = -1  # the last unit that showed a later part
-        self.page: Optional[int] = None  # the page of the units since ``page_from`` (known for PDFs and scans)
-        self.page_from = 0
+        # This stretch shows too few later parts for ``kept``: the prompts' edited wordings are looked
+        # for. After, another part only moves ``last_later``, which the prompts as printed settle.
+        self.edited = True
 
-    def see(self, block: Block) -> None:
-        signals = list(self._signals(block))
-        self._paged(block)
-        first = signals[0] if signals else None
-        if first is not None and first.start is not None and self.later[-1]:
+    def run(self) -> None:
+        """The units that show a part of the form, in order, each seen with its signals."""
+        kinds = self.kinds
+        at, signals = -1, []
+        for unit, origin, what in self.lines.items:
+            if unit != at:  # a unit's signals are all read before it is seen
+                if signals:
+                    self.see(at, signals)
+                    signals = []
+                at = unit
+            if type(what) is Row:
+                name = _row_name(what) if len(what.cells) > 1 else None  # type: ignore[union-attr,arg-type]
+                signal = _front("a cover row naming a child", origin, name) if name is not None else None
+            elif what in kinds:
+                signal = self._signal(what, kinds[what], origin)  # type: ignore[index,arg-type]
+            elif self.edited and len(what.text) < 2 * MAX_HEADING:  # type: ignore[union-attr]
+                signal = self._signal(what, _EDITED, origin)  # type: ignore[arg-type]
+            else:
+                continue
+            if signal is not None:
+                signals.append(signal)
+        if signals:
+            self.see(at, signals)
+
+    def see(self, unit: int, signals: list[_Signal]) -> None:
+        first = signals[0]
+        if first.start is not None and self.later[-1]:
             if first.name is None or self.child is None or not _same_child(first.name, self.child):
-                self.candidates.append((self._cut_at(), first.start))
+                self.candidates.append((self._cut_at(unit), first.start))
                 self.later.append(set())
                 self.children.append(None)
                 self.child = None
         for signal in signals:
             if signal.start is None:
                 self.later[-1].add(signal.part)
-                self.last_later = self.unit
+                self.last_later = unit
             elif self.child is None and signal.name is not None:
                 self.child = self.children[-1] = signal.name
-        self.unit += 1
+        self.edited = len(self.later[-1]) < MIN_LATER_PARTS
 
-    def _paged(self, block: Block) -> None:
-        page = _page(block.origin)
-        if page is None or page != self.page:
-            self.page, self.page_from = page, self.unit
-
-    def _cut_at(self) -> int:
+    def _cut_at(self, unit: int) -> int:
         """Where the plan beginning at this unit starts: at the top of its page (a school's name or
         "Confidential" over the title) when the page is known and the plan before ended on an
         earlier page; otherwise here (what follows a plan on its last page is that plan's)."""
-        if self.page is None or self.page_from <= self.last_later:
-            return self.unit
-        return self.page_from
+        origins = self.lines.origins
+        page = _page(origins[unit])
+        if page is None:
+            return unit
+        start = unit
+        while start > 0 and _page(origins[start - 1]) == page:
+            start -= 1
+        return unit if start <= self.last_later else start
 
     def kept(self) -> tuple[list[int], list[Optional[str]]]:
         """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides,
@@ -288,47 +330,65 @@ class _Scan:
                 children[-1] = children[-1] or self.children[i + 1]
         return kept, children
 
-    def _signals(self, block: Block) -> Iterator[_Signal]:
-        if isinstance(block, Paragraph):
-            signal = self._line(block, block.origin)
-            if signal is not None:
-                yield signal
-            return
-        for row in block.rows:
-            name = _row_name(row)
-            if name is not None:
-                yield _front("a cover row naming a child", block.origin, name)
-            for cell in row.cells:
-                for para in cell.paragraphs():
-                    signal = self._line(para, para.origin or block.origin)
-                    if signal is not None:
-                        yield signal
+    def _signal(self, line: Line, kind: _Kind, origin: str) -> Optional[_Signal]:
+        if kind.front is not None:
+            return _front(kind.front, origin, kind.name)
+        part = self._part(self.m.global_prompts.match(line, fuzzy=self.edited)) if kind.match else kind.part
+        return _Signal(part=part) if part is not None else None
 
-    def _line(self, para: Paragraph, origin: str) -> Optional[_Signal]:
-        text = para.text
-        if len(text) >= 2 * MAX_HEADING or not text.strip():
-            return None
-        line = line_of(para)
-        if not line.n or len(line.n) >= MAX_HEADING:
-            return None
-        heading = self.m.headings.match(line)
+    # --- what each line is, once per document ---------------------------------------------
+
+    def _kinds(self, headings: "dict[Line, Match[Optional[Section]]]") -> dict[Line, _Kind]:
+        """The lines that may be a part of the form, and what each is: looked up, not matched, for
+        the lines the file stored (``LineIndex``); a line is a heading, the title line, a plan-number
+        line, a line naming a child or a prompt of a later part, the first of these it is."""
+        index = self.lines.index
+        numbered = set(self._numbered(index))
+        named = {line: name for line in self._may_name(index) if (name := names_child(line.text)) is not None}
+        prompts = self.m.global_prompts.matches(index, fuzzy=False, read=False)
+        kinds = {}
+        for line in dict.fromkeys([*headings, *index.with_n([self.title]), *numbered, *named, *prompts, *index.read]):
+            if len(line.text) < 2 * MAX_HEADING:
+                kind = self._kind(line, headings.get(line), line in numbered, named.get(line), prompts.get(line))
+                if kind is not None:
+                    kinds[line] = kind
+        return kinds
+
+    def _kind(self, line: Line, heading: Optional[Match], numbered: bool, name: Optional[str], prompt: Optional[Match]) -> Optional[_Kind]:
         if heading is not None:
             if heading.item is not None and heading.item is self.front:
-                return _front(f"the heading '{self.intro}'", origin)
-            return _Signal(part=heading.item.key if heading.item is not None else "group")
+                return _Kind(front=f"the heading '{self.intro}'")
+            return _Kind(part=heading.item.key if heading.item is not None else "group")
         if line.n == self.title:
-            return _front("the title line", origin)
-        if self.plan_number is not None and self.plan_number.match(line.n):
-            return _front("a plan-number line", origin)
-        name = names_child(text)
+            return _Kind(front="the title line")
+        if numbered:
+            return _Kind(front="a plan-number line")
         if name is not None:
-            return _front("a line naming a child", origin, name)
-        # Once this stretch shows enough later parts for ``kept``, another part only moves
-        # ``last_later``, which the prompts as printed settle: the costly edited-wording match is spared.
-        prompt = self.m.global_prompts.match(line, fuzzy=len(self.later[-1]) < MIN_LATER_PARTS)
-        if prompt is not None and prompt.item[0] is not self.front:
-            return _Signal(part=prompt.item[0].key)
-        return None
+            return _Kind(front="a line naming a child", name=name)
+        if not line.exact:
+            return _EDITED
+        # An exact form's answer is the edited wordings' answer too (they are tried after it).
+        part = self._part(prompt)
+        return _Kind(part=part) if part is not None else None
+
+    def _part(self, prompt: Optional[Match]) -> Optional[str]:
+        return prompt.item[0].key if prompt is not None and prompt.item[0] is not self.front else None
+
+    def _numbered(self, index: LineIndex) -> list[Line]:
+        """The plan-number lines ("My Support Plan 2"): those starting with a plan-number wording's first word."""
+        if self.plan_number is None:
+            return []
+        may = index.starting(self.number_words) if "" not in self.number_words else index.every()
+        return [line for line in may if self.plan_number.match(line.n)]
+
+    @staticmethod
+    def _may_name(index: LineIndex) -> list[Line]:
+        """The lines that may name a child: those starting with a name label's first word, and those read
+        from pixels; every line when one holds a letter matching a label's whatever its case (rare)."""
+        every = index.every()
+        if _FOLDS_TO_LABEL.search("".join([line.text for line in every])):
+            return every
+        return index.starting(_NAME_FIRST) + index.read
 
 
 def _row_name(row: Row) -> Optional[str]:

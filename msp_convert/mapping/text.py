@@ -10,9 +10,10 @@ leaders) and, for longer wording, by word overlap rather than equality.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Generic, Iterable, Optional, TypeVar
+from typing import Any, Callable, Generic, Iterable, Optional, TypeVar
 
 from ..layout import Paragraph
 from ..text import norm
@@ -257,13 +258,74 @@ _LINES = [0, {}]  # the document the lines are of (as _DOCUMENT), and its lines 
 def line_of(para: "Paragraph") -> Line:
     """The paragraph's text as a Line, made once per document and shared by the profile chooser,
     the plan divider and the mapping; exact where the layout says no word was read from pixels."""
+    memo = _LINES[1] if _LINES[0] == _DOCUMENT[0] and len(_LINES[1]) < MEMO_MOST else _lines()
+    return memo.get((para.text, para.confidence is None)) or _new_line(memo, para)  # type: ignore[union-attr]
+
+
+def lines_of(paras: "Iterable[Paragraph]") -> list[Line]:
+    """``line_of`` of each paragraph, in one call (a walk over a whole document)."""
+    memo = _lines()
+    return [memo.get((para.text, para.confidence is None)) or _new_line(memo, para) for para in paras]
+
+
+def _new_line(memo: "dict[tuple[str, bool], Line]", para: "Paragraph") -> Line:
+    text, exact = para.text, para.confidence is None
+    line = memo[text, exact] = Line(text, exact=exact)
+    return line
+
+
+def _lines() -> "dict[tuple[str, bool], Line]":
+    """The current document's lines by (text, exact): started afresh for another document, or when full."""
     if _LINES[0] != _DOCUMENT[0] or len(_LINES[1]) >= MEMO_MOST:
         _LINES[0], _LINES[1] = _DOCUMENT[0], {}
-    text, exact = para.text, para.confidence is None
-    line = _LINES[1].get((text, exact))
-    if line is None:
-        line = _LINES[1][text, exact] = Line(text, exact=exact)
-    return line
+    return _LINES[1]  # type: ignore[return-value]
+
+
+# Values worked out once per document (as _DOCUMENT) by the function that works them out.
+_KEPT: list = [0, {}]
+
+
+def per_document(document: object, make: "Callable[[Any], V]") -> V:
+    """``make(document)``, worked out once per document (the profile chooser and the plan divider
+    share it); forgotten with the matchers' answers when another document is looked at."""
+    new_document(document)
+    if _KEPT[0] != _DOCUMENT[0]:
+        _KEPT[0], _KEPT[1] = _DOCUMENT[0], {}
+    if make not in _KEPT[1]:
+        _KEPT[1][make] = make(document)
+    return _KEPT[1][make]  # type: ignore[no-any-return]
+
+
+class LineIndex:
+    """A document's lines by their normalised text, first word and spaceless form: which of the
+    lines the file stored show a wording is then a lookup per wording, not a match per line."""
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self.by_n: dict[str, list[Line]] = defaultdict(list)
+        self.by_first: dict[str, list[Line]] = defaultdict(list)
+        self.by_tight: dict[str, list[Line]] = defaultdict(list)  # lines of two words or more
+        self.read: list[Line] = []  # lines read from pixels: their wording may be misread, so each is matched
+        for line in lines:
+            n = line.n
+            if n:
+                self.by_n[n].append(line)
+                self.by_first[line.words[0]].append(line)
+                if " " in n:
+                    self.by_tight[n.replace(" ", "")].append(line)
+                if not line.exact:
+                    self.read.append(line)
+
+    def every(self) -> list[Line]:
+        """All the lines (with any normalised text)."""
+        return [line for lines in self.by_n.values() for line in lines]
+
+    def with_n(self, normalised: Iterable[str]) -> list[Line]:
+        """The lines whose normalised text is one of these."""
+        return [line for n in normalised for line in self.by_n.get(n, ())]
+
+    def starting(self, words: Iterable[str]) -> list[Line]:
+        """The lines whose first word (normalised) is one of these."""
+        return [line for w in words for line in self.by_first.get(w, ())]
 
 
 _UNSEEN = object()  # not yet in a memo (None is an answer)
@@ -346,6 +408,23 @@ class Wording(Generic[T]):
         if found is _UNSEEN:
             found = memo[key] = self._match_respelt(_line(value), fuzzy)
         return found  # type: ignore[return-value]
+
+    def matches(self, index: LineIndex, fuzzy: bool = True, read: bool = True) -> "dict[Line, Match[T]]":
+        """The index's lines that show a wording, and what ``match`` gives each. Without the word-overlap
+        tolerance (``fuzzy=False``, or a Wording built without it) a line the file stored can only when
+        its first word starts a wording or its spaceless form is one: those are looked up, then matched
+        (with it, every line is). ``read``: the lines read from pixels too (else left out, for the caller)."""
+        if fuzzy and self._fuzzy:
+            found = dict.fromkeys(index.every())
+        else:
+            found = {}
+            for w in self._by_first.keys() & index.by_first.keys():
+                found.update(dict.fromkeys(index.by_first[w]))
+            for t in self._tight.keys() & index.by_tight.keys():
+                found.update(dict.fromkeys(index.by_tight[t]))
+            found.update(dict.fromkeys(index.read))
+        matched = {line: self.match(line, fuzzy) for line in found if read or line.exact}
+        return {line: m for line, m in matched.items() if m is not None}
 
     def _match_respelt(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
         if line.exact or not line.n:
