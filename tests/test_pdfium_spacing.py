@@ -80,6 +80,9 @@ CASES = {
                           "one  two"),
     "leading, widened": (b"BT /F1 12 Tf 72 700 Td (one ) Tj 30 Tw (   two) Tj ET", "one    two"),
     "spaces alone, widened": (b"BT /F1 12 Tf 72 700 Td (one) Tj 30 Tw (   ) Tj (two) Tj ET", "one   two"),
+    # a page whose text page marks a hyphen ending a line (its text has U+0002 there, the stream "-") is in step
+    "run after a hyphen ending a line": (b"BT /F1 12 Tf 72 700 Td (a well-) Tj 0 -14 Td (known    word) Tj ET",
+                                         "a well-known    word"),
 }
 
 

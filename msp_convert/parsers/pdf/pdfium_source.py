@@ -162,7 +162,7 @@ class _Page:
             count = raw.FPDFText_CountChars(text)
             if count > LIMITS.glyphs_per_page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts], self.number, text))
+            reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts], self.number))
             glyphs = reader.read(max(count, 0))
             record.glyphs += reader.restore_spaces(glyphs, texts)
         finally:

@@ -17,10 +17,12 @@ once to take plain addresses.
 
 from __future__ import annotations
 
+import collections
 import ctypes
+import itertools
 import math
 import re
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
@@ -67,11 +69,11 @@ def _bind(name: str, restype: Any, *argtypes: Any) -> Any:
 
 
 _P, _I = ctypes.c_void_p, ctypes.c_int
-_D, _F = ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_float)
+_F = ctypes.POINTER(ctypes.c_float)
 _text_object = _bind("FPDFText_GetTextObject", _P, _P, _I)
 _unicode = _bind("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
 _generated = _bind("FPDFText_IsGenerated", _I, _P, _I)
-_origin = _bind("FPDFText_GetCharOrigin", _I, _P, _I, _D, _D)
+_origin = _bind("FPDFText_GetCharOrigin", _I, _P, _I, _P, _P)  # the point written to two addresses given as ints
 _page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
 _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
@@ -95,10 +97,9 @@ class Drawn:
     strings decoded by pdfminer's fonts: its parser is 20 times slower.
     """
 
-    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0,
-                 textpage: Any = None) -> None:
+    def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0) -> None:
         self.page, self.manager, self.handles, self.number = page, manager, handles, number
-        self.textpage = textpage  # PDFium's text page: each pair checked against the object's text
+        self.known: Optional[Callable[[int], str]] = None  # the text page's text of an object: each pair checked
         self.texts: Optional[dict[int, str]] = None
 
     def text(self, obj: int) -> Optional[str]:
@@ -123,20 +124,10 @@ class Drawn:
         if len(shown.strings) != len(self.handles):
             return {}
         pairs = dict(zip(self.handles, shown.strings))
-        if self.textpage is not None and not all(_same(_object_text(h, self.textpage), t) for h, t in pairs.items()):
+        known = self.known
+        if known is not None and not all(_same(known(h), t) for h, t in pairs.items()):
             return {}  # out of step (another page's stream, an inline image's data read as text): nothing put back
         return pairs
-
-
-def _object_text(obj: int, textpage: Any) -> str:
-    """The text object's characters as PDFium's text page has them."""
-    handle = ctypes.cast(obj, raw.FPDF_PAGEOBJECT)
-    size = raw.FPDFTextObj_GetText(handle, textpage, None, 0)
-    if size <= 2:
-        return ""
-    buf = ctypes.create_string_buffer(size)
-    raw.FPDFTextObj_GetText(handle, textpage, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), size)
-    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
 
 
 _UNSEEN = re.compile(r"[\s\x00\ufffe\uffff]+")  # spaces and line ends the text page folds or makes up
@@ -240,13 +231,20 @@ class _TextReader:
         self.boxes: dict[int, Optional[tuple[float, float, float, float]]] = {}
         self.copies: dict[int, list[Glyph]] = {}  # a text object the text page left out as a repeat -> its glyphs
         self.added = 0  # glyphs copied
+        self.chars: str = ""  # the text page's characters and the text object of each
+        self.owners: list[Optional[int]] = []
+        self.by_object: Optional[dict[int, str]] = None
+        if drawn is not None:
+            drawn.known = self.object_text
 
     def read(self, count: int) -> list[Glyph]:
-        """The text page's glyphs, in its order: the PDF reader's hot loop, two PDFium calls a glyph."""
+        """The text page's glyphs, in its order: the PDF reader's hot loop (each character's text object and origin
+        asked of PDFium beforehand, in one pass each, with no Python between the calls)."""
         chars, tp, last, out = self._chars(count), self.address, self.last, []
+        owners, xs, ys = self._owners(count), *self._origins(count)
+        self.chars, self.owners = chars, owners
         a, b, c, d, e, f = self.at
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        text_object, generated, origin, finite, glyph = _text_object, _generated, _origin, math.isfinite, Glyph
+        generated, finite, glyph = _generated, math.isfinite, Glyph
         left_out, unread = _LEFT_OUT, _UNREAD
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
@@ -256,7 +254,7 @@ class _TextReader:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
                     continue
                 char = "-"  # PDFium's mark for a hyphen ending a line (its text has U+FFFE) is the hyphen drawn
-            obj = text_object(tp, i)
+            obj = owners[i]
             if not obj or (char == " " and generated(tp, i) == 1):
                 continue
             if obj != prev:
@@ -264,8 +262,7 @@ class _TextReader:
                 widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = run.unpacked()
             if not size:
                 continue
-            origin(tp, i, ox, oy)
-            x, y = ox.value, oy.value
+            x, y = xs[i], ys[i]
             if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
                 self._piece(out[-1], char, i, x)
                 continue
@@ -294,6 +291,34 @@ class _TextReader:
                 last[obj] = len(out)
                 out.append(g)
         return out
+
+    def object_text(self, obj: int) -> str:
+        """The text object's characters as the text page has them (FPDFTextObj_GetText's, without a call that walks
+        the page's characters each time), a hyphen PDFium marks as ending a line read as the one drawn."""
+        if self.by_object is None:
+            chars, owners, texts = self.chars, self.owners, {}
+            marks = (m.start() for m in re.finditer("\ufffe", chars))  # read as ``read`` reads them
+            for i in [i for i in marks if _unicode(self.address, i) == 0x02]:
+                chars = chars[:i] + "-" + chars[i + 1 :]
+            starts = [0] + [i for i in range(1, len(owners)) if owners[i] != owners[i - 1]] + [len(owners)]
+            for start, end in zip(starts, starts[1:]):  # each run of one object's characters
+                texts[owners[start]] = texts.get(owners[start], "") + chars[start:end]
+            self.by_object = texts
+        return self.by_object.get(obj, "") if obj else ""
+
+    def _owners(self, count: int) -> list[Optional[int]]:
+        """Each character's text object (None for none: a line end or space PDFium made up), one call each."""
+        return list(map(_text_object, itertools.repeat(self.address, count), range(count)))
+
+    def _origins(self, count: int) -> tuple[list[float], list[float]]:
+        """Each character's origin (x and y, user space), one call each, written straight into two arrays."""
+        xs, ys = (ctypes.c_double * count)(), (ctypes.c_double * count)()
+        ax, ay = ctypes.addressof(xs), ctypes.addressof(ys)
+        step = ctypes.sizeof(ctypes.c_double)
+        calls = map(_origin, itertools.repeat(self.address, count), range(count), range(ax, ax + step * count, step),
+                    range(ay, ay + step * count, step))
+        collections.deque(calls, maxlen=0)  # run, nothing kept
+        return xs[:], ys[:]
 
     def _piece(self, glyph: Glyph, char: str, i: int, x: float) -> None:
         """A character drawn by the glyph before (PDFium splits a ligature, pdfminer keeps it one glyph of two
