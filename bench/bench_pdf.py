@@ -10,7 +10,7 @@ and the pdfium source's records alone, against the same floor; and how many
 pages the pdfium source scans the content stream of (to count the spaces of a
 run its text page folds into one).
 
-    python bench/bench_pdf.py [--repeat 3]
+    python bench/bench_pdf.py [--repeat 3] [--clock cpu|wall]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import io
 import sys
 import tracemalloc
 from pathlib import Path
+from typing import Callable
 
 import pdfplumber
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 import msp_convert  # noqa: E402
 from msp_convert.writers.json import to_json  # noqa: E402
-from timing import best  # noqa: E402  (bench/ is the script's folder)
+from timing import CPU, WALL, best  # noqa: E402  (bench/ is the script's folder)
 
 Files = list[tuple[str, bytes]]
 
@@ -154,26 +155,40 @@ def pages_copied(data: bytes, copies: int) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu")
+    parser.add_argument("--quick", action="store_true",
+                        help="the floor and the pdfium source only: no pdfplumber source, no memory")
     args = parser.parse_args()
+    clock = CPU if args.clock == "cpu" else WALL
     files = fixture_files()
     pages = 0
     for _, data in files:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages += len(pdf.pages)
-    t_floor = best(lambda: floor(files), args.repeat)
-    t_ours = best(lambda: convert(files, "pdfplumber"), args.repeat)
-    t_pdfium = best(lambda: convert(files, "pdfium"), args.repeat)
-    t_records = best(lambda: pdfium_records_only(files), args.repeat)
-    t_parsed = best(lambda: parsed_only(files), args.repeat)
-    print(f"files: {len(files)} PDFs, {pages} pages")
+    t_floor = best(lambda: floor(files), args.repeat, clock=clock)
+    print(f"files: {len(files)} PDFs, {pages} pages; best of {args.repeat}, {args.clock} time")
     print(f"floor (pdfplumber: open, chars, lines, rects): {t_floor:7.2f} s  ({t_floor / pages * 1000:.1f} ms/page)")
-    print(f"... through the pdfplumber source:            {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
+    if not args.quick:
+        t_ours = best(lambda: convert(files, "pdfplumber"), args.repeat, clock=clock)
+        print(f"... through the pdfplumber source:            {t_ours:7.2f} s  ({t_ours / pages * 1000:.1f} ms/page)  ratio {t_ours / t_floor:.2f}x")
+    pdfium_times(files, pages, t_floor, lambda fn: best(fn, args.repeat, clock=clock))
+    if not args.quick:
+        memory()
+
+
+def pdfium_times(files: Files, pages: int, t_floor: float, timed: Callable[[Callable[[], None]], float]) -> None:
+    t_pdfium = timed(lambda: convert(files, "pdfium"))
+    t_records = timed(lambda: pdfium_records_only(files))
+    t_parsed = timed(lambda: parsed_only(files))
     print(f"msp-convert .pdf -> JSON (pdfium):            {t_pdfium:7.2f} s  ({t_pdfium / pages * 1000:.1f} ms/page)  ratio {t_pdfium / t_floor:.2f}x")
     print(f"pdfium source alone (records, no geometry):  {t_records:7.2f} s  ({t_records / pages * 1000:.1f} ms/page)  ratio {t_records / t_floor:.2f}x")
     scanned, read = streams_scanned(files)
     print(f"... its pages whose content stream is scanned for the spaces a run holds: {scanned} of {read}")
     print(f"... with its geometry (parse_pdf, no mapping): {t_parsed:7.2f} s  geometry {(t_parsed - t_records) / t_floor:.2f}x, "
           f"mapping + JSON {(t_pdfium - t_parsed) / t_floor:.2f}x")
+
+
+def memory() -> None:
     small = (REPO / "fixtures" / "pdf" / "08-ks1-visual-impairment.pdf").read_bytes()
     big = pages_copied(small, 38)
     for source in ("pdfplumber", "pdfium"):
