@@ -101,3 +101,27 @@ def test_a_searchable_scan_reads_to_the_plans_values_marked_as_read_by_ocr(sourc
     typed = _plan(PLAN, source, monkeypatch)
     assert typed["child"]["name"] == "Harvey Price"
     assert not [w for w in typed["warnings"] if w["code"].startswith("ocr")]
+
+
+def _ocr_lines(lines: list[str]) -> bytes:
+    """``lines`` drawn invisibly one under another, each ending in a space as Tesseract's renderer ends a word."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=A4, invariant=1)
+    for n, text in enumerate(lines):
+        t = c.beginText(40, 700 - 14 * n)
+        t.setFont("Helvetica", 12)
+        t.setTextRenderMode(3)
+        t.textOut(text)
+        c.drawText(t)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_an_ocr_line_broken_at_a_hyphen_runs_on_without_its_trailing_space(source: str) -> None:
+    """Tesseract puts a space after every word, the last of a line too: "co- " "ordinated" is one word."""
+    data = _ocr_lines(["My plan should be a useful working plan for those who support me, and promote co- ",
+                       "ordinated support for me and my family so that I can make progress. "])
+    (paragraph,) = [p.text for p in iter_paragraphs(parse_pdf(data, source=source).value.body) if p.text.strip()]
+    assert "promote co-ordinated support" in paragraph

@@ -350,6 +350,11 @@ class _Runs:
             self.inlines.append(Run("".join(self._text), struck=self._struck))
             self._text = []
 
+    def trim(self) -> None:
+        """The spaces the text so far ends with, dropped."""
+        while self._text and self._text[-1].isspace():
+            self._text.pop()
+
     @property
     def ends_open(self) -> bool:
         """True when the text so far ends in a space or a hyphen (no space needed)."""
@@ -377,6 +382,8 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
         for g in line.glyphs:
             if prev is None and n and line.join and not runs.ends_open:
                 add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
+            elif prev is None and n and not line.join and from_pixels(lines[n - 1]):
+                runs.trim()  # OCR's space after a word broken at a hyphen ("co- " "ordinated"): no space was drawn
             text = g.text
             space = text.isspace()
             if g.is_tick:
