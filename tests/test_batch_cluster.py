@@ -29,13 +29,21 @@ import pytest
 
 import msp_convert.batch.cluster as cluster_module
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOG, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
 
 from test_batch import PLANS, make_folder
 
 REPO = Path(__file__).resolve().parents[1]
 LEGACY = REPO / "fixtures" / "legacy"
 SCANS = REPO / "fixtures" / "scans" / "11-ks1-dcd"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workers_slow_to_return_kept() -> Iterator[None]:
+    """This module's clusters, as local:N's for its life (LOST_WORKER): a worker slow to come back after a
+    restart or a death on a loaded machine is waited for, not closed for good (the batch then waited for ever)."""
+    with dask.config.set({LOST_WORKER: LOCAL_CONFIG[LOST_WORKER]}):
+        yield
 
 
 @pytest.fixture(scope="module")

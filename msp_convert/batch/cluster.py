@@ -23,8 +23,9 @@ work): at the second the file is cancelled and reported failed, whatever the
 scheduler's allowed-failures (``local:N`` sets 1 as well; Dask's default is
 3). A file only queued on a worker that dies (or is restarted, or removed for
 missing its heartbeats) uses no retry: when the scheduler, counting those too,
-gives it up first, it is sent again as a new task. Ctrl-C cancels what is in
-flight.
+gives it up first, it is sent again as a new task, once; a file whose worker
+was restarted under it for another file over its limit, each time (as many
+times as files are stopped). Ctrl-C cancels what is in flight.
 
 Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,
 from its worker (the scheduler's CPU spared; the client must reach the
@@ -87,9 +88,12 @@ BUNDLE_BYTES = 2**20
 # sent its workers. That many is this process's memory growing with the files: it keeps LOG.
 LOG = 8
 # What this process's Dask is set to while it runs a local cluster (``LocalSetting``): its streams' logs LOG
-# long, a worker holding only the task it runs (saturation 1.0), the distributed logger at ERROR, and
-# WORKER_LOG for its workers (processes that read it as they start, again as they restart).
-LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0}
+# long, a worker holding only the task it runs (saturation 1.0), a worker that is slow to come back after
+# a restart or a death (a loaded machine: over Dask's 15 s) not closed for good by the cluster (it read
+# the setting at each removal: with no worker left the batch waited for ever), the distributed logger at
+# ERROR, and WORKER_LOG for its workers (processes that read it as they start, again as they restart).
+LOST_WORKER = "distributed.deploy.lost-worker-timeout"
+LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0, LOST_WORKER: "1h"}
 WORKER_LOG = "DASK_LOGGING__DISTRIBUTED"
 
 
