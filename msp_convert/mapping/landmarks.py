@@ -148,30 +148,33 @@ def document_lines(document: Document) -> DocumentLines:
 
 
 def _walk(document: Document) -> DocumentLines:
-    origins: list[str] = []
+    origins: list[str] = []  # each unit's
     paras: list[Paragraph] = []
     order: list[tuple[int, str, "Row | int"]] = []  # rows, and paragraphs by their number in ``paras``
     stack: list[Iterator[Block]] = [iter(document.body)]
+    unit = k = 0  # the units and paragraphs so far (counted, not measured: every paragraph is counted)
     while stack:
         block = next(stack[-1], None)
         if block is None:
             stack.pop()
         elif isinstance(block, Paragraph):
-            order.append((len(origins), block.origin, len(paras)))
+            order.append((unit, block.origin, k))
             paras.append(block)
             origins.append(block.origin)
+            unit, k = unit + 1, k + 1
         elif reads_through(block):
             stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
         else:
-            unit = len(origins)
             origins.append(block.origin)
             for row in block.rows:
                 order.append((unit, block.origin, row))
                 for cell in row.cells:
                     for b in cell.blocks:
                         for para in (b,) if type(b) is Paragraph else iter_paragraphs([b]):
-                            order.append((unit, para.origin or block.origin, len(paras)))
+                            order.append((unit, para.origin or block.origin, k))
                             paras.append(para)
+                            k += 1
+            unit += 1
     return _lines_in(origins, order, lines_of(paras))
 
 

@@ -259,18 +259,18 @@ def line_of(para: "Paragraph") -> Line:
     """The paragraph's text as a Line, made once per document and shared by the profile chooser,
     the plan divider and the mapping; exact where the layout says no word was read from pixels."""
     memo = _LINES[1] if _LINES[0] == _DOCUMENT[0] and len(_LINES[1]) < MEMO_MOST else _lines()
-    return memo.get((para.text, para.confidence is None)) or _new_line(memo, para)  # type: ignore[union-attr]
+    key = (para.text, para.confidence is None)
+    return memo.get(key) or _new_line(memo, key)  # type: ignore[union-attr]
 
 
 def lines_of(paras: "Iterable[Paragraph]") -> list[Line]:
     """``line_of`` of each paragraph, in one call (a walk over a whole document)."""
     memo = _lines()
-    return [memo.get((para.text, para.confidence is None)) or _new_line(memo, para) for para in paras]
+    return [memo.get(key) or _new_line(memo, key) for key in [(para.text, para.confidence is None) for para in paras]]
 
 
-def _new_line(memo: "dict[tuple[str, bool], Line]", para: "Paragraph") -> Line:
-    text, exact = para.text, para.confidence is None
-    line = memo[text, exact] = Line(text, exact=exact)
+def _new_line(memo: "dict[tuple[str, bool], Line]", key: "tuple[str, bool]") -> Line:
+    line = memo[key] = Line(key[0], exact=key[1])
     return line
 
 
@@ -297,18 +297,16 @@ def per_document(document: object, make: "Callable[[Any], V]") -> V:
 
 
 class LineIndex:
-    """A document's lines by their normalised text, first word and spaceless form: which of the
+    """A document's lines by their first word and spaceless form (normalised): which of the
     lines the file stored show a wording is then a lookup per wording, not a match per line."""
 
     def __init__(self, lines: Iterable[Line]) -> None:
-        self.by_n: dict[str, list[Line]] = defaultdict(list)
         self.by_first: dict[str, list[Line]] = defaultdict(list)
         self.by_tight: dict[str, list[Line]] = defaultdict(list)  # lines of two words or more
         self.read: list[Line] = []  # lines read from pixels: their wording may be misread, so each is matched
         for line in lines:
             n = line.n
             if n:
-                self.by_n[n].append(line)
                 self.by_first[line.words[0]].append(line)
                 if " " in n:
                     self.by_tight[n.replace(" ", "")].append(line)
@@ -317,11 +315,11 @@ class LineIndex:
 
     def every(self) -> list[Line]:
         """All the lines (with any normalised text)."""
-        return [line for lines in self.by_n.values() for line in lines]
+        return [line for lines in self.by_first.values() for line in lines]
 
     def with_n(self, normalised: Iterable[str]) -> list[Line]:
         """The lines whose normalised text is one of these."""
-        return [line for n in normalised for line in self.by_n.get(n, ())]
+        return [line for n in normalised for line in self.by_first.get(n.split(" ", 1)[0], ()) if line.n == n]
 
     def starting(self, words: Iterable[str]) -> list[Line]:
         """The lines whose first word (normalised) is one of these."""
