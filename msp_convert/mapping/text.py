@@ -302,6 +302,7 @@ class LineIndex:
 
     def __init__(self, lines: Iterable[Line]) -> None:
         self.by_first: dict[str, list[Line]] = defaultdict(list)
+        self.by_two: dict[str, list[Line]] = defaultdict(list)  # by their first two words: lines of two or more
         self.by_tight: dict[str, list[Line]] = defaultdict(list)  # lines of two words or more
         self.read: list[Line] = []  # lines read from pixels: their wording may be misread, so each is matched
         for line in lines:
@@ -309,6 +310,7 @@ class LineIndex:
             if n:
                 self.by_first[line.words[0]].append(line)
                 if " " in n:
+                    self.by_two[" ".join(line.words[:2])].append(line)
                     self.by_tight[n.replace(" ", "")].append(line)
                 if not line.exact:
                     self.read.append(line)
@@ -386,6 +388,10 @@ class Wording(Generic[T]):
         for e in entries:  # stays longest first within each list
             self._by_first.setdefault(e[0].split(" ", 1)[0], []).append(e)
         self._vocabulary = set().union(*(e[1] for e in entries)) if entries else set()
+        # The wordings of one word, and the first two words of the others: a line the file stored shows a
+        # wording as printed only when it starts with these (``matches``).
+        self._lead_words = {e[0] for e in entries if " " not in e[0]}
+        self._leads = {" ".join(e[0].split()[:2]) for e in entries if " " in e[0]}
         # Without spaces: a PDF's narrow cell breaks a word ("Educ ation").
         self._tight: dict[str, T] = {}
         for n, _, item in entries:
@@ -410,14 +416,17 @@ class Wording(Generic[T]):
     def matches(self, index: LineIndex, fuzzy: bool = True, read: bool = True) -> "dict[Line, Match[T]]":
         """The index's lines that show a wording, and what ``match`` gives each. Without the word-overlap
         tolerance (``fuzzy=False``, or a Wording built without it) a line the file stored can only when
-        its first word starts a wording or its spaceless form is one: those are looked up, then matched
-        (with it, every line is). ``read``: the lines read from pixels too (else left out, for the caller)."""
+        it starts with a wording's first two words (its one word) or its spaceless form is one: those are
+        looked up, then matched (with it, every line is). ``read``: the lines read from pixels too (else
+        left out, for the caller)."""
         if fuzzy and self._fuzzy:
             found = dict.fromkeys(index.every())
         else:
             found = {}
-            for w in self._by_first.keys() & index.by_first.keys():
+            for w in self._lead_words & index.by_first.keys():
                 found.update(dict.fromkeys(index.by_first[w]))
+            for lead in self._leads & index.by_two.keys():
+                found.update(dict.fromkeys(index.by_two[lead]))
             for t in self._tight.keys() & index.by_tight.keys():
                 found.update(dict.fromkeys(index.by_tight[t]))
             found.update(dict.fromkeys(index.read))
