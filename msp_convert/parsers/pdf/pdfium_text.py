@@ -244,17 +244,16 @@ class _TextReader:
         owners, xs, ys = self._owners(count), *self._origins(count)
         self.chars, self.owners = chars, owners
         a, b, c, d, e, f = self.at
-        generated, finite, glyph = _generated, math.isfinite, Glyph
-        left_out, unread = _LEFT_OUT, _UNREAD
+        generated, finite, glyph, append = _generated, math.isfinite, Glyph, out.append
+        left_out, unread, noise = _LEFT_OUT, _UNREAD, NOISE
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
         widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = _NO_RUN
-        for i, char in enumerate(chars):
+        for i, char, obj, x, y in zip(itertools.count(), chars, owners, xs, ys):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
                     continue
                 char = "-"  # PDFium's mark for a hyphen ending a line (its text has U+FFFE) is the hyphen drawn
-            obj = owners[i]
             if not obj or (char == " " and generated(tp, i) == 1):
                 continue
             if obj != prev:
@@ -262,7 +261,6 @@ class _TextReader:
                 widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = run.unpacked()
             if not size:
                 continue
-            x, y = xs[i], ys[i]
             if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
                 self._piece(out[-1], char, i, x)
                 continue
@@ -273,7 +271,7 @@ class _TextReader:
             advance = width * size if width is not None else self._loose(i, x)
             x, y = a * x + c * y + e, b * x + d * y + f
             if upright and advance >= 0:  # the common case, said shortly: the advance is along x
-                x0, x1, top, bottom = x - NOISE, x + advance * ta + NOISE, y + y_lo, y + y_hi
+                x0, x1, top, bottom = x - noise, x + advance * ta + noise, y + y_lo, y + y_hi
             else:
                 dx, dy = advance * ta, advance * tb
                 x0, x1 = x + x_lo + (dx if dx < 0 else 0.0), x + x_hi + (dx if dx > 0 else 0.0)
@@ -289,7 +287,7 @@ class _TextReader:
                     spaced, spaced_obj = g, obj
                     kept[obj] = kept.get(obj, 0) + 1
                 last[obj] = len(out)
-                out.append(g)
+                append(g)
         return out
 
     def object_text(self, obj: int) -> str:
