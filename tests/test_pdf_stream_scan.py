@@ -82,15 +82,22 @@ def test_the_scan_passes_over_strings_and_comments_and_counts_every_do_after_an_
 # ---- forms PDFium finds that the guard did not count ---------------------------------------------
 
 
-def _nested_as(key: bytes, call: bytes, subtype: bytes, levels: int = 4, times: int = 40) -> bytes:
+def _nested_as(key: bytes, call: bytes, subtype: bytes = b"/Form", levels: int = 4, times: int = 40,
+               decoy: Optional[bytes] = None) -> bytes:
     """``nested(4, 40)`` (64,000 draws), each form's /XObject key written ``key % k``, each draw ``/<call % k>
-    Do``, each /Subtype ``subtype``; one level (``levels=1``): the page draws a form filling the page black."""
+    Do``, each /Subtype ``subtype``; one level (``levels=1``): the page draws a form filling the page black.
+    ``decoy``: each /XObject names first, as ``decoy % k``, a form drawing nothing."""
     head = b"/Type /XObject /Subtype " + subtype + b" /BBox [0 0 595 842] "
     forms: list[tuple[bytes, bytes, Optional[list[bytes]]]] = [(key % 0, _form(BLACK, head), [])]
     for k in range(1, levels):
-        resources = b"/Resources << /XObject << /%s %d 0 R >> >>" % (key % (k - 1), 6 + k - 1)
+        first = b"" if decoy is None else b"/%s %d 0 R " % (decoy % (k - 1), 6 + levels)
+        resources = b"/Resources << /XObject << %s/%s %d 0 R >> >>" % (first, key % (k - 1), 6 + k - 1)
         forms.append((key % k, _form(b"/%s Do\n" % (call % (k - 1)) * times, head, resources), []))
-    return one_page(b"/%s Do\n" % (call % (levels - 1)), forms, [key % (levels - 1)])
+    page_names = [key % (levels - 1)]
+    if decoy is not None:  # the page's own /XObject names the decoy first too
+        forms.append((decoy % (levels - 1), _form(b"", head), []))
+        page_names.insert(0, decoy % (levels - 1))
+    return one_page(b"/%s Do\n" % (call % (levels - 1)), forms, page_names)
 
 
 ODD = {
@@ -99,6 +106,31 @@ ODD = {
     "a name with a bad escape": (b"F%d#G1", b"F%d#G1", b"/Form"),
     "a name ending in #": (b"F%d#", b"F%d#", b"/Form"),
 }
+
+# a key spelt with a bad escape, drawn as PDFium reads it: pdfminer keys it otherwise (F0#G1: "F0G1", PDFium's
+# "F0\x01"; F0#3G: "F0\x03G", PDFium's "F00"), alone or after a decoy pdfminer keys as the name drawn
+MISREAD = {
+    "#G1 drawn as #01": (b"F%d#G1", b"F%d#01", None),
+    "#3G drawn as 0": (b"F%d#3G", b"F%d0", None),
+    "#G1 drawn as #01 behind a decoy #01": (b"F%d#G1", b"F%d#01", b"F%d#01"),
+    "#3G drawn as 0 behind a decoy 0": (b"F%d#3G", b"F%d0", b"F%d0"),
+}
+
+
+@pytest.mark.parametrize("key, call, decoy", MISREAD.values(), ids=list(MISREAD))
+def test_pdfium_draws_a_key_spelt_with_a_bad_escape_as_it_reads_it(key: bytes, call: bytes,
+                                                                   decoy: Optional[bytes]) -> None:
+    assert _black(_nested_as(key, call, levels=1, decoy=decoy))
+
+
+@pytest.mark.parametrize("key, call, decoy", MISREAD.values(), ids=list(MISREAD))
+def test_nested_forms_under_keys_spelt_with_bad_escapes_are_refused(key: bytes, call: bytes, decoy: Optional[bytes],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _nested_as(key, call, decoy=decoy)
+    _refused_by_the_guard(data)
+    _never_loaded(monkeypatch)
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF runs more than 20,000 drawing streams"):
+        parse_pdf(data, source="pdfium")
 
 
 @pytest.mark.parametrize("key, call, subtype", ODD.values(), ids=list(ODD))

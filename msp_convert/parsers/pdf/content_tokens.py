@@ -20,7 +20,10 @@ form feed, carriage return, space), a hex string runs to its ``>`` and keeps
 its hex digits only.
 
 ``draws(data)`` yields each ``Do`` PDFium may run, for ``source.StreamGuard``;
-``name_keys`` gives the keys (pdfminer's) a name in a stream may find.
+``name_keys`` gives the keys (pdfminer's) a name in a stream may find;
+``escape_made`` and ``key_escape_traced`` say where a key PDFium reads may
+be one pdfminer reads otherwise (a bad ``#`` escape), so the guard counts
+every form there.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ _ANY_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do(?![^\x00\t\n\x0c\r ()
 _NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
 _PDFIUM_ESCAPE = re.compile(rb"#(.)(.)", re.S)  # PDFium: "#" and the next two bytes, whatever they are
 _PDFMINER_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{0,2})")  # pdfminer: "#" and up to two hex digits
+_ESCAPE_MADE = re.compile(rb"[\x00-\x10\x20\x30\x40\x50\x60\x70\x80\x90\xa0\xb0\xc0\xd0\xe0\xf0#]")  # a nibble 0, or "#"
+_KEY_TRACE = re.compile(r"[\x00-\x0f#]|^b['\"]")
 _BRACES = (b"{", b"}")
 _SPECIAL = re.compile(rb"[()\\]")  # what a literal string's scan stops at
 _IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI alone
@@ -126,13 +131,34 @@ def draws(data: bytes) -> Iterator[Optional[bytes]]:
 
 def name_keys(raw: bytes) -> tuple[str, ...]:
     """The keys (as pdfminer has a dictionary's keys) a name in a stream (its bytes after the ``/``) may find: as
-    PDFium decodes its ``#`` escapes (a bad one, ``#G1``, is a byte all the same: 0x01; a ``#`` with less than
-    two bytes after it stays) and as pdfminer decodes them (``#G1``: ``G1``; a lone ``#`` goes)."""
+    PDFium decodes its ``#`` escapes (first) and as pdfminer decodes them (``#G1``: ``G1``; a lone ``#`` goes)."""
     if b"#" not in raw:
         return (_key(raw),)
-    pdfium = _key(_PDFIUM_ESCAPE.sub(lambda m: bytes((_nibble(m[1]) * 16 + _nibble(m[2]),)), raw))
+    pdfium = _key(pdfium_name(raw))
     pdfminer = _key(_PDFMINER_ESCAPE.sub(lambda m: bytes((int(m[1], 16),)) if m[1] else b"", raw))
     return (pdfium,) if pdfium == pdfminer else (pdfium, pdfminer)
+
+
+def pdfium_name(raw: bytes) -> bytes:
+    """A name's bytes as PDFium decodes its ``#`` escapes: a bad one (``#G1``) is a byte all the same (0x01: a
+    digit that is not hex counts 0), a ``#`` with less than two bytes after it stays."""
+    if b"#" not in raw:
+        return raw
+    return _PDFIUM_ESCAPE.sub(lambda m: bytes((_nibble(m[1]) * 16 + _nibble(m[2]),)), raw)
+
+
+def escape_made(name: bytes) -> bool:
+    """Whether PDFium may have made ``name`` (its decoded bytes) of a bad ``#`` escape, which pdfminer reads
+    otherwise: each such byte has a nibble 0 (``#G1``: 0x01, ``#3G``: 0x30 "0") or is a ``#`` kept. A name
+    with none of these is read alike by both, spelt any way."""
+    return _ESCAPE_MADE.search(name) is not None
+
+
+def key_escape_traced(key: str) -> bool:
+    """Whether a key pdfminer gives may be a name spelt with a bad ``#`` escape that PDFium reads otherwise, or
+    another key PDFium reads as such a name's: it holds a character below 0x10 (pdfminer's ``#3G`` is 0x03 G;
+    PDFium's ``#G1`` is 0x01) or a ``#``, or is not UTF-8 (pdfminer's ``str()`` of its bytes)."""
+    return _KEY_TRACE.search(key) is not None
 
 
 def _nibble(char: bytes) -> int:

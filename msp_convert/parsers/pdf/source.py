@@ -38,7 +38,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .content_tokens import draws, name_keys
+from .content_tokens import draws, escape_made, key_escape_traced, name_keys, pdfium_name
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -226,7 +226,9 @@ class StreamGuard:
     the forms it draws multiplied in turn, so the total is known before
     PDFium is given the page. Names resolve as PDFium resolves them
     (``find_form``, which ``shown.Shown`` uses too: a name's ``#`` escapes
-    read both as PDFium and as pdfminer reads them, a /Subtype (Form) string
+    read both as PDFium and as pdfminer reads them, and a name PDFium may
+    read off a key spelt with a bad escape, which pdfminer keys otherwise,
+    drawing every form there: ``_Named.found``; a /Subtype (Form) string
     as a form, a form without /Resources drawing with its caller's,
     resources without /XObject with the page's). Each stream is decoded and read once a
     page, however often drawn; a form named in /Resources and never drawn
@@ -240,7 +242,7 @@ class StreamGuard:
         self.budget = _Budget()
         self.parsed = 0  # streams decoded and read for Do (each once a page), on all pages so far
         self._drawn: dict[tuple[Any, Any], tuple[int, list[tuple[str, int]]]] = {}  # this page's forms read
-        self._named: dict[Any, frozenset] = {}  # this page's /XObject dicts (by owner): the names of forms
+        self._named: dict[Any, _Named] = {}  # this page's /XObject dicts (by owner): their forms' names
         self._page_xobjects: Any = None
         try:
             with quiet():
@@ -307,23 +309,52 @@ class StreamGuard:
             self._drawn[key] = (size, names)
         return names
 
-    def _forms(self, xobjects: dict, scope: Any) -> frozenset:
-        """The names in ``xobjects`` (``scope``'s) that are forms: only these are counted (once a page)."""
+    def _forms(self, xobjects: dict, scope: Any) -> "_Named":
+        """The forms ``xobjects`` (``scope``'s) name, read once a page: only these are counted."""
         if scope not in self._named:
-            self._named[scope] = frozenset(k for k, v in xobjects.items() if is_form(resolve1(v)))
+            self._named[scope] = _Named.of(xobjects)
         return self._named[scope]
 
 
-def _drawn(data: bytes, forms: frozenset, most: int) -> dict[str, int]:
-    """How often ``data`` may draw each of ``forms`` (names, as pdfminer keys them), never less often than PDFium
-    (``content_tokens.draws``: a Do that may draw anything counts for each); the count stops past ``most``."""
+class _Named:
+    """An /XObject dictionary's keys as pdfminer gives them: those of forms (``forms``), all (``keys``), and
+    whether any shows a trace of a bad ``#`` escape (``traced``: ``content_tokens.key_escape_traced``)."""
+
+    __slots__ = ("forms", "keys", "traced")
+
+    def __init__(self, forms: frozenset, keys: Optional[frozenset] = None, traced: bool = False) -> None:
+        self.forms, self.keys, self.traced = forms, forms if keys is None else keys, traced
+
+    @classmethod
+    def of(cls, xobjects: dict) -> "_Named":
+        keys = frozenset(xobjects)
+        forms = frozenset(k for k, v in xobjects.items() if is_form(resolve1(v)))
+        return cls(forms, keys, any(map(key_escape_traced, keys)))
+
+    def found(self, raw: Optional[bytes]) -> tuple[str, ...]:
+        """The keys ``raw Do`` draws, or () where it may draw any form: a Do after no name, or a name PDFium may
+        read as a key spelt with a bad ``#`` escape (``content_tokens.escape_made``) where pdfminer keys no such
+        name or reads a key otherwise (``traced``: PDFium's key is not pdfminer's, nor is its entry)."""
+        if raw is None:
+            return ()
+        keys = name_keys(raw)
+        if escape_made(pdfium_name(raw)) and (self.traced or self.keys.isdisjoint(keys)):
+            return ()
+        return keys
+
+
+def _drawn(data: bytes, named: _Named, most: int) -> dict[str, int]:
+    """How often ``data`` may draw each of ``named``'s forms, never less often than PDFium
+    (``content_tokens.draws``; a Do that may draw any form counts for each: ``_Named.found``); the count stops
+    past ``most``."""
+    forms = named.forms
     counts: dict[str, int] = {}
     total = anything = 0
     for raw in draws(data) if forms else ():
-        if raw is None:
+        keys = named.found(raw)
+        if not keys:
             anything, total = anything + 1, total + len(forms)
-            continue
-        for key in name_keys(raw):  # as PDFium decodes the name, and as pdfminer does (its keys' way)
+        for key in keys:  # as PDFium decodes the name, and as pdfminer does (its keys' way)
             if key in forms:
                 counts[key], total = counts.get(key, 0) + 1, total + 1
         if total > most:
