@@ -119,3 +119,35 @@ def test_a_stored_document_is_walked_once_and_matched_on_few_lines(monkeypatch: 
     assert len(walks) == 1
     lines = sum(1 for p in iter_paragraphs(document.body) if p.text.strip())
     assert len(matched) < lines / 2  # before: each line by each profile's headings, and by the prompts: twice the lines and more
+
+
+def _mapped(document: Document, profile: "object") -> list[str]:
+    """Each plan of the divided document mapped afresh (no decision of an earlier mapping kept), as JSON."""
+    from msp_convert.mapping import map_document
+    from msp_convert.model import Source
+    from msp_convert.writers.json import to_json
+
+    out = []
+    for plan in plans.divide(document, profile).plans:  # type: ignore[arg-type]
+        matchers(profile).decisions.clear()  # type: ignore[arg-type]
+        source = Source(filename="t.docx", format="docx", sha256="0" * 64)
+        out.append(to_json(map_document(plan, source, profile=profile, force=True).value))  # type: ignore[arg-type]
+    return out
+
+
+@pytest.mark.parametrize("which", range(2 * len(CASES)))
+def test_the_flow_reads_the_walk_for_headings_and_maps_as_matching_each_line(which: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mapping the plans of a file the chooser and divider walked: no line of the walk is matched
+    against the headings again (``landmarks.last_lines``), and each plan comes out as without the walk."""
+    document = _documents()[which]
+    profile = landmarks.best_profile(document, PROFILES_IN_ORDER)
+    walked = landmarks.last_lines()
+    assert walked is not None
+    headings, asked = matchers(profile).headings, []
+    match = headings.match
+    monkeypatch.setattr(headings, "match", lambda line, fuzzy=True: asked.append(line) or match(line, fuzzy))
+    with_walk = _mapped(document, profile)
+    assert not [line for line in asked if isinstance(line, T.Line) and line in walked.first]
+    monkeypatch.setattr(landmarks, "last_lines", lambda: None)  # the flow matches each line itself
+    assert _mapped(document, profile) == with_walk
+    assert [line for line in asked if isinstance(line, T.Line) and line in walked.first]

@@ -56,7 +56,7 @@ def _fill(document: Document, source: Source, profile: Profile, force: bool) -> 
     """The draft whose plan is the document's, whole and counted."""
     draft = Draft(source)
     front.page_margins(document.headers, document.footers, draft, profile)
-    flow = Flow(profile, draft)
+    flow = Flow(profile, draft, landmarks.last_lines())  # the file's lines, as the chooser and divider walked them
     read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
     pixels = _any_read(document.body)  # else no paragraph is looked at again for its confidence
     for block in document.body:

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pydantic import BaseModel
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..layout import Paragraph, Run, TickBox
 from ..model import Entry
@@ -29,6 +29,9 @@ from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, line_of, norm
 from .ticks import TickReading, read_ticks, typed_ticks
 
+if TYPE_CHECKING:
+    from .landmarks import DocumentLines
+
 
 # A numbered heading, normalised: "section 7 appendices". One of at most NUMBERED_WORDS words is a
 # part's, misread, when its words after the number share NUMBERED_NEAR of their letters with the part's.
@@ -39,6 +42,8 @@ NUMBERED_WORDS, NUMBERED_NEAR = 6, 0.6
 # form; decisions about what a person wrote are never kept.
 CACHEABLE = frozenset({"heading", "prompt", "guidance", "global"})
 MAX_DECISIONS = 4096
+# A heading is shorter than this, normalised (the walk of ``landmarks`` classifies the lines under it).
+MAX_HEADING = 160
 
 
 class Matchers:
@@ -126,9 +131,12 @@ def _has_box(para: Paragraph) -> bool:
 
 
 class Flow:
-    def __init__(self, profile: Profile, draft: Draft) -> None:
+    def __init__(self, profile: Profile, draft: Draft, walked: "Optional[DocumentLines]" = None) -> None:
         self.profile = profile
         self.m = matchers(profile)
+        # The lines the profile chooser and the plan divider walked, and which show the profile's
+        # headings (``DocumentLines.headings``: what matching each gives): a walked line is looked up.
+        self._walked, self._headings = (walked.first, walked.headings(profile)) if walked is not None else ({}, {})
         self.draft = draft
         self.section: Optional[Section] = None
         self.target: Any = None  # the model object whose fields take answers
@@ -262,8 +270,8 @@ class Flow:
             return ("guidance",)
         if line.n in self.m.marks:
             return ("mark", self.m.marks[line.n])
-        if len(line.n) < 160:
-            heading = self.m.headings.match(line)
+        if len(line.n) < MAX_HEADING:
+            heading = self._headings.get(line) if line in self._walked else self.m.headings.match(line)
             if heading is not None:
                 return ("heading", heading.item, heading.rest_at)
             numbered = self.m.numbered(line)

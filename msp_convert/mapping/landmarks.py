@@ -19,14 +19,12 @@ from typing import Iterator, Optional, Sequence
 
 from ..layout import Block, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile, Section
-from .flow import Flow, matchers
+from .flow import MAX_HEADING, Flow, matchers
 from .grids import header_columns
 from .text import Line, LineIndex, Match, lines_of, norm, per_document
 
 # The rows of a table where its heading and column headers are (as ``grids.classify`` looks).
 HEAD_ROWS = 3
-# A heading row is shorter than this, normalised (as the flow's headings are).
-MAX_HEADING = 160
 
 
 def in_table(table: Table, kind: str, flow: Flow) -> None:
@@ -144,7 +142,18 @@ def reads_through(table: Table) -> bool:
 
 def document_lines(document: Document) -> DocumentLines:
     """The document's lines, walked once per document."""
-    return per_document(document, _walk)
+    lines = _LAST[0] = per_document(document, _walk)
+    return lines
+
+
+_LAST: "list[Optional[DocumentLines]]" = [None]  # the last walk made or read
+
+
+def last_lines() -> Optional[DocumentLines]:
+    """The last walk ``document_lines`` gave (None before any), with no walk: for a plan cut out of
+    the file walked, whose own walk would forget the matchers' answers about the file. Its lines are
+    the file's; a line of another document is simply not among them."""
+    return _LAST[0]
 
 
 def _walk(document: Document) -> DocumentLines:
