@@ -1,8 +1,7 @@
 """The pdfium page source against pdfplumber's: the same plan from every PDF.
 
 ``parsers.pdf.SOURCE`` chooses who reads a page's objects: pypdfium2 or
-pdfplumber (the reference, and the default until the pdfium source is as
-safe on hostile files). Every PDF among the fixtures and
+pdfplumber (the reference; pdfium is the default). Every PDF among the fixtures and
 shared/real-docs reads to the same plan (JSON) through both, but those listed
 in ``DIFFER``: each a pdfplumber bug, checked to differ in exactly the fields
 named, so the list stays true.
@@ -36,7 +35,7 @@ DIFFER: dict[str, str] = {
         "Wingdings ticks typed as text, each in a /Span with /ActualText (U+F0FD ticked, U+F0FE ticked, U+F0A8 "
         "empty); the glyph drawn is one missing-glyph box whose /ToUnicode is U+F0A8 for every state. PDFium "
         "reads the /ActualText, as the PDF says to; pdfminer ignores it and reads every box empty, so "
-        "pdfplumber's plan loses the ticks the Word plan has (tests/pdf_equivalence.py, _LOST_WINGDINGS)"
+        "pdfplumber's plan loses the ticks the Word plan has"
     ),
 }
 TICKED_ONLY_BY_PDFIUM: dict[str, list[str]] = {
