@@ -391,11 +391,13 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     guidance = _guidance(flow, profile.with_role("outcomes"))
     # Guidance in an outcome box is whole sentences; a short line is what a
     # person wrote, even where the template's examples name the same areas.
-    # Each line as ``line_of`` makes it: text the file stored is matched exactly (no scan tolerances).
+    # The areas prompt is matched as ``line_of`` makes the line (text the file stored: exactly); the guidance
+    # keeps its tolerances whoever wrote the text: editions of the form word their help differently (a typo,
+    # a word more), and help left in a box is never what a person wrote.
     written = [
         p for p in rows.paragraphs
         if not is_blank(p.text)
-        and (flow.m.areas.match(line_of(p)) is not None or len(p.text.split()) < 6 or line_of(p) not in guidance)
+        and (flow.m.areas.match(line_of(p)) is not None or len(p.text.split()) < 6 or p.text not in guidance)
     ]
     # The statement starts at "By the end of..." or "...will be able to"; what
     # comes before it is the areas of need, however many lines it took.
