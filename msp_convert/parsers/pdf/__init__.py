@@ -9,7 +9,7 @@ comparing every pair; ``quiet`` keeps the PDF libraries' logging off the
 caller's standard error.
 
 ``SOURCE`` chooses who reads the page objects: "pdfium" (``pdfium_source``,
-pypdfium2's raw API; the default) or "pdfplumber" (``source``), the reference:
+pypdfium2's raw API) or "pdfplumber" (``source``), the reference and the default:
 tests/test_pdf_sources.py reads every PDF through both and requires the same
 plan. The environment variable ``MSP_CONVERT_PDF_SOURCE`` (one of ``SOURCES``)
 sets ``SOURCE`` when the package is imported.
@@ -29,9 +29,9 @@ from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
 SOURCES = ("pdfium", "pdfplumber")
-# the page-object source parse_pdf uses when none is given: pdfium (issue 17: as safe as pdfplumber's, its runs of
-# spaces read from the content stream, and about 2.5 times as fast); MSP_CONVERT_PDF_SOURCE=pdfplumber for the reference
-SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfium"
+# the page-object source parse_pdf uses when none is given: pdfplumber, the reference, until the pdfium source reads
+# every kind of legitimate PDF as it does (issue 17: a red-team's files still differ); MSP_CONVERT_PDF_SOURCE=pdfium
+SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfplumber"
 
 
 def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str] = None) -> Result[Document]:
