@@ -5,6 +5,7 @@ once, with a wording matched only on the lines its first word or spaceless form 
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -151,3 +152,63 @@ def test_the_flow_reads_the_walk_for_headings_and_maps_as_matching_each_line(whi
     monkeypatch.setattr(landmarks, "last_lines", lambda: None)  # the flow matches each line itself
     assert _mapped(document, profile) == with_walk
     assert [line for line in asked if isinstance(line, T.Line) and line in walked.first]
+
+
+def _answer(document: Document) -> tuple:
+    profile = landmarks.best_profile(document, PROFILES_IN_ORDER)
+    divided = plans.divide(document, profile)
+    return profile.name, len(divided.plans), [repr(s) for s in divided.starts]
+
+
+def test_a_thread_reads_its_own_documents_walk_when_another_walks_between(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thread A's walk finishes after thread B started reading its document: B still gets its own
+    walk, and each thread's ``last_lines`` is its own walk (forced interleaving, real threads)."""
+    two, one = (parse_docx(CASES[i].read_bytes()).value for i in (1, 0))
+    serial = {"A": _answer(two), "B": _answer(one)}
+    a_walking, b_read, a_chose, b_done = (threading.Event() for _ in range(4))
+    walk = landmarks.lines_of
+
+    def held(paras: list) -> list:
+        if threading.current_thread().name == "A" and not a_walking.is_set():
+            a_walking.set()
+            b_read.wait(20)  # B reads its document while A is in its walk
+        return walk(paras)
+
+    monkeypatch.setattr(landmarks, "lines_of", held)
+    got: dict[str, object] = {}
+
+    def thread_a() -> None:
+        profile = landmarks.best_profile(two, PROFILES_IN_ORDER)
+        a_chose.set()
+        b_done.wait(20)
+        got["A last"] = landmarks.last_lines() is landmarks.document_lines(two)
+        got["A"] = (profile.name, *_answer(two)[1:])
+
+    def thread_b() -> None:
+        a_walking.wait(20)
+        landmarks.best_profile(one, PROFILES_IN_ORDER)
+        b_read.set()
+        a_chose.wait(20)
+        got["B"] = _answer(one)
+        b_done.set()
+
+    threads = [threading.Thread(target=f, name=n) for f, n in ((thread_a, "A"), (thread_b, "B"))]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    assert got == {"A": serial["A"], "B": serial["B"], "A last": True}
+
+
+def test_a_nested_read_of_another_document_leaves_each_its_own_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thread: a read of document B starts inside document A's walk; B then reads as alone."""
+    two, one = (parse_docx(CASES[i].read_bytes()).value for i in (1, 0))
+    serial = _answer(one)
+    walk = landmarks.lines_of
+
+    def b_meanwhile(paras: list) -> list:
+        monkeypatch.setattr(landmarks, "lines_of", walk)
+        landmarks.best_profile(one, PROFILES_IN_ORDER)
+        return walk(paras)
+
+    monkeypatch.setattr(landmarks, "lines_of", b_meanwhile)
+    landmarks.best_profile(two, PROFILES_IN_ORDER)
+    assert _answer(one) == serial

@@ -13,6 +13,7 @@ divider (``plans.divide``) reads the same walk and the same headings.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional, Sequence
@@ -141,19 +142,19 @@ def reads_through(table: Table) -> bool:
 
 
 def document_lines(document: Document) -> DocumentLines:
-    """The document's lines, walked once per document."""
-    lines = _LAST[0] = per_document(document, _walk)
+    """The document's lines, walked once per document (which must not change once read)."""
+    lines = _LAST.lines = per_document(document, _walk)
     return lines
 
 
-_LAST: "list[Optional[DocumentLines]]" = [None]  # the last walk made or read
+_LAST = threading.local()  # each thread's last walk made or read (``lines``)
 
 
 def last_lines() -> Optional[DocumentLines]:
-    """The last walk ``document_lines`` gave (None before any), with no walk: for a plan cut out of
-    the file walked, whose own walk would forget the matchers' answers about the file. Its lines are
-    the file's; a line of another document is simply not among them."""
-    return _LAST[0]
+    """The last walk ``document_lines`` gave this thread (None before any), with no walk: for a plan
+    cut out of the file walked, whose own walk would forget the matchers' answers about the file. Its
+    lines are the file's; a line of another document is simply not among them."""
+    return getattr(_LAST, "lines", None)
 
 
 def _walk(document: Document) -> DocumentLines:

@@ -10,6 +10,7 @@ leaders) and, for longer wording, by word overlap rather than equality.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -281,19 +282,23 @@ def _lines() -> "dict[tuple[str, bool], Line]":
     return _LINES[1]  # type: ignore[return-value]
 
 
-# Values worked out once per document (as _DOCUMENT) by the function that works them out.
-_KEPT: list = [0, {}]
+# Values worked out once per document by the function that works them out: each thread keeps its
+# own document's, and a value is kept with the document it is of (never in another's place).
+_KEPT = threading.local()
 
 
 def per_document(document: object, make: "Callable[[Any], V]") -> V:
     """``make(document)``, worked out once per document (the profile chooser and the plan divider
-    share it); forgotten with the matchers' answers when another document is looked at."""
+    share it); forgotten with the matchers' answers when another document is looked at. The document
+    must not change once read (its walk is kept while it is the one looked at)."""
     new_document(document)
-    if _KEPT[0] != _DOCUMENT[0]:
-        _KEPT[0], _KEPT[1] = _DOCUMENT[0], {}
-    if make not in _KEPT[1]:
-        _KEPT[1][make] = make(document)
-    return _KEPT[1][make]  # type: ignore[no-any-return]
+    kept = getattr(_KEPT, "values", None)
+    if kept is None or kept[0] is not document:
+        kept = _KEPT.values = (document, {})
+    values = kept[1]  # this document's, even if a read of another (a nested call) takes the slot
+    if make not in values:
+        values[make] = make(document)
+    return values[make]  # type: ignore[no-any-return]
 
 
 class LineIndex:
