@@ -307,3 +307,38 @@ def test_a_file_of_more_plans_than_any_is_refused_in_one_line(three: Path, monke
     monkeypatch.setattr(reader, "MAX_PLANS", 2)
     with pytest.raises(msp_convert.InputError, match="^this holds more than 2 plans, far more than any file of plans; check it is the right file"):
         msp_convert.read_all(three)
+
+
+def test_a_second_plan_showing_only_edited_prompts_is_found_by_their_edited_wording() -> None:
+    """Stored text, no heading after the second plan's title: only the prompts, each worded a little
+    differently from the form, show its later parts (the scan's edited-wording match)."""
+    edited = [
+        "Times or days or barriers that make it hard for me or my family to attend appointments or to meet professionals",
+        "How do I feel when I am at school and how do I feel and behave when I get home from school",
+        "Long term, what I want for my child's future beyond next year and when they are grown up",
+        "What are the things that are not working so well for me at the moment",
+    ]
+    second = [para("My Support Plan"), para("Name: Amy Lee")] + [p for t in edited for p in (para(t), para("An answer."))]
+    division = divide(Document(body=plan_blocks("Kai Dobson") + second), DEFAULT_PROFILE)
+    assert [texts(d) for d in division.plans] == [texts(Document(body=plan_blocks("Kai Dobson"))), texts(Document(body=second))]
+    assert [s.describe() for s in division.starts] == ["the title line"]
+
+
+def test_many_plans_on_one_page_cost_a_page_lookup_per_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where each plan begins on a page is worked out in one pass over the units, not a walk back
+    to the top of the page for each plan (quadratic in the units on one page)."""
+    from msp_convert.mapping import plans
+
+    calls = [0]
+    page = plans._page
+
+    def counted(origin: str) -> Optional[int]:
+        calls[0] += 1
+        return page(origin)
+
+    monkeypatch.setattr(plans, "_page", counted)
+    body = [Paragraph(b.inlines, origin="page 1") for _ in range(60) for b in plan_blocks("Kai Dobson")]
+    units = len(body)
+    division = divide(Document(body=body), DEFAULT_PROFILE)
+    assert len(division.plans) == 60
+    assert calls[0] <= 2 * units

@@ -74,22 +74,26 @@ class Division:
 
 
 def split(document: Document, profile: Profile) -> list[Document]:
-    """One document per plan the file holds (the document itself when it holds one)."""
+    """One document per plan the file holds (the document itself when it holds one). The document
+    must not change once read (``divide``)."""
     return divide(document, profile).plans
 
 
 def divide(document: Document, profile: Profile) -> Division:
-    """Find where each plan begins and cut the document there; headers and footers go with every part."""
+    """Find where each plan begins and cut the document there; headers and footers go with every part.
+    The document's walk is kept while it is the one read: a Document changed in place after it was
+    read may be divided as it was; build a new Document instead (``layout.Document``)."""
     lines = document_lines(document)
     scan = _Scan(profile, lines)
     scan.run()
     cuts, children = scan.kept()
     if not cuts:
         return Division([document])
-    parts = _Cutter({scan.candidates[i][0] for i in cuts}).blocks(document.body)
+    at = [scan.candidates[i][0] for i in cuts]
+    parts = _Cutter(set(at)).blocks(document.body)
     plans = []
-    for body, child in zip(parts, children):
-        pages = {page for page in (_page(unit.origin) for unit in _units(body)) if page is not None}
+    for body, child, lo, hi in zip(parts, children, [0, *at], [*at, len(lines.origins)]):
+        pages = set(scan.pages()[lo:hi]) - {None}  # its units' pages (the walk's units, as ``_Cutter`` counts)
         headers, footers = (_margins(blocks, child, pages) for blocks in (document.headers, document.footers))
         plans.append(Document(body=body, headers=headers, footers=footers, pages=document.pages))
     return Division(plans, [scan.candidates[i][1] for i in cuts])
@@ -146,21 +150,10 @@ def _name(value: str) -> Optional[str]:
 # --- walking the blocks -------------------------------------------------------------------
 
 
-def _units(blocks: list[Block]) -> Iterator[Block]:
-    """The blocks in document order, one-column tables replaced by what they hold."""
-    stack: list[Iterator[Block]] = [iter(blocks)]
-    while stack:
-        block = next(stack[-1], None)
-        if block is None:
-            stack.pop()
-        elif isinstance(block, Table) and reads_through(block):
-            stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
-        else:
-            yield block
-
-
 class _Cutter:
-    """The body cut before the units whose numbers (in ``_units`` order) are given; layout tables rebuilt."""
+    """The body cut before the units whose numbers are given (numbered as ``landmarks.document_lines``
+    numbers them: the blocks in document order, one-column tables replaced by what they hold); layout
+    tables rebuilt."""
 
     def __init__(self, cuts: set[int]) -> None:
         self.cuts = cuts
@@ -257,6 +250,8 @@ class _Scan:
         self.child: Optional[str] = None  # the child the plan being read names
         self.children: list[Optional[str]] = [None]  # the child each part (as ``later``) names first
         self.last_later = -1  # the last unit that showed a later part
+        self._pages: Optional[list[Optional[int]]] = None  # each unit's page, read once when needed
+        self._tops: Optional[list[int]] = None  # the first unit of each unit's page (itself if none)
         # This stretch shows too few later parts for ``kept``: the prompts' edited wordings are looked
         # for. After, another part only moves ``last_later``, which the prompts as printed settle.
         self.edited = True
@@ -305,14 +300,23 @@ class _Scan:
         """Where the plan beginning at this unit starts: at the top of its page (a school's name or
         "Confidential" over the title) when the page is known and the plan before ended on an
         earlier page; otherwise here (what follows a plan on its last page is that plan's)."""
-        origins = self.lines.origins
-        page = _page(origins[unit])
-        if page is None:
-            return unit
-        start = unit
-        while start > 0 and _page(origins[start - 1]) == page:
-            start -= 1
+        if self._tops is None:
+            self._tops = self._page_tops()
+        start = self._tops[unit]
         return unit if start <= self.last_later else start
+
+    def pages(self) -> list[Optional[int]]:
+        """Each unit's page (None where the origin names none), read once."""
+        if self._pages is None:
+            self._pages = [_page(origin) for origin in self.lines.origins]
+        return self._pages
+
+    def _page_tops(self) -> list[int]:
+        """Each unit's first unit on its page (the unit itself where its page is not known): one pass."""
+        pages, tops = self.pages(), []
+        for unit, page in enumerate(pages):
+            tops.append(tops[-1] if unit and page is not None and pages[unit - 1] == page else unit)
+        return tops
 
     def kept(self) -> tuple[list[int], list[Optional[str]]]:
         """The indexes (into ``candidates``) of the cuts with enough of a plan on both sides,
