@@ -147,6 +147,10 @@ Block = Union[Paragraph, Table]
 
 @dataclass(slots=True)
 class Document:
+    """A file's layout. Build it whole, then read it: the mapping keeps what it worked out about a
+    document (its walk) while that document object is the one it reads, so a Document changed in
+    place after it was read may be read as it was (make a new Document instead)."""
+
     body: list[Block] = field(default_factory=list)
     headers: list[Block] = field(default_factory=list)  # page headers, all sections
     footers: list[Block] = field(default_factory=list)
