@@ -31,6 +31,11 @@ GLYPH_TICKS: dict[str, bool] = {
     "\u2714": True,  # ✔ heavy check mark
     "\u2717": True,  # ✗ ballot X
     "\u2718": True,  # ✘ heavy ballot X
+    "\u2716": True,  # ✖ heavy multiplication X (ZapfDingbats 0x36), marked like ✗
+    "\u274f": False,  # ❏ lower right drop-shadowed white square (ZapfDingbats 0x6F)
+    "\u2750": False,  # ❐ upper right drop-shadowed white square (0x70)
+    "\u2751": False,  # ❑ lower right shadowed white square (0x71)
+    "\u2752": False,  # ❒ upper right shadowed white square (0x72)
     "\u22a0": True,  # ⊠ squared times
     "\U0001f5f9": True,  # 🗹 ballot box with bold check
     "\U0001f5f7": True,  # 🗷 ballot box with bold script X
@@ -88,6 +93,7 @@ SYMBOL_TICKS: dict[tuple[str, int], bool] = {
     ("zapfdingbats", 0x33): True,  # ✓
     ("zapfdingbats", 0x34): True,  # ✔
     ("zapfdingbats", 0x37): True,  # ✗
+    ("zapfdingbats", 0x36): True,  # ✖
     ("zapfdingbats", 0x38): True,  # ✘
     ("zapfdingbats", 0x6F): False,  # ❏
     ("zapfdingbats", 0x70): False,  # ❐
