@@ -297,8 +297,11 @@ def _nested_around(before: bytes, after: bytes = b"", draw: bytes = b"/F%d Do\n"
     return one_page(before + draw % 3 + after, forms, [b"F3"])
 
 
-def _refused_by_the_guard(data: bytes) -> None:
-    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF runs more than 20,000 drawing streams"):
+DRAWN_TOO_OFTEN = "^page 1 of this PDF runs more than 20,000 drawing streams"
+
+
+def _refused_by_the_guard(data: bytes, match: str = DRAWN_TOO_OFTEN) -> None:
+    with pytest.raises(UnsafeFileError, match=match):
         StreamGuard(data).check(1)
 
 
@@ -422,3 +425,71 @@ def test_a_do_after_anything_but_a_name_may_draw_any_form_and_words_in_text_draw
     assert drawn(b"(G) % /F\nDo", {"F", "G"}, 99) == {"F": 1, "G": 1}
     assert drawn(b"(Do not) Tj /F Do %Do\n/#46 {Do}", {"F", "G"}, 99) == {"F": 2}
     assert drawn(b"/F Do\n" * 100, {"F"}, 10) == {"F": 11}  # counting stops past the most
+
+
+def in_object_streams(pages: int, per_stream: int = 10) -> bytes:
+    """A PDF of ``pages`` pages, each drawing ``TEXT``, whose catalog, page tree, font and page dictionaries sit in
+    object streams of ``per_stream`` objects each (an xref stream finds them); content streams stand alone."""
+    kept = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + k) for k in range(pages)), pages),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kept += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /T 3 0 R >> >> >>"
+             % (4 + pages + k) for k in range(pages)]
+    first = 4 + 2 * pages  # the object streams' numbers, then the xref stream's
+    groups = [kept[i : i + per_stream] for i in range(0, len(kept), per_stream)]
+    out, where = bytearray(b"%PDF-1.7\n"), {}
+    for k in range(pages):
+        where[4 + pages + k] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (4 + pages + k, _stream(TEXT))
+    for g, group in enumerate(groups):
+        heads, body = [], b""
+        for i, obj in enumerate(group):
+            heads.append(b"%d %d" % (1 + g * per_stream + i, len(body)))
+            body += obj + b"\n"
+        head = b" ".join(heads) + b"\n"
+        where[first + g] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (first + g, _stream(head + body, b"/Type /ObjStm /N %d /First %d" % (len(group), len(head))))
+    xref, size = first + len(groups), first + len(groups) + 1
+    where[xref] = len(out)
+    rows = [b"\x00" + (0).to_bytes(4, "big") + b"\xff\xff"]
+    for n in range(1, size):
+        if n in where:
+            rows.append(b"\x01" + where[n].to_bytes(4, "big") + b"\x00\x00")
+        else:
+            g, i = divmod(n - 1, per_stream)
+            rows.append(b"\x02" + (first + g).to_bytes(4, "big") + i.to_bytes(2, "big"))
+    out += b"%d 0 obj\n%s\nendobj\n" % (xref, _stream(b"".join(rows), b"/Type /XRef /Size %d /W [1 4 2] /Root 1 0 R" % size))
+    out += b"startxref\n%d\n%%%%EOF\n" % where[xref]
+    return bytes(out)
+
+
+def test_the_guard_parses_each_object_stream_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfminer without its cache parsed a whole object stream for each object it fetched from it: 60 pages in
+    object streams of 10 cost 200-odd parses of them, now one each (kept within ``LIMITS.object_streams_kept``)."""
+    data = in_object_streams(60)
+    parsed: list[object] = []
+    whole = source.PDFDocument._get_objects
+
+    def counted(self: object, stream: PDFStream) -> object:
+        parsed.append(stream.objid)
+        return whole(self, stream)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(source.PDFDocument, "_get_objects", counted)
+    guard = StreamGuard(data)
+    for number in range(1, 61):
+        guard.check(number)
+    assert guard.budget.page == 60 and len(parsed) == len(set(parsed)) == 7
+    assert _text(data, "pdfium").count("Ava reads") == 60
+
+
+def test_object_streams_kept_stay_within_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for one object stream or two only, the guard still reads every page (parsing some again)."""
+    data = in_object_streams(60)
+    monkeypatch.setattr(source, "LIMITS", source.LIMITS.__class__(object_streams_kept=2500))
+    guard = StreamGuard(data)
+    most = 0
+    for number in range(1, 61):
+        guard.check(number)
+        most = max(most, guard.document._kept_size)
+        assert 1 <= len(guard.document._kept) <= 2
+    assert 0 < most <= 2500 and guard.budget.page == 60

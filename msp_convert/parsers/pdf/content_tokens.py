@@ -161,6 +161,43 @@ def key_escape_traced(key: str) -> bool:
     return _KEY_TRACE.search(key) is not None
 
 
+_BAD_ESCAPE = re.compile(rb"#(?![0-9A-Fa-f]{2})")
+_NAME_AT_NUL = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*\x00")  # PDFium ends a name at NUL, pdfminer does not
+_OBJECT_END = (b"stream", b"endobj")
+
+
+def keys_unsure(data: bytes) -> bool:
+    """Whether an object's bytes (``data``, up to its ``stream`` or ``endobj``) may be keyed otherwise by PDFium
+    than by pdfminer: a name with a bad ``#`` escape, one running into a NUL (PDFium ends it there) or holding a
+    0x0B (pdfminer ends it there), a key given twice in one dictionary (pdfminer keeps the last, PDFium may find
+    either), or a dictionary left open."""
+    if _NAME_AT_NUL.search(data):
+        return True
+    levels: list[tuple[Optional[set[bytes]], list[bool]]] = []  # each open bracket: a dict's keys (None: an array)
+    for kind, value in tokens(data):
+        if kind == OPERATOR and value in _OBJECT_END:
+            break
+        if kind == NAME and (b"\x0b" in value or _BAD_ESCAPE.search(value)):
+            return True
+        keys, expect = levels[-1] if levels else (None, [False])
+        if kind == CLOSE:
+            if levels:
+                levels.pop()
+                if levels and levels[-1][0] is not None:
+                    levels[-1][1][0] = True  # the value ends: a key next
+        elif keys is not None and expect[0]:
+            if kind == NAME:
+                if value in keys:
+                    return True
+                keys.add(value)
+                expect[0] = False
+        elif kind == OPEN:
+            levels.append((set() if value == b"<<" else None, [True]))
+        elif keys is not None:
+            expect[0] = True
+    return bool(levels)
+
+
 def _nibble(char: bytes) -> int:
     """A hex digit's value; PDFium takes anything else for 0."""
     return int(char, 16) if char in b"0123456789abcdefABCDEF" else 0

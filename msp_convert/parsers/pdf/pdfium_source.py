@@ -2,9 +2,10 @@
 
 PDFium parses each page in C++; this module reads what it found through the
 raw API (``pypdfium2.raw``) into the same plain records as ``source`` does
-from pdfplumber, in pdfplumber's coordinates: PDF points, origin at the top
-left of the page as displayed (a /Rotate page turned upright), so the
-geometry cannot tell the two apart.
+from pdfplumber, measured alike (``source.page_frame``): PDF points from the
+top left of the page as displayed (its CropBox within its MediaBox, wherever
+that starts; a /Rotate page turned upright), so the geometry cannot tell the
+two apart.
 
 - glyphs: the text page's characters (those PDFium made up, spaces and line
   ends, left out), each box from its origin, advance, font size and the
@@ -39,6 +40,7 @@ from .limits import LIMITS, refuse
 from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader, manager
 from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
+from .source import framed_box, page_frame  # the same measure of the page
 
 MARKUPS = {
     raw.FPDF_ANNOT_STRIKEOUT: "strikeout", raw.FPDF_ANNOT_UNDERLINE: "underline",
@@ -118,32 +120,27 @@ class _Kept:
 
 
 class _Page:
-    """One PDFium page read into a record, in pdfplumber's displayed, top-left coordinates."""
+    """One PDFium page read into a record, measured from the top left of the page as displayed (``page_frame``)."""
 
     def __init__(self, page: "pdfium.PdfPage", number: int, form: Any, stream: tuple[Any, Any] = (None, None)) -> None:
         self.page, self.raw, self.number, self.form = page, page.raw, number, form
         self.stream = stream  # the same page as pdfminer has it, and pdfminer's fonts: what text objects draw
         x0, y0, x1, y1 = page.get_mediabox()
-        x0, x1 = sorted((x0, x1))
-        y0, y1 = sorted((y0, y1))
         rotation = page.get_rotation() % 360
         self.ctm = {  # pdfminer's turn of the page upright, from its MediaBox
             0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
             180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0),
         }.get(rotation, (1, 0, 0, 1, -x0, -y0))
-        turned = rotation in (90, 270)
-        self.width, self.height = (y1 - y0, x1 - x0) if turned else (x1 - x0, y1 - y0)
-        self.left, self.top_off = (y0, -x0) if turned else (x0, -y0)  # pdfplumber's MediaBox offsets
+        # user space -> (x, top) from the top left of the page box PDFium shows, as the pdfplumber source measures
+        self.frame, self.width, self.height = page_frame(page.get_bbox(), rotation)
         self.drawings, self.streams = 0, 1  # the page's own content stream
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        """A user-space point -> (x, top) as pdfplumber gives it."""
-        u, v = _apply(self.ctm, x, y)
-        return (u + self.left, self.height - v + self.top_off)
+        """A user-space point -> (x, top) from the displayed page's top left (``source.page_frame``)."""
+        return _apply(self.frame, x, y)
 
     def box(self, xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:
-        pts = [self.point(x, y) for x in xs for y in ys]
-        return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        return framed_box(self.frame, xs, ys)
 
     def record(self) -> PageRecord:
         record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
@@ -169,9 +166,8 @@ class _Page:
             raw.FPDFText_ClosePage(text)
 
     def display(self, m: Matrix) -> Matrix:
-        """``m`` (user space) then the turn to pdfplumber's displayed, top-left coordinates, as one matrix."""
-        a, b, c, d, e, f = _mul(m, self.ctm)
-        return (a, -b, c, -d, e + self.left, self.height + self.top_off - f)
+        """``m`` (user space) then the page's frame (displayed, from its top left), as one matrix."""
+        return _mul(m, self.frame)
 
     # drawings
 
@@ -272,7 +268,7 @@ class _Page:
         for i in range(raw.FPDFAnnot_CountAttachmentPoints(annot)):
             q = raw.FS_QUADPOINTSF()
             if raw.FPDFAnnot_GetAttachmentPoints(annot, i, q):
-                out.append(_quad_box([(q.x1, q.y1), (q.x2, q.y2), (q.x3, q.y3), (q.x4, q.y4)], self.height))
+                out.append(self.box([q.x1, q.x2, q.x3, q.x4], [q.y1, q.y2, q.y3, q.y4]))
         return out
 
     def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float]) -> None:
@@ -293,11 +289,6 @@ _segment = _bind("FPDFPath_GetPathSegment", _P, _P, _I)
 _segment_type = _bind("FPDFPathSegment_GetType", _I, _P)
 _segment_point = _bind("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
 _segment_closes = _bind("FPDFPathSegment_GetClose", _I, _P)
-
-
-def _quad_box(pts: list[tuple[float, float]], height: float) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    return (min(xs), height - max(ys), max(xs), height - min(ys))
 
 
 def _wide(call: Any) -> Optional[str]:

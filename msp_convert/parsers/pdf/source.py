@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zlib
+from collections import OrderedDict
 from itertools import islice
 from typing import Any, Callable, Iterator, Optional
 
@@ -32,13 +34,13 @@ from pdfminer.pdftypes import (
     LITERALS_RUNLENGTH_DECODE, PDFObjRef, PDFStream, resolve1,
 )
 from pdfminer.psparser import PSLiteral
-from pdfminer.utils import decode_text
+from pdfminer.utils import apply_matrix_pt, decode_text, mult_matrix
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .content_tokens import draws, escape_made, key_escape_traced, name_keys, pdfium_name
+from .content_tokens import draws, escape_made, key_escape_traced, keys_unsure, name_keys, pdfium_name
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -214,6 +216,63 @@ _DECODE: dict[Any, Callable[[bytes, int], bytes]] = {
 }
 
 
+class _Document(PDFDocument):
+    """pdfminer's document keeping no object once read (a page's streams are not kept past it), but the object
+    streams parsed last, up to ``LIMITS.object_streams_kept`` decoded bytes of them: pdfminer without its cache
+    parses a whole object stream again for each object it fetches from it."""
+
+    def __init__(self, parser: PDFParser, password: str = "") -> None:
+        self._kept: OrderedDict[Any, tuple[list[object], int, int, bytes]] = OrderedDict()  # objid -> objects, N, size, data
+        self._kept_size = 0
+        super().__init__(parser, password=password, caching=False)
+
+    def _get_objects(self, stream: PDFStream) -> tuple[list[object], int]:
+        key = stream.objid
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            objs, n, _, _ = self._kept[key]
+            return objs, n
+        objs, n = super()._get_objects(stream)
+        size = len(stream.data or b"")  # decoded by now
+        if key is not None and size <= LIMITS.object_streams_kept:
+            self._kept[key] = (objs, n, size, stream.data or b"")
+            self._kept_size += size
+            while self._kept_size > LIMITS.object_streams_kept:
+                self._kept_size -= self._kept.popitem(last=False)[1][2]
+        return objs, n
+
+    def written(self, objid: int, data: bytes) -> bytes:
+        """Object ``objid`` as written (``data``: the file), up to its ``stream`` or ``endobj``: where the xref
+        pdfminer reads it by puts it; in an object stream, its part of it (the whole stream when not kept)."""
+        for xref in self.xrefs:
+            try:
+                strmid, index, _ = xref.get_pos(objid)
+            except KeyError:
+                continue
+            if strmid is None:
+                end = _OBJECT_END.search(data, index)
+                return data[index : end.end() if end else len(data)]
+            return self._packed(strmid, index)
+        return b""
+
+    def _packed(self, strmid: int, index: int) -> bytes:
+        stream = resolve1(self.getobj(strmid))
+        kept = self._kept.get(strmid)
+        if not isinstance(stream, PDFStream):
+            return b""
+        if kept is None:
+            return _data(stream)
+        objs, n, _, data = kept
+        first = resolve1(stream.get("First"))
+        at = objs[2 * index + 1 : 2 * index + 4 : 2] if 2 * index + 1 < 2 * n else []
+        if not isinstance(first, int) or not at or not all(isinstance(o, int) for o in at):
+            return data
+        return data[first + at[0] : first + at[1]] if len(at) > 1 else data[first + at[0] :]
+
+
+_OBJECT_END = re.compile(rb"stream|endobj")
+
+
 class StreamGuard:
     """Each page's drawing measured as PDFium would draw it, before the pdfium source loads the page.
 
@@ -244,10 +303,12 @@ class StreamGuard:
         self._drawn: dict[tuple[Any, Any], tuple[int, list[tuple[str, int]]]] = {}  # this page's forms read
         self._named: dict[Any, _Named] = {}  # this page's /XObject dicts (by owner): their forms' names
         self._page_xobjects: Any = None
+        self._sure_ids: set[int] = set()  # objects holding resources read as written, and found keyed alike
+        self.data = data
         try:
             with quiet():
-                document = PDFDocument(PDFParser(io.BytesIO(data)), password=password or "", caching=False)
-                self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(document)
+                self.document = _Document(PDFParser(io.BytesIO(data)), password=password or "")
+                self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(self.document)
         except Exception:
             raise _unguarded() from None
 
@@ -260,6 +321,7 @@ class StreamGuard:
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
                 resources = resolve1(page.resources)
+                self._sure([page.pageid, *_holding(page.attrs.get("Resources")), *_parents(page.attrs.get("Parent"))])
                 self._page_xobjects = _xobjects_of(resources)
                 self._draw(streams, resources, "page", 1, ())
         except InputError:
@@ -268,6 +330,23 @@ class StreamGuard:
             raise _unguarded() from None
         finally:  # nothing of the page is kept past it
             self._drawn, self._named, self._page_xobjects = {}, {}, None
+
+    def _sure(self, holders: list[Any]) -> None:
+        """Refuse the page when an object holding its resources or a form's (``holders``: object numbers or
+        references) is written so that PDFium may key it otherwise than pdfminer (``content_tokens.keys_unsure``:
+        /FG1 and /F#G1 are one key for pdfminer, two for PDFium): the guard, reading pdfminer's keys, could miss
+        a form PDFium draws. Each object is read once a file."""
+        for ref in holders:
+            objid = ref.objid if isinstance(ref, PDFObjRef) else ref
+            if not isinstance(objid, int) or objid in self._sure_ids:
+                continue
+            if keys_unsure(self.document.written(objid, self.data)):
+                raise UnsafeFileError(
+                    f"page {self.budget.page} of this PDF names the drawings it holds in a way PDF readers read "
+                    "differently (a name with a bad # escape, a NUL, or a name given twice); check it is the right "
+                    "file, or print the plan to a new PDF"
+                )
+            self._sure_ids.add(objid)
 
     def _draw(self, streams: list[PDFStream], resources: Any, owner: Any, times: int, inside: tuple[Any, ...]) -> None:
         """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn. ``owner``: whose
@@ -286,6 +365,7 @@ class StreamGuard:
                 )
             if len(inside) >= LIMITS.form_depth:
                 raise refuse(f"page {self.budget.page} of this PDF draws forms inside forms more than {LIMITS.form_depth} deep")
+            self._sure([ref, *_holding(form.get("Resources"))])
             own = form_resources(form, resources)
             self._draw([form], own, key if own is not resources else owner, times * n, inside + (key,))
 
@@ -341,6 +421,23 @@ class _Named:
         if escape_made(pdfium_name(raw)) and (self.traced or self.keys.isdisjoint(keys)):
             return ()
         return keys
+
+
+def _holding(resources: Any) -> list[Any]:
+    """The references on the way to a /Resources' /XObject dictionary (``resources`` as written: a reference or
+    a dictionary): the objects that may hold it."""
+    found = resolve1(resources)
+    return [resources, found.get("XObject") if isinstance(found, dict) else None]
+
+
+def _parents(parent: Any) -> list[Any]:
+    """A page's /Parent chain (its resources may be inherited from any), at most ``LIMITS.form_depth`` up."""
+    chain = []
+    while isinstance(parent, PDFObjRef) and len(chain) < LIMITS.form_depth and parent not in chain:
+        chain.append(parent)
+        node = resolve1(parent)
+        parent = node.get("Parent") if isinstance(node, dict) else None
+    return chain
 
 
 def _drawn(data: bytes, named: _Named, most: int) -> dict[str, int]:
@@ -447,21 +544,81 @@ class _CountingInterpreter(PDFPageInterpreter):
         super().execute(streams)
 
 
-def _layout(page: Any, budget: _Budget) -> None:
-    """Interpret the page as pdfplumber would, within the budget, and hand pdfplumber the result."""
+Matrix = tuple[float, float, float, float, float, float]
+# user space -> (x, top) from the displayed box's top left (x0, y0, x1, y1 its corners), for each /Rotate
+_TURNS: dict[int, Callable[[float, float, float, float], Matrix]] = {
+    0: lambda x0, y0, x1, y1: (1, 0, 0, -1, -x0, y1), 90: lambda x0, y0, x1, y1: (0, 1, 1, 0, -y0, -x0),
+    180: lambda x0, y0, x1, y1: (-1, 0, 0, 1, x1, -y0), 270: lambda x0, y0, x1, y1: (0, -1, -1, 0, y1, x1),
+}
+
+
+def page_frame(box: Any, rotation: int) -> tuple[Matrix, float, float]:
+    """How both sources measure a page: user space -> (x, top) from the top left of the page as displayed
+    (``box``: the CropBox within the MediaBox, as PDFium shows the page; turned upright by ``rotation``), and
+    its width and height. A MediaBox whose origin is not (0, 0) moves nothing."""
+    x0, x1 = sorted((float(box[0]), float(box[2])))
+    y0, y1 = sorted((float(box[1]), float(box[3])))
+    turn = rotation % 360 if rotation % 90 == 0 else 0
+    size = (y1 - y0, x1 - x0) if turn in (90, 270) else (x1 - x0, y1 - y0)
+    return _TURNS[turn](x0, y0, x1, y1), size[0], size[1]
+
+
+def shown_box(mediabox: Any, cropbox: Any) -> tuple[float, float, float, float]:
+    """The part of the page shown (PDFium's page box): the CropBox cut to the MediaBox, or the MediaBox."""
+    mx0, mx1 = sorted((float(mediabox[0]), float(mediabox[2])))
+    my0, my1 = sorted((float(mediabox[1]), float(mediabox[3])))
+    try:
+        cx0, cx1 = sorted((float(cropbox[0]), float(cropbox[2])))
+        cy0, cy1 = sorted((float(cropbox[1]), float(cropbox[3])))
+    except (TypeError, ValueError, IndexError):
+        return (mx0, my0, mx1, my1)
+    x0, y0, x1, y1 = max(mx0, cx0), max(my0, cy0), min(mx1, cx1), min(my1, cy1)
+    return (x0, y0, x1, y1) if x0 < x1 and y0 < y1 else (mx0, my0, mx1, my1)
+
+
+def _plumber_shift(page: Any) -> tuple[Matrix, float, float, float, float]:
+    """The page's frame, and what to add to pdfplumber's x and top (measured from the MediaBox's origin, moved by
+    its corner: pdfplumber #1181) for the frame's: pdfminer's device space taken back to user space, then framed."""
+    obj = page.page_obj
+    frame, width, height = page_frame(shown_box(obj.mediabox, obj.cropbox), obj.rotate)
+    x0, y0, x1, y1 = obj.mediabox
+    turn = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}
+    a, b, c, d, e, f = turn.get(obj.rotate, (1, 0, 0, 1, -x0, -y0))  # pdfminer's (pdfinterp.process_page)
+    det = a * d - b * c
+    back = (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+    left, top = apply_matrix_pt(mult_matrix(back, frame), (0, 0))  # device (0, 0), framed
+    mb_x0, mb_top = page.mediabox[:2]
+    return frame, width, height, left - mb_x0, top - float(page.height) - mb_top
+
+
+def _layout(page: Any, budget: _Budget) -> tuple[Matrix, float, float]:
+    """Interpret the page as pdfplumber would, within the budget, and hand pdfplumber the result, each object
+    measured from the page's top left as displayed; the page's frame, width and height returned."""
     pdf = page.pdf
     device = _CountingDevice(budget, pdf.rsrcmgr, pageno=page.page_number, laparams=pdf.laparams)
     _CountingInterpreter(pdf.rsrcmgr, device).process_page(page.page_obj)
     page._layout = device.get_result()  # pdfplumber reads its objects from here (Page.layout)
     made = page.process_object
+    frame, width, height, dx, dy = _plumber_shift(page)
 
     def process(obj: Any) -> Any:  # pdfplumber keeps only the attributes it knows: "invisible" passed on
         attr = made(obj)
         if getattr(obj, "invisible", False):
             attr["invisible"] = True
+        if dx or dy:
+            _moved(attr, dx, dy)
         return attr
 
     page.process_object = process
+    return frame, width, height
+
+
+def _moved(attr: dict, dx: float, dy: float) -> None:
+    for key, by in (("x0", dx), ("x1", dx), ("top", dy), ("bottom", dy)):
+        if key in attr:
+            attr[key] += by
+    if "pts" in attr:
+        attr["pts"] = [(x + dx, y + dy) for x, y in attr["pts"]]
 
 
 def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
@@ -490,8 +647,8 @@ def _finite(*values: float) -> bool:
 
 
 def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Optional[_Budget] = None) -> PageRecord:
-    _layout(page, budget or _Budget())
-    record = PageRecord(number=page.page_number, width=float(page.width), height=float(page.height))
+    frame, width, height = _layout(page, budget or _Budget())
+    record = PageRecord(number=page.page_number, width=width, height=height)
     for c in page.chars:
         if not _finite(c["x0"], c["x1"], c["top"], c["bottom"], c["size"]):
             continue
@@ -520,7 +677,7 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Opt
     for i, annot in enumerate(annots):
         ref = refs[i] if refs is not None else None
         field_ = fields.get(ref.objid) if fields and isinstance(ref, PDFObjRef) else None
-        _annotation(record, annot, field_, page)
+        _annotation(record, annot, field_, (frame, page.rotation))
     return record
 
 
@@ -663,31 +820,51 @@ def _qualified_name(data: dict) -> Optional[str]:
     return ".".join(reversed(parts)) if parts else None
 
 
-def _quads(annot: dict, page: Any) -> list[tuple[float, float, float, float]]:
-    """A markup annotation's /QuadPoints as boxes (x0, top, x1, bottom), on an unrotated page."""
-    quads = resolve1((annot.get("data") or {}).get("QuadPoints"))
-    if not isinstance(quads, list) or len(quads) < 8 or page is None or page.rotation:
+def framed_box(frame: Matrix, xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:
+    """The bounds (x0, top, x1, bottom) of the points ``xs`` x ``ys`` (user space) in the page's ``frame``."""
+    pts = [apply_matrix_pt(frame, (x, y)) for x in xs for y in ys]
+    return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+
+
+def _numbers(values: Any) -> Optional[list[float]]:
+    try:
+        return [float(resolve1(v)) for v in values]
+    except (TypeError, ValueError):
+        return None
+
+
+def _quads(data: dict, frame: Matrix) -> list[tuple[float, float, float, float]]:
+    """A markup annotation's /QuadPoints as boxes (x0, top, x1, bottom) in the page's ``frame``."""
+    quads = resolve1(data.get("QuadPoints"))
+    if not isinstance(quads, list) or len(quads) < 8:
         return []
-    height = float(page.root_page.height)
     out = []
     for i in range(0, len(quads) - 7, 8):
-        try:
-            xs = [float(resolve1(q)) for q in quads[i : i + 8 : 2]]
-            ys = [float(resolve1(q)) for q in quads[i + 1 : i + 8 : 2]]
-        except (TypeError, ValueError):
+        pts = _numbers(quads[i : i + 8])
+        if pts is None:
             return []
-        out.append((min(xs), height - max(ys), max(xs), height - min(ys)))
+        out.append(framed_box(frame, pts[0::2], pts[1::2]))
     return out
 
 
-def _annotation(record: PageRecord, annot: dict, field_: Optional[_Field] = None, page: Any = None) -> None:
+def _placed(data: dict, frame: Matrix) -> Optional[tuple[float, float, float, float]]:
+    """An annotation's /Rect in the page's ``frame``; None if it is not four finite numbers."""
+    rect = resolve1(data.get("Rect"))
+    corners = _numbers(rect) if isinstance(rect, list) and len(rect) == 4 else None
+    box = framed_box(frame, corners[0::2], corners[1::2]) if corners else None
+    return box if box is not None and _finite(*box) else None
+
+
+def _annotation(record: PageRecord, annot: dict, field_: Optional[_Field], placed: tuple[Matrix, int]) -> None:
+    """``placed``: the page's frame and rotation (a turned page's markups keep no quads, as PDFium's)."""
     data = annot.get("data") or {}
     subtype = _name(data.get("Subtype"))
-    box = (annot["x0"], annot["top"], annot["x1"], annot["bottom"])
-    if not _finite(*box):
+    frame, rotation = placed
+    box = _placed(data, frame)
+    if box is None:
         return
     if subtype in ("StrikeOut", "Underline", "Highlight", "Squiggly"):
-        record.marks.append(Mark(subtype.lower(), *box, parts=_quads(annot, page)))
+        record.marks.append(Mark(subtype.lower(), *box, parts=[] if rotation else _quads(data, frame)))
         return
     if subtype != "Widget":
         return
