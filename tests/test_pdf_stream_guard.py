@@ -427,14 +427,15 @@ def test_a_do_after_anything_but_a_name_may_draw_any_form_and_words_in_text_draw
     assert drawn(b"/F Do\n" * 100, {"F"}, 10) == {"F": 11}  # counting stops past the most
 
 
-def in_object_streams(pages: int, per_stream: int = 10) -> bytes:
+def in_object_streams(pages: int, per_stream: int = 10, resources: bytes = b"") -> bytes:
     """A PDF of ``pages`` pages, each drawing ``TEXT``, whose catalog, page tree, font and page dictionaries sit in
-    object streams of ``per_stream`` objects each (an xref stream finds them); content streams stand alone."""
+    object streams of ``per_stream`` objects each (an xref stream finds them); content streams stand alone.
+    ``resources``: more of each page's /Resources, as written."""
     kept = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + k) for k in range(pages)), pages),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    kept += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /T 3 0 R >> >> >>"
-             % (4 + pages + k) for k in range(pages)]
+    kept += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /T 3 0 R >> %s >> >>"
+             % (4 + pages + k, resources) for k in range(pages)]
     first = 4 + 2 * pages  # the object streams' numbers, then the xref stream's
     groups = [kept[i : i + per_stream] for i in range(0, len(kept), per_stream)]
     out, where = bytearray(b"%PDF-1.7\n"), {}
@@ -493,3 +494,11 @@ def test_object_streams_kept_stay_within_the_limit(monkeypatch: pytest.MonkeyPat
         most = max(most, guard.document._kept_size)
         assert 1 <= len(guard.document._kept) <= 2
     assert 0 < most <= 2500 and guard.budget.page == 60
+
+
+def test_a_page_in_an_object_stream_is_read_as_written_there() -> None:
+    """The page's dictionary, in an object stream, names /FG1 and /F#G1 (one key for pdfminer, two for PDFium)."""
+    StreamGuard(in_object_streams(12)).check(1)
+    guard = StreamGuard(in_object_streams(12, resources=b"/XObject << /FG1 3 0 R /F#G1 3 0 R >>"))
+    with pytest.raises(UnsafeFileError, match="^page 1 of this PDF names the drawings it holds in a way PDF readers"):
+        guard.check(1)

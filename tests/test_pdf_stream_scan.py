@@ -26,7 +26,7 @@ from test_pdf_stream_guard import Written, _never_loaded, _refused_by_the_guard,
 
 from msp_convert.errors import UnsafeFileError
 from msp_convert.parsers.pdf import parse_pdf
-from msp_convert.parsers.pdf.content_tokens import draws
+from msp_convert.parsers.pdf.content_tokens import draws, keys_unsure
 from msp_convert.parsers.pdf.limits import LIMITS
 from msp_convert.parsers.pdf.shown import Fonts, Shown
 from msp_convert.parsers.pdf.source import StreamGuard
@@ -245,3 +245,22 @@ def test_a_form_bomb_behind_a_key_pdfminer_reads_otherwise_is_refused(second: by
     with pytest.raises(UnsafeFileError, match="^page 1 of this PDF names the drawings"):
         parse_pdf(data, source="pdfium")
 
+
+
+# objects as written: keyed alike by both (False), or maybe not (True)
+WRITTEN = {
+    b"<< /Type /Page /Resources << /XObject << /FG1 6 0 R /FG2 7 0 R >> /ProcSet [/PDF /Text] >> /AS /Off /V /Off >>": False,
+    b"<< /Type /XObject /Subtype /Form /Name /Subtype /Length 9 >> stream\n/F#G1 /F#G1 endstream": False,
+    b"<< /0 5 0 R /1 6 0 R /A#20B 7 0 R /Group << /Type /Group /S /Transparency >> >>": False,
+    b"<< /0 5 0 R /0 6 0 R >>": True,
+    b"<< /XObject << /FG1 6 0 R /F#G1 7 0 R >> >>": True,
+    b"<< /XObject << /F#3G 6 0 R >> >>": True,
+    b"<< /XObject << /F\x00G1 6 0 R >> >>": True,
+    b"<< /XObject << /F\x0bG1 6 0 R >> >>": True,
+    b"<< /XObject << /FG1 6 0 R >>": True,  # left open
+}
+
+
+@pytest.mark.parametrize("written, unsure", WRITTEN.items())
+def test_keys_unsure(written: bytes, unsure: bool) -> None:
+    assert keys_unsure(b"3 0 obj\n" + written + b"\nendobj") is unsure

@@ -185,10 +185,10 @@ def keys_unsure(data: bytes) -> bool:
                 levels.pop()
                 if levels and levels[-1][0] is not None:
                     levels[-1][1][0] = True  # the value ends: a key next
-        elif keys is not None and expect[0]:
+        elif keys is not None and expect[0]:  # a key, or the rest of a reference ("0 R")
+            if kind in (OPEN, STRING) or (kind == NAME and value in keys):
+                return True
             if kind == NAME:
-                if value in keys:
-                    return True
                 keys.add(value)
                 expect[0] = False
         elif kind == OPEN:

@@ -264,13 +264,13 @@ class _Document(PDFDocument):
             return _data(stream)
         objs, n, _, data = kept
         first = resolve1(stream.get("First"))
-        at = objs[2 * index + 1 : 2 * index + 4 : 2] if 2 * index + 1 < 2 * n else []
+        at = objs[2 * index + 1 : min(2 * index + 4, 2 * n) : 2]  # its offset, and the next object's
         if not isinstance(first, int) or not at or not all(isinstance(o, int) for o in at):
             return data
         return data[first + at[0] : first + at[1]] if len(at) > 1 else data[first + at[0] :]
 
 
-_OBJECT_END = re.compile(rb"stream|endobj")
+_OBJECT_END = re.compile(rb"(?<=[\x00\t\n\x0c\r >])stream|endobj")  # a dictionary's end at the latest
 
 
 class StreamGuard:
