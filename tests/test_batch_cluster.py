@@ -21,7 +21,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import dask
 import distributed  # in the test extras (requirements.lock): these tests never skip
@@ -409,6 +409,90 @@ def _http_server() -> int:
 
     threading.Thread(target=answer, daemon=True).start()
     return int(server.getsockname()[1])
+
+
+def ended(call: Callable[[], Any], bound: float = 300) -> Any:
+    """``call``'s answer (or its error), run in a thread: one that would wait for ever fails the test after ``bound``
+    seconds (a bound, not a measure) instead of holding the run."""
+    answer: list[Any] = []
+
+    def run() -> None:
+        try:
+            answer.append((call(), None))
+        except BaseException as err:  # noqa: BLE001 (raised again below, in the test's thread)
+            answer.append((None, err))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(bound)
+    assert answer, "still waiting"
+    if answer[0][1] is not None:
+        raise answer[0][1]
+    return answer[0][0]
+
+
+def test_a_scheduler_with_no_worker_is_one_line_and_nothing_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outside scheduler with no worker: one line once NO_WORKERS seconds have passed, not a wait for ever;
+    nothing done (the journal empty: a rerun does it all)."""
+    monkeypatch.setattr(cluster_module, "NO_WORKERS", 1.0)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    cluster = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None)
+    address = cluster.scheduler_address
+    try:
+        with pytest.raises(ClusterError, match=rf"^--scheduler {address}: the scheduler has no workers; start one \(dask worker {address}\) and run again$"):
+            ended(lambda: run_batch(BatchOptions(src, out, timeout=5), scheduler=address))
+    finally:
+        cluster.close()
+    assert not (out / STATE / JOURNAL).exists() or not (out / STATE / JOURNAL).read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("where", ["outside", "local:1"])
+def test_a_cluster_left_with_no_worker_stops_the_batch_and_a_rerun_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """One worker, which cannot start again once the file after the first, hung, is stopped (its interpreter
+    broken: as a worker gone for good, or, with local:N, one the nanny starts again and again): with the third
+    file in flight and no worker for NO_WORKERS seconds, the batch stops with one line, the first file's outputs
+    kept, the third left for a rerun, which converts it."""
+    monkeypatch.setattr(cluster_module, "NO_WORKERS", 2.0)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
+        shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
+    monkeypatch.setenv(HANG_HOOK, "hangs")
+
+    def broken_after(cluster: Any) -> Any:
+        monkeypatch.setenv("PYTHONHOME", "/nonexistent")  # a worker process started after this cannot start
+        return cluster
+
+    outside = None
+    if where == "outside":
+        with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+            outside = broken_after(distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None))
+        scheduler = outside.scheduler_address
+    else:
+        made = cluster_module.local_cluster
+        monkeypatch.setattr(cluster_module, "local_cluster", lambda workers: broken_after(made(workers)))
+        scheduler = where
+    try:
+        result = ended(lambda: run_batch(BatchOptions(src, out, timeout=3), scheduler=scheduler))
+    finally:
+        monkeypatch.delenv("PYTHONHOME")
+        if outside is not None:
+            outside.close()
+    assert result.stopped == cluster_module.no_workers(scheduler, connecting=False)
+    assert ("start one (dask worker" in result.stopped) == (where == "outside")
+    assert {row.path: (row.status, row.error) for row in result.rows} == {
+        "a.docx": ("converted", ""),
+        "b-hangs.docx": ("failed", "took longer than 3 s and was stopped; check the file, or allow more with --timeout"),
+        "c.docx": ("failed", "not converted: the batch stopped, as the cluster had no workers; run it again to resume"),
+    }
+    assert (out / "a.json").exists()
+    journal = [json.loads(line) for line in (out / STATE / JOURNAL).read_text(encoding="utf-8").splitlines()]
+    assert sorted(entry["path"] for entry in journal) == ["a.docx", "b-hangs.docx"]
+    monkeypatch.undo()  # a cluster that starts, with no file that hangs
+    again = run_batch(BatchOptions(src, out, timeout=60), scheduler="local:1")
+    assert {row.path: row.status for row in again.rows if row.path != "b-hangs.docx"} == {"a.docx": "skipped", "c.docx": "converted"}
 
 
 def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path: Path) -> None:

@@ -27,6 +27,12 @@ gives it up first, it is sent again as a new task, once; a file whose worker
 was restarted under it for another file over its limit, each time (as many
 times as files are stopped). Ctrl-C cancels what is in flight.
 
+A cluster with no worker is never waited on for ever: a scheduler with none
+``NO_WORKERS`` seconds after the client connects is one line (``ClusterError``,
+nothing done); and a batch whose files are in flight on a cluster that has had
+no worker that long (all gone, or, with ``local:N``, none able to start again)
+stops (``NoWorkers``): the files done are kept, the others left for a rerun.
+
 Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,
 from its worker (the scheduler's CPU spared; the client must reach the
 workers).
@@ -54,13 +60,14 @@ from typing import Any, Iterable, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
+from .workers import CRASH, Stopped, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
 START = "msp-convert-start"  # the event each task logs as it starts, before its work: the scheduler has it before any death
 QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
 RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
 CONNECT = 5  # seconds to wait for a scheduler's answer
+NO_WORKERS = 60.0  # seconds a cluster may have no worker (as the client connects, or with files in flight) before the batch gives up
 # With this set to 1, each answer (a plan's bytes) is fetched from its worker, not through the scheduler
 # (which otherwise relays every answer: its CPU bounds the plans a second); the client must then reach
 # the workers' addresses, as it need not by default. 0 or unset: through the scheduler.
@@ -89,18 +96,26 @@ BUNDLE_BYTES = 2**20
 LOG = 8
 # What this process's Dask is set to while it runs a local cluster (``LocalSetting``): its streams' logs LOG
 # long, a worker holding only the task it runs (saturation 1.0), a worker that is slow to come back after
-# a restart or a death (a loaded machine: over Dask's 15 s) not closed for good by the cluster (it read
-# the setting at each removal: with no worker left the batch waited for ever), the distributed logger at
-# ERROR, and WORKER_LOG for its workers (processes that read it as they start, again as they restart).
+# a restart or a death (a loaded machine: over Dask's 15 s) not closed for good by the cluster for 2
+# minutes (it reads the setting at each removal; one that can never start again is started again and
+# again till then, or till the batch, with no worker for NO_WORKERS seconds, stops), the distributed
+# logger at ERROR, and WORKER_LOG for its workers (processes that read it as they start, again as they restart).
 LOST_WORKER = "distributed.deploy.lost-worker-timeout"
-LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0, LOST_WORKER: "1h"}
+LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0, LOST_WORKER: "2m"}
 WORKER_LOG = "DASK_LOGGING__DISTRIBUTED"
 
 
 class ClusterError(InputError):
-    """The scheduler cannot be reached or started: one line, naming it and what to do."""
+    """The scheduler cannot be reached or started, or has no worker: one line, naming it and what to do."""
 
     code = "cluster"
+
+
+class NoWorkers(Stopped):
+    """The cluster has had no worker for ``NO_WORKERS`` seconds while files were in flight: the batch stops,
+    what is done kept, the files not done left for a rerun (``why`` their rows say so)."""
+
+    why = "the cluster had no workers"
 
 
 # --- on a worker -------------------------------------------------------------------------
@@ -238,7 +253,7 @@ def cluster_pool(scheduler: str, options: BatchOptions, tasks: deque[dict[str, A
     direct = fetch_direct() if direct is None else direct
     client, cluster = connect(scheduler)
     try:
-        return _Flight(client, cluster, options, tasks, direct)
+        return _Flight(client, cluster, options, tasks, direct, scheduler)
     except BaseException:
         _close(client, cluster)
         raise
@@ -265,7 +280,7 @@ def _close_cluster(cluster: Any) -> None:
     try:
         cluster.close()
     finally:
-        setting = getattr(cluster, "msp_convert_log", None)
+        setting = getattr(cluster, "msp_convert_setting", None)
         if setting is not None:
             setting.__exit__(None, None, None)
 
@@ -336,13 +351,37 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     try:
         with LocalSetting():  # the client's stream's log LOG long
             client.__init__(scheduler, timeout=CONNECT)
-        return client, None
     except (OSError, TimeoutError, ValueError) as err:
         problem = f"no Dask scheduler answered there ({type(err).__name__})"
     except MemoryError:  # another server's answer (a web page's, as at the dashboard's port) read as Dask's message lengths
         problem = "something other than a Dask scheduler answered there"
+    else:
+        _wait_for_workers(client, scheduler)
+        return client, None
     client.close(timeout=CONNECT)
     raise ClusterError(f"--scheduler {scheduler}: {problem}; start one or check the address (tcp://HOST:8786)")
+
+
+def _wait_for_workers(client: Any, scheduler: str) -> None:
+    """A worker at the scheduler within ``NO_WORKERS`` seconds, or the client closed and one line (nothing done yet)."""
+    try:
+        client.wait_for_workers(1, timeout=NO_WORKERS)
+    except TimeoutError:
+        client.close(timeout=CONNECT)
+        raise ClusterError(no_workers(scheduler, connecting=True)) from None
+
+
+NO_WORKER_LINES = {  # (a local cluster, as the client connects): the line's end
+    (False, True): "the scheduler has no workers; start one (dask worker {scheduler}) and run again",
+    (False, False): "the cluster has had no workers for {seconds:g} s; start one (dask worker {scheduler}) and run again to resume",
+    (True, False): "no worker could be started again for {seconds:g} s (check this machine's free memory); run again to resume",
+}
+
+
+def no_workers(scheduler: str, connecting: bool) -> str:
+    """The line for a cluster with no worker: as the client connects, or during the run (``NoWorkers``)."""
+    line = NO_WORKER_LINES[(bool(local_workers(scheduler)), connecting)]
+    return f"--scheduler {scheduler}: " + line.format(scheduler=scheduler, seconds=NO_WORKERS)
 
 
 def _connect_local(workers: int) -> tuple[Any, Any]:
@@ -357,7 +396,7 @@ def _connect_local(workers: int) -> tuple[Any, Any]:
     except BaseException:
         setting.__exit__(None, None, None)
         raise
-    cluster.msp_convert_log = setting
+    cluster.msp_convert_setting = setting
     try:
         return Client(cluster), cluster
     except BaseException:
@@ -414,8 +453,11 @@ class _Flight:
     with its worker (computed again) never holds this thread, which counts the deaths.
     """
 
-    def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]], direct: bool = False) -> None:
+    def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]], direct: bool = False, scheduler: str = "") -> None:
         self.client, self.cluster, self.options, self.tasks, self.direct = client, cluster, options, tasks, direct
+        self.scheduler = scheduler
+        self.seen = time.monotonic()  # when the cluster last had a worker, as far as this client knows
+        self.asked = 0.0  # when the scheduler was last asked
         self.threads = max(1, sum(client.nthreads().values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
@@ -523,6 +565,7 @@ class _Flight:
                 task = self.futures.pop(key)[1]
                 done += self._answer(answer, task) if error is None else self._failed(error, task, key)
         done += self._crashed()
+        self._watch(bool(done))
         for gone in (self.started, self.ran, self.deaths, self.spared, self.sizes):  # done, or another client's on a shared cluster
             for key in [key for key in list(gone) if key not in self.futures]:
                 gone.pop(key, None)
@@ -538,6 +581,20 @@ class _Flight:
                 found.append(self.fetched.get_nowait())
         except queue.Empty:
             return found
+
+    def _watch(self, answered: bool) -> None:
+        """After a round with no answer, the scheduler asked (at most once a second) whether the cluster has a
+        worker: ``NoWorkers`` when files are in flight and it has had none for ``NO_WORKERS`` seconds."""
+        now = time.monotonic()
+        if answered or not self.futures:
+            self.seen = now
+        elif now - self.asked >= 1:
+            self.asked = now
+            with contextlib.suppress(OSError, TimeoutError):  # the scheduler out of reach: no worker known either
+                if self.client.nthreads():
+                    self.seen = now
+            if now - self.seen >= NO_WORKERS:
+                raise NoWorkers(no_workers(self.scheduler, connecting=False))
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if task["kind"] not in ("convert-many", "bundle"):
@@ -595,7 +652,7 @@ class _Flight:
             if worker not in restarting:  # a second add after its removal event would stay, stale
                 restarting.add(worker)
                 self.restarted.add(worker)
-                self.client.restart_workers([worker], raise_for_error=False)
+                self.client.restart_workers([worker], timeout=NO_WORKERS, raise_for_error=False)  # a worker that cannot come back holds the loop no longer
             if task["kind"] == "bundle":
                 self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
                 task = task["items"][item]

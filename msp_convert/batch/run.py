@@ -22,6 +22,7 @@ LEGACY = ("doc", "rtf", "odt")
 # Legacy files go to a worker this many at a time: one LibreOffice start-up
 # (about a second) serves them all.
 LEGACY_CHUNK = 8
+WRITE_FAILED = "an output could not be written"  # why a batch stopped, unless it says otherwise
 
 
 def _folders(options: BatchOptions, key_file: Optional[Path]) -> tuple[Path, Path]:
@@ -87,17 +88,17 @@ def run_batch(
             if progress is not None:
                 progress(row, finished, total)
     journal, tables = _open_records(out_dir, options, earlier)
-    interrupted, stopped = False, ""
+    interrupted, stopped, why = False, "", WRITE_FAILED
     try:
         run_tasks(options, tasks, rows, journal, tables, progress, finished, total, scheduler)
     except KeyboardInterrupt:
         interrupted = True
     except Stopped as stop:
-        stopped = stop.reason
+        stopped, why = stop.reason, getattr(stop, "why", WRITE_FAILED)  # a cluster with no worker says so (cluster.NoWorkers)
     finally:
         stopped = _close_records(journal, tables, interrupted or bool(stopped), out_dir) or stopped
         remove_stale(out_dir)  # what a killed worker, or a write a full disk cut short, left
-    _settle(rows, interrupted, options.force, reviews, out_dir)
+    _settle(rows, "the batch was interrupted" if interrupted else f"the batch stopped, as {why}", options.force, reviews, out_dir)
     redacted = options.key is not None
     if redacted and not interrupted and not stopped:
         stopped = _mirror(out_dir, rows, notice)
@@ -142,10 +143,9 @@ def _found(in_dir: Path, out_dir: Path, options: BatchOptions) -> tuple[list[Fou
     return redacted_names(found, options.key) if options.key is not None else (found, {})
 
 
-def _settle(rows: dict[str, ReportRow], interrupted: bool, force: bool, reviews: dict[str, str], out_dir: Path) -> None:
-    """The rows' last word: a file left pending failed (the batch was interrupted or stopped), a plan
+def _settle(rows: dict[str, ReportRow], why: str, force: bool, reviews: dict[str, str], out_dir: Path) -> None:
+    """The rows' last word: a file left pending failed (``why``: the batch was interrupted or stopped), a plan
     converted again under --force is no longer the one a person reviewed, and each row's review state."""
-    why = "the batch was interrupted" if interrupted else "the batch stopped, as an output could not be written"
     for row in rows.values():
         if row.status == "pending":
             row.status, row.error, row.output = "failed", f"not converted: {why}; run it again to resume", ""
