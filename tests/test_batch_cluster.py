@@ -362,36 +362,55 @@ def test_a_restarted_worker_keeps_the_short_log_and_close_undoes_it() -> None:
 
 
 def test_overlapping_local_clusters_leave_the_log_setting_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two local:N runs at once (two run_batch calls in threads: here two clusters, the first closed while the
-    second runs), then one that fails as it starts: the setting (LOG, the saturation, the distributed logger's
-    level, the workers' logging variable) held while any runs, and exactly as it was once the last is out."""
+    """Two local:N runs at once, each in a thread of its own (the first closed while the second runs), then one
+    that fails as it starts: the setting (LOG, the saturation, LOST_WORKER, the distributed logger's level, the
+    workers' logging variable) held while any runs, and exactly as it was once the last is out."""
     logger = logging.getLogger("distributed")
     monkeypatch.setattr(logger, "level", logging.WARNING)  # not ERROR, nor Dask's INFO: put back at the end
     monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
+    default = dask.config.get(LOST_WORKER, config=dask.config.merge(*dask.config.defaults))  # Dask's, not this module's
 
     def setting() -> tuple[Any, ...]:
         return (dask.config.get("distributed.admin.low-level-log-length"), dask.config.get("distributed.scheduler.worker-saturation"),
-                logger.level, os.environ.get("DASK_LOGGING__DISTRIBUTED"))
+                dask.config.get(LOST_WORKER), logger.level, os.environ.get("DASK_LOGGING__DISTRIBUTED"))
 
-    before = setting()
-    clusters = [connect("local:1")]
-    try:
-        clusters.append(connect("local:1"))
-        _close(*clusters.pop(0))
+    def run(entered: threading.Event, release: threading.Event, failed: list[BaseException]) -> None:
+        try:
+            client, cluster = connect("local:1")
+        except BaseException as err:  # noqa: BLE001 (the test fails on it below)
+            failed.append(err)
+            entered.set()
+            return
+        entered.set()
+        release.wait(120)
+        _close(client, cluster)
+
+    with dask.config.set({LOST_WORKER: default}):  # the module's fixture holds LOCAL_CONFIG's: a leak would not show
+        before = setting()
+        events, failed = [(threading.Event(), threading.Event()) for _ in range(2)], []
+        threads = [threading.Thread(target=run, args=(*pair, failed)) for pair in events]
+        threads[0].start()
+        events[0][0].wait(120)
+        threads[1].start()
+        events[1][0].wait(120)
+        events[0][1].set()  # the first out while the second runs
+        threads[0].join(120)
         during = setting()  # the second's worker, restarted now, would register with these
-    finally:
-        for each in clusters:
-            _close(*each)
-    assert during == (LOG, 1.0, logging.ERROR, "error")
-    assert setting() == before == (1000, 1.1, logging.WARNING, None)
+        events[1][1].set()
+        threads[1].join(120)
+        after = setting()
+    assert not failed and not any(thread.is_alive() for thread in threads), failed
+    assert during == (LOG, 1.0, "2m", logging.ERROR, "error")
+    assert after == before == (1000, 1.1, default, logging.WARNING, None) and default == "15s"
 
     def fails(workers: int) -> Any:
         raise OSError("no port free")
 
     monkeypatch.setattr(cluster_module, "local_cluster", fails)
-    with pytest.raises(OSError):
-        connect("local:1")
-    assert setting() == before
+    with dask.config.set({LOST_WORKER: default}):
+        with pytest.raises(OSError):
+            connect("local:1")
+        assert setting() == before
 
 
 def _http_server() -> int:
