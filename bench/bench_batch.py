@@ -126,9 +126,9 @@ def small(count: int, cluster: bool, fetch: str) -> None:
             (sub / f"notes-{n:05d}.docx").write_text(f"Notes from meeting {n}", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if cluster:
-            from msp_convert.batch.cluster import local_cluster
+            from msp_convert.batch.cluster import LocalSetting, local_cluster
 
-            with local_cluster(2) as local:
+            with LocalSetting(), local_cluster(2) as local:  # the setting local:N holds, for the cluster's life (a restarted worker reads it)
                 seconds, cpu, result = _timed(lambda: run_batch(BatchOptions(folder, Path(tmp) / "out", jobs=2), scheduler=local.scheduler_address))
         else:
             seconds, cpu, result = _timed(lambda: run_batch(BatchOptions(folder, Path(tmp) / "out", jobs=2)))
@@ -157,10 +157,10 @@ TURNS = 2
 def on_cluster(folder: Path, tmp: Path) -> "tuple[float, dict[str, tuple[float, float]]]":
     """(seconds to start a local cluster of 2 and warm its workers, {how the answers come back:
     (seconds of the batch on it, the parent's CPU seconds)}, the best of TURNS turns each, in turns)."""
-    from msp_convert.batch.cluster import local_cluster
+    from msp_convert.batch.cluster import LocalSetting, local_cluster
 
     start = time.perf_counter()
-    with local_cluster(2) as cluster:
+    with LocalSetting(), local_cluster(2) as cluster:  # the setting local:N holds, for the cluster's life
         warm = tmp / "warm"
         warm.mkdir()
         for n, pdf in enumerate(sorted(folder.glob("*.pdf"))[:2]):
