@@ -23,16 +23,16 @@ from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
 HELVETICA = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 
-def _pdf(content: bytes, form: bytes = b"") -> bytes:
-    """A one-page A4 PDF drawing ``content`` with Helvetica as /F1 (and ``form`` as the form XObject /X1), its
-    cross-reference table written out."""
+def _pdf(content: bytes, form: bytes = b"", font: bytes = HELVETICA) -> bytes:
+    """A one-page A4 PDF drawing ``content`` with Helvetica (or ``font``) as /F1 (and ``form`` as the form XObject
+    /X1), its cross-reference table written out."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << " + HELVETICA
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << " + font
         + b" >> /XObject << /X1 5 0 R >> >> /Contents 4 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << " + HELVETICA
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << " + font
         + b" >> >> /Length %d >>\nstream\n" % len(form) + form + b"\nendstream",
     ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []

@@ -42,6 +42,8 @@ Matrix = tuple[float, float, float, float, float, float]
 # is widened by this much each way so that it holds the glyph as pdfminer places it, in full precision
 NOISE = 1e-4
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# a matrix's turn terms this small against its scale are float noise (cos 90 degrees is 6e-17), not a slant
+UPRIGHT_NOISE = 1e-9
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -101,6 +103,8 @@ class Drawn:
         self.page, self.manager, self.handles, self.number = page, manager, handles, number
         self.known: Optional[Callable[[int], str]] = None  # the text page's text of an object: each pair checked
         self.texts: Optional[dict[int, str]] = None
+        self.unmapped: dict[int, list[int]] = {}  # text object -> the codes of its U+FFFD, pdfminer's "(cid:N)"
+        self._descents: Optional[dict[str, Optional[float]]] = None
 
     def text(self, obj: int) -> Optional[str]:
         """The characters the text object's strings draw (pdfminer's), or None when the stream cannot say."""
@@ -127,7 +131,53 @@ class Drawn:
         known = self.known
         if known is not None and not all(_same(known(h), t) for h, t in pairs.items()):
             return {}  # out of step (another page's stream, an inline image's data read as text): nothing put back
+        self.unmapped = dict(zip(self.handles, shown.unmapped))
         return pairs
+
+    def descents(self) -> dict[str, Optional[float]]:
+        """Each of the page's fonts' descent as pdfminer reads it (its descriptor's, negative, a fraction of the em),
+        by base font name without its subset tag; None for a name two fonts share with different descents."""
+        if self._descents is None:
+            self._descents = {}
+            try:
+                fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
+                for spec in map(resolve1, fonts.values() if isinstance(fonts, dict) else ()):
+                    name, descent = _descriptor_descent(spec)
+                    if name is not None:
+                        self._descents[name] = descent if self._descents.get(name, descent) == descent else None
+            except Exception:  # a resource pdfminer cannot read: PDFium's descents stand
+                self._descents = {}
+        return self._descents
+
+    def shown(self, obj: int) -> list[str]:
+        """The characters the text object draws, each as pdfminer's record has it (a code it cannot map to Unicode
+        as "(cid:N)"); [] when the stream cannot say."""
+        text = self.text(obj) or ""
+        codes = iter(self.unmapped.get(obj, ()))
+        return [f"(cid:{next(codes, 0)})" if char == "\ufffd" else char for char in text]
+
+
+def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:
+    """A font dictionary's base font name (no subset tag) and its descent as pdfminer reads it (a standard name's
+    AFM's, else the descriptor's, a Type0 font's descendant's, 0 without one); (None, None) without a name."""
+    if not isinstance(spec, dict):
+        return None, None
+    base = resolve1(spec.get("BaseFont"))
+    descendants = resolve1(spec.get("DescendantFonts"))
+    if isinstance(descendants, list) and descendants:
+        spec = resolve1(descendants[0])
+    descriptor = resolve1(spec.get("FontDescriptor")) if isinstance(spec, dict) else None
+    if base is None:
+        return None, None
+    if not isinstance(descriptor, dict):  # pdfminer's default: 0, or a standard name's AFM
+        descriptor = {}
+    full = getattr(base, "name", base)
+    full = full.decode("latin-1") if isinstance(full, bytes) else str(full)
+    if full in FONT_METRICS and not isinstance(descendants, list):  # pdfminer takes a standard name's AFM
+        descriptor = FONT_METRICS[full][0]
+    descent = resolve1(descriptor.get("Descent", 0))
+    descent = -abs(float(descent)) / 1000.0 if isinstance(descent, (int, float)) else 0.0
+    return re.sub(r"^[A-Z]{6}\+", "", full), descent
 
 
 _UNSEEN = re.compile(r"[\s\x00\ufffe\uffff]+")  # spaces and line ends the text page folds or makes up
@@ -154,17 +204,20 @@ _SPACES = re.compile(" +")
 class _Font:
     """One font's name, descent (a fraction of the em) and widths (at 1 pt, by character), read once a page."""
 
-    __slots__ = ("handle", "name", "descent", "widths")
+    __slots__ = ("handle", "name", "descent", "widths", "type3")
 
-    def __init__(self, handle: int) -> None:
+    def __init__(self, handle: int, descents: Optional[dict[str, Optional[float]]] = None) -> None:
         font = ctypes.cast(handle, raw.FPDF_FONT)
         n = raw.FPDFFont_GetBaseFontName(font, None, 0) if handle else 0
         buf = ctypes.create_string_buffer(max(n, 1))
         if n > 0:
             raw.FPDFFont_GetBaseFontName(font, buf, n)
         self.handle, self.name = handle, buf.value.decode("latin-1")
-        self.descent = _descent(font, self.name) if handle else 0.0
+        self.descent = _descent(font, self.name, descents or {}) if handle else 0.0
         self.widths: dict[str, Optional[float]] = {}
+        # a Type3 font (no base font name, no font program): PDFium reads its characters without /ToUnicode as
+        # the raw codes, its glyphs zero-wide, where pdfminer reads the /Differences names
+        self.type3 = bool(handle) and not self.name and _no_program(font)
 
     def width(self, char: str) -> Optional[float]:
         """How far the glyph moves the pen at 1 pt, as pdfminer measures it: the font's width for it."""
@@ -188,7 +241,8 @@ class _Run:
         self.ocr = mode in INVISIBLE_MODES  # an OCR layer, not the author's text
         self.confidence = INVISIBLE_TEXT_CONFIDENCE if self.ocr else 1.0
         self.ok = size > 0 and all(map(math.isfinite, linear[:4]))
-        self.upright = b == 0 and c == 0 and a > 0 and d < 0  # the origin is on the baseline
+        # the origin is on the baseline; a turn's float noise (1.8e-16 for 0: pypdf's rotation) is still upright
+        self.upright = a > 0 and d < 0 and abs(b) <= UPRIGHT_NOISE * a and abs(c) <= -UPRIGHT_NOISE * d
         low, high = font.descent * size, (font.descent + 1) * size  # pdfminer's box: from the descent up one size
         self.x_lo, self.x_hi = min(low * c, high * c) - NOISE, max(low * c, high * c) + NOISE
         self.y_lo, self.y_hi = min(low * d, high * d) - NOISE, max(low * d, high * d) + NOISE
@@ -290,6 +344,12 @@ class _TextReader:
                 append(g)
         return out
 
+    @property
+    def misread(self) -> bool:
+        """A font of the page's text PDFium may read otherwise than pdfminer (``_Font.type3``), read so far: the page
+        is not to be trusted to this source (the caller reads it with the reference, pdfplumber)."""
+        return any(font.type3 for font in self.fonts.values())
+
     def object_text(self, obj: int) -> str:
         """The text object's characters as the text page has them (FPDFTextObj_GetText's, without a call that walks
         the page's characters each time), a hyphen PDFium marks as ending a line read as the one drawn."""
@@ -352,7 +412,7 @@ class _TextReader:
         handle = _object_font(obj) or 0
         font = self.fonts.get(handle)
         if font is None:
-            font = self.fonts[handle] = _Font(handle)
+            font = self.fonts[handle] = _Font(handle, self.drawn.descents() if self.drawn is not None else None)
         return font
 
     def _loose(self, i: int, x: float) -> float:
@@ -529,7 +589,18 @@ class _TextReader:
         wide = int((box[2] - box[0]) / step + 0.5) >= 1  # else the box ends where it starts: one space, no stream read
         n = self._count(max(len(self._text(obj)), 1) if wide else 1) - 1  # the spaces after the first
         gap = (box[2] - box[0]) / n if n else step
-        return [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
+        out = [first] + [_space(first, x + k * gap, step) for k in range(1, n + 1)]
+        return self._inkless(obj, out)
+
+    def _inkless(self, obj: int, spaces: list[Glyph]) -> list[Glyph]:
+        """An inkless text object's glyphs with what its strings draw (a character with no Unicode, a .notdef, is
+        pdfminer's "(cid:N)", not a space), where the stream says as many as were placed; else the spaces."""
+        chars = self.drawn.shown(obj) if self.drawn is not None else []
+        if len(chars) != len(spaces) or all(char == " " for char in chars):
+            return spaces
+        for glyph, char in zip(spaces, chars):
+            glyph.text = char
+        return spaces
 
 
 def _size(obj: int) -> float:
@@ -549,11 +620,20 @@ def _space(like: Glyph, x: float, step: float) -> Glyph:
                  confidence=like.confidence, ocr=like.ocr)
 
 
-def _descent(font: Any, name: str) -> float:
+def _no_program(font: Any) -> bool:
+    """The font has no font program PDFium could hand back (a Type3 font's glyphs are content streams)."""
+    size = ctypes.c_size_t()
+    return bool(raw.FPDFFont_GetFontData(font, None, 0, ctypes.byref(size))) and size.value == 0
+
+
+def _descent(font: Any, name: str, descents: dict[str, Optional[float]]) -> float:
     """The font's descent, a fraction of the em: a standard font's from its AFM, as pdfminer has it
-    (PDFium measures the font it stands in with), else the one PDFium read."""
+    (PDFium measures the font it stands in with), else its descriptor's as pdfminer reads it (PDFium measures
+    the glyphs where the descriptor says 0), else the one PDFium read."""
     if font and not raw.FPDFFont_GetIsEmbedded(font) and name in FONT_METRICS:
         return float(FONT_METRICS[name][0].get("Descent", 0)) / 1000.0
+    if descents.get(name) is not None:
+        return descents[name]  # type: ignore[return-value]
     descent = ctypes.c_float()
     if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
         return descent.value / 1000.0

@@ -34,6 +34,7 @@ class Shown:
 
     def __init__(self, fonts: "Fonts", number: int) -> None:
         self.fonts, self.number, self.strings, self.shown = fonts, number, [], 0  # type: ignore[var-annotated]
+        self.unmapped: list[list[int]] = []  # each string's codes pdfminer reads as "(cid:N)" (U+FFFD in strings)
         self.streams, self.content = 0, 0
         self.page_xobjects: Optional[dict] = None  # the page's /XObject: where PDFium looks when a form's has none
 
@@ -86,15 +87,18 @@ class Shown:
         if self.shown + least > LIMITS.glyphs_per_page:
             self._spend(least)  # refused before it is decoded
         font, chars = font
-        text = []
+        text, unmapped = [], []
         for part in parts:
             for cid in font.decode(part):
                 char = chars.get(cid)
                 if char is None:
                     char = chars[cid] = _unichr(font, cid)
                 text.append(char)
+                if char == "\ufffd":
+                    unmapped.append(cid)
         self._spend(len(text) - len(parts))
         self.strings.append("".join(text))
+        self.unmapped.append(unmapped)
 
     def _spend(self, n: int) -> None:
         """Strings and characters shown, off the page too (the text page leaves those out), as pdfminer counts
