@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from pdf_objects import assemble
 from click.testing import CliRunner
 
 import msp_convert
@@ -387,15 +388,7 @@ def many_pages(count: int, declared: int | None = None) -> bytes:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [" % (count if declared is None else declared) + b" ".join(kids) + b"] >>"
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects, b"1.4")
 
 
 def test_a_pdf_of_100000_pages_is_refused_before_its_pages_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pdf_objects import assemble
 
 from msp_convert.parsers.pdf.pdfium_source import StreamGuard, open_pdfium, pdfium_records
 from msp_convert.parsers.pdf.source import open_pdf, page_records
@@ -35,16 +36,7 @@ def page(origin: tuple[float, float] = (0, 0), crop: bytes = b"", rotate: int = 
         b"<< /Type /Annot /Subtype /StrikeOut /Rect [%g %g %g %g] /QuadPoints [%s] >>"
         % (72 + ox, 698 + oy, 130 + ox, 712 + oy, points),
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for k, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def read(data: bytes, source: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Optional
 
 import pypdfium2 as pdfium
 import pytest
+from pdf_objects import assemble
 from pdfminer import pdftypes
 from pdfminer.pdftypes import PDFStream
 from pypdf import PdfReader, PdfWriter
@@ -66,16 +67,7 @@ def one_page(content: bytes, forms: list[tuple[bytes, bytes, Optional[list[bytes
         objects.append(written)
     if then is not None:
         objects.append(then)
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for k, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)
 
 
 def nested(levels: int = 5, times: int = 100) -> bytes:

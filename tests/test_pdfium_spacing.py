@@ -12,6 +12,7 @@ from __future__ import annotations
 import tracemalloc
 
 import pytest
+from pdf_objects import assemble
 
 from msp_convert.errors import UnsafeFileError
 from msp_convert.parsers.pdf import parse_pdf
@@ -35,15 +36,7 @@ def _pdf(content: bytes, form: bytes = b"", font: bytes = HELVETICA) -> bytes:
         b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << " + font
         + b" >> >> /Length %d >>\nstream\n" % len(form) + form + b"\nendstream",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects, b"1.4")
 
 
 def _glyphs(data: bytes, source: str):  # type: ignore[no-untyped-def]
