@@ -44,12 +44,12 @@ def _records(data: bytes, source: str) -> list:  # type: ignore[type-arg]
         doc.close()
 
 
-def _seen_and_unseen() -> bytes:
-    """One line drawn as usual, one drawn invisibly (render mode 3)."""
+def _drawn(lines: list[tuple[float, float, int, str]]) -> bytes:
+    """One page of Helvetica 12 lines, each (x, y, render mode, text)."""
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for y, mode, text in ((700, 0, "Ava reads"), (680, 3, "Ava writes")):
-        t = c.beginText(72, y)
+    for x, y, mode, text in lines:
+        t = c.beginText(x, y)
         t.setFont("Helvetica", 12)
         t.setTextRenderMode(mode)
         t.textOut(text)
@@ -57,6 +57,11 @@ def _seen_and_unseen() -> bytes:
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _seen_and_unseen() -> bytes:
+    """One line drawn as usual, one drawn invisibly (render mode 3)."""
+    return _drawn([(72, 700, 0, "Ava reads"), (72, 680, 3, "Ava writes")])
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -105,17 +110,7 @@ def test_a_searchable_scan_reads_to_the_plans_values_marked_as_read_by_ocr(sourc
 
 def _ocr_lines(lines: list[str]) -> bytes:
     """``lines`` drawn invisibly one under another, each ending in a space as Tesseract's renderer ends a word."""
-    out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=A4, invariant=1)
-    for n, text in enumerate(lines):
-        t = c.beginText(40, 700 - 14 * n)
-        t.setFont("Helvetica", 12)
-        t.setTextRenderMode(3)
-        t.textOut(text)
-        c.drawText(t)
-    c.showPage()
-    c.save()
-    return out.getvalue()
+    return _drawn([(40, 700 - 14 * n, 3, text) for n, text in enumerate(lines)])
 
 
 @pytest.mark.parametrize("source", SOURCES)
