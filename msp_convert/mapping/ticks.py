@@ -257,6 +257,20 @@ def _may_answer(label: str, options: tuple[TickOption, ...], help_words: re.Patt
     return norm(label.lstrip(" \t:;-\u2013")) in _exact(options)
 
 
+def _pairs(segs: list[tuple[object, str]], options: tuple[TickOption, ...]) -> list[tuple[object, str]]:
+    """Each box with its label: the text after it, or, where the line's first words are a label before any box
+    ("My parent ☒ My carer ☐"), the text before it."""
+    first = segs[0][1].lstrip(" \t:;-\u2013")
+    # Labels before their boxes leave nothing after the last box: a label there says the boxes come first.
+    label_first = (
+        len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
+        and _option_for(segs[-1][1], options) is None
+    )
+    if not label_first:
+        return segs
+    return [(segs[i + 1][0], segs[i][1]) for i in range(len(segs) - 1)] + [(NO_BOX, segs[-1][1])]
+
+
 def read_ticks(
     inlines: Sequence[Inline], options: tuple[TickOption, ...], start: int = 0, helper_label: str = DEFAULT_PROFILE.helper_label
 ) -> TickReading:
@@ -272,20 +286,7 @@ def read_ticks(
     segs = _split_brackets(_segments(inlines, start))
     if len(segs) == 1 and not _may_answer(segs[0][1], options, help_words):
         return reading  # no box, typed box, mark, answer or label alone: the usual written line, no tick in it
-    segs = _split_marks(segs, options)
-    first = segs[0][1].lstrip(" \t:;-\u2013")
-    # Labels before their boxes leave nothing after the last box: a label there says the boxes come first.
-    label_first = (
-        len(segs) > 1 and not _TYPED_MARK.match(first) and _option_for(first, options) is not None
-        and _option_for(segs[-1][1], options) is None
-    )
-    pairs: list[tuple[object, str]]
-    if label_first:
-        pairs = [(segs[i + 1][0], segs[i][1]) for i in range(len(segs) - 1)]
-        pairs.append((NO_BOX, segs[-1][1]))
-    else:
-        pairs = segs
-    for box, label in pairs:
+    for box, label in _pairs(_split_marks(segs, options), options):
         if box is NO_BOX:
             label = label.lstrip(" \t:;-\u2013")  # what is left of "Written by:"
         mark = _TYPED_MARK.match(label)
