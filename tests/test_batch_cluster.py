@@ -29,7 +29,7 @@ import pytest
 
 import msp_convert.batch.cluster as cluster_module
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, PATIENCE, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -451,20 +451,44 @@ def ended(call: Callable[[], Any], bound: float = 300) -> Any:
 
 
 def test_a_scheduler_with_no_worker_is_one_line_and_nothing_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An outside scheduler with no worker: one line once NO_WORKERS seconds have passed, not a wait for ever;
-    nothing done (the journal empty: a rerun does it all)."""
-    monkeypatch.setattr(cluster_module, "NO_WORKERS", 1.0)
+    """An outside scheduler with no worker: one line once MSP_CONVERT_DASK_NO_WORKERS seconds have passed with the
+    file sent, not a wait for ever; nothing done (the journal empty: a rerun does it all). A value of that variable
+    that is not seconds: one line."""
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
     cluster = distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None)
     address = cluster.scheduler_address
     try:
+        for wrong in ("soon", "0", "-5", "inf"):
+            monkeypatch.setenv(PATIENCE, wrong)
+            with pytest.raises(ClusterError, match=rf"^MSP_CONVERT_DASK_NO_WORKERS='{wrong}': give the seconds a cluster may have no worker before the batch stops \(a number over 0, such as 600\)$"):
+                run_batch(BatchOptions(src, out, timeout=5), scheduler=address)
+        monkeypatch.setenv(PATIENCE, "1")
         with pytest.raises(ClusterError, match=rf"^--scheduler {address}: the scheduler has no workers; start one \(dask worker {address}\) and run again$"):
             ended(lambda: run_batch(BatchOptions(src, out, timeout=5), scheduler=address))
     finally:
         cluster.close()
     assert not (out / STATE / JOURNAL).exists() or not (out / STATE / JOURNAL).read_text(encoding="utf-8").strip()
+
+
+def test_an_adaptive_cluster_from_no_worker_converts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cluster that starts its workers only once tasks wait (adapt(minimum=0), as dask-jobqueue's, Kubernetes'):
+    the files are sent with no worker there yet, and converted (not the no-worker line, as a wait for a worker
+    before sending gave)."""
+    monkeypatch.setattr(cluster_module, "NO_WORKERS", 20.0)  # a worker process starts well within it
+    monkeypatch.delenv(PATIENCE, raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "01-eyfs-speech-language.docx", src / "01.docx")
+    cluster = distributed.LocalCluster(n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    cluster.adapt(minimum=0, maximum=1, interval="500ms")
+    try:
+        result = ended(lambda: run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler=cluster.scheduler_address))
+    finally:
+        cluster.close()
+    assert [(row.path, row.status, row.error) for row in result.rows] == [("01.docx", "converted", "")]
+    assert not result.stopped and (tmp_path / "out" / "01.json").exists()
 
 
 @pytest.mark.parametrize("where", ["outside", "local:1"])

@@ -27,11 +27,13 @@ gives it up first, it is sent again as a new task, once; a file whose worker
 was restarted under it for another file over its limit, each time (as many
 times as files are stopped). Ctrl-C cancels what is in flight.
 
-A cluster with no worker is never waited on for ever: a scheduler with none
-``NO_WORKERS`` seconds after the client connects is one line (``ClusterError``,
-nothing done); and a batch whose files are in flight on a cluster that has had
-no worker that long (all gone, or, with ``local:N``, none able to start again)
-stops (``NoWorkers``): the files done are kept, the others left for a rerun.
+A cluster with no worker is never waited on for ever, nor waited for before
+the files are sent (an adaptive cluster starts its workers only once tasks
+wait): with files in flight and no worker for ``NO_WORKERS`` seconds (or
+``PATIENCE``'s), a scheduler that has had none since the client connected is
+one line (``ClusterError``, nothing done), and a cluster whose workers are all
+gone (or, with ``local:N``, none able to start again) stops the batch
+(``NoWorkers``): the files done are kept, the others left for a rerun.
 
 Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,
 from its worker (the scheduler's CPU spared; the client must reach the
@@ -67,7 +69,8 @@ START = "msp-convert-start"  # the event each task logs as it starts, before its
 QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
 RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
 CONNECT = 5  # seconds to wait for a scheduler's answer
-NO_WORKERS = 60.0  # seconds a cluster may have no worker (as the client connects, or with files in flight) before the batch gives up
+NO_WORKERS = 60.0  # seconds a cluster may have no worker while files are in flight before the batch gives up
+PATIENCE = "MSP_CONVERT_DASK_NO_WORKERS"  # those seconds, when set (a queue whose workers take minutes to start)
 # With this set to 1, each answer (a plan's bytes) is fetched from its worker, not through the scheduler
 # (which otherwise relays every answer: its CPU bounds the plans a second); the client must then reach
 # the workers' addresses, as it need not by default. 0 or unset: through the scheduler.
@@ -251,6 +254,7 @@ def cluster_pool(scheduler: str, options: BatchOptions, tasks: deque[dict[str, A
     """The pool ``workers.run_tasks`` drives, on the cluster at ``scheduler``: its answers' outputs written here.
     ``direct``: each answer fetched from its worker (None: as ``DIRECT`` says)."""
     direct = fetch_direct() if direct is None else direct
+    patience()  # a bad value: its line before any cluster is reached or started
     client, cluster = connect(scheduler)
     try:
         return _Flight(client, cluster, options, tasks, direct, scheduler)
@@ -265,6 +269,21 @@ def fetch_direct() -> bool:
     if value not in ("", "0", "1"):
         raise ClusterError(f"{DIRECT}={value!r}: give 1 (fetch each answer from its worker) or 0 (through the scheduler)")
     return value == "1"
+
+
+def patience() -> float:
+    """The seconds a cluster may have no worker while files are in flight: ``PATIENCE``'s, or ``NO_WORKERS``;
+    ``ClusterError`` for a value that is not a number of seconds over 0."""
+    value = os.environ.get(PATIENCE, "").strip()
+    if not value:
+        return NO_WORKERS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ClusterError(f"{PATIENCE}={value!r}: give the seconds a cluster may have no worker before the batch stops (a number over 0, such as 600)")
+    return seconds
 
 
 def _close(client: Any, cluster: Any) -> None:
@@ -356,22 +375,12 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     except MemoryError:  # another server's answer (a web page's, as at the dashboard's port) read as Dask's message lengths
         problem = "something other than a Dask scheduler answered there"
     else:
-        _wait_for_workers(client, scheduler)
         return client, None
     client.close(timeout=CONNECT)
     raise ClusterError(f"--scheduler {scheduler}: {problem}; start one or check the address (tcp://HOST:8786)")
 
 
-def _wait_for_workers(client: Any, scheduler: str) -> None:
-    """A worker at the scheduler within ``NO_WORKERS`` seconds, or the client closed and one line (nothing done yet)."""
-    try:
-        client.wait_for_workers(1, timeout=NO_WORKERS)
-    except TimeoutError:
-        client.close(timeout=CONNECT)
-        raise ClusterError(no_workers(scheduler, connecting=True)) from None
-
-
-NO_WORKER_LINES = {  # (a local cluster, as the client connects): the line's end
+NO_WORKER_LINES = {  # (a local cluster, none since the client connected): the line's end
     (False, True): "the scheduler has no workers; start one (dask worker {scheduler}) and run again",
     (False, False): "the cluster has had no workers for {seconds:g} s; start one (dask worker {scheduler}) and run again to resume",
     (True, False): "no worker could be started again for {seconds:g} s (check this machine's free memory); run again to resume",
@@ -379,9 +388,9 @@ NO_WORKER_LINES = {  # (a local cluster, as the client connects): the line's end
 
 
 def no_workers(scheduler: str, connecting: bool) -> str:
-    """The line for a cluster with no worker: as the client connects, or during the run (``NoWorkers``)."""
+    """The line for a cluster with no worker: none since the client connected (``connecting``), or none left (``NoWorkers``)."""
     line = NO_WORKER_LINES[(bool(local_workers(scheduler)), connecting)]
-    return f"--scheduler {scheduler}: " + line.format(scheduler=scheduler, seconds=NO_WORKERS)
+    return f"--scheduler {scheduler}: " + line.format(scheduler=scheduler, seconds=patience())
 
 
 def _connect_local(workers: int) -> tuple[Any, Any]:
@@ -458,7 +467,10 @@ class _Flight:
         self.scheduler = scheduler
         self.seen = time.monotonic()  # when the cluster last had a worker, as far as this client knows
         self.asked = 0.0  # when the scheduler was last asked
-        self.threads = max(1, sum(client.nthreads().values()))
+        self.patience = patience()  # seconds with files in flight and no worker before the batch gives up
+        nthreads = client.nthreads()  # none yet, on an adaptive cluster: it starts its workers once tasks wait
+        self.worked = bool(nthreads)  # whether the cluster has had a worker since the client connected
+        self.threads = max(1, sum(nthreads.values()))
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
         self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
@@ -560,7 +572,9 @@ class _Flight:
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
         """(file, answer) for each file done within a quarter second, its outputs written here."""
         done, self.early = self.early, []
-        for key, answer, error in self._fetched(wait=bool(self.futures) and not done):
+        fetched = self._fetched(wait=bool(self.futures) and not done)
+        self.worked = self.worked or bool(fetched)  # an answer, or a worker's death, is a worker's
+        for key, answer, error in fetched:
             if key in self.futures:  # not cancelled here since
                 task = self.futures.pop(key)[1]
                 done += self._answer(answer, task) if error is None else self._failed(error, task, key)
@@ -584,7 +598,8 @@ class _Flight:
 
     def _watch(self, answered: bool) -> None:
         """After a round with no answer, the scheduler asked (at most once a second) whether the cluster has a
-        worker: ``NoWorkers`` when files are in flight and it has had none for ``NO_WORKERS`` seconds."""
+        worker: when files are in flight and it has had none for ``patience`` seconds, ``NoWorkers``, or, when
+        it has had none since the client connected, ``ClusterError`` (nothing done: a rerun starts clean)."""
         now = time.monotonic()
         if answered or not self.futures:
             self.seen = now
@@ -592,9 +607,10 @@ class _Flight:
             self.asked = now
             with contextlib.suppress(OSError, TimeoutError):  # the scheduler out of reach: no worker known either
                 if self.client.nthreads():
-                    self.seen = now
-            if now - self.seen >= NO_WORKERS:
-                raise NoWorkers(no_workers(self.scheduler, connecting=False))
+                    self.seen, self.worked = now, True
+            if now - self.seen >= self.patience:
+                stop = NoWorkers if self.worked else ClusterError
+                raise stop(no_workers(self.scheduler, connecting=not self.worked))
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if task["kind"] not in ("convert-many", "bundle"):
@@ -652,7 +668,7 @@ class _Flight:
             if worker not in restarting:  # a second add after its removal event would stay, stale
                 restarting.add(worker)
                 self.restarted.add(worker)
-                self.client.restart_workers([worker], timeout=NO_WORKERS, raise_for_error=False)  # a worker that cannot come back holds the loop no longer
+                self.client.restart_workers([worker], timeout=self.patience, raise_for_error=False)  # a worker that cannot come back holds the loop no longer
             if task["kind"] == "bundle":
                 self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
                 task = task["items"][item]
