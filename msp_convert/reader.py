@@ -19,7 +19,7 @@ from . import detect
 from .errors import EmptyFileError, InputError, UnsupportedFormatError
 from .mapping import map_document, map_with_origins
 from .mapping.origins import Origins
-from .mapping.landmarks import best_profile
+from .mapping.landmarks import best_profile, forget
 from .mapping.coverage import recount
 from .mapping.plans import Start, divide
 from .model import MAX_NUMBER, Plan, PlanWarning, Source
@@ -100,7 +100,15 @@ def _map(parsed: Result, source: Source, force: bool, profile: Optional[Profile]
     """The layout mapped into the model, one plan per plan the file holds (``mapping.plans``):
     each counted on its own, its source the file's. The parser's notices come first,
     as they are about the whole file; then, when there are several, ``several-plans``.
-    With ``kept.origins`` a list, each plan's origins are appended to it, in the plans' order."""
+    With ``kept.origins`` a list, each plan's origins are appended to it, in the plans' order.
+    The document's walk is let go when it returns (a batch thread keeps no plan between files)."""
+    try:
+        return _mapped(parsed, source, force, profile, kept)
+    finally:
+        forget()
+
+
+def _mapped(parsed: Result, source: Source, force: bool, profile: Optional[Profile], kept: Optional[_Kept]) -> list[Plan]:  # type: ignore[type-arg]
     if profile is None:  # the reader chooses: the profile the document shows most of
         profile = best_profile(parsed.value, [DEFAULT_PROFILE, *(p for p in PROFILES.values() if p is not DEFAULT_PROFILE)])
     division = divide(parsed.value, profile)

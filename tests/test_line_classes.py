@@ -212,3 +212,24 @@ def test_a_nested_read_of_another_document_leaves_each_its_own_walk(monkeypatch:
     monkeypatch.setattr(landmarks, "lines_of", b_meanwhile)
     landmarks.best_profile(two, PROFILES_IN_ORDER)
     assert _answer(one) == serial
+
+
+def test_a_read_lets_go_of_its_document_and_walk_when_it_returns() -> None:
+    """A batch thread idle between files holds no plan: the walk and the per-document values go with the read."""
+    from msp_convert.mapping import text as mapping_text
+    from msp_convert.parsers.docx import parse_docx
+    from msp_convert.reader import read
+
+    data = (FIXTURES / "plans" / "04-ks2-autism.docx").read_bytes()
+
+    def held() -> list[object]:
+        kept = getattr(mapping_text._KEPT, "values", None)
+        return [x for x in (landmarks.last_lines(), kept, mapping_text._SEEN[0]) if x is not None]
+
+    assert read(data=data, filename="plan.docx").child.name
+    assert held() == []
+    document = parse_docx(data).value
+    landmarks.document_lines(document)
+    assert len(held()) == 3
+    landmarks.forget()
+    assert held() == []

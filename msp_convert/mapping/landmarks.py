@@ -22,7 +22,7 @@ from ..layout import Block, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile, Section
 from .flow import MAX_HEADING, Flow, matchers
 from .grids import header_columns
-from .text import Line, LineIndex, Match, lines_of, norm, per_document
+from .text import Line, LineIndex, Match, forget_documents, lines_of, norm, per_document
 
 # The rows of a table where its heading and column headers are (as ``grids.classify`` looks).
 HEAD_ROWS = 3
@@ -155,6 +155,12 @@ def last_lines() -> Optional[DocumentLines]:
     cut out of the file walked, whose own walk would forget the matchers' answers about the file. Its
     lines are the file's; a line of another document is simply not among them."""
     return getattr(_LAST, "lines", None)
+
+
+def forget() -> None:
+    """Let go of this thread's last document and its walk, once a read has ended."""
+    _LAST.__dict__.pop("lines", None)
+    forget_documents()
 
 
 def _walk(document: Document) -> DocumentLines:

@@ -289,7 +289,7 @@ _KEPT = threading.local()
 
 def per_document(document: object, make: "Callable[[Any], V]") -> V:
     """``make(document)``, worked out once per document (the profile chooser and the plan divider
-    share it); forgotten with the matchers' answers when another document is looked at. The document
+    share it); kept until this thread reads another document, or ``forget_documents()``. The document
     must not change once read (its walk is kept while it is the one looked at)."""
     new_document(document)
     kept = getattr(_KEPT, "values", None)
@@ -299,6 +299,14 @@ def per_document(document: object, make: "Callable[[Any], V]") -> V:
     if make not in values:
         values[make] = make(document)
     return values[make]  # type: ignore[no-any-return]
+
+
+def forget_documents() -> None:
+    """Let go of this thread's document and what ``per_document`` worked out for it (a read has ended: an idle
+    batch thread holds no plan)."""
+    kept = _KEPT.__dict__.pop("values", None)
+    if kept is not None and _SEEN[0] is kept[0]:
+        _SEEN[0] = None  # the matchers' answers start afresh with the next document, as they would
 
 
 class LineIndex:
