@@ -419,10 +419,11 @@ def test_a_do_after_anything_but_a_name_may_draw_any_form_and_words_in_text_draw
     assert drawn(b"/F Do\n" * 100, {"F"}, 10) == {"F": 11}  # counting stops past the most
 
 
-def in_object_streams(pages: int, per_stream: int = 10, resources: bytes = b"") -> bytes:
+def in_object_streams(pages: int, per_stream: int = 10, resources: bytes = b"", lying: bool = False) -> bytes:
     """A PDF of ``pages`` pages, each drawing ``TEXT``, whose catalog, page tree, font and page dictionaries sit in
     object streams of ``per_stream`` objects each (an xref stream finds them); content streams stand alone.
-    ``resources``: more of each page's /Resources, as written."""
+    ``resources``: more of each page's /Resources, as written. ``lying``: the first stream's header gives its
+    first two objects each other's offsets (pdfminer reads objects in order, PDFium where the header says)."""
     kept = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + k) for k in range(pages)), pages),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
@@ -439,6 +440,9 @@ def in_object_streams(pages: int, per_stream: int = 10, resources: bytes = b"") 
         for i, obj in enumerate(group):
             heads.append(b"%d %d" % (1 + g * per_stream + i, len(body)))
             body += obj + b"\n"
+        if lying and g == 0:
+            (a, at_a), (b, at_b) = heads[0].split(), heads[1].split()
+            heads[0], heads[1] = a + b" " + at_b, b + b" " + at_a
         head = b" ".join(heads) + b"\n"
         where[first + g] = len(out)
         out += b"%d 0 obj\n%s\nendobj\n" % (first + g, _stream(head + body, b"/Type /ObjStm /N %d /First %d" % (len(group), len(head))))
@@ -461,18 +465,37 @@ def test_the_guard_parses_each_object_stream_once(monkeypatch: pytest.MonkeyPatc
     object streams of 10 cost 200-odd parses of them, now one each (kept within ``LIMITS.object_streams_kept``)."""
     data = in_object_streams(60)
     parsed: list[object] = []
-    whole = source.PDFDocument._get_objects
+    whole = source._packed_objects
 
-    def counted(self: object, stream: PDFStream) -> object:
+    def counted(document: object, data: bytes, stream: PDFStream) -> object:
         parsed.append(stream.objid)
-        return whole(self, stream)  # type: ignore[arg-type]
+        return whole(document, data, stream)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(source.PDFDocument, "_get_objects", counted)
+    monkeypatch.setattr(source, "_packed_objects", counted)
     guard = StreamGuard(data)
     for number in range(1, 61):
         guard.check(number)
     assert guard.budget.page == 60 and len(parsed) == len(set(parsed)) == 7
     assert _text(data, "pdfium").count("Ava reads") == 60
+
+
+def test_an_object_stream_whose_header_lies_is_refused() -> None:
+    """PDFium reads each object where the header says, pdfminer in order: a header that lies would show the
+    guard one object (a harmless form) and PDFium another (a bomb)."""
+    assert _text(in_object_streams(3), "pdfium").count("Ava reads") == 3
+    with pytest.raises(UnsafeFileError, match="object streams say their objects are where they are not"):
+        StreamGuard(in_object_streams(3, lying=True)).check(1)
+
+
+@pytest.mark.parametrize("limit", [{"object_streams_kept": 200}, {"object_streams_parsed": 2000}])
+def test_object_streams_past_what_the_guard_parses_are_refused(monkeypatch: pytest.MonkeyPatch, limit: dict) -> None:
+    """One stream larger than the guard keeps, or more parsed in all than it allows (parsed again and again, a
+    6 KB file kept the guard busy for minutes), is refused: time and memory stay bounded."""
+    monkeypatch.setattr(source, "LIMITS", source.LIMITS.__class__(**limit))
+    with pytest.raises(UnsafeFileError, match="packs more into its object streams"):
+        guard = StreamGuard(in_object_streams(60))
+        for number in range(1, 61):
+            guard.check(number)
 
 
 def test_object_streams_kept_stay_within_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

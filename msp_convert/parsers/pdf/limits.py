@@ -35,7 +35,8 @@ class PdfLimits:
     streams_per_page: int = 20_000  # content streams run: the page's own, and each form XObject each time it is drawn
     form_depth: int = 32  # forms drawn inside forms (a real plan nests two or three)
     form_fields_per_file: int = 100_000
-    object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed (a cache, not a refusal)
+    object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
+    object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not
     cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)
     cells_per_page: int = 50_000
     comparisons_per_page: int = 3_000_000  # see ``Work``

@@ -25,7 +25,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
+from pdfminer.pdfparser import PDFParser, PDFStreamParser
 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdftypes import (
@@ -33,7 +33,7 @@ from pdfminer.pdftypes import (
     LITERALS_CCITTFAX_DECODE, LITERALS_DCT_DECODE, LITERALS_JBIG2_DECODE, LITERALS_JPX_DECODE,
     LITERALS_RUNLENGTH_DECODE, PDFObjRef, PDFStream, resolve1,
 )
-from pdfminer.psparser import PSLiteral
+from pdfminer.psparser import PSEOF, PSLiteral
 from pdfminer.utils import apply_matrix_pt, decode_text, mult_matrix
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
@@ -224,6 +224,7 @@ class _Document(PDFDocument):
     def __init__(self, parser: PDFParser, password: str = "") -> None:
         self._kept: OrderedDict[Any, tuple[list[object], int, int, bytes]] = OrderedDict()  # objid -> objects, N, size, data
         self._kept_size = 0
+        self._parsed = 0  # decoded bytes of object streams parsed, kept or not
         super().__init__(parser, password=password, caching=False)
 
     def _get_objects(self, stream: PDFStream) -> tuple[list[object], int]:
@@ -232,11 +233,14 @@ class _Document(PDFDocument):
             self._kept.move_to_end(key)
             objs, n, _, _ = self._kept[key]
             return objs, n
-        objs, n = super()._get_objects(stream)
-        size = len(stream.data or b"")  # decoded by now
-        if key is not None and size <= LIMITS.object_streams_kept:
-            self._kept[key] = (objs, n, size, stream.data or b"")
-            self._kept_size += size
+        data = stream.get_data() or b""
+        self._parsed += len(data)
+        if len(data) > LIMITS.object_streams_kept or self._parsed > LIMITS.object_streams_parsed:
+            raise refuse("this PDF packs more into its object streams than the reader parses")
+        objs, n = _packed_objects(self, data, stream)
+        if key is not None:
+            self._kept[key] = (objs, n, len(data), data)
+            self._kept_size += len(data)
             while self._kept_size > LIMITS.object_streams_kept:
                 self._kept_size -= self._kept.popitem(last=False)[1][2]
         return objs, n
@@ -268,6 +272,38 @@ class _Document(PDFDocument):
         if not isinstance(first, int) or not at or not all(isinstance(o, int) for o in at):
             return data
         return data[first + at[0] : first + at[1]] if len(at) > 1 else data[first + at[0] :]
+
+
+def _packed_objects(document: PDFDocument, data: bytes, stream: PDFStream) -> tuple[list[object], int]:
+    """An object stream's numbers and objects as pdfminer reads them (the i-th object after the header is object
+    i), refused unless each starts where the header says (PDFium reads each at /First plus its offset: a stream
+    whose header lies would show the guard one object and PDFium another)."""
+    n, first = resolve1(stream.get("N")), resolve1(stream.get("First"))
+    n = n if isinstance(n, int) and n > 0 else 0
+    parser = PDFStreamParser(data)
+    parser.set_document(document)
+    objs: list[object] = []
+    starts: list[int] = []
+    try:
+        while True:
+            at, obj = parser.nextobject()
+            objs.append(obj)
+            starts.append(at)
+    except PSEOF:
+        pass
+    for i in range(min(n, max(len(objs) - 2 * n, 0))):
+        offset = objs[2 * i + 1]
+        if not isinstance(first, int) or not isinstance(offset, int) or not _starts_at(data, first + offset, starts[2 * n + i]):
+            raise UnsafeFileError(
+                "this PDF's object streams say their objects are where they are not (PDF readers would read "
+                "different objects); check it is the right file, or print the plan to a new PDF"
+            )
+    return objs, n
+
+
+def _starts_at(data: bytes, said: int, at: int) -> bool:
+    """Whether the object pdfminer read at ``at`` is the one at ``said`` (only white space between)."""
+    return 0 <= said <= at and not data[said:at].strip(b"\x00\t\n\x0c\r ")
 
 
 _OBJECT_END = re.compile(rb"(?<=[\x00\t\n\x0c\r >])stream|endobj")  # a dictionary's end at the latest
@@ -309,6 +345,8 @@ class StreamGuard:
             with quiet():
                 self.document = _Document(PDFParser(io.BytesIO(data)), password=password or "")
                 self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(self.document)
+        except InputError:
+            raise
         except Exception:
             raise _unguarded() from None
 
