@@ -384,6 +384,7 @@ NO_WORKER_LINES = {  # (a local cluster, none since the client connected): the l
     (False, True): "the scheduler has no workers; start one (dask worker {scheduler}) and run again",
     (False, False): "the cluster has had no workers for {seconds:g} s; start one (dask worker {scheduler}) and run again to resume",
     (True, False): "no worker could be started again for {seconds:g} s (check this machine's free memory); run again to resume",
+    (True, True): "no worker could be started for {seconds:g} s (check this machine's free memory); run again to resume",
 }
 
 
