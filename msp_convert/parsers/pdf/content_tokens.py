@@ -21,9 +21,9 @@ its hex digits only.
 
 ``draws(data)`` yields each ``Do`` PDFium may run, for ``source.StreamGuard``;
 ``name_keys`` gives the keys (pdfminer's) a name in a stream may find;
-``escape_made`` and ``key_escape_traced`` say where a key PDFium reads may
-be one pdfminer reads otherwise (a bad ``#`` escape), so the guard counts
-every form there.
+``keys_unsure`` says where an object, as written, holds keys PDFium may read
+otherwise than pdfminer (a bad ``#`` escape, a NUL, 0x0B, a key given twice),
+so the guard refuses the page rather than count by keys it cannot trust.
 """
 
 from __future__ import annotations
@@ -46,8 +46,6 @@ _ANY_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do(?![^\x00\t\n\x0c\r ()
 _NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
 _PDFIUM_ESCAPE = re.compile(rb"#(.)(.)", re.S)  # PDFium: "#" and the next two bytes, whatever they are
 _PDFMINER_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{0,2})")  # pdfminer: "#" and up to two hex digits
-_ESCAPE_MADE = re.compile(rb"[\x00-\x10\x20\x30\x40\x50\x60\x70\x80\x90\xa0\xb0\xc0\xd0\xe0\xf0#]")  # a nibble 0, or "#"
-_KEY_TRACE = re.compile(r"[\x00-\x0f#]|^b['\"]")
 _BRACES = (b"{", b"}")
 _SPECIAL = re.compile(rb"[()\\]")  # what a literal string's scan stops at
 _IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI alone
@@ -145,20 +143,6 @@ def pdfium_name(raw: bytes) -> bytes:
     if b"#" not in raw:
         return raw
     return _PDFIUM_ESCAPE.sub(lambda m: bytes((_nibble(m[1]) * 16 + _nibble(m[2]),)), raw)
-
-
-def escape_made(name: bytes) -> bool:
-    """Whether PDFium may have made ``name`` (its decoded bytes) of a bad ``#`` escape, which pdfminer reads
-    otherwise: each such byte has a nibble 0 (``#G1``: 0x01, ``#3G``: 0x30 "0") or is a ``#`` kept. A name
-    with none of these is read alike by both, spelt any way."""
-    return _ESCAPE_MADE.search(name) is not None
-
-
-def key_escape_traced(key: str) -> bool:
-    """Whether a key pdfminer gives may be a name spelt with a bad ``#`` escape that PDFium reads otherwise, or
-    another key PDFium reads as such a name's: it holds a character below 0x10 (pdfminer's ``#3G`` is 0x03 G;
-    PDFium's ``#G1`` is 0x01) or a ``#``, or is not UTF-8 (pdfminer's ``str()`` of its bytes)."""
-    return _KEY_TRACE.search(key) is not None
 
 
 _BAD_ESCAPE = re.compile(rb"#(?![0-9A-Fa-f]{2})")

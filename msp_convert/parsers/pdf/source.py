@@ -40,7 +40,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .content_tokens import draws, escape_made, key_escape_traced, keys_unsure, name_keys, pdfium_name
+from .content_tokens import draws, keys_unsure, name_keys
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -321,9 +321,9 @@ class StreamGuard:
     the forms it draws multiplied in turn, so the total is known before
     PDFium is given the page. Names resolve as PDFium resolves them
     (``find_form``, which ``shown.Shown`` uses too: a name's ``#`` escapes
-    read both as PDFium and as pdfminer reads them, and a name PDFium may
-    read off a key spelt with a bad escape, which pdfminer keys otherwise,
-    drawing every form there: ``_Named.found``; a /Subtype (Form) string
+    read both as PDFium and as pdfminer reads them: ``_Named.found``; a page
+    whose resources, as written, PDFium may key otherwise than pdfminer is
+    refused: ``_sure``; a /Subtype (Form) string
     as a form, a form without /Resources drawing with its caller's,
     resources without /XObject with the page's). Each stream is decoded and read once a
     page, however often drawn; a form named in /Resources and never drawn
@@ -435,30 +435,23 @@ class StreamGuard:
 
 
 class _Named:
-    """An /XObject dictionary's keys as pdfminer gives them: those of forms (``forms``), all (``keys``), and
-    whether any shows a trace of a bad ``#`` escape (``traced``: ``content_tokens.key_escape_traced``)."""
+    """The keys of an /XObject dictionary's forms as pdfminer gives them (``forms``): PDFium's too, as a page
+    whose resources are written so that the two may key them otherwise is refused first
+    (``StreamGuard._sure``, ``content_tokens.keys_unsure``)."""
 
-    __slots__ = ("forms", "keys", "traced")
+    __slots__ = ("forms",)
 
-    def __init__(self, forms: frozenset, keys: Optional[frozenset] = None, traced: bool = False) -> None:
-        self.forms, self.keys, self.traced = forms, forms if keys is None else keys, traced
+    def __init__(self, forms: frozenset) -> None:
+        self.forms = forms
 
     @classmethod
     def of(cls, xobjects: dict) -> "_Named":
-        keys = frozenset(xobjects)
-        forms = frozenset(k for k, v in xobjects.items() if is_form(resolve1(v)))
-        return cls(forms, keys, any(map(key_escape_traced, keys)))
+        return cls(frozenset(k for k, v in xobjects.items() if is_form(resolve1(v))))
 
     def found(self, raw: Optional[bytes]) -> tuple[str, ...]:
-        """The keys ``raw Do`` draws, or () where it may draw any form: a Do after no name, or a name PDFium may
-        read as a key spelt with a bad ``#`` escape (``content_tokens.escape_made``) where pdfminer keys no such
-        name or reads a key otherwise (``traced``: PDFium's key is not pdfminer's, nor is its entry)."""
-        if raw is None:
-            return ()
-        keys = name_keys(raw)
-        if escape_made(pdfium_name(raw)) and (self.traced or self.keys.isdisjoint(keys)):
-            return ()
-        return keys
+        """The keys ``raw Do`` draws (its ``#`` escapes read as PDFium and as pdfminer read them), or () where it
+        may draw any form: a Do after no name."""
+        return () if raw is None else name_keys(raw)
 
 
 def _holding(resources: Any) -> list[Any]:
