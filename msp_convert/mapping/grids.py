@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
@@ -27,7 +28,7 @@ from .entries import (
 )
 from .flow import Flow
 from .outcome_lines import support_leads
-from .text import DocumentMemo, Guidance, Line, Match, Wording, by_identity, is_blank, line_of, norm
+from .text import Guidance, Line, Match, Wording, by_identity, is_blank, line_of, norm
 from .review_lines import review_date
 
 _NO_MARK = {"no", "n a", "na", "none", "nil"}
@@ -117,42 +118,67 @@ SQUASHED_LEAST = 5
 
 
 @by_identity
-def _squashed_wording(columns: tuple[Column, ...]) -> dict[str, tuple[tuple[str, Column], ...]]:
-    """Each column's wordings squashed, longest first, by their first SQUASHED_LEAST letters."""
+def _squashed_wording(columns: tuple[Column, ...]) -> tuple[dict[str, tuple[tuple[str, Column], ...]], int]:
+    """Each column's wordings squashed, longest first, by their first SQUASHED_LEAST letters; and the longest's length."""
     pairs = dict.fromkeys((_squashed(w), c) for c in columns for w in c.wordings)
     by_start: dict[str, list[tuple[str, Column]]] = {}
     for pair in sorted((p for p in pairs if len(p[0]) >= SQUASHED_LEAST), key=lambda p: -len(p[0])):
         by_start.setdefault(pair[0][:SQUASHED_LEAST], []).append(pair)
-    return {start: tuple(found) for start, found in by_start.items()}
+    return {start: tuple(found) for start, found in by_start.items()}, max(map(len, (p[0] for p in pairs)), default=0)
+
+
+# A cell's text is squashed this far first: a header's wording is its start (a long cell is written text).
+SQUASH_WINDOW = 256
 
 
 def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[Column]:
     """A header as OCR reads it: spaces lost or added, borders read as "|"."""
-    squashed = _squashed(text)
-    found = _squashed_wording(columns).get(squashed[:SQUASHED_LEAST], ())
+    by_start, longest = _squashed_wording(columns)
+    squashed = _squashed(text[:SQUASH_WINDOW])  # the start of the whole text squashed ...
+    if len(squashed) < longest and len(text) > SQUASH_WINDOW:
+        squashed = _squashed(text)  # ... unless too short to hold the longest wording
+    found = by_start.get(squashed[:SQUASHED_LEAST], ())
     return next((item for wording, item in found if squashed.startswith(wording)), None)
 
 
-def header_columns(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, str]]:
-    """Grid column -> field, when ``row`` is a header naming ``least`` columns or more."""
-    found = header_cells(row, columns, least)
+def header_columns(row: Row, columns: tuple[Column, ...], least: int, table: Optional[Table] = None) -> Optional[dict[int, str]]:
+    """Grid column -> field, when ``row`` is a header naming ``least`` columns or more (``table``: the
+    row's, whose rows' readings are kept while it is the one read: ``header_cells``)."""
+    found = header_cells(row, columns, least, table)
     return {col: column.field for col, column in found.items()} if found else None
 
 
-def header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, Column]]:
-    """Grid column -> the profile's Column its header names (each field once), as ``header_columns``."""
+def header_cells(
+    row: Row, columns: tuple[Column, ...], least: int, table: Optional[Table] = None
+) -> Optional[dict[int, Column]]:
+    """Grid column -> the profile's Column its header names (each field once), as ``header_columns``.
+    Each of ``table``'s rows is read once for each set of columns: the classifier, the landmarks and the
+    grid's reader ask of the same first rows."""
     if len(row.cells) < least:
         return None
-    memo, key = _HEADERS.fresh(), (id(row), id(columns), least)
+    if table is None:
+        return _header_cells(row, columns, least)
+    memo, key = _heads(table), (id(row), id(columns), least)
     hit = memo.get(key)
     if hit is None or hit[0] is not row or hit[1] is not columns:
         hit = memo[key] = (row, columns, _header_cells(row, columns, least))
     return dict(hit[2]) if hit[2] is not None else None
 
 
-# Each row's header reading, for the document being read (a table's first rows are asked by the
-# classifier, the landmarks and the grid's reader): the row and columns kept, so their ids stay theirs.
-_HEADERS = DocumentMemo()
+# The header readings of the table being read, in each thread: kept with their table (one table:
+# released when the next is read, or by ``forget``), the rows and columns with them (their ids stay theirs).
+_HEADS = threading.local()
+
+
+def _heads(table: Table) -> dict[tuple[int, int, int], tuple[Row, tuple[Column, ...], Optional[dict[int, Column]]]]:
+    if getattr(_HEADS, "table", None) is not table:
+        _HEADS.table, _HEADS.memo = table, {}
+    return _HEADS.memo  # type: ignore[no-any-return]
+
+
+def forget() -> None:
+    """Let go of this thread's table and its header readings, once a read has ended."""
+    _HEADS.__dict__.clear()
 
 
 def _header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, Column]]:
@@ -187,9 +213,9 @@ def classify(table: Table, profile: Profile) -> str:
         text = norm(" ".join(c.text for c in row.cells))
         if _opens_review(text, profile):
             return "review"
-        if header_columns(row, profile.provision_columns, 3):
+        if header_columns(row, profile.provision_columns, 3, table):
             return "provision"
-        if header_columns(row, profile.review_progress_columns, 2):
+        if header_columns(row, profile.review_progress_columns, 2, table):
             return "review"
     if table.columns < 2:
         return "flow"
@@ -462,7 +488,7 @@ def read_provision(table: Table, flow: Flow) -> None:
     notes = norm(profile.provision_notes_label)
     made: list[tuple[Provision, bool]] = []  # each with whether its costs column is a weekly one
     for index, row in enumerate(table.rows):
-        header = header_cells(row, profile.provision_columns, 3)
+        header = header_cells(row, profile.provision_columns, 3, table)
         if header:
             columns, current = _repeated_header(columns, header), None
             continue
@@ -581,7 +607,7 @@ def read_review(table: Table, flow: Flow) -> None:
             label = _review_label(n, profile)
             has_date_text = review_date(text, review, flow, profile)
             continue
-        header = header_columns(row, profile.review_progress_columns, 2)
+        header = header_columns(row, profile.review_progress_columns, 2, table)
         if header:
             columns = header
             continue

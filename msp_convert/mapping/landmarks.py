@@ -21,6 +21,7 @@ from typing import Iterator, Optional, Sequence
 from ..layout import Block, Document, Paragraph, Row, Table, iter_paragraphs
 from ..template import Profile, Section
 from .flow import MAX_HEADING, Flow, matchers
+from . import grids
 from .grids import header_columns
 from .text import Line, LineIndex, Match, forget_documents, lines_of, norm, per_document
 
@@ -33,11 +34,11 @@ def in_table(table: Table, kind: str, flow: Flow) -> None:
     profile = flow.profile
     if kind == "provision":
         for row in table.rows[:HEAD_ROWS]:
-            if _columns(flow, "provision", header_columns(row, profile.provision_columns, 3)):
+            if _columns(flow, "provision", header_columns(row, profile.provision_columns, 3, table)):
                 return
     elif kind == "review":
         for row in table.rows[:HEAD_ROWS]:
-            _columns(flow, "reviews", header_columns(row, profile.review_progress_columns, 2))
+            _columns(flow, "reviews", header_columns(row, profile.review_progress_columns, 2, table))
             for cell in row.cells:
                 text = cell.text
                 if len(text) < 2 * MAX_HEADING:  # not normalised at all when far too long to be one
@@ -160,6 +161,7 @@ def last_lines() -> Optional[DocumentLines]:
 def forget() -> None:
     """Let go of this thread's last document and its walk, once a read has ended."""
     _LAST.__dict__.pop("lines", None)
+    grids.forget()
     forget_documents()
 
 
