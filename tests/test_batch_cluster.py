@@ -6,6 +6,7 @@ The clusters are local processes on 127.0.0.1, with no dashboard."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
@@ -639,3 +640,78 @@ def _alive(group: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _free_port() -> int:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return int(free.getsockname()[1])
+
+
+def test_a_scheduler_that_goes_away_stops_the_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
+    """An outside scheduler (``dask scheduler``, a process of its own, and one ``dask worker``) killed while a file runs
+    and another waits: not a converter's crash, but the batch stopped in one line, the first file's outputs kept, the
+    two others "not converted" (the cluster went away) and converted by a rerun."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
+        shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = {**os.environ, HANG_HOOK: "hangs"}  # the worker stalls on b-hangs.docx: it is running when its scheduler goes
+    dask_cli = [sys.executable, "-m", "dask"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env, "start_new_session": True}
+    scheduler = subprocess.Popen([*dask_cli, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
+    worker = subprocess.Popen([*dask_cli, "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+    journal = out / STATE / JOURNAL
+    try:
+        answer: list[Any] = []
+        batch = threading.Thread(target=lambda: answer.append(ended(lambda: run_batch(BatchOptions(src, out, timeout=120), scheduler=address))))
+        batch.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
+            time.sleep(0.1)
+        time.sleep(1)  # b-hangs.docx started
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        batch.join(300)
+    finally:
+        for proc in (scheduler, worker):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+    result = answer[0]
+    assert result.stopped == f"--scheduler {address}: the scheduler went away (the client lost its connection); start it again and run again to resume"
+    gone = "not converted: the batch stopped, as the cluster went away; run it again to resume"
+    assert {row.path: (row.status, row.error) for row in result.rows} == {
+        "a.docx": ("converted", ""), "b-hangs.docx": ("failed", gone), "c.docx": ("failed", gone)}
+    assert [json.loads(line)["path"] for line in journal.read_text(encoding="utf-8").splitlines()] == ["a.docx"]
+    assert (out / "a.json").exists()
+    again = run_batch(BatchOptions(src, out, timeout=60), scheduler="local:1")
+    assert {row.path: row.status for row in again.rows} == {"a.docx": "skipped", "b-hangs.docx": "converted", "c.docx": "converted"}
+
+
+def test_the_window_grows_with_an_adaptive_clusters_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adaptive cluster from no worker to two (one thread each): the in-flight window, sized for one thread at
+    connect, is sized again during the run from the scheduler's threads (WINDOW tasks a thread). A scan that
+    waits SLOW_PAGE seconds after each page keeps the run going while the second worker starts."""
+    monkeypatch.setattr(cluster_module, "NO_WORKERS", 60.0)
+    monkeypatch.delenv(PATIENCE, raising=False)
+    monkeypatch.setenv(SLOW_HOOK, "slow-scan")  # the workers' environment, as they start
+    src = tmp_path / "in"
+    (src / "slow-scan").mkdir(parents=True)
+    for n in (1, 2):  # one plan's pages
+        shutil.copy(SCANS / f"page-{n}.jpg", src / "slow-scan" / f"scan{n:04d}.jpg")
+    for name, plan in (("a", "01-eyfs-speech-language"), ("b", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
+        shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
+    windows: list[int] = []
+    assign = cluster_module._Flight.assign
+    monkeypatch.setattr(cluster_module._Flight, "assign", lambda flight: (windows.append(flight.window), assign(flight))[1])
+    cluster = distributed.LocalCluster(n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    cluster.adapt(minimum=0, maximum=2, interval="2s", target_duration="100ms")  # each task waiting wants a worker of its own
+    try:
+        result = ended(lambda: run_batch(BatchOptions(src, tmp_path / "out", timeout=60), scheduler=cluster.scheduler_address))
+    finally:
+        cluster.close()
+    assert {row.path: (row.status, row.error) for row in result.rows} == {
+        "a.docx": ("converted", ""), "b.docx": ("converted", ""), "c.docx": ("converted", ""), "slow-scan": ("converted", "")}
+    assert windows[0] == cluster_module.WINDOW  # no worker at connect: sized for one thread
+    assert max(windows) == 2 * cluster_module.WINDOW, windows

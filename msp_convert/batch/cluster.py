@@ -33,7 +33,9 @@ wait): with files in flight and no worker for ``NO_WORKERS`` seconds (or
 ``PATIENCE``'s), a scheduler that has had none since the client connected is
 one line (``ClusterError``, nothing done), and a cluster whose workers are all
 gone (or, with ``local:N``, none able to start again) stops the batch
-(``NoWorkers``): the files done are kept, the others left for a rerun.
+(``NoWorkers``): the files done are kept, the others left for a rerun; so does
+a scheduler that goes away mid-run (``watch.SchedulerGone``). The window is sized
+again during the run from the cluster's threads (``watch.Census``).
 
 Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,
 from its worker (the scheduler's CPU spared; the client must reach the
@@ -62,7 +64,8 @@ from typing import Any, Iterable, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .workers import CRASH, Stopped, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
+from .watch import Census, NoWorkers, SchedulerGone, hushed, lost
+from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
 START = "msp-convert-start"  # the event each task logs as it starts, before its work: the scheduler has it before any death
@@ -112,13 +115,6 @@ class ClusterError(InputError):
     """The scheduler cannot be reached or started, or has no worker: one line, naming it and what to do."""
 
     code = "cluster"
-
-
-class NoWorkers(Stopped):
-    """The cluster has had no worker for ``NO_WORKERS`` seconds while files were in flight: the batch stops,
-    what is done kept, the files not done left for a rerun (``why`` their rows say so)."""
-
-    why = "the cluster had no workers"
 
 
 # --- on a worker -------------------------------------------------------------------------
@@ -466,12 +462,8 @@ class _Flight:
     def __init__(self, client: Any, cluster: Any, options: BatchOptions, tasks: deque[dict[str, Any]], direct: bool = False, scheduler: str = "") -> None:
         self.client, self.cluster, self.options, self.tasks, self.direct = client, cluster, options, tasks, direct
         self.scheduler = scheduler
-        self.seen = time.monotonic()  # when the cluster last had a worker, as far as this client knows
-        self.asked = 0.0  # when the scheduler was last asked
         self.patience = patience()  # seconds with files in flight and no worker before the batch gives up
-        nthreads = client.nthreads()  # none yet, on an adaptive cluster: it starts its workers once tasks wait
-        self.worked = bool(nthreads)  # whether the cluster has had a worker since the client connected
-        self.threads = max(1, sum(nthreads.values()))
+        self.census = Census(client, scheduler)  # its threads (none yet, on an adaptive cluster: it starts its workers once tasks wait)
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
         self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
@@ -515,12 +507,17 @@ class _Flight:
     def busy(self) -> bool:
         return bool(self.futures)
 
+    @property
+    def window(self) -> int:
+        """The tasks in flight at most: ``WINDOW`` a worker thread the cluster has now."""
+        return WINDOW * self.census.threads
+
     def assign(self) -> None:
         """As many files sent as the window takes, in one call."""
         sent: list[tuple[dict[str, Any], dict[str, Any], int]] = []  # (payload, task, its bytes)
         files = len(self.futures)
-        held = sum(self.sizes.get(key, 0) for key in self.futures)
-        while self.tasks and files < WINDOW * self.threads and (held < FLIGHT or files < self.threads):
+        held, threads = sum(self.sizes.get(key, 0) for key in self.futures), self.census.threads
+        while self.tasks and files < self.window and (held < FLIGHT or files < threads):
             task, payload = self._bundle() if _small(self.tasks[0]) else self._single(self.tasks.popleft())
             if payload is not None:
                 sent.append((payload, task, _size(payload)))
@@ -545,7 +542,7 @@ class _Flight:
 
     def _bundle(self) -> tuple[dict[str, Any], Optional[dict[str, Any]]]:
         """The small files at the queue's head, up to BUNDLE, while many wait (two tasks a worker thread at least)."""
-        size = max(1, min(BUNDLE, len(self.tasks) // (2 * self.threads)))
+        size = max(1, min(BUNDLE, len(self.tasks) // (2 * self.census.threads)))
         tasks: list[dict[str, Any]] = []
         while self.tasks and len(tasks) < size and _small(self.tasks[0]):
             tasks.append(self.tasks.popleft())
@@ -574,7 +571,7 @@ class _Flight:
         """(file, answer) for each file done within a quarter second, its outputs written here."""
         done, self.early = self.early, []
         fetched = self._fetched(wait=bool(self.futures) and not done)
-        self.worked = self.worked or bool(fetched)  # an answer, or a worker's death, is a worker's
+        self.census.worked = self.census.worked or bool(fetched)  # an answer, or a worker's death, is a worker's
         for key, answer, error in fetched:
             if key in self.futures:  # not cancelled here since
                 task = self.futures.pop(key)[1]
@@ -598,20 +595,17 @@ class _Flight:
             return found
 
     def _watch(self, answered: bool) -> None:
-        """After a round with no answer, the scheduler asked (at most once a second) whether the cluster has a
-        worker: when files are in flight and it has had none for ``patience`` seconds, ``NoWorkers``, or, when
-        it has had none since the client connected, ``ClusterError`` (nothing done: a rerun starts clean)."""
-        now = time.monotonic()
+        """Each round, the cluster's threads asked again (at most once a second: ``watch.Census``; ``SchedulerGone``
+        when the client has lost its scheduler): when files are in flight and it has had no worker, nor answered,
+        for ``patience`` seconds, ``NoWorkers``, or, when it has had none since the client connected,
+        ``ClusterError`` (nothing done: a rerun starts clean)."""
+        now, census = time.monotonic(), self.census
+        census.ask(now)
         if answered or not self.futures:
-            self.seen = now
-        elif now - self.asked >= 1:
-            self.asked = now
-            with contextlib.suppress(OSError, TimeoutError):  # the scheduler out of reach: no worker known either
-                if self.client.nthreads():
-                    self.seen, self.worked = now, True
-            if now - self.seen >= self.patience:
-                stop = NoWorkers if self.worked else ClusterError
-                raise stop(no_workers(self.scheduler, connecting=not self.worked))
+            census.seen = now
+        elif now - census.seen >= self.patience:
+            stop = NoWorkers if census.worked else ClusterError
+            raise stop(no_workers(self.scheduler, connecting=not census.worked))
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if task["kind"] not in ("convert-many", "bundle"):
@@ -629,6 +623,8 @@ class _Flight:
         files are stopped."""
         from distributed import KilledWorker
 
+        if lost(error):  # the scheduler gone: every file in flight cancelled
+            raise SchedulerGone(self.scheduler)
         died = isinstance(error, (KilledWorker, asyncio.CancelledError, concurrent.futures.CancelledError))  # cancelled: not by us
         if task["kind"] in ("convert-many", "bundle"):
             self.tasks.extend(_alone(task["items"]))
@@ -680,7 +676,12 @@ class _Flight:
         return done
 
     def close(self) -> None:
-        """What is in flight cancelled; the client closed, and the local cluster if it is ours."""
+        """What is in flight cancelled; the client closed, and the local cluster if it is ours (Dask's lines about
+        a scheduler lost, its futures already cancelled, held back: ``watch.hushed``)."""
+        if self.client.status != "running":
+            with hushed():
+                _close(self.client, self.cluster)
+            return
         try:
             if self.futures:
                 self.client.cancel([future for future, _ in self.futures.values()])

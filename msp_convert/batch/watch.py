@@ -1,0 +1,94 @@
+"""The client's watch on its Dask cluster (``batch.cluster``): its worker threads now, whether it has had a worker
+lately, and whether its scheduler is still there.
+
+The in-flight window is ``WINDOW`` tasks a worker thread. An adaptive cluster (``adapt(minimum=0)``, as
+dask-jobqueue's) has no worker when the client connects and starts them as tasks wait, so the threads are
+asked again during the run: at most once every ``ASK`` seconds (the client's call, a round trip to the
+scheduler, is one a second, not one a file), never counted under one. More threads never lift the memory
+bound: ``FLIGHT`` bytes of input beyond one file a worker thread (``cluster._Flight.assign``).
+
+A scheduler that goes away mid-run (killed, its machine gone) cancels every file in flight (Dask's
+``LOST``): that is no converter's crash, but the batch stopped in one line (``SchedulerGone``), what is done
+kept, the other files "not converted" and left for a rerun.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import Any, Iterator
+
+from .workers import Stopped
+
+ASK = 1.0  # seconds between two asks of the scheduler's thread count
+LOST = "scheduler-connection-lost"  # Dask's reason for the futures a client cancels when it loses its scheduler
+
+
+class NoWorkers(Stopped):
+    """The cluster has had no worker for ``NO_WORKERS`` seconds while files were in flight: the batch stops,
+    what is done kept, the files not done left for a rerun (``why`` their rows say so)."""
+
+    why = "the cluster had no workers"
+
+
+class SchedulerGone(Stopped):
+    """The client lost its scheduler mid-run: the batch stops, what is done kept, the rest left for a rerun."""
+
+    why = "the cluster went away"
+
+    def __init__(self, scheduler: str) -> None:
+        super().__init__(f"--scheduler {scheduler}: the scheduler went away (the client lost its connection); start it again and run again to resume")
+
+
+def lost(error: BaseException) -> bool:
+    """Whether a file's error is its future cancelled because the client lost its scheduler."""
+    return getattr(error, "reason", None) == LOST
+
+
+class Census:
+    """The cluster's worker threads as last asked (``threads``, one at least), when it last had one (``seen``),
+    and whether it has had one since the client connected (``worked``)."""
+
+    def __init__(self, client: Any, scheduler: str) -> None:
+        self.client, self.scheduler = client, scheduler
+        self.threads = 1
+        self.widest = 1  # the most threads the window was sized for in this run
+        self.seen = time.monotonic()
+        self.asked = float("-inf")
+        self.worked = False
+        self.ask(self.seen)
+
+    def ask(self, now: float) -> None:
+        """The threads asked of the scheduler, unless asked within ``ASK`` seconds; ``SchedulerGone`` when the client
+        has lost it (Dask has then cancelled what was in flight). One out of reach otherwise: no worker known."""
+        if self.client.status != "running":
+            raise SchedulerGone(self.scheduler)
+        if now - self.asked < ASK:
+            return
+        self.asked = now
+        with contextlib.suppress(OSError, TimeoutError):
+            total = int(self.client.scheduler_info(n_workers=0).get("total_threads") or 0)
+            self.threads = max(1, total)
+            self.widest = max(self.widest, self.threads)
+            if total:
+                self.seen, self.worked = now, True
+
+
+def _grave(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.CRITICAL
+
+
+@contextlib.contextmanager
+def hushed() -> Iterator[None]:
+    """Dask's own log lines held back from its handlers (a client closed after losing its scheduler logs its
+    reconnection cut short as an error, with a traceback, through ``distributed.client``, whose level is its
+    own): the batch's one line says what happened. The critical still pass."""
+    handlers = list(logging.getLogger("distributed").handlers)
+    for handler in handlers:
+        handler.addFilter(_grave)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(_grave)
