@@ -212,9 +212,12 @@ class Line:
 
     ``exact``: the file itself stored the words (the layout's ``Paragraph.confidence`` is None), so
     no letter of them was misread: the tolerance for a scan's misreadings (respelling) is not tried.
+
+    ``seen``: for a document's own line (``line_of``), what each matcher found it to be, by the matcher
+    (its text never changes, so each matcher looks at it once); None for a line made for one look.
     """
 
-    __slots__ = ("text", "n", "words", "_wordset", "exact")
+    __slots__ = ("text", "n", "words", "_wordset", "exact", "seen")
 
     def __init__(self, text: str, normalised: Optional[str] = None, exact: bool = False) -> None:
         self.text = text
@@ -222,6 +225,7 @@ class Line:
         self.words = self.n.split()
         self._wordset: Optional[set[str]] = None
         self.exact = exact
+        self.seen: Optional[dict[object, object]] = None
 
     @property
     def wordset(self) -> set[str]:
@@ -272,6 +276,7 @@ def lines_of(paras: "Iterable[Paragraph]") -> list[Line]:
 
 def _new_line(memo: "dict[tuple[str, bool], Line]", key: "tuple[str, bool]") -> Line:
     line = memo[key] = Line(key[0], exact=key[1])
+    line.seen = {}  # the document's line: matchers remember their answers on it
     return line
 
 
@@ -411,20 +416,34 @@ class Wording(Generic[T]):
             self._tight.setdefault(n.replace(" ", ""), item)
         self._respeller: Optional[Respeller] = None
         self._memo = DocumentMemo()
+        self._strict = object()  # the key of this matcher's answers without tolerance, on a Line (``Line.seen``)
 
     def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
         """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer).
 
         A line that is mostly the wording's words is tried respelt first ("Communication and
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
-        if type(value) is Line and value.exact and (not value.n or value.words[0] not in self._by_first):
-            return self._no_first(value, fuzzy)  # no wording starts the line: a lookup or two, no memo
+        if type(value) is Line:
+            seen = value.seen
+            if seen is not None:  # a document's line: the answer kept on it, by matcher and tolerance
+                key = self if fuzzy else self._strict
+                found = seen.get(key, _UNSEEN)
+                if found is _UNSEEN:
+                    found = seen[key] = self._line_match(value, fuzzy)
+                return found  # type: ignore[return-value]
+            if value.exact and (not value.n or value.words[0] not in self._by_first):
+                return self._no_first(value, fuzzy)  # no wording starts the line: a lookup or two, no memo
         memo = self._memo.fresh()
         key = (value.text, value.n, value.exact, fuzzy) if type(value) is Line else (value, None, fuzzy)
         found = memo.get(key, _UNSEEN)
         if found is _UNSEEN:
             found = memo[key] = self._match_respelt(_line(value), fuzzy)
         return found  # type: ignore[return-value]
+
+    def _line_match(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
+        if line.exact and (not line.n or line.words[0] not in self._by_first):
+            return self._no_first(line, fuzzy)
+        return self._match_respelt(line, fuzzy)
 
     def matches(self, index: LineIndex, fuzzy: bool = True, read: bool = True) -> "dict[Line, Match[T]]":
         """The index's lines that show a wording, and what ``match`` gives each. Without the word-overlap
@@ -591,6 +610,12 @@ class Guidance:
         self._memo = DocumentMemo()
 
     def __contains__(self, value: "str | Line") -> bool:
+        seen = value.seen if type(value) is Line else None
+        if seen is not None:  # a document's line: the answer kept on it
+            found = seen.get(self)
+            if found is None:
+                found = seen[self] = self._contains(value)  # type: ignore[arg-type]
+            return found  # type: ignore[return-value]
         memo, key = self._memo.fresh(), _memo_key(value)
         if key not in memo:
             memo[key] = self._contains(_line(value))

@@ -1,0 +1,58 @@
+"""A document's line is classified once per matcher: its answer is kept on the line (``Line.seen``)."""
+
+from __future__ import annotations
+
+from msp_convert.layout import Paragraph, Run
+from msp_convert.mapping import text
+from msp_convert.mapping.flow import matchers
+from msp_convert.mapping.text import Line, Wording, line_of, new_document
+from msp_convert.template import DEFAULT_PROFILE
+
+
+def _para(words: str, confidence: float | None = None) -> Paragraph:
+    return Paragraph(inlines=[Run(words)], confidence=confidence)
+
+
+def _counting(monkeypatch, name: str) -> list[int]:
+    calls = [0]
+    original = getattr(Wording, name)
+
+    def counted(self, *args):
+        calls[0] += 1
+        return original(self, *args)
+
+    monkeypatch.setattr(Wording, name, counted)
+    return calls
+
+
+def test_a_stored_line_no_wording_starts_is_looked_at_once_per_matcher(monkeypatch) -> None:
+    new_document(object())
+    calls = _counting(monkeypatch, "_no_first")
+    prompts = matchers(DEFAULT_PROFILE).prompts
+    line = line_of(_para("Zebras graze quietly near the old shed every single morning"))
+    for _ in range(3):
+        for wording in prompts.values():
+            assert wording.match(line) is None
+    assert calls[0] == len(prompts)
+
+
+def test_the_answer_kept_on_the_line_is_the_answer_of_a_line_made_afresh() -> None:
+    new_document(object())
+    m = matchers(DEFAULT_PROFILE)
+    heading = DEFAULT_PROFILE.sections[0].headings[0]
+    for words, confidence in ((heading, None), (heading + ": more", None), (heading, 0.9), ("Nothing of the form", None)):
+        line = line_of(_para(words, confidence))
+        for fuzzy in (True, False):
+            kept = [m.headings.match(line, fuzzy) for _ in range(2)]
+            fresh = m.headings.match(Line(line.text, exact=line.exact), fuzzy)
+            assert kept[0] == kept[1] == fresh
+        for guidance in (m.all_guidance, *m.guidance.values()):
+            assert (line in guidance) == (line in guidance) == (Line(line.text, exact=line.exact) in guidance)
+
+
+def test_a_line_made_for_one_look_keeps_nothing() -> None:
+    new_document(object())
+    line = Line("Zebras graze quietly near the old shed")
+    matchers(DEFAULT_PROFILE).headings.match(line)
+    assert line.seen is None
+    assert text.line_of(_para("Zebras graze")).seen == {}
