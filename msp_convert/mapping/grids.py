@@ -131,9 +131,11 @@ def _squashed_wording(columns: tuple[Column, ...]) -> tuple[dict[str, tuple[tupl
 SQUASH_WINDOW = 256
 
 
-def _squashed_match(text: str, columns: tuple[Column, ...]) -> Optional[Column]:
-    """A header as OCR reads it: spaces lost or added, borders read as "|"."""
-    by_start, longest = _squashed_wording(columns)
+def _squashed_match(paragraphs: list[Paragraph], wording: tuple[dict[str, tuple[tuple[str, Column], ...]], int]) -> Optional[Column]:
+    """A header (a cell's paragraphs, ``wording`` the columns' ``_squashed_wording``) as OCR reads it:
+    spaces lost or added, borders read as "|"."""
+    by_start, longest = wording
+    text = paragraphs[0].text if len(paragraphs) == 1 else "\n".join(p.text for p in paragraphs)  # the cell's
     squashed = _squashed(text[:SQUASH_WINDOW])  # the start of the whole text squashed ...
     if len(squashed) < longest and len(text) > SQUASH_WINDOW:
         squashed = _squashed(text)  # ... unless too short to hold the longest wording
@@ -182,7 +184,7 @@ def forget() -> None:
 
 
 def _header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional[dict[int, Column]]:
-    wording = _column_wording(columns)
+    wording, squashed = _column_wording(columns), _squashed_wording(columns)
     found: dict[int, Column] = {}
     fields: set[str] = set()
     cells = row.cells
@@ -190,8 +192,10 @@ def _header_cells(row: Row, columns: tuple[Column, ...], least: int) -> Optional
         if len(fields) + len(cells) - i < least:
             return None  # too few cells left to name ``least`` columns
         paragraphs = cell.paragraphs()
-        m = _header_match(wording, paragraphs[0]) if paragraphs else None
-        item = m.item if m is not None else _squashed_match(cell.text, columns)  # a PDF's "No. of outco" / "me"
+        if not paragraphs:
+            continue  # an empty cell names none
+        m = _header_match(wording, paragraphs[0])
+        item = m.item if m is not None else _squashed_match(paragraphs, squashed)  # a PDF's "No. of outco" / "me"
         if item is not None and item.field not in fields:
             fields.add(item.field)
             for col in range(cell.col, cell.col + min(cell.col_span, MAX_HEADER_SPAN)):
