@@ -30,7 +30,7 @@ import pytest
 
 import msp_convert.batch.cluster as cluster_module
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
-from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, PATIENCE, SLOW_HOOK, SLOW_PAGE, START, ClusterError, _close, connect, local_cluster
+from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, PATIENCE, SLOW_HOOK, SLOW_PAGE, START, WORKER_LOG, ClusterError, _close, connect, local_cluster
 
 from test_batch import PLANS, make_folder
 
@@ -401,7 +401,7 @@ def test_overlapping_local_clusters_leave_the_log_setting_as_it_was(monkeypatch:
         threads[1].join(120)
         after = setting()
     assert not failed and not any(thread.is_alive() for thread in threads), failed
-    assert during == (LOG, 1.0, "2m", logging.ERROR, "error")
+    assert during == (LOG, 1.0, "2m", logging.CRITICAL, "critical")
     assert after == before == (1000, 1.1, default, logging.WARNING, None) and default == "15s"
 
     def fails(workers: int) -> Any:
@@ -517,14 +517,20 @@ def test_a_cluster_left_with_no_worker_stops_the_batch_and_a_rerun_resumes(tmp_p
     else:
         made = cluster_module.local_cluster
         monkeypatch.setattr(cluster_module, "local_cluster", lambda workers: broken_after(made(workers)))
+        monkeypatch.delenv(WORKER_LOG, raising=False)  # Dask's lines not asked for
         scheduler = where
+    shown = _Shown()
+    logging.getLogger("distributed").addHandler(shown)
     try:
         result = ended(lambda: run_batch(BatchOptions(src, out, timeout=3), scheduler=scheduler))
     finally:
+        logging.getLogger("distributed").removeHandler(shown)
         monkeypatch.delenv("PYTHONHOME")
         if outside is not None:
             outside.close()
     assert result.stopped == cluster_module.no_workers(scheduler, connecting=False)
+    if where == "local:1":  # the cluster is ours: the batch's line, not Dask's errors (a worker not back after its restart)
+        assert shown.lines == []
     assert ("start one (dask worker" in result.stopped) == (where == "outside")
     assert {row.path: (row.status, row.error) for row in result.rows} == {
         "a.docx": ("converted", ""),
@@ -537,6 +543,27 @@ def test_a_cluster_left_with_no_worker_stops_the_batch_and_a_rerun_resumes(tmp_p
     monkeypatch.undo()  # a cluster that starts, with no file that hangs
     again = run_batch(BatchOptions(src, out, timeout=60), scheduler="local:1")
     assert {row.path: row.status for row in again.rows if row.path != "b-hangs.docx"} == {"a.docx": "skipped", "c.docx": "converted"}
+
+
+class _Shown(logging.Handler):
+    """What Dask's loggers pass to their handlers (to the user's terminal, but for this one): each record's logger and level."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {record.levelname}")
+
+
+def test_dasks_own_lines_as_the_user_asked_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DASK_LOGGING__DISTRIBUTED set by the user: a local cluster leaves Dask's level as it is, here and on its workers."""
+    logger = logging.getLogger("distributed")
+    monkeypatch.setattr(logger, "level", logging.WARNING)
+    monkeypatch.setenv(WORKER_LOG, "warning")
+    with cluster_module.LocalSetting():
+        assert (logger.level, os.environ[WORKER_LOG]) == (logging.WARNING, "warning")
+    assert (logger.level, os.environ[WORKER_LOG]) == (logging.WARNING, "warning")
 
 
 def test_a_scheduler_that_does_not_answer_is_one_line(tmp_path: Path) -> None:

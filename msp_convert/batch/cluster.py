@@ -105,7 +105,8 @@ LOG = 8
 # a restart or a death (a loaded machine: over Dask's 15 s) not closed for good by the cluster for 2
 # minutes (it reads the setting at each removal; one that can never start again is started again and
 # again till then, or till the batch, with no worker for NO_WORKERS seconds, stops), the distributed
-# logger at ERROR, and WORKER_LOG for its workers (processes that read it as they start, again as they restart).
+# logger at CRITICAL, and WORKER_LOG for its workers (processes that read it as they start, again as they restart),
+# unless the user set WORKER_LOG: Dask's own lines then as they asked, here and on the workers.
 LOST_WORKER = "distributed.deploy.lost-worker-timeout"
 LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0, LOST_WORKER: "2m"}
 WORKER_LOG = "DASK_LOGGING__DISTRIBUTED"
@@ -305,8 +306,8 @@ _SETTING_LOCK = threading.Lock()
 
 
 class LocalSetting:
-    """``LOCAL_CONFIG``, the distributed logger at ERROR (a restarted worker is the batch's to report, not the
-    log's) and ``WORKER_LOG`` (unless set) while any holds it: a local cluster for its life, a client as it
+    """``LOCAL_CONFIG``, the distributed logger at CRITICAL (a restarted worker is the batch's to report, not the
+    log's) and ``WORKER_LOG`` (both unless the user set that variable) while any holds it: a local cluster for its life, a client as it
     starts. Reference-counted: when the last of overlapping holders (runs in threads, or one after another
     that failed mid-way) lets go, each is exactly as it was before the first. Let go once, however often
     ``__exit__`` is called."""
@@ -333,13 +334,16 @@ class LocalSetting:
 
 
 def _set_local() -> tuple[Any, int, Optional[str]]:
-    """``LocalSetting`` made: what undoes it (Dask's setting, the logger's level, the workers' variable before)."""
+    """``LocalSetting`` made: what undoes it (Dask's setting, the logger's level, the workers' variable before).
+    Dask's own lines (a worker that cannot start again: errors, with tracebacks) kept off the user's terminal, the
+    batch's one line says it, unless the user set ``WORKER_LOG`` (Dask's variable, read here as Dask started): then as asked."""
     import dask
 
     logger = logging.getLogger("distributed")
     undo = (dask.config.set(LOCAL_CONFIG), logger.level, os.environ.get(WORKER_LOG))
-    logger.setLevel(logging.ERROR)
-    os.environ.setdefault(WORKER_LOG, "error")
+    if undo[2] is None:
+        logger.setLevel(logging.CRITICAL)
+        os.environ[WORKER_LOG] = "critical"
     return undo
 
 
