@@ -53,7 +53,6 @@ class Census:
     def __init__(self, client: Any, scheduler: str) -> None:
         self.client, self.scheduler = client, scheduler
         self.threads = 1
-        self.widest = 1  # the most threads the window was sized for in this run
         self.seen = time.monotonic()
         self.asked = float("-inf")
         self.worked = False
@@ -70,7 +69,6 @@ class Census:
         with contextlib.suppress(OSError, TimeoutError):
             total = int(self.client.scheduler_info(n_workers=0).get("total_threads") or 0)
             self.threads = max(1, total)
-            self.widest = max(self.widest, self.threads)
             if total:
                 self.seen, self.worked = now, True
 
