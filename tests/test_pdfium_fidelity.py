@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 from msp_convert.parsers.pdf.boxes import find_tick_boxes
 from msp_convert.parsers.pdf.pdfium_source import open_pdfium, pdfium_records
 from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
+from pdf_objects import assemble
 from test_pdfium_spacing import _pdf
 
 
@@ -89,62 +90,106 @@ def test_character_without_unicode_is_no_space(shown):
     assert texts["pdfium"] == texts["pdfplumber"]
 
 
-def _type3(tounicode: bool) -> bytes:
-    """A line in a Type3 font (each glyph a filled box) naming its glyphs by /Differences, with or without
+def _type3(tounicode: bool, font_bbox: bytes = b"0 0 550 700") -> bytes:
+    """Two pages: a line in Helvetica, then (on a page whose CropBox is inset, with a /StrikeOut and a check box
+    over it) a line in a Type3 font (each glyph a filled box) naming its glyphs by /Differences, with or without
     /ToUnicode."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
-
-    def stream(data: bytes):  # type: ignore[no-untyped-def]
-        s = DecodedStreamObject()
-        s.set_data(data)
-        return writer._add_object(s)
-
-    def n(v):  # type: ignore[no-untyped-def]
-        return NumberObject(v) if isinstance(v, int) else NameObject("/" + v)
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
-    names = {"A": "A", "v": "v", "a": "a", " ": "space", "r": "r", "e": "e", "d": "d", "s": "s"}
-    procs = DictionaryObject({n(g): stream(b"550 0 0 0 550 700 d1 50 0 450 700 re f") for g in names.values()})
-    font = DictionaryObject({n("Type"): n("Font"), n("Subtype"): n("Type3"), n("CharProcs"): procs,
-                             n("FontBBox"): ArrayObject([n(0), n(0), n(550), n(700)]),
-                             n("FontMatrix"): ArrayObject([FloatObject(0.001), n(0), n(0), FloatObject(0.001), n(0), n(0)]),
-                             n("Encoding"): DictionaryObject({n("Differences"): ArrayObject([n(65)] + [n(g) for g in names.values()])}),
-                             n("FirstChar"): n(65), n("LastChar"): n(65 + len(names) - 1),
-                             n("Widths"): ArrayObject([n(550)] * len(names)), n("Resources"): DictionaryObject()})
+    names = {"A": b"A", "v": b"v", "a": b"a", " ": b"space", "r": b"r", "e": b"e", "d": b"d", "s": b"s"}
     codes = {char: 65 + i for i, char in enumerate(names)}
-    if tounicode:
-        cmap = "".join(f"<{codes[c]:02X}> <{ord(c):04X}>\n" for c in names)
-        font[n("ToUnicode")] = stream(("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange"
-                                       f" <00> <FF> endcodespacerange {len(names)} beginbfchar\n{cmap}endbfchar endcmap"
-                                       " CMapName currentdict /CMap defineresource pop end end").encode())
-    page[n("Resources")] = DictionaryObject({n("Font"): DictionaryObject({n("T3"): writer._add_object(font)})})
-    shown = "".join(f"\\{codes[c]:03o}" for c in "Ava reads")
-    page[n("Contents")] = stream(f"BT /T3 10 Tf 72 700 Td ({shown}) Tj ET".encode())
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    shown = b"".join(b"\\%03o" % codes[c] for c in "Ava reads")
+    cmap = b"".join(b"<%02X> <%04X>\n" % (codes[c], ord(c)) for c in names)
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF>"
+            b" endcodespacerange %d beginbfchar\n%sendbfchar endcmap CMapName currentdict /CMap defineresource pop"
+            b" end end" % (len(names), cmap))
+    glyph = b"550 0 0 0 550 700 d1 50 0 450 700 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [11 0 R] >> >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 6 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /CropBox [20 30 575 812] /Resources << /Font"
+        b" << /T3 7 0 R >> >> /Contents 8 0 R /Annots [10 0 R 11 0 R] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _stream(b"BT /F1 11 Tf 72 700 Td (Ava reads with help) Tj ET"),
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [" + font_bbox + b"] /FontMatrix [0.001 0 0 0.001 0 0]"
+        b" /CharProcs << " + b" ".join(b"/" + n + b" 9 0 R" for n in names.values()) + b" >> /Encoding"
+        b" << /Differences [65 " + b" ".join(b"/" + n for n in names.values()) + b"] >> /FirstChar 65"
+        b" /LastChar %d /Widths [%s] /Resources << >>" % (64 + len(names), b"550 " * len(names))
+        + (b" /ToUnicode 12 0 R" if tounicode else b"") + b" >>",
+        _stream(b"BT /T3 10 Tf 72 700 Td (" + shown + b") Tj ET"),
+        _stream(glyph),
+        b"<< /Type /Annot /Subtype /StrikeOut /Rect [70 695 100 712] /QuadPoints [70 712 100 712 70 695 100 695] >>",
+        b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (done) /V /Yes /AS /Yes /Rect [150 695 162 707] /P 4 0 R >>",
+        _stream(cmap),
+    ]
+    return assemble(objects, b"1.4")
 
 
-@pytest.mark.parametrize("tounicode", [False, True])
-def test_type3_read_alike_or_flagged(tounicode, monkeypatch):
-    """A Type3 font without /ToUnicode: PDFium reads raw codes and zero-wide boxes, so the reader flags the page
-    (``misread``: the reference source reads it); one it reads alike may be flagged too."""
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def _records(data: bytes) -> dict[str, list]:
+    """Every page's record through each source, each as what the model is made of (rounded to 0.01 pt)."""
+    def glyph(g):  # type: ignore[no-untyped-def]
+        return (g.text, *(round(v, 2) for v in (g.x0, g.x1, g.top, g.bottom, g.size)), g.font,
+                None if g.baseline is None else round(g.baseline, 2), g.ocr)
+
+    def page(p):  # type: ignore[no-untyped-def]
+        box = lambda o: tuple(round(v, 2) for v in (o.x0, o.top, o.x1, o.bottom))  # noqa: E731
+        return {"number": p.number, "size": (round(p.width, 2), round(p.height, 2)),
+                "glyphs": [glyph(g) for g in p.glyphs], "marks": [(m.kind, box(m)) for m in p.marks],
+                "widgets": [(w.kind, box(w), w.checked, w.name) for w in p.widgets]}
+
+    return {"pdfplumber": [page(p) for p in page_records(open_pdf(data))],
+            "pdfium": [page(p) for p in pdfium_records(open_pdfium(data), StreamGuard(data))]}
+
+
+@pytest.mark.parametrize("tounicode, bbox", [(False, b"0 0 550 700"), (True, b"0 0 550 700"), (True, b"0 -200 550 700")])
+def test_type3_page_read_by_the_reference(tounicode, bbox, monkeypatch):
+    """A page in a Type3 font is read by pdfplumber, that page only, pdfplumber opened once: PDFium reads codes
+    without /ToUnicode as themselves (zero-wide), and even with /ToUnicode names the font "" (pdfminer "unknown")
+    and measures a FontBBox's descent in float32; its number, frame and annotations are as PDFium's would be."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
+    read, opened, page_record, open_pdf_ = [], [], pdfium_source.page_record, pdfium_source.open_pdf
+    monkeypatch.setattr(pdfium_source, "page_record", lambda pdf, n, *a: read.append(n) or page_record(pdf, n, *a))
+    monkeypatch.setattr(pdfium_source, "open_pdf", lambda *a: opened.append(1) or open_pdf_(*a))
+    records = _records(_type3(tounicode, bbox))
+    assert [p["number"] for p in records["pdfium"]] == [1, 2] and read == [2] and opened == [1]
+    assert "".join(g[0] for g in records["pdfplumber"][1]["glyphs"]) == "Ava reads"
+    assert records["pdfplumber"][1]["marks"] and records["pdfplumber"][1]["widgets"]
+    assert records["pdfium"] == records["pdfplumber"]
+
+
+def test_type3_page_keeps_pdfiums_frame_and_annotations(monkeypatch):
+    """The reference's record of a Type3 page has the number, size and annotations PDFium reads there."""
     import msp_convert.parsers.pdf.pdfium_text as pdfium_text
 
-    flagged, restore = [], pdfium_text._TextReader.restore_spaces
+    data = _type3(True)
+    kept = {k: v for k, v in _records(data)["pdfium"][1].items() if k != "glyphs"}
+    monkeypatch.setattr(pdfium_text._TextReader, "misread", False)
+    own = {k: v for k, v in _records(data)["pdfium"][1].items() if k != "glyphs"}
+    assert own["marks"] and own["widgets"] and own == kept
 
-    def spy(self, glyphs, texts):  # type: ignore[no-untyped-def]
-        flagged.append(self.misread)
-        return restore(self, glyphs, texts)
 
-    monkeypatch.setattr(pdfium_text._TextReader, "restore_spaces", spy)
-    pages = _pages(_type3(tounicode))
-    texts = {name: "".join(g.text for g in page.glyphs) for name, page in pages.items()}
-    assert texts["pdfplumber"] == "Ava reads"
-    assert texts["pdfium"] == texts["pdfplumber"] or flagged == [True]
-    if not tounicode:
-        assert flagged == [True]
+# a font that is not one of the standard 14 (its /Widths stand), two codes whose glyph names have no Unicode
+NO_UNICODE_TWO = (b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /PlanSans /FirstChar 1 /LastChar 122 /Widths ["
+                  + b"500 " * 122 + b"] /Encoding << /Differences [1 /zzbox /zzcross 66 /zzB] >> /FontDescriptor << /Type"
+                  b" /FontDescriptor /FontName /PlanSans /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0"
+                  b" /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> >>")
+
+
+@pytest.mark.parametrize("shown", [b"(\\001\\002) Tj", b"(A\\001\\002B) Tj", b"(\\001 \\002) Tj",
+                                   b"[(\\001) -200 (\\002)] TJ", b"(A\\001) Tj (\\002B) Tj", b"(Me \\001\\001) Tj"])
+def test_codes_without_unicode_read_as_pdfminer_names_them(shown):
+    """Codes PDFium maps to no Unicode (read as themselves: "\x01", or "B" for /zzB) are pdfminer's "(cid:N)",
+    each as wide as its font says, however many one text object draws."""
+    data = _pdf(b"BT /F1 11 Tf 72 700 Td (Written by: ) Tj ET BT /F1 11 Tf 150 700 Td " + shown + b" ET "
+                b"BT /F1 11 Tf 200 700 Td (Me) Tj ET", font=NO_UNICODE_TWO)
+    records = _records(data)
+    assert "(cid:1)" in [g[0] for g in records["pdfplumber"][0]["glyphs"]]
+    assert records["pdfium"] == records["pdfplumber"]
 
 
 ITALIC = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Italic.ttf")

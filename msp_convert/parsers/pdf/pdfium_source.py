@@ -40,6 +40,7 @@ from .limits import LIMITS, refuse
 from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader, manager
 from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
+from .source import field_map, open_pdf, page_record  # the reference, for a page this source misreads
 from .source import framed_box, page_frame  # the same measure of the page
 
 MARKUPS = {
@@ -86,7 +87,21 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
     """
     pdf.init_forms()  # before any page is loaded, so widgets know their fields
     form = pdf.formenv.raw if pdf.formenv is not None else None
-    glyphs, kept, fonts = 0, _Kept(guard), manager()
+    glyphs, kept, fonts, reference = 0, _Kept(guard), manager(), _Reference(pdf)
+    try:
+        for record in _records(pdf, guard, form, (kept, fonts), reference):
+            glyphs += len(record.glyphs)
+            if glyphs > LIMITS.glyphs_per_file:
+                raise refuse(f"this PDF draws more than {LIMITS.glyphs_per_file:,} characters")
+            yield record
+    finally:
+        reference.close()
+
+
+def _records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard], form: Any, shared: tuple["_Kept", Any],
+             reference: "_Reference") -> Iterator[PageRecord]:
+    """Each page read by PDFium, or by the reference where PDFium misreads its text (``_TextReader.misread``)."""
+    kept, fonts = shared
     for index in range(len(pdf)):
         kept.page = None
         if guard is not None:
@@ -99,10 +114,28 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
             record = _Page(page, index + 1, form, (kept.page, fonts)).record()
         finally:
             page.close()
-        glyphs += len(record.glyphs)
-        if glyphs > LIMITS.glyphs_per_file:
-            raise refuse(f"this PDF draws more than {LIMITS.glyphs_per_file:,} characters")
-        yield record
+        yield record if record is not None else reference.record(index + 1)
+
+
+class _Reference:
+    """The reference source (pdfplumber) on the same bytes, for the pages PDFium misreads: opened when a page
+    first needs it, once a document; each of its pages released once read (``source.page_record``)."""
+
+    def __init__(self, pdf: "pdfium.PdfDocument") -> None:
+        self.data, self.password = pdf._input, pdf._password  # what ``open_pdfium`` opened the document from
+        self.pdf: Any = None
+        self.fields: Optional[dict] = None
+
+    def record(self, number: int) -> PageRecord:
+        if self.pdf is None:
+            self.pdf = open_pdf(bytes(self.data), self.password)
+            self.fields = field_map(self.pdf)
+        return page_record(self.pdf, number, self.fields)
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
 
 
 class _Kept:
@@ -142,16 +175,19 @@ class _Page:
     def box(self, xs: list[float], ys: list[float]) -> tuple[float, float, float, float]:
         return framed_box(self.frame, xs, ys)
 
-    def record(self) -> PageRecord:
+    def record(self) -> Optional[PageRecord]:
+        """The page's record; None when PDFium misreads its text (``_TextReader.misread``): the reference reads it."""
         record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
         texts = self._objects(record)
-        self._glyphs(record, texts)
+        if not self._glyphs(record, texts):
+            return None
         self._annotations(record)
         return record
 
     # glyphs
 
-    def _glyphs(self, record: PageRecord, texts: list[tuple[int, Matrix]]) -> None:
+    def _glyphs(self, record: PageRecord, texts: list[tuple[int, Matrix]]) -> bool:
+        """The page's glyphs into the record; False (none read) when PDFium misreads its text."""
         text = raw.FPDFText_LoadPage(self.raw)
         if not text:
             raise CorruptFileError(f"page {self.number} of this PDF is damaged (PdfiumError); export or save it again")
@@ -161,7 +197,10 @@ class _Page:
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
             reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts], self.number))
             glyphs = reader.read(max(count, 0))
+            if reader.misread:
+                return False
             record.glyphs += reader.restore_spaces(glyphs, texts)
+            return True
         finally:
             raw.FPDFText_ClosePage(text)
 

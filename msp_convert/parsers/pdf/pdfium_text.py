@@ -75,6 +75,7 @@ _F = ctypes.POINTER(ctypes.c_float)
 _text_object = _bind("FPDFText_GetTextObject", _P, _P, _I)
 _unicode = _bind("FPDFText_GetUnicode", ctypes.c_uint, _P, _I)
 _generated = _bind("FPDFText_IsGenerated", _I, _P, _I)
+_map_error = _bind("FPDFText_HasUnicodeMapError", _I, _P, _I)  # 1: no Unicode for the code, the code read as one
 _origin = _bind("FPDFText_GetCharOrigin", _I, _P, _I, _P, _P)  # the point written to two addresses given as ints
 _page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
 _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
@@ -288,6 +289,8 @@ class _TextReader:
         self.chars: str = ""  # the text page's characters and the text object of each
         self.owners: list[Optional[int]] = []
         self.by_object: Optional[dict[int, str]] = None
+        self.unmapped: list[tuple[int, Glyph]] = []  # (text object, glyph) of each code read as itself, no Unicode
+        self.named: Optional[bool] = None  # those named as pdfminer names them ("(cid:N)"), once asked
         if drawn is not None:
             drawn.known = self.object_text
 
@@ -296,14 +299,15 @@ class _TextReader:
         asked of PDFium beforehand, in one pass each, with no Python between the calls)."""
         chars, tp, last, out = self._chars(count), self.address, self.last, []
         owners, xs, ys = self._owners(count), *self._origins(count)
-        self.chars, self.owners = chars, owners
+        self.chars, self.owners, unmapped = chars, owners, self.unmapped
+        errors = map(_map_error, itertools.repeat(tp, count), range(count))
         a, b, c, d, e, f = self.at
         generated, finite, glyph, append = _generated, math.isfinite, Glyph, out.append
         left_out, unread, noise = _LEFT_OUT, _UNREAD, NOISE
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
         widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = _NO_RUN
-        for i, char, obj, x, y in zip(itertools.count(), chars, owners, xs, ys):
+        for i, char, obj, x, y, error in zip(itertools.count(), chars, owners, xs, ys, errors):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
                     continue
@@ -322,7 +326,7 @@ class _TextReader:
             width = widths.get(char, unread)
             if width is unread:
                 width = run.font.width(char)  # type: ignore[union-attr]  (set with the first glyph's object)
-            advance = width * size if width is not None else self._loose(i, x)
+            advance = width * size if width is not None and not error else self._loose(i, x)  # by code: no Unicode
             x, y = a * x + c * y + e, b * x + d * y + f
             if upright and advance >= 0:  # the common case, said shortly: the advance is along x
                 x0, x1, top, bottom = x - noise, x + advance * ta + noise, y + y_lo, y + y_hi
@@ -340,15 +344,37 @@ class _TextReader:
                 if char == " ":
                     spaced, spaced_obj = g, obj
                     kept[obj] = kept.get(obj, 0) + 1
+                if error:
+                    unmapped.append((obj, g))
                 last[obj] = len(out)
                 append(g)
         return out
 
     @property
     def misread(self) -> bool:
-        """A font of the page's text PDFium may read otherwise than pdfminer (``_Font.type3``), read so far: the page
-        is not to be trusted to this source (the caller reads it with the reference, pdfplumber)."""
-        return any(font.type3 for font in self.fonts.values())
+        """The page's text read so far is not pdfminer's: a font PDFium may read otherwise (``_Font.type3``), or a
+        code it read as itself that the content stream cannot name as pdfminer does (``_name_unmapped``). The
+        caller reads such a page with the reference, pdfplumber."""
+        if any(font.type3 for font in self.fonts.values()):
+            return True
+        if self.named is None:
+            self.named = self._name_unmapped()
+        return not self.named
+
+    def _name_unmapped(self) -> bool:
+        """Each glyph whose code PDFium maps to no Unicode (reading the code as the character) named as pdfminer
+        names it, "(cid:N)", in its text object's order; False when the content stream cannot say what the object
+        draws, or says another number of such codes (pdfminer maps one PDFium does not)."""
+        by_object: dict[int, list[Glyph]] = {}
+        for obj, glyph in self.unmapped:
+            by_object.setdefault(obj, []).append(glyph)
+        drawn = self.drawn
+        for obj, glyphs in by_object.items():
+            if drawn is None or drawn.text(obj) is None or len(drawn.unmapped.get(obj, ())) != len(glyphs):
+                return False
+            for glyph, code in zip(glyphs, drawn.unmapped[obj]):
+                glyph.text = f"(cid:{code})"
+        return True
 
     def object_text(self, obj: int) -> str:
         """The text object's characters as the text page has them (FPDFTextObj_GetText's, without a call that walks

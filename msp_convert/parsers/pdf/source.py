@@ -654,23 +654,31 @@ def _moved(attr: dict, dx: float, dy: float) -> None:
 
 def page_records(pdf: "pdfplumber.PDF") -> Iterator[PageRecord]:
     """Every page as records, in order; each pdfplumber page is released once read."""
+    fields, budget = field_map(pdf), _Budget()
+    for number in range(1, len(pdf.pages) + 1):
+        yield page_record(pdf, number, fields, budget)
+
+
+def field_map(pdf: "pdfplumber.PDF") -> dict[int, "_Field"]:
+    """The document's form fields by widget object, for ``page_record``."""
     with quiet():
-        fields = _field_map(pdf)
-    budget = _Budget()
-    for page in pdf.pages:
-        try:
-            with quiet():
-                budget.new_page(page.page_number)
-                record = _record(page, fields, budget)
-        except InputError:
-            raise
-        except Exception as err:
-            raise CorruptFileError(
-                f"page {page.page_number} of this PDF is damaged ({type(err).__name__}); export or save it again"
-            ) from None
-        finally:
-            page.close()
-        yield record
+        return _field_map(pdf)
+
+
+def page_record(pdf: "pdfplumber.PDF", number: int, fields: Optional[dict[int, "_Field"]] = None,
+                budget: Optional[_Budget] = None) -> PageRecord:
+    """Page ``number`` (from 1) as records; its pdfplumber page released once read."""
+    page, budget = pdf.pages[number - 1], budget or _Budget()
+    try:
+        with quiet():
+            budget.new_page(number)
+            return _record(page, fields, budget)
+    except InputError:
+        raise
+    except Exception as err:
+        raise CorruptFileError(f"page {number} of this PDF is damaged ({type(err).__name__}); export or save it again") from None
+    finally:
+        page.close()
 
 
 def _finite(*values: float) -> bool:
