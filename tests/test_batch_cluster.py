@@ -29,6 +29,7 @@ import distributed  # in the test extras (requirements.lock): these tests never 
 import pytest
 
 import msp_convert.batch.cluster as cluster_module
+import msp_convert.batch.watch as watch_module
 from msp_convert.batch import HANG_HOOK, JOURNAL, STATE, BatchOptions, run_batch
 from msp_convert.batch.cluster import CRASH_HOOK, DIRECT, LOCAL_CONFIG, LOG, LOST_WORKER, PATIENCE, SLOW_HOOK, SLOW_PAGE, START, WORKER_LOG, ClusterError, _close, connect, local_cluster
 
@@ -477,7 +478,7 @@ def test_an_adaptive_cluster_from_no_worker_converts(tmp_path: Path, monkeypatch
     """A cluster that starts its workers only once tasks wait (adapt(minimum=0), as dask-jobqueue's, Kubernetes'):
     the files are sent with no worker there yet, and converted (not the no-worker line, as a wait for a worker
     before sending gave)."""
-    monkeypatch.setattr(cluster_module, "NO_WORKERS", 20.0)  # a worker process starts well within it
+    monkeypatch.setattr(watch_module, "NO_WORKERS", 20.0)  # a worker process starts well within it
     monkeypatch.delenv(PATIENCE, raising=False)
     src = tmp_path / "in"
     src.mkdir()
@@ -498,7 +499,7 @@ def test_a_cluster_left_with_no_worker_stops_the_batch_and_a_rerun_resumes(tmp_p
     broken: as a worker gone for good, or, with local:N, one the nanny starts again and again): with the third
     file in flight and no worker for NO_WORKERS seconds, the batch stops with one line, the first file's outputs
     kept, the third left for a rerun, which converts it."""
-    monkeypatch.setattr(cluster_module, "NO_WORKERS", 2.0)
+    monkeypatch.setattr(watch_module, "NO_WORKERS", 2.0)
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
@@ -720,7 +721,7 @@ def test_the_window_grows_with_an_adaptive_clusters_workers(tmp_path: Path, monk
     """An adaptive cluster from no worker to two (one thread each): the in-flight window, sized for one thread at
     connect, is sized again during the run from the scheduler's threads (WINDOW tasks a thread). A scan that
     waits SLOW_PAGE seconds after each page keeps the run going while the second worker starts."""
-    monkeypatch.setattr(cluster_module, "NO_WORKERS", 60.0)
+    monkeypatch.setattr(watch_module, "NO_WORKERS", 60.0)
     monkeypatch.delenv(PATIENCE, raising=False)
     monkeypatch.setenv(SLOW_HOOK, "slow-scan")  # the workers' environment, as they start
     src = tmp_path / "in"

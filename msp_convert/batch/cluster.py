@@ -29,7 +29,7 @@ times as files are stopped). Ctrl-C cancels what is in flight.
 
 A cluster with no worker is never waited on for ever, nor waited for before
 the files are sent (an adaptive cluster starts its workers only once tasks
-wait): with files in flight and no worker for ``NO_WORKERS`` seconds (or
+wait): with files in flight and no worker for ``watch.NO_WORKERS`` seconds (or
 ``PATIENCE``'s), a scheduler that has had none since the client connected is
 one line (``ClusterError``, nothing done), and a cluster whose workers are all
 gone (or, with ``local:N``, none able to start again) stops the batch
@@ -64,7 +64,7 @@ from typing import Any, Iterable, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .watch import Census, NoWorkers, SchedulerGone, hushed, lost
+from .watch import PATIENCE, Census, ClusterError, NoWorkers, SchedulerGone, hushed, lost, no_workers, patience  # noqa: F401 (PATIENCE, NoWorkers: this module's names too)
 from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
@@ -72,8 +72,6 @@ START = "msp-convert-start"  # the event each task logs as it starts, before its
 QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
 RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
 CONNECT = 5  # seconds to wait for a scheduler's answer
-NO_WORKERS = 60.0  # seconds a cluster may have no worker while files are in flight before the batch gives up
-PATIENCE = "MSP_CONVERT_DASK_NO_WORKERS"  # those seconds, when set (a queue whose workers take minutes to start)
 # With this set to 1, each answer (a plan's bytes) is fetched from its worker, not through the scheduler
 # (which otherwise relays every answer: its CPU bounds the plans a second); the client must then reach
 # the workers' addresses, as it need not by default. 0 or unset: through the scheduler.
@@ -104,18 +102,12 @@ LOG = 8
 # long, a worker holding only the task it runs (saturation 1.0), a worker that is slow to come back after
 # a restart or a death (a loaded machine: over Dask's 15 s) not closed for good by the cluster for 2
 # minutes (it reads the setting at each removal; one that can never start again is started again and
-# again till then, or till the batch, with no worker for NO_WORKERS seconds, stops), the distributed
+# again till then, or till the batch, with no worker for watch.NO_WORKERS seconds, stops), the distributed
 # logger at CRITICAL, and WORKER_LOG for its workers (processes that read it as they start, again as they restart),
 # unless the user set WORKER_LOG: Dask's own lines then as they asked, here and on the workers.
 LOST_WORKER = "distributed.deploy.lost-worker-timeout"
 LOCAL_CONFIG = {"distributed.admin.low-level-log-length": LOG, "distributed.scheduler.worker-saturation": 1.0, LOST_WORKER: "2m"}
 WORKER_LOG = "DASK_LOGGING__DISTRIBUTED"
-
-
-class ClusterError(InputError):
-    """The scheduler cannot be reached or started, or has no worker: one line, naming it and what to do."""
-
-    code = "cluster"
 
 
 # --- on a worker -------------------------------------------------------------------------
@@ -268,21 +260,6 @@ def fetch_direct() -> bool:
     return value == "1"
 
 
-def patience() -> float:
-    """The seconds a cluster may have no worker while files are in flight: ``PATIENCE``'s, or ``NO_WORKERS``;
-    ``ClusterError`` for a value that is not a number of seconds over 0."""
-    value = os.environ.get(PATIENCE, "").strip()
-    if not value:
-        return NO_WORKERS
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise ClusterError(f"{PATIENCE}={value!r}: give the seconds a cluster may have no worker before the batch stops (a number over 0, such as 600)")
-    return seconds
-
-
 def _close(client: Any, cluster: Any) -> None:
     try:
         client.close()
@@ -380,20 +357,6 @@ def connect(scheduler: str) -> tuple[Any, Any]:
     raise ClusterError(f"--scheduler {scheduler}: {problem}; start one or check the address (tcp://HOST:8786)")
 
 
-NO_WORKER_LINES = {  # (a local cluster, none since the client connected): the line's end
-    (False, True): "the scheduler has no workers; start one (dask worker {scheduler}) and run again",
-    (False, False): "the cluster has had no workers for {seconds:g} s; start one (dask worker {scheduler}) and run again to resume",
-    (True, False): "no worker could be started again for {seconds:g} s (check this machine's free memory); run again to resume",
-    (True, True): "no worker could be started for {seconds:g} s (check this machine's free memory); run again to resume",
-}
-
-
-def no_workers(scheduler: str, connecting: bool) -> str:
-    """The line for a cluster with no worker: none since the client connected (``connecting``), or none left (``NoWorkers``)."""
-    line = NO_WORKER_LINES[(bool(local_workers(scheduler)), connecting)]
-    return f"--scheduler {scheduler}: " + line.format(scheduler=scheduler, seconds=patience())
-
-
 def _connect_local(workers: int) -> tuple[Any, Any]:
     """A client of a new local cluster of ``workers`` processes, holding ``LocalSetting`` for its whole life (the
     scheduler sets a worker's stream's log length as it registers, and a restarted worker registers again):
@@ -467,7 +430,7 @@ class _Flight:
         self.client, self.cluster, self.options, self.tasks, self.direct = client, cluster, options, tasks, direct
         self.scheduler = scheduler
         self.patience = patience()  # seconds with files in flight and no worker before the batch gives up
-        self.census = Census(client, scheduler)  # its threads (none yet, on an adaptive cluster: it starts its workers once tasks wait)
+        self.census = Census(client, scheduler, self.patience)  # its threads (none yet, on an adaptive cluster: it starts its workers once tasks wait)
         self.futures: dict[str, tuple[Any, dict[str, Any]]] = {}  # key -> (future, task)
         self.sizes: dict[str, int] = {}  # key -> bytes of its input
         self.started: dict[str, tuple[float, str, int]] = {}  # key -> (when its clock started, its worker, a bundle's file), from BEAT
@@ -581,7 +544,7 @@ class _Flight:
                 task = self.futures.pop(key)[1]
                 done += self._answer(answer, task) if error is None else self._failed(error, task, key)
         done += self._crashed()
-        self._watch(bool(done))
+        self.census.watch(bool(done), bool(self.futures))
         for gone in (self.started, self.ran, self.deaths, self.spared, self.sizes):  # done, or another client's on a shared cluster
             for key in [key for key in list(gone) if key not in self.futures]:
                 gone.pop(key, None)
@@ -597,19 +560,6 @@ class _Flight:
                 found.append(self.fetched.get_nowait())
         except queue.Empty:
             return found
-
-    def _watch(self, answered: bool) -> None:
-        """Each round, the cluster's threads asked again (at most once a second: ``watch.Census``; ``SchedulerGone``
-        when the client has lost its scheduler): when files are in flight and it has had no worker, nor answered,
-        for ``patience`` seconds, ``NoWorkers``, or, when it has had none since the client connected,
-        ``ClusterError`` (nothing done: a rerun starts clean)."""
-        now, census = time.monotonic(), self.census
-        census.ask(now)
-        if answered or not self.futures:
-            census.seen = now
-        elif now - census.seen >= self.patience:
-            stop = NoWorkers if census.worked else ClusterError
-            raise stop(no_workers(self.scheduler, connecting=not census.worked))
 
     def _answer(self, result: dict[str, Any], task: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if task["kind"] not in ("convert-many", "bundle"):

@@ -16,13 +16,31 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from typing import Any, Iterator
 
+from ..errors import InputError
 from .workers import Stopped
 
+NO_WORKERS = 60.0  # seconds a cluster may have no worker while files are in flight before the batch gives up
+PATIENCE = "MSP_CONVERT_DASK_NO_WORKERS"  # those seconds, when set (a queue whose workers take minutes to start)
 ASK = 1.0  # seconds between two asks of the scheduler's thread count
 LOST = "scheduler-connection-lost"  # Dask's reason for the futures a client cancels when it loses its scheduler
+
+
+NO_WORKER_LINES = {  # (a local cluster, none since the client connected): the line's end
+    (False, True): "the scheduler has no workers; start one (dask worker {scheduler}) and run again",
+    (False, False): "the cluster has had no workers for {seconds:g} s; start one (dask worker {scheduler}) and run again to resume",
+    (True, False): "no worker could be started again for {seconds:g} s (check this machine's free memory); run again to resume",
+    (True, True): "no worker could be started for {seconds:g} s (check this machine's free memory); run again to resume",
+}
+
+
+class ClusterError(InputError):
+    """The scheduler cannot be reached or started, or has no worker: one line, naming it and what to do."""
+
+    code = "cluster"
 
 
 class NoWorkers(Stopped):
@@ -41,6 +59,27 @@ class SchedulerGone(Stopped):
         super().__init__(f"--scheduler {scheduler}: the scheduler went away (the client lost its connection); start it again and run again to resume")
 
 
+def patience() -> float:
+    """The seconds a cluster may have no worker while files are in flight: ``PATIENCE``'s, or ``NO_WORKERS``;
+    ``ClusterError`` for a value that is not a number of seconds over 0."""
+    value = os.environ.get(PATIENCE, "").strip()
+    if not value:
+        return NO_WORKERS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ClusterError(f"{PATIENCE}={value!r}: give the seconds a cluster may have no worker before the batch stops (a number over 0, such as 600)")
+    return seconds
+
+
+def no_workers(scheduler: str, connecting: bool) -> str:
+    """The line for a cluster with no worker: none since the client connected (``connecting``), or none left (``NoWorkers``)."""
+    line = NO_WORKER_LINES[(scheduler.startswith("local:"), connecting)]
+    return f"--scheduler {scheduler}: " + line.format(scheduler=scheduler, seconds=patience())
+
+
 def lost(error: BaseException) -> bool:
     """Whether a file's error is its future cancelled because the client lost its scheduler."""
     return getattr(error, "reason", None) == LOST
@@ -50,8 +89,8 @@ class Census:
     """The cluster's worker threads as last asked (``threads``, one at least), when it last had one (``seen``),
     and whether it has had one since the client connected (``worked``)."""
 
-    def __init__(self, client: Any, scheduler: str) -> None:
-        self.client, self.scheduler = client, scheduler
+    def __init__(self, client: Any, scheduler: str, patience: float) -> None:
+        self.client, self.scheduler, self.patience = client, scheduler, patience
         self.threads = 1
         self.seen = time.monotonic()
         self.asked = float("-inf")
@@ -71,6 +110,18 @@ class Census:
             self.threads = max(1, total)
             if total:
                 self.seen, self.worked = now, True
+
+    def watch(self, answered: bool, flying: bool) -> None:
+        """Each round, the threads asked again (``ask``): when files are in flight (``flying``) and the cluster has had
+        no worker, nor answered, for ``patience`` seconds, ``NoWorkers``, or, when it has had none since the client
+        connected, ``ClusterError`` (nothing done: a rerun starts clean)."""
+        now = time.monotonic()
+        self.ask(now)
+        if answered or not flying:
+            self.seen = now
+        elif now - self.seen >= self.patience:
+            stop = NoWorkers if self.worked else ClusterError
+            raise stop(no_workers(self.scheduler, connecting=not self.worked))
 
 
 def _grave(record: logging.LogRecord) -> bool:
