@@ -162,6 +162,27 @@ def test_type3_page_read_by_the_reference(tounicode, bbox, monkeypatch):
     assert records["pdfium"] == records["pdfplumber"]
 
 
+def test_reference_keeps_no_page_and_closes(monkeypatch):
+    """The reference's pages hold nothing once read (pdfplumber's page cache flushed), and it is closed with the
+    pdfium source's reading: memory stays flat in pages."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
+    opened, closed, open_pdf_ = [], [], pdfium_source.open_pdf
+
+    def spied(*args):  # type: ignore[no-untyped-def]
+        pdf = open_pdf_(*args)
+        close, pdf.close = pdf.close, lambda: closed.append(1) or close()
+        opened.append(pdf)
+        return pdf
+
+    monkeypatch.setattr(pdfium_source, "open_pdf", spied)
+    data = _type3(False)
+    assert len(list(pdfium_records(open_pdfium(data), StreamGuard(data)))) == 2
+    (reference,) = opened
+    assert not any(key in vars(page) for page in reference.pages for key in ("_layout", "_objects"))
+    assert closed == [1]
+
+
 def test_type3_page_keeps_pdfiums_frame_and_annotations(monkeypatch):
     """The reference's record of a Type3 page has the number, size and annotations PDFium reads there."""
     import msp_convert.parsers.pdf.pdfium_text as pdfium_text
