@@ -43,10 +43,16 @@ def _number(label: str) -> re.Pattern[str]:
     return re.compile(r"^(?:" + re.escape(norm(label)) + r"|no)?\s*(\d{1,2})$")
 
 
+def _cell_n(cell: Cell) -> str:
+    """The cell's text normalised: its one paragraph's line's (made once per document), else worked out."""
+    paragraphs = cell.paragraphs()
+    return line_of(paragraphs[0]).n if len(paragraphs) == 1 else norm(cell.text)
+
+
 def row_number(cell: Optional[Cell], label: str = DEFAULT_PROFILE.outcome_label) -> Optional[int]:
     if cell is None:
         return None
-    m = _number(label).match(norm(cell.text))
+    m = _number(label).match(_cell_n(cell))
     return int(m.group(1)) if m else None
 
 
@@ -70,10 +76,16 @@ _NO_GUIDANCE = Guidance(())
 
 def _opens_review(normalised: str, profile: Profile) -> bool:
     """A review table's top row: the date prompt ("Date of review") or the reviews part's number ("Section 6")."""
-    prompt = norm(profile.review_date_prompt or "")
+    prompt, numbers = _review_opening(profile)
+    return bool(prompt and prompt in normalised) or normalised.startswith(numbers)
+
+
+@lru_cache(maxsize=8)
+def _review_opening(profile: Profile) -> tuple[str, tuple[str, ...]]:
+    """The review date prompt and the reviews part's numbers ("section 6"), normalised, once per profile."""
     section = profile.with_role("reviews")
     numbers = {norm(h.split(":", 1)[0]) for h in (section.headings if section else ()) if ":" in h}
-    return bool(prompt and prompt in normalised) or any(n and normalised.startswith(n) for n in numbers)
+    return norm(profile.review_date_prompt or ""), tuple(n for n in numbers if n)
 
 
 # Letters OCR reads in place of digits: "Outcome l" is outcome 1.
@@ -88,7 +100,7 @@ def unread_outcome_number(cell: Optional[Cell], previous: int, profile: Profile)
     """
     if cell is None or _column_label(cell.text, profile.outcome_label):
         return None
-    m = re.match(re.escape(norm(profile.outcome_label)) + r"\s*(\S{0,3})$", norm(cell.text))
+    m = re.match(re.escape(norm(profile.outcome_label)) + r"\s*(\S{0,3})$", _cell_n(cell))
     if not m:
         return None
     digits = m.group(1).translate(_LOOKS_LIKE_DIGIT)
@@ -225,7 +237,7 @@ def classify(table: Table, profile: Profile) -> str:
         return "flow"
     label = norm(profile.outcome_label)
     for row in table.rows:
-        if row.cells and row.cells[0].col == 0 and re.match(label + r"\s*\d+$", norm(row.cells[0].text)):
+        if row.cells and row.cells[0].col == 0 and re.match(label + r"\s*\d+$", _cell_n(row.cells[0])):
             return "outcomes"
     if any(_names_outcome_columns(row, profile) for row in table.rows[:3]):
         return "outcomes"  # a school's table whose rows are numbered "1", "2", ...
@@ -431,7 +443,7 @@ def _outcome(rows: _OutcomeRows, flow: Flow, support_cols: dict[int, str]) -> Op
     ]
     # The statement starts at "By the end of..." or "...will be able to"; what
     # comes before it is the areas of need, however many lines it took.
-    start = next((i for i, p in enumerate(written) if able.search(p.text) or lead and norm(p.text).startswith(lead)), None)
+    start = next((i for i, p in enumerate(written) if able.search(p.text) or lead and line_of(p).n.startswith(lead)), None)
     if start is None:
         start = next((i for i, p in enumerate(written) if flow.m.areas.match(line_of(p)) is None
                       and not areas_of_need(p.text, profile)), len(written))
@@ -503,7 +515,7 @@ def read_provision(table: Table, flow: Flow) -> None:
         first = _cell_at(row, number_col)
         if first is not None and first.col != number_col:
             first = None
-        if first is not None and norm(first.text) == notes:
+        if first is not None and _cell_n(first) == notes:
             _feed_notes(flow, row, section)
             continue
         number = row_number(first, profile.outcome_label)
@@ -568,7 +580,7 @@ def _number_unread(first: Optional[Cell], row: Row, before: Optional[Row]) -> bo
     it), nor the first row on a new page: that may be the rest of a row the page break cut."""
     if first is None:
         return False
-    text = norm(first.text)
+    text = _cell_n(first)
     if len(text) > 3 or any(c.isdigit() for c in text):
         return False
     filled = [c for c in row.cells if c is not first and any(ch.isalnum() for ch in c.text)]
@@ -657,7 +669,7 @@ def _number_runs(rows: list[Row], profile: Profile) -> list[list[tuple[Row, Opti
     for row in rows:
         first = row.cells[0] if len(row.cells) > 1 and row.cells[0].col == 0 and row.cells[0].col_span == 1 else None
         paragraphs = first.paragraphs() if first is not None else []
-        short = 0 < len(norm(first.text) if first is not None else "") <= 3
+        short = 0 < len(_cell_n(first) if first is not None else "") <= 3
         if short and paragraphs and all(p.confidence is not None for p in paragraphs):
             runs[-1].append((row, row_number(first, profile.outcome_label)))
         elif runs[-1]:
@@ -681,8 +693,11 @@ def _progress_row(row: Row, number: int, review: Review, flow: Flow) -> None:
 
 def _review_label(normalised: str, profile: Profile) -> Optional[str]:
     padded = f" {normalised} "
-    for label, wordings in profile.review_labels:
-        for w in wordings:
-            if f" {norm(w)} " in padded:  # "review 1" is not in "review 10 07 2019"
-                return label
-    return None
+    # "review 1" is not in "review 10 07 2019"
+    return next((label for label, padded_wording in _padded_labels(profile) if padded_wording in padded), None)
+
+
+@lru_cache(maxsize=8)
+def _padded_labels(profile: Profile) -> tuple[tuple[str, str], ...]:
+    """Each review label's wordings normalised between spaces, in the profile's order, once per profile."""
+    return tuple((label, f" {norm(w)} ") for label, wordings in profile.review_labels for w in wordings)

@@ -146,7 +146,7 @@ def _option_for(label: str, options: tuple[TickOption, ...], near: bool = False)
     the label's start comes nearest, OCR having lost or run together some of them ("my pare"), and
     a longer option spelt a letter or two off wins over a shorter one the label starts with
     ("Me will help from")."""
-    n = norm(_respelt(label, options)[0])
+    n = _respelt(label, options)[0].n
     if not n:
         return None
     said = next(((w, o) for w, o in _labels(options) if n == w or n.startswith(w + " ")), None)
@@ -212,17 +212,22 @@ def _respeller(options: tuple[TickOption, ...], helper_label: str) -> Respeller:
     return found
 
 
-def _respelt(label: str, options: tuple[TickOption, ...], helper_label: str = DEFAULT_PROFILE.helper_label) -> tuple[str, Callable[[int], int]]:
-    """The label with the options' words put back where a scan misread a letter or two, and where an
-    offset in it falls in the label as written."""
-    respelt = _respeller(options, helper_label).line(Line(label))
-    return (respelt[0].text, respelt[1]) if respelt is not None else (label, lambda at: at)
+def _respelt(label: str, options: tuple[TickOption, ...], helper_label: str = DEFAULT_PROFILE.helper_label) -> tuple[Line, Callable[[int], int]]:
+    """The label (as a Line: normalised once) with the options' words put back where a scan misread a
+    letter or two, and where an offset in it falls in the label as written."""
+    line = Line(label)
+    respelt = _respeller(options, helper_label).line(line)
+    return respelt if respelt is not None else (line, _same)
+
+
+def _same(at: int) -> int:
+    return at
 
 
 def _helper(label: str, options: tuple[TickOption, ...], help_words: re.Pattern[str], helper_label: str) -> Optional[str]:
     """The name after the helper label ("with help from Mrs Lewis"), the label perhaps misread."""
-    text, original = _respelt(label, options, helper_label)
-    helped = help_words.search(text)
+    line, original = _respelt(label, options, helper_label)
+    helped = help_words.search(line.text)
     return clean(label[original(helped.end()):]) or None if helped else None
 
 
