@@ -160,3 +160,13 @@ def test_every_docx_fixture_reads_the_same_both_ways(path: Path, monkeypatch: py
     fast, full = _both(path.read_bytes(), monkeypatch)
     assert fast.value == full.value
     assert fast.messages == full.messages
+
+
+def test_paragraph_fields_in_the_order_the_walk_passes_them() -> None:
+    """The walk builds every Paragraph with its fields by position (inline.PARAGRAPH_FIELDS)."""
+    from dataclasses import fields
+
+    from msp_convert.layout import Paragraph
+    from msp_convert.parsers.docx.inline import PARAGRAPH_FIELDS
+
+    assert tuple(f.name for f in fields(Paragraph)) == PARAGRAPH_FIELDS

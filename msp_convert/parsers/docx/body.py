@@ -193,7 +193,7 @@ class PartWalker(TableReader, InlineOutput, PlainParagraph):
 
     def paragraph(self, p: etree._Element, out: list, flags: int) -> None:
         if not len(p):  # empty: a third of the paragraphs in a typical form
-            out.append(Paragraph([], self.p_default.list_item, self.origin))
+            out.append(Paragraph([], self.p_default.list_item, self.origin, None, None, None, None, False, False, None))
             if self.hidden:
                 self.close_instructions()
             return
@@ -223,12 +223,14 @@ class PartWalker(TableReader, InlineOutput, PlainParagraph):
             self.close_instructions()
         style = self.p_style
         out.append(
-            Paragraph(
+            Paragraph(  # every field by position: see inline.PARAGRAPH_FIELDS
                 inlines,
                 style.list_item if direct_list is None else direct_list,
                 self.origin,
-                heading=style.heading if outline is None else outline,
-                bold=self.lettered and self.all_bold,
+                None, None, None, None,  # confidence, low, page, box
+                style.heading if outline is None else outline,
+                self.lettered and self.all_bold,
+                None,
             )
         )
         if self.boxes:

@@ -21,6 +21,9 @@ from .symbols import GLYPH_RE, GLYPH_TICKS, low_byte, parse_char, symbol_font_ke
 
 # key -> (struck, deleted, inserted)
 _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8))
+# layout.Paragraph's fields in order: the walk passes them all by position (keywords and defaults cost
+# a third more per paragraph); tests/test_docx_plain.py checks the order.
+PARAGRAPH_FIELDS = ("inlines", "list_item", "origin", "confidence", "low", "page", "box", "heading", "bold", "_text")
 LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -103,7 +106,8 @@ class InlineOutput:
             text, invalid = replace_invalid(text)
             if invalid:
                 self.note(INVALID_CHARACTER, INVALID_CHARACTER_MESSAGE)
-        self.inlines.append(Run(text, *_FLAGS[self.buf_key]))
+        struck, deleted, inserted = _FLAGS[self.buf_key]
+        self.inlines.append(Run(text, struck, deleted, inserted))
         self.buf = []
 
     def tick(self, checked: Optional[bool], encoding: str, key: int, glyph: str = "") -> None:

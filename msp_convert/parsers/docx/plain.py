@@ -116,12 +116,19 @@ class PlainParagraph:
                 return None
         if style.sym is not None:  # the paragraph's style (or the defaults) in a symbol font: ticks, mapped text
             return None
-        return Paragraph(
-            [Run(texts[0] if len(texts) == 1 else "".join(texts), *_FLAGS[flags | style.key])] if texts else [],
+        if texts:
+            struck, deleted, inserted = _FLAGS[flags | style.key]
+            inlines = [Run(texts[0] if len(texts) == 1 else "".join(texts), struck, deleted, inserted)]
+        else:
+            inlines = []
+        return Paragraph(  # every field by position (PARAGRAPH_FIELDS): keywords cost a third more
+            inlines,
             style.list_item if direct_list is None else direct_list,
             self.origin,
-            heading=style.heading if outline is None else outline,
-            bold=letters == _BOLD_LETTER,
+            None, None, None, None,  # confidence, low, page, box
+            style.heading if outline is None else outline,
+            letters == _BOLD_LETTER,
+            None,
         )
 
 
