@@ -55,3 +55,17 @@ def test_a_header_squashed_past_a_long_run_of_borders_is_still_found() -> None:
     long_text = ("Shortterm targets " + "and what was written after them " * 20, "x" * 300 + "Steps")
     assert grids.header_columns(_row("No. of outcome", *long_text), COLUMNS, 3) is None
     assert grids.header_columns(_row("No. of outcome", "Steps", long_text[0]), COLUMNS, 3) is not None
+
+
+def test_a_line_that_cannot_hold_ticks_is_told_without_reading_it() -> None:
+    """``may_hold_ticks`` says False only of lines ``read_ticks`` finds nothing in."""
+    from msp_convert.mapping.ticks import may_hold_ticks, read_ticks
+
+    options = next(s.ticks for s in DEFAULT_PROFILE.sections if s.ticks)
+    label = options[0].labels[0]
+    lines = ["I like trains and drawing", label, f"{label}: yes", "[x] " + label, "X " + label, "( )", "no", "Written with help from Mrs Lewis", "the end."]
+    for text in lines:
+        reading = read_ticks([Run(text)], options)
+        found = reading.states or reading.loose_boxes or reading.loose_labels or reading.helper
+        assert may_hold_ticks(text, options) or not found, text
+    assert not may_hold_ticks(lines[0], options) and all(may_hold_ticks(t, options) for t in lines[1:-1])

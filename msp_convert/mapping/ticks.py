@@ -262,6 +262,13 @@ def _may_answer(label: str, options: tuple[TickOption, ...], help_words: re.Patt
     return norm(label.lstrip(" \t:;-\u2013")) in _exact(options)
 
 
+def may_hold_ticks(text: str, options: tuple[TickOption, ...], helper_label: str = DEFAULT_PROFILE.helper_label) -> bool:
+    """Whether a line with no TickBox (``text``: its text) can say an option's state: a box typed in
+    brackets, a typed mark, an answer, the helper label or an option's label alone. A line it says
+    cannot gives ``read_ticks`` nothing: a caller need not read it."""
+    return typed_ticks(text) or _may_answer(text, options, _help(helper_label))
+
+
 def _pairs(segs: list[tuple[object, str]], options: tuple[TickOption, ...]) -> list[tuple[object, str]]:
     """Each box with its label: the text after it, or, where the line's first words are a label before any box
     ("My parent ☒ My carer ☐"), the text before it."""
