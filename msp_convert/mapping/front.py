@@ -198,6 +198,11 @@ def _counts(m: re.Match[str], text: str, after_one: bool, labels: Labels) -> boo
     return (after_one and loose) or _clear_before(text, m.start())
 
 
+def holds_labels(text: str, profile: "Optional[Profile]" = None) -> bool:
+    """Whether ``read_child`` would read labels in the line (what it returns), with no plan to fill."""
+    return bool(_labels(text, labels_for(profile)))
+
+
 def read_child(text: str, plan: Plan, draft: "Draft", where: str, profile: "Optional[Profile]" = None) -> bool:
     """Fill ``plan.child`` and ``plan.plan_dates`` from a line's labels; True if it holds any.
 
