@@ -205,7 +205,7 @@ _SPACES = re.compile(" +")
 class _Font:
     """One font's name, descent (a fraction of the em) and widths (at 1 pt, by character), read once a page."""
 
-    __slots__ = ("handle", "name", "descent", "widths", "type3")
+    __slots__ = ("handle", "name", "descent", "widths", "type3", "codes")
 
     def __init__(self, handle: int, descents: Optional[dict[str, Optional[float]]] = None) -> None:
         font = ctypes.cast(handle, raw.FPDF_FONT)
@@ -216,9 +216,19 @@ class _Font:
         self.handle, self.name = handle, buf.value.decode("latin-1")
         self.descent = _descent(font, self.name, descents or {}) if handle else 0.0
         self.widths: dict[str, Optional[float]] = {}
+        self.codes: set[str] = set()  # characters that are codes PDFium maps to no Unicode (their widths None)
         # a Type3 font (no base font name, no font program): PDFium reads its characters without /ToUnicode as
         # the raw codes, its glyphs zero-wide, where pdfminer reads the /Differences names
         self.type3 = bool(handle) and not self.name and _no_program(font)
+
+    def read(self, char: str, code: bool) -> Optional[float]:
+        """The character's width (``width``), met first; ``code``: PDFium maps the code to no Unicode and reads it
+        as the character, whose width by Unicode is not the code's (None: its box measures it)."""
+        if not code:
+            return self.width(char)
+        self.codes.add(char)
+        self.widths[char] = None
+        return None
 
     def width(self, char: str) -> Optional[float]:
         """How far the glyph moves the pen at 1 pt, as pdfminer measures it: the font's width for it."""
@@ -289,7 +299,7 @@ class _TextReader:
         self.chars: str = ""  # the text page's characters and the text object of each
         self.owners: list[Optional[int]] = []
         self.by_object: Optional[dict[int, str]] = None
-        self.unmapped: list[tuple[int, Glyph]] = []  # (text object, glyph) of each code read as itself, no Unicode
+        self.unmapped: list[tuple[int, int, Glyph]] = []  # (text object, character, glyph): a code without Unicode
         self.named: Optional[bool] = None  # those named as pdfminer names them ("(cid:N)"), once asked
         if drawn is not None:
             drawn.known = self.object_text
@@ -300,14 +310,13 @@ class _TextReader:
         chars, tp, last, out = self._chars(count), self.address, self.last, []
         owners, xs, ys = self._owners(count), *self._origins(count)
         self.chars, self.owners, unmapped = chars, owners, self.unmapped
-        errors = map(_map_error, itertools.repeat(tp, count), range(count))
         a, b, c, d, e, f = self.at
         generated, finite, glyph, append = _generated, math.isfinite, Glyph, out.append
         left_out, unread, noise = _LEFT_OUT, _UNREAD, NOISE
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
         widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = _NO_RUN
-        for i, char, obj, x, y, error in zip(itertools.count(), chars, owners, xs, ys, errors):
+        for i, char, obj, x, y in zip(itertools.count(), chars, owners, xs, ys):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
                     continue
@@ -324,9 +333,9 @@ class _TextReader:
                 continue
             px, py, prev_drawn = x, y, obj
             width = widths.get(char, unread)
-            if width is unread:
-                width = run.font.width(char)  # type: ignore[union-attr]  (set with the first glyph's object)
-            advance = width * size if width is not None and not error else self._loose(i, x)  # by code: no Unicode
+            if width is unread:  # the font's first of this character: is it a code PDFium maps to no Unicode?
+                width = run.font.read(char, _map_error(tp, i))  # type: ignore[union-attr]  (set with the first glyph)
+            advance = width * size if width is not None else self._loose(i, x)
             x, y = a * x + c * y + e, b * x + d * y + f
             if upright and advance >= 0:  # the common case, said shortly: the advance is along x
                 x0, x1, top, bottom = x - noise, x + advance * ta + noise, y + y_lo, y + y_hi
@@ -344,8 +353,8 @@ class _TextReader:
                 if char == " ":
                     spaced, spaced_obj = g, obj
                     kept[obj] = kept.get(obj, 0) + 1
-                if error:
-                    unmapped.append((obj, g))
+                if width is None and char in run.font.codes:  # type: ignore[union-attr]
+                    unmapped.append((obj, i, g))
                 last[obj] = len(out)
                 append(g)
         return out
@@ -362,19 +371,31 @@ class _TextReader:
         return not self.named
 
     def _name_unmapped(self) -> bool:
-        """Each glyph whose code PDFium maps to no Unicode (reading the code as the character) named as pdfminer
-        names it, "(cid:N)", in its text object's order; False when the content stream cannot say what the object
-        draws, or says another number of such codes (pdfminer maps one PDFium does not)."""
-        by_object: dict[int, list[Glyph]] = {}
-        for obj, glyph in self.unmapped:
-            by_object.setdefault(obj, []).append(glyph)
-        drawn = self.drawn
-        for obj, glyphs in by_object.items():
-            if drawn is None or drawn.text(obj) is None or len(drawn.unmapped.get(obj, ())) != len(glyphs):
+        """Each glyph PDFium flags as a code it maps to no Unicode (read as the character) named as pdfminer has
+        it: its "(cid:N)", or its character where pdfminer reads the same (PDFium flags some it maps, as OCR
+        layers' quotes); False when the content stream cannot say what the object draws, or says otherwise."""
+        if not self.unmapped:
+            return True
+        drawn, places = self.drawn, self._places({obj for obj, _, _ in self.unmapped})
+        for obj, i, glyph in self.unmapped:
+            theirs = drawn.text(obj) if drawn is not None else None
+            if theirs is None or drawn is None:
                 return False
-            for glyph, code in zip(glyphs, drawn.unmapped[obj]):
-                glyph.text = f"(cid:{code})"
+            theirs = _UNSEEN.sub("", theirs)  # as many characters as the text page's, spaces aside (``_same``)
+            k = len(_UNSEEN.sub("", self.object_text(obj)[: places[i]]))
+            if k >= len(theirs) or theirs[k] not in ("\ufffd", glyph.text):
+                return False
+            if theirs[k] == "\ufffd":
+                glyph.text = f"(cid:{drawn.unmapped[obj][theirs[:k].count(chr(0xFFFD))]})"
         return True
+
+    def _places(self, objects: set[int]) -> dict[int, int]:
+        """Each character of these text objects: its place in its object's text (``object_text``)."""
+        places, seen = {}, dict.fromkeys(objects, 0)
+        for j, obj in enumerate(self.owners):
+            if obj in seen:
+                places[j], seen[obj] = seen[obj], seen[obj] + 1  # type: ignore[index]
+        return places
 
     def object_text(self, obj: int) -> str:
         """The text object's characters as the text page has them (FPDFTextObj_GetText's, without a call that walks
