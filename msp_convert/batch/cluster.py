@@ -64,7 +64,7 @@ from typing import Any, Iterable, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .watch import PATIENCE, Census, ClusterError, NoWorkers, SchedulerGone, hushed, lost, no_workers, patience  # noqa: F401 (PATIENCE, NoWorkers: this module's names too)
+from .watch import PATIENCE, Census, ClusterError, NoWorkers, SchedulerGone, hushed, lost, no_workers, patience  # noqa: F401 (PATIENCE, NoWorkers, no_workers: this module's names too)
 from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
@@ -617,6 +617,7 @@ class _Flight:
             self.started.pop(key, None)
             future.cancel()
             if worker not in restarting:  # a second add after its removal event would stay, stale
+                self.census.alive()  # no restart asked of a scheduler gone since this round's answers
                 restarting.add(worker)
                 self.restarted.add(worker)
                 self.client.restart_workers([worker], timeout=self.patience, raise_for_error=False)  # a worker that cannot come back holds the loop no longer

@@ -100,8 +100,7 @@ class Census:
     def ask(self, now: float) -> None:
         """The threads asked of the scheduler, unless asked within ``ASK`` seconds; ``SchedulerGone`` when the client
         has lost it (Dask has then cancelled what was in flight). One out of reach otherwise: no worker known."""
-        if self.client.status != "running":
-            raise SchedulerGone(self.scheduler)
+        self.alive()
         if now - self.asked < ASK:
             return
         self.asked = now
@@ -110,6 +109,11 @@ class Census:
             self.threads = max(1, total)
             if total:
                 self.seen, self.worked = now, True
+
+    def alive(self) -> None:
+        """``SchedulerGone`` when the client has lost its scheduler (reconnecting, or closed after trying)."""
+        if self.client.status != "running":
+            raise SchedulerGone(self.scheduler)
 
     def watch(self, answered: bool, flying: bool) -> None:
         """Each round, the threads asked again (``ask``): when files are in flight (``flying``) and the cluster has had
