@@ -213,6 +213,36 @@ def test_codes_without_unicode_read_as_pdfminer_names_them(shown):
     assert records["pdfium"] == records["pdfplumber"]
 
 
+# an OCR layer's font as Tesseract writes it: /ToUnicode maps each code to itself in one range PDFium reads as no
+# mapping past its first 256 codes (it flags a quote as a code without Unicode, read as itself: the same character)
+GLYPHLESS = (b"<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /ToUnicode 6 0 R"
+             b" /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont /CIDSystemInfo"
+             b" << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 500 /FontDescriptor << /Type"
+             b" /FontDescriptor /FontName /GlyphLessFont /Flags 5 /FontBBox [0 0 500 1000] /ItalicAngle 0 /Ascent"
+             b" 1000 /Descent 0 /CapHeight 1000 /StemV 80 >> >>] >>")
+IDENTITY_UCS = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Adobe-Identify-UCS def"
+                b" /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF>"
+                b" <0000> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end")
+
+
+def test_codes_flagged_but_mapped_alike_stay_on_pdfium(monkeypatch):
+    """A character PDFium flags as a code without Unicode but reads as pdfminer does (OCR layers' quotes) is kept,
+    the page read by PDFium: the reference is not opened."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
+    opened, open_pdf_ = [], pdfium_source.open_pdf
+    monkeypatch.setattr(pdfium_source, "open_pdf", lambda *a: opened.append(1) or open_pdf_(*a))
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        _stream(b"BT /F1 11 Tf 72 700 Td <0041201800420020201C00430044201D> Tj ET"), GLYPHLESS, _stream(IDENTITY_UCS),
+    ], b"1.4")
+    records = _records(data)
+    assert "".join(g[0] for g in records["pdfplumber"][0]["glyphs"]) == "A\u2018B \u201cCD\u201d"
+    assert records["pdfium"] == records["pdfplumber"] and not opened
+
+
 ITALIC = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Italic.ttf")
 
 
