@@ -232,9 +232,9 @@ class Flow:
 
     def feed(self, para: Paragraph) -> None:
         text = para.text
-        has_boxes = _has_box(para)
-        if not has_boxes and is_blank(text):
+        if is_blank(text):  # a box shows its glyph in the text: a blank line has none
             return
+        has_boxes = _has_box(para)
         section = self.section
         role = section.role if section is not None else "front"
         line = line_of(para)
@@ -291,7 +291,7 @@ class Flow:
                 # A box typed alone ("Yes", "[x]") waits for its label in the next cell: in a table only.
                 if has_boxes or reading.states or reading.loose_labels or (reading.loose_boxes and self.table_depth):
                     return ("ticks", reading)
-            if line in self.m.guidance[section.key]:
+            if self._guidance(line, section):
                 return ("guidance",)
             if (section.kept or section.routes) and not has_boxes:
                 look = prompt_by_look(para, line, self.label_cell)
@@ -306,6 +306,14 @@ class Flow:
         if self.draft.anchors and self.waiting_text is None and is_unknown_heading(para, line, self.answering()):
             return ("unknown",)
         return ("content",)
+
+    def _guidance(self, line: Line, section: Section) -> bool:
+        """The part's printed help. A line the file stored that is in none of the form's help (``all_guidance``,
+        which ``_decide`` asks of a line this long in any case) is in no part's: the form's help holds each
+        part's in order, and only a line read from pixels is given a scan's tolerance."""
+        if line.exact and len(line.n) > 20 and line not in self.m.all_guidance:
+            return False
+        return line in self.m.guidance[section.key]
 
     def _before_boxes(self, para: Paragraph, section: Optional[Section]) -> Optional[tuple]:
         """The words before a line's first box, on their own, as a prompt: its tick list's prompt
