@@ -82,7 +82,7 @@ _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
 _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
 _UNREAD = -1.0  # a width not yet asked of PDFium
-_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False)  # no glyph read yet
+_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False, set())  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
 
 
@@ -216,19 +216,17 @@ class _Font:
         self.handle, self.name = handle, buf.value.decode("latin-1")
         self.descent = _descent(font, self.name, descents or {}) if handle else 0.0
         self.widths: dict[str, Optional[float]] = {}
-        self.codes: set[str] = set()  # characters that are codes PDFium maps to no Unicode (their widths None)
+        self.codes: set[str] = set()  # characters that are codes PDFium maps to no Unicode, read as themselves
         # a Type3 font (no base font name, no font program): PDFium reads its characters without /ToUnicode as
         # the raw codes, its glyphs zero-wide, where pdfminer reads the /Differences names
         self.type3 = bool(handle) and not self.name and _no_program(font)
 
     def read(self, char: str, code: bool) -> Optional[float]:
         """The character's width (``width``), met first; ``code``: PDFium maps the code to no Unicode and reads it
-        as the character, whose width by Unicode is not the code's (None: its box measures it)."""
-        if not code:
-            return self.width(char)
-        self.codes.add(char)
-        self.widths[char] = None
-        return None
+        as the character (noted in ``codes``)."""
+        if code:
+            self.codes.add(char)
+        return self.width(char)
 
     def width(self, char: str) -> Optional[float]:
         """How far the glyph moves the pen at 1 pt, as pdfminer measures it: the font's width for it."""
@@ -262,7 +260,7 @@ class _Run:
         """What ``_TextReader.read`` needs of the run, as locals (a size of 0: none of its glyphs is read)."""
         size = self.size if self.ok else 0.0
         return (self.font.widths, size, self.a, self.b, self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.upright,
-                self.font.name, self.confidence, self.ocr)
+                self.font.name, self.confidence, self.ocr, self.font.codes)
 
     def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
         """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
@@ -315,7 +313,7 @@ class _TextReader:
         left_out, unread, noise = _LEFT_OUT, _UNREAD, NOISE
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
-        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = _NO_RUN
+        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr, codes = _NO_RUN
         for i, char, obj, x, y in zip(itertools.count(), chars, owners, xs, ys):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
@@ -325,7 +323,7 @@ class _TextReader:
                 continue
             if obj != prev:
                 prev, run = obj, self.objects.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ", char)
-                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr = run.unpacked()
+                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr, codes = run.unpacked()
             if not size:
                 continue
             if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
@@ -353,7 +351,7 @@ class _TextReader:
                 if char == " ":
                     spaced, spaced_obj = g, obj
                     kept[obj] = kept.get(obj, 0) + 1
-                if width is None and char in run.font.codes:  # type: ignore[union-attr]
+                if codes and char in codes:  # a code PDFium maps to no Unicode, read as the character
                     unmapped.append((obj, i, g))
                 last[obj] = len(out)
                 append(g)
@@ -385,6 +383,8 @@ class _TextReader:
             k = len(_UNSEEN.sub("", self.object_text(obj)[: places[i]]))
             if k >= len(theirs) or theirs[k] not in ("\ufffd", glyph.text):
                 return False
+            if not self.objects[obj].font.widths.get(glyph.text):  # no width by the character: the code's, its box's
+                self._widen(glyph, i, self._origin_x(i))
             if theirs[k] == "\ufffd":
                 glyph.text = f"(cid:{drawn.unmapped[obj][theirs[:k].count(chr(0xFFFD))]})"
         return True
@@ -429,8 +429,17 @@ class _TextReader:
         """A character drawn by the glyph before (PDFium splits a ligature, pdfminer keeps it one glyph of two
         characters): added to its text; its advance is the ligature's, as PDFium's loose box has it."""
         glyph.text += char
+        self._widen(glyph, i, x)
+
+    def _widen(self, glyph: Glyph, i: int, x: float) -> None:
+        """The glyph's advance PDFium's loose box for character ``i`` (its origin at ``x``, user space) has."""
         if glyph.baseline is not None and self.page.ctm[0] == 1:  # upright on an unturned page: the advance is along x
             glyph.x1 = glyph.x0 + max(self._loose(i, x), 0.0)
+
+    def _origin_x(self, i: int) -> float:
+        x, y = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(self.text, i, x, y)
+        return x.value
 
     def _chars(self, count: int) -> str:
         """The page's characters, one a glyph: from one call when each is one UTF-16 unit, else one by one."""
