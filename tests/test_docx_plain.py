@@ -49,6 +49,9 @@ CASES = {
     "bold unreadable": _p(_r("Aim", "<w:rPr><w:b w:val='maybe'/></w:rPr>"), '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'),
     "bold after the text": _p('<w:r><w:t>Aim</w:t><w:rPr><w:b/></w:rPr><w:t>s</w:t></w:r>'),
     "bold digits only": _p(_r("2024", "<w:rPr><w:b/></w:rPr>")),
+    "bold digits, underscores, punctuation": _p(_r(" _1.-", "<w:rPr><w:b/></w:rPr>")),  # ASCII_NOT_LETTERS
+    "a letter after the rest": _p(_r(" _1.-", "<w:rPr><w:b/></w:rPr>") + _r("9z")),
+    "a letter after bold digits": _p(_r("2024", "<w:rPr><w:b/></w:rPr>") + _r("z", "<w:rPr><w:b/></w:rPr>")),
     "heading style then a plain pPr": _p(_r("One"), '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>') + _p(_r("Two"), "<w:pPr><w:jc w:val='left'/></w:pPr>"),
     "struck style": _p(_r("Old"), '<w:pPr><w:pStyle w:val="Gone"/></w:pPr>') + _p(_r("New")),
     "symbol style": _p(_r("\u00fe"), '<w:pPr><w:pStyle w:val="Dings"/></w:pPr>') + _p(_r("x")),

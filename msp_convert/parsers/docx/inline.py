@@ -25,6 +25,9 @@ _FLAGS = tuple((bool(k & STRUCK), bool(k & DEL), bool(k & INS)) for k in range(8
 # a third more per paragraph); tests/test_docx_plain.py checks the order.
 PARAGRAPH_FIELDS = ("inlines", "list_item", "origin", "confidence", "low", "page", "box", "heading", "bold", "_text")
 LETTER = re.compile(r"[^\W\d_]")
+# The ASCII characters LETTER does not match: an ASCII text has a letter when text.lstrip(them) is not
+# empty (half the cost of LETTER.search).
+ASCII_NOT_LETTERS = "".join(chr(c) for c in range(128) if LETTER.match(chr(c)) is None)
 
 
 class InlineOutput:

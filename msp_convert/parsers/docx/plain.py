@@ -21,7 +21,7 @@ from typing import Optional
 from lxml import etree
 
 from ...layout import Paragraph, Run
-from .inline import _FLAGS, LETTER
+from .inline import _FLAGS, ASCII_NOT_LETTERS, LETTER
 from .ns import (
     BREAK_SILENT_AT_START,
     DEL,
@@ -94,10 +94,11 @@ class PlainParagraph:
                     if ctag == W_T:
                         text = c.text
                         if text:
-                            if not text.isascii() and GLYPH_RE.search(text) is not None:
+                            ascii_ = text.isascii()
+                            if not ascii_ and GLYPH_RE.search(text) is not None:
                                 return None
                             if letters == 0 or (letters == _BOLD_LETTER and not bold):  # else nothing changes
-                                if LETTER.search(text) is not None:
+                                if text.lstrip(ASCII_NOT_LETTERS) if ascii_ else LETTER.search(text):
                                     letters |= _BOLD_LETTER if bold else _PLAIN_LETTER
                             texts.append(text)
                     elif ctag == W_RPR:
