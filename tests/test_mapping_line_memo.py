@@ -1,4 +1,4 @@
-"""A document's line is classified once per matcher: its answer is kept on the line (``Line.seen``)."""
+"""A document's line is classified once per matcher: each remembers its answer by the line (``Line.kept``)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,8 @@ def test_the_answer_kept_on_the_line_is_the_answer_of_a_line_made_afresh() -> No
             assert (line in guidance) == (line in guidance) == (Line(line.text, exact=line.exact) in guidance)
 
 
-def test_a_line_made_for_one_look_keeps_nothing() -> None:
+def test_a_line_made_for_one_look_is_not_a_document_s() -> None:
     new_document(object())
     line = Line("Zebras graze quietly near the old shed")
     matchers(DEFAULT_PROFILE).headings.match(line)
-    assert line.seen is None
-    assert text.line_of(_para("Zebras graze")).seen == {}
+    assert not line.kept and text.line_of(_para("Zebras graze")).kept

@@ -383,7 +383,7 @@ class Flow:
         self.just_prompted = True
         assert section is not None
         rest = para.text[rest_at:]
-        if section.ticks and (any(isinstance(i, TickBox) for i in para.inlines) or typed_ticks(rest)):
+        if section.ticks and (_has_box(para) or typed_ticks(rest)):
             self._apply_ticks(read_ticks(para.inlines, section.ticks, rest_at, self.profile.helper_label), para)
             if prompt.kind != "helper":
                 self.field = None

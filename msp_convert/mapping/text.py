@@ -213,11 +213,11 @@ class Line:
     ``exact``: the file itself stored the words (the layout's ``Paragraph.confidence`` is None), so
     no letter of them was misread: the tolerance for a scan's misreadings (respelling) is not tried.
 
-    ``seen``: for a document's own line (``line_of``), what each matcher found it to be, by the matcher
-    (its text never changes, so each matcher looks at it once); None for a line made for one look.
+    ``kept``: a document's own line (``line_of``), shared by every stage: each matcher remembers its answer
+    by the line itself (its text never changes), so it looks at the line once, and a lookup makes no key.
     """
 
-    __slots__ = ("text", "n", "words", "_wordset", "exact", "seen")
+    __slots__ = ("text", "n", "words", "_wordset", "exact", "kept")
 
     def __init__(self, text: str, normalised: Optional[str] = None, exact: bool = False) -> None:
         self.text = text
@@ -225,7 +225,7 @@ class Line:
         self.words = self.n.split()
         self._wordset: Optional[set[str]] = None
         self.exact = exact
-        self.seen: Optional[dict[object, object]] = None
+        self.kept = False
 
     @property
     def wordset(self) -> set[str]:
@@ -276,7 +276,7 @@ def lines_of(paras: "Iterable[Paragraph]") -> list[Line]:
 
 def _new_line(memo: "dict[tuple[str, bool], Line]", key: "tuple[str, bool]") -> Line:
     line = memo[key] = Line(key[0], exact=key[1])
-    line.seen = {}  # the document's line: matchers remember their answers on it
+    line.kept = True  # the document's line: matchers remember their answers by it
     return line
 
 
@@ -416,7 +416,7 @@ class Wording(Generic[T]):
             self._tight.setdefault(n.replace(" ", ""), item)
         self._respeller: Optional[Respeller] = None
         self._memo = DocumentMemo()
-        self._strict = object()  # the key of this matcher's answers without tolerance, on a Line (``Line.seen``)
+        self._lines = (DocumentMemo(), DocumentMemo())  # its answers by a document's line (``Line.kept``): without tolerance, with
 
     def match(self, value: "str | Line", fuzzy: bool = True) -> Optional[Match[T]]:
         """The wording the line shows; ``fuzzy=False`` tries only the exact forms (equal, or followed by the answer).
@@ -424,12 +424,11 @@ class Wording(Generic[T]):
         A line that is mostly the wording's words is tried respelt first ("Communication and
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
         if type(value) is Line:
-            seen = value.seen
-            if seen is not None:  # a document's line: the answer kept on it, by matcher and tolerance
-                key = self if fuzzy else self._strict
-                found = seen.get(key, _UNSEEN)
+            if value.kept:  # a document's line: remembered by the line itself
+                seen = self._lines[fuzzy].fresh()
+                found = seen.get(value, _UNSEEN)
                 if found is _UNSEEN:
-                    found = seen[key] = self._line_match(value, fuzzy)
+                    found = seen[value] = self._line_match(value, fuzzy)
                 return found  # type: ignore[return-value]
             if value.exact and (not value.n or value.words[0] not in self._by_first):
                 return self._no_first(value, fuzzy)  # no wording starts the line: a lookup or two, no memo
@@ -608,14 +607,15 @@ class Guidance:
         self._all = SequenceMatcher(None, autojunk=False)
         self._all.set_seq2(self._all_words)
         self._memo = DocumentMemo()
+        self._lines = DocumentMemo()  # its answers by a document's line (``Line.kept``)
 
     def __contains__(self, value: "str | Line") -> bool:
-        seen = value.seen if type(value) is Line else None
-        if seen is not None:  # a document's line: the answer kept on it
-            found = seen.get(self)
+        if type(value) is Line and value.kept:  # a document's line: remembered by the line itself
+            seen = self._lines.fresh()
+            found = seen.get(value)
             if found is None:
-                found = seen[self] = self._contains(value)  # type: ignore[arg-type]
-            return found  # type: ignore[return-value]
+                found = seen[value] = self._contains(value)
+            return found  # type: ignore[no-any-return]
         memo, key = self._memo.fresh(), _memo_key(value)
         if key not in memo:
             memo[key] = self._contains(_line(value))
