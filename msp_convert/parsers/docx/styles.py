@@ -170,7 +170,7 @@ def rpr_levels(rpr: etree._Element) -> RunProps:
         elif tag == W_RFONTS:
             font = rfonts_symbol(q)
         elif tag == W_B:  # mostly a bare <w:b/>: on without a call
-            bold = True if q.get(W_VAL) is None else on_off(q)
+            bold = on_off(q) if q.values() else True  # values(): a fifth of the cost of get()
         elif tag == W_BCS:
             bold_cs = on_off(q)
         elif tag == W_RTL or tag == W_CS:
