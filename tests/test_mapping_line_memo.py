@@ -55,3 +55,13 @@ def test_a_line_made_for_one_look_is_not_a_document_s() -> None:
     line = Line("Zebras graze quietly near the old shed")
     matchers(DEFAULT_PROFILE).headings.match(line)
     assert not line.kept and text.line_of(_para("Zebras graze")).kept
+
+
+def test_the_index_holds_each_line_by_its_first_words_and_spaceless_form() -> None:
+    new_document(object())
+    lines = [line_of(_para(t, c)) for t, c in (("Educ ation: plans", None), ("Me", 0.7), ("   ", None), ("Educ-ation plans", None))]
+    index = text.LineIndex(lines)
+    assert index.by_first["educ"] == [lines[0], lines[3]] and index.by_first["me"] == [lines[1]]
+    assert index.by_two["educ ation"] == [lines[0], lines[3]] and "me" not in index.by_two
+    assert index.by_tight["educationplans"] == [lines[0], lines[3]] and index.read == [lines[1]]
+    assert index.with_n(["educ ation plans"]) == [lines[0], lines[3]] and index.every() == [lines[0], lines[3], lines[1]]

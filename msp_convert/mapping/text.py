@@ -323,15 +323,17 @@ class LineIndex:
         self.by_two: dict[str, list[Line]] = defaultdict(list)  # by their first two words: lines of two or more
         self.by_tight: dict[str, list[Line]] = defaultdict(list)  # lines of two words or more
         self.read: list[Line] = []  # lines read from pixels: their wording may be misread, so each is matched
-        for line in lines:
-            n = line.n
-            if n:
-                self.by_first[line.words[0]].append(line)
-                if " " in n:
-                    self.by_two[" ".join(line.words[:2])].append(line)
-                    self.by_tight[n.replace(" ", "")].append(line)
+        by_first, by_two, by_tight, read = self.by_first, self.by_two, self.by_tight, self.read
+        for line in lines:  # the normalised text is its words, one space apart: no other look at it
+            words = line.words
+            if words:
+                first = words[0]
+                by_first[first].append(line)
+                if len(words) > 1:
+                    by_two[first + " " + words[1]].append(line)
+                    by_tight["".join(words)].append(line)
                 if not line.exact:
-                    self.read.append(line)
+                    read.append(line)
 
     def every(self) -> list[Line]:
         """All the lines (with any normalised text)."""
