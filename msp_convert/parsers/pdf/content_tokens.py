@@ -12,10 +12,15 @@
   it);
 
 comments are passed over, and an inline image's data (after ``ID``) up to
-its ``EI``. A literal string is scanned by hand (the next ``(``, ``)`` or
-``\\``), never by a regular expression that backtracks through it: memory is
-the string's own bytes, time is linear, whatever the string holds. Bytes are
-split as PDFium splits them: whitespace is PDF's six (NUL, tab, line feed,
+its ``EI``. ``tokens(data, numbers=False)`` passes numbers over too and
+gives an array of strings and numbers alone (a TJ's) as one ``STRINGS``
+token, the list of its strings: one match where there were dozens of
+tokens. Tokens are found by one pattern's ``finditer`` over the stream,
+restarted where a token is read by hand: a literal string holding a
+bracket or a backslash is scanned by hand (the next ``(``, ``)`` or ``\\``);
+no pattern's repeat ever backtracks (each is of a class or possessive):
+memory is the string's own bytes, time is linear, whatever the stream
+holds. Bytes are split as PDFium splits them: whitespace is PDF's six (NUL, tab, line feed,
 form feed, carriage return, space), a hex string runs to its ``>`` and keeps
 its hex digits only.
 
@@ -29,17 +34,30 @@ so the guard refuses the page rather than count by keys it cannot trust.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
-NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE = range(7)
+NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE, STRINGS = range(8)
 
-# whitespace and comments; then one of: 1 a name; 2 an opening bracket; 3 a closing one; 4 a hex string's digits;
-# 5 a literal string's opening bracket; 6 a number or an operator; anything else (a stray ")" or ">") is passed over
-_TOKEN = re.compile(
-    rb"(?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)|/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)|(<<|\[|\{)|(>>|\]|\})|<([^>]*)>?|(\()"
-    rb"|([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)|.",
-    re.S,
-)
+# whitespace and comments (and, in _WORDS, numbers too: one match for a run of them all); then one of: 1 (in _WORDS
+# alone) an array of numbers and strings alone (hex ones, literal ones with no bracket or escape), as a TJ's mostly
+# is; 2 a name; 3 an opening bracket; 4 a closing one; 5 a hex string's digits; 6 a literal string with no bracket
+# or escape in it (the common case, read in the one match); 7 any other literal string's opening bracket (read by
+# ``literal``); 8 a number or an operator; anything else (a stray ")" or ">") is passed over. Every repeat is of a
+# class or is possessive: no match backtracks, whatever the bytes.
+_SPACE = rb"\x00\t\n\x0c\r "
+_REGULAR = rb"[^" + _SPACE + rb"()<>\[\]{}/%]"
+_SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
+_SHOWN = rb"\[(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\))*+\]"
+
+
+def _pattern(skip: bytes, array: bytes) -> "re.Pattern[bytes]":
+    return re.compile(rb"(?:" + skip + rb")|(" + array + rb")|/(" + _REGULAR + rb"*+)|(<<|\[|\{)|(>>|\]|\})"
+                      rb"|<([^>]*+)>?|\(([^()\\]*+)\)|(\()|(" + _REGULAR + rb"++)|.", re.S)
+
+
+_TOKEN = _pattern(_SKIP, rb"(?!)")
+_WORDS = _pattern(rb"(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+)++", _SHOWN)
+_IN_ARRAY = re.compile(rb"<([^>]*+)>|\(([^)]*+)\)")  # an array's strings, once _SHOWN has matched it
 # a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
 # "%" (a string's, a name's or a comment's), and not running on into a longer word
 _ANY_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
@@ -52,35 +70,42 @@ _IMAGE_END = re.compile(rb"\sEI(?![^\s])")  # an inline image's data ends at EI 
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))", re.S)
 _ESCAPED = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _NUMERIC = frozenset(b"+-.0123456789")
+_KINDS = (None, STRINGS, NAME, OPEN, CLOSE, STRING, STRING)  # by the token pattern's group
 
 
-def tokens(data: bytes, rest_at_image: bool = False) -> Iterator[tuple[int, bytes]]:
+def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> Iterator[tuple[int, Any]]:
     """The stream's tokens, one at a time (memory is the stream's and the token's). ``rest_at_image``: at an
-    inline image's ``ID``, the rest of the stream is the last token (``IMAGE``), unread."""
-    match, pos, end = _TOKEN.match, 0, len(data)
+    inline image's ``ID``, the rest of the stream is the last token (``IMAGE``), unread. ``numbers``: False, the
+    numbers are passed over as whitespace is, and an array of strings and numbers alone is one token (``STRINGS``:
+    a list of its strings), for a reader that needs no numbers (fewer tokens)."""
+    pattern, pos, end = _TOKEN if numbers else _WORDS, 0, len(data)
     while pos < end:
-        m = match(data, pos)
-        assert m is not None  # the last alternative takes any byte
-        pos = m.end()
-        kind = m.lastindex
-        if kind is None:
-            continue
-        value = m.group(kind)
-        if kind == 5:
-            value, pos = literal(data, pos)
-            yield STRING, value
-        elif kind == 4:
-            yield STRING, _hex(value)
-        elif kind == 6:
-            yield (NUMBER if value[0] in _NUMERIC else OPERATOR), value
-            if value == b"ID":  # an inline image's data: passed over
-                if rest_at_image:
-                    yield IMAGE, data[pos:]
-                    return
-                image = _IMAGE_END.search(data, pos)
-                pos = image.end() if image else end
+        for m in pattern.finditer(data, pos):  # until a token that moves the reading on by hand
+            kind = m.lastindex
+            if kind is None:
+                continue
+            value = m.group(kind)
+            if kind == 8:
+                yield (NUMBER if value[0] in _NUMERIC else OPERATOR), value
+                if value == b"ID":  # an inline image's data: passed over
+                    if rest_at_image:
+                        yield IMAGE, data[m.end():]
+                        return
+                    image = _IMAGE_END.search(data, m.end())
+                    pos = image.end() if image else end
+                    break
+            elif kind == 5:
+                yield STRING, _hex(value)
+            elif kind == 7:
+                value, pos = literal(data, m.end())
+                yield STRING, value
+                break
+            elif kind == 1:
+                yield STRINGS, [_hex(s[1]) if s.lastindex == 1 else s[2] for s in _IN_ARRAY.finditer(value)]
+            else:
+                yield _KINDS[kind], value
         else:
-            yield (NAME, OPEN, CLOSE)[kind - 1], value
+            return
 
 
 def literal(data: bytes, pos: int) -> tuple[bytes, int]:
@@ -196,6 +221,10 @@ def _key(name: bytes) -> str:
 
 
 def _hex(digits: bytes) -> bytes:
+    try:  # pairs of hex digits, maybe spaced: what a hex string mostly is
+        return bytes.fromhex(digits.decode("latin-1"))
+    except ValueError:
+        pass
     digits = _NOT_HEX.sub(b"", digits)
     return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, resolve1
 
-from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, name_keys, tokens
+from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, STRINGS, name_keys, tokens
 from .limits import LIMITS, refuse
 from .source import _decoded_size, find_form, form_resources, form_xobjects
 
@@ -47,10 +47,13 @@ class Shown:
             self.page_xobjects = form_xobjects(resources, None)
         fonts: dict[bytes, Any] = {}
         font, saved, strings, name, nested = None, [], [], b"", 0
-        for kind, value in tokens(data):  # one token at a time: memory is the stream's
+        for kind, value in tokens(data, numbers=False):  # one token at a time: memory is the stream's; no numbers
             if kind == STRING:
                 strings.append(value)
                 self._spend(1)
+            elif kind == STRINGS:  # an array of strings and numbers alone: no operator, no name in it
+                strings += value
+                self._spend(len(value))
             elif kind == NAME:
                 name = value
             elif kind == OPEN or kind == CLOSE:
@@ -87,18 +90,13 @@ class Shown:
         if self.shown + least > LIMITS.glyphs_per_page:
             self._spend(least)  # refused before it is decoded
         font, chars = font
-        text, unmapped = [], []
-        for part in parts:
-            for cid in font.decode(part):
-                char = chars.get(cid)
-                if char is None:
-                    char = chars[cid] = _unichr(font, cid)
-                text.append(char)
-                if char == "\ufffd":
-                    unmapped.append(cid)
+        cids = [cid for part in parts for cid in font.decode(part)]
+        text = list(map(chars.get, cids))
+        if None in text:  # a code not yet decoded
+            text = [chars[cid] if cid in chars else chars.setdefault(cid, _unichr(font, cid)) for cid in cids]
         self._spend(len(text) - len(parts))
         self.strings.append("".join(text))
-        self.unmapped.append(unmapped)
+        self.unmapped.append([cid for cid, char in zip(cids, text) if char == "\ufffd"] if "\ufffd" in text else [])
 
     def _spend(self, n: int) -> None:
         """Strings and characters shown, off the page too (the text page leaves those out), as pdfminer counts
