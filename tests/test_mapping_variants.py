@@ -123,6 +123,20 @@ def test_outcomes_supported_by_marks_and_merged_rows() -> None:
     assert eight.supported_by.model_dump() == {"education": True, "health": False, "social_care": False}
 
 
+def test_supported_by_marks_a_pdf_could_not_map_are_unknown_and_warned() -> None:
+    # Chromium's print of a plan draws Wingdings boxes as glyph 0 with no Unicode: pdfminer's "(cid:0)" for the
+    # ticked and the empty box alike, so the mark cannot be told (it was read ticked, silently).
+    header = [[p("Section 5: Outcomes and provision")], [p("Education")], [p("Health")], [p("Social Care")]]
+    outcome_1 = [
+        [p("Outcome 1")],
+        [p("By the end of KS2, Sam will be able to read 100 words.")],
+        [p("(cid:0)")], [p("(cid:0) (cid:12)")], [p("X")],
+    ]
+    plan = read(table(header, outcome_1, spans={(0, 0): 2}))
+    assert plan.outcomes[0].supported_by.model_dump() == {"education": None, "health": None, "social_care": True}
+    assert "tick-box-unknown" in [w.code for w in plan.warnings]
+
+
 def test_outcome_labels_whose_number_did_not_read() -> None:
     # OCR reads "Outcome 1" as "Outcome l" or "Outcome a4": a label with no number as written
     # is numbered as OCR meant it where a letter looks like a digit, else after the one before.

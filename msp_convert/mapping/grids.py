@@ -269,7 +269,13 @@ def _mark(cell: Cell) -> Optional[bool]:
     text = cell.text
     if not is_blank(text) and all(p.confidence is not None for p in cell.paragraphs()):
         return _read_mark(text)
+    if _UNMAPPED.fullmatch(text):
+        return None  # a glyph the PDF maps to no character (a box in a font it did not embed): ticked or not unknown
     return not is_blank(text) and norm(text) not in _NO_MARK
+
+
+# A PDF text layer's characters with no Unicode (pdfminer's "(cid:N)"), and nothing else but space.
+_UNMAPPED = re.compile(r"\s*(?:\(cid:\d+\)\s*)+")
 
 
 # A tick box OCR read as letters, where the box finder missed it: what its shape says.
