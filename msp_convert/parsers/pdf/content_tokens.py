@@ -14,7 +14,8 @@
 comments are passed over, and an inline image's data (after ``ID``) up to
 its ``EI``. ``tokens(data, numbers=False)`` passes numbers over too and
 gives an array of strings and numbers alone (a TJ's) as one ``STRINGS``
-token, the list of its strings: one match where there were dozens of
+token, the list of its strings, and a run of operators ``Shown`` does not
+run as one ``OPERATOR`` (``b""``): one match where there were dozens of
 tokens. Tokens are found by one pattern's ``finditer`` over the stream,
 restarted where a token is read by hand: a literal string holding a
 bracket or a backslash is scanned by hand (the next ``(``, ``)`` or ``\\``);
@@ -42,21 +43,26 @@ NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE, STRINGS = range(8)
 # alone) an array of numbers and strings alone (hex ones, literal ones with no bracket or escape), as a TJ's mostly
 # is; 2 a name; 3 an opening bracket; 4 a closing one; 5 a hex string's digits; 6 a literal string with no bracket
 # or escape in it (the common case, read in the one match); 7 any other literal string's opening bracket (read by
-# ``literal``); 8 a number or an operator; anything else (a stray ")" or ">") is passed over. Every repeat is of a
-# class or is possessive: no match backtracks, whatever the bytes.
+# ``literal``); 8 (in _WORDS alone) a run of operators Shown does not run, numbers between them; 9 a number or an
+# operator; anything else (a stray ")" or ">") is passed over. Every repeat is of a class or is possessive: no
+# match backtracks, whatever the bytes.
 _SPACE = rb"\x00\t\n\x0c\r "
 _REGULAR = rb"[^" + _SPACE + rb"()<>\[\]{}/%]"
 _SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
 _SHOWN = rb"\[(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\))*+\]"
+_NUMBERS = rb"(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+)++"
+# a run of operators none of which Shown runs (each only ends its operands), numbers between them: one token
+_RUN = (rb"(?:(?!(?:Tf|q|Q|TJ|Tj|'|\"|Do|ID)(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?:" + _NUMBERS
+        + rb")?+)++")
 
 
-def _pattern(skip: bytes, array: bytes) -> "re.Pattern[bytes]":
+def _pattern(skip: bytes, array: bytes, run: bytes) -> "re.Pattern[bytes]":
     return re.compile(rb"(?:" + skip + rb")|(" + array + rb")|/(" + _REGULAR + rb"*+)|(<<|\[|\{)|(>>|\]|\})"
-                      rb"|<([^>]*+)>?|\(([^()\\]*+)\)|(\()|(" + _REGULAR + rb"++)|.", re.S)
+                      rb"|<([^>]*+)>?|\(([^()\\]*+)\)|(\()|(" + run + rb")|(" + _REGULAR + rb"++)|.", re.S)
 
 
-_TOKEN = _pattern(_SKIP, rb"(?!)")
-_WORDS = _pattern(rb"(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+)++", _SHOWN)
+_TOKEN = _pattern(_SKIP, rb"(?!)", rb"(?!)")
+_WORDS = _pattern(_NUMBERS, _SHOWN, _RUN)
 _IN_ARRAY = re.compile(rb"<([^>]*+)>|\(([^)]*+)\)")  # an array's strings, once _SHOWN has matched it
 # a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
 # "%" (a string's, a name's or a comment's), and not running on into a longer word
@@ -76,8 +82,9 @@ _KINDS = (None, STRINGS, NAME, OPEN, CLOSE, STRING, STRING)  # by the token patt
 def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> Iterator[tuple[int, Any]]:
     """The stream's tokens, one at a time (memory is the stream's and the token's). ``rest_at_image``: at an
     inline image's ``ID``, the rest of the stream is the last token (``IMAGE``), unread. ``numbers``: False, the
-    numbers are passed over as whitespace is, and an array of strings and numbers alone is one token (``STRINGS``:
-    a list of its strings), for a reader that needs no numbers (fewer tokens)."""
+    numbers are passed over as whitespace is, an array of strings and numbers alone is one token (``STRINGS``: a
+    list of its strings), and a run of operators ``Shown`` does not run is one ``OPERATOR`` (``b""``): for
+    ``Shown``, which needs no numbers (fewer tokens)."""
     pattern, pos, end = _TOKEN if numbers else _WORDS, 0, len(data)
     while pos < end:
         for m in pattern.finditer(data, pos):  # until a token that moves the reading on by hand
@@ -85,7 +92,7 @@ def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> It
             if kind is None:
                 continue
             value = m.group(kind)
-            if kind == 8:
+            if kind == 9:
                 yield (NUMBER if value[0] in _NUMERIC else OPERATOR), value
                 if value == b"ID":  # an inline image's data: passed over
                     if rest_at_image:
@@ -94,6 +101,8 @@ def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> It
                     image = _IMAGE_END.search(data, m.end())
                     pos = image.end() if image else end
                     break
+            elif kind == 8:
+                yield OPERATOR, b""  # operators that end their operands, and nothing else Shown needs
             elif kind == 5:
                 yield STRING, _hex(value)
             elif kind == 7:
