@@ -275,3 +275,130 @@ def test_descent_is_the_descriptors():
     pages = _pages(_zero_descent())
     boxes = {name: [(g.text, round(g.top, 2), round(g.bottom, 2)) for g in page.glyphs] for name, page in pages.items()}
     assert boxes["pdfium"] == boxes["pdfplumber"]
+
+
+def _widths_font(widths: bytes) -> bytes:
+    """A TrueType font (not embedded) whose 'e' is as wide as ``widths`` says, the rest 500."""
+    return (b"/F1 << /Type /Font /Subtype /TrueType /BaseFont /PlanSansCondensed /Encoding /WinAnsiEncoding"
+            b" /FirstChar 32 /LastChar 126 /Widths [" + b" ".join(widths if c == 101 else b"500" for c in range(32, 127))
+            + b"] /FontDescriptor << /Type /FontDescriptor /FontName /PlanSansCondensed /Flags 32 /FontBBox [-918 -463"
+            b" 1614 1232] /ItalicAngle 0 /Ascent 928 /Descent -236 /CapHeight 729 /StemV 80 >> >>")
+
+
+@pytest.mark.parametrize("widths, reference", [(b"553.7109", True), (b"553", False), (b"553.0", False)])
+def test_fractional_widths_page_read_by_the_reference(widths, reference, monkeypatch):
+    """/Widths with fractions (reportlab's, Chromium's): PDFium drops them, so its glyphs drift along a line (the 80th
+    'e' 0.56 pt left of where the widths put it) and a word splits; such a page is read by the reference."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
+    read, page_record = [], pdfium_source.page_record
+    monkeypatch.setattr(pdfium_source, "page_record", lambda pdf, n, *a: read.append(n) or page_record(pdf, n, *a))
+    records = _records(_pdf(b"BT /F1 10 Tf 72 700 Td (" + b"e" * 80 + b") Tj ET", font=_widths_font(widths)))
+    assert records["pdfium"] == records["pdfplumber"] and read == ([1] if reference else [])
+    assert records["pdfium"][0]["glyphs"][-1][1] == round(72 + 79 * float(widths) / 100, 2)
+
+
+def test_type0_fractional_w_is_fractional():
+    from msp_convert.parsers.pdf.pdfium_text import _fractional_widths
+
+    assert _fractional_widths({"DescendantFonts": [{"W": [3, [500, 553.7109]]}]})
+    assert not _fractional_widths({"DescendantFonts": [{"W": [3, [500, 553], 10, 20, 600.0]}]})
+
+
+def test_page_glyph_limit_counts_drawn_characters(monkeypatch):
+    """The per-page limit counts the characters drawn, as pdfminer does, not the spaces and line ends PDFium's text
+    page makes up between words drawn one Tj each: 200 drawn under a limit of 200 read, 205 refused."""
+    import dataclasses
+
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+    import msp_convert.parsers.pdf.pdfium_text as pdfium_text
+    from msp_convert.errors import InputError
+
+    low = dataclasses.replace(pdfium_source.LIMITS, glyphs_per_page=200)
+    monkeypatch.setattr(pdfium_source, "LIMITS", low)
+    monkeypatch.setattr(pdfium_text, "LIMITS", low)
+
+    def page(words: int) -> bytes:
+        return _pdf(b"\n".join(b"BT /F1 8 Tf %d %d Td (plans) Tj ET" % (40 + (k % 8) * 30, 800 - (k // 8) * 10)
+                               for k in range(words)))
+
+    assert len(_pages(page(40))["pdfium"].glyphs) == 200
+    with pytest.raises(InputError, match="page 1 of this PDF draws more than 200 characters"):
+        _pages(page(41))
+
+
+def _forms() -> bytes:
+    """Four check boxes and a multi-select list box, as fillers write them (the red-team's proof_forms)."""
+    def box(name: bytes, y: int, extra: bytes) -> bytes:
+        return (b"<< /Type /Annot /Subtype /Widget /FT /Btn /T (%s) /Rect [72 %d 84 %d] /P 3 0 R /MK << >> %s >>"
+                % (name, y, y + 12, extra))
+
+    ap = b"/AP << /N << /On 8 0 R /Off 9 0 R >> >>"
+    return assemble([
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R 6 0 R 7 0 R 10 0 R 11 0 R]"
+        b" /NeedAppearances true >> >>",
+        b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 4 0 R"
+        b" /Annots [5 0 R 6 0 R 7 0 R 10 0 R 11 0 R] >>",
+        _stream(b""),
+        box(b"A", 250, b"/V /Yes /AS /Yes " + ap),  # on appearance named /On: drawn empty
+        box(b"B", 220, b"/V /On /AS /On"),  # no appearances, NeedAppearances: ticked
+        box(b"C", 190, b"/V /On " + ap),  # no /AS: the value says ticked
+        _stream(b"0 0 m 12 12 l 0 12 m 12 0 l S"),
+        _stream(b""),
+        box(b"D", 160, b"/V /On /AS /On " + ap),
+        b"<< /Type /Annot /Subtype /Widget /FT /Ch /Ff 2097152 /T (L) /Rect [72 100 172 140] /P 3 0 R"
+        b" /Opt [(one) (two) (three)] /V [(one) (three)] >>",
+    ], b"1.6")
+
+
+def test_check_boxes_and_list_box_read_alike():
+    """A box whose /AS names no appearance it has is empty; one with no appearances, or no /AS, is its value's; a list
+    box with two options selected holds both."""
+    for name, page in _pages(_forms()).items():
+        read = [(w.name, w.checked if w.kind == "checkbox" else w.value) for w in page.widgets]
+        assert read == [("A", False), ("B", True), ("C", True), ("D", True), ("L", "one, three")], name
+
+
+def test_raised_text_keeps_its_baseline():
+    """Text raised by Ts 3 sits 3 pt higher in both sources, so its underline (1.5 pt below it) is no strike."""
+    from msp_convert.parsers.pdf.strike import mark_struck
+
+    pages = _pages(_pdf(b"BT /F1 10 Tf 3 Ts 72 697 Td (Withdrawn action) Tj ET 0.6 w 72 698.5 m 160 698.5 l S"))
+    for name, page in pages.items():
+        assert round(page.glyphs[0].baseline, 2) == 842 - 700, name
+        mark_struck(page)
+        assert not any(g.struck for g in page.glyphs), name
+
+
+def test_null_from_tounicode_is_no_character():
+    """A /ToUnicode mapping a code to U+0000 (reportlab's, for a glyph its font lacks): no character, no glyph."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def /CMapType 2 def"
+            b" 1 begincodespacerange <00> <FF> endcodespacerange 3 beginbfchar <01> <0000> <41> <0041> <42> <0042>"
+            b" endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        _stream(b"BT /F1 11 Tf 72 700 Td (A\\001B) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /PlanSans /FirstChar 1 /LastChar 66 /Widths [" + b"500 " * 66
+        + b"] /ToUnicode 6 0 R /FontDescriptor << /Type /FontDescriptor /FontName /PlanSans /Flags 32 /FontBBox"
+        b" [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> >>",
+        _stream(cmap),
+    ], b"1.4")
+    records = _records(data)
+    assert [g[0] for g in records["pdfplumber"][0]["glyphs"]] == ["A", "B"]
+    assert records["pdfium"] == records["pdfplumber"]
+
+
+def test_reference_reads_the_bytes_given(monkeypatch):
+    """The reference opens the bytes and password handed to ``pdfium_records``, not pypdfium2's private copy."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
+    opened, open_pdf_ = [], pdfium_source.open_pdf
+    monkeypatch.setattr(pdfium_source, "open_pdf", lambda *a: opened.append(a) or open_pdf_(*a))
+    data = _type3(True)
+    given = data + b"\n% the same document\n"
+    assert len(list(pdfium_records(open_pdfium(data), None, data=given, password="x"))) == 2
+    assert opened == [(given, "x")]

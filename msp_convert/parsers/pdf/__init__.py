@@ -52,7 +52,7 @@ def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str]
         from .source import StreamGuard
 
         pdf = open_pdfium(bytes(data), password)
-        records = pdfium_records(pdf, StreamGuard(bytes(data), password))
+        records = pdfium_records(pdf, StreamGuard(bytes(data), password), data=bytes(data), password=password)
     else:
         pdf = open_pdf(bytes(data), password)
         records = page_records(pdf)

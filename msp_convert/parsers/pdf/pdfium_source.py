@@ -34,6 +34,7 @@ from typing import Any, Iterator, Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+from pdfminer.pdftypes import resolve1
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
@@ -41,12 +42,16 @@ from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix
 from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
 from .source import field_map, open_pdf, page_record  # the reference, for a page this source misreads
+from .source import button_checked, chosen, field_value  # a field's state and values as the reference reads them
 from .source import framed_box, page_frame  # the same measure of the page
 
 MARKUPS = {
     raw.FPDF_ANNOT_STRIKEOUT: "strikeout", raw.FPDF_ANNOT_UNDERLINE: "underline",
     raw.FPDF_ANNOT_HIGHLIGHT: "highlight", raw.FPDF_ANNOT_SQUIGGLY: "squiggly",
 }
+# the text page's characters a drawn one brings at most: itself, and a space or a line end (CR LF) PDFium makes up
+# after it (3), with room to spare: a page past this many times the limit is refused before its text is read
+MADE_UP = 4
 FIELD_KINDS = {
     raw.FPDF_FORMFIELD_CHECKBOX: "checkbox", raw.FPDF_FORMFIELD_RADIOBUTTON: "radio",
     raw.FPDF_FORMFIELD_TEXTFIELD: "text", raw.FPDF_FORMFIELD_COMBOBOX: "other", raw.FPDF_FORMFIELD_LISTBOX: "other",
@@ -78,16 +83,20 @@ def _open_error(err: Exception, password: Optional[str]) -> InputError:
     return CorruptFileError("this PDF is damaged and cannot be read (PdfiumError); export or save it again")
 
 
-def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = None) -> Iterator[PageRecord]:
+def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = None, data: Optional[bytes] = None,
+                   password: Optional[str] = None) -> Iterator[PageRecord]:
     """Every page as records, in order; each page is closed once read.
 
     ``guard`` (from the same bytes) measures each page's content streams before PDFium loads the page; its
     pages (pdfminer's) say what each text object draws, so a run of spaces is read as drawn. Without a guard, a
-    run of spaces the text page folds into one stays one.
+    run of spaces the text page folds into one stays one. ``data`` and ``password``: what ``pdf`` was opened
+    from, for the reference on a page PDFium misreads (the guard's when not given).
     """
     pdf.init_forms()  # before any page is loaded, so widgets know their fields
     form = pdf.formenv.raw if pdf.formenv is not None else None
-    glyphs, kept, fonts, reference = 0, _Kept(guard), manager(), _Reference(pdf)
+    if data is None and guard is not None:
+        data, password = guard.data, password or guard.password
+    glyphs, kept, fonts, reference = 0, _Kept(guard), manager(), _Reference(data, password)
     try:
         for record in _records(pdf, guard, form, (kept, fonts), reference):
             glyphs += len(record.glyphs)
@@ -121,13 +130,15 @@ class _Reference:
     """The reference source (pdfplumber) on the same bytes, for the pages PDFium misreads: opened when a page
     first needs it, once a document; each of its pages released once read (``source.page_record``)."""
 
-    def __init__(self, pdf: "pdfium.PdfDocument") -> None:
-        self.data, self.password = pdf._input, pdf._password  # what ``open_pdfium`` opened the document from
+    def __init__(self, data: Optional[bytes], password: Optional[str]) -> None:
+        self.data, self.password = data, password  # what ``open_pdfium`` opened the document from
         self.pdf: Any = None
         self.fields: Optional[dict] = None
 
     def record(self, number: int) -> PageRecord:
         if self.pdf is None:
+            if self.data is None:
+                raise ValueError("pdfium_records needs the PDF's bytes (data=...) to read a page PDFium misreads")
             self.pdf = open_pdf(bytes(self.data), self.password)
             self.fields = field_map(self.pdf)
         return page_record(self.pdf, number, self.fields)
@@ -187,16 +198,21 @@ class _Page:
     # glyphs
 
     def _glyphs(self, record: PageRecord, texts: list[tuple[int, Matrix]]) -> bool:
-        """The page's glyphs into the record; False (none read) when PDFium misreads its text."""
+        """The page's glyphs into the record; False (none read) when PDFium misreads its text: its fonts' widths
+        have fractions (``Drawn.fractional``), or ``_TextReader.misread``."""
+        drawn = Drawn(*self.stream, [handle for handle, _ in texts], self.number)
+        if drawn.fractional():
+            return False
         text = raw.FPDFText_LoadPage(self.raw)
         if not text:
             raise CorruptFileError(f"page {self.number} of this PDF is damaged (PdfiumError); export or save it again")
         try:
             count = raw.FPDFText_CountChars(text)
-            if count > LIMITS.glyphs_per_page:
+            if count > MADE_UP * LIMITS.glyphs_per_page:  # past what the drawn ones and PDFium's spaces could be
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts], self.number))
+            reader = _TextReader(self, text, drawn)
             glyphs = reader.read(max(count, 0))
+            reader.count(len(glyphs))  # the drawn characters alone, as pdfminer counts them
             if reader.misread:
                 return False
             record.glyphs += reader.restore_spaces(glyphs, texts)
@@ -283,11 +299,11 @@ class _Page:
             if not annot:
                 continue
             try:
-                self._annotation(record, annot)
+                self._annotation(record, annot, i)
             finally:
                 raw.FPDFPage_CloseAnnot(annot)
 
-    def _annotation(self, record: PageRecord, annot: Any) -> None:
+    def _annotation(self, record: PageRecord, annot: Any, index: int) -> None:
         subtype = raw.FPDFAnnot_GetSubtype(annot)
         rect = raw.FS_RECTF()
         if not raw.FPDFAnnot_GetRect(annot, rect):
@@ -298,7 +314,7 @@ class _Page:
         if subtype in MARKUPS:
             record.marks.append(Mark(MARKUPS[subtype], *box, parts=self._quads(annot)))
         elif subtype == raw.FPDF_ANNOT_WIDGET and self.form is not None:
-            self._widget(record, annot, box)
+            self._widget(record, annot, box, self._written(index, rect))
 
     def _quads(self, annot: Any) -> list[tuple[float, float, float, float]]:
         if self.page.get_rotation() % 360:
@@ -310,16 +326,34 @@ class _Page:
                 out.append(self.box([q.x1, q.x2, q.x3, q.x4], [q.y1, q.y2, q.y3, q.y4]))
         return out
 
-    def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float]) -> None:
+    def _written(self, index: int, rect: Any) -> Optional[dict]:
+        """The page's ``index``-th annotation as the file writes it (pdfminer's, from the guard), where it is the
+        one PDFium read there (its /Rect): PDFium rewrites a button's /AS and appearances when it loads the form."""
+        try:
+            annots = resolve1(self.stream[0].annots) if self.stream[0] is not None else None
+            data = resolve1(annots[index]) if isinstance(annots, list) and index < len(annots) else None
+            corners = [float(resolve1(v)) for v in resolve1(data.get("Rect"))] if isinstance(data, dict) else []
+        except Exception:  # a dictionary pdfminer cannot read: PDFium's reading stands
+            return None
+        mine = (min(rect.left, rect.right), min(rect.bottom, rect.top), max(rect.left, rect.right), max(rect.bottom, rect.top))
+        if len(corners) != 4:
+            return None
+        theirs = (min(corners[0::2]), min(corners[1::2]), max(corners[0::2]), max(corners[1::2]))
+        return data if all(abs(a - b) < 0.01 for a, b in zip(mine, theirs)) else None
+
+    def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float],
+                written: Optional[dict]) -> None:
         kind = FIELD_KINDS.get(raw.FPDFAnnot_GetFormFieldType(self.form, annot))
         if kind is None:
             return
         name = _wide(lambda buf, n: raw.FPDFAnnot_GetFormFieldName(self.form, annot, buf, n))
         if kind in ("checkbox", "radio"):
-            checked = bool(raw.FPDFAnnot_IsChecked(self.form, annot))
+            checked = button_checked(written) if written is not None else bool(raw.FPDFAnnot_IsChecked(self.form, annot))
             record.widgets.append(Widget(kind, *box, checked=checked, name=name))
         else:
             value = _wide(lambda buf, n: raw.FPDFAnnot_GetFormFieldValue(self.form, annot, buf, n))
+            if written is not None and isinstance(field_value(written), list):  # a list box's options selected
+                value = chosen(field_value(written))
             record.widgets.append(Widget(kind, *box, value=value, name=name))
 
 

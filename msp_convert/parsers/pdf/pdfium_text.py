@@ -141,8 +141,7 @@ class Drawn:
         if self._descents is None:
             self._descents = {}
             try:
-                fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
-                for spec in map(resolve1, fonts.values() if isinstance(fonts, dict) else ()):
+                for spec in self._fonts():
                     name, descent = _descriptor_descent(spec)
                     if name is not None:
                         self._descents[name] = descent if self._descents.get(name, descent) == descent else None
@@ -150,12 +149,48 @@ class Drawn:
                 self._descents = {}
         return self._descents
 
+    def _fonts(self) -> list[Any]:
+        """The page's font dictionaries (its /Resources' /Font), as pdfminer reads them."""
+        fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
+        return list(map(resolve1, fonts.values())) if isinstance(fonts, dict) else []
+
+    def fractional(self) -> bool:
+        """One of the page's fonts gives a glyph a width that is not a whole number (reportlab's, Chromium's
+        553.7109): PDFium drops the fraction, so its glyphs drift from pdfminer's along a line; False where
+        pdfminer cannot read the fonts (PDFium's reading stands)."""
+        try:
+            with quiet():
+                return any(map(_fractional_widths, self._fonts()))
+        except Exception:
+            return False
+
     def shown(self, obj: int) -> list[str]:
         """The characters the text object draws, each as pdfminer's record has it (a code it cannot map to Unicode
         as "(cid:N)"); [] when the stream cannot say."""
         text = self.text(obj) or ""
         codes = iter(self.unmapped.get(obj, ()))
         return [f"(cid:{next(codes, 0)})" if char == "\ufffd" else char for char in text]
+
+
+def _fractional_widths(spec: Any) -> bool:
+    """A font dictionary's /Widths (a Type0 font's descendant's /W) hold a number with a fraction."""
+    if not isinstance(spec, dict):
+        return False
+    descendants = resolve1(spec.get("DescendantFonts"))
+    if isinstance(descendants, list) and descendants:
+        spec = resolve1(descendants[0])
+        widths = resolve1(spec.get("W")) if isinstance(spec, dict) else None
+    else:
+        widths = resolve1(spec.get("Widths"))
+    stack, seen = [widths], 0
+    while stack and seen < LIMITS.glyphs_per_page:  # /W nests arrays; bounded as a page's glyphs are
+        value = resolve1(stack.pop())
+        seen += 1
+        if isinstance(value, list):
+            stack += value
+        elif isinstance(value, float) and math.isfinite(value) and value != int(value):
+            return True
+    return False
 
 
 def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:
@@ -293,7 +328,7 @@ class _TextReader:
         self.start: dict[int, int] = {}  # text object -> the index of its first glyph
         self.boxes: dict[int, Optional[tuple[float, float, float, float]]] = {}
         self.copies: dict[int, list[Glyph]] = {}  # a text object the text page left out as a repeat -> its glyphs
-        self.added = 0  # glyphs copied
+        self.added = 0  # glyphs read and put back
         self.chars: str = ""  # the text page's characters and the text object of each
         self.owners: list[Optional[int]] = []
         self.by_object: Optional[dict[int, str]] = None
@@ -512,9 +547,13 @@ class _TextReader:
         n = self._count(self._spaces(obj, self.kept[obj] - 1) - 1)
         out += [_space(space, space.x0 + k * gap / (n + 1), step) for k in range(1, n + 1)]
 
+    def count(self, drawn: int) -> None:
+        """The glyphs read from the text page (its made-up spaces and line ends left out) counted against the
+        page's limit, as pdfminer counts what a page draws."""
+        self._count(drawn)
+
     def _count(self, added: int) -> int:
-        """Glyphs put back (spaces, copies) counted against the page's limit before they are made: the text
-        page's own count does not hold them."""
+        """Glyphs read or put back (spaces, copies) counted against the page's limit before they are made."""
         added = max(added, 0)
         self.added += added
         if self.added > LIMITS.glyphs_per_page:

@@ -340,7 +340,7 @@ class StreamGuard:
         self._named: dict[Any, _Named] = {}  # this page's /XObject dicts (by owner): their forms' names
         self._page_xobjects: Any = None
         self._sure_ids: set[int] = set()  # objects holding resources read as written, and found keyed alike
-        self.data = data
+        self.data, self.password = data, password
         try:
             with quiet():
                 self.document = _Document(PDFParser(io.BytesIO(data)), password=password or "")
@@ -555,8 +555,12 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
     def render_char(self, *args: Any, **kwargs: Any) -> float:  # type: ignore[override]
         self.budget.glyph()
         advance = super().render_char(*args, **kwargs)
+        made = self.cur_item._objs[-1]  # the character just made (as pdfplumber marks its mcid)
         if self.invisible:
-            self.cur_item._objs[-1].invisible = True  # the character just made (as pdfplumber marks its mcid)
+            made.invisible = True
+        rise = args[4] if len(args) > 4 else kwargs.get("rise", 0)  # (matrix, font, fontsize, scaling, rise, ...)
+        if rise:
+            made.rise = rise
         return advance
 
     def paint_path(self, *args: Any, **kwargs: Any) -> None:
@@ -632,10 +636,12 @@ def _layout(page: Any, budget: _Budget) -> tuple[Matrix, float, float]:
     made = page.process_object
     frame, width, height, dx, dy = _plumber_shift(page)
 
-    def process(obj: Any) -> Any:  # pdfplumber keeps only the attributes it knows: "invisible" passed on
+    def process(obj: Any) -> Any:  # pdfplumber keeps only the attributes it knows: "invisible", "rise" passed on
         attr = made(obj)
         if getattr(obj, "invisible", False):
             attr["invisible"] = True
+        if getattr(obj, "rise", 0):
+            attr["rise"] = obj.rise
         if dx or dy:
             _moved(attr, dx, dy)
         return attr
@@ -689,14 +695,15 @@ def _record(page: Any, fields: Optional[dict[int, "_Field"]] = None, budget: Opt
     frame, width, height = _layout(page, budget or _Budget())
     record = PageRecord(number=page.page_number, width=width, height=height)
     for c in page.chars:
-        if not _finite(c["x0"], c["x1"], c["top"], c["bottom"], c["size"]):
+        text = c["text"].replace("\x00", "")  # U+0000 (a /ToUnicode's for a glyph the font lacks): no character
+        if not text or not _finite(c["x0"], c["x1"], c["top"], c["bottom"], c["size"]):
             continue
-        glyph = Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
+        glyph = Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"], c["fontname"])
         if c.get("invisible"):  # OCR's words over a page image, not the author's: not exact
             glyph.ocr, glyph.confidence = True, INVISIBLE_TEXT_CONFIDENCE
         m = c.get("matrix")
-        if m and m[1] == 0 and m[2] == 0 and m[0] > 0 and m[3] > 0:  # upright text: the origin is on the baseline
-            glyph.baseline = c["bottom"] - (m[5] - c["y0"])
+        if m and m[1] == 0 and m[2] == 0 and m[0] > 0 and m[3] > 0:  # upright text: the origin is on the baseline,
+            glyph.baseline = c["bottom"] - (m[5] - c["y0"]) - c.get("rise", 0) * m[3]  # raised by the text rise (Ts)
         record.glyphs.append(glyph)
     for line in page.lines:
         _line(record, line)
@@ -923,18 +930,43 @@ def _annotation(record: PageRecord, annot: dict, field_: Optional[_Field], place
         if flags & (1 << 16):  # a push button: no state
             return
         kind = "radio" if flags & (1 << 15) else "checkbox"
-        state = _name(data.get("AS"))
-        if state is None:
-            state = _name(value)
-        # Any on-state name counts ("/Yes", "/1", "/Yup"): only "/Off" is off.
-        checked = None if state is None else state != "Off"
-        record.widgets.append(Widget(kind, *box, checked=checked, name=name))
+        record.widgets.append(Widget(kind, *box, checked=button_checked(data, value), name=name))
     elif field_type == "Tx":
         record.widgets.append(Widget("text", *box, value=_text(value), name=name))
     elif field_type == "Ch":
-        value = resolve1(value)
-        text = decode_text(value) if isinstance(value, bytes) else None
-        record.widgets.append(Widget("other", *box, value=text, name=name))
+        record.widgets.append(Widget("other", *box, value=chosen(value), name=name))
+
+
+# a field's values joined into the one its widget's record holds (a list box with more than one selected)
+VALUES_JOINED = ", "
+
+
+def field_value(data: dict) -> Any:
+    """A widget's field's /V, through its /Parent chain."""
+    return _inherited(data, "V")
+
+
+def button_checked(data: dict, value: Any = None) -> Optional[bool]:
+    """Whether a check box or radio button is ticked, from its widget dictionary as written: its state (/AS, else
+    its field's /V: ``value`` or through the /Parent chain) anything but "Off" ("/Yes", "/1", "/Yup"), unless its
+    appearances name its on-state otherwise (a filler that writes /Yes where the on appearance is /On: the page
+    shows it empty); None without a state."""
+    state = _name(data.get("AS"))
+    if state is None:
+        state = _name(value if value is not None else field_value(data))
+    if state is None:
+        return None
+    on_states = _on_states(data)
+    return state != "Off" and (not on_states or state in on_states)
+
+
+def chosen(value: Any) -> Optional[str]:
+    """A choice field's value: its text, or the texts of the options selected in a list box, joined."""
+    value = resolve1(value)
+    if isinstance(value, list):
+        texts = [_text(v) for v in value[: LIMITS.form_fields_per_file]]
+        return VALUES_JOINED.join(t for t in texts if t is not None) or None
+    return _text(value)
 
 
 def _on_states(data: dict) -> list[str]:
