@@ -339,7 +339,7 @@ class _Page:
         if len(corners) != 4:
             return None
         theirs = (min(corners[0::2]), min(corners[1::2]), max(corners[0::2]), max(corners[1::2]))
-        return data if all(abs(a - b) < 0.01 for a, b in zip(mine, theirs)) else None
+        return data if all(abs(a - b) < 0.01 + 1e-6 * abs(b) for a, b in zip(mine, theirs)) else None  # float32
 
     def _widget(self, record: PageRecord, annot: Any, box: tuple[float, float, float, float],
                 written: Optional[dict]) -> None:
