@@ -10,7 +10,7 @@ form is a new file, not new code.
 
 Why TOML: it is written and reviewed by people who know the form, not the
 code; it keeps long guidance as text with comments beside it; Python reads it
-(``tomllib``, ``tomli`` before 3.11); and pydantic checks it against these
+(``tomllib``); and pydantic checks it against these
 classes, so a profile is either whole or refused.
 
 Wording is written as the form prints it; ``variants`` hold the other ways
@@ -20,7 +20,6 @@ schools word the same thing. Matching normalises case, quotes, dashes,
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,10 +28,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+import tomllib
 
 STRICT = ConfigDict(extra="forbid", frozen=True)
 # A profile's id: lower-case words and figures joined by hyphens (model.TEMPLATE_ID_PATTERN, which

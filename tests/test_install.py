@@ -10,7 +10,6 @@ from it, fails here rather than in some OCR test next month.
 from __future__ import annotations
 
 import re
-import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -18,10 +17,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)\s*(?:;\s*(.+))?$")
