@@ -187,7 +187,10 @@ class _Page:
         return framed_box(self.frame, xs, ys)
 
     def record(self) -> Optional[PageRecord]:
-        """The page's record; None when PDFium misreads its text (``_TextReader.misread``): the reference reads it."""
+        """The page's record; None when PDFium misreads its text (its fonts' widths have fractions:
+        ``Drawn.fractional``; ``_TextReader.misread``): the reference reads it."""
+        if Drawn(self.stream[0], None, [], self.number).fractional():  # before PDFium's objects are read
+            return None
         record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
         texts = self._objects(record)
         if not self._glyphs(record, texts):
@@ -198,11 +201,7 @@ class _Page:
     # glyphs
 
     def _glyphs(self, record: PageRecord, texts: list[tuple[int, Matrix]]) -> bool:
-        """The page's glyphs into the record; False (none read) when PDFium misreads its text: its fonts' widths
-        have fractions (``Drawn.fractional``), or ``_TextReader.misread``."""
-        drawn = Drawn(*self.stream, [handle for handle, _ in texts], self.number)
-        if drawn.fractional():
-            return False
+        """The page's glyphs into the record; False (none read) when PDFium misreads its text."""
         text = raw.FPDFText_LoadPage(self.raw)
         if not text:
             raise CorruptFileError(f"page {self.number} of this PDF is damaged (PdfiumError); export or save it again")
@@ -210,7 +209,7 @@ class _Page:
             count = raw.FPDFText_CountChars(text)
             if count > MADE_UP * LIMITS.glyphs_per_page:  # past what the drawn ones and PDFium's spaces could be
                 raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
-            reader = _TextReader(self, text, drawn)
+            reader = _TextReader(self, text, Drawn(*self.stream, [handle for handle, _ in texts], self.number))
             glyphs = reader.read(max(count, 0))
             reader.count(len(glyphs))  # the drawn characters alone, as pdfminer counts them
             if reader.misread:
