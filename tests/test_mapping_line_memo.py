@@ -65,3 +65,36 @@ def test_the_index_holds_each_line_by_its_first_words_and_spaceless_form() -> No
     assert index.by_two["educ ation"] == [lines[0], lines[3]] and "me" not in index.by_two
     assert index.by_tight["educationplans"] == [lines[0], lines[3]] and index.read == [lines[1]]
     assert index.with_n(["educ ation plans"]) == [lines[0], lines[3]] and index.every() == [lines[0], lines[3], lines[1]]
+
+
+def _texts(value: object):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+    elif isinstance(value, str) and len(value) > 40:
+        yield value
+
+
+def _keys_text(key: object) -> str:
+    return key.text if type(key) is Line else key[0] if isinstance(key, tuple) else key  # type: ignore[return-value]
+
+
+def test_after_a_read_no_line_of_the_plan_is_kept_by_the_matchers_or_the_line_store() -> None:
+    """An idle batch thread holds no plan: forget (at a read's end) empties every matcher's memo and the line store."""
+    import gc
+    import json
+    from pathlib import Path
+
+    import msp_convert
+    from msp_convert.writers.json import to_json
+
+    data = (Path(__file__).parent.parent / "fixtures" / "plans" / "04-ks2-autism.docx").read_bytes()
+    written = set(_texts(json.loads(to_json(msp_convert.read(data=data, filename="p.docx")))))
+    assert written
+    gc.collect()
+    memos = [o for o in gc.get_objects() if isinstance(o, text.DocumentMemo)]
+    assert not [k for memo in memos for k in memo if _keys_text(k) in written]
+    assert not [key for key in text._LINES[1] if key[0] in written]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -311,7 +312,13 @@ def forget_documents() -> None:
     batch thread holds no plan)."""
     kept = _KEPT.__dict__.pop("values", None)
     if kept is not None and _SEEN[0] is kept[0]:
-        _SEEN[0] = None  # the matchers' answers start afresh with the next document, as they would
+        _SEEN[0] = None
+    # The matchers' answers and the line store hold the plan's text: let go of them too (a read of another
+    # document in another thread only starts its answers afresh).
+    _DOCUMENT[0] += 1
+    _LINES[0], _LINES[1] = _DOCUMENT[0], {}
+    for memo in list(_MEMOS.values()):
+        memo.clear()
 
 
 class LineIndex:
@@ -352,19 +359,27 @@ _UNSEEN = object()  # not yet in a memo (None is an answer)
 
 
 class DocumentMemo(dict):
-    """One matcher's answers for the current document."""
+    """One matcher's answers for the current document (each made is emptied by ``forget_documents``)."""
 
-    __slots__ = ("document",)
+    __slots__ = ("document", "__weakref__")
 
     def __init__(self) -> None:
         super().__init__()
         self.document = _DOCUMENT[0]
+        _MEMOS[id(self)] = self
 
-    def fresh(self) -> "DocumentMemo":
+    def answer(self, key: object, work: "Callable[..., V]", *args: object) -> V:
+        """``work(*args)``, remembered by ``key`` for the current document."""
         if self.document != _DOCUMENT[0] or len(self) >= MEMO_MOST:
             self.clear()
             self.document = _DOCUMENT[0]
-        return self
+        found = self.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self[key] = work(*args)
+        return found  # type: ignore[no-any-return]
+
+
+_MEMOS: "weakref.WeakValueDictionary[int, DocumentMemo]" = weakref.WeakValueDictionary()  # every memo made, by id
 
 
 @dataclass(frozen=True)
@@ -427,24 +442,21 @@ class Wording(Generic[T]):
         tnteraction"), so a misread letter does not leave a shorter wording the only match."""
         if type(value) is Line:
             if value.kept:  # a document's line: remembered by the line itself
-                seen = self._lines[fuzzy].fresh()
-                found = seen.get(value, _UNSEEN)
-                if found is _UNSEEN:
-                    found = seen[value] = self._line_match(value, fuzzy)
-                return found  # type: ignore[return-value]
-            if value.exact and (not value.n or value.words[0] not in self._by_first):
-                return self._no_first(value, fuzzy)  # no wording starts the line: a lookup or two, no memo
-        memo = self._memo.fresh()
-        key = (value.text, value.n, value.exact, fuzzy) if type(value) is Line else (value, None, fuzzy)
-        found = memo.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = memo[key] = self._match_respelt(_line(value), fuzzy)
-        return found  # type: ignore[return-value]
+                return self._lines[fuzzy].answer(value, self._line_match, value, fuzzy)
+            if self._unstarted(value):
+                return self._no_first(value, fuzzy)  # a lookup or two, no memo
+            key: tuple = (value.text, value.n, value.exact, fuzzy)
+        else:
+            key = (value, None, fuzzy)
+        return self._memo.answer(key, self._line_match, value, fuzzy)
 
-    def _line_match(self, line: Line, fuzzy: bool) -> Optional[Match[T]]:
-        if line.exact and (not line.n or line.words[0] not in self._by_first):
-            return self._no_first(line, fuzzy)
-        return self._match_respelt(line, fuzzy)
+    def _unstarted(self, line: Line) -> bool:
+        """A line the file stored that no wording starts."""
+        return line.exact and (not line.n or line.words[0] not in self._by_first)
+
+    def _line_match(self, value: "str | Line", fuzzy: bool) -> Optional[Match[T]]:
+        line = value if type(value) is Line else Line(value)
+        return self._no_first(line, fuzzy) if self._unstarted(line) else self._match_respelt(line, fuzzy)
 
     def matches(self, index: LineIndex, fuzzy: bool = True, read: bool = True) -> "dict[Line, Match[T]]":
         """The index's lines that show a wording, and what ``match`` gives each. Without the word-overlap
@@ -613,17 +625,11 @@ class Guidance:
 
     def __contains__(self, value: "str | Line") -> bool:
         if type(value) is Line and value.kept:  # a document's line: remembered by the line itself
-            seen = self._lines.fresh()
-            found = seen.get(value)
-            if found is None:
-                found = seen[value] = self._contains(value)
-            return found  # type: ignore[no-any-return]
-        memo, key = self._memo.fresh(), _memo_key(value)
-        if key not in memo:
-            memo[key] = self._contains(_line(value))
-        return memo[key]
+            return self._lines.answer(value, self._contains, value)
+        return self._memo.answer(_memo_key(value), self._contains, value)
 
-    def _contains(self, line: Line) -> bool:
+    def _contains(self, value: "str | Line") -> bool:
+        line = value if type(value) is Line else Line(value)
         if self._holds(line):
             return True
         respelt = self._respeller.line(line) if line.n and not line.exact else None
