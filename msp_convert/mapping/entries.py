@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple, Optional, Sequence, Union, get_args
+from typing import Callable, NamedTuple, Optional, Sequence, Union, get_args
 
 from ..layout import TICK_GLYPHS, Box, Inline, Paragraph, Run
 from ..model import MAX_NUMBER, Area, DocRef, Entry, ReviewLabel
@@ -266,17 +266,44 @@ _ENTRY_FIELDS = frozenset(Entry.model_fields)
 _new_entry, _set = Entry.__new__, object.__setattr__
 
 
-def _entry(values: dict[str, object]) -> Entry:
+def _hand_built(values: dict[str, object]) -> Entry:
     """An Entry of every field's value, already checked here: what ``Entry.model_construct`` makes (no
     validation) for a model with no aliases, extra or private attributes, without its walk over the
-    fields (most of its cost; every written line makes one). tests/test_mapping_entry_build.py holds
-    the two equal."""
+    fields (most of its cost; every written line makes one). Written against pydantic 2.14's
+    model_construct: ``_entry_builder`` uses it only where it makes what model_construct makes."""
     entry = _new_entry(Entry)
     _set(entry, "__dict__", values)
     _set(entry, "__pydantic_fields_set__", set(_ENTRY_FIELDS))
     _set(entry, "__pydantic_extra__", None)
     _set(entry, "__pydantic_private__", None)
     return entry
+
+
+def _constructed(values: dict[str, object]) -> Entry:
+    return Entry.model_construct(**values)
+
+
+_SAMPLE = {"text": "x", "withdrawn": False, "struck": ["x"], "review": "R1", "review_date": dt.date(2019, 3, 12)}
+_MISSING = object()
+
+
+def _state(entry: Entry) -> list[object]:
+    """All an instance holds: every slot of its classes (pydantic's internals among them), and its JSON."""
+    names = {name for cls in type(entry).__mro__ for name in getattr(cls, "__slots__", ())}
+    return [(name, getattr(entry, name, _MISSING)) for name in sorted(names)] + [list(vars(entry)), entry.model_dump_json()]
+
+
+def _entry_builder(hand_built: "Callable[[dict[str, object]], Entry]") -> "Callable[[dict[str, object]], Entry]":
+    """``hand_built`` where, once at import, it makes what model_construct makes (the installed pydantic
+    builds models as the version it was written against), else model_construct itself."""
+    try:
+        same = _state(hand_built(dict(_SAMPLE))) == _state(_constructed(dict(_SAMPLE)))
+    except Exception:  # a pydantic whose models cannot be built by hand
+        same = False
+    return hand_built if same else _constructed
+
+
+_entry = _entry_builder(_hand_built)
 
 
 def _any_struck(line: list[Piece]) -> bool:
