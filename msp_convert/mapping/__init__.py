@@ -274,6 +274,6 @@ def _child_row(row: Row, flow: Flow) -> bool:
 
 
 def _names_child(row: Row, flow: Flow) -> bool:
-    """Whether the row is a cover row, judged on a scratch plan (the row is read for real later)."""
+    """Whether the row is a cover row: labels ``read_child`` would read (the row is read for real later)."""
     line = _child_line(row)
-    return line is not None and front.read_child(line, Plan(source=flow.draft.plan.source), Draft(flow.draft.plan.source), "cover", flow.profile)
+    return line is not None and front.holds_labels(line, flow.profile)

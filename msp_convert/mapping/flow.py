@@ -27,7 +27,7 @@ from .headings import is_unknown_heading, prompt_by_look
 from .outcome_lines import OutcomeLines
 from .review_lines import ReviewLines
 from .text import Guidance, Line, Wording, clean, is_blank, line_of, norm
-from .ticks import TickReading, read_ticks, typed_ticks
+from .ticks import TickReading, may_hold_ticks, read_ticks, typed_ticks
 
 if TYPE_CHECKING:
     from .landmarks import DocumentLines
@@ -286,7 +286,12 @@ class Flow:
             if before is not None:
                 return before
         if section is not None:
-            if section.ticks and (has_boxes or len(line.words) <= 8 or typed_ticks(line.text)):
+            # A line with no box is read for ticks only where it can hold any: short, or holding a typed box.
+            short = len(line.words) <= 8
+            if section.ticks and (
+                has_boxes
+                or (may_hold_ticks(line.text, section.ticks, self.profile.helper_label) if short else typed_ticks(line.text))
+            ):
                 reading = read_ticks(para.inlines, section.ticks, helper_label=self.profile.helper_label)
                 # A box typed alone ("Yes", "[x]") waits for its label in the next cell: in a table only.
                 if has_boxes or reading.states or reading.loose_labels or (reading.loose_boxes and self.table_depth):

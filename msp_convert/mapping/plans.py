@@ -71,9 +71,6 @@ class Division:
 
     plans: list[Document]
     starts: list[Start] = field(default_factory=list)
-    # The walk of the file divided (``landmarks.document_lines``): each plan's mapping reads its lines from it
-    # (a plan cut out of the file has no walk of its own), without asking for the thread's last walk.
-    lines: Optional[DocumentLines] = field(default=None, repr=False, compare=False)
 
 
 def split(document: Document, profile: Profile) -> list[Document]:
@@ -91,7 +88,7 @@ def divide(document: Document, profile: Profile) -> Division:
     scan.run()
     cuts, children = scan.kept()
     if not cuts:
-        return Division([document], lines=lines)
+        return Division([document])
     at = [scan.candidates[i][0] for i in cuts]
     parts = _Cutter(set(at)).blocks(document.body)
     plans = []
@@ -99,7 +96,7 @@ def divide(document: Document, profile: Profile) -> Division:
         pages = set(scan.pages()[lo:hi]) - {None}  # its units' pages (the walk's units, as ``_Cutter`` counts)
         headers, footers = (_margins(blocks, child, pages) for blocks in (document.headers, document.footers))
         plans.append(Document(body=body, headers=headers, footers=footers, pages=document.pages))
-    return Division(plans, [scan.candidates[i][1] for i in cuts], lines)
+    return Division(plans, [scan.candidates[i][1] for i in cuts])
 
 
 def _margins(blocks: list[Block], child: Optional[str], pages: set[int]) -> list[Block]:
