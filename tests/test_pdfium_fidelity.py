@@ -213,6 +213,28 @@ def test_codes_without_unicode_read_as_pdfminer_names_them(shown):
     assert records["pdfium"] == records["pdfplumber"]
 
 
+def test_code_mapped_to_text_holding_fffd_beside_an_unmapped_one():
+    """A /ToUnicode mapping a code to U+FFFD and a letter, in a string beside a code without Unicode: which U+FFFD
+    is pdfminer's "(cid:N)" the stream cannot say by counting, so the page is the reference's (no crash)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF>"
+            b" endcodespacerange 2 beginbfchar <01> <FFFD0041> <41> <0041> endbfchar endcmap CMapName currentdict"
+            b" /CMap defineresource pop end end")
+    data = assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        _stream(b"BT /F1 11 Tf 72 700 Td (\\001\\002A) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /PlanSans /FirstChar 1 /LastChar 122 /Widths [" + b"500 " * 122
+        + b"] /Encoding << /Differences [1 /zzone 2 /zztwo] >> /ToUnicode 6 0 R /FontDescriptor << /Type"
+        b" /FontDescriptor /FontName /PlanSans /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900"
+        b" /Descent -200 /CapHeight 700 /StemV 80 >> >>",
+        _stream(cmap),
+    ], b"1.4")
+    records = _records(data)
+    assert [g[0] for g in records["pdfplumber"][0]["glyphs"]] == ["\ufffdA", "(cid:2)", "A"]
+    assert records["pdfium"] == records["pdfplumber"]
+
+
 # an OCR layer's font as Tesseract writes it: /ToUnicode maps each code to itself in one range PDFium reads as no
 # mapping past its first 256 codes (it flags a quote as a code without Unicode, read as itself: the same character)
 GLYPHLESS = (b"<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /ToUnicode 6 0 R"

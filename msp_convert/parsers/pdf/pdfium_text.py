@@ -17,6 +17,7 @@ once to take plain addresses.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import ctypes
 import itertools
@@ -168,8 +169,11 @@ class Drawn:
         """The characters the text object draws, each as pdfminer's record has it (a code it cannot map to Unicode
         as "(cid:N)"); [] when the stream cannot say."""
         text = self.text(obj) or ""
-        codes = iter(self.unmapped.get(obj, ()))
-        return [f"(cid:{next(codes, 0)})" if char == "\ufffd" else char for char in text]
+        codes = self.unmapped.get(obj, [])
+        if text.count("\ufffd") != len(codes):  # a code whose text holds U+FFFD among others: which is which unsaid
+            return []
+        names = iter(codes)
+        return [f"(cid:{next(names)})" if char == "\ufffd" else char for char in text]
 
 
 def _fractional_widths(spec: Any) -> bool:
@@ -217,6 +221,7 @@ def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:
 
 
 _UNSEEN = re.compile(r"[\s\x00\ufffe\uffff]+")  # spaces and line ends the text page folds or makes up
+_SEEN = re.compile(r"[^\s\x00\ufffe\uffff]")  # any other character
 
 
 def _same(ours: str, theirs: str) -> bool:
@@ -406,23 +411,30 @@ class _TextReader:
     def _name_unmapped(self) -> bool:
         """Each glyph PDFium flags as a code it maps to no Unicode (read as the character) named as pdfminer has
         it: its "(cid:N)", or its character where pdfminer reads the same (PDFium flags some it maps, as OCR
-        layers' quotes); False when the content stream cannot say what the object draws, or says otherwise."""
+        layers' quotes); False when the content stream cannot say what the object draws, or says otherwise.
+        Each object's characters (spaces aside, as ``_same``) are read once, in both texts: linear in glyphs."""
         if not self.unmapped:
             return True
-        drawn, places = self.drawn, self._places({obj for obj, _, _ in self.unmapped})
+        places, read = self._places({obj for obj, _, _ in self.unmapped}), {}
         for obj, i, glyph in self.unmapped:
-            theirs = drawn.text(obj) if drawn is not None else None
-            if theirs is None or drawn is None:
-                return False
-            theirs = _UNSEEN.sub("", theirs)  # as many characters as the text page's, spaces aside (``_same``)
-            k = len(_UNSEEN.sub("", self.object_text(obj)[: places[i]]))
-            if k >= len(theirs) or theirs[k] not in ("\ufffd", glyph.text):
+            pair = read.get(obj)
+            if pair is None:
+                pair = read[obj] = self._counted(obj)
+            ours, theirs = pair
+            k = bisect.bisect_left(ours, places[i])  # the characters before it, spaces aside
+            if k >= len(theirs) or theirs[k] != glyph.text and not theirs[k].startswith("(cid:"):
                 return False
             if not self.objects[obj].font.widths.get(glyph.text):  # no width by the character: the code's, its box's
                 self._widen(glyph, i, self._origin_x(i))
-            if theirs[k] == "\ufffd":
-                glyph.text = f"(cid:{drawn.unmapped[obj][theirs[:k].count(chr(0xFFFD))]})"
+            glyph.text = theirs[k] if theirs[k].startswith("(cid:") else glyph.text
         return True
+
+    def _counted(self, obj: int) -> tuple[list[int], list[str]]:
+        """Where the text page's text of the object has a character (spaces aside), and the characters the
+        stream draws there as pdfminer names them (none where the stream cannot say)."""
+        ours = [m.start() for m in _SEEN.finditer(self.object_text(obj))]
+        names = self.drawn.shown(obj) if self.drawn is not None else []
+        return ours, [name for name in names if not _UNSEEN.fullmatch(name)]
 
     def _places(self, objects: set[int]) -> dict[int, int]:
         """Each character of these text objects: its place in its object's text (``object_text``)."""
