@@ -5,7 +5,7 @@ and reading every page's chars, lines and rects. The benchmark converts every
 PDF fixture to JSON in one run and reports the best run's ratio to the
 floor's best run, and the peak memory of converting a small and a 300-page
 PDF (it should not grow with the page count). The reader is timed through
-the pdfium page source and the pdfplumber one (the default and the reference),
+the pdfium page source (the default) and the pdfplumber one (the reference),
 and the pdfium source's records alone, against the same floor; and how many
 pages the pdfium source scans the content stream of (to count the spaces of a
 run its text page folds into one).

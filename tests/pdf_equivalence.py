@@ -27,12 +27,6 @@ from typing import Any
 
 WORD_ONLY_WARNINGS = {"tracked-deletion"}
 
-# fixture -> {field path: why it may differ}
-_LOST_WINGDINGS = (
-    "Wingdings characters typed as run text (not w:sym): LibreOffice, without Wingdings, draws the ticked "
-    "U+F0FD and the empty U+F0A8 with one missing-glyph box and maps both to U+F0A8, so the PDF no longer "
-    "holds the state"
-)
 # PDF (its path under fixtures/pdf, or its bare name for every producer's copy)
 #   -> {field path: why it may differ}
 KNOWN: dict[str, dict[str, str]] = {
@@ -41,13 +35,6 @@ KNOWN: dict[str, dict[str, str]] = {
             "'Learning mentor' ends its paragraph a point short of the column's edge and the next line "
             "('Lunchtime supervisor') starts with a capital: drawn exactly like one entry wrapping"
         ),
-    },
-    "07-ks3-cerebral-palsy": {
-        "other_plans": _LOST_WINGDINGS,
-        "profile.written_by": _LOST_WINGDINGS,
-        "story.written_by": _LOST_WINGDINGS,
-        "family.written_by": _LOST_WINGDINGS,
-        "parent_views.written_by": _LOST_WINGDINGS,
     },
     "10-ks2-selective-mutism": {
         "provision.0.actions": (

@@ -1,7 +1,7 @@
 """The pdfium page source against pdfplumber's: the same plan from every PDF.
 
 ``parsers.pdf.SOURCE`` chooses who reads a page's objects: pypdfium2 or
-pdfplumber (the reference, and the default). Every PDF among the fixtures and
+pdfplumber (the reference; pdfium is the default). Every PDF among the fixtures and
 shared/real-docs reads to the same plan (JSON) through both, but those listed
 in ``DIFFER``: each a pdfplumber bug, checked to differ in exactly the fields
 named, so the list stays true.

@@ -9,10 +9,10 @@ comparing every pair; ``quiet`` keeps the PDF libraries' logging off the
 caller's standard error.
 
 ``SOURCE`` chooses who reads the page objects: "pdfium" (``pdfium_source``,
-pypdfium2's raw API) or "pdfplumber" (``source``), the reference and the default:
-tests/test_pdf_sources.py reads every PDF through both and requires the same
-plan. The environment variable ``MSP_CONVERT_PDF_SOURCE`` (one of ``SOURCES``)
-sets ``SOURCE`` when the package is imported.
+pypdfium2's raw API: the default) or "pdfplumber" (``source``, the reference, which also reads the
+pages PDFium would misread: Type3 fonts, fractional widths, codes it cannot name as pdfminer does):
+tests/test_pdf_sources.py reads every PDF through both and requires the same plan. The environment variable
+``MSP_CONVERT_PDF_SOURCE`` (one of ``SOURCES``) sets ``SOURCE`` when the package is imported.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from .pages import PageBlocks, join_pages, page_blocks
 from .source import open_pdf, page_records
 
 SOURCES = ("pdfium", "pdfplumber")
-# the page-object source parse_pdf uses when none is given: pdfplumber, the reference, until the pdfium source reads
-# every kind of legitimate PDF as it does (issue 17: a red-team's files still differ); MSP_CONVERT_PDF_SOURCE=pdfium
-SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfplumber"
+# the page-object source parse_pdf uses when none is given: pdfium (issue 17: two red-team rounds, 276 legitimate PDFs,
+# read as the reference reads them or better); MSP_CONVERT_PDF_SOURCE=pdfplumber for the reference
+SOURCE = os.environ.get("MSP_CONVERT_PDF_SOURCE") or "pdfium"
 
 
 def parse_pdf(data: bytes, password: Optional[str] = None, source: Optional[str] = None) -> Result[Document]:
