@@ -213,6 +213,25 @@ def test_codes_without_unicode_read_as_pdfminer_names_them(shown):
     assert records["pdfium"] == records["pdfplumber"]
 
 
+# 200 has a glyph name without Unicode (pdfminer: StandardEncoding's dieresis; PDFium: the code, "\u00c8"), 201 is
+# /Egrave ("\u00c8" too): PDFium reads both alike
+EGRAVE_TWICE = (b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /PlanSans /FirstChar 1 /LastChar 250 /Widths ["
+                + b"500 " * 250 + b"] /Encoding << /Differences [200 /zzX /Egrave] >> /FontDescriptor << /Type"
+                b" /FontDescriptor /FontName /PlanSans /Flags 32 /FontBBox [0 -200 1000 900] /ItalicAngle 0"
+                b" /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> >>")
+
+
+@pytest.mark.parametrize("shown", [b"(\\310\\311) Tj", b"(\\311\\310) Tj", b"(\\311) Tj ET BT /F1 11 Tf 170 700 Td (\\310) Tj"])
+def test_code_without_unicode_after_a_mapped_one_of_its_character(shown):
+    """A code PDFium maps to no Unicode, read as the character a mapped code met before it reads as: checked still,
+    and read as pdfminer reads it."""
+    data = _pdf(b"BT /F1 11 Tf 72 700 Td (Written by: ) Tj ET BT /F1 11 Tf 150 700 Td " + shown + b" ET "
+                b"BT /F1 11 Tf 200 700 Td (Me) Tj ET", font=EGRAVE_TWICE)
+    records = _records(data)
+    assert sorted(g[0] for g in records["pdfplumber"][0]["glyphs"] if g[0] in "\u00c8\u00a8") == ["\u00a8", "\u00c8"]
+    assert records["pdfium"] == records["pdfplumber"]
+
+
 def test_code_mapped_to_text_holding_fffd_beside_an_unmapped_one():
     """A /ToUnicode mapping a code to U+FFFD and a letter, in a string beside a code without Unicode: which U+FFFD
     is pdfminer's "(cid:N)" the stream cannot say by counting, so the page is the reference's (no crash)."""

@@ -85,6 +85,10 @@ _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
 _UNREAD = -1.0  # a width not yet asked of PDFium
 _NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False, set())  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
+# characters a code without Unicode read as itself shares with pdfminer's base encoding (printable ASCII but the
+# quotes): only a glyph of another character is asked, each time, whether PDFium maps its code to no Unicode (a
+# code met after a mapped code of the same character would else hide)
+_AS_ENCODED = frozenset(map(chr, range(0x20, 0x7F))) - {"'", "`"}
 
 
 
@@ -350,7 +354,7 @@ class _TextReader:
         self.chars, self.owners, unmapped = chars, owners, self.unmapped
         a, b, c, d, e, f = self.at
         generated, finite, glyph, append = _generated, math.isfinite, Glyph, out.append
-        left_out, unread, noise = _LEFT_OUT, _UNREAD, NOISE
+        left_out, unread, noise, as_encoded = _LEFT_OUT, _UNREAD, NOISE, _AS_ENCODED
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
         widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr, codes = _NO_RUN
@@ -373,6 +377,8 @@ class _TextReader:
             width = widths.get(char, unread)
             if width is unread:  # the font's first of this character: is it a code PDFium maps to no Unicode?
                 width = run.font.read(char, _map_error(tp, i))  # type: ignore[union-attr]  (set with the first glyph)
+            elif char not in as_encoded and char not in codes and _map_error(tp, i):
+                codes.add(char)  # the font's set: its glyphs of this character checked against the stream
             advance = width * size if width is not None else self._loose(i, x)
             x, y = a * x + c * y + e, b * x + d * y + f
             if upright and advance >= 0:  # the common case, said shortly: the advance is along x
