@@ -90,10 +90,10 @@ def test_character_without_unicode_is_no_space(shown):
     assert texts["pdfium"] == texts["pdfplumber"]
 
 
-def _type3(tounicode: bool, font_bbox: bytes = b"0 0 550 700") -> bytes:
+def _type3(tounicode: bool, font_bbox: bytes = b"0 0 550 700", base_font: bytes = b"") -> bytes:
     """Two pages: a line in Helvetica, then (on a page whose CropBox is inset, with a /StrikeOut and a check box
     over it) a line in a Type3 font (each glyph a filled box) naming its glyphs by /Differences, with or without
-    /ToUnicode."""
+    /ToUnicode, with a /BaseFont where given."""
     names = {"A": b"A", "v": b"v", "a": b"a", " ": b"space", "r": b"r", "e": b"e", "d": b"d", "s": b"s"}
     codes = {char: 65 + i for i, char in enumerate(names)}
     shown = b"".join(b"\\%03o" % codes[c] for c in "Ava reads")
@@ -111,7 +111,7 @@ def _type3(tounicode: bool, font_bbox: bytes = b"0 0 550 700") -> bytes:
         b" << /T3 7 0 R >> >> /Contents 8 0 R /Annots [10 0 R 11 0 R] >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         _stream(b"BT /F1 11 Tf 72 700 Td (Ava reads with help) Tj ET"),
-        b"<< /Type /Font /Subtype /Type3 /FontBBox [" + font_bbox + b"] /FontMatrix [0.001 0 0 0.001 0 0]"
+        b"<< /Type /Font /Subtype /Type3 " + base_font + b" /FontBBox [" + font_bbox + b"] /FontMatrix [0.001 0 0 0.001 0 0]"
         b" /CharProcs << " + b" ".join(b"/" + n + b" 9 0 R" for n in names.values()) + b" >> /Encoding"
         b" << /Differences [65 " + b" ".join(b"/" + n for n in names.values()) + b"] >> /FirstChar 65"
         b" /LastChar %d /Widths [%s] /Resources << >>" % (64 + len(names), b"550 " * len(names))
@@ -145,18 +145,24 @@ def _records(data: bytes) -> dict[str, list]:
             "pdfium": [page(p) for p in pdfium_records(open_pdfium(data), StreamGuard(data))]}
 
 
-@pytest.mark.parametrize("tounicode, bbox", [(False, b"0 0 550 700"), (True, b"0 0 550 700"), (True, b"0 -200 550 700")])
-def test_type3_page_read_by_the_reference(tounicode, bbox, monkeypatch):
-    """A page in a Type3 font is read by pdfplumber, that page only, pdfplumber opened once: PDFium reads codes
-    without /ToUnicode as themselves (zero-wide), and even with /ToUnicode names the font "" (pdfminer "unknown")
-    and measures a FontBBox's descent in float32; its number, frame and annotations are as PDFium's would be."""
+@pytest.mark.parametrize("tounicode, bbox, base", [(False, b"0 0 550 700", b""), (True, b"0 0 550 700", b""),
+                                                   (True, b"0 -200 550 700", b""),
+                                                   (True, b"0 0 550 700", b"/BaseFont /Arial-Bold")])
+def test_type3_page_read_by_the_reference(tounicode, bbox, base, monkeypatch):
+    """A page in a Type3 font is read by pdfplumber, that page only, pdfplumber opened once, PDFium's text page
+    not read there: PDFium reads codes without /ToUnicode as themselves (zero-wide), and even with /ToUnicode
+    names the font "" (pdfminer "unknown") and measures a FontBBox's descent in float32, with a /BaseFont reads
+    its name, weight and box; its number, frame and annotations are as PDFium's would be."""
     import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+    from msp_convert.parsers.pdf.pdfium_text import _TextReader
 
     read, opened, page_record, open_pdf_ = [], [], pdfium_source.page_record, pdfium_source.open_pdf
+    texts, text_read = [], _TextReader.read
     monkeypatch.setattr(pdfium_source, "page_record", lambda pdf, n, *a: read.append(n) or page_record(pdf, n, *a))
     monkeypatch.setattr(pdfium_source, "open_pdf", lambda *a: opened.append(1) or open_pdf_(*a))
-    records = _records(_type3(tounicode, bbox))
-    assert [p["number"] for p in records["pdfium"]] == [1, 2] and read == [2] and opened == [1]
+    monkeypatch.setattr(_TextReader, "read", lambda self, n: texts.append(self.page.number) or text_read(self, n))
+    records = _records(_type3(tounicode, bbox, base))
+    assert [p["number"] for p in records["pdfium"]] == [1, 2] and read == [2] and opened == [1] and texts == [1]
     assert "".join(g[0] for g in records["pdfplumber"][1]["glyphs"]) == "Ava reads"
     assert records["pdfplumber"][1]["marks"] and records["pdfplumber"][1]["widgets"]
     assert records["pdfium"] == records["pdfplumber"]

@@ -159,13 +159,13 @@ class Drawn:
         fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
         return list(map(resolve1, fonts.values())) if isinstance(fonts, dict) else []
 
-    def fractional(self) -> bool:
-        """One of the page's fonts gives a glyph a width that is not a whole number (reportlab's, Chromium's
-        553.7109): PDFium drops the fraction, so its glyphs drift from pdfminer's along a line; False where
-        pdfminer cannot read the fonts (PDFium's reading stands)."""
+    def read_otherwise(self) -> bool:
+        """One of the page's fonts PDFium reads otherwise than pdfminer (``_READ_OTHERWISE``): the page is the
+        reference's, told before PDFium reads its text; False where pdfminer cannot read the fonts (PDFium's
+        reading stands)."""
         try:
             with quiet():
-                return any(map(_fractional_widths, self._fonts()))
+                return any(rule(spec) for spec in self._fonts() for rule in _READ_OTHERWISE)
         except Exception:
             return False
 
@@ -199,6 +199,17 @@ def _fractional_widths(spec: Any) -> bool:
         elif isinstance(value, float) and math.isfinite(value) and value != int(value):
             return True
     return False
+
+
+def _type3(spec: Any) -> bool:
+    """A Type3 font (its glyphs content streams): PDFium reads codes without /ToUnicode as themselves, zero-wide,
+    where pdfminer reads the /Differences names, and with a /BaseFont its name, weight and box otherwise."""
+    return isinstance(spec, dict) and getattr(resolve1(spec.get("Subtype")), "name", None) == "Type3"
+
+
+# what makes PDFium read a page's text otherwise than pdfminer, by font dictionary: a /Widths (a Type0 font's /W)
+# with fractions (reportlab's, Chromium's 553.7109: PDFium drops them, its glyphs drift along a line); a Type3 font
+_READ_OTHERWISE = (_fractional_widths, _type3)
 
 
 def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:
@@ -261,8 +272,8 @@ class _Font:
         self.descent = _descent(font, self.name, descents or {}) if handle else 0.0
         self.widths: dict[str, Optional[float]] = {}
         self.codes: set[str] = set()  # characters that are codes PDFium maps to no Unicode, read as themselves
-        # a Type3 font (no base font name, no font program): PDFium reads its characters without /ToUnicode as
-        # the raw codes, its glyphs zero-wide, where pdfminer reads the /Differences names
+        # a Type3 font (no base font name, no font program) the page's /Resources do not hold (a form's), as
+        # ``Drawn.read_otherwise`` tells the page's own before PDFium reads them
         self.type3 = bool(handle) and not self.name and _no_program(font)
 
     def read(self, char: str, code: bool) -> Optional[float]:
