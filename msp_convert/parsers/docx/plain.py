@@ -16,7 +16,7 @@ at the start, one ``Run`` for text of one key) are those of ``body`` and
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from lxml import etree
 
@@ -55,6 +55,9 @@ from .ns import (
 )
 from .styles import UNSET, on_off, rfonts_symbol
 from .symbols import GLYPH_RE
+
+if TYPE_CHECKING:
+    from .body import ParagraphStyle
 
 _GIVE_UP = object()
 # What a paragraph's letters were so far (bits): it is bold when it has bold letters and no others.
@@ -114,7 +117,13 @@ class PlainParagraph:
                 style_bold = style.bold
             elif len(el) or tag == M_R:
                 return None
-        if style.sym is not None:  # the paragraph's style (or the defaults) in a symbol font: ticks, mapped text
+        return self._paragraph(texts, letters == _BOLD_LETTER, flags, style, direct_list, outline)
+
+    def _paragraph(
+        self, texts: list[str], bold: bool, flags: int, style: ParagraphStyle, direct_list: Optional[bool], outline: Optional[bool]
+    ) -> Optional[Paragraph]:
+        """The paragraph of the plain runs' ``texts``, or None when its style is in a symbol font (ticks, mapped text)."""
+        if style.sym is not None:
             return None
         if texts:
             struck, deleted, inserted = _FLAGS[flags | style.key]
@@ -127,7 +136,7 @@ class PlainParagraph:
             self.origin,
             None, None, None, None,  # confidence, low, page, box
             style.heading if outline is None else outline,
-            letters == _BOLD_LETTER,
+            bold,
             None,
         )
 
