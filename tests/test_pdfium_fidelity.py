@@ -183,10 +183,11 @@ def test_reference_keeps_no_page_and_closes(monkeypatch):
 
     monkeypatch.setattr(pdfium_source, "open_pdf", spied)
     data = _type3(False)
-    assert len(list(pdfium_records(open_pdfium(data), StreamGuard(data)))) == 2
+    records = pdfium_records(open_pdfium(data), StreamGuard(data))
+    assert [next(records).number, next(records).number] == [1, 2]  # page 2 the reference's, the reading going on
     (reference,) = opened
-    assert not any(key in vars(page) for page in reference.pages for key in ("_layout", "_objects"))
-    assert closed == [1]
+    assert not any(key in vars(page) for page in reference.pages for key in ("_layout", "_objects")) and not closed
+    assert list(records) == [] and closed == [1]
 
 
 def test_type3_page_keeps_pdfiums_frame_and_annotations(monkeypatch):
@@ -209,14 +210,18 @@ NO_UNICODE_TWO = (b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /PlanSans /Firs
 
 @pytest.mark.parametrize("shown", [b"(\\001\\002) Tj", b"(A\\001\\002B) Tj", b"(\\001 \\002) Tj",
                                    b"[(\\001) -200 (\\002)] TJ", b"(A\\001) Tj (\\002B) Tj", b"(Me \\001\\001) Tj"])
-def test_codes_without_unicode_read_as_pdfminer_names_them(shown):
+def test_codes_without_unicode_read_as_pdfminer_names_them(shown, monkeypatch):
     """Codes PDFium maps to no Unicode (read as themselves: "\x01", or "B" for /zzB) are pdfminer's "(cid:N)",
-    each as wide as its font says, however many one text object draws."""
+    each as wide as its font says, however many one text object draws: the page PDFium's, the reference not opened."""
+    import msp_convert.parsers.pdf.pdfium_source as pdfium_source
+
     data = _pdf(b"BT /F1 11 Tf 72 700 Td (Written by: ) Tj ET BT /F1 11 Tf 150 700 Td " + shown + b" ET "
                 b"BT /F1 11 Tf 200 700 Td (Me) Tj ET", font=NO_UNICODE_TWO)
+    opened, open_pdf_ = [], pdfium_source.open_pdf
+    monkeypatch.setattr(pdfium_source, "open_pdf", lambda *a: opened.append(1) or open_pdf_(*a))
     records = _records(data)
     assert "(cid:1)" in [g[0] for g in records["pdfplumber"][0]["glyphs"]]
-    assert records["pdfium"] == records["pdfplumber"]
+    assert records["pdfium"] == records["pdfplumber"] and not opened  # PDFium's, named: not the reference's
 
 
 # 200 has a glyph name without Unicode (pdfminer: StandardEncoding's dieresis; PDFium: the code, "\u00c8"), 201 is
