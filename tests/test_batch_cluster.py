@@ -133,12 +133,38 @@ def test_a_file_over_its_time_is_stopped_and_its_worker_restarted(tmp_path: Path
     assert rows["hangs.docx"].error == "took longer than 3 s and was stopped; check the file, or allow more with --timeout"
     assert {row.status for path, row in rows.items() if path != "hangs.docx"} == {"converted"}
     client = distributed.Client(scheduler)
-    try:  # the stalled worker was restarted: each of the two (one thread each) runs a task again
+    try:  # the stalled worker was restarted (its return not waited for by the batch): each of the two (one thread each) runs a task again
+        client.wait_for_workers(2, timeout=60)
         workers = list(client.scheduler_info()["workers"])
         assert len(workers) == 2
         assert [client.submit(len, "ab", workers=[w], pure=False).result(timeout=30) for w in workers] == [2, 2]
     finally:
         client.close()
+
+
+def test_a_file_over_its_time_on_an_adaptive_cluster_holds_the_others_no_longer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adaptive cluster (0 to 2 workers): the worker of a file over its time is restarted, and the adaptive cluster
+    retires it, idle; the batch waits for its kill, not for the cluster's size again (which never comes back: the batch
+    then held its files unsent till it stopped with no worker), and the other files convert."""
+    monkeypatch.setattr(watch_module, "NO_WORKERS", 20.0)  # a worker process starts well within it
+    monkeypatch.delenv(PATIENCE, raising=False)
+    monkeypatch.setenv(HANG_HOOK, "hangs")  # the workers' environment, as they start
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PLANS / "02-ks1-down-syndrome.docx", src / "a-hangs.docx")
+    names = ["01-eyfs-speech-language", "03-ks2-dyslexia", "04-ks2-autism", "05-ks3-hearing-impairment", "06-ks2-semh"]
+    for n, name in enumerate(names):
+        shutil.copy(PLANS / f"{name}.docx", src / f"f{n}.docx")
+    cluster = distributed.LocalCluster(n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    cluster.adapt(minimum=0, maximum=2, interval="500ms", target_duration="100ms", wait_count=1)
+    try:
+        result = ended(lambda: run_batch(BatchOptions(src, tmp_path / "out", timeout=2), scheduler=cluster.scheduler_address))
+    finally:
+        cluster.close()
+    assert not result.stopped, result.stopped
+    assert {row.path: (row.status, row.error) for row in result.rows} == {
+        "a-hangs.docx": ("failed", "took longer than 2 s and was stopped; check the file, or allow more with --timeout"),
+        **{f"f{n}.docx": ("converted", "") for n in range(len(names))}}
 
 
 def test_a_slow_scan_reading_its_pages_lives_past_the_limit_a_hung_file_does_not(tmp_path: Path, scheduler: str) -> None:

@@ -620,7 +620,7 @@ class _Flight:
                 self.census.alive()  # no restart asked of a scheduler gone since this round's answers
                 restarting.add(worker)
                 self.restarted.add(worker)
-                self.client.restart_workers([worker], timeout=self.patience, raise_for_error=False)  # a worker that cannot come back holds the loop no longer
+                self._restart(worker)
             if task["kind"] == "bundle":
                 self.tasks.extend(_alone(each for k, each in enumerate(task["items"]) if k != item))
                 task = task["items"][item]
@@ -629,6 +629,13 @@ class _Flight:
                 continue
             done.append((task["rel"], timed_out(now - began, self.options.timeout)))
         return done
+
+    def _restart(self, worker: str) -> None:
+        """``worker`` restarted by its nanny: its kill waited for (``patience`` seconds at most), not its return (an
+        adaptive cluster retires a restarted idle worker: waiting for the cluster's size again held the batch, files
+        unsent, till it stopped for no worker); a worker that cannot come back is the census's to count."""
+        self.client.sync(self.client.scheduler.restart_workers, workers=[worker], timeout=self.patience, wait_for_workers=False,
+                         on_error="return", stimulus_id=f"msp-convert-restart-{time.time()}")
 
     def close(self) -> None:
         """What is in flight cancelled; the client closed, and the local cluster if it is ours (Dask's lines about
