@@ -56,7 +56,7 @@ class SchedulerGone(Stopped):
     why = "the cluster went away"
 
     def __init__(self, scheduler: str) -> None:
-        super().__init__(f"--scheduler {scheduler}: the scheduler went away (the client lost its connection); start it again and run again to resume")
+        super().__init__(f"--scheduler {scheduler}: the client lost its scheduler (stopped or restarted); check it runs and run again to resume")
 
 
 def patience() -> float:
