@@ -340,6 +340,7 @@ class StreamGuard:
         self._named: dict[Any, _Named] = {}  # this page's /XObject dicts (by owner): their forms' names
         self._page_xobjects: Any = None
         self._sure_ids: set[int] = set()  # objects holding resources read as written, and found keyed alike
+        self._chains: dict[Any, list[Any]] = {}  # a page tree node -> its /Parent chain: each node read once a file
         self.data, self.password = data, password
         try:
             with quiet():
@@ -359,7 +360,7 @@ class StreamGuard:
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
                 resources = resolve1(page.resources)
-                self._sure([page.pageid, *_holding(page.attrs.get("Resources")), *_parents(page.attrs.get("Parent"))])
+                self._sure([page.pageid, *_holding(page.attrs.get("Resources")), *self._parents(page.attrs.get("Parent"))])
                 self._page_xobjects = _xobjects_of(resources)
                 self._draw(streams, resources, "page", 1, ())
         except InputError:
@@ -368,6 +369,16 @@ class StreamGuard:
             raise _unguarded() from None
         finally:  # nothing of the page is kept past it
             self._drawn, self._named, self._page_xobjects = {}, {}, None
+
+    def _parents(self, parent: Any) -> list[Any]:
+        """A page's /Parent chain (``_parents``), each page tree node's read once a file, not once a page (the
+        document keeps no object: a /Pages node's /Kids parsed again for each of its pages, quadratic in pages)."""
+        key = parent.objid if isinstance(parent, PDFObjRef) else None
+        if key is None:
+            return []
+        if key not in self._chains:
+            self._chains[key] = _parents(parent)
+        return self._chains[key]
 
     def _sure(self, holders: list[Any]) -> None:
         """Refuse the page when an object holding its resources or a form's (``holders``: object numbers or
