@@ -743,6 +743,45 @@ def test_a_scheduler_that_goes_away_stops_the_batch_and_a_rerun_resumes(tmp_path
     assert {row.path: row.status for row in again.rows} == {"a.docx": "skipped", "b-hangs.docx": "converted", "c.docx": "converted"}
 
 
+def test_a_frozen_scheduler_stops_the_batch_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outside scheduler (``dask scheduler``, a process of its own) frozen (SIGSTOP) while a file runs and another
+    waits: its connection stays open, but no ask is answered; after MSP_CONVERT_DASK_NO_WORKERS seconds the batch stops
+    with its own line (not a wait for ever), the first file's outputs kept, the two others "not converted"."""
+    monkeypatch.setenv(PATIENCE, "3")
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
+        shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, HANG_HOOK: "hangs"}, "start_new_session": True}
+    scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
+    worker = subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+    journal = out / STATE / JOURNAL
+    try:
+        answer: list[Any] = []
+        batch = threading.Thread(target=lambda: answer.append(ended(lambda: run_batch(BatchOptions(src, out, timeout=120), scheduler=address), bound=60)))
+        batch.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
+            time.sleep(0.1)
+        time.sleep(1)  # b-hangs.docx started
+        os.killpg(scheduler.pid, signal.SIGSTOP)
+        batch.join(90)
+    finally:
+        for proc in (scheduler, worker):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGCONT)
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+    assert answer, "still waiting"
+    result = answer[0]
+    assert result.stopped == f"--scheduler {address}: the scheduler does not answer (for 3 s: stopped or overloaded); check it and run again to resume"
+    silent = "not converted: the batch stopped, as the scheduler did not answer; run it again to resume"
+    assert {row.path: (row.status, row.error) for row in result.rows} == {
+        "a.docx": ("converted", ""), "b-hangs.docx": ("failed", silent), "c.docx": ("failed", silent)}
+    assert (out / "a.json").exists()
+
+
 def test_the_window_grows_with_an_adaptive_clusters_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An adaptive cluster from no worker to two (one thread each): the in-flight window, sized for one thread at
     connect, is sized again during the run from the scheduler's threads (WINDOW tasks a thread). A scan that

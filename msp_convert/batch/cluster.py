@@ -64,14 +64,13 @@ from typing import Any, Iterable, Optional
 from ..atomic import write_problem
 from ..errors import InputError
 from .report import BatchOptions
-from .watch import PATIENCE, Census, ClusterError, NoWorkers, SchedulerGone, hushed, lost, no_workers, patience  # noqa: F401 (PATIENCE, NoWorkers, no_workers: this module's names too)
+from .watch import CONNECT, PATIENCE, Census, ClusterError, NoWorkers, SchedulerGone, hushed, lost, no_workers, patience  # noqa: F401 (PATIENCE, NoWorkers, no_workers: this module's names too)
 from .workers import CRASH, _WriteFailed, convert_many, _convert, internal, timed_out, unreadable, write_outputs
 
 BEAT = "msp-convert-beat"  # the event a task that has run QUIET seconds logs, and again after each page of a scan
 START = "msp-convert-start"  # the event each task logs as it starts, before its work: the scheduler has it before any death
 QUIET = 0.5  # seconds a task runs before its worker tells the client it has started
 RETRIES = 1  # a file whose worker died is tried this many times more, whatever the scheduler allows
-CONNECT = 5  # seconds to wait for a scheduler's answer
 # With this set to 1, each answer (a plan's bytes) is fetched from its worker, not through the scheduler
 # (which otherwise relays every answer: its CPU bounds the plans a second); the client must then reach
 # the workers' addresses, as it need not by default. 0 or unset: through the scheduler.
@@ -633,9 +632,11 @@ class _Flight:
     def _restart(self, worker: str) -> None:
         """``worker`` restarted by its nanny: its kill waited for (``patience`` seconds at most), not its return (an
         adaptive cluster retires a restarted idle worker: waiting for the cluster's size again held the batch, files
-        unsent, till it stopped for no worker); a worker that cannot come back is the census's to count."""
-        self.client.sync(self.client.scheduler.restart_workers, workers=[worker], timeout=self.patience, wait_for_workers=False,
-                         on_error="return", stimulus_id=f"msp-convert-restart-{time.time()}")
+        unsent, till it stopped for no worker); a worker that cannot come back, or a scheduler that does not answer,
+        is the census's to count."""
+        with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
+            self.client.sync(self.client.scheduler.restart_workers, workers=[worker], timeout=self.patience, wait_for_workers=False,
+                             on_error="return", stimulus_id=f"msp-convert-restart-{time.time()}", callback_timeout=self.patience + CONNECT)
 
     def close(self) -> None:
         """What is in flight cancelled; the client closed, and the local cluster if it is ours (Dask's lines about

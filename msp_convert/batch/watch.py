@@ -26,6 +26,7 @@ from .workers import Stopped
 NO_WORKERS = 60.0  # seconds a cluster may have no worker while files are in flight before the batch gives up
 PATIENCE = "MSP_CONVERT_DASK_NO_WORKERS"  # those seconds, when set (a queue whose workers take minutes to start)
 ASK = 1.0  # seconds between two asks of the scheduler's thread count
+CONNECT = 5  # seconds to wait for the scheduler's answer to an ask
 LOST = "scheduler-connection-lost"  # Dask's reason for the futures a client cancels when it loses its scheduler
 
 
@@ -48,6 +49,16 @@ class NoWorkers(Stopped):
     what is done kept, the files not done left for a rerun (``why`` their rows say so)."""
 
     why = "the cluster had no workers"
+
+
+class SchedulerSilent(Stopped):
+    """The scheduler, still connected, has answered no ask for the patience's seconds (frozen, or its machine too
+    busy) while files were in flight: the batch stops, what is done kept, the rest left for a rerun."""
+
+    why = "the scheduler did not answer"
+
+    def __init__(self, scheduler: str, seconds: float) -> None:
+        super().__init__(f"--scheduler {scheduler}: the scheduler does not answer (for {seconds:g} s: stopped or overloaded); check it and run again to resume")
 
 
 class SchedulerGone(Stopped):
@@ -87,28 +98,31 @@ def lost(error: BaseException) -> bool:
 
 class Census:
     """The cluster's worker threads as last asked (``threads``, one at least), when it last had one (``seen``),
-    and whether it has had one since the client connected (``worked``)."""
+    when its scheduler last answered (``heard``), and whether it has had one since the client connected (``worked``)."""
 
     def __init__(self, client: Any, scheduler: str, patience: float) -> None:
         self.client, self.scheduler, self.patience = client, scheduler, patience
         self.threads = 1
-        self.seen = time.monotonic()
+        self.seen = self.heard = time.monotonic()
         self.asked = float("-inf")
         self.worked = False
         self.ask(self.seen)
 
     def ask(self, now: float) -> None:
         """The threads asked of the scheduler, unless asked within ``ASK`` seconds; ``SchedulerGone`` when the client
-        has lost it (Dask has then cancelled what was in flight). One out of reach otherwise: no worker known."""
+        has lost it (Dask has then cancelled what was in flight). One that does not answer within ``CONNECT`` seconds
+        (frozen, or out of reach): no worker known, nor its answer (``heard``)."""
         self.alive()
         if now - self.asked < ASK:
             return
         self.asked = now
-        with contextlib.suppress(OSError, TimeoutError):
-            total = int(self.client.scheduler_info(n_workers=0).get("total_threads") or 0)
-            self.threads = max(1, total)
-            if total:
-                self.seen, self.worked = now, True
+        try:
+            total = int(self.client.sync(self.client.scheduler.identity, n_workers=0, callback_timeout=CONNECT).get("total_threads") or 0)
+        except (OSError, TimeoutError):  # asyncio's TimeoutError among them
+            return
+        self.heard, self.threads = now, max(1, total)
+        if total:
+            self.seen, self.worked = now, True
 
     def alive(self) -> None:
         """``SchedulerGone`` when the client has lost its scheduler (reconnecting, or closed after trying)."""
@@ -117,13 +131,16 @@ class Census:
 
     def watch(self, answered: bool, flying: bool) -> None:
         """Each round, the threads asked again (``ask``): when files are in flight (``flying``) and the cluster has had
-        no worker, nor answered, for ``patience`` seconds, ``NoWorkers``, or, when it has had none since the client
-        connected, ``ClusterError`` (nothing done: a rerun starts clean)."""
+        no worker, nor answered, for ``patience`` seconds, ``SchedulerSilent`` when the scheduler has not answered an ask
+        in that time, else ``NoWorkers``, or, when it has had none since the client connected, ``ClusterError`` (nothing
+        done: a rerun starts clean)."""
         now = time.monotonic()
         self.ask(now)
         if answered or not flying:
             self.seen = now
         elif now - self.seen >= self.patience:
+            if now - self.heard >= self.patience:
+                raise SchedulerSilent(self.scheduler, self.patience)
             stop = NoWorkers if self.worked else ClusterError
             raise stop(no_workers(self.scheduler, connecting=not self.worked))
 
