@@ -34,7 +34,7 @@ wait): with files in flight and no worker for ``watch.NO_WORKERS`` seconds (or
 one line (``ClusterError``, nothing done), and a cluster whose workers are all
 gone (or, with ``local:N``, none able to start again) stops the batch
 (``NoWorkers``): the files done are kept, the others left for a rerun; so does
-a scheduler that goes away mid-run (``watch.SchedulerGone``). The window is sized
+a scheduler that goes away mid-run (``watch.SchedulerGone``), or answers nothing (``watch.SchedulerSilent``). The window is sized
 again during the run from the cluster's threads (``watch.Census``).
 
 Each answer comes back through the scheduler, or with ``DIRECT`` set to 1,

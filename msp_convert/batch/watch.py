@@ -9,7 +9,9 @@ bound: ``FLIGHT`` bytes of input beyond one file a worker thread (``cluster._Fli
 
 A scheduler that goes away mid-run (killed, its machine gone) cancels every file in flight (Dask's
 ``LOST``): that is no converter's crash, but the batch stopped in one line (``SchedulerGone``), what is done
-kept, the other files "not converted" and left for a rerun.
+kept, the other files "not converted" and left for a rerun. One that stays connected but answers nothing (frozen,
+its machine overloaded) is asked with a time limit (``CONNECT``): with files in flight and no answer for the no-worker
+patience, the batch stops so too, in a line of its own (``SchedulerSilent``).
 """
 
 from __future__ import annotations
