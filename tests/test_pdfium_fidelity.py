@@ -111,7 +111,8 @@ def _type3(tounicode: bool, font_bbox: bytes = b"0 0 550 700", base_font: bytes 
         b" << /T3 7 0 R >> >> /Contents 8 0 R /Annots [10 0 R 11 0 R] >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         _stream(b"BT /F1 11 Tf 72 700 Td (Ava reads with help) Tj ET"),
-        b"<< /Type /Font /Subtype /Type3 " + base_font + b" /FontBBox [" + font_bbox + b"] /FontMatrix [0.001 0 0 0.001 0 0]"
+        b"<< /Type /Font /Subtype /Type3 " + base_font + b" /FontBBox [" + font_bbox
+        + b"] /FontMatrix [0.001 0 0 0.001 0 0]"
         b" /CharProcs << " + b" ".join(b"/" + n + b" 9 0 R" for n in names.values()) + b" >> /Encoding"
         b" << /Differences [65 " + b" ".join(b"/" + n for n in names.values()) + b"] >> /FirstChar 65"
         b" /LastChar %d /Widths [%s] /Resources << >>" % (64 + len(names), b"550 " * len(names))
@@ -232,7 +233,8 @@ EGRAVE_TWICE = (b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /PlanSans /FirstC
                 b" /Ascent 900 /Descent -200 /CapHeight 700 /StemV 80 >> >>")
 
 
-@pytest.mark.parametrize("shown", [b"(\\310\\311) Tj", b"(\\311\\310) Tj", b"(\\311) Tj ET BT /F1 11 Tf 170 700 Td (\\310) Tj"])
+@pytest.mark.parametrize("shown", [b"(\\310\\311) Tj", b"(\\311\\310) Tj",
+                                   b"(\\311) Tj ET BT /F1 11 Tf 170 700 Td (\\310) Tj"])
 def test_code_without_unicode_after_a_mapped_one_of_its_character(shown):
     """A code PDFium maps to no Unicode, read as the character a mapped code met before it reads as: checked still,
     and read as pdfminer reads it."""

@@ -360,7 +360,8 @@ class StreamGuard:
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
                 resources = resolve1(page.resources)
-                self._sure([page.pageid, *_holding(page.attrs.get("Resources")), *self._parents(page.attrs.get("Parent"))])
+                holders = _holding(page.attrs.get("Resources")) + self._parents(page.attrs.get("Parent"))
+                self._sure([page.pageid, *holders])
                 self._page_xobjects = _xobjects_of(resources)
                 self._draw(streams, resources, "page", 1, ())
         except InputError:
