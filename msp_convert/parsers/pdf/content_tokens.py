@@ -16,14 +16,15 @@ its ``EI``. ``tokens(data, numbers=False)`` passes numbers over too and
 gives an array of strings and numbers alone (a TJ's) as one ``STRINGS``
 token, the list of its strings, and a run of operators ``Shown`` does not
 run as one ``OPERATOR`` (``b""``): one match where there were dozens of
-tokens. Tokens are found by one pattern's ``finditer`` over the stream,
-restarted where a token is read by hand: a literal string holding a
-bracket or a backslash is scanned by hand (the next ``(``, ``)`` or ``\\``);
-no pattern's repeat ever backtracks (each is of a class or possessive):
-memory is the string's own bytes, time is linear, whatever the stream
-holds. Bytes are split as PDFium splits them: whitespace is PDF's six (NUL, tab, line feed,
-form feed, carriage return, space), a hex string runs to its ``>`` and keeps
-its hex digits only.
+tokens (a long array is read token by token). Tokens are found by one
+pattern's ``finditer`` over the stream, restarted where a token is read by
+hand: a literal string holding a bracket or a backslash is scanned by hand
+(the next ``(``, ``)`` or ``\\``); no pattern's repeat ever backtracks (each
+is of a class and possessive, or a bounded one in an atomic group): memory
+is the token's own bytes, time is linear, whatever the stream holds. Bytes
+are split as PDFium splits them: whitespace is PDF's six (NUL, tab, line
+feed, form feed, carriage return, space), a hex string runs to its ``>``
+and keeps its hex digits only.
 
 ``draws(data)`` yields each ``Do`` PDFium may run, for ``source.StreamGuard``;
 ``name_keys`` gives the keys (pdfminer's) a name in a stream may find;
@@ -38,22 +39,32 @@ import re
 from typing import Any, Iterator, Optional
 
 NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE, STRINGS = range(8)
+# what Shown does at each operator it runs (any other only ends its operands): the one table of them
+FONT, SAVE, RESTORE, SHOW_ALL, SHOW_LAST, DRAW = range(6)
+SHOWN_RUNS = {b"Tf": FONT, b"q": SAVE, b"Q": RESTORE, b"TJ": SHOW_ALL, b"Tj": SHOW_LAST, b"'": SHOW_LAST,
+              b'"': SHOW_LAST, b"Do": DRAW}
+# a group's repeats in one match at most (an atomic group keeps each repeat's place until it ends): a longer run is
+# the next match's, a longer array of strings and numbers read token by token; memory stays the match's
+_REPEAT_MOST = 1024
 
 # whitespace and comments (and, in _WORDS, numbers too: one match for a run of them all); then one of: 1 (in _WORDS
 # alone) an array of numbers and strings alone (hex ones, literal ones with no bracket or escape), as a TJ's mostly
 # is; 2 a name; 3 an opening bracket; 4 a closing one; 5 a hex string's digits; 6 a literal string with no bracket
 # or escape in it (the common case, read in the one match); 7 any other literal string's opening bracket (read by
 # ``literal``); 8 (in _WORDS alone) a run of operators Shown does not run, numbers between them; 9 a number or an
-# operator; anything else (a stray ")" or ">") is passed over. Every repeat is of a class or is possessive: no
-# match backtracks, whatever the bytes.
+# operator; anything else (a stray ")" or ">") is passed over. Every repeat is of a class and possessive, or of a
+# group inside an atomic group (not a possessive group: CPython before 3.11.5 may match those wrongly,
+# python/cpython#106052): no match backtracks, whatever the bytes.
 _SPACE = rb"\x00\t\n\x0c\r "
 _REGULAR = rb"[^" + _SPACE + rb"()<>\[\]{}/%]"
 _SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
-_SHOWN = rb"\[(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\))*+\]"
-_NUMBERS = rb"(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+)++"
+_SHOWN = (rb"\[(?>(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\)){0,%d})\]"
+          % _REPEAT_MOST)
+_NUMBERS = rb"(?>(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+){1,%d})" % _REPEAT_MOST
 # a run of operators none of which Shown runs (each only ends its operands), numbers between them: one token
-_RUN = (rb"(?:(?!(?:Tf|q|Q|TJ|Tj|'|\"|Do|ID)(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?:" + _NUMBERS
-        + rb")?+)++")
+_RAN = b"|".join(re.escape(op) for op in (*SHOWN_RUNS, b"ID"))
+_RUN = (rb"(?>(?:(?!(?:" + _RAN + rb")(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?>(?:" + _NUMBERS
+        + rb")?)){1,%d})" % _REPEAT_MOST)
 
 
 def _pattern(skip: bytes, array: bytes, run: bytes) -> "re.Pattern[bytes]":
@@ -66,7 +77,7 @@ _WORDS = _pattern(_NUMBERS, _SHOWN, _RUN)
 _IN_ARRAY = re.compile(rb"<([^>]*+)>|\(([^)]*+)\)")  # an array's strings, once _SHOWN has matched it
 # a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
 # "%" (a string's, a name's or a comment's), and not running on into a longer word
-_ANY_DO = re.compile(rb"(?<![^\x00\t\n\x0c\r )<>\[\]{}])Do(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])")
+_ANY_DO = re.compile(rb"(?<![^" + _SPACE + rb")<>\[\]{}])Do(?!" + _REGULAR + rb")")
 _NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
 _PDFIUM_ESCAPE = re.compile(rb"#(.)(.)", re.S)  # PDFium: "#" and the next two bytes, whatever they are
 _PDFMINER_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{0,2})")  # pdfminer: "#" and up to two hex digits
@@ -180,7 +191,7 @@ def pdfium_name(raw: bytes) -> bytes:
 
 
 _BAD_ESCAPE = re.compile(rb"#(?![0-9A-Fa-f]{2})")
-_NAME_AT_NUL = re.compile(rb"/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*\x00")  # PDFium ends a name at NUL, pdfminer does not
+_NAME_AT_NUL = re.compile(rb"/" + _REGULAR + rb"*\x00")  # PDFium ends a name at NUL, pdfminer does not
 _OBJECT_END = (b"stream", b"endobj")
 
 

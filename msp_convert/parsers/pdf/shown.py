@@ -12,12 +12,10 @@ from typing import Any, Optional
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, resolve1
 
-from .content_tokens import NAME, OPEN, CLOSE, OPERATOR, STRING, STRINGS, name_keys, tokens
+from .content_tokens import (CLOSE, DRAW, FONT, NAME, OPEN, OPERATOR, RESTORE, SAVE, SHOW_ALL, SHOW_LAST, SHOWN_RUNS,
+                             STRING, STRINGS, name_keys, tokens)
 from .limits import LIMITS, refuse
 from .source import _decoded_size, find_form, form_resources, form_xobjects
-
-
-_SHOW = frozenset((b"Tj", b"'", b'"'))
 
 
 class Shown:
@@ -51,23 +49,24 @@ class Shown:
             if kind == STRING:
                 strings.append(value)
                 self._spend(1)
-            elif kind == STRINGS:  # an array of strings and numbers alone: no operator, no name in it
-                strings += value
+            elif kind == STRINGS:  # an array of strings and numbers alone (a short one): no operator, no name in it
                 self._spend(len(value))
+                strings += value
             elif kind == NAME:
                 name = value
             elif kind == OPEN or kind == CLOSE:
                 nested = nested + 1 if kind == OPEN else max(nested - 1, 0)
             elif kind == OPERATOR and not nested:
-                if value == b"Tf":
+                does = SHOWN_RUNS.get(value)
+                if does == FONT:
                     font = fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
-                elif value == b"q":
+                elif does == SAVE:
                     saved.append(font)
-                elif value == b"Q" and saved:
+                elif does == RESTORE and saved:
                     font = saved.pop()
-                elif value == b"TJ" or value in _SHOW and strings:
-                    self._show(font, strings if value == b"TJ" else strings[-1:])
-                elif value == b"Do" and depth < LIMITS.form_depth:
+                elif does == SHOW_ALL or does == SHOW_LAST and strings:
+                    self._show(font, strings if does == SHOW_ALL else strings[-1:])
+                elif does == DRAW and depth < LIMITS.form_depth:
                     self._form(resources, name, depth)
                 strings, name = [], b""
 
