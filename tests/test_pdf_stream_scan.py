@@ -12,7 +12,10 @@ draws of each.
 from __future__ import annotations
 
 import io
+import random
+import tracemalloc
 import zlib
+from pathlib import Path
 from typing import Optional
 
 import pypdfium2 as pdfium
@@ -25,7 +28,7 @@ from pdfminer.psparser import LIT
 from test_pdf_stream_guard import Written, _never_loaded, _refused_by_the_guard, _stream, _text, one_page
 
 from msp_convert.errors import UnsafeFileError
-from msp_convert.parsers.pdf import parse_pdf
+from msp_convert.parsers.pdf import content_tokens, parse_pdf, shown as shown_module
 from msp_convert.parsers.pdf.content_tokens import draws, keys_unsure
 from msp_convert.parsers.pdf.limits import LIMITS
 from msp_convert.parsers.pdf.shown import Fonts, Shown
@@ -264,3 +267,89 @@ WRITTEN = {
 @pytest.mark.parametrize("written, unsure", WRITTEN.items())
 def test_keys_unsure(written: bytes, unsure: bool) -> None:
     assert keys_unsure(b"3 0 obj\n" + written + b"\nendobj") is unsure
+
+
+# ---- Shown's tokens (numbers=False: a short array of strings and numbers one STRINGS, a run of operators it
+# does not run one OPERATOR) give the events the plain tokens give ---------------------------------------------
+
+
+class _Font:
+    """A font whose characters are its name and the string's bytes: which font shows which string, as read."""
+
+    def __init__(self, name: bytes) -> None:
+        self.name = name
+
+    def decode(self, part: bytes) -> list[int]:
+        return list(self.name + b":" + part)
+
+    def to_unichr(self, cid: int) -> str:
+        return chr(cid)
+
+
+class _Fonts:
+    def get(self, resources: object, name: bytes) -> tuple[_Font, dict[int, str]]:
+        return _Font(name), {}
+
+
+class _Recorded(Shown):
+    """``Shown`` with each string shown (by font) and each form drawn, in order, in ``strings``."""
+
+    def _form(self, resources: object, name: bytes, depth: int) -> None:
+        self.strings.append(f"Do {name!r}")
+
+
+def _events(data: bytes) -> list[str]:
+    shown = _Recorded(_Fonts(), 1)  # type: ignore[arg-type]
+    shown.run(data, None, 0)
+    return shown.strings
+
+
+def _fixture_streams() -> list[bytes]:
+    """Every page's content stream of the fixtures' PDFs."""
+    streams = []
+    for path in sorted(Path(__file__).parent.parent.glob("fixtures/**/*.pdf")):
+        with path.open("rb") as f:
+            for page in PDFPage.create_pages(PDFDocument(PDFParser(f))):
+                streams.append(b"".join(resolve1(part).get_data() for part in page.contents))
+    return streams
+
+
+_PIECES = [b"(", b")", b"\\", b"<", b">", b"[", b"]", b"{", b"}", b"<<", b">>", b"/", b"%", b" ", b"\n", b"\x00", b"Do",
+           b"Tf", b"TJ", b"Tj", b"'", b'"', b"q", b"Q", b"ID", b"EI", b"F1", b"1", b"-.5", b"x", b"(a)", b"<41>",
+           b"[(a) 1]", b"[<4 1>( )]", b"[1 2]", b"\\(", b"BI /W 1 ID x EI", b"%c\n", b"Td", b"#"]
+_LONG = content_tokens._REPEAT_MOST + 2
+_HOSTILE = [
+    b"/F1 1 Tf [" + b"(a) 1 " * _LONG + b"] TJ",  # an array too long for one STRINGS token
+    b"/F1 1 Tf [" + b"(a)" * _LONG + b"(b) Tj",  # ... and left open
+    b"(a) " + b"x 1 " * _LONG + b"/F2 Tf (b) Tj",  # a run of operators too long for one token
+    b"(a) /F1 Tf " + b"1 " * _LONG + b"x Tj /F2 Tf (b) Tj" + b" %c\n" * _LONG + b"(c) '",
+    b"/F1 1 Tf [(a) -1 <41 4>] TJ [( )] TJ q /F2 Tf [1 2] TJ Q (b) Tj /X Do [(c) /X Do] TJ (d) x Tj",
+]
+
+
+def _hostile_streams() -> list[bytes]:
+    rnd = random.Random(17)
+    fuzzed = [b" ".join(rnd.choice(_PIECES) for _ in range(rnd.randint(1, 30))) for _ in range(3000)]
+    return _HOSTILE + fuzzed
+
+
+@pytest.mark.parametrize("streams", [_fixture_streams, _hostile_streams], ids=["fixtures", "hostile"])
+def test_shown_reads_the_same_through_its_own_tokens_as_through_the_plain_ones(
+        streams, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    data = streams()
+    ours = [_events(d) for d in data]
+    monkeypatch.setattr(shown_module, "tokens", lambda d, numbers=True: content_tokens.tokens(d))
+    assert ours == [_events(d) for d in data]
+    assert any(ours)
+
+
+def test_a_long_array_of_strings_is_refused_holding_no_more_than_the_page_limit() -> None:
+    data = b"BT [" + b"(ab)" * 2**19 + b"] TJ ET"  # 2 MiB: half a million strings
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnsafeFileError, match="^page 1 of this PDF draws more than 30,000 characters"):
+            Shown(Fonts(), 1).run(data, None, 0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20  # the 30,000 strings the page may show, not the array's half million
