@@ -172,6 +172,25 @@ def draws(data: bytes) -> Iterator[Optional[bytes]]:
             last_kind, last = kind, value
 
 
+_MARKED = re.compile(rb"(?<![^" + _SPACE + rb"])(?:BMC|BDC|EMC)(?![^" + _SPACE + rb"])")
+
+
+def marked_depth(data: bytes, most: int) -> int:
+    """How deep marked content (BMC, BDC ... EMC) nests in ``data``, counted no further than past ``most``:
+    0 where fewer than ``most`` open at all. Counted on the bytes, strings and all (an operator's name spelt
+    inside a string may count: deeper, never shallower)."""
+    if data.count(b"BMC") + data.count(b"BDC") <= most:
+        return 0
+    depth = deepest = 0
+    for m in _MARKED.finditer(data):
+        depth = depth - 1 if m.group() == b"EMC" else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > most:
+                break
+    return deepest
+
+
 def name_keys(raw: bytes) -> tuple[str, ...]:
     """The keys (as pdfminer has a dictionary's keys) a name in a stream (its bytes after the ``/``) may find: as
     PDFium decodes its ``#`` escapes (first) and as pdfminer decodes them (``#G1``: ``G1``; a lone ``#`` goes)."""

@@ -34,6 +34,9 @@ class PdfLimits:
     content_bytes_per_page: int = 16 * 2**20  # decoded drawing instructions, form XObjects included
     streams_per_page: int = 20_000  # content streams run: the page's own, and each form XObject each time it is drawn
     form_depth: int = 32  # forms drawn inside forms (a real plan nests two or three)
+    # marked content (BMC/BDC) open inside marked content, in one stream: PDFium copies the open marks at each
+    # level, so 100,000 levels took 20 GB (a tagged PDF nests a few)
+    marked_depth: int = 256
     form_fields_per_file: int = 100_000
     object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
     object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not

@@ -40,7 +40,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .content_tokens import draws, keys_unsure, name_keys
+from .content_tokens import draws, keys_unsure, marked_depth, name_keys
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -433,8 +433,10 @@ class StreamGuard:
                 break
         self.budget.spend(size * times)  # past the room: refused here
         self.parsed += len(streams)
-        data = b" ".join(map(_data, streams)) if xobjects else b""
-        names = list(_drawn(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if b"Do" in data else []
+        data = b" ".join(map(_data, streams))
+        if marked_depth(data, LIMITS.marked_depth) > LIMITS.marked_depth:
+            raise refuse(f"page {self.budget.page} of this PDF nests marked content more than {LIMITS.marked_depth} deep")
+        names = list(_drawn(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if xobjects and b"Do" in data else []
         if key is not None:
             self._drawn[key] = (size, names)
         return names
