@@ -702,41 +702,58 @@ def _free_port() -> int:
         return int(free.getsockname()[1])
 
 
-def test_a_scheduler_that_goes_away_stops_the_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
-    """An outside scheduler (``dask scheduler``, a process of its own, and one ``dask worker``) killed while a file runs
-    and another waits: not a converter's crash, but the batch stopped in one line, the first file's outputs kept, the
-    two others "not converted" (the cluster went away) and converted by a rerun."""
+def _three_plans(tmp_path: Path) -> tuple[Path, Path]:
+    """An input folder of three plans (the worker stalls on b-hangs.docx under HANG_HOOK) and an output folder."""
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
         shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
+    return src, out
+
+
+def _signal_scheduler_mid_run(src: Path, out: Path, signals: tuple[int, ...], bound: float) -> tuple[str, list[Any]]:
+    """An outside ``dask scheduler`` (a process of its own) and one ``dask worker``; the batch run on it, and the
+    scheduler sent ``signals`` once the first file is journalled and b-hangs.docx has started. The address, and
+    the batch's result (none if it had not ended within ``bound`` seconds)."""
     address = f"tcp://127.0.0.1:{_free_port()}"
-    env = {**os.environ, HANG_HOOK: "hangs"}  # the worker stalls on b-hangs.docx: it is running when its scheduler goes
     dask_cli = [sys.executable, "-m", "dask"]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env, "start_new_session": True}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, HANG_HOOK: "hangs"},
+             "start_new_session": True}
     scheduler = subprocess.Popen([*dask_cli, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
     worker = subprocess.Popen([*dask_cli, "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
     journal = out / STATE / JOURNAL
+    answer: list[Any] = []
     try:
-        answer: list[Any] = []
-        batch = threading.Thread(target=lambda: answer.append(ended(lambda: run_batch(BatchOptions(src, out, timeout=120), scheduler=address))))
+        batch = threading.Thread(target=lambda: answer.append(ended(lambda: run_batch(BatchOptions(src, out, timeout=120), scheduler=address), bound=bound)))
         batch.start()
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
             time.sleep(0.1)
         time.sleep(1)  # b-hangs.docx started
-        os.killpg(scheduler.pid, signal.SIGKILL)
-        batch.join(300)
+        for sig in signals:
+            os.killpg(scheduler.pid, sig)
+        batch.join(bound + 30)
     finally:
         for proc in (scheduler, worker):
             with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGCONT)
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(30)
+    return address, answer
+
+
+def test_a_scheduler_that_goes_away_stops_the_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
+    """An outside scheduler killed while a file runs and another waits: not a converter's crash, but the batch
+    stopped in one line, the first file's outputs kept, the two others "not converted" (the cluster went away)
+    and converted by a rerun."""
+    src, out = _three_plans(tmp_path)
+    address, answer = _signal_scheduler_mid_run(src, out, (signal.SIGKILL,), bound=300)
     result = answer[0]
     assert result.stopped == f"--scheduler {address}: the client lost its scheduler (stopped or restarted); check it runs and run again to resume"
     gone = "not converted: the batch stopped, as the cluster went away; run it again to resume"
     assert {row.path: (row.status, row.error) for row in result.rows} == {
         "a.docx": ("converted", ""), "b-hangs.docx": ("failed", gone), "c.docx": ("failed", gone)}
+    journal = out / STATE / JOURNAL
     assert [json.loads(line)["path"] for line in journal.read_text(encoding="utf-8").splitlines()] == ["a.docx"]
     assert (out / "a.json").exists()
     again = run_batch(BatchOptions(src, out, timeout=60), scheduler="local:1")
@@ -744,35 +761,12 @@ def test_a_scheduler_that_goes_away_stops_the_batch_and_a_rerun_resumes(tmp_path
 
 
 def test_a_frozen_scheduler_stops_the_batch_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An outside scheduler (``dask scheduler``, a process of its own) frozen (SIGSTOP) while a file runs and another
-    waits: its connection stays open, but no ask is answered; after MSP_CONVERT_DASK_NO_WORKERS seconds the batch stops
-    with its own line (not a wait for ever), the first file's outputs kept, the two others "not converted"."""
+    """An outside scheduler frozen (SIGSTOP) while a file runs and another waits: its connection stays open, but no
+    ask is answered; after MSP_CONVERT_DASK_NO_WORKERS seconds the batch stops with its own line (not a wait for
+    ever), the first file's outputs kept, the two others "not converted"."""
     monkeypatch.setenv(PATIENCE, "3")
-    src, out = tmp_path / "in", tmp_path / "out"
-    src.mkdir()
-    for name, plan in (("a", "01-eyfs-speech-language"), ("b-hangs", "02-ks1-down-syndrome"), ("c", "03-ks2-dyslexia")):
-        shutil.copy(PLANS / f"{plan}.docx", src / f"{name}.docx")
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": {**os.environ, HANG_HOOK: "hangs"}, "start_new_session": True}
-    scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
-    worker = subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
-    journal = out / STATE / JOURNAL
-    try:
-        answer: list[Any] = []
-        batch = threading.Thread(target=lambda: answer.append(ended(lambda: run_batch(BatchOptions(src, out, timeout=120), scheduler=address), bound=60)))
-        batch.start()
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (journal.exists() and journal.read_text(encoding="utf-8").strip()):
-            time.sleep(0.1)
-        time.sleep(1)  # b-hangs.docx started
-        os.killpg(scheduler.pid, signal.SIGSTOP)
-        batch.join(90)
-    finally:
-        for proc in (scheduler, worker):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGCONT)
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(30)
+    src, out = _three_plans(tmp_path)
+    address, answer = _signal_scheduler_mid_run(src, out, (signal.SIGSTOP,), bound=60)
     assert answer, "still waiting"
     result = answer[0]
     assert result.stopped == f"--scheduler {address}: the scheduler does not answer (for 3 s: stopped or overloaded); check it and run again to resume"
