@@ -180,16 +180,20 @@ class Drawn:
         return [f"(cid:{next(names)})" if char == "\ufffd" else char for char in text]
 
 
+def _descendant(spec: dict) -> tuple[Any, Any]:
+    """A font dictionary's /DescendantFonts as written, and the font that holds its metrics: a Type0 font's first
+    descendant, else the font itself."""
+    descendants = resolve1(spec.get("DescendantFonts"))
+    return descendants, resolve1(descendants[0]) if isinstance(descendants, list) and descendants else spec
+
+
 def _fractional_widths(spec: Any) -> bool:
     """A font dictionary's /Widths (a Type0 font's descendant's /W) hold a number with a fraction."""
     if not isinstance(spec, dict):
         return False
-    descendants = resolve1(spec.get("DescendantFonts"))
-    if isinstance(descendants, list) and descendants:
-        spec = resolve1(descendants[0])
-        widths = resolve1(spec.get("W")) if isinstance(spec, dict) else None
-    else:
-        widths = resolve1(spec.get("Widths"))
+    _, font = _descendant(spec)
+    key = "W" if font is not spec else "Widths"
+    widths = resolve1(font.get(key)) if isinstance(font, dict) else None
     stack, seen = [widths], 0
     while stack and seen < LIMITS.glyphs_per_page:  # /W nests arrays; bounded as a page's glyphs are
         value = resolve1(stack.pop())
@@ -218,9 +222,7 @@ def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:
     if not isinstance(spec, dict):
         return None, None
     base = resolve1(spec.get("BaseFont"))
-    descendants = resolve1(spec.get("DescendantFonts"))
-    if isinstance(descendants, list) and descendants:
-        spec = resolve1(descendants[0])
+    descendants, spec = _descendant(spec)
     descriptor = resolve1(spec.get("FontDescriptor")) if isinstance(spec, dict) else None
     if base is None:
         return None, None
