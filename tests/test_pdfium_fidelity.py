@@ -3,6 +3,7 @@ through both (pdfminer's, pdfplumber's, is the reference), and must give the sam
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -362,8 +363,6 @@ def test_type0_fractional_w_is_fractional():
 def test_page_glyph_limit_counts_drawn_characters(monkeypatch):
     """The per-page limit counts the characters drawn, as pdfminer does, not the spaces and line ends PDFium's text
     page makes up between words drawn one Tj each: 200 drawn under a limit of 200 read, 205 refused."""
-    import dataclasses
-
     import msp_convert.parsers.pdf.pdfium_source as pdfium_source
     import msp_convert.parsers.pdf.pdfium_text as pdfium_text
     from msp_convert.errors import InputError
@@ -456,3 +455,33 @@ def test_reference_reads_the_bytes_given(monkeypatch):
     given = data + b"\n% the same document\n"
     assert len(list(pdfium_records(open_pdfium(data), None, data=given, password="x"))) == 2
     assert opened == [(given, "x")]
+
+
+def _pages_of_two_fonts(pages: int) -> bytes:
+    """Pages drawing the same two fonts (written once, as indirect objects, for every page)."""
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    for _ in range(pages):
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 700, "Written by:")
+        c.setFont("Times-Bold", 11)
+        c.drawString(72, 680, "Outcome")
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("remembered, expected", [(10_000, 2), (0, 6)])
+def test_font_facts_worked_out_once_a_document(remembered, expected, monkeypatch):
+    """A font written once is read (descent, how PDFium reads it) once a document, not on every page; up to
+    ``fonts_remembered`` of them, past which each page reads its own again, alike."""
+    from msp_convert.parsers.pdf import pdfium_text, shown
+
+    data = _pages_of_two_fonts(3)
+    before = [repr(r) for r in pdfium_records(open_pdfium(data), StreamGuard(data))]
+    monkeypatch.setattr(shown, "LIMITS", dataclasses.replace(shown.LIMITS, fonts_remembered=remembered))
+    seen: list[object] = []
+    real = pdfium_text._descriptor_descent
+    monkeypatch.setattr(pdfium_text, "_descriptor_descent", lambda spec: seen.append(spec) or real(spec))
+    assert [repr(r) for r in pdfium_records(open_pdfium(data), StreamGuard(data))] == before
+    assert len(seen) == expected

@@ -38,6 +38,7 @@ class PdfLimits:
     # level, so 100,000 levels took 20 GB (a tagged PDF nests a few)
     marked_depth: int = 256
     form_fields_per_file: int = 100_000
+    fonts_remembered: int = 10_000  # font dictionaries whose facts (descent, how PDFium reads them) a document keeps
     object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
     object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not
     cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)

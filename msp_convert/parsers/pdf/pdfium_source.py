@@ -189,7 +189,7 @@ class _Page:
     def record(self) -> Optional[PageRecord]:
         """The page's record; None when PDFium misreads its text (a font it reads otherwise, its widths' fractions
         or a Type3 font: ``Drawn.read_otherwise``; ``_TextReader.misread``): the reference reads it."""
-        if Drawn(self.stream[0], None, [], self.number).read_otherwise():  # before PDFium's objects are read
+        if Drawn(*self.stream, [], self.number).read_otherwise():  # before PDFium's objects are read
             return None
         record = PageRecord(number=self.number, width=float(self.width), height=float(self.height))
         texts = self._objects(record)

@@ -23,7 +23,7 @@ import ctypes
 import itertools
 import math
 import re
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS  # the standard 14 fonts' metrics: data, not a parser
@@ -38,6 +38,7 @@ from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Glyph
 if TYPE_CHECKING:
     from .pdfium_source import _Page
 
+T = TypeVar("T")
 Matrix = tuple[float, float, float, float, float, float]
 # PDFium keeps positions as 32-bit floats (a few hundred-thousandths of a point off at page scale); each glyph's box
 # is widened by this much each way so that it holds the glyph as pdfminer places it, in full precision
@@ -146,18 +147,21 @@ class Drawn:
         if self._descents is None:
             self._descents = {}
             try:
-                for spec in self._fonts():
-                    name, descent = _descriptor_descent(spec)
+                for name, descent in self._each_font(_descriptor_descent):
                     if name is not None:
                         self._descents[name] = descent if self._descents.get(name, descent) == descent else None
             except Exception:  # a resource pdfminer cannot read: PDFium's descents stand
                 self._descents = {}
         return self._descents
 
-    def _fonts(self) -> list[Any]:
-        """The page's font dictionaries (its /Resources' /Font), as pdfminer reads them."""
+    def _each_font(self, fact: Callable[[Any], T]) -> Iterator[T]:
+        """``fact`` of each of the page's font dictionaries (its /Resources' /Font) as pdfminer reads them, in
+        turn; of one the document writes once, worked out once a document (``Fonts.fact``)."""
         fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
-        return list(map(resolve1, fonts.values())) if isinstance(fonts, dict) else []
+        if not isinstance(fonts, dict):
+            return
+        for spec in fonts.values():
+            yield self.manager.fact(fact, spec) if self.manager is not None else fact(resolve1(spec))
 
     def read_otherwise(self) -> bool:
         """One of the page's fonts PDFium reads otherwise than pdfminer (``_READ_OTHERWISE``): the page is the
@@ -165,7 +169,7 @@ class Drawn:
         reading stands)."""
         try:
             with quiet():
-                return any(rule(spec) for spec in self._fonts() for rule in _READ_OTHERWISE)
+                return any(self._each_font(_read_otherwise))
         except Exception:
             return False
 
@@ -214,6 +218,11 @@ def _type3(spec: Any) -> bool:
 # what makes PDFium read a page's text otherwise than pdfminer, by font dictionary: a /Widths (a Type0 font's /W)
 # with fractions (reportlab's, Chromium's 553.7109: PDFium drops them, its glyphs drift along a line); a Type3 font
 _READ_OTHERWISE = (_fractional_widths, _type3)
+
+
+def _read_otherwise(spec: Any) -> bool:
+    """PDFium reads the font dictionary's text otherwise than pdfminer (one of ``_READ_OTHERWISE``)."""
+    return any(rule(spec) for rule in _READ_OTHERWISE)
 
 
 def _descriptor_descent(spec: Any) -> tuple[Optional[str], Optional[float]]:

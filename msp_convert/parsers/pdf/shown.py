@@ -7,7 +7,7 @@ parser is 20 times slower. Fonts are pdfminer's, made once a document.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, resolve1
@@ -118,12 +118,30 @@ def _unichr(font: Any, cid: int) -> str:
         return "\ufffd"
 
 
+T = TypeVar("T")
+
+
 class Fonts:
-    """pdfminer's fonts for ``Drawn``, each made once a document, with its characters as they are decoded."""
+    """pdfminer's fonts for ``Drawn``, each made once a document, with its characters as they are decoded; and
+    what ``Drawn`` works out of each font dictionary (``fact``), once a document."""
 
     def __init__(self) -> None:
         self.manager = PDFResourceManager(caching=True)
         self.made: dict[Optional[int], tuple[Any, dict[int, str]]] = {}
+        self.facts: dict[tuple[Callable[[Any], Any], int], Any] = {}
+
+    def fact(self, fact: Callable[[Any], T], spec: Any) -> T:
+        """``fact`` of a font dictionary as pdfminer reads it (``spec``: as the resources hold it). A font written
+        once (an indirect object, the same for every page that uses it) is read and worked out once a document,
+        for up to ``LIMITS.fonts_remembered`` of them: pdfminer, keeping no object once read, would parse it
+        again on every page (a third of the pdfium source's time)."""
+        key = (fact, spec.objid) if isinstance(spec, PDFObjRef) else None
+        if key is not None and key in self.facts:
+            return self.facts[key]
+        value = fact(resolve1(spec))
+        if key is not None and len(self.facts) < LIMITS.fonts_remembered:
+            self.facts[key] = value
+        return value
 
     def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
         """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
