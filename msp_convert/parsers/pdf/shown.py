@@ -131,10 +131,10 @@ class Fonts:
         self.facts: dict[tuple[Callable[[Any], Any], int], Any] = {}
 
     def fact(self, fact: Callable[[Any], T], spec: Any) -> T:
-        """``fact`` of a font dictionary as pdfminer reads it (``spec``: as the resources hold it). A font written
-        once (an indirect object, the same for every page that uses it) is read and worked out once a document,
-        for up to ``LIMITS.fonts_remembered`` of them: pdfminer, keeping no object once read, would parse it
-        again on every page (a third of the pdfium source's time)."""
+        """``fact`` of a font dictionary (or a resources' /Font) as pdfminer reads it (``spec``: as written where
+        it is used). One written once (an indirect object, the same for every page that uses it) is read and
+        worked out once a document, for up to ``LIMITS.fonts_remembered`` of them: pdfminer, keeping no object
+        once read, would parse it again on every page (a third of the pdfium source's time)."""
         key = (fact, spec.objid) if isinstance(spec, PDFObjRef) else None
         if key is not None and key in self.facts:
             return self.facts[key]
@@ -145,7 +145,7 @@ class Fonts:
 
     def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
         """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
-        fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+        fonts = self.fact(_itself, resources.get("Font")) if isinstance(resources, dict) else None  # once a document
         spec = next((fonts[k] for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         if objid is None or objid not in self.made:
@@ -155,6 +155,11 @@ class Fonts:
                 return made
             self.made[objid] = made
         return self.made[objid]
+
+
+def _itself(value: Any) -> Any:
+    """A ``Fonts.fact``: the dictionary as read."""
+    return value
 
 
 def manager() -> Fonts:
