@@ -141,6 +141,9 @@ def _squashed_wording(columns: tuple[Column, ...]) -> tuple[dict[str, tuple[tupl
 
 # A cell's text is squashed this far first: a header's wording is its start (a long cell is written text).
 SQUASH_WINDOW = 256
+# ... and before that, only this far: squashing keeps each character's letters in place (a cut text's
+# squashed form starts the whole's), so a start no wording has turns a cell away without the window.
+SQUASH_PEEK = 16
 
 
 def _squashed_match(paragraphs: list[Paragraph], wording: tuple[dict[str, tuple[tuple[str, Column], ...]], int]) -> Optional[Column]:
@@ -148,7 +151,10 @@ def _squashed_match(paragraphs: list[Paragraph], wording: tuple[dict[str, tuple[
     spaces lost or added, borders read as "|"."""
     by_start, longest = wording
     text = paragraphs[0].text if len(paragraphs) == 1 else "\n".join(p.text for p in paragraphs)  # the cell's
-    squashed = _squashed(text[:SQUASH_WINDOW])  # the start of the whole text squashed ...
+    peek = _squashed(text[:SQUASH_PEEK])
+    if len(peek) >= SQUASHED_LEAST and peek[:SQUASHED_LEAST] not in by_start:
+        return None  # most cells: written text, whose first letters start no wording
+    squashed = peek if len(text) <= SQUASH_PEEK else _squashed(text[:SQUASH_WINDOW])  # the start of the whole text squashed ...
     if len(squashed) < longest and len(text) > SQUASH_WINDOW:
         squashed = _squashed(text)  # ... unless too short to hold the longest wording
     found = by_start.get(squashed[:SQUASHED_LEAST], ())
