@@ -193,7 +193,7 @@ class PartWalker(TableReader, InlineOutput, PlainParagraph):
 
     def paragraph(self, p: etree._Element, out: list, flags: int) -> None:
         if not len(p):  # empty: a third of the paragraphs in a typical form
-            out.append(Paragraph([], self.p_default.list_item, self.origin, None, None, None, None, False, False, None))
+            out.append(Paragraph([], self.p_default.list_item, self.origin, None, None, None, None, False, False, ""))
             if self.hidden:
                 self.close_instructions()
             return

@@ -127,9 +127,10 @@ class PlainParagraph:
             return None
         if texts:
             struck, deleted, inserted = _FLAGS[flags | style.key]
-            inlines = [Run(texts[0] if len(texts) == 1 else "".join(texts), struck, deleted, inserted)]
+            text = texts[0] if len(texts) == 1 else "".join(texts)
+            inlines = [Run(text, struck, deleted, inserted)]
         else:
-            inlines = []
+            text, inlines = "", []
         return Paragraph(  # every field by position (PARAGRAPH_FIELDS): keywords cost a third more
             inlines,
             style.list_item if direct_list is None else direct_list,
@@ -137,7 +138,7 @@ class PlainParagraph:
             None, None, None, None,  # confidence, low, page, box
             style.heading if outline is None else outline,
             bold,
-            None,
+            text,  # Paragraph.text, known here: the mapping asks for it many times
         )
 
 
