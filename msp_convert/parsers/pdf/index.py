@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from itertools import product
 from typing import Callable, Generic, Iterable, TypeVar
 
 from .limits import spend
@@ -52,25 +54,19 @@ class Buckets(Generic[T]):
     """Objects by the grid buckets their box (``box(item)``) meets."""
 
     def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
-        self._cells: dict[tuple[int, int], list[tuple[int, T]]] = {}
+        self._cells: dict[tuple[int, int], list[tuple[int, T]]] = defaultdict(list)  # filled here only
         self._wide: list[tuple[int, T]] = []
         self._points: dict[tuple[int, int], tuple[list[T], int]] = {}  # one bucket's answer, made once
         cells = self._cells
-        for n, item in enumerate(items):
-            i0, i1, j0, j1 = _span(*box(item))
+        for pair in enumerate(items):
+            i0, i1, j0, j1 = _span(*box(pair[1]))
             if i0 == i1 and j0 == j1:  # most objects: one bucket
-                bucket = cells.get((i0, j0))
-                if bucket is None:
-                    cells[(i0, j0)] = [(n, item)]
-                else:
-                    bucket.append((n, item))
-                continue
-            if (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
-                self._wide.append((n, item))
-                continue
-            for i in range(i0, i1 + 1):
-                for j in range(j0, j1 + 1):
-                    cells.setdefault((i, j), []).append((n, item))
+                cells[i0, j0].append(pair)
+            elif (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
+                self._wide.append(pair)
+            else:
+                for key in product(range(i0, i1 + 1), range(j0, j1 + 1)):
+                    cells[key].append(pair)
 
     def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
         """The objects whose box may meet this rectangle, each once, in the order they were given."""
@@ -80,7 +76,7 @@ class Buckets(Generic[T]):
         found: dict[int, T] = dict(self._wide)
         read = len(self._wide)
         if (i1 - i0 + 1) * (j1 - j0 + 1) <= len(self._cells):
-            keys: Iterable[tuple[int, int]] = ((i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1))
+            keys: Iterable[tuple[int, int]] = product(range(i0, i1 + 1), range(j0, j1 + 1))
         else:  # a question wider than the page's filled buckets: read those instead
             keys = [k for k in self._cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
         for key in keys:
