@@ -56,9 +56,11 @@ def _fill(document: Document, source: Source, profile: Profile, force: bool) -> 
     """The draft whose plan is the document's, whole and counted."""
     draft = Draft(source)
     front.page_margins(document.headers, document.footers, draft, profile)
-    flow = Flow(profile, draft, landmarks.last_lines())  # the file's lines, as the chooser and divider walked them
+    walked = landmarks.last_lines()
+    flow = Flow(profile, draft, walked)  # the file's lines, as the chooser and divider walked them
     read: dict[str, list[Paragraph]] = {}  # paragraphs read from pixels, by section
-    pixels = _any_read(document.body)  # else no paragraph is looked at again for its confidence
+    # Else no paragraph is looked at again for its confidence: the walk of this document says, or one of its own.
+    pixels = walked.read if walked is not None and walked.document is document else _any_read(document.body)
     for block in document.body:
         if isinstance(block, Paragraph):
             flow.feed(block)

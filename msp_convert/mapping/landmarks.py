@@ -129,6 +129,8 @@ class DocumentLines:
     origins: list[str]  # each unit's origin
     first: dict[Line, int]
     index: LineIndex
+    read: bool = False  # a line was read from pixels (else none of the document's lines is looked at for it)
+    document: object = field(default=None, repr=False, compare=False)  # the document walked
     _headings: dict[Profile, "dict[Line, Match[Optional[Section]]]"] = field(default_factory=dict, repr=False)
 
     def headings(self, profile: Profile) -> "dict[Line, Match[Optional[Section]]]":
@@ -193,7 +195,9 @@ def _walk(document: Document) -> DocumentLines:
                             paras.append(para)
                             k += 1
             unit += 1
-    return _lines_in(origins, order, lines_of(paras))
+    lines = _lines_in(origins, order, lines_of(paras))
+    lines.document = document
+    return lines
 
 
 def _lines_in(origins: list[str], order: list[tuple[int, str, "Row | int"]], lines: list[Line]) -> DocumentLines:
@@ -202,4 +206,4 @@ def _lines_in(origins: list[str], order: list[tuple[int, str, "Row | int"]], lin
     short = {line for line in first if line.n and len(line.n) < MAX_HEADING}
     items = [(unit, origin, lines[what] if type(what) is int else what)  # type: ignore[index]
              for unit, origin, what in order if type(what) is not int or lines[what] in short]  # type: ignore[index]
-    return DocumentLines(items, origins, first, LineIndex(short))  # type: ignore[arg-type]
+    return DocumentLines(items, origins, first, LineIndex(short), not all(line.exact for line in first))  # type: ignore[arg-type]
