@@ -170,40 +170,50 @@ def forget() -> None:
 def _walk(document: Document) -> DocumentLines:
     origins: list[str] = []  # each unit's
     paras: list[Paragraph] = []
-    order: list[tuple[int, str, "Row | int"]] = []  # rows, and paragraphs by their number in ``paras``
+    # Each table row, and each paragraph outside one, in order: its unit, origin, the row (None for a
+    # paragraph) and its paragraphs' numbers in ``paras`` (a stretch: a cell's are taken at once).
+    spans: list[tuple[int, str, Optional[Row], int, int]] = []
     stack: list[Iterator[Block]] = [iter(document.body)]
-    unit = k = 0  # the units and paragraphs so far (counted, not measured: every paragraph is counted)
+    unit = 0  # the units so far (counted, not measured: every paragraph is counted)
     while stack:
         block = next(stack[-1], None)
         if block is None:
             stack.pop()
         elif isinstance(block, Paragraph):
-            order.append((unit, block.origin, k))
+            spans.append((unit, block.origin, None, len(paras), len(paras) + 1))
             paras.append(block)
             origins.append(block.origin)
-            unit, k = unit + 1, k + 1
+            unit += 1
         elif reads_through(block):
             stack.append(b for row in block.rows for cell in row.cells for b in cell.blocks)
         else:
             origins.append(block.origin)
             for row in block.rows:
-                order.append((unit, block.origin, row))
+                k = len(paras)
                 for cell in row.cells:
                     for b in cell.blocks:
-                        for para in (b,) if type(b) is Paragraph else iter_paragraphs([b]):
-                            order.append((unit, para.origin or block.origin, k))
-                            paras.append(para)
-                            k += 1
+                        if type(b) is Paragraph:
+                            paras.append(b)
+                        else:
+                            paras.extend(iter_paragraphs([b]))
+                spans.append((unit, block.origin, row, k, len(paras)))
             unit += 1
-    lines = _lines_in(origins, order, lines_of(paras))
+    lines = _lines_in(origins, spans, paras, lines_of(paras))
     lines.document = document
     return lines
 
 
-def _lines_in(origins: list[str], order: list[tuple[int, str, "Row | int"]], lines: list[Line]) -> DocumentLines:
+def _lines_in(
+    origins: list[str], spans: list[tuple[int, str, Optional[Row], int, int]], paras: list[Paragraph], lines: list[Line]
+) -> DocumentLines:
     """The walk's rows and its lines short enough to be a heading, in order, and those lines indexed."""
     first = dict(zip(reversed(lines), reversed(range(len(lines)))))  # a line's last pair here is its first
     short = {line for line in first if line.n and len(line.n) < MAX_HEADING}
-    items = [(unit, origin, lines[what] if type(what) is int else what)  # type: ignore[index]
-             for unit, origin, what in order if type(what) is not int or lines[what] in short]  # type: ignore[index]
-    return DocumentLines(items, origins, first, LineIndex(short), not all(line.exact for line in first))  # type: ignore[arg-type]
+    items: list[tuple[int, str, "Line | Row"]] = []
+    for unit, origin, row, a, b in spans:
+        if row is not None:
+            items.append((unit, origin, row))
+        for k in range(a, b):
+            if lines[k] in short:
+                items.append((unit, paras[k].origin or origin, lines[k]))
+    return DocumentLines(items, origins, first, LineIndex(short), not all(line.exact for line in first))
