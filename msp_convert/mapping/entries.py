@@ -97,7 +97,10 @@ def pieces(source: Union[Paragraph, Sequence[Inline]], start: int = 0) -> tuple[
 _BULLET = re.compile(r"^(?:[-\u2013\u2022\u00b7\u25aa\u25cf\u2023\u2043\uf0b7\uf0a7*>]|o(?=[ \t]))[ \t\u00a0]*")
 _LEADERS = re.compile(r"^(?:[\s\u2026._]|\.\.)+|(?:[\s\u2026_]|\.{2,})+$")
 _LEAD_CHARS = frozenset("\u2026._")  # with white space: what leaders are drawn with
-_SPACE_RUN = re.compile(r"[ \t\u00a0\u2009\u202f\r\f\v]+")
+_SPACES = " \t\u00a0\u2009\u202f\r\f\v"  # what a line's spacing is made of
+_SPACE_RUN = re.compile("[" + _SPACES + "]+")
+# What ``_SPACE_RUN`` changes: two spaces together, or a space other than " " (a line without them is as it was).
+_ODD_SPACING = ("  ", *_SPACES[1:])
 _TOKEN = re.compile(r"\s+|\S+")
 
 # After a marker's closing bracket, a speck a scan reads as a mark of its own ("(R1 14/03/2019) ["): no writing.
@@ -315,9 +318,17 @@ def _any_struck(line: list[Piece]) -> bool:
 
 def _normalise_plain(text: str) -> str:
     if "\n" not in text:
-        return _SPACE_RUN.sub(" ", text).strip()
-    lines = (_SPACE_RUN.sub(" ", part).strip() for part in text.split("\n"))
+        return _one_spaced(text).strip()
+    lines = (_one_spaced(part).strip() for part in text.split("\n"))
     return "\n".join(part for part in lines if part)
+
+
+def _one_spaced(text: str) -> str:
+    """Each run of spacing one space: looked for first (a few searches), as most lines are typed so already."""
+    for odd in _ODD_SPACING:
+        if odd in text:
+            return _SPACE_RUN.sub(" ", text)
+    return text
 
 
 def _normalise_masked(line: list[Piece]) -> tuple[str, list[bool]]:
