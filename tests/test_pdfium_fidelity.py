@@ -485,3 +485,28 @@ def test_font_facts_worked_out_once_a_document(remembered, expected, monkeypatch
     monkeypatch.setattr(pdfium_text, "_descriptor_descent", lambda spec: seen.append(spec) or real(spec))
     assert [repr(r) for r in pdfium_records(open_pdfium(data), StreamGuard(data))] == before
     assert len(seen) == expected
+
+
+def test_page_text_freed_with_its_page(monkeypatch):
+    """A page's text reader (its characters, owners and origins) is freed as the page is done, not left to the
+    cycle collector: the peak memory of a long PDF stays that of one page."""
+    import gc
+    import weakref
+
+    from msp_convert.parsers.pdf import pdfium_text
+
+    readers: list[weakref.ref] = []
+    real = pdfium_text._TextReader.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real(self, *args, **kwargs)
+        readers.append(weakref.ref(self))
+
+    monkeypatch.setattr(pdfium_text._TextReader, "__init__", init)
+    data = _pages_of_two_fonts(3)
+    gc.disable()
+    try:
+        assert len(list(pdfium_records(open_pdfium(data), StreamGuard(data)))) == 3
+        assert len(readers) == 3 and all(reader() is None for reader in readers)
+    finally:
+        gc.enable()

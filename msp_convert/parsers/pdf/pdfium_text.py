@@ -23,6 +23,7 @@ import ctypes
 import itertools
 import math
 import re
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 import pypdfium2.raw as raw
@@ -108,7 +109,9 @@ class Drawn:
 
     def __init__(self, page: Any, manager: Optional[Fonts], handles: list[int], number: int = 0) -> None:
         self.page, self.manager, self.handles, self.number = page, manager, handles, number
-        self.known: Optional[Callable[[int], str]] = None  # the text page's text of an object: each pair checked
+        # the text page's text of an object, each pair checked: weakly held, as its reader holds this (no cycle to
+        # wait for the collector: a page's text is freed with the page)
+        self.known: Optional[weakref.WeakMethod[Callable[[int], str]]] = None
         self.texts: Optional[dict[int, str]] = None
         self.unmapped: dict[int, list[int]] = {}  # text object -> the codes of its U+FFFD, pdfminer's "(cid:N)"
         self._descents: Optional[dict[str, Optional[float]]] = None
@@ -135,7 +138,7 @@ class Drawn:
         if len(shown.strings) != len(self.handles):
             return {}
         pairs = dict(zip(self.handles, shown.strings))
-        known = self.known
+        known = self.known() if self.known is not None else None
         if known is not None and not all(_same(known(h), t) for h, t in pairs.items()):
             return {}  # out of step (another page's stream, an inline image's data read as text): nothing put back
         self.unmapped = dict(zip(self.handles, shown.unmapped))
@@ -366,7 +369,7 @@ class _TextReader:
         self.unmapped: list[tuple[int, int, Glyph]] = []  # (text object, character, glyph): a code without Unicode
         self.named: Optional[bool] = None  # those named as pdfminer names them ("(cid:N)"), once asked
         if drawn is not None:
-            drawn.known = self.object_text
+            drawn.known = weakref.WeakMethod(self.object_text)
 
     def read(self, count: int) -> list[Glyph]:
         """The text page's glyphs, in its order: the PDF reader's hot loop (each character's text object and origin
