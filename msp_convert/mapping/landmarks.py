@@ -14,6 +14,7 @@ divider (``plans.divide``) reads the same walk and the same headings.
 from __future__ import annotations
 
 import threading
+from operator import attrgetter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator, Optional, Sequence
@@ -167,6 +168,9 @@ def forget() -> None:
     forget_documents()
 
 
+_EXACT = attrgetter("exact")  # a line's: the file stored its words
+
+
 def _walk(document: Document) -> DocumentLines:
     origins: list[str] = []  # each unit's
     paras: list[Paragraph] = []
@@ -216,4 +220,4 @@ def _lines_in(
         for k in range(a, b):
             if lines[k] in short:
                 items.append((unit, paras[k].origin or origin, lines[k]))
-    return DocumentLines(items, origins, first, LineIndex(short), not all(line.exact for line in first))
+    return DocumentLines(items, origins, first, LineIndex(short), not all(map(_EXACT, first)))
