@@ -26,7 +26,7 @@ from .draft import Draft
 from .headings import is_unknown_heading, prompt_by_look
 from .outcome_lines import OutcomeLines
 from .review_lines import ReviewLines
-from .text import Guidance, Line, Wording, clean, is_blank, line_of, norm
+from .text import Guidance, Line, Wording, Wordings, clean, is_blank, line_of, norm
 from .ticks import TickReading, may_hold_ticks, read_ticks, typed_ticks
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ class Matchers:
             if len(owners) == 1 and len(w.split()) >= 4 and owners[0][0].role not in ("reviews", "outcomes")
         ]
         self.global_prompts = Wording(distinctive)
+        # Whether a line may show any part's prompt, or a prompt of another part (else neither is asked).
+        self.any_prompt = Wordings([*self.prompts.values(), self.global_prompts])
         areas = profile.areas_prompt
         self.areas = Wording((w, areas) for w in (areas.wordings if areas is not None else ()))
         # Lines only this form prints (its title) and Word placeholder text: the form's, never content.
@@ -277,7 +279,8 @@ class Flow:
             numbered = self.m.numbered(line)
             if numbered is not None:
                 return ("heading", numbered, len(line.text))
-        if section is not None:
+        prompted = self.m.any_prompt.may_show(line)
+        if section is not None and prompted:
             prompt = self.m.prompts[section.key].match(line)
             if prompt is not None:
                 return ("prompt", prompt.item, prompt.rest_at)
@@ -302,7 +305,7 @@ class Flow:
                 look = prompt_by_look(para, line, self.label_cell)
                 if look is not None:
                     return ("look", *look)
-        other = self.m.global_prompts.match(line)
+        other = self.m.global_prompts.match(line) if prompted else None
         if other is not None:
             return ("global", other.item, other.rest_at)
         if len(line.n) > 20 and line in self.m.all_guidance:

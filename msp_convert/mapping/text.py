@@ -598,6 +598,30 @@ def _separated(text: str, cut: int) -> bool:
     return not rest or rest[0] in ":?-\u2013\u2014.\u2026)(_\t" or text[cut - 1:cut] in ":?"
 
 
+class Wordings:
+    """Several Wordings together, for one question asked of a line before any of them: whether it may show
+    one. A line the file stored whose first word starts none, whose words are too few of their vocabulary
+    for the word-overlap tolerance, and whose spaceless form is none's, is matched by none (``Wording.match``
+    gives None for each, by those same three tests), so none need be asked."""
+
+    def __init__(self, wordings: "Iterable[Wording[Any]]") -> None:
+        every = list(wordings)
+        self._first = frozenset().union(*(w._by_first.keys() for w in every))
+        self._vocabulary = frozenset().union(*(w._vocabulary for w in every if w._fuzzy))
+        self._tight = frozenset().union(*(w._tight.keys() for w in every))
+
+    def may_show(self, line: Line) -> bool:
+        """False only where every one of the wordings would find nothing in the line (read from pixels: True)."""
+        if not line.exact or not line.n:
+            return True
+        words = line.words
+        if words[0] in self._first:
+            return True
+        if len(words) >= 4 and len(line.wordset & self._vocabulary) >= 0.7 * len(line.wordset):
+            return True
+        return len(words) > 1 and line.n.replace(" ", "") in self._tight
+
+
 class Guidance:
     """The template's printed help text, recognised however it was cut into lines."""
 
