@@ -14,7 +14,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from typing import Optional
 
 from ...layout import Block, Cell, Paragraph, Row, Run, Table, TickBox, read_confidence
@@ -138,43 +137,36 @@ def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[i
     if len(locators) > FEW_TABLES:
         return _placed_by_index(glyphs, _located(locators))
     spend(len(glyphs) * (len(locators) + 1))  # each table tests its own bounds first
-    xs = [(g.x0 + g.x1) / 2 for g in glyphs]
-    ys = [(g.top + g.bottom) / 2 for g in glyphs]
-    left = range(len(glyphs))  # the glyphs no table before has taken, in their order
     in_cell: dict[int, list[Glyph]] = {}
-    for loc in locators:  # a glyph goes to the first table giving a cell for its centre, as it asks them in turn
-        x0, top, x1, bottom = loc.x0, loc.top, loc.x1, loc.bottom
-        inside = [n for n in left if x0 <= xs[n] <= x1 and top <= ys[n] <= bottom]
-        taken = _taken(loc, glyphs, inside, xs, ys, in_cell)
-        if taken:
-            left = [n for n in left if n not in taken]
-    return in_cell, [glyphs[n] for n in left]
+    asked = [_asked(loc, in_cell) for loc in locators]
+    body: list[Glyph] = []
+    for g in glyphs:
+        x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for x0, top, x1, bottom, xs, ys, slots, loc in asked:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                if slots is not None:  # loc.cell(x, y), its grid bisected here: the cell's list by (row + 1, column + 1)
+                    into = slots.get((bisect_right(ys, y), bisect_right(xs, x)))
+                else:
+                    cell = loc.cell(x, y)
+                    into = None if cell is None else in_cell.setdefault(id(cell), [])
+                if into is not None:
+                    into.append(g)
+                    break
+        else:
+            body.append(g)
+    return {key: into for key, into in in_cell.items() if into}, body
 
 
-def _taken(
-    loc: _Locator, glyphs: list[Glyph], inside: list[int], xs: list[float], ys: list[float], in_cell: dict[int, list[Glyph]]
-) -> set[int]:
-    """The glyphs (of ``inside``: their centres within the table's bounds) that a cell of the table holds,
-    added to their cell's list in ``in_cell``; the others go on to the next table."""
-    if loc.nested:
-        taken: set[int] = set()
-        for n in inside:
-            cell = loc.cell(xs[n], ys[n])
-            if cell is not None:
-                in_cell.setdefault(id(cell), []).append(glyphs[n])
-                taken.add(n)
-        return taken
-    # loc.cell(x, y) for each glyph at once: the grid bisected, the cell's list found by (row + 1, column + 1)
-    lists: dict[int, list[Glyph]] = {}
-    slots = {(r + 1, c + 1): lists.setdefault(id(cell), []) for (r, c), cell in loc.owner.items()}
-    rows = map(bisect_right, repeat(loc.ys), map(ys.__getitem__, inside))
-    cols = map(bisect_right, repeat(loc.xs), map(xs.__getitem__, inside))
-    found = list(map(slots.get, zip(rows, cols)))
-    for g, into in zip(map(glyphs.__getitem__, inside), found):
-        if into is not None:
-            into.append(g)
-    in_cell.update((key, into) for key, into in lists.items() if into)
-    return set(inside) if None not in found else {n for n, into in zip(inside, found) if into is not None}
+_Asked = tuple[float, float, float, float, list[float], list[float], Optional[dict[tuple[int, int], list[Glyph]]], _Locator]
+
+
+def _asked(loc: _Locator, in_cell: dict[int, list[Glyph]]) -> _Asked:
+    """What a glyph asks of a table, in one tuple: its bounds, its grid, and (no table nested in it)
+    each grid position's cell's glyph list in ``in_cell``, made here."""
+    slots = None
+    if not loc.nested:
+        slots = {(r + 1, c + 1): in_cell.setdefault(id(cell), []) for (r, c), cell in loc.owner.items()}
+    return loc.x0, loc.top, loc.x1, loc.bottom, loc.xs, loc.ys, slots, loc
 
 
 def _placed_by_index(glyphs: list[Glyph], index: Buckets[_Locator]) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
