@@ -42,38 +42,49 @@ def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
     line: Optional[TextLine] = None
     given = list(glyphs)
     middles = [(g.top + g.bottom) / 2 for g in given]
+    top = bottom = 0.0  # the band of ``line``, kept here while glyphs join it
     for n in sorted(range(len(given)), key=middles.__getitem__):
         g, mid = given[n], middles[n]
-        top, bottom = g.top, g.bottom
         # Either middle inside the other's band: a form field's box is taller than its text.
-        if line is not None and (
-            line.top - 0.5 <= mid <= line.bottom + 0.5 or top <= (line.top + line.bottom) / 2 <= bottom
-        ):
-            if g.ocr and _over_a_word(line, g):
-                line = _split_off(line, g)
-                lines.append(line)
-                continue
+        if line is not None and (top - 0.5 <= mid <= bottom + 0.5 or g.top <= (top + bottom) / 2 <= g.bottom):
+            if g.ocr:
+                line.top, line.bottom = top, bottom
+                if _over_a_word(line, g):
+                    line = _split_off(line, g)
+                    lines.append(line)
+                    top, bottom = line.top, line.bottom
+                    continue
             line.glyphs.append(g)
             if not g.is_tick:  # a box drawn taller than the text does not stretch the line
-                if top < line.top:
-                    line.top = top
-                if bottom > line.bottom:
-                    line.bottom = bottom
-            if g.x0 < line.x0:
-                line.x0 = g.x0
-            if g.x1 > line.x1:
-                line.x1 = g.x1
+                if g.top < top:
+                    top = g.top
+                if g.bottom > bottom:
+                    bottom = g.bottom
         else:
+            if line is not None:
+                line.top, line.bottom = top, bottom
+            top, bottom = g.top, g.bottom
             line = TextLine([g], top, bottom, g.x0, g.x1)
             lines.append(line)
+    if line is not None:
+        line.top, line.bottom = top, bottom
     for line in lines:
-        line.glyphs.sort(key=_left)
-        # Trailing spaces do not show where the line ends.
-        ink = [g for g in line.glyphs if not g.text.isspace()]
-        if ink:
-            line.x1 = max([g.x1 for g in ink])
-            line.x0 = min([g.x0 for g in ink])
+        _ends(line)
     return lines
+
+
+def _ends(line: TextLine) -> None:
+    """The line's glyphs sorted left to right, and its ends: those of its ink (trailing spaces do not
+    show where the line ends), or of all its glyphs, in the order they joined it, when it has none."""
+    glyphs = line.glyphs
+    if all(g.text.isspace() for g in glyphs):
+        line.x0, line.x1 = min([g.x0 for g in glyphs]), max([g.x1 for g in glyphs])
+        glyphs.sort(key=_left)
+        return
+    glyphs.sort(key=_left)
+    ink = [g for g in glyphs if not g.text.isspace()]
+    line.x1 = max([g.x1 for g in ink])
+    line.x0 = min([g.x0 for g in ink])
 
 
 _left = attrgetter("x0")
