@@ -160,11 +160,10 @@ class Drawn:
     def _each_font(self, fact: Callable[[Any], T]) -> Iterator[T]:
         """``fact`` of each of the page's font dictionaries (its /Resources' /Font) as pdfminer reads them, in
         turn; of one the document writes once, worked out once a document (``Fonts.fact``)."""
-        fonts = resolve1(resolve1(self.page.resources).get("Font")) if self.page is not None else None
-        if not isinstance(fonts, dict):
+        if self.page is None or self.manager is None:
             return
-        for spec in fonts.values():
-            yield self.manager.fact(fact, spec) if self.manager is not None else fact(resolve1(spec))
+        fonts = self.manager.named(resolve1(self.page.resources))
+        yield from (self.manager.fact(fact, spec) for spec in (fonts.values() if isinstance(fonts, dict) else ()))
 
     def read_otherwise(self) -> bool:
         """One of the page's fonts PDFium reads otherwise than pdfminer (``_READ_OTHERWISE``): the page is the

@@ -143,9 +143,14 @@ class Fonts:
             self.facts[key] = value
         return value
 
+    def named(self, resources: Any) -> Any:
+        """The resources' /Font as pdfminer reads it (None without resources): one written once, read once a
+        document."""
+        return self.fact(_itself, resources.get("Font")) if isinstance(resources, dict) else None
+
     def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
         """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
-        fonts = self.fact(_itself, resources.get("Font")) if isinstance(resources, dict) else None  # once a document
+        fonts = self.named(resources)
         spec = next((fonts[k] for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         if objid is None or objid not in self.made:
