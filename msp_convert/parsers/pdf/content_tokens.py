@@ -27,6 +27,7 @@ feed, form feed, carriage return, space), a hex string runs to its ``>``
 and keeps its hex digits only.
 
 ``draws(data)`` yields each ``Do`` PDFium may run, for ``source.StreamGuard``;
+``array_items`` how many items the longest array (or dictionary) holds;
 ``name_keys`` gives the keys (pdfminer's) a name in a stream may find;
 ``keys_unsure`` says where an object, as written, holds keys PDFium may read
 otherwise than pdfminer (a bad ``#`` escape, a NUL, 0x0B, a key given twice),
@@ -189,6 +190,81 @@ def marked_depth(data: bytes, most: int) -> int:
             if deepest > most:
                 break
     return deepest
+
+
+_OPENED_BY = {b"]": b"[", b">>": b"<<", b"}": b"{"}  # a closing bracket: the opening one it closes
+# what ``_outermost`` needs of a stream, the rest passed over in runs: 1 a flat array of numbers and strings (as in
+# _WORDS); 2 an opening bracket; 3 a closing one; 4 a literal string's "(" that ``literal`` reads; 5 an ID word
+# (not a name's: "/ID"); any other string, a comment, a run of bytes that start none of these, a lone byte
+_BRACKETS = re.compile(rb"[^()<>\[\]{}%I]++|(" + _SHOWN + rb")|(<<|\[|\{)|(>>|\]|\})|<[^>]*+>?|\([^()\\]*+\)|(\()"
+                       rb"|%[^\r\n]*+|(?<![^" + _SPACE + rb"()<>\[\]{}])(ID)(?!" + _REGULAR + rb")|.", re.S)
+
+
+def array_items(data: bytes, most: int) -> int:
+    """The most items one array, dictionary or procedure in ``data`` holds (every one inside the outermost, nested
+    ones' and their brackets too), counted no further than past ``most``: 0 where ``data`` is too short to hold
+    more (an item is one byte at least: ``[////]`` holds four names). The outermost ones are found a run of
+    bytes at a time (``_outermost``); only one longer than ``most`` bytes is counted, token by token (``_items``)."""
+    if len(data) <= most:
+        return 0
+    found = 0
+    for start, end in _outermost(data):
+        if end - start > most:
+            found = max(found, _items(data, start, end, most))
+            if found > most:
+                break
+    return found
+
+
+def _outermost(data: bytes) -> Iterator[tuple[int, int]]:
+    """Where each outermost array, dictionary or procedure in ``data`` starts and where its closing bracket is (one
+    left open: the stream's end), strings, comments and (outside them) an inline image's data passed over as ``tokens`` passes
+    them. A closing bracket of another kind than the last one open closes nothing (PDFium reads ``[ } 0 0 ]``
+    as one array, and ``ID`` inside one as a word of it): never shorter than PDFium or pdfminer reads it."""
+    stack: list[bytes] = []
+    start, pos, end = 0, 0, len(data)
+    while pos < end:
+        for m in _BRACKETS.finditer(data, pos):
+            kind = m.lastindex
+            if kind == 2:
+                start = m.start() if not stack else start
+                stack.append(m.group(2))
+            elif kind == 3 and stack and stack[-1] == _OPENED_BY[m.group(3)]:
+                stack.pop()
+                if not stack:
+                    yield start, m.start()
+            elif kind == 1 and not stack:  # a flat array of numbers and strings: one match
+                yield m.start(), m.end() - 1
+            elif kind == 4:
+                pos = literal(data, m.end())[1]
+                break
+            elif kind == 5 and not stack:
+                image = _IMAGE_END.search(data, m.end())
+                pos = image.end() if image else end
+                break
+        else:
+            break
+    if stack:
+        yield start, end
+
+
+def _items(data: bytes, start: int, end: int, most: int) -> int:
+    """The tokens after the opening bracket at ``start`` up to ``end`` (nested brackets counted too: more, never
+    fewer), counted no further than past ``most``."""
+    count, pos = -1, start
+    while pos < end:
+        for m in _TOKEN.finditer(data, pos, end):
+            if m.lastindex is None:
+                continue
+            count += 1
+            if count > most:
+                return count
+            if m.lastindex == 7:
+                pos = literal(data, m.end())[1]
+                break
+        else:
+            break
+    return count
 
 
 def name_keys(raw: bytes) -> tuple[str, ...]:

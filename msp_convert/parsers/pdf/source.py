@@ -40,7 +40,7 @@ from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFileError
 from .limits import LIMITS, refuse
 from .quiet import quiet
-from .content_tokens import draws, keys_unsure, marked_depth, name_keys
+from .content_tokens import array_items, draws, keys_unsure, marked_depth, name_keys
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -436,6 +436,7 @@ class StreamGuard:
         data = b" ".join(map(_data, streams))
         if marked_depth(data, LIMITS.marked_depth) > LIMITS.marked_depth:
             raise refuse(f"page {self.budget.page} of this PDF nests marked content more than {LIMITS.marked_depth} deep")
+        listed(data, self.budget.page)
         names = list(_drawn(data, self._forms(xobjects, scope), LIMITS.streams_per_page).items()) if xobjects and b"Do" in data else []
         if key is not None:
             self._drawn[key] = (size, names)
@@ -541,6 +542,14 @@ def find_form(xobjects: Optional[dict], raw: bytes) -> Optional[PDFStream]:
     return None
 
 
+def listed(data: bytes, page: int) -> None:
+    """Refuse page ``page`` when its drawing instructions (``data``: a stream, or a page's streams joined) hold an
+    array or dictionary of more than ``LIMITS.array_items`` items (``content_tokens.array_items``): PDFium and
+    pdfminer make an object of each before any limit on what is drawn is reached."""
+    if array_items(data, LIMITS.array_items) > LIMITS.array_items:
+        raise refuse(f"page {page} of this PDF lists more than {LIMITS.array_items:,} values in one array of its drawing instructions")
+
+
 def _data(stream: PDFStream) -> bytes:
     """The stream decoded (PDFium joins a page's streams with a space); one that does not decode draws nothing."""
     try:
@@ -590,6 +599,8 @@ class _CountingInterpreter(PDFPageInterpreter):
         if budget is not None:
             for obj in streams:
                 budget.stream(obj)
+            found = [s for s in map(resolve1, streams) if isinstance(s, PDFStream)]
+            listed(b" ".join(map(_data, found)), budget.page)  # as pdfminer reads them: one after the other
         super().execute(streams)
 
 
