@@ -16,7 +16,7 @@ from msp_convert.parsers.pdf.boxes import find_tick_boxes
 from msp_convert.parsers.pdf.pdfium_source import open_pdfium, pdfium_records
 from msp_convert.parsers.pdf.source import StreamGuard, open_pdf, page_records
 from pdf_objects import assemble
-from test_pdfium_spacing import _pdf
+from test_pdfium_spacing import _glyphs, _pdf
 
 
 def _pages(data: bytes) -> dict[str, object]:
@@ -510,3 +510,17 @@ def test_page_text_freed_with_its_page(monkeypatch):
         assert len(readers) == 3 and all(reader() is None for reader in readers)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("scaled", [40, 400])
+def test_text_scaled_past_float32_is_not_copied_or_nan(scaled):
+    """A fake bold (the same text drawn twice) under a matrix scaled past float32's range (a fuzzed plan: 20,000
+    ``cm``): PDFium gives its objects no finite box. Nothing is copied from another object, and no glyph holds
+    a NaN (the strike finder rounded one and crashed); the text before it reads as ever."""
+    import math
+
+    content = (b"BT /F1 12 Tf 72 700 Td (Name) Tj ET q " + b"10 0 0 10 0 0 cm " * scaled
+               + b"BT /F1 12 Tf 1 1 Td (Bold) Tj ET BT /F1 12 Tf 1 1 Td (Bold) Tj ET Q")
+    glyphs = _glyphs(_pdf(content), "pdfium")
+    assert "".join(g.text for g in glyphs) == "Name"
+    assert all(math.isfinite(v) for g in glyphs for v in (g.x0, g.x1, g.top, g.bottom, g.baseline))

@@ -673,8 +673,10 @@ class _TextReader:
         if m is None:
             m = self.shown[outer] = self.page.display(outer)
         pts = [_apply(m, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)]
-        box = self.boxes[obj] = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts),
-                                 max(p[1] for p in pts))
+        box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        if not math.isfinite(sum(box)):  # past float32's range (a matrix scaled up and up): no box, as none given
+            return None
+        self.boxes[obj] = box
         return box
 
     def _leading(self, obj: int, outer: Matrix, first: Glyph) -> list[Glyph]:
