@@ -117,12 +117,15 @@ class Rows(Generic[T]):
 
     def __init__(self, items: list[T], tops: list[float], bottoms: list[float]) -> None:
         heights = [b - t for t, b in zip(tops, bottoms)]
-        low = [n for n, h in enumerate(heights) if h <= TALL]  # NaN and infinity fail: tall
-        self._tall = [items[n] for n, h in enumerate(heights) if not h <= TALL] if len(low) < len(items) else []
-        low.sort(key=tops.__getitem__)
+        if all(map(TALL.__ge__, heights)):  # most pages: nothing tall (h <= TALL, in C)
+            low, self._tall = sorted(range(len(heights)), key=tops.__getitem__), []
+        else:
+            low = [n for n, h in enumerate(heights) if h <= TALL]  # NaN and infinity fail: tall
+            self._tall = [items[n] for n, h in enumerate(heights) if not h <= TALL]
+            low.sort(key=tops.__getitem__)
         self._items = [items[n] for n in low]
         self._tops = [tops[n] for n in low]
-        self._reach = max(0.0, max((heights[n] for n in low), default=0.0))
+        self._reach = max(0.0, max([heights[n] for n in low], default=0.0))
 
     def across(self, top: float, bottom: float) -> list[T]:
         """The objects whose extent may meet the strip from ``top`` to ``bottom``."""
