@@ -188,7 +188,7 @@ def _placed_by_index(glyphs: list[Glyph], index: Buckets[_Locator]) -> tuple[dic
 
 
 def _line_text(line: TextLine) -> str:
-    return "".join(g.text for g in line.glyphs).strip()
+    return "".join([g.text for g in line.glyphs]).strip()
 
 
 def _runs_down(content: list[TextLine], line: TextLine) -> bool:

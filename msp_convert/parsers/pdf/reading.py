@@ -173,7 +173,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d\b")
 
 
 def _text(line: TextLine) -> str:
-    return "".join(g.text for g in line.glyphs).strip()
+    return "".join([g.text for g in line.glyphs]).strip()
 
 
 def _runs_on(prev: TextLine, line: TextLine) -> bool:
@@ -277,10 +277,10 @@ def bare_word(token: str) -> str:
 
 def page_words(lines: Iterable[TextLine]) -> set[str]:
     """Every word written on a page, for telling a broken word from two words."""
-    words: set[str] = set()
+    tokens: set[str] = set()
     for line in lines:
-        words.update(bare_word(t) for t in _text(line).split())
-    return words
+        tokens.update(_text(line).split())
+    return {bare_word(t) for t in tokens}  # each token made bare once, however often it is written
 
 
 def _centred(prev: TextLine, line: TextLine, left: float, right: float) -> bool:
