@@ -110,3 +110,21 @@ def test_an_array_split_between_a_pages_two_streams_is_counted_whole() -> None:
     then = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(rest), rest)
     with pytest.raises(UnsafeFileError, match=REFUSED):
         StreamGuard(one_page(b"BT /T 12 Tf [", [], [], then=then)).check(1)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_an_array_after_an_inline_images_data_is_counted(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PDFium ends a 1 x 1 image after its one byte and reads on to EI, making the array a scan to EI passes over
+    image = b"q BI /W 1 /H 1 /BPC 8 /CS /G ID x [" + b"0 " * (MOST + 1) + b"] EI Q\n"
+    _unread(source_, monkeypatch)
+    with pytest.raises(UnsafeFileError, match=REFUSED):
+        parse_pdf(one_page(image, [], []), source=source_)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_a_small_inline_image_and_a_long_page_after_it_are_read(source_: str) -> None:
+    # the rest may hold at most twice as many tokens as its spaces and delimiters (13 a line, 4 in the image), and one
+    text = b"BT /T 12 Tf 72 500 Td (more) Tj ET\n" * 3000
+    image = b"q 1 0 0 1 72 72 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x80\x40 EI Q\n"
+    assert len(image + text) > MOST and array_items(image + text, MOST) == 2 * (3000 * 13 + 4) + 1
+    assert "Ava reads" in _text(one_page(image + text, [], []), source_)

@@ -210,17 +210,29 @@ def array_items(data: bytes, most: int) -> int:
     found = 0
     for start, end in _outermost(data):
         if end - start > most:
-            found = max(found, _items(data, start, end, most))
+            found = max(found, _items(data, start, end, most) if data[start] != 0x49 else _after_image(data, start))
             if found > most:
                 break
     return found
 
 
+_REGULAR_BYTES = bytes(range(256)).translate(None, b"\x00\t\n\x0c\r ()<>[]{}/%")
+
+
+def _after_image(data: bytes, start: int) -> int:
+    """The most items an array may hold that a reader starts anywhere after the inline image's ``ID`` at ``start``
+    (PDFium ends the image where its computed length does, then reads on, arrays and all, to an ``EI``): each
+    token starts at a byte of whitespace or a delimiter, or just after one, so there are at most twice as many
+    as those bytes, and one."""
+    return 2 * len(data[start:].translate(None, _REGULAR_BYTES)) + 1
+
+
 def _outermost(data: bytes) -> Iterator[tuple[int, int]]:
     """Where each outermost array, dictionary or procedure in ``data`` starts and where its closing bracket is (one
-    left open: the stream's end), strings, comments and (outside them) an inline image's data passed over as ``tokens`` passes
-    them. A closing bracket of another kind than the last one open closes nothing (PDFium reads ``[ } 0 0 ]``
-    as one array, and ``ID`` inside one as a word of it): never shorter than PDFium or pdfminer reads it."""
+    left open: the stream's end), strings and comments passed over as ``tokens`` passes them; at an inline image's
+    ``ID`` (outside them), where it is and the stream's end, the last. A closing bracket of another kind than the
+    last one open closes nothing (PDFium reads ``[ } 0 0 ]`` as one array, and ``ID`` inside one as a word of
+    it): never shorter than PDFium or pdfminer reads it."""
     stack: list[bytes] = []
     start, pos, end = 0, 0, len(data)
     while pos < end:
@@ -238,10 +250,9 @@ def _outermost(data: bytes) -> Iterator[tuple[int, int]]:
             elif kind == 4:
                 pos = literal(data, m.end())[1]
                 break
-            elif kind == 5 and not stack:
-                image = _IMAGE_END.search(data, m.end())
-                pos = image.end() if image else end
-                break
+            elif kind == 5 and not stack:  # an inline image: the rest counted at most (``_after_image``)
+                yield m.start(), end
+                return
         else:
             break
     if stack:
