@@ -28,7 +28,7 @@ from msp_convert.parsers.pdf.source import StreamGuard
 
 SOURCES = ("pdfium", "pdfplumber")
 MOST = LIMITS.array_items
-REFUSED = f"^page 1 of this PDF lists more than {MOST:,} values in one array of its drawing instructions"
+REFUSED = f"^page 1 of this PDF gives one drawing instruction more than {MOST:,} values in arrays"
 
 
 def _tj(items: int, item: bytes = b"0 ", before: bytes = b"") -> bytes:
@@ -128,3 +128,13 @@ def test_a_small_inline_image_and_a_long_page_after_it_are_read(source_: str) ->
     image = b"q 1 0 0 1 72 72 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x80\x40 EI Q\n"
     assert len(image + text) > MOST and array_items(image + text, MOST) == 2 * (3000 * 13 + 4) + 1
     assert "Ava reads" in _text(one_page(image + text, [], []), source_)
+
+
+def test_arrays_given_to_one_operator_are_counted_together() -> None:
+    # PDFium keeps an operator's operands (16 of them) until it runs: 84 arrays of 99,000 numbers, no operator
+    # between them, held 177 MB; one operator between each frees the one before
+    half = b"[" + b"0 " * (MOST // 2 + 1) + b"] "
+    for operand in (b"", b"true ", b"(Tj) ", b"%Tj\n", b"/Tj "):
+        with pytest.raises(UnsafeFileError, match=REFUSED):
+            StreamGuard(one_page(b"BT " + half + operand + half + b"TJ ET\n", [], [])).check(1)
+    StreamGuard(one_page(b"BT " + half + b"TJ " + half + b"TJ ET\n", [], [])).check(1)

@@ -201,21 +201,34 @@ _BRACKETS = re.compile(rb"[^()<>\[\]{}%I]++|(" + _SHOWN + rb")|(<<|\[|\{)|(>>|\]
 
 
 def array_items(data: bytes, most: int) -> int:
-    """The most items one array, dictionary or procedure in ``data`` holds (every one inside the outermost, nested
-    ones' and their brackets too), counted no further than past ``most``: 0 where ``data`` is too short to hold
-    more (an item is one byte at least: ``[////]`` holds four names). The outermost ones are found a run of
-    bytes at a time (``_outermost``); only one longer than ``most`` bytes is counted, token by token (``_items``)."""
+    """The most items the arrays, dictionaries and procedures given to one operator in ``data`` hold (every one
+    inside each outermost, nested ones' and their brackets too: a reader keeps an operator's operands until it
+    runs), counted no further than past ``most``: 0 where ``data`` is too short to hold more (an item is one byte
+    at least: ``[////]`` holds four names). The outermost ones are found a run of bytes at a time
+    (``_outermost``); only operands longer than ``most`` bytes in all are counted, token by token (``_items``)."""
     if len(data) <= most:
         return 0
-    found = 0
-    for start, end in _outermost(data):
-        if end - start > most:
-            found = max(found, _items(data, start, end, most) if data[start] != 0x49 else _after_image(data, start))
+    found = size = counted = 0
+    group: list[tuple[int, int]] = []  # the outermost ones since the last operator, not counted yet
+    for start, end, joined in _outermost(data):
+        if data[start] == 0x49:  # an inline image's ID
+            return max(found, _after_image(data, start))
+        if not joined:
+            group, size, counted = [], 0, 0
+        group.append((start, end))
+        size += end - start
+        if size > most:
+            counted += sum(_items(data, s, e, most) for s, e in group)
+            group, found = [], max(found, counted)
             if found > most:
                 break
     return found
 
 
+_NOT_RUN = frozenset(b"()<>%I[]{}")  # the first byte of a _BRACKETS match that is not a run of other bytes
+# a word that is not a number, a name, true, false or null (operands all): an operator, after which PDFium keeps none
+_RAN_OPERATOR = re.compile(rb"(?<![^" + _SPACE + rb"()<>\[\]{}])(?!(?:true|false|null)(?!" + _REGULAR + rb"))"
+                           rb"[^" + _SPACE + rb"()<>\[\]{}/%+\-.0-9]")
 _REGULAR_BYTES = bytes(range(256)).translate(None, b"\x00\t\n\x0c\r ()<>[]{}/%")
 
 
@@ -227,36 +240,43 @@ def _after_image(data: bytes, start: int) -> int:
     return 2 * len(data[start:].translate(None, _REGULAR_BYTES)) + 1
 
 
-def _outermost(data: bytes) -> Iterator[tuple[int, int]]:
+def _outermost(data: bytes) -> Iterator[tuple[int, int, bool]]:
     """Where each outermost array, dictionary or procedure in ``data`` starts and where its closing bracket is (one
     left open: the stream's end), strings and comments passed over as ``tokens`` passes them; at an inline image's
-    ``ID`` (outside them), where it is and the stream's end, the last. A closing bracket of another kind than the
+    ``ID`` (outside them), where it is and the stream's end, the last. Each with whether no operator ran since the
+    one before (``_RAN_OPERATOR``: a run of bytes outside them holding a word that is not a number or a name; a
+    string, a comment or an odd byte runs none). A closing bracket of another kind than the
     last one open closes nothing (PDFium reads ``[ } 0 0 ]`` as one array, and ``ID`` inside one as a word of
     it): never shorter than PDFium or pdfminer reads it."""
     stack: list[bytes] = []
-    start, pos, end = 0, 0, len(data)
+    start, pos, end, ran = 0, 0, len(data), True
     while pos < end:
         for m in _BRACKETS.finditer(data, pos):
             kind = m.lastindex
-            if kind == 2:
+            if kind is None:
+                if not ran and not stack and data[m.start()] not in _NOT_RUN:
+                    ran = _RAN_OPERATOR.search(data, m.start(), m.end()) is not None
+            elif kind == 2:
                 start = m.start() if not stack else start
                 stack.append(m.group(2))
             elif kind == 3 and stack and stack[-1] == _OPENED_BY[m.group(3)]:
                 stack.pop()
                 if not stack:
-                    yield start, m.start()
+                    yield start, m.start(), not ran
+                    ran = False
             elif kind == 1 and not stack:  # a flat array of numbers and strings: one match
-                yield m.start(), m.end() - 1
+                yield m.start(), m.end() - 1, not ran
+                ran = False
             elif kind == 4:
                 pos = literal(data, m.end())[1]
                 break
             elif kind == 5 and not stack:  # an inline image: the rest counted at most (``_after_image``)
-                yield m.start(), end
+                yield m.start(), end, False
                 return
         else:
             break
     if stack:
-        yield start, end
+        yield start, end, not ran
 
 
 def _items(data: bytes, start: int, end: int, most: int) -> int:

@@ -37,10 +37,10 @@ class PdfLimits:
     # marked content (BMC/BDC) open inside marked content, in one stream: PDFium copies the open marks at each
     # level, so 100,000 levels took 20 GB (a tagged PDF nests a few)
     marked_depth: int = 256
-    # items in one array or inline dictionary of a content stream (a TJ's strings and numbers, nested ones counted
-    # in the outermost): PDFium and pdfminer make an object of each, so one TJ of 16 MiB of numbers took 640 MB. A
-    # real TJ holds at most a string and a number per glyph, 2 x glyphs_per_page = 60,000; 100,000 leaves room (empty
-    # strings, numbers twice) and costs PDFium about 8 MB
+    # items in the arrays and inline dictionaries given to one operator in a content stream (a TJ's strings and
+    # numbers, nested ones counted too): PDFium and pdfminer make an object of each, so one TJ of 16 MiB of numbers
+    # took 534 MB. A real TJ holds at most a string and a number per glyph, 2 x glyphs_per_page = 60,000 (the fixtures'
+    # and real documents' longest: 343); 100,000 leaves room (empty strings, numbers twice) and costs PDFium ~8 MB
     array_items: int = 100_000
     form_fields_per_file: int = 100_000
     fonts_remembered: int = 10_000  # font dictionaries whose facts (descent, how PDFium reads them) a document keeps

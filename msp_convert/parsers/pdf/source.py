@@ -543,11 +543,11 @@ def find_form(xobjects: Optional[dict], raw: bytes) -> Optional[PDFStream]:
 
 
 def listed(data: bytes, page: int) -> None:
-    """Refuse page ``page`` when its drawing instructions (``data``: a stream, or a page's streams joined) hold an
-    array or dictionary of more than ``LIMITS.array_items`` items (``content_tokens.array_items``): PDFium and
-    pdfminer make an object of each before any limit on what is drawn is reached."""
+    """Refuse page ``page`` when its drawing instructions (``data``: a stream, or a page's streams joined) give one
+    operator arrays or dictionaries of more than ``LIMITS.array_items`` items (``content_tokens.array_items``):
+    PDFium and pdfminer make an object of each before any limit on what is drawn is reached."""
     if array_items(data, LIMITS.array_items) > LIMITS.array_items:
-        raise refuse(f"page {page} of this PDF lists more than {LIMITS.array_items:,} values in one array of its drawing instructions")
+        raise refuse(f"page {page} of this PDF gives one drawing instruction more than {LIMITS.array_items:,} values in arrays")
 
 
 def _data(stream: PDFStream) -> bytes:
