@@ -131,7 +131,7 @@ class DocumentLines:
     first: dict[Line, int]
     index: LineIndex
     read: bool = False  # a line was read from pixels (else none of the document's lines is looked at for it)
-    document: object = field(default=None, repr=False, compare=False)  # the document walked
+    document: Optional[Document] = field(default=None, repr=False, compare=False)  # the document walked
     _headings: dict[Profile, "dict[Line, Match[Optional[Section]]]"] = field(default_factory=dict, repr=False)
 
     def headings(self, profile: Profile) -> "dict[Line, Match[Optional[Section]]]":
