@@ -30,3 +30,17 @@ def test_a_line_typed_with_single_spaces_is_not_rewritten(monkeypatch: pytest.Mo
     assert entries._normalise_plain("Sam reads a short book with a friend.") == "Sam reads a short book with a friend."
     with pytest.raises(AssertionError):
         entries._normalise_plain("Sam  reads")
+
+
+# Each space the rule makes one " " (two spaces, and every other member of its table), written out.
+ODD_SPACES = ["  ", "\t", "\u00a0", "\u2009", "\u202f", "\r", "\f", "\v"]
+
+
+@pytest.mark.parametrize("space", ODD_SPACES, ids=[repr(s) for s in ODD_SPACES])
+def test_each_odd_space_is_one_space(space: str) -> None:
+    assert entries._normalise_plain("a" + space + "b") == "a b"
+    assert entries._normalise_plain("a" + space + "b\nc" + space + space + "d") == "a b\nc d"
+
+
+def test_every_space_of_the_rules_table_has_its_case() -> None:
+    assert set(entries._SPACES[1:]) <= set(ODD_SPACES)
