@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from itertools import product
+from collections import defaultdict, deque
+from itertools import product, repeat
 from typing import Callable, Generic, Iterable, TypeVar
 
 from .limits import spend
@@ -46,6 +46,10 @@ def _span(x0: float, top: float, x1: float, bottom: float) -> tuple[int, int, in
 _floor = math.floor
 
 
+_append = list.append
+_run = deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
+
+
 def _first(pair: tuple[int, object]) -> int:
     return pair[0]
 
@@ -64,9 +68,8 @@ class Buckets(Generic[T]):
                 cells[i0, j0].append(pair)
             elif (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
                 self._wide.append(pair)
-            else:
-                for key in product(range(i0, i1 + 1), range(j0, j1 + 1)):
-                    cells[key].append(pair)
+            else:  # each bucket's list (made when missing) given the pair, all in C
+                _run(map(_append, map(cells.__getitem__, product(range(i0, i1 + 1), range(j0, j1 + 1))), repeat(pair)))
 
     def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
         """The objects whose box may meet this rectangle, each once, in the order they were given."""
@@ -79,11 +82,9 @@ class Buckets(Generic[T]):
             keys: Iterable[tuple[int, int]] = product(range(i0, i1 + 1), range(j0, j1 + 1))
         else:  # a question wider than the page's filled buckets: read those instead
             keys = [k for k in self._cells if i0 <= k[0] <= i1 and j0 <= k[1] <= j1]
-        for key in keys:
-            bucket = self._cells.get(key)
-            if bucket:
-                read += len(bucket)
-                found.update(bucket)
+        for bucket in filter(None, map(self._cells.get, keys)):
+            read += len(bucket)
+            found.update(bucket)
         spend(read + 1)
         return [found[n] for n in sorted(found)] if len(found) > 1 else list(found.values())
 
@@ -111,21 +112,21 @@ class Rows(Generic[T]):
     One sort makes it, where ``Buckets`` files each object: for many objects
     asked few questions (a page's glyphs, asked about its few thin strokes).
     An answer holds, in no set order, every object whose extent
-    (``tops[n]``..``bottoms[n]``) may meet the strip, whatever its x: the
+    (``tops[n]`` down by ``heights[n]``) may meet the strip, whatever its x: the
     caller keeps its own exact test. What it reads is counted (``limits.spend``).
     """
 
-    def __init__(self, items: list[T], tops: list[float], bottoms: list[float]) -> None:
-        heights = [b - t for t, b in zip(tops, bottoms)]
+    def __init__(self, items: list[T], tops: list[float], heights: list[float]) -> None:
         if all(map(TALL.__ge__, heights)):  # most pages: nothing tall (h <= TALL, in C)
             low, self._tall = sorted(range(len(heights)), key=tops.__getitem__), []
+            self._reach = max(0.0, max(heights, default=0.0))  # no NaN here: any order gives it
         else:
             low = [n for n, h in enumerate(heights) if h <= TALL]  # NaN and infinity fail: tall
             self._tall = [items[n] for n, h in enumerate(heights) if not h <= TALL]
             low.sort(key=tops.__getitem__)
+            self._reach = max(0.0, max([heights[n] for n in low], default=0.0))
         self._items = [items[n] for n in low]
         self._tops = [tops[n] for n in low]
-        self._reach = max(0.0, max([heights[n] for n in low], default=0.0))
 
     def across(self, top: float, bottom: float) -> list[T]:
         """The objects whose extent may meet the strip from ``top`` to ``bottom``."""

@@ -51,7 +51,7 @@ MARK_BAND = (0.15, 0.9)
 
 def _rows(glyphs: list[Glyph]) -> Rows[Glyph]:
     """The glyphs by their extent, each stretched down to the lowest stroke that can matter to it."""
-    return Rows(glyphs, [g.top for g in glyphs], [g.bottom + 0.4 * g.size for g in glyphs])
+    return Rows(glyphs, [g.top for g in glyphs], [g.bottom + 0.4 * g.size - g.top for g in glyphs])
 
 
 def mark_struck(page: PageRecord) -> None:
