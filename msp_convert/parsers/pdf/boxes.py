@@ -68,6 +68,8 @@ def find_tick_boxes(page: PageRecord) -> list[Message]:
 
 
 def _glyph_ticks(glyphs: list[Glyph]) -> None:
+    if _no_ticks({g.font for g in glyphs}, {g.text for g in glyphs}):
+        return
     fonts: dict[str, Optional[str]] = {}
     states: dict[tuple[str, str], Optional[bool]] = {}  # each character of each font judged once
     for g in glyphs:
@@ -87,6 +89,12 @@ def _glyph_ticks(glyphs: list[Glyph]) -> None:
         if encoding == "symbol":
             g.text = TICKED if state else EMPTY  # not the symbol font's private code
         g.is_tick, g.tick, g.tick_encoding = True, state, encoding
+
+
+def _no_ticks(fonts: set[str], texts: set[str]) -> bool:
+    """No glyph can be a tick character: no symbol font among the page's, nor a tick among its
+    characters (the common page: decided from its few distinct fonts and characters)."""
+    return all(pdf_symbol_font_key(f) is None for f in fonts) and all(tick_state(t, None) is None for t in texts)
 
 
 # ---- (b) drawn frames --------------------------------------------------------

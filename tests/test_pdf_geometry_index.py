@@ -1,0 +1,59 @@
+"""The geometry's shared indexes (index.py) and the tick-character pass's short cut (boxes.py).
+
+Each rule on made-up objects: what an index answers, and what it counts
+(``limits.page_work``); a page with no symbol font still has its tick
+characters found.
+"""
+
+from __future__ import annotations
+
+from msp_convert.parsers.pdf.boxes import find_tick_boxes
+from msp_convert.parsers.pdf.index import TALL, Buckets, Rows
+from msp_convert.parsers.pdf.limits import page_work
+from msp_convert.parsers.pdf.records import Glyph, PageRecord
+
+
+def _page(glyphs: list[Glyph]) -> PageRecord:
+    return PageRecord(number=1, width=612.0, height=792.0, glyphs=glyphs)
+
+
+def test_a_private_use_tick_in_a_text_font_is_found_on_a_page_of_text_fonts_only():
+    # LibreOffice draws a missing Wingdings in another font: the code is kept, the font is not.
+    gs = [Glyph("a", 10, 15, 90, 100, 10, "DejaVuSans"), Glyph("\uf0fe", 20, 30, 90, 100, 10, "DejaVuSans")]
+    find_tick_boxes(_page(gs))
+    assert [(g.is_tick, g.tick) for g in gs] == [(False, None), (True, True)]
+    assert gs[1].text == "\u2612"
+
+
+def test_a_page_without_ticks_is_left_as_it_was():
+    gs = [Glyph(ch, 10 * n, 10 * n + 5, 90, 100, 10, "ABCDEF+Arial") for n, ch in enumerate("Plan \u00fe")]
+    find_tick_boxes(_page(gs))
+    assert not any(g.is_tick for g in gs)
+    assert "".join(g.text for g in gs) == "Plan \u00fe"
+
+
+def test_rows_answer_every_object_reaching_the_strip_and_the_tall_ones_always():
+    items = ["a", "b", "c", "tall"]
+    tops = [0.0, 20.0, 100.0, 0.0]
+    heights = [10.0, 15.0, 5.0, TALL + 1]
+    rows = Rows(items, tops, heights)
+    assert sorted(rows.across(30.0, 30.0)) == ["b", "tall"]  # b reaches down to 35
+    assert sorted(rows.across(50.0, 60.0)) == ["tall"]
+    assert sorted(rows.across(0.0, 200.0)) == ["a", "b", "c", "tall"]
+
+
+def test_rows_reach_down_by_the_tallest_height_given():
+    rows = Rows(["a", "b"], [0.0, 50.0], [40.0, 1.0])
+    assert rows.across(39.0, 39.0) == ["a"]
+
+
+def test_an_object_over_many_buckets_is_found_from_each_once_and_each_read_counted():
+    wide = (0.0, 0.0, 100.0, 40.0)  # 7 by 3 buckets
+    small = (50.0, 20.0, 51.0, 21.0)
+    index = Buckets(["wide", "small"], {"wide": wide, "small": small}.__getitem__)
+    for x in (1.0, 33.0, 99.0):
+        for y in (1.0, 39.0):
+            assert index.near(x, y, x + 1.0, y + 1.0)[:1] == ["wide"]
+    with page_work(1) as work:
+        assert index.near(0.0, 0.0, 100.0, 40.0) == ["wide", "small"]
+    assert work.done == 21 + 1 + 1  # the wide object in each of its 21 buckets, the small one, and the question
