@@ -14,9 +14,11 @@
 comments are passed over, and an inline image's data (after ``ID``) up to
 its ``EI``. ``tokens(data, numbers=False)`` passes numbers over too and
 gives an array of strings and numbers alone (a TJ's) as one ``STRINGS``
-token, the list of its strings, and a run of operators ``Shown`` does not
-run as one ``OPERATOR`` (``b""``): one match where there were dozens of
-tokens (a long array is read token by token). Tokens are found by one
+token, the list of its strings, a run of operators ``Shown`` does not
+run (saves each with its restore among them, nothing else between) as one
+``OPERATOR`` (``b""``) or as part of the operator ``Shown`` runs before
+it, and a name with its ``Tf`` as one ``FONT_SET``: one match where there
+were dozens of tokens (a long array is read token by token). Tokens are found by one
 pattern's ``finditer`` over the stream, restarted where a token is read by
 hand: a literal string holding a bracket or a backslash is scanned by hand
 (the next ``(``, ``)`` or ``\\``); no pattern's repeat ever backtracks (each
@@ -37,9 +39,10 @@ so the guard refuses the page rather than count by keys it cannot trust.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import Any, Iterator, Optional
 
-NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE, STRINGS = range(8)
+NAME, STRING, NUMBER, OPERATOR, OPEN, CLOSE, IMAGE, STRINGS, FONT_SET = range(9)
 # what Shown does at each operator it runs (any other only ends its operands): the one table of them
 FONT, SAVE, RESTORE, SHOW_ALL, SHOW_LAST, DRAW = range(6)
 SHOWN_RUNS = {b"Tf": FONT, b"q": SAVE, b"Q": RESTORE, b"TJ": SHOW_ALL, b"Tj": SHOW_LAST, b"'": SHOW_LAST,
@@ -62,20 +65,32 @@ _SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
 _SHOWN = (rb"\[(?>(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\)){0,%d})\]"
           % _REPEAT_MOST)
 _NUMBERS = rb"(?>(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+){1,%d})" % _REPEAT_MOST
-# a run of operators none of which Shown runs (each only ends its operands), numbers between them: one token
+# a run of operators none of which Shown runs (each only ends its operands), numbers between them, and of saves
+# each with its restore and only such operators between (a font saved and restored: the same font): one token
 _RAN = b"|".join(re.escape(op) for op in (*SHOWN_RUNS, b"ID"))
-_RUN = (rb"(?>(?:(?!(?:" + _RAN + rb")(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?>(?:" + _NUMBERS
-        + rb")?)){1,%d})" % _REPEAT_MOST)
+_NOT_RAN = (rb"(?!(?:" + _RAN + rb")(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?>(?:" + _NUMBERS
+            + rb")?)")
+_SAVED = (rb"q(?!" + _REGULAR + rb")(?>(?:" + _NUMBERS + rb")?)(?>(?:" + _NOT_RAN + rb"){0,%d})" % _REPEAT_MOST
+          + rb"Q(?!" + _REGULAR + rb")(?>(?:" + _NUMBERS + rb")?)")
+_RUN = rb"(?>(?:" + _SAVED + rb"|" + _NOT_RAN + rb"){1,%d})" % _REPEAT_MOST
 
 
-def _pattern(skip: bytes, array: bytes, run: bytes) -> "re.Pattern[bytes]":
-    return re.compile(rb"(?:" + skip + rb")|(" + array + rb")|/(" + _REGULAR + rb"*+)|(<<|\[|\{)|(>>|\]|\})"
-                      rb"|<([^>]*+)>?|\(([^()\\]*+)\)|(\()|(" + run + rb")|(" + _REGULAR + rb"++)|.", re.S)
+# what an operator Shown runs stands for in _WORDS (past its word): a run after it (it ends its operands already), not
+# after ID (an inline image's data)
+_THEN_RUN = rb"(?:(?<=ID)|(?>(?:" + _NUMBERS + rb")?)(?>(?:" + _SAVED + rb"|" + _NOT_RAN + rb"){0,%d}))" % _REPEAT_MOST
+
+
+def _pattern(skip: bytes, array: bytes, run: bytes, font: bytes = b"", then: bytes = b"") -> "re.Pattern[bytes]":
+    return re.compile(rb"(?:" + skip + rb")|(" + array + rb")|/(" + _REGULAR + rb"*+)" + font + rb"|(<<|\[|\{)"
+                      rb"|(>>|\]|\})|<([^>]*+)>?|\(([^()\\]*+)\)|(\()|(" + run + rb")|(" + _REGULAR + rb"++)" + then
+                      + rb"|.", re.S)
 
 
 _TOKEN = _pattern(_SKIP, rb"(?!)", rb"(?!)")
-_WORDS = _pattern(_NUMBERS, _SHOWN, _RUN)
+_WORDS = _pattern(_NUMBERS, _SHOWN, _RUN, rb"(?>(?:" + _NUMBERS + rb")?Tf(?!" + _REGULAR + rb")" + _THEN_RUN + rb")?",
+                  _THEN_RUN)
 _IN_ARRAY = re.compile(rb"<([^>]*+)>|\(([^)]*+)\)")  # an array's strings, once _SHOWN has matched it
+_HEX_PAIRS = re.compile(rb"<([0-9A-Fa-f]*+)>")  # an array's hex strings with no space (``_strings``: even ones)
 # a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
 # "%" (a string's, a name's or a comment's), and not running on into a longer word
 _ANY_DO = re.compile(rb"(?<![^" + _SPACE + rb")<>\[\]{}])Do(?!" + _REGULAR + rb")")
@@ -95,8 +110,9 @@ def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> It
     """The stream's tokens, one at a time (memory is the stream's and the token's). ``rest_at_image``: at an
     inline image's ``ID``, the rest of the stream is the last token (``IMAGE``), unread. ``numbers``: False, the
     numbers are passed over as whitespace is, an array of strings and numbers alone is one token (``STRINGS``: a
-    list of its strings), and a run of operators ``Shown`` does not run is one ``OPERATOR`` (``b""``): for
-    ``Shown``, which needs no numbers (fewer tokens)."""
+    list of its strings), a run of operators ``Shown`` does not run is one ``OPERATOR`` (``b""``) or part of the
+    one it runs before it, and a name with its ``Tf`` is one ``FONT_SET``: for ``Shown``, which needs no numbers
+    (fewer tokens)."""
     pattern, pos, end = _TOKEN if numbers else _WORDS, 0, len(data)
     while pos < end:
         for m in pattern.finditer(data, pos):  # until a token that moves the reading on by hand
@@ -122,11 +138,25 @@ def tokens(data: bytes, rest_at_image: bool = False, numbers: bool = True) -> It
                 yield STRING, value
                 break
             elif kind == 1:
-                yield STRINGS, [_hex(s[1]) if s.lastindex == 1 else s[2] for s in _IN_ARRAY.finditer(value)]
+                yield STRINGS, _strings(value)
+            elif kind == 2 and m.end() != m.end(2):
+                yield FONT_SET, value  # a name and its Tf (numbers between)
             else:
                 yield _KINDS[kind], value
         else:
             return
+
+
+def _strings(array: bytes) -> list[bytes]:
+    """The strings of an array ``_SHOWN`` matched, each as its own token would have it: hex ones of pairs of digits
+    alone (as a TJ's mostly are) decoded in one call."""
+    if b"(" not in array:
+        digits = _HEX_PAIRS.findall(array)
+        if len(digits) == array.count(b"<") and not any(size & 1 for size in map(len, digits)):
+            joined = bytes.fromhex(b"".join(digits).decode("latin-1"))
+            ends = list(accumulate(len(d) >> 1 for d in digits))
+            return [joined[start:end] for start, end in zip([0, *ends], ends)]
+    return [_hex(s[1]) if s.lastindex == 1 else s[2] for s in _IN_ARRAY.finditer(array)]
 
 
 def literal(data: bytes, pos: int) -> tuple[bytes, int]:

@@ -12,8 +12,8 @@ from typing import Any, Callable, Optional, TypeVar
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, resolve1
 
-from .content_tokens import (CLOSE, DRAW, FONT, NAME, OPEN, OPERATOR, RESTORE, SAVE, SHOW_ALL, SHOW_LAST, SHOWN_RUNS,
-                             STRING, STRINGS, name_keys, tokens)
+from .content_tokens import (CLOSE, DRAW, FONT, FONT_SET, NAME, OPEN, OPERATOR, RESTORE, SAVE, SHOW_ALL, SHOW_LAST,
+                             SHOWN_RUNS, STRING, STRINGS, name_keys, tokens)
 from .limits import LIMITS, refuse
 from .source import _decoded_size, find_form, form_resources, form_xobjects
 
@@ -46,9 +46,29 @@ class Shown:
         fonts: dict[bytes, Any] = {}
         font, saved, strings, name, nested = None, [], [], b"", 0
         for kind, value in tokens(data, numbers=False):  # one token at a time: memory is the stream's; no numbers
-            if kind == STRING:
+            if kind == OPERATOR:  # the commonest first
+                if nested:
+                    continue
+                does = SHOWN_RUNS.get(value)
+                if does == SAVE:
+                    saved.append(font)
+                elif does == RESTORE:
+                    font = saved.pop() if saved else font
+                elif does == SHOW_ALL or does == SHOW_LAST and strings:
+                    self._show(font, strings if does == SHOW_ALL else strings[-1:])
+                elif does == DRAW and depth < LIMITS.form_depth:
+                    self._form(resources, name, depth)
+                elif does == FONT:
+                    font = self._font(fonts, resources, name)
+                strings, name = [], b""
+            elif kind == STRING:
                 strings.append(value)
                 self._spend(1)
+            elif kind == FONT_SET:  # a name and its Tf: as the two tokens
+                if nested:
+                    name = value
+                else:
+                    font, strings, name = self._font(fonts, resources, value), [], b""
             elif kind == STRINGS:  # an array of strings and numbers alone (a short one): no operator, no name in it
                 self._spend(len(value))
                 strings += value
@@ -56,19 +76,10 @@ class Shown:
                 name = value
             elif kind == OPEN or kind == CLOSE:
                 nested = nested + 1 if kind == OPEN else max(nested - 1, 0)
-            elif kind == OPERATOR and not nested:
-                does = SHOWN_RUNS.get(value)
-                if does == FONT:
-                    font = fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
-                elif does == SAVE:
-                    saved.append(font)
-                elif does == RESTORE and saved:
-                    font = saved.pop()
-                elif does == SHOW_ALL or does == SHOW_LAST and strings:
-                    self._show(font, strings if does == SHOW_ALL else strings[-1:])
-                elif does == DRAW and depth < LIMITS.form_depth:
-                    self._form(resources, name, depth)
-                strings, name = [], b""
+
+    def _font(self, fonts: dict[bytes, Any], resources: Any, name: bytes) -> Any:
+        """The stream's font of ``name`` (each name's looked up once a stream run)."""
+        return fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
 
     def _stream(self, size: int) -> None:
         """One more stream run, of ``size`` bytes: past the page's limits, the page is refused as the guard
