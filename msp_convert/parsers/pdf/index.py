@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
-from itertools import product, repeat
+from collections import defaultdict
+from itertools import product
 from typing import Callable, Generic, Iterable, TypeVar
 
 from .limits import spend
@@ -46,10 +46,6 @@ def _span(x0: float, top: float, x1: float, bottom: float) -> tuple[int, int, in
 _floor = math.floor
 
 
-_append = list.append
-_run = deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
-
-
 def _first(pair: tuple[int, object]) -> int:
     return pair[0]
 
@@ -68,8 +64,9 @@ class Buckets(Generic[T]):
                 cells[i0, j0].append(pair)
             elif (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
                 self._wide.append(pair)
-            else:  # each bucket's list (made when missing) given the pair, all in C
-                _run(map(_append, map(cells.__getitem__, product(range(i0, i1 + 1), range(j0, j1 + 1))), repeat(pair)))
+            else:
+                for key in product(range(i0, i1 + 1), range(j0, j1 + 1)):
+                    cells[key].append(pair)
 
     def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
         """The objects whose box may meet this rectangle, each once, in the order they were given."""
