@@ -524,3 +524,24 @@ def test_text_scaled_past_float32_is_not_copied_or_nan(scaled):
     glyphs = _glyphs(_pdf(content), "pdfium")
     assert "".join(g.text for g in glyphs) == "Name"
     assert all(math.isfinite(v) for g in glyphs for v in (g.x0, g.x1, g.top, g.bottom, g.baseline))
+
+
+def test_page_objects_leave_no_cycles():
+    """Each page object's handle is read as an address without ``ctypes.cast``, which ties the pointer and its
+    result into a cycle: a long PDF's pages leave nothing for the collector."""
+    import gc
+
+    data = _pages_of_two_fonts(3)
+    list(pdfium_records(open_pdfium(data), StreamGuard(data)))  # imports, caches
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        list(pdfium_records(open_pdfium(data), StreamGuard(data)))
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if type(o).__name__.startswith("LP_struct_fpdf")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

@@ -38,7 +38,7 @@ from pdfminer.pdftypes import resolve1
 
 from ...errors import CorruptFileError, EncryptedFileError, InputError
 from .limits import LIMITS, refuse
-from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader, manager
+from .pdfium_text import IDENTITY, Drawn, Matrix, _apply, _bind, _F, _I, _matrix, _mul, _P, _TextReader, address, manager
 from .records import Mark, PageRecord, Path, Widget
 from .source import StreamGuard, _edges, _frame, _line, _rect  # the same sorting of drawings into records
 from .source import field_map, open_pdf, page_record  # the reference, for a page this source misreads
@@ -235,7 +235,7 @@ class _Page:
             obj, outer, depth = stack.pop()
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_TEXT:
-                texts.append((ctypes.cast(obj, ctypes.c_void_p).value or 0, outer))
+                texts.append((address(obj), outer))
             elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
                 self._form()
                 inner = _mul(_matrix(obj), outer)
@@ -391,7 +391,7 @@ def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, floa
     """
     shape, pts, beziers = "", [], 0
     x, y = ctypes.c_float(), ctypes.c_float()
-    path = ctypes.cast(obj, ctypes.c_void_p).value
+    path = address(obj)
     for i in range(_count_segments(path)):
         seg = _segment(path, i)
         op = SEGMENT_OPS.get(_segment_type(seg))

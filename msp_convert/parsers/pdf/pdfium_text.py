@@ -67,6 +67,12 @@ def _matrix(obj: Any) -> Matrix:
     return (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
 
 
+def address(pointer: Any) -> int:
+    """A PDFium handle's address as a plain int (0 for NULL), read from the pointer's own bytes: ``ctypes.cast``
+    ties the pointer and its result into a reference cycle, one per page object left to the collector."""
+    return ctypes.c_void_p.from_address(ctypes.addressof(pointer)).value or 0
+
+
 def _bind(name: str, restype: Any, *argtypes: Any) -> Any:
     """PDFium's ``name`` taking and giving plain addresses (ints), not pypdfium2's typed handles: no cast per call."""
     address = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
@@ -347,7 +353,7 @@ class _TextReader:
     """A page's text page read into glyphs: a few PDFium calls a glyph, what its text object shares read once."""
 
     def __init__(self, page: _Page, text: Any, drawn: Optional[Drawn] = None) -> None:
-        self.page, self.text, self.address = page, text, ctypes.cast(text, ctypes.c_void_p).value or 0
+        self.page, self.text, self.address = page, text, address(text)
         self.drawn = drawn  # what each text object draws, from the content stream: how many spaces a run holds
         self.kept: dict[int, int] = {}  # text object -> the spaces the text page kept of it, so far
         self.first: dict[int, str] = {}  # text object -> its first character in the text page
