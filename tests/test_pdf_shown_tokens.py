@@ -1,8 +1,7 @@
 """``Shown``'s own tokens (``content_tokens.tokens(numbers=False)``): fewer of them, read as the plain ones are.
 
-A save with its restore and only operators ``Shown`` does not run between,
-an operator it runs with the run of others after it, and a name with its
-``Tf`` are one token each; an array's hex strings are decoded in one call.
+An operator ``Shown`` runs with the run of others after it, and a name
+with its ``Tf``, are one token each; an array's hex strings are decoded in one call.
 What ``Shown`` reads of a stream stays what it reads through the plain
 tokens, whatever the stream holds.
 """
@@ -46,11 +45,11 @@ def test_shown_reads_saves_fonts_and_hex_arrays_as_through_the_plain_tokens(monk
     assert all(ours[:len(_CASES)])
 
 
-def test_a_text_object_in_a_save_is_five_tokens_and_the_drawing_between_none() -> None:
+def test_a_text_object_in_a_save_is_five_tokens_and_the_drawing_between_two() -> None:
     data = b"q 0 g BT 5 5 Td /F1 10 Tf [<0102>-3<03>] TJ ET Q 0 G q 1 w 0 0 m 1 1 l S Q q 0 g BT /F1 1 Tf"
     assert list(tokens(data, numbers=False)) == [
         (OPERATOR, b"q"), (FONT_SET, b"F1"), (STRINGS, [b"\x01\x02", b"\x03"]), (OPERATOR, b"TJ"),
-        (OPERATOR, b"Q"), (OPERATOR, b"q"), (FONT_SET, b"F1")]
+        (OPERATOR, b"Q"), (OPERATOR, b"q"), (OPERATOR, b"Q"), (OPERATOR, b"q"), (FONT_SET, b"F1")]
 
 
 @pytest.mark.parametrize("array", [b"[<0102> 1 <03>]", b"[<010> <0A1b>]", b"[<01 0> 2]", b"[(a) <41>]", b"[<>]"])

@@ -15,10 +15,9 @@ comments are passed over, and an inline image's data (after ``ID``) up to
 its ``EI``. ``tokens(data, numbers=False)`` passes numbers over too and
 gives an array of strings and numbers alone (a TJ's) as one ``STRINGS``
 token, the list of its strings, a run of operators ``Shown`` does not
-run (saves each with its restore among them, nothing else between) as one
-``OPERATOR`` (``b""``) or as part of the operator ``Shown`` runs before
-it, and a name with its ``Tf`` as one ``FONT_SET``: one match where there
-were dozens of tokens (a long array is read token by token). Tokens are found by one
+run as one ``OPERATOR`` (``b""``) or as part of the operator ``Shown``
+runs before it, and a name with its ``Tf`` as one ``FONT_SET``: one match
+where there were dozens of tokens (a long array is read token by token). Tokens are found by one
 pattern's ``finditer`` over the stream, restarted where a token is read by
 hand: a literal string holding a bracket or a backslash is scanned by hand
 (the next ``(``, ``)`` or ``\\``); no pattern's repeat ever backtracks (each
@@ -65,19 +64,15 @@ _SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
 _SHOWN = (rb"\[(?>(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\)){0,%d})\]"
           % _REPEAT_MOST)
 _NUMBERS = rb"(?>(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+){1,%d})" % _REPEAT_MOST
-# a run of operators none of which Shown runs (each only ends its operands), numbers between them, and of saves
-# each with its restore and only such operators between (a font saved and restored: the same font): one token
+# a run of operators none of which Shown runs (each only ends its operands), numbers between them: one token
 _RAN = b"|".join(re.escape(op) for op in (*SHOWN_RUNS, b"ID"))
 _NOT_RAN = (rb"(?!(?:" + _RAN + rb")(?!" + _REGULAR + rb"))(?![+\-.0-9])" + _REGULAR + rb"++(?>(?:" + _NUMBERS
             + rb")?)")
-_SAVED = (rb"q(?!" + _REGULAR + rb")(?>(?:" + _NUMBERS + rb")?)(?>(?:" + _NOT_RAN + rb"){0,%d})" % _REPEAT_MOST
-          + rb"Q(?!" + _REGULAR + rb")(?>(?:" + _NUMBERS + rb")?)")
-_RUN = rb"(?>(?:" + _SAVED + rb"|" + _NOT_RAN + rb"){1,%d})" % _REPEAT_MOST
-
+_RUN = rb"(?>(?:" + _NOT_RAN + rb"){1,%d})" % _REPEAT_MOST
 
 # what an operator Shown runs stands for in _WORDS (past its word): a run after it (it ends its operands already), not
 # after ID (an inline image's data)
-_THEN_RUN = rb"(?:(?<=ID)|(?>(?:" + _NUMBERS + rb")?)(?>(?:" + _SAVED + rb"|" + _NOT_RAN + rb"){0,%d}))" % _REPEAT_MOST
+_THEN_RUN = rb"(?:(?<=ID)|(?>(?:" + _NUMBERS + rb")?)(?>(?:" + _NOT_RAN + rb"){0,%d}))" % _REPEAT_MOST
 
 
 def _pattern(skip: bytes, array: bytes, run: bytes, font: bytes = b"", then: bytes = b"") -> "re.Pattern[bytes]":
