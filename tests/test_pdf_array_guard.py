@@ -123,11 +123,71 @@ def test_an_array_after_an_inline_images_data_is_counted(source_: str, monkeypat
 
 @pytest.mark.parametrize("source_", SOURCES)
 def test_a_small_inline_image_and_a_long_page_after_it_are_read(source_: str) -> None:
-    # the rest may hold at most twice as many tokens as its spaces and delimiters (13 a line, 4 in the image), and one
+    # the data, ID to its first EI, may hold at most twice as many tokens as its spaces and delimiters (2), and one;
+    # past that EI the stream is scanned as usual: a page of kerned text (each TJ 60 items) is read
     text = b"BT /T 12 Tf 72 500 Td (more) Tj ET\n" * 3000
+    kerned = b"".join(b"BT /T 6 Tf 36 %d Td [" % (800 - 3 * k) + b"(a) -12 (v) -8 " * 15 + b"] TJ ET\n" for k in range(500))
     image = b"q 1 0 0 1 72 72 cm BI /W 2 /H 1 /BPC 8 /CS /G ID \x80\x40 EI Q\n"
-    assert len(image + text) > MOST and array_items(image + text, MOST) == 2 * (3000 * 13 + 4) + 1
+    for page in (text, kerned):
+        assert len(image + page) > MOST and array_items(image + page, MOST) == 5
     assert "Ava reads" in _text(one_page(image + text, [], []), source_)
+    parse_pdf(one_page(image + kerned, [], []), source=source_)  # not refused
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_an_unclosed_hex_string_opening_an_array_hides_none_of_it(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfminer ends "<1" at "." and builds every number; PDFium reads "<1 ( >" as one string and the array after it
+    for content in (b"BT [<" + b"1. " * (MOST + 1) + b"] TJ ET\n", b"BT <1 ( > [" + b"1 " * (MOST + 1) + b"] TJ ET\n"):
+        assert array_items(content, MOST) > MOST
+    _unread(source_, monkeypatch)
+    with pytest.raises(UnsafeFileError, match=REFUSED):
+        parse_pdf(one_page(b"BT /T 12 Tf [<" + b"1. " * (MOST + 1) + b"] TJ ET\n", [], []), source=source_)
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+def test_an_inline_images_dictionary_is_counted(source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pdfminer keeps every token from BI to ID, PDFium a dictionary of its keys: no bracket holds them
+    pairs = b"".join(b"/k%x 1 " % i for i in range(MOST // 2 + 1))
+    content = b"q BI /W 1 /H 1 /BPC 8 /CS /G " + pairs + b"ID x EI Q\n"
+    assert array_items(content, MOST) > MOST
+    assert array_items(b"q BI /W 1 " + pairs, MOST) > MOST  # no ID: to the stream's end
+    _unread(source_, monkeypatch)
+    with pytest.raises(UnsafeFileError, match=REFUSED):
+        parse_pdf(one_page(content, [], []), source=source_)
+
+
+@pytest.mark.parametrize("between", [b"n", b"zz", b"0 0 Td"])
+def test_pdfminer_keeps_no_more_than_the_last_64_operands(between: bytes) -> None:
+    # pdfminer's pop takes an operator's own operands only: arrays before "n", an unknown word or "0 0 Td" stayed on
+    # its stack to the page's end (56 arrays of 99,000 numbers: 307 MB); the interpreter keeps the last 64
+    from msp_convert.parsers.pdf.source import _CountingInterpreter
+
+    kept = []
+    run = _CountingInterpreter.execute
+
+    def execute(self: _CountingInterpreter, streams: list) -> None:
+        run(self, streams)
+        kept.append(len(self.argstack))
+
+    array = b"[" + b"1 " * 50 + b"] "
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_CountingInterpreter, "execute", execute)
+        assert "Ava reads" in _text(one_page((array + between + b"\n") * 200, [], []), "pdfplumber")
+    assert kept and max(kept) <= 64
+    half = b"[" + b"0 " * (MOST // 2 + 1) + b"] "  # two such arrays, an operator of none between: pdfminer keeps both
+    with pytest.raises(UnsafeFileError, match=REFUSED):
+        parse_pdf(one_page(b"BT " + half + between + b" " + half + b"TJ ET\n", [], []), source="pdfplumber")
+
+
+def test_runs_of_one_byte_are_matched_a_thousand_bytes_at_a_time() -> None:
+    # "I", comments and empty strings each took one match a byte (16 MiB of "I": 0.2 -> 3.5 s a page)
+    from msp_convert.parsers.pdf.content_tokens import _BRACKETS
+
+    for run in (b"I", b"%\n", b"<>", b"()", b"B", b"<> %x\n() "):
+        data = run * 100_000
+        assert sum(1 for _ in _BRACKETS.finditer(data)) * 500 < len(data)
+        assert array_items(data, MOST) == 0
+    assert array_items(b"BT [ % Tj\n" + b"0 " * MOST + b"] TJ ET", MOST) == MOST  # a comment's word runs nothing
 
 
 def test_arrays_given_to_one_operator_are_counted_together() -> None:

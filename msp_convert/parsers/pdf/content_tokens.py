@@ -218,65 +218,99 @@ def marked_depth(data: bytes, most: int) -> int:
 
 
 _OPENED_BY = {b"]": b"[", b">>": b"<<", b"}": b"{"}  # a closing bracket: the opening one it closes
-# what ``_outermost`` needs of a stream, the rest passed over in runs: 1 a flat array of numbers and strings (as in
-# _WORDS); 2 an opening bracket; 3 a closing one; 4 a literal string's "(" that ``literal`` reads; 5 an ID word
-# (not a name's: "/ID"); any other string, a comment, a run of bytes that start none of these, a lone byte
-_BRACKETS = re.compile(rb"[^()<>\[\]{}%I]++|(" + _SHOWN + rb")|(<<|\[|\{)|(>>|\]|\})|<[^>]*+>?|\([^()\\]*+\)|(\()"
-                       rb"|%[^\r\n]*+|(?<![^" + _SPACE + rb"()<>\[\]{}])(ID)(?!" + _REGULAR + rb")|.", re.S)
+_WORD_START = rb"(?<![^" + _SPACE + rb"()<>\[\]{}])"  # a word starts after whitespace or a delimiter
+# a hex string as PDFium reads it (to its ">") and as pdfminer does (to its first byte neither hex nor whitespace)
+_HEX_PDFIUM = rb"<[^>]*+>?"
+_HEX_PDFMINER = rb"<[0-9A-Fa-f\s]*+>?"
+
+
+def _brackets(hex_string: bytes) -> "re.Pattern[bytes]":
+    """What ``_outermost`` needs of a stream, the rest passed over in runs: 1 a flat array of numbers and strings (as
+    in _WORDS); 2 an opening bracket; 3 a closing one; 4 a literal string's "(" that ``literal`` reads; 5 an ID word
+    (not a name's: "/ID"); 6 a BI word; else a run of bytes that start none of these (a run of I not before a word
+    D, of B not before a word I: each gives back its last byte at most), a run of comments, whitespace and strings (closed, no bracket or escape: no word is run in them), any
+    other string (``hex_string``), a lone byte. Every repeat bounded in an atomic group, or of a class."""
+    return re.compile(rb"(?>(?:[^()<>\[\]{}%IB]++|I+(?!D(?!" + _REGULAR + rb"))|B+(?!I(?!" + _REGULAR
+                      + rb"))){1,%d})" % _REPEAT_MOST
+                      + rb"|(?>(?:(?:%[^\r\n]*+|<[0-9A-Fa-f\s]*+>|\([^()\\]*+\))[" + _SPACE + rb"]*+){1,%d})"
+                      % _REPEAT_MOST
+                      + rb"|(" + _SHOWN + rb")|(<<|\[|\{)|(>>|\]|\})|" + hex_string + rb"|\([^()\\]*+\)|(\()|"
+                      + _WORD_START + rb"(ID)(?!" + _REGULAR + rb")|" + _WORD_START + rb"(BI)(?!" + _REGULAR
+                      + rb")|.", re.S)
+
+
+_BRACKETS = _brackets(_HEX_PDFMINER)
+_BRACKETS_PDFIUM = _brackets(_HEX_PDFIUM)
+# _TOKEN with a hex string as pdfminer reads it: the items of an operand as pdfminer splits it
+_ITEM = re.compile(_TOKEN.pattern.replace(rb"<([^>]*+)>?", rb"<([0-9A-Fa-f\s]*+)>?"), re.S)
+# a hex string the readers may end at different places (a byte neither hex nor whitespace before its ">", or none),
+# a dictionary's "<<" passed over ("<<<" taken as one): only then is the stream scanned again as PDFium reads it
+_UNSURE_HEX = re.compile(rb"<(?:(?<!<<)[0-9A-Fa-f\s]*+(?:[^0-9A-Fa-f\s<>]|\Z)|[0-9A-Fa-f\s]++<|<<)")
 
 
 def array_items(data: bytes, most: int) -> int:
     """The most items the arrays, dictionaries and procedures given to one operator in ``data`` hold (every one
     inside each outermost, nested ones' and their brackets too: a reader keeps an operator's operands until it
-    runs), counted no further than past ``most``: 0 where ``data`` is too short to hold more (an item is one byte
-    at least: ``[////]`` holds four names). The outermost ones are found a run of bytes at a time
-    (``_outermost``); only operands longer than ``most`` bytes in all are counted, token by token (``_items``)."""
+    runs), an inline image's dictionary (``BI`` to ``ID``) too, counted no further than past ``most``: 0 where
+    ``data`` is too short to hold more (an item is one byte at least: ``[////]`` holds four names). The outermost
+    ones are found a run of bytes at a time (``_outermost``); only operands longer than ``most`` bytes in all are
+    counted, token by token (``_items``). Hex strings split as pdfminer splits them, and where PDFium ends one
+    elsewhere, as PDFium does too: the more items."""
     if len(data) <= most:
         return 0
-    found = size = counted = 0
-    group: list[tuple[int, int]] = []  # the outermost ones since the last operator, not counted yet
-    for start, end, joined in _outermost(data):
-        if data[start] == 0x49:  # an inline image's ID
-            return max(found, _after_image(data, start))
-        if not joined:
-            group, size, counted = [], 0, 0
-        group.append((start, end))
-        size += end - start
-        if size > most:
-            counted += sum(_items(data, s, e, most) for s, e in group)
-            group, found = [], max(found, counted)
-            if found > most:
-                break
+    found = _most_items(data, most, _BRACKETS, _ITEM)
+    if found <= most and _UNSURE_HEX.search(data):
+        found = max(found, _most_items(data, most, _BRACKETS_PDFIUM, _TOKEN))
     return found
 
 
-_NOT_RUN = frozenset(b"()<>%I[]{}")  # the first byte of a _BRACKETS match that is not a run of other bytes
+def _most_items(data: bytes, most: int, brackets: "re.Pattern[bytes]", token: "re.Pattern[bytes]") -> int:
+    """``array_items`` as one reader splits the stream (``brackets`` and ``token``)."""
+    found = size = counted = 0
+    group: list[tuple[int, int]] = []  # the outermost ones since the last operator, not counted yet
+    for start, end, joined in _outermost(data, brackets):
+        if not joined:
+            group, size, counted = [], 0, 0
+        if data[start] == 0x49:  # an inline image's data, ID to its first EI
+            found = max(found, _image_items(data, start, end))
+        else:
+            group.append((start, end))
+            size += end - start
+        if size > most:
+            counted += sum(_items(data, s, e, most, token) for s, e in group)
+            group, found = [], max(found, counted)
+        if found > most:
+            break
+    return found
+
+
+_NOT_RUN = frozenset(b"()<>%[]{}")  # the first byte of a _BRACKETS match that is not a run of other bytes
 # a word that is not a number, a name, true, false or null (operands all): an operator, after which PDFium keeps none
-_RAN_OPERATOR = re.compile(rb"(?<![^" + _SPACE + rb"()<>\[\]{}])(?!(?:true|false|null)(?!" + _REGULAR + rb"))"
+_RAN_OPERATOR = re.compile(_WORD_START + rb"(?!(?:true|false|null)(?!" + _REGULAR + rb"))"
                            rb"[^" + _SPACE + rb"()<>\[\]{}/%+\-.0-9]")
 _REGULAR_BYTES = bytes(range(256)).translate(None, b"\x00\t\n\x0c\r ()<>[]{}/%")
 
 
-def _after_image(data: bytes, start: int) -> int:
-    """The most items an array may hold that a reader starts anywhere after the inline image's ``ID`` at ``start``
-    (PDFium ends the image where its computed length does, then reads on, arrays and all, to an ``EI``): each
-    token starts at a byte of whitespace or a delimiter, or just after one, so there are at most twice as many
-    as those bytes, and one."""
-    return 2 * len(data[start:].translate(None, _REGULAR_BYTES)) + 1
+def _image_items(data: bytes, start: int, end: int) -> int:
+    """The most items an array may hold that a reader starts anywhere in an inline image's data, from its ``ID`` at
+    ``start`` to its first ``EI`` at ``end`` (PDFium may end the image before, where its computed length does, and
+    read on, arrays and all; past that EI the stream is scanned as usual): each token starts at a byte of
+    whitespace or a delimiter, or just after one, so there are at most twice as many as those bytes, and one."""
+    return 2 * len(data[start:end].translate(None, _REGULAR_BYTES)) + 1
 
 
-def _outermost(data: bytes) -> Iterator[tuple[int, int, bool]]:
+def _outermost(data: bytes, brackets: "re.Pattern[bytes]") -> Iterator[tuple[int, int, bool]]:
     """Where each outermost array, dictionary or procedure in ``data`` starts and where its closing bracket is (one
-    left open: the stream's end), strings and comments passed over as ``tokens`` passes them; at an inline image's
-    ``ID`` (outside them), where it is and the stream's end, the last. Each with whether no operator ran since the
-    one before (``_RAN_OPERATOR``: a run of bytes outside them holding a word that is not a number or a name; a
-    string, a comment or an odd byte runs none). A closing bracket of another kind than the
-    last one open closes nothing (PDFium reads ``[ } 0 0 ]`` as one array, and ``ID`` inside one as a word of
-    it): never shorter than PDFium or pdfminer reads it."""
+    left open: the stream's end), strings and comments passed over as ``tokens`` passes them; an inline image's
+    dictionary (its BI to its ID) and its data (its ID, outside them, to the first EI after it) each as one. Each
+    with whether no operator ran since the one before (``_RAN_OPERATOR``: a run of bytes outside them holding a
+    word that is not a number or a name; a string, a comment or an odd byte runs none). A closing bracket of
+    another kind than the last one open closes nothing (PDFium reads ``[ } 0 0 ]`` as one array, and ``ID``
+    inside one as a word of it): never shorter than PDFium or pdfminer reads it."""
     stack: list[bytes] = []
-    start, pos, end, ran = 0, 0, len(data), True
+    start, pos, end, ran, image = 0, 0, len(data), True, -1
     while pos < end:
-        for m in _BRACKETS.finditer(data, pos):
+        for m in brackets.finditer(data, pos):
             kind = m.lastindex
             if kind is None:
                 if not ran and not stack and data[m.start()] not in _NOT_RUN:
@@ -295,21 +329,29 @@ def _outermost(data: bytes) -> Iterator[tuple[int, int, bool]]:
             elif kind == 4:
                 pos = literal(data, m.end())[1]
                 break
-            elif kind == 5 and not stack:  # an inline image: the rest counted at most (``_after_image``)
-                yield m.start(), end, False
-                return
+            elif kind == 6 and not stack:
+                image = m.start()
+            elif kind == 5 and not stack:  # an inline image: its dictionary, then its data to the first EI
+                if image >= 0:
+                    yield image, m.start(), False
+                found = _IMAGE_END.search(data, m.end())
+                pos, ran, image = found.end() if found else end, True, -1
+                yield m.start(), pos, False
+                break
         else:
             break
     if stack:
         yield start, end, not ran
+    if image >= 0:  # a dictionary no ID ends
+        yield image, end, False
 
 
-def _items(data: bytes, start: int, end: int, most: int) -> int:
-    """The tokens after the opening bracket at ``start`` up to ``end`` (nested brackets counted too: more, never
-    fewer), counted no further than past ``most``."""
+def _items(data: bytes, start: int, end: int, most: int, token: "re.Pattern[bytes]" = _ITEM) -> int:
+    """The tokens after the opening bracket (or BI) at ``start`` up to ``end`` (nested brackets counted too: more,
+    never fewer), split by ``token``, counted no further than past ``most``."""
     count, pos = -1, start
     while pos < end:
-        for m in _TOKEN.finditer(data, pos, end):
+        for m in token.finditer(data, pos, end):
             if m.lastindex is None:
                 continue
             count += 1

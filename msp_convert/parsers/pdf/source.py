@@ -547,7 +547,11 @@ def listed(data: bytes, page: int) -> None:
     operator arrays or dictionaries of more than ``LIMITS.array_items`` items (``content_tokens.array_items``):
     PDFium and pdfminer make an object of each before any limit on what is drawn is reached."""
     if array_items(data, LIMITS.array_items) > LIMITS.array_items:
-        raise refuse(f"page {page} of this PDF gives one drawing instruction more than {LIMITS.array_items:,} values in arrays")
+        raise _too_many(page)
+
+
+def _too_many(page: int) -> Exception:
+    return refuse(f"page {page} of this PDF gives one drawing instruction more than {LIMITS.array_items:,} values in arrays")
 
 
 def _data(stream: PDFStream) -> bytes:
@@ -602,6 +606,42 @@ class _CountingInterpreter(PDFPageInterpreter):
             found = [s for s in map(resolve1, streams) if isinstance(s, PDFStream)]
             listed(b" ".join(map(_data, found)), budget.page)  # as pdfminer reads them: one after the other
         super().execute(streams)
+
+    def push(self, obj: Any) -> None:
+        """pdfminer's ``pop`` takes only an operator's own operands: the rest (arrays before ``n``, an unknown
+        operator or ``0 0 Td``) would stay to the page's end. The last ``_OPERANDS_KEPT`` are kept (what any
+        operator receives is unchanged), and the page is refused when the arrays and dictionaries among them hold
+        more than ``LIMITS.array_items`` items (PDFium drops them at each operator; ``listed`` counts so)."""
+        stack = self.argstack
+        stack.append(obj)
+        if len(stack) > _OPERANDS_KEPT:
+            del stack[:-_OPERANDS_KEPT]
+        if not isinstance(obj, (list, dict)):
+            return
+        held = [o for o in stack if isinstance(o, (list, dict))]
+        if len(held) == 1:  # one operator's arrays: counted by ``listed`` already
+            self._sized: dict[int, int] = {}
+            return
+        sizes = getattr(self, "_sized", {})  # by id: each of an array on the stack (a new one's always counted)
+        self._sized = {id(o): sizes.get(id(o)) or _held(o) for o in held if o is not obj}
+        self._sized[id(obj)] = _held(obj)
+        if sum(self._sized.values()) > LIMITS.array_items:
+            budget = getattr(self.device, "budget", None)
+            raise _too_many(budget.page if budget is not None else 1)
+
+
+# no pdfminer operator takes more operands (sc and scn a colour space's components: DeviceN 32 at most)
+_OPERANDS_KEPT = 64
+
+
+def _held(obj: Any) -> int:
+    """The items an array or dictionary holds, nested ones' too."""
+    count, todo = 0, [obj]
+    while todo:
+        held = todo.pop()
+        count += len(held)
+        todo.extend(o for o in (held.values() if isinstance(held, dict) else held) if isinstance(o, (list, dict)))
+    return count
 
 
 Matrix = tuple[float, float, float, float, float, float]
