@@ -106,3 +106,4 @@ def test_lines_normalised_and_looked_up(bench, files, prepared):
     found = [hit for hit in hits if hit is not None]
     assert len(found) > 50
     assert all(hit == wordings[norm(text)] for hit, text in zip(hits, texts) if hit is not None)
+    assert bench.look_up_lines_afresh(prepared.lines) == hits
