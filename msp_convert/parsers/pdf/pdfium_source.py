@@ -228,19 +228,20 @@ class _Page:
     def _objects(self, record: PageRecord) -> list[tuple[int, Matrix]]:
         """Drawings into the record; the text objects (handle, enclosing forms' matrix) returned, in page order."""
         texts: list[tuple[int, Matrix]] = []
-        stack: list[tuple[Any, Matrix, int]] = []
-        n = raw.FPDFPage_CountObjects(self.raw)
-        stack += [(raw.FPDFPage_GetObject(self.raw, i), IDENTITY, 0) for i in reversed(range(n))]
+        stack: list[tuple[Optional[int], Matrix, int]] = []  # page objects by address (None: none there)
+        page = address(self.raw)
+        n = _count_objects(page)
+        stack += [(_page_object(page, i), IDENTITY, 0) for i in reversed(range(n))]
         while stack:
             obj, outer, depth = stack.pop()
-            kind = raw.FPDFPageObj_GetType(obj)
+            kind = _object_type(obj)
             if kind == raw.FPDF_PAGEOBJ_TEXT:
-                texts.append((address(obj), outer))
+                texts.append((obj or 0, outer))
             elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 32:  # its objects in its space, moved by its matrix
                 self._form()
                 inner = _mul(_matrix(obj), outer)
-                k = raw.FPDFFormObj_CountObjects(obj)
-                stack += [(raw.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in reversed(range(k))]
+                k = _count_form_objects(obj)
+                stack += [(_form_object(obj, i), inner, depth + 1) for i in reversed(range(k))]
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 self._count(1)
                 self._path(record, obj, _mul(_matrix(obj), outer))
@@ -258,12 +259,12 @@ class _Page:
         if self.drawings > LIMITS.drawings_per_page:
             raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.drawings_per_page:,} lines and shapes")
 
-    def _path(self, record: PageRecord, obj: Any, m: Matrix) -> None:
+    def _path(self, record: PageRecord, obj: Optional[int], m: Matrix) -> None:
         mode, stroke = ctypes.c_int(), ctypes.c_int()
-        raw.FPDFPath_GetDrawMode(obj, mode, stroke)
+        _draw_mode(obj, mode, stroke)
         filled, stroked = mode.value != raw.FPDF_FILLMODE_NONE, bool(stroke.value)
         width = ctypes.c_float()
-        raw.FPDFPageObj_GetStrokeWidth(obj, width)
+        _stroke_width(obj, width)
         fill = _colour(obj) if filled else None
         scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))  # the width is the path's own; the page's is scaled
         for shape, pts in _subpaths(obj, m):
@@ -361,6 +362,16 @@ _segment = _bind("FPDFPath_GetPathSegment", _P, _P, _I)
 _segment_type = _bind("FPDFPathSegment_GetType", _I, _P)
 _segment_point = _bind("FPDFPathSegment_GetPoint", _I, _P, _F, _F)
 _segment_closes = _bind("FPDFPathSegment_GetClose", _I, _P)
+# page objects by address, as the text page names them: no typed handle made, cast or checked per object
+_count_objects = _bind("FPDFPage_CountObjects", _I, _P)
+_page_object = _bind("FPDFPage_GetObject", _P, _P, _I)
+_count_form_objects = _bind("FPDFFormObj_CountObjects", _I, _P)
+_form_object = _bind("FPDFFormObj_GetObject", _P, _P, ctypes.c_ulong)
+_object_type = _bind("FPDFPageObj_GetType", _I, _P)
+_draw_mode = _bind("FPDFPath_GetDrawMode", _I, _P, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int))
+_stroke_width = _bind("FPDFPageObj_GetStrokeWidth", _I, _P, _F)
+_UINT = ctypes.POINTER(ctypes.c_uint)
+_fill_colour = _bind("FPDFPageObj_GetFillColor", _I, _P, _UINT, _UINT, _UINT, _UINT)
 
 
 def _wide(call: Any) -> Optional[str]:
@@ -373,9 +384,9 @@ def _wide(call: Any) -> Optional[str]:
     return buf.raw[: n - 2].decode("utf-16-le", errors="replace")
 
 
-def _colour(obj: Any) -> Optional[tuple[float, ...]]:
+def _colour(obj: Optional[int]) -> Optional[tuple[float, ...]]:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not raw.FPDFPageObj_GetFillColor(obj, r, g, b, a):
+    if not _fill_colour(obj, r, g, b, a):
         return None
     return (r.value / 255, g.value / 255, b.value / 255)
 
@@ -384,14 +395,13 @@ RECT_SHAPES = {"mlllh", "mllll", "mllllh"}
 SEGMENT_OPS = {raw.FPDF_SEGMENT_MOVETO: "m", raw.FPDF_SEGMENT_LINETO: "l", raw.FPDF_SEGMENT_BEZIERTO: "c"}
 
 
-def _subpaths(obj: Any, m: Matrix) -> Iterator[tuple[str, list[tuple[float, float]]]]:
+def _subpaths(path: Optional[int], m: Matrix) -> Iterator[tuple[str, list[tuple[float, float]]]]:
     """The path's subpaths as pdfminer spells them ("mlllh": move, lines, close), their points in user space.
 
     A Bézier is three segments in PDFium, one "c" in pdfminer, which keeps its end point only.
     """
     shape, pts, beziers = "", [], 0
     x, y = ctypes.c_float(), ctypes.c_float()
-    path = address(obj)
     for i in range(_count_segments(path)):
         seg = _segment(path, i)
         op = SEGMENT_OPS.get(_segment_type(seg))

@@ -61,8 +61,9 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
 
 
 def _matrix(obj: Any) -> Matrix:
+    """A page object's matrix (its handle or address)."""
     fm = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, fm):
+    if not _object_matrix(obj, fm):
         return IDENTITY
     return (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
 
@@ -96,6 +97,10 @@ _page_text = _bind("FPDFText_GetText", _I, _P, _I, _I, _P)
 _object_font = _bind("FPDFTextObj_GetFont", _P, _P)
 _glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _P, ctypes.c_uint, ctypes.c_float, _F)
 _bounds = _bind("FPDFPageObj_GetBounds", _I, _P, _F, _F, _F, _F)
+_object_matrix = _bind("FPDFPageObj_GetMatrix", _I, _P, ctypes.POINTER(raw.FS_MATRIX))
+_char_matrix = _bind("FPDFText_GetMatrix", _I, _P, _I, ctypes.POINTER(raw.FS_MATRIX))
+_char_size = _bind("FPDFText_GetFontSize", ctypes.c_double, _P, _I)
+_render_mode = _bind("FPDFTextObj_GetTextRenderMode", _I, _P)
 _UNREAD = -1.0  # a width not yet asked of PDFium
 _NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False, set())  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
@@ -368,6 +373,7 @@ class _TextReader:
         self.at = page.display(IDENTITY)  # a user-space point, displayed
         self.fonts: dict[int, _Font] = {}
         self.objects: dict[int, _Run] = {}
+        self.alike: dict[tuple[Any, ...], _Run] = {}  # text objects' shared font, size, turn and mode -> their run
         self.last: dict[int, int] = {}  # text object -> the index of its last glyph read
         self.shown: dict[Matrix, Matrix] = {}  # enclosing forms' matrix -> it displayed
         self.lead: dict[int, int] = {}  # text object after a space -> the index of its first glyph
@@ -548,10 +554,13 @@ class _TextReader:
         if after_space:
             self.lead[obj] = first
         m = raw.FS_MATRIX()
-        raw.FPDFText_GetMatrix(self.text, i, m)
-        size = raw.FPDFText_GetFontSize(self.text, i)
-        mode = raw.FPDFTextObj_GetTextRenderMode(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
-        run = self.objects[obj] = _Run(self._font(obj), size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)), mode)
+        _char_matrix(self.address, i, m)
+        size, mode, font = _char_size(self.address, i), _render_mode(obj), self._font(obj)
+        key = (font, bytes(m)[: 4 * ctypes.sizeof(ctypes.c_float)], size.hex(), mode)  # exact: -0.0 and 0.0 differ
+        run = self.alike.get(key)
+        if run is None:  # the first object of its font, size, turn and mode: what they share worked out once
+            run = self.alike[key] = _Run(font, size, self.page.display((m.a, m.b, m.c, m.d, 0.0, 0.0)), mode)
+        self.objects[obj] = run
         return run
 
     def _font(self, obj: int) -> _Font:
@@ -698,7 +707,7 @@ class _TextReader:
         width = run.font.width(" ") if run is not None and run.upright else None
         if not width or run is None or first.baseline is None:
             return []
-        m = _mul(_matrix(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)), outer)
+        m = _mul(_matrix(obj), outer)
         x = _apply(self.at, m[4], m[5])[0]
         step = width * run.size * run.a
         if step <= 0 or int((first.x0 - x) / step + 0.5) < 1:  # no room for a space: the stream is not read
