@@ -57,3 +57,20 @@ def test_an_object_over_many_buckets_is_found_from_each_once_and_each_read_count
     with page_work(1) as work:
         assert index.near(0.0, 0.0, 100.0, 40.0) == ["wide", "small"]
     assert work.done == 21 + 1 + 1  # the wide object in each of its 21 buckets, the small one, and the question
+
+
+def test_a_rule_along_one_row_of_buckets_is_read_as_in_each_of_its_buckets():
+    # A rule (one row, 7 buckets) kept once by its row: found where it lies, counted per bucket read.
+    rule, dot, after = (0.0, 20.0, 100.0, 20.0), (50.0, 20.0, 51.0, 21.0), (40.0, 21.0, 41.0, 22.0)
+    index = Buckets(["rule", "dot", "after"], {"rule": rule, "dot": dot, "after": after}.__getitem__)
+    with page_work(1) as work:
+        assert index.near(45.0, 17.0, 55.0, 18.0) == ["rule", "dot", "after"]  # buckets 2 and 3 of its row
+    assert work.done == 2 + 1 + 1 + 1
+    with page_work(1) as work:
+        assert index.near(99.0, 17.0, 99.5, 18.0) == ["rule"]  # one bucket
+        assert index.near(120.0, 17.0, 121.0, 18.0) == []  # past its end
+        assert index.near(80.0, 40.0, 200.0, 50.0) == []  # the row below
+    assert work.done == (1 + 1) + 1 + 1
+    with page_work(1) as work:
+        assert index.near(0.0, 0.0, 600.0, 40.0) == ["rule", "dot", "after"]  # wider than the filled buckets
+    assert work.done == 7 + 1 + 1 + 1

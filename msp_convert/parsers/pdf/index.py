@@ -55,6 +55,9 @@ class Buckets(Generic[T]):
 
     def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
         self._cells: dict[tuple[int, int], list[tuple[int, T]]] = defaultdict(list)  # filled here only
+        # An object over several buckets of one row (a rule along the page) is kept once, by its row, as
+        # (first column, last column, (n, item)): read as if it were in each of those buckets.
+        self._strips: dict[int, list[tuple[int, int, tuple[int, T]]]] = defaultdict(list)
         self._wide: list[tuple[int, T]] = []
         self._points: dict[tuple[int, int], tuple[list[T], int]] = {}  # one bucket's answer, made once
         cells = self._cells
@@ -64,6 +67,8 @@ class Buckets(Generic[T]):
                 cells[i0, j0].append(pair)
             elif (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
                 self._wide.append(pair)
+            elif j0 == j1:
+                self._strips[j0].append((i0, i1, pair))
             else:
                 for key in product(range(i0, i1 + 1), range(j0, j1 + 1)):
                     cells[key].append(pair)
@@ -82,16 +87,34 @@ class Buckets(Generic[T]):
         for bucket in filter(None, map(self._cells.get, keys)):
             read += len(bucket)
             found.update(bucket)
+        if self._strips:
+            read += self._strips_read(i0, i1, j0, j1, found)
         spend(read + 1)
         return [found[n] for n in sorted(found)] if len(found) > 1 else list(found.values())
+
+    def _strips_read(self, i0: int, i1: int, j0: int, j1: int, found: dict[int, T]) -> int:
+        """The strips of rows j0..j1 that meet columns i0..i1 put in ``found``; how many buckets'
+        entries they stand for (what reading them bucket by bucket would count)."""
+        read = 0
+        strips = self._strips
+        for j in range(j0, j1 + 1) if j1 - j0 < len(strips) else [j for j in strips if j0 <= j <= j1]:
+            for a, b, pair in strips.get(j, ()):
+                over = (b if b < i1 else i1) - (a if a > i0 else i0) + 1
+                if over > 0:
+                    read += over
+                    found[pair[0]] = pair[1]
+        return read
 
     def _one(self, key: tuple[int, int]) -> list[T]:
         """``near`` for a rectangle inside one bucket: that bucket's objects and the wide ones."""
         made = self._points.get(key)
         if made is None:
             bucket = self._cells.get(key, [])
-            found = sorted(self._wide + bucket, key=_first) if self._wide and bucket else self._wide or bucket
-            made = self._points[key] = ([item for _, item in found], len(self._wide) + len(bucket))
+            i = key[0]
+            strip = [pair for a, b, pair in self._strips.get(key[1], ()) if a <= i <= b] if self._strips else []
+            parts = self._wide + bucket + strip
+            found = sorted(parts, key=_first) if len(parts) > max(len(self._wide), len(bucket), len(strip)) else parts
+            made = self._points[key] = ([item for _, item in found], len(parts))
         spend(made[1] + 1)
         return list(made[0])
 
