@@ -549,3 +549,20 @@ def test_the_page_tree_is_read_once_a_document_not_once_a_page(monkeypatch: pyte
     for number in range(1, 41):
         guard.check(number)
     assert 1 <= fetched.count(root) <= 2
+
+
+def test_the_guard_parses_each_object_once_a_document_streams_aside_and_keeps_at_most_its_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    guard = StreamGuard(one_page(b"", [], []))
+    parsed: list[int] = []
+    parse = source.PDFDocument._getobj_parse
+    monkeypatch.setattr(source.PDFDocument, "_getobj_parse", lambda self, pos, objid: (parsed.append(objid), parse(self, pos, objid))[1])
+    font = guard.document.getobj(4)
+    assert guard.document.getobj(4) is font and parsed == [4]  # a page's font read again: not parsed again
+    assert guard.document.getobj(5) is not guard.document.getobj(5)  # a stream (its data decoded) is never kept
+    monkeypatch.setattr(source, "LIMITS", source.LIMITS.__class__(objects_kept=8))
+    guard = StreamGuard(one_page(b"", [], []))  # the catalog (3 items) read
+    guard.document.getobj(2), guard.document.getobj(4)  # the Pages node (5 items) kept; the Font (5) past the room
+    del parsed[:]
+    guard.document.getobj(2), guard.document.getobj(4)
+    assert parsed == [4]

@@ -46,6 +46,9 @@ class PdfLimits:
     fonts_remembered: int = 10_000  # font dictionaries whose facts (descent, how PDFium reads them) a document keeps
     object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
     object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not
+    # items (a dictionary's values, an array's, their strings' bytes in 16s) of the objects the guard keeps parsed, a
+    # document (streams aside): each a few dozen bytes, ~20 MB at most; the fixtures' and real documents' most is 1,170
+    objects_kept: int = 200_000
     cells_per_table: int = 20_000  # grid cells a table's rules make (a 40-row plan table has a few hundred)
     cells_per_page: int = 50_000
     comparisons_per_page: int = 3_000_000  # see ``Work``

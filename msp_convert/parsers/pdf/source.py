@@ -225,7 +225,24 @@ class _Document(PDFDocument):
         self._kept: OrderedDict[Any, tuple[list[object], int, int, bytes]] = OrderedDict()  # objid -> objects, N, size, data
         self._kept_size = 0
         self._parsed = 0  # decoded bytes of object streams parsed, kept or not
+        self._objects: dict[int, object] = {}  # objects read, streams aside (``getobj``)
+        self._objects_size = 0
         super().__init__(parser, password=password, caching=False)
+
+    def getobj(self, objid: int) -> object:
+        """Object ``objid`` as pdfminer reads it, parsed once a document where it is no stream, up to
+        ``LIMITS.objects_kept`` items of them (``_size``): the guard, the fonts and the records' reads of a page
+        tree node, a font or a resources dictionary parse it once, not at each page that uses it (a third of
+        the objects read). A stream (its data decoded) is never kept."""
+        if objid in self._objects:
+            return self._objects[objid]
+        obj = super().getobj(objid)
+        room = LIMITS.objects_kept - self._objects_size
+        if room > 0 and not isinstance(obj, PDFStream):
+            size = _size(obj, room)
+            if size <= room:
+                self._objects[objid], self._objects_size = obj, self._objects_size + size
+        return obj
 
     def _get_objects(self, stream: PDFStream) -> tuple[list[object], int]:
         key = stream.objid
@@ -272,6 +289,21 @@ class _Document(PDFDocument):
         if not isinstance(first, int) or not at or not all(isinstance(o, int) for o in at):
             return data
         return data[first + at[0] : first + at[1]] if len(at) > 1 else data[first + at[0] :]
+
+
+def _size(obj: object, most: int) -> int:
+    """An object's items, nested ones counted, and its strings' bytes in 16s (past ``most``: ``most + 1``)."""
+    size, stack = 0, [obj]
+    while stack and size <= most:
+        item = stack.pop()
+        size += 1
+        if isinstance(item, dict):
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, (bytes, str)):
+            size += len(item) // 16
+    return size if size <= most else most + 1
 
 
 def _packed_objects(document: PDFDocument, data: bytes, stream: PDFStream) -> tuple[list[object], int]:
