@@ -630,6 +630,10 @@ class _CountingDevice(PDFPageAggregatorWithMarkedContent):
 class _CountingInterpreter(PDFPageInterpreter):
     """Measures every content stream (the page's and each form XObject's, each time it is drawn)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sized: dict[int, int] = {}  # by id: the items each array or dictionary on the stack holds (``push``)
+
     def execute(self, streams: Any) -> None:
         budget = getattr(self.device, "budget", None)
         if budget is not None:
@@ -652,9 +656,9 @@ class _CountingInterpreter(PDFPageInterpreter):
             return
         held = [o for o in stack if isinstance(o, (list, dict))]
         if len(held) == 1:  # one operator's arrays: counted by ``listed`` already
-            self._sized: dict[int, int] = {}
+            self._sized = {}
             return
-        sizes = getattr(self, "_sized", {})  # by id: each of an array on the stack (a new one's always counted)
+        sizes = self._sized  # each of an array on the stack (a new one's always counted)
         self._sized = {id(o): sizes.get(id(o)) or _held(o) for o in held if o is not obj}
         self._sized[id(obj)] = _held(obj)
         if sum(self._sized.values()) > LIMITS.array_items:
