@@ -267,8 +267,10 @@ class _Page:
         _stroke_width(obj, width)
         fill = _colour(obj) if filled else None
         scale = math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))  # the width is the path's own; the page's is scaled
+        a, b, c, d, e, f = self.frame  # ``point``, said inline: a call less a point
         for shape, pts in _subpaths(obj, m):
-            self._shape(record, shape, [self.point(x, y) for x, y in pts], filled, stroked, width.value * scale, fill)
+            shown = [(a * x + c * y + e, b * x + d * y + f) for x, y in pts]
+            self._shape(record, shape, shown, filled, stroked, width.value * scale, fill)
 
     def _shape(self, record: PageRecord, shape: str, pts: list[tuple[float, float]], filled: bool, stroked: bool,
                width: float, fill: Optional[tuple[float, ...]]) -> None:

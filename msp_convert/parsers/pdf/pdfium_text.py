@@ -22,6 +22,7 @@ import collections
 import ctypes
 import itertools
 import math
+import operator
 import re
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
@@ -273,7 +274,9 @@ def _same(ours: str, theirs: str) -> bool:
     """The text page's text of an object and the string the stream shows it with: the same characters, spaces
     aside (one pdfminer cannot map, U+FFFD, stands for any); an object the text page left out (a repeat) has none."""
     a, b = _UNSEEN.sub("", ours), _UNSEEN.sub("", theirs)
-    return not a or len(a) == len(b) and all(x == y or y == "\ufffd" or x == "\ufffd" for x, y in zip(a, b))
+    if not a or a == b:  # the common case, told at once
+        return True
+    return len(a) == len(b) and all(x == y or y == "\ufffd" or x == "\ufffd" for x, y in zip(a, b))
 
 
 def _lead_count(text: str) -> int:
@@ -501,7 +504,8 @@ class _TextReader:
             marks = (m.start() for m in re.finditer("\ufffe", chars))  # read as ``read`` reads them
             for i in [i for i in marks if _unicode(self.address, i) == 0x02]:
                 chars = chars[:i] + "-" + chars[i + 1 :]
-            starts = [0] + [i for i in range(1, len(owners)) if owners[i] != owners[i - 1]] + [len(owners)]
+            changes = itertools.compress(range(1, len(owners)), map(operator.ne, owners[1:], owners))  # in C
+            starts = [0, *changes, len(owners)]
             for start, end in zip(starts, starts[1:]):  # each run of one object's characters
                 texts[owners[start]] = texts.get(owners[start], "") + chars[start:end]
             self.by_object = texts
@@ -654,11 +658,12 @@ class _TextReader:
             recent = (recent + [(obj, outer)])[-5:]
         if not after:
             return glyphs
-        out = list(after.get(-1, ()))
-        for i, g in enumerate(glyphs):
-            out.append(g)
-            out += after.get(i, ())
-        return out
+        out, done = list(after.pop(-1, ())), 0
+        for i in sorted(after):  # the glyphs up to each place, then what goes after it: a slice, not a glyph, a step
+            out += glyphs[done : i + 1]
+            out += after[i]
+            done = i + 1
+        return out + glyphs[done:]
 
     def _copy(self, obj: int, outer: Matrix, recent: list[tuple[int, Matrix]], glyphs: list[Glyph]) -> list[Glyph]:
         """A text object drawing again what one just before it drew (same font, size, box): that one's glyphs, moved."""
