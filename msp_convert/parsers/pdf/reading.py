@@ -77,12 +77,13 @@ def _ends(line: TextLine) -> None:
     """The line's glyphs sorted left to right, and its ends: those of its ink (trailing spaces do not
     show where the line ends), or of all its glyphs, in the order they joined it, when it has none."""
     glyphs = line.glyphs
-    if all(g.text.isspace() for g in glyphs):
+    ink = [g for g in glyphs if not g.text.isspace()]
+    if not ink:
         line.x0, line.x1 = min([g.x0 for g in glyphs]), max([g.x1 for g in glyphs])
         glyphs.sort(key=_left)
         return
     glyphs.sort(key=_left)
-    ink = [g for g in glyphs if not g.text.isspace()]
+    ink.sort(key=_left)  # as the sorted line's ink (a stable sort of a part keeps the whole's order)
     line.x1 = max([g.x1 for g in ink])
     line.x0 = min([g.x0 for g in ink])
 
@@ -308,7 +309,10 @@ def ends_in_space(line: TextLine) -> bool:
 
 def from_pixels(line: TextLine) -> bool:
     """A line of words read from pixels (OCR): its widths are ink, not advance widths."""
-    return any(g.ocr for g in line.glyphs)
+    return any(map(_ocr, line.glyphs))
+
+
+_ocr = attrgetter("ocr")
 
 
 # Lines of one paragraph are no further apart than this share of a line's height.
@@ -385,32 +389,34 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
     headings the template does not know; a PDF has no heading styles).
     """
     runs = _Runs()
-    add = runs.add
     letters = bold = 0
+    font, font_bold = None, False  # the last letter's font, and is_bold of it
     for n, line in enumerate(lines):
+        if n and line.glyphs:
+            _line_start(runs, line, lines[n - 1])
         prev: Optional[Glyph] = None
         prev_space = False
         for g in line.glyphs:
-            if prev is None and n and line.join and not runs.ends_open:
-                add(line.join, bool(g.struck and _last_struck(lines[n - 1])))
-            elif prev is None and n and not line.join and from_pixels(lines[n - 1]):
-                runs.trim()  # OCR's space after a word broken at a hyphen ("co- " "ordinated"): no space was drawn
             text = g.text
             space = text.isspace()
             if g.is_tick:
                 runs.box(TickBox(g.tick, g.tick_encoding or "glyph", g.confidence))
             else:
+                struck = g.struck
                 if prev is not None and not space and not prev_space:
                     gap = g.x0 - prev.x1
                     if prev.is_tick or (gap > 0.15 * g.size and gap > 0.8):  # past max(0.15 em, 0.8 pt)
-                        add(" ", bool(prev.struck and g.struck))
-                if runs._text and g.struck != runs._struck:  # add(text, g.struck), inline
+                        runs.add(" ", bool(prev.struck and struck))
+                if runs._text and struck != runs._struck:  # add(text, g.struck), inline
                     runs.flush()
                 runs._text.append(text)
-                runs._struck = g.struck
+                runs._struck = struck
                 if text.isalpha():
                     letters += 1
-                    bold += is_bold(g.font or "")
+                    if g.font is not font:
+                        font = g.font
+                        font_bold = is_bold(font or "")
+                    bold += font_bold
             prev, prev_space = g, space
     runs.flush()
     read = [g.confidence for line in lines for g in line.glyphs if g.ocr and not g.is_tick and not g.text.isspace()]
@@ -420,6 +426,14 @@ def to_paragraph(lines: list[TextLine], origin: str) -> Paragraph:
         confidence=sum(read) / len(read) if read else None,
         bold=letters > 0 and bold == letters,
     )
+
+
+def _line_start(runs: _Runs, line: TextLine, above: TextLine) -> None:
+    """What goes between a paragraph's line and the one above it, before the line's first glyph."""
+    if line.join and not runs.ends_open:
+        runs.add(line.join, bool(line.glyphs[0].struck and _last_struck(above)))
+    elif not line.join and from_pixels(above):
+        runs.trim()  # OCR's space after a word broken at a hyphen ("co- " "ordinated"): no space was drawn
 
 
 _BOLD = re.compile(r"bold|black|heavy|,b$", re.IGNORECASE)
