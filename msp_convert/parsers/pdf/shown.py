@@ -7,10 +7,15 @@ parser is 20 times slower. Fonts are pdfminer's, made once a document.
 
 from __future__ import annotations
 
+import re
+import struct
 from typing import Any, Callable, Optional, TypeVar
 
+from pdfminer.cmapdb import FileUnicodeMap
 from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdftypes import PDFObjRef, resolve1
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.psparser import literal_name
+from pdfminer.utils import choplist, nunpack
 
 from .content_tokens import (CLOSE, DRAW, FONT, FONT_SET, NAME, OPEN, OPERATOR, RESTORE, SAVE, SHOW_ALL, SHOW_LAST,
                              SHOWN_RUNS, STRING, STRINGS, name_keys, tokens)
@@ -166,11 +171,132 @@ class Fonts:
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         if objid is None or objid not in self.made:
             spec = resolve1(spec)
-            made = (self.manager.get_font(objid, spec if isinstance(spec, dict) else {}), {})
+            made = (self._make(objid, spec if isinstance(spec, dict) else {}), {})
             if objid is None:
                 return made
             self.made[objid] = made
         return self.made[objid]
+
+
+    def _make(self, objid: Optional[int], spec: dict) -> Any:
+        """pdfminer's font of ``spec``; a simple font's ToUnicode CMap of the usual shape read by ``to_unicode``
+        (pdfminer's PostScript parser reads the rest), the same map made."""
+        unicode_map = _to_unicode(spec)
+        if unicode_map is None:
+            return self.manager.get_font(objid, spec)
+        font = self.manager.get_font(objid, {k: v for k, v in spec.items() if k != "ToUnicode"})
+        font.unicode_map = unicode_map  # pdfminer reads it last of what a simple font's ToUnicode changes
+        return font
+
+
+def _to_unicode(spec: dict) -> Optional[FileUnicodeMap]:
+    """A simple font's ToUnicode map as pdfminer makes it, where ``to_unicode`` reads it; else None."""
+    if literal_name(spec.get("Subtype")) not in _SIMPLE or "ToUnicode" not in spec:
+        return None
+    stream = resolve1(spec["ToUnicode"])
+    try:
+        return to_unicode(stream.get_data()) if isinstance(stream, PDFStream) else None
+    except Exception:  # read as pdfminer reads it, whatever it raises
+        return None
+
+
+_SIMPLE = ("Type1", "MMType1", "TrueType", "Type3")  # pdfminer's simple fonts: a ToUnicode changes their map alone
+_HEX = rb"<[0-9A-Fa-f]*+>"  # its digits even (``_section`` reads them; an odd count pdfminer reads otherwise)
+_WS = rb"[ \t\r\n]"
+_END = rb"(?=[ \t\r\n/%\[\]()<>]|\Z)"  # where pdfminer ends a keyword, a name or a number (here)
+# the tokens of a CMap read here, each as pdfminer reads it: 1 a bfchar section's hex strings; 2 a bfrange section's;
+# 3 a keyword; then whitespace and comments, a name, a number, a plain string, a hex string, a bracket; nothing else.
+# Every repeat is of a class and possessive, or in an atomic group (as ``content_tokens``'): no match backtracks
+_CMAP_TOKEN = re.compile(
+    rb"(?>(?:" + _WS + rb"++|%[^\r\n]*+)+)"
+    rb"|beginbfchar" + _END + rb"((?>(?:" + _WS + rb"*+" + _HEX + rb")*))" + _WS + rb"*+endbfchar" + _END
+    + rb"|beginbfrange" + _END + rb"((?>(?:" + _WS + rb"*+(?:" + _HEX + rb"|\[(?>(?:" + _WS + rb"*+" + _HEX + rb")*)"
+    + _WS + rb"*+\]))*))" + _WS + rb"*+endbfrange" + _END
+    + rb"|([A-Za-z]++)" + _END + rb"|/[A-Za-z0-9_.+\-]*+" + _END + rb"|[0-9]++" + _END
+    + rb"|\([A-Za-z0-9 _.\-]*+\)|" + _HEX + rb"|<<|>>|\[|\]")
+# what pdfminer's CMapParser does at each keyword (any other is pushed as an operand): 0 empty the operands; 1 end
+# the map (keywords after it do nothing); 2 pop two operands (def, which fails with fewer); 3 not read here
+_KEYWORDS = {b"begincmap": 0, b"begincodespacerange": 0, b"endcodespacerange": 0, b"beginnotdefrange": 0,
+             b"endnotdefrange": 0, b"endcmap": 1, b"def": 2, **dict.fromkeys(
+                 (b"usecmap", b"begincidrange", b"endcidrange", b"begincidchar", b"endcidchar", b"beginbfchar",
+                  b"endbfchar", b"beginbfrange", b"endbfrange"), 3)}
+_OPENS = {b"[": b"]", b"<<": b">>"}
+_HEX_OR_ARRAY = re.compile(rb"<([0-9A-Fa-f]*)>|(\[[^\]]*\])")  # a section's operands, once _CMAP_TOKEN has read it
+_HEX_IN = re.compile(rb"<([0-9A-Fa-f]*)>")
+_RANGE_MOST = 65_536  # codes a bfrange gives (a longer one is pdfminer's)
+
+
+def to_unicode(data: bytes) -> Optional[FileUnicodeMap]:
+    """A ToUnicode CMap of the usual shape (bfchar and bfrange sections of hex strings, with names, numbers, plain
+    strings, arrays, dictionaries and keywords around them) read into the map pdfminer's ``CMapParser`` makes of
+    it; None for any other (pdfminer reads it)."""
+    cmap, pos, ended, stack = FileUnicodeMap(), 0, False, [[b"", 0]]  # each open bracket's operands, pdfminer's
+    for m in _CMAP_TOKEN.finditer(data):
+        if m.start() != pos:
+            return None
+        pos, token, kind = m.end(), m.group(), m.lastindex
+        if kind in (1, 2):  # a section: read, its operands emptied
+            if ended or not _section(cmap, m.group(kind), kind == 2):
+                return None
+            stack[-1][1] = 0
+        elif ended and token == b"begincmap" or not _operands(stack, token, kind == 3 and not ended):
+            return None
+        ended = ended or kind == 3 and token == b"endcmap"
+    return cmap if pos == len(data) and len(stack) == 1 else None
+
+
+def _operands(stack: list[list[Any]], token: bytes, keyword: bool) -> bool:
+    """Count a token's operands as pdfminer's ``CMapParser`` keeps them (``keyword``: a keyword it runs); False
+    where it would fail or do what is not read here."""
+    if token[:1] in b" \t\r\n%":
+        return True
+    does = _KEYWORDS.get(token) if keyword else None
+    if token in _OPENS:
+        stack.append([_OPENS[token], 0])
+    elif token in (b"]", b">>"):
+        if stack[-1][0] != token or token == b">>" and stack[-1][1] % 2:
+            return False  # a bracket closed unopened, or a dictionary of an odd count
+        stack.pop()
+        stack[-1][1] += 1
+    elif does == 3 or does == 2 and stack[-1][1] < 2:
+        return False
+    elif does is not None:
+        stack[-1][1] = 0 if does == 0 else stack[-1][1] - 2 if does == 2 else stack[-1][1]
+    elif keyword or not token.isalpha() or token in (b"true", b"false"):  # a keyword after endcmap does nothing
+        stack[-1][1] += 1
+    return True
+
+
+def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool) -> bool:
+    """Add a bfchar (``ranges`` False) or bfrange section's codes as pdfminer's ``CMapParser`` adds them; False
+    where pdfminer would read otherwise (an odd hex string), fail, or give a range more than ``_RANGE_MOST``."""
+    if any(len(h) % 2 for h in _HEX_IN.findall(body)):
+        return False
+    objs: list[Any] = [bytes.fromhex(m.group(1).decode()) if m.group(2) is None
+                       else [bytes.fromhex(h.decode()) for h in _HEX_IN.findall(m.group(2))]
+                       for m in _HEX_OR_ARRAY.finditer(body)]
+    if not ranges:
+        for cid, code in choplist(2, objs):
+            if isinstance(cid, bytes) and isinstance(code, bytes):
+                cmap.add_cid2unichr(nunpack(cid), code)
+        return True
+    for start_byte, end_byte, code in choplist(3, objs):
+        if not isinstance(start_byte, bytes) or not isinstance(end_byte, bytes) or len(start_byte) != len(end_byte):
+            continue
+        start, end = nunpack(start_byte), nunpack(end_byte)
+        if end - start >= _RANGE_MOST:
+            return False
+        if isinstance(code, list):
+            for cid, value in zip(range(start, end + 1), code):
+                cmap.add_cid2unichr(cid, value)
+            continue
+        var, prefix = code[-4:], code[:-4]
+        base, vlen = nunpack(var), len(var)
+        if base + end - start > 0xFFFFFFFF:
+            return False  # pdfminer fails
+        for i in range(end - start + 1):
+            cmap.add_cid2unichr(start + i, prefix + struct.pack(">L", base + i)[-vlen:])
+    return True
 
 
 def _itself(value: Any) -> Any:
