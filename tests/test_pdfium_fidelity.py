@@ -545,3 +545,15 @@ def test_page_objects_leave_no_cycles():
         gc.garbage.clear()
         gc.enable()
     assert left == []
+
+
+@pytest.mark.parametrize("second", [b"/F1 20 Tf 72 680 Td", b"0.5 0 0 0.5 300 600 Tm", b"1 0 0.3 1 300 600 Tm",
+                                    b"0 1 -1 0 300 500 Tm", b"72 680 Td 3 Tr"])
+def test_text_objects_alike_but_in_one_thing_read_apart(second):
+    """Text objects of one font, size, turn and render mode share what their glyphs' boxes are worked out from; one
+    differing in its size, scale, slant, turn or mode between two alike is read as the reference reads it."""
+    alike = b"BT /F1 12 Tf 72 700 Td (ab) Tj ET "
+    data = _pdf(alike + b"BT /F1 12 Tf " + second + b" (cd) Tj ET " + alike.replace(b"700", b"650"))
+    got = _records(data)
+    assert got["pdfium"] == got["pdfplumber"]
+    assert len(got["pdfium"][0]["glyphs"]) == 6

@@ -103,7 +103,7 @@ _char_matrix = _bind("FPDFText_GetMatrix", _I, _P, _I, ctypes.POINTER(raw.FS_MAT
 _char_size = _bind("FPDFText_GetFontSize", ctypes.c_double, _P, _I)
 _render_mode = _bind("FPDFTextObj_GetTextRenderMode", _I, _P)
 _UNREAD = -1.0  # a width not yet asked of PDFium
-_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False, set())  # no glyph read yet
+_NO_RUN: tuple[Any, ...] = ({}, 0.0, 0.0, 0.0, 0.0, False, "", 1.0, False, set())  # no glyph read yet
 _LEFT_OUT = frozenset("\r\n\x00\ufffe\uffff")  # line ends PDFium makes up; no character; not a character
 # characters a code without Unicode read as itself shares with pdfminer's base encoding (printable ASCII but the
 # quotes): only a glyph of another character is asked, each time, whether PDFium maps its code to no Unicode (a
@@ -347,14 +347,18 @@ class _Run:
     def unpacked(self) -> tuple[Any, ...]:
         """What ``_TextReader.read`` needs of the run, as locals (a size of 0: none of its glyphs is read)."""
         size = self.size if self.ok else 0.0
-        return (self.font.widths, size, self.a, self.b, self.x_lo, self.x_hi, self.y_lo, self.y_hi, self.upright,
-                self.font.name, self.confidence, self.ocr, self.font.codes)
+        return (self.font.widths, size, self.a, self.y_lo, self.y_hi, self.upright, self.font.name, self.confidence,
+                self.ocr, self.font.codes)
+
+    def box(self, x: float, y: float, advance: float) -> tuple[float, float, float, float]:
+        """(x0, x1, top, bottom) of a glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
+        dx, dy = advance * self.a, advance * self.b
+        x0, x1 = x + self.x_lo + (dx if dx < 0 else 0.0), x + self.x_hi + (dx if dx > 0 else 0.0)
+        return x0, x1, y + self.y_lo + (dy if dy < 0 else 0.0), y + self.y_hi + (dy if dy > 0 else 0.0)
 
     def glyph(self, char: str, x: float, y: float, advance: float) -> Optional[Glyph]:
         """The glyph drawn at (x, y), displayed, moving the pen ``advance`` along the text."""
-        dx, dy = advance * self.a, advance * self.b
-        x0, x1 = x + self.x_lo + (dx if dx < 0 else 0.0), x + self.x_hi + (dx if dx > 0 else 0.0)
-        top, bottom = y + self.y_lo + (dy if dy < 0 else 0.0), y + self.y_hi + (dy if dy > 0 else 0.0)
+        x0, x1, top, bottom = self.box(x, y, advance)
         if not math.isfinite(x0 + x1 + top + bottom):
             return None
         glyph = Glyph(char, x0, x1, top, bottom, bottom - top, self.font.name, confidence=self.confidence, ocr=self.ocr)
@@ -403,7 +407,7 @@ class _TextReader:
         left_out, unread, noise, as_encoded = _LEFT_OUT, _UNREAD, NOISE, _AS_ENCODED
         prev, run, spaced, spaced_obj, kept = 0, None, None, 0, self.kept
         px, py, prev_drawn = math.nan, math.nan, 0  # the last glyph's origin and text object
-        widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr, codes = _NO_RUN
+        widths, size, ta, y_lo, y_hi, upright, name, conf, ocr, codes = _NO_RUN
         for i, char, obj, x, y in zip(itertools.count(), chars, owners, xs, ys):
             if char in left_out:
                 if char != "\ufffe" or _unicode(tp, i) != 0x02:
@@ -413,7 +417,7 @@ class _TextReader:
                 continue
             if obj != prev:
                 prev, run = obj, self.objects.get(obj) or self._run(obj, i, len(out), i > 0 and chars[i - 1] == " ", char)
-                widths, size, ta, tb, x_lo, x_hi, y_lo, y_hi, upright, name, conf, ocr, codes = run.unpacked()
+                widths, size, ta, y_lo, y_hi, upright, name, conf, ocr, codes = run.unpacked()
             if not size:
                 continue
             if x == px and y == py and obj == prev_drawn and out:  # one glyph's second character ("fi" of a ligature)
@@ -430,9 +434,7 @@ class _TextReader:
             if upright and advance >= 0:  # the common case, said shortly: the advance is along x
                 x0, x1, top, bottom = x - noise, x + advance * ta + noise, y + y_lo, y + y_hi
             else:
-                dx, dy = advance * ta, advance * tb
-                x0, x1 = x + x_lo + (dx if dx < 0 else 0.0), x + x_hi + (dx if dx > 0 else 0.0)
-                top, bottom = y + y_lo + (dy if dy < 0 else 0.0), y + y_hi + (dy if dy > 0 else 0.0)
+                x0, x1, top, bottom = run.box(x, y, advance)  # type: ignore[union-attr]  (set with the first glyph)
             if finite(x0 + x1 + top + bottom):
                 g = glyph(char, x0, x1, top, bottom, bottom - top, name, False, None, False, conf,
                           y if upright else None, None, ocr)
