@@ -7,8 +7,10 @@ characters found.
 
 from __future__ import annotations
 
+import random
+
 from msp_convert.parsers.pdf.boxes import find_tick_boxes
-from msp_convert.parsers.pdf.index import TALL, Buckets, Rows
+from msp_convert.parsers.pdf.index import TALL, Buckets, Rows, Spans
 from msp_convert.parsers.pdf.limits import page_work
 from msp_convert.parsers.pdf.records import Glyph, PageRecord
 
@@ -74,3 +76,26 @@ def test_a_rule_along_one_row_of_buckets_is_read_as_in_each_of_its_buckets():
     with page_work(1) as work:
         assert index.near(0.0, 0.0, 600.0, 40.0) == ["rule", "dot", "after"]  # wider than the filled buckets
     assert work.done == 7 + 1 + 1 + 1
+
+
+def test_spans_answer_and_count_as_buckets_do():
+    rnd = random.Random(7)
+    boxes = []
+    for _ in range(60):  # points, rules, cells, and a few page-sized frames (kept apart as wide)
+        x, y = rnd.uniform(-20, 600), rnd.uniform(-20, 800)
+        w, h = rnd.choice([(0, 0), (rnd.uniform(0, 300), 0), (rnd.uniform(0, 80), rnd.uniform(0, 40)), (500, 700)])
+        boxes.append((x, y, x + w, y + h))
+    questions = [(x, y, x + rnd.choice([0, 5, 40, 700]), y + rnd.choice([0, 5, 40])) for x, y in
+                 ((rnd.uniform(-20, 600), rnd.uniform(-20, 800)) for _ in range(200))]
+    for index in (Buckets(range(60), boxes.__getitem__), Spans(range(60), boxes.__getitem__)):
+        with page_work(1) as work:
+            answers = [index.near(*q) for q in questions]
+        assert all({n for n in range(60) if _meets(boxes[n], q)} <= set(a) for q, a in zip(questions, answers))
+        if isinstance(index, Buckets):
+            expected, done = answers, work.done
+    assert answers == expected and work.done == done
+    assert any(len(a) > 1 for a in answers) and done > 2 * len(questions)  # something found, more than once
+
+
+def _meets(box: tuple[float, float, float, float], q: tuple[float, float, float, float]) -> bool:
+    return box[0] <= q[2] and q[0] <= box[2] and box[1] <= q[3] and q[1] <= box[3]

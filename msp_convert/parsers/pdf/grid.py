@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .index import Buckets
+from .index import Buckets, Spans
 from .limits import LIMITS, check
 from .records import Box, Segment
 
@@ -151,7 +151,7 @@ def find_tables(segments: list[Segment], boxes: list[Box], how: GridSettings = T
     tables.sort(key=lambda t: (t.x1 - t.x0) * (t.bottom - t.top), reverse=True)
     if len(tables) < 2:  # no other table's cell to hold it
         return tables
-    cells = Buckets(
+    cells = Spans(
         ((cell, table) for table in tables for cell in table.cells),
         lambda ct: (ct[0].x0 - SNAP, ct[0].top - SNAP, ct[0].x1 + SNAP, ct[0].bottom + SNAP),
     )
@@ -296,7 +296,7 @@ def _coloured(box: Box) -> bool:
     return any(v < 0.97 for v in fill) if len(fill) != 4 else any(v > 0.03 for v in fill)
 
 
-def _host_cell(table: GridTable, cells: Buckets[tuple[GridCell, GridTable]]) -> Optional[GridCell]:
+def _host_cell(table: GridTable, cells: Spans[tuple[GridCell, GridTable]]) -> Optional[GridCell]:
     """The smallest cell of another table that holds ``table`` whole."""
     best: Optional[GridCell] = None
     for cell, other in cells.near(table.x0, table.top, table.x0, table.top):

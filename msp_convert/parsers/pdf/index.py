@@ -155,3 +155,32 @@ class Rows(Generic[T]):
         found = self._items[lo:hi] + self._tall if hi > lo else list(self._tall)
         spend(len(found) + 1)
         return found
+
+
+class Spans(Generic[T]):
+    """``Buckets``' answers and counts for a few questions (a page's tables, each asking which cells
+    hold its corner), read from each object's span of buckets: no bucket is filled."""
+
+    def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
+        self._wide: list[tuple[int, T]] = []
+        self._spans: list[tuple[int, int, int, int, tuple[int, T]]] = []
+        for pair in enumerate(items):
+            i0, i1, j0, j1 = _span(*box(pair[1]))
+            if (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
+                self._wide.append(pair)
+            else:
+                self._spans.append((i0, i1, j0, j1, pair))
+
+    def near(self, x0: float, top: float, x1: float, bottom: float) -> list[T]:
+        """As ``Buckets.near``: each bucket the rectangle meets read for the objects in it."""
+        i0, i1, j0, j1 = _span(x0, top, x1, bottom)
+        found: dict[int, T] = dict(self._wide)
+        read = len(self._wide)
+        for a, b, c, d, pair in self._spans:
+            across = (b if b < i1 else i1) - (a if a > i0 else i0) + 1
+            down = (d if d < j1 else j1) - (c if c > j0 else j0) + 1
+            if across > 0 and down > 0:
+                read += across * down
+                found[pair[0]] = pair[1]
+        spend(read + 1)
+        return [found[n] for n in sorted(found)]
