@@ -314,8 +314,15 @@ def _plain_document(doc: Document) -> tuple:
 
 
 def _blocks(data: list[tuple]) -> list[Block]:
-    return [Paragraph([kind(*values) for kind, *values in d[1]], *d[2:]) if d[0] is Paragraph else
-            Table([Row([Cell(_blocks(c[0]), *c[1:]) for c in row]) for row in d[1]], d[2], d[3]) for d in data]
+    # Each field by its index, no unpacking: the least Python a build of these objects takes.
+    blocks: list[Block] = []
+    for d in data:
+        if d[0] is Paragraph:
+            blocks.append(Paragraph([Run(i[1], i[2], i[3], i[4]) if i[0] is Run else TickBox(i[1], i[2], i[3], i[4], i[5])
+                                     for i in d[1]], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9]))
+        else:
+            blocks.append(Table([Row([Cell(_blocks(c[0]), c[1], c[2], c[3], c[4]) for c in row]) for row in d[1]], d[2], d[3]))
+    return blocks
 
 
 def layouts(prepared: list[tuple]) -> list[Document]:
