@@ -287,8 +287,8 @@ class _Font:
 
 
 class _Fonts:
-    def get(self, resources: object, name: bytes) -> tuple[_Font, dict[int, str]]:
-        return _Font(name), {}
+    def get(self, resources: object, name: bytes) -> tuple[_Font, dict[int, str], bool]:
+        return _Font(name), {}, False
 
 
 class _Recorded(Shown):

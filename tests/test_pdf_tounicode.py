@@ -96,3 +96,20 @@ def test_a_simple_fonts_tounicode_is_read_here_and_a_cid_fonts_by_pdfminer(monke
     del runs[:]
     shown.Fonts()._make(None, cid)
     assert runs == [1]
+
+
+def test_a_simple_fonts_strings_are_its_bytes_as_codes_a_cid_fonts_decoded() -> None:
+    helvetica = {"Type": LIT("Font"), "Subtype": LIT("Type1"), "BaseFont": LIT("Helvetica"), "ToUnicode": PDFStream({}, READ[0])}
+    identity = {"Type": LIT("Font"), "Subtype": LIT("Type0"), "BaseFont": LIT("X"), "Encoding": LIT("Identity-H"),
+                "DescendantFonts": [{"Type": LIT("Font"), "Subtype": LIT("CIDFontType2"), "BaseFont": LIT("X")}]}
+    resources = {"Font": {"H": helvetica, "C": identity}}
+    read = []
+    for bytewise in (True, False):  # as made, and each string decoded by the font (pdfminer's way) throughout
+        fonts = shown.Fonts()
+        assert fonts.get(resources, b"H")[2] and not fonts.get(resources, b"C")[2]
+        made = fonts.get
+        fonts.get = lambda res, name: made(res, name)[:2] + (made(res, name)[2] and bytewise,)  # type: ignore[method-assign]
+        page = shown.Shown(fonts, 1)
+        page.run(b"BT /H 1 Tf (a\\003b\\004\\377) Tj [(c) 5 (\\005)] TJ /C 1 Tf <00410003> Tj ET", resources, 0)
+        read.append((page.strings, page.unmapped))
+    assert read[0] == read[1] == (["a bA\ufffd", "c\U0001d400", "\ufffd\ufffd"], [[255], [], [65, 3]])

@@ -12,6 +12,7 @@ import struct
 from typing import Any, Callable, Optional, TypeVar
 
 from pdfminer.cmapdb import FileUnicodeMap
+from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import literal_name
@@ -104,8 +105,8 @@ class Shown:
         least = sum(map(len, parts)) // 4 - len(parts)  # a character is at most 4 bytes (a CMap's longest code)
         if self.shown + least > LIMITS.glyphs_per_page:
             self._spend(least)  # refused before it is decoded
-        font, chars = font
-        cids = [cid for part in parts for cid in font.decode(part)]
+        font, chars, simple = font
+        cids = b"".join(parts) if simple else [cid for part in parts for cid in font.decode(part)]  # codes as ints
         text = list(map(chars.get, cids))
         if None in text:  # a code not yet decoded
             text = [chars[cid] if cid in chars else chars.setdefault(cid, _unichr(font, cid)) for cid in cids]
@@ -143,7 +144,7 @@ class Fonts:
 
     def __init__(self) -> None:
         self.manager = PDFResourceManager(caching=True)
-        self.made: dict[Optional[int], tuple[Any, dict[int, str]]] = {}
+        self.made: dict[Optional[int], tuple[Any, dict[int, str], bool]] = {}
         self.facts: dict[tuple[Callable[[Any], Any], int], Any] = {}
 
     def fact(self, fact: Callable[[Any], T], spec: Any) -> T:
@@ -164,14 +165,16 @@ class Fonts:
         document."""
         return self.fact(_itself, resources.get("Font")) if isinstance(resources, dict) else None
 
-    def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str]]:
-        """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it)."""
+    def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str], bool]:
+        """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it), its
+        characters so far, and whether it decodes a string byte by byte (pdfminer's simple fonts)."""
         fonts = self.named(resources)
         spec = next((fonts[k] for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
         if objid is None or objid not in self.made:
             spec = resolve1(spec)
-            made = (self._make(objid, spec if isinstance(spec, dict) else {}), {})
+            font = self._make(objid, spec if isinstance(spec, dict) else {})
+            made = (font, {}, type(font).decode is PDFFont.decode)
             if objid is None:
                 return made
             self.made[objid] = made
