@@ -81,9 +81,9 @@ def test_a_rule_along_one_row_of_buckets_is_read_as_in_each_of_its_buckets():
 def test_spans_answer_and_count_as_buckets_do():
     rnd = random.Random(7)
     boxes = []
-    for _ in range(60):  # points, rules, cells, and a few page-sized frames (kept apart as wide)
+    for _ in range(60):  # points, rules across and down, cells, and page-sized frames (kept apart as wide)
         x, y = rnd.uniform(-20, 600), rnd.uniform(-20, 800)
-        w, h = rnd.choice([(0, 0), (rnd.uniform(0, 300), 0), (rnd.uniform(0, 80), rnd.uniform(0, 40)), (500, 700)])
+        w, h = rnd.choice([(0, 0), (rnd.uniform(0, 300), 0), (0, rnd.uniform(0, 300)), (rnd.uniform(0, 80), rnd.uniform(0, 40)), (500, 700)])
         boxes.append((x, y, x + w, y + h))
     questions = [(x, y, x + rnd.choice([0, 5, 40, 700]), y + rnd.choice([0, 5, 40])) for x, y in
                  ((rnd.uniform(-20, 600), rnd.uniform(-20, 800)) for _ in range(200))]

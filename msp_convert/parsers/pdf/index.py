@@ -50,14 +50,32 @@ def _first(pair: tuple[int, object]) -> int:
     return pair[0]
 
 
+Strip = tuple[int, int, tuple[int, T]]  # an object over a run of buckets of one row or column: its first and last, (n, object)
+
+
+def _strips_read(strips: dict[int, list[Strip[T]]], k0: int, k1: int, a0: int, a1: int, found: dict[int, T]) -> int:
+    """The strips of rows (or columns) k0..k1 that meet buckets a0..a1 along them, put in ``found``;
+    how many buckets' entries they stand for (what reading them bucket by bucket would count)."""
+    read = 0
+    for k in range(k0, k1 + 1) if k1 - k0 < len(strips) else [k for k in strips if k0 <= k <= k1]:
+        for a, b, pair in strips.get(k, ()):
+            over = (b if b < a1 else a1) - (a if a > a0 else a0) + 1
+            if over > 0:
+                read += over
+                found[pair[0]] = pair[1]
+    return read
+
+
 class Buckets(Generic[T]):
     """Objects by the grid buckets their box (``box(item)``) meets."""
 
     def __init__(self, items: Iterable[T], box: Callable[[T], Rect]) -> None:
         self._cells: dict[tuple[int, int], list[tuple[int, T]]] = defaultdict(list)  # filled here only
         # An object over several buckets of one row (a rule along the page) is kept once, by its row, as
-        # (first column, last column, (n, item)): read as if it were in each of those buckets.
-        self._strips: dict[int, list[tuple[int, int, tuple[int, T]]]] = defaultdict(list)
+        # (first column, last column, (n, item)), one of one column by its column: read as if it were
+        # in each of those buckets.
+        self._rows: dict[int, list[Strip[T]]] = defaultdict(list)
+        self._columns: dict[int, list[Strip[T]]] = defaultdict(list)
         self._wide: list[tuple[int, T]] = []
         self._points: dict[tuple[int, int], tuple[list[T], int]] = {}  # one bucket's answer, made once
         cells = self._cells
@@ -68,7 +86,9 @@ class Buckets(Generic[T]):
             elif (i1 - i0 + 1) * (j1 - j0 + 1) > WIDE:
                 self._wide.append(pair)
             elif j0 == j1:
-                self._strips[j0].append((i0, i1, pair))
+                self._rows[j0].append((i0, i1, pair))
+            elif i0 == i1:
+                self._columns[i0].append((j0, j1, pair))
             else:
                 for key in product(range(i0, i1 + 1), range(j0, j1 + 1)):
                     cells[key].append(pair)
@@ -87,34 +107,23 @@ class Buckets(Generic[T]):
         for bucket in filter(None, map(self._cells.get, keys)):
             read += len(bucket)
             found.update(bucket)
-        if self._strips:
-            read += self._strips_read(i0, i1, j0, j1, found)
+        if self._rows:
+            read += _strips_read(self._rows, j0, j1, i0, i1, found)
+        if self._columns:
+            read += _strips_read(self._columns, i0, i1, j0, j1, found)
         spend(read + 1)
         return [found[n] for n in sorted(found)] if len(found) > 1 else list(found.values())
-
-    def _strips_read(self, i0: int, i1: int, j0: int, j1: int, found: dict[int, T]) -> int:
-        """The strips of rows j0..j1 that meet columns i0..i1 put in ``found``; how many buckets'
-        entries they stand for (what reading them bucket by bucket would count)."""
-        read = 0
-        strips = self._strips
-        for j in range(j0, j1 + 1) if j1 - j0 < len(strips) else [j for j in strips if j0 <= j <= j1]:
-            for a, b, pair in strips.get(j, ()):
-                over = (b if b < i1 else i1) - (a if a > i0 else i0) + 1
-                if over > 0:
-                    read += over
-                    found[pair[0]] = pair[1]
-        return read
 
     def _one(self, key: tuple[int, int]) -> list[T]:
         """``near`` for a rectangle inside one bucket: that bucket's objects and the wide ones."""
         made = self._points.get(key)
         if made is None:
             bucket = self._cells.get(key, [])
-            i = key[0]
-            strip = [pair for a, b, pair in self._strips.get(key[1], ()) if a <= i <= b] if self._strips else []
-            parts = self._wide + bucket + strip
-            found = sorted(parts, key=_first) if len(parts) > max(len(self._wide), len(bucket), len(strip)) else parts
-            made = self._points[key] = ([item for _, item in found], len(parts))
+            i, j = key
+            parts = self._wide + bucket
+            parts += [pair for a, b, pair in self._rows.get(j, ()) if a <= i <= b] if self._rows else []
+            parts += [pair for a, b, pair in self._columns.get(i, ()) if a <= j <= b] if self._columns else []
+            made = self._points[key] = ([item for _, item in sorted(parts, key=_first)], len(parts))
         spend(made[1] + 1)
         return list(made[0])
 
