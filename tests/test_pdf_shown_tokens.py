@@ -27,7 +27,8 @@ _CASES = [
     b"/F1 1 Tf [<0102> 1 <03>] TJ [<010> <02 03> <0g>] TJ [<> (a) <41>] TJ [<0102>( )] TJ qQ (a) Tj QQ (b) Tj",
     b"/F1 1 Tf q (a) Tj Q ID (b) Tj EI (c) Tj /X Do 1 w (d) Tj [(e)] TJ 1 w q 2 w Q ET (f) Tj",
 ]
-_PIECES = [b"q", b"Q", b"Tf", b"/F1", b"/F2", b"1", b"w", b"BT", b"ET", b"(a)", b"[<0102> 1 <03>]", b"[<010>]",
+_PIECES = [b"[(\\267)-3(a\\)b)]", b"[(\\r\x10) 1 (\\\\)]", b"(\\",  # escaped strings in an array, a stray escape
+           b"q", b"Q", b"Tf", b"/F1", b"/F2", b"1", b"w", b"BT", b"ET", b"(a)", b"[<0102> 1 <03>]", b"[<010>]",
            b"[<01 02>]", b"[(a) <41>]", b"Tj", b"TJ", b"'", b"Do", b"/X", b"ID", b"EI", b"[", b"]", b"%c\n", b"qQ"]
 
 
@@ -52,7 +53,9 @@ def test_a_text_object_in_a_save_is_five_tokens_and_the_drawing_between_two() ->
         (OPERATOR, b"Q"), (OPERATOR, b"q"), (OPERATOR, b"Q"), (OPERATOR, b"q"), (FONT_SET, b"F1")]
 
 
-@pytest.mark.parametrize("array", [b"[<0102> 1 <03>]", b"[<010> <0A1b>]", b"[<01 0> 2]", b"[(a) <41>]", b"[<>]"])
+@pytest.mark.parametrize("array", [b"[<0102> 1 <03>]", b"[<010> <0A1b>]", b"[<01 0> 2]", b"[(a) <41>]", b"[<>]",
+                                   # escaped strings (a subset font's codes), read as ``literal`` reads them
+                                   b"[(\\267)-3267(my needs \\(SEN\\))]", b"[(\\r\x10)1(\\\\)(x\\\ny)(\\051)<41>]"])
 def test_an_arrays_strings_are_as_their_own_tokens(array: bytes) -> None:
     strings = [value for kind, value in tokens(array) if kind == content_tokens.STRING]
     assert list(tokens(array, numbers=False)) == [(STRINGS, strings)]

@@ -51,7 +51,7 @@ SHOWN_RUNS = {b"Tf": FONT, b"q": SAVE, b"Q": RESTORE, b"TJ": SHOW_ALL, b"Tj": SH
 _REPEAT_MOST = 1024
 
 # whitespace and comments (and, in _WORDS, numbers too: one match for a run of them all); then one of: 1 (in _WORDS
-# alone) an array of numbers and strings alone (hex ones, literal ones with no bracket or escape), as a TJ's mostly
+# alone) an array of numbers and strings alone (hex ones, literal ones with no bracket unescaped), as a TJ's mostly
 # is; 2 a name; 3 an opening bracket; 4 a closing one; 5 a hex string's digits; 6 a literal string with no bracket
 # or escape in it (the common case, read in the one match); 7 any other literal string's opening bracket (read by
 # ``literal``); 8 (in _WORDS alone) a run of operators Shown does not run, numbers between them; 9 a number or an
@@ -63,6 +63,9 @@ _REGULAR = rb"[^" + _SPACE + rb"()<>\[\]{}/%]"
 _SKIP = rb"[" + _SPACE + rb"]++|%[^\r\n]*+"
 _SHOWN = (rb"\[(?>(?:[" + _SPACE + rb"0-9.+\-]++|<[0-9A-Fa-f" + _SPACE + rb"]*+>|\([^()\\]*+\)){0,%d})\]"
           % _REPEAT_MOST)
+# a literal string with escapes but no bracket unescaped (a subset font's codes: "(\\r\x10)", "(\\267)"): in _WORDS' arrays
+_ESCAPED_LITERAL = rb"\((?>(?:[^()\\]++|\\.){0,%d})\)" % _REPEAT_MOST
+_SHOWN_WORDS = _SHOWN.replace(rb"\([^()\\]*+\)", _ESCAPED_LITERAL)
 _NUMBERS = rb"(?>(?:" + _SKIP + rb"|[+\-.0-9]" + _REGULAR + rb"*+){1,%d})" % _REPEAT_MOST
 # a run of operators none of which Shown runs (each only ends its operands), numbers between them: one token
 _RAN = b"|".join(re.escape(op) for op in (*SHOWN_RUNS, b"ID"))
@@ -82,9 +85,10 @@ def _pattern(skip: bytes, array: bytes, run: bytes, font: bytes = b"", then: byt
 
 
 _TOKEN = _pattern(_SKIP, rb"(?!)", rb"(?!)")
-_WORDS = _pattern(_NUMBERS, _SHOWN, _RUN, rb"(?>(?:" + _NUMBERS + rb")?Tf(?!" + _REGULAR + rb")" + _THEN_RUN + rb")?",
+_WORDS = _pattern(_NUMBERS, _SHOWN_WORDS, _RUN, rb"(?>(?:" + _NUMBERS + rb")?Tf(?!" + _REGULAR + rb")" + _THEN_RUN + rb")?",
                   _THEN_RUN)
 _IN_ARRAY = re.compile(rb"<([^>]*+)>|\(([^)]*+)\)")  # an array's strings, once _SHOWN has matched it
+_IN_ARRAY_ESCAPED = re.compile(rb"<([^>]*+)>|\((" + _ESCAPED_LITERAL[2:-2] + rb")\)", re.S)  # one with escapes
 _HEX_PAIRS = re.compile(rb"<([0-9A-Fa-f]*+)>")  # an array's hex strings with no space (``_strings``: even ones)
 # a Do that may be an operator wherever a stream's reading stands: after a space or any delimiter but "(", "/" and
 # "%" (a string's, a name's or a comment's), and not running on into a longer word
@@ -151,6 +155,9 @@ def _strings(array: bytes) -> list[bytes]:
             joined = bytes.fromhex(b"".join(digits).decode("latin-1"))
             ends = list(accumulate(len(d) >> 1 for d in digits))
             return [joined[start:end] for start, end in zip([0, *ends], ends)]
+    if b"\\" in array:  # escapes undone as ``literal`` undoes them
+        return [_hex(s[1]) if s.lastindex == 1 else _ESCAPE.sub(_unescape, s[2]) if b"\\" in s[2] else s[2]
+                for s in _IN_ARRAY_ESCAPED.finditer(array)]
     return [_hex(s[1]) if s.lastindex == 1 else s[2] for s in _IN_ARRAY.finditer(array)]
 
 
