@@ -150,8 +150,9 @@ class Fonts:
     def fact(self, fact: Callable[[Any], T], spec: Any) -> T:
         """``fact`` of a font dictionary (or a resources' /Font) as pdfminer reads it (``spec``: as written where
         it is used). One written once (an indirect object, the same for every page that uses it) is read and
-        worked out once a document, for up to ``LIMITS.fonts_remembered`` of them: pdfminer, keeping no object
-        once read, would parse it again on every page (a third of the pdfium source's time)."""
+        worked out once a document, for up to ``LIMITS.fonts_remembered`` of them (the guard's document keeps the
+        objects it parsed, up to ``LIMITS.objects_kept`` items: ``source._Document.getobj``; the fact is worked out
+        once too)."""
         key = (fact, spec.objid) if isinstance(spec, PDFObjRef) else None
         if key is not None and key in self.facts:
             return self.facts[key]

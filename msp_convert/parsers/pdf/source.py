@@ -217,9 +217,10 @@ _DECODE: dict[Any, Callable[[bytes, int], bytes]] = {
 
 
 class _Document(PDFDocument):
-    """pdfminer's document keeping no object once read (a page's streams are not kept past it), but the object
-    streams parsed last, up to ``LIMITS.object_streams_kept`` decoded bytes of them: pdfminer without its cache
-    parses a whole object stream again for each object it fetches from it."""
+    """pdfminer's document keeping no stream once read (a page's streams are not kept past it), but the objects
+    it parsed, streams aside (``getobj``), and the object streams parsed last, up to
+    ``LIMITS.object_streams_kept`` decoded bytes of them: pdfminer without its cache parses a whole object stream
+    again for each object it fetches from it."""
 
     def __init__(self, parser: PDFParser, password: str = "") -> None:
         self._kept: OrderedDict[Any, tuple[list[object], int, int, bytes]] = OrderedDict()  # objid -> objects, N, size, data
