@@ -21,7 +21,8 @@ from pdfminer.utils import choplist, nunpack
 from .content_tokens import (CLOSE, DRAW, FONT, FONT_SET, NAME, OPEN, OPERATOR, RESTORE, SAVE, SHOW_ALL, SHOW_LAST,
                              SHOWN_RUNS, STRING, STRINGS, name_keys, tokens)
 from .limits import LIMITS, refuse
-from .source import _decoded_size, find_form, form_resources, form_xobjects
+from .decoded import decoded_size
+from .source import find_form, form_resources, form_xobjects
 
 
 class Shown:
@@ -124,7 +125,7 @@ class Shown:
     def _form(self, resources: Any, name: bytes, depth: int) -> None:
         form = find_form(form_xobjects(resources, self.page_xobjects), name)
         if form is not None:  # measured as the guard measures it, before pdfminer decodes it whole
-            self._stream(_decoded_size(form, LIMITS.content_bytes_per_page - self.content))
+            self._stream(decoded_size(form, LIMITS.content_bytes_per_page - self.content))
             self.run(form.get_data(), form_resources(form, resources), depth + 1, counted=True)
 
 

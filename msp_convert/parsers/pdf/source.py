@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import zlib
 from collections import OrderedDict
 from itertools import islice
 from typing import Any, Callable, Iterator, Optional
@@ -26,13 +25,7 @@ from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordInc
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFStreamParser
-from pdfminer.ascii85 import ascii85decode, asciihexdecode
-from pdfminer.lzw import LZWDecoder
-from pdfminer.pdftypes import (
-    LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, LITERALS_LZW_DECODE,
-    LITERALS_CCITTFAX_DECODE, LITERALS_DCT_DECODE, LITERALS_JBIG2_DECODE, LITERALS_JPX_DECODE,
-    LITERALS_RUNLENGTH_DECODE, PDFObjRef, PDFStream, resolve1,
-)
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSEOF, PSLiteral
 from pdfminer.utils import apply_matrix_pt, decode_text, mult_matrix
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
@@ -41,6 +34,7 @@ from ...errors import CorruptFileError, EncryptedFileError, InputError, UnsafeFi
 from .limits import LIMITS, refuse
 from .quiet import quiet
 from .content_tokens import array_items, draws, keys_unsure, marked_depth, name_keys
+from .decoded import decoded_size, stream_data
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -132,88 +126,7 @@ class _Budget:
         self.run()
         stream = resolve1(obj)
         if isinstance(stream, PDFStream):
-            self.spend(_decoded_size(stream, self.room()))
-
-
-def _decoded_size(stream: PDFStream, room: int) -> int:
-    """The stream's decoded size, or more than ``room`` (not all of it decoded) if it decodes past ``room``.
-
-    Each filter in turn decodes at most what could still end within ``room``: every one's output is at least
-    half its input, so a stage holding more than ``room`` doubled for each stage after it is past already.
-    An image's codec on a content stream (pdfminer decodes CCITT fax in pure Python: a minute for 80 bytes)
-    is refused as damaged. At a filter not in ``_DECODE`` pdfminer fails, having decoded the stages before
-    it: those are measured, capped, as any are (a Flate bomb before ``/Bogus``), and a stream it cannot
-    start to decode counts as nothing.
-    """
-    if stream.data is not None:
-        return len(stream.data)
-    filters = [f for f, _ in stream.get_filters()]
-    if any(f in _IMAGE_CODECS for f in filters):
-        raise CorruptFileError("this PDF is damaged: its drawing instructions are encoded as an image; export or save it again")
-    if not filters:
-        return len(_data(stream))
-    data = stream.rawdata or b""
-    try:
-        if stream.decipher:  # an encrypted file (an owner password only, or the one given): as long once decrypted
-            data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-        for k, f in enumerate(filters):
-            if f not in _DECODE:  # pdfminer fails on it, having decoded the stages before it (measured here)
-                return len(data) if k else 0
-            cap = (max(room, 0) + 1) << min(len(filters) - 1 - k, 3)
-            data = _DECODE[f](data, cap)
-            if len(data) > cap:
-                return room + 1
-    except Exception:  # pdfminer says the page is damaged, or recovers what it can
-        return 0
-    return len(data)
-
-
-def _inflate(data: bytes, cap: int, step: int = 4096) -> bytes:
-    """Inflate ``data`` to at most ``cap + 1`` bytes; damaged, up to the damage (pdfminer recovers that much)."""
-    inflater, out, size = zlib.decompressobj(), [], 0
-    for i in range(0, len(data), step):
-        try:
-            part = inflater.decompress(data[i : i + step], cap + 1 - size)
-        except zlib.error:
-            return _inflate(data[: i + step], cap, 1) if step > 1 else b"".join(out)
-        out.append(part)
-        size += len(part)
-        if size > cap or inflater.eof:
-            break
-    return b"".join(out)
-
-
-def _unlzw(data: bytes, cap: int) -> bytes:
-    out, size = [], 0
-    for part in LZWDecoder(io.BytesIO(data)).run():
-        out.append(part)
-        size += len(part)
-        if size > cap:
-            break
-    return b"".join(out)
-
-
-def _unrun(data: bytes, cap: int) -> bytes:
-    """RunLengthDecode, stopped past ``cap``."""
-    out, i = bytearray(), 0
-    while i < len(data) and data[i] != 128 and len(out) <= cap:
-        n = data[i]
-        out += data[i + 1 : i + 2 + n] if n < 128 else data[i + 1 : i + 2] * (257 - n)
-        i += n + 2 if n < 128 else 2
-    return bytes(out)
-
-
-_IMAGE_CODECS = frozenset(
-    (*LITERALS_CCITTFAX_DECODE, *LITERALS_DCT_DECODE, *LITERALS_JBIG2_DECODE, *LITERALS_JPX_DECODE)
-)
-
-# each filter a content stream may use, decoding at most a cap (+ 1) bytes (ASCII ones only shrink)
-_DECODE: dict[Any, Callable[[bytes, int], bytes]] = {
-    **{f: _inflate for f in LITERALS_FLATE_DECODE}, **{f: _unlzw for f in LITERALS_LZW_DECODE},
-    **{f: _unrun for f in LITERALS_RUNLENGTH_DECODE},
-    **{f: (lambda d, _: asciihexdecode(d)) for f in LITERALS_ASCIIHEX_DECODE},
-    **{f: (lambda d, _: ascii85decode(d)) for f in LITERALS_ASCII85_DECODE},
-}
+            self.spend(decoded_size(stream, self.room()))
 
 
 class _Document(PDFDocument):
@@ -283,7 +196,7 @@ class _Document(PDFDocument):
         if not isinstance(stream, PDFStream):
             return b""
         if kept is None:
-            return _data(stream)
+            return stream_data(stream)
         objs, n, _, data = kept
         first = resolve1(stream.get("First"))
         at = objs[2 * index + 1 : min(2 * index + 4, 2 * n) : 2]  # its offset, and the next object's
@@ -461,12 +374,12 @@ class StreamGuard:
             return names
         size, most = 0, self.budget.room() // times  # the bytes a draw may hold
         for stream in streams:  # each measured before it is decoded
-            size += _decoded_size(stream, most - size)
+            size += decoded_size(stream, most - size)
             if size > most:
                 break
         self.budget.spend(size * times)  # past the room: refused here
         self.parsed += len(streams)
-        data = b" ".join(map(_data, streams))
+        data = b" ".join(map(stream_data, streams))
         if marked_depth(data, LIMITS.marked_depth) > LIMITS.marked_depth:
             raise refuse(f"page {self.budget.page} of this PDF nests marked content more than {LIMITS.marked_depth} deep")
         listed(data, self.budget.page)
@@ -587,14 +500,6 @@ def _too_many(page: int) -> Exception:
     return refuse(f"page {page} of this PDF gives one drawing instruction more than {LIMITS.array_items:,} values in arrays")
 
 
-def _data(stream: PDFStream) -> bytes:
-    """The stream decoded (PDFium joins a page's streams with a space); one that does not decode draws nothing."""
-    try:
-        return stream.get_data() or b""
-    except Exception:
-        return b""
-
-
 def _unguarded() -> CorruptFileError:
     return CorruptFileError("this PDF's pages cannot be read in full (its page tree is damaged); export or save it again")
 
@@ -641,7 +546,7 @@ class _CountingInterpreter(PDFPageInterpreter):
             for obj in streams:
                 budget.stream(obj)
             found = [s for s in map(resolve1, streams) if isinstance(s, PDFStream)]
-            listed(b" ".join(map(_data, found)), budget.page)  # as pdfminer reads them: one after the other
+            listed(b" ".join(map(stream_data, found)), budget.page)  # as pdfminer reads them: one after the other
         super().execute(streams)
 
     def push(self, obj: Any) -> None:
