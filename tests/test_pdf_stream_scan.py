@@ -287,14 +287,14 @@ class _Font:
 
 
 class _Fonts:
-    def get(self, resources: object, name: bytes) -> tuple[_Font, dict[int, str], bool]:
+    def get(self, resources: object, name: bytes, owner: object = None) -> tuple[_Font, dict[int, str], bool]:
         return _Font(name), {}, False
 
 
 class _Recorded(Shown):
     """``Shown`` with each string shown (by font) and each form drawn, in order, in ``strings``."""
 
-    def _form(self, resources: object, name: bytes, depth: int) -> None:
+    def _form(self, resources: object, name: bytes, depth: int, owner: object = None) -> None:
         self.strings.append(f"Do {name!r}")
 
 

@@ -108,7 +108,7 @@ def test_a_simple_fonts_strings_are_its_bytes_as_codes_a_cid_fonts_decoded() -> 
         fonts = shown.Fonts()
         assert fonts.get(resources, b"H")[2] and not fonts.get(resources, b"C")[2]
         made = fonts.get
-        fonts.get = lambda res, name: made(res, name)[:2] + (made(res, name)[2] and bytewise,)  # type: ignore[method-assign]
+        fonts.get = lambda res, name, owner=None: made(res, name)[:2] + (made(res, name)[2] and bytewise,)  # type: ignore[method-assign]
         page = shown.Shown(fonts, 1)
         page.run(b"BT /H 1 Tf (a\\003b\\004\\377) Tj [(c) 5 (\\005)] TJ /C 1 Tf <00410003> Tj ET", resources, 0)
         read.append((page.strings, page.unmapped))

@@ -43,6 +43,13 @@ class PdfLimits:
     # and real documents' longest: 343); 100,000 leaves room (empty strings, numbers twice) and costs PDFium ~8 MB
     array_items: int = 100_000
     form_fields_per_file: int = 100_000
+    # what a file's fonts may cost (``font_cost``): the bytes their streams (ToUnicode, font files, embedded CMaps,
+    # Type3 glyphs) decode to, as PDFium and pdfminer decode them, each charged where it is decoded; and the entries
+    # pdfminer makes of their character maps and widths (a dictionary entry each: one bfrange of 4 billion codes took
+    # the memory of the machine). An embedded font file is a few kB to 20 MB; a ToUnicode CMap or a /W maps a few
+    # hundred codes (a whole two-byte font 65,536)
+    font_bytes_per_file: int = 128 * 2**20
+    font_entries_per_file: int = 1_000_000
     fonts_remembered: int = 10_000  # font dictionaries whose facts (descent, how PDFium reads them) a document keeps
     object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
     object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not

@@ -96,7 +96,8 @@ def pdfium_records(pdf: "pdfium.PdfDocument", guard: Optional[StreamGuard] = Non
     form = pdf.formenv.raw if pdf.formenv is not None else None
     if data is None and guard is not None:
         data, password = guard.data, password or guard.password
-    glyphs, kept, fonts, reference = 0, _Kept(guard), manager(), _Reference(data, password)
+    glyphs, kept, reference = 0, _Kept(guard), _Reference(data, password)
+    fonts = manager(guard.fonts if guard is not None else None)
     try:
         for record in _records(pdf, guard, form, (kept, fonts), reference):
             glyphs += len(record.glyphs)

@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional, TypeVar
 
 from pdfminer.cmapdb import FileUnicodeMap
 from pdfminer.pdffont import PDFFont
-from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import literal_name
 from pdfminer.utils import choplist, nunpack
@@ -22,6 +21,7 @@ from .content_tokens import (CLOSE, DRAW, FONT, FONT_SET, NAME, OPEN, OPERATOR, 
                              SHOWN_RUNS, STRING, STRINGS, name_keys, tokens)
 from .limits import LIMITS, refuse
 from .decoded import decoded_size
+from .font_cost import CountedFonts, FontCost
 from .source import find_form, form_resources, form_xobjects
 
 
@@ -43,9 +43,10 @@ class Shown:
         self.streams, self.content = 0, 0
         self.page_xobjects: Optional[dict] = None  # the page's /XObject: where PDFium looks when a form's has none
 
-    def run(self, data: bytes, resources: Any, depth: int, counted: bool = False) -> None:
+    def run(self, data: bytes, resources: Any, depth: int, counted: bool = False, owner: Any = None) -> None:
         """Run one stream (a form's starts with no font, as pdfminer runs it); ``counted``: its run and bytes are
-        counted already."""
+        counted already; ``owner``: whose ``resources`` they are (a form's number; the page's when None)."""
+        owner = ("page", self.number) if owner is None else owner
         if not counted:
             self._stream(len(data))
         if depth == 0:
@@ -64,9 +65,9 @@ class Shown:
                 elif does == SHOW_ALL or does == SHOW_LAST and strings:
                     self._show(font, strings if does == SHOW_ALL else strings[-1:])
                 elif does == DRAW and depth < LIMITS.form_depth:
-                    self._form(resources, name, depth)
+                    self._form(resources, name, depth, owner)
                 elif does == FONT:
-                    font = self._font(fonts, resources, name)
+                    font = self._font(fonts, resources, name, owner)
                 strings, name = [], b""
             elif kind == STRING:
                 strings.append(value)
@@ -75,7 +76,7 @@ class Shown:
                 if nested:
                     name = value
                 else:
-                    font, strings, name = self._font(fonts, resources, value), [], b""
+                    font, strings, name = self._font(fonts, resources, value, owner), [], b""
             elif kind == STRINGS:  # an array of strings and numbers alone (a short one): no operator, no name in it
                 self._spend(len(value))
                 strings += value
@@ -84,9 +85,9 @@ class Shown:
             elif kind == OPEN or kind == CLOSE:
                 nested = nested + 1 if kind == OPEN else max(nested - 1, 0)
 
-    def _font(self, fonts: dict[bytes, Any], resources: Any, name: bytes) -> Any:
-        """The stream's font of ``name`` (each name's looked up once a stream run)."""
-        return fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name))
+    def _font(self, fonts: dict[bytes, Any], resources: Any, name: bytes, owner: Any) -> Any:
+        """The stream's font of ``name`` (each name's looked up once a stream run); ``owner``: whose ``resources``."""
+        return fonts[name] if name in fonts else fonts.setdefault(name, self.fonts.get(resources, name, owner))
 
     def _stream(self, size: int) -> None:
         """One more stream run, of ``size`` bytes: past the page's limits, the page is refused as the guard
@@ -122,11 +123,12 @@ class Shown:
         if self.shown > LIMITS.glyphs_per_page:
             raise refuse(f"page {self.number} of this PDF draws more than {LIMITS.glyphs_per_page:,} characters")
 
-    def _form(self, resources: Any, name: bytes, depth: int) -> None:
+    def _form(self, resources: Any, name: bytes, depth: int, owner: Any) -> None:
         form = find_form(form_xobjects(resources, self.page_xobjects), name)
         if form is not None:  # measured as the guard measures it, before pdfminer decodes it whole
             self._stream(decoded_size(form, LIMITS.content_bytes_per_page - self.content))
-            self.run(form.get_data(), form_resources(form, resources), depth + 1, counted=True)
+            own = form_resources(form, resources)
+            self.run(form.get_data(), own, depth + 1, True, form.objid if own is not resources else owner)
 
 
 def _unichr(font: Any, cid: int) -> str:
@@ -140,12 +142,14 @@ T = TypeVar("T")
 
 
 class Fonts:
-    """pdfminer's fonts for ``Drawn``, each made once a document, with its characters as they are decoded; and
-    what ``Drawn`` works out of each font dictionary (``fact``), once a document."""
+    """pdfminer's fonts for ``Drawn``, each made once a document (one written in place once for its dictionary),
+    with its characters as they are decoded, each charged to ``cost`` first (``font_cost``); and what ``Drawn``
+    works out of each font dictionary (``fact``), once a document."""
 
-    def __init__(self) -> None:
-        self.manager = PDFResourceManager(caching=True)
-        self.made: dict[Optional[int], tuple[Any, dict[int, str], bool]] = {}
+    def __init__(self, cost: Optional[FontCost] = None) -> None:
+        self.manager = CountedFonts(cost)
+        self.made: dict[Any, tuple[Any, dict[int, str], bool]] = {}  # by object number, or (owner, name) in place
+        self.in_place = 0  # fonts written in place made and kept
         self.facts: dict[tuple[Callable[[Any], Any], int], Any] = {}
 
     def fact(self, fact: Callable[[Any], T], spec: Any) -> T:
@@ -167,26 +171,31 @@ class Fonts:
         document."""
         return self.fact(_itself, resources.get("Font")) if isinstance(resources, dict) else None
 
-    def get(self, resources: Any, name: bytes) -> tuple[Any, dict[int, str], bool]:
+    def get(self, resources: Any, name: bytes, owner: Any = None) -> tuple[Any, dict[int, str], bool]:
         """The resource's font as pdfminer makes it (a default one for a name not there, as pdfminer has it), its
-        characters so far, and whether it decodes a string byte by byte (pdfminer's simple fonts)."""
+        characters so far, and whether it decodes a string byte by byte (pdfminer's simple fonts). One written
+        once is made once a document; one written in place in the resources of ``owner`` (a page or a form:
+        ``Shown.run``), once for its owner and name, up to ``LIMITS.fonts_remembered`` of them."""
         fonts = self.named(resources)
-        spec = next((fonts[k] for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
+        key = next((k for k in name_keys(name) if k in fonts), None) if isinstance(fonts, dict) else None
+        spec = fonts[key] if key is not None else None  # type: ignore[index]
         objid = spec.objid if isinstance(spec, PDFObjRef) else None
-        if objid is None or objid not in self.made:
-            spec = resolve1(spec)
-            font = self._make(objid, spec if isinstance(spec, dict) else {})
-            made = (font, {}, type(font).decode is PDFFont.decode)
-            if objid is None:
-                return made
-            self.made[objid] = made
-        return self.made[objid]
+        kept = objid if objid is not None else ("in place", owner, key) if owner is not None else None
+        if kept in self.made:
+            return self.made[kept]
+        found = resolve1(spec)
+        font = self._make(objid, found if isinstance(found, dict) else {})
+        made = (font, {}, type(font).decode is PDFFont.decode)
+        if objid is not None or kept is not None and self.in_place < LIMITS.fonts_remembered:
+            self.made[kept] = made
+            self.in_place += objid is None
+        return made
 
 
     def _make(self, objid: Optional[int], spec: dict) -> Any:
         """pdfminer's font of ``spec``; a simple font's ToUnicode CMap of the usual shape read by ``to_unicode``
         (pdfminer's PostScript parser reads the rest), the same map made."""
-        unicode_map = _to_unicode(spec)
+        unicode_map = _to_unicode(spec, self.manager.cost)
         if unicode_map is None:
             return self.manager.get_font(objid, spec)
         font = self.manager.get_font(objid, {k: v for k, v in spec.items() if k != "ToUnicode"})
@@ -194,15 +203,19 @@ class Fonts:
         return font
 
 
-def _to_unicode(spec: dict) -> Optional[FileUnicodeMap]:
-    """A simple font's ToUnicode map as pdfminer makes it, where ``to_unicode`` reads it; else None."""
+def _to_unicode(spec: dict, cost: FontCost) -> Optional[FileUnicodeMap]:
+    """A simple font's ToUnicode map as pdfminer makes it, where ``to_unicode`` reads it within the codes ``cost``
+    has left (its stream's size and its codes charged); else None."""
     if literal_name(spec.get("Subtype")) not in _SIMPLE or "ToUnicode" not in spec:
         return None
-    stream = resolve1(spec["ToUnicode"])
+    data = cost.decoded(resolve1(spec["ToUnicode"]))
     try:
-        return to_unicode(stream.get_data()) if isinstance(stream, PDFStream) else None
+        cmap = to_unicode(data, cost.left()) if data is not None else None
     except Exception:  # read as pdfminer reads it, whatever it raises
         return None
+    if cmap is not None:
+        cost.made(len(cmap.cid2unichr))
+    return cmap
 
 
 _SIMPLE = ("Type1", "MMType1", "TrueType", "Type3")  # pdfminer's simple fonts: a ToUnicode changes their map alone
@@ -231,18 +244,21 @@ _HEX_IN = re.compile(rb"<([0-9A-Fa-f]*)>")
 _RANGE_MOST = 65_536  # codes a bfrange gives (a longer one is pdfminer's)
 
 
-def to_unicode(data: bytes) -> Optional[FileUnicodeMap]:
+def to_unicode(data: bytes, most: int = LIMITS.font_entries_per_file) -> Optional[FileUnicodeMap]:
     """A ToUnicode CMap of the usual shape (bfchar and bfrange sections of hex strings, with names, numbers, plain
     strings, arrays, dictionaries and keywords around them) read into the map pdfminer's ``CMapParser`` makes of
-    it; None for any other (pdfminer reads it)."""
+    it; None for any other (pdfminer reads it), or for one adding more than ``most`` codes (``font_cost`` counts
+    them for pdfminer)."""
     cmap, pos, ended, stack = FileUnicodeMap(), 0, False, [[b"", 0]]  # each open bracket's operands, pdfminer's
     for m in _CMAP_TOKEN.finditer(data):
         if m.start() != pos:
             return None
         pos, token, kind = m.end(), m.group(), m.lastindex
         if kind in (1, 2):  # a section: read, its operands emptied
-            if ended or not _section(cmap, m.group(kind), kind == 2):
+            added = -1 if ended else _section(cmap, m.group(kind), kind == 2, most)
+            if added < 0:
                 return None
+            most -= added
             stack[-1][1] = 0
         elif ended and token == b"begincmap" or not _operands(stack, token, kind == 3 and not ended):
             return None
@@ -272,25 +288,29 @@ def _operands(stack: list[list[Any]], token: bytes, keyword: bool) -> bool:
     return True
 
 
-def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool) -> bool:
-    """Add a bfchar (``ranges`` False) or bfrange section's codes as pdfminer's ``CMapParser`` adds them; False
-    where pdfminer would read otherwise (an odd hex string), fail, or give a range more than ``_RANGE_MOST``."""
+def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool, most: int) -> int:
+    """Add a bfchar (``ranges`` False) or bfrange section's codes as pdfminer's ``CMapParser`` adds them: how
+    many; -1 where pdfminer would read otherwise (an odd hex string), fail, or give a range more than
+    ``_RANGE_MOST``, or where the section adds more than ``most``."""
     if any(len(h) % 2 for h in _HEX_IN.findall(body)):
-        return False
+        return -1
     objs: list[Any] = [bytes.fromhex(m.group(1).decode()) if m.group(2) is None
                        else [bytes.fromhex(h.decode()) for h in _HEX_IN.findall(m.group(2))]
                        for m in _HEX_OR_ARRAY.finditer(body)]
     if not ranges:
-        for cid, code in choplist(2, objs):
-            if isinstance(cid, bytes) and isinstance(code, bytes):
-                cmap.add_cid2unichr(nunpack(cid), code)
-        return True
+        pairs = [(nunpack(cid), code) for cid, code in choplist(2, objs) if isinstance(cid, bytes) and isinstance(code, bytes)]
+        for cid, code in pairs if len(pairs) <= most else ():
+            cmap.add_cid2unichr(cid, code)
+        return len(pairs) if len(pairs) <= most else -1
+    added = 0
     for start_byte, end_byte, code in choplist(3, objs):
         if not isinstance(start_byte, bytes) or not isinstance(end_byte, bytes) or len(start_byte) != len(end_byte):
             continue
         start, end = nunpack(start_byte), nunpack(end_byte)
-        if end - start >= _RANGE_MOST:
-            return False
+        count = max(0, min(end - start + 1, len(code))) if isinstance(code, list) else max(0, end - start + 1)
+        if end - start >= _RANGE_MOST or added + count > most:
+            return -1
+        added += count
         if isinstance(code, list):
             for cid, value in zip(range(start, end + 1), code):
                 cmap.add_cid2unichr(cid, value)
@@ -298,10 +318,10 @@ def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool) -> bool:
         var, prefix = code[-4:], code[:-4]
         base, vlen = nunpack(var), len(var)
         if base + end - start > 0xFFFFFFFF:
-            return False  # pdfminer fails
+            return -1  # pdfminer fails
         for i in range(end - start + 1):
             cmap.add_cid2unichr(start + i, prefix + struct.pack(">L", base + i)[-vlen:])
-    return True
+    return added
 
 
 def _itself(value: Any) -> Any:
@@ -309,6 +329,6 @@ def _itself(value: Any) -> Any:
     return value
 
 
-def manager() -> Fonts:
-    """pdfminer's fonts for ``Drawn``, one set for a document."""
-    return Fonts()
+def manager(cost: Optional[FontCost] = None) -> Fonts:
+    """pdfminer's fonts for ``Drawn``, one set for a document, charged to ``cost`` (the guard's)."""
+    return Fonts(cost)

@@ -35,6 +35,7 @@ from .limits import LIMITS, refuse
 from .quiet import quiet
 from .content_tokens import array_items, draws, keys_unsure, marked_depth, name_keys
 from .decoded import decoded_size, stream_data
+from .font_cost import CountedFonts, FontCost
 from .records import INVISIBLE_MODES, INVISIBLE_TEXT_CONFIDENCE, Box, Glyph, Mark, PageRecord, Path, Segment, Widget
 
 THIN = 2.0  # a filled rectangle thinner than this is a drawn line
@@ -50,6 +51,7 @@ def _open(data: bytes, password: Optional[str]) -> "pdfplumber.PDF":
     try:
         try:
             pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
+            pdf.rsrcmgr = CountedFonts()  # each font charged before pdfminer makes it (``font_cost``), made once
             _count_pages(pdf)
             pdf.pages  # reads the page tree: a broken file fails here, not later
             return pdf
@@ -281,6 +283,7 @@ class StreamGuard:
 
     def __init__(self, data: bytes, password: Optional[str] = None) -> None:
         self.budget = _Budget()
+        self.fonts = FontCost()  # what the fonts of the pages and forms drawn cost PDFium (and pdfminer: ``shown``)
         self.parsed = 0  # streams decoded and read for Do (each once a page), on all pages so far
         self._drawn: dict[tuple[Any, Any], tuple[int, list[tuple[str, int]]]] = {}  # this page's forms read
         self._named: dict[Any, _Named] = {}  # this page's /XObject dicts (by owner): their forms' names
@@ -345,9 +348,11 @@ class StreamGuard:
             self._sure_ids.add(objid)
 
     def _draw(self, streams: list[PDFStream], resources: Any, owner: Any, times: int, inside: tuple[Any, ...]) -> None:
-        """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn. ``owner``: whose
-        /Resources ``resources`` are (the page's, or a form's key)."""
+        """Count ``streams`` drawn ``times`` times, and each form they draw as often as drawn; charge the fonts
+        ``resources`` give them (``FontCost.pdfium``). ``owner``: whose /Resources ``resources`` are (the page's, or
+        a form's key)."""
         self.budget.run(times * len(streams))
+        self.fonts.pdfium(resources)
         xobjects = form_xobjects(resources, self._page_xobjects)
         scope = owner if xobjects is not self._page_xobjects else "page"
         for name, n in self._read(streams, times, xobjects, scope):
