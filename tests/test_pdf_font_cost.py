@@ -240,13 +240,14 @@ def test_a_font_written_in_place_is_charged_once_however_often_used(source_: str
                    b"/Resources << /Font << /G " + font + b" >> >>")
     data = _page([font, cmap, form], TEXT + b"q 1 0 0 1 10 10 cm /X0 Do Q\n" * 50,
                  b"/Font << /F1 5 0 R >> /XObject << /X0 7 0 R >>")
-    _limit(monkeypatch, font_entries_per_file=1_000)
+    _limit(monkeypatch, font_entries_per_file=2_000)
     text = " ".join(p.text for p in parse_pdf(data, source=source_).value.body if hasattr(p, "text"))
     assert "reads" in text
     costs: list[FontCost] = []
     monkeypatch.setattr(FontCost, "made", lambda self, n: costs.append(n))
     parse_pdf(data, source=source_)
-    assert sum(costs) <= 600  # the page's font and the form's, each once (300 codes each at most)
+    assert sum(costs) <= 1_200  # pdfminer's font of the page and the form's, each once (300 codes each), and
+    # PDFium's map of their one ToUnicode (the pdfium source); made at each draw, 15,000
 
 
 def test_a_real_plans_fonts_cost_a_little_and_are_charged(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,3 +268,74 @@ def test_a_real_plans_fonts_cost_a_little_and_are_charged(monkeypatch: pytest.Mo
     _limit(monkeypatch, font_entries_per_file=entries - 1)
     with pytest.raises(UnsafeFileError, match="^this PDF's fonts map more than"):
         parse_pdf(data, source="pdfplumber")
+
+
+def _tt_bomb(first: int, size: int = 8 * 2**20) -> list[bytes]:
+    """Objects ``first``, ``first`` + 1, + 2: a TrueType font, its descriptor, a font file of ``size`` bytes."""
+    return [b"<< /Type /Font /Subtype /TrueType /BaseFont /Bomb /FirstChar 32 /LastChar 126 /Encoding /WinAnsiEncoding "
+            b"/FontDescriptor %d 0 R >>" % (first + 1),
+            b"<< /Type /FontDescriptor /FontName /Bomb /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 800 "
+            b"/Descent -200 /CapHeight 700 /StemV 80 /FontFile2 %d 0 R >>" % (first + 2),
+            _stream(b"\0" * size)]
+
+
+def _catalog(extra: bytes, page: bytes, objects: list[bytes], text: bytes = TEXT) -> bytes:
+    return assemble([b"<< /Type /Catalog /Pages 2 0 R %s >>" % extra, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R %s >>" % page,
+                     _stream(text), *objects])
+
+
+HIDDEN = {  # a font whose file PDFium decodes, reached other than by the /Font of the page or a form it draws
+    "in a Type3 font's own resources": _page([
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs "
+        b"<< /a 6 0 R >> /Encoding << /Differences [65 /a] >> /FirstChar 65 /LastChar 65 /Widths [500] "
+        b"/Resources << /Font << /G1 7 0 R >> >> >>", _stream(b"500 0 d0 BT /G1 10 Tf (A) Tj ET"), *_tt_bomb(7)],
+        b"BT /F1 12 Tf 72 700 Td (AAA) Tj ET"),
+    "in the interactive form's /DR": _catalog(
+        b"/AcroForm << /Fields [6 0 R] /NeedAppearances true /DR << /Font << /FB 7 0 R >> >> /DA (/FB 12 Tf 0 g) >>",
+        b"/Annots [6 0 R] /Resources << /Font << /F1 5 0 R >> >>",
+        [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+         b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /V (Ava) /Rect [72 600 300 620] /P 3 0 R /DA (/FB 12 Tf 0 g) >>",
+         *_tt_bomb(7)]),
+    "in the page tree, the page's own resources a reference to nothing": assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources 99 0 R >>", _stream(TEXT),
+        *_tt_bomb(5)]),
+}
+
+
+@pytest.mark.parametrize("where", HIDDEN)
+def test_a_font_file_bomb_pdfium_reaches_another_way_is_refused_before_the_page_loads(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _limit(monkeypatch, font_bytes_per_file=2**20)
+    with pytest.raises(UnsafeFileError, match="^this PDF's fonts hold more than 1 MiB once decoded"):
+        parse_pdf(HIDDEN[where], source="pdfium")
+
+
+PARSED = "^this PDF's fonts give more than 1 MiB of character maps and font programs to read"
+LONG = {  # little to map, much for pdfminer's PostScript parser (about a MB a second) or long strings for each code
+    "a ToUnicode of 1.5 million operands": (_simple(b"1 " * 750_000), PARSED),
+    "a Type1 font's header of 100,000 encoding entries": (_page([
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /NotStd /FirstChar 32 /LastChar 126 /FontDescriptor 7 0 R >>",
+        _stream(b"".join(b"dup %d /a put\n" % i for i in range(100_000)), b"/Length1 2000000"),
+        b"<< /Type /FontDescriptor /FontName /NotStd /Flags 32 /FontBBox [0 0 1000 1000] /ItalicAngle 0 /Ascent 800 "
+        b"/Descent -200 /CapHeight 700 /StemV 80 /FontFile 6 0 R >>"]), PARSED),
+    "a bfrange whose one destination is 100,000 characters": (_simple(
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <3FFF> <" + b"0041" * 100_000
+        + b"> endbfrange"), CODES),
+    "2,000 fonts sharing one /Widths of 1,000": (assemble([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+        + b" ".join(b"/F%d %d 0 R" % (i, 6 + i) for i in range(2_000)) + b" >> >> >>",
+        _stream(b"BT " + b" ".join(b"/F%d 12 Tf (A) Tj" % i for i in range(2_000)) + b" ET"), b"[" + b"500 " * 1_000 + b"]",
+        *(b"<< /Type /Font /Subtype /TrueType /BaseFont /NotStd%d /FirstChar 0 /LastChar 255 /Widths 5 0 R >>" % i
+          for i in range(2_000))]), CODES),
+}
+
+
+@pytest.mark.parametrize("source_", SOURCES)
+@pytest.mark.parametrize("case", LONG)
+def test_what_pdfminer_and_pdfium_would_spend_long_on_is_refused(case: str, source_: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, refused = LONG[case]
+    _limit(monkeypatch, font_parsed_bytes_per_file=2**20)
+    with pytest.raises(UnsafeFileError, match=refused):
+        parse_pdf(data, source=source_)

@@ -22,6 +22,7 @@ Past a limit the file is refused in one line.
 from __future__ import annotations
 
 import io
+import re
 import struct
 from typing import Any, Iterable, Optional
 
@@ -35,10 +36,11 @@ from .limits import LIMITS, refuse
 
 
 class FontCost:
-    """A file's fonts so far: decoded bytes and entries made, against ``LIMITS``."""
+    """A file's fonts so far: decoded bytes, bytes given to pdfminer's PostScript parser, and entries made,
+    against ``LIMITS``."""
 
     def __init__(self) -> None:
-        self.bytes = self.entries = 0
+        self.bytes = self.parsed = self.entries = 0
         self._loaded: set[int] = set()  # fonts and streams charged for PDFium (it keeps them for the document)
 
     def charge(self, stream: Any) -> bool:
@@ -55,6 +57,17 @@ class FontCost:
         """``stream`` decoded (None if it is none), its size charged first (``charge``)."""
         return stream_data(stream) if self.charge(stream) else None
 
+    def parse(self, stream: Any, most: Optional[int] = None) -> Optional[bytes]:
+        """``stream`` decoded (``decoded``) for pdfminer's PostScript parser, which reads ``most`` bytes of it
+        (all when None): past ``LIMITS.font_parsed_bytes_per_file`` a file, refused (the parser reads about a
+        MB a second)."""
+        data = self.decoded(stream)
+        self.parsed += 0 if data is None else len(data) if most is None else min(len(data), max(most, 0))
+        if self.parsed > LIMITS.font_parsed_bytes_per_file:
+            mib = LIMITS.font_parsed_bytes_per_file // 2**20
+            raise refuse(f"this PDF's fonts give more than {mib} MiB of character maps and font programs to read")
+        return data
+
     def made(self, entries: int) -> None:
         """``entries`` more made (codes mapped, widths given)."""
         self.entries += entries
@@ -65,14 +78,22 @@ class FontCost:
         """The entries a font may still make."""
         return LIMITS.font_entries_per_file - self.entries
 
-    def pdfium(self, resources: Any) -> None:
-        """Charge the streams of ``resources``' fonts PDFium may decode when it loads a page drawn with them
-        (each font and stream once a file: PDFium keeps them for the document)."""
+    def pdfium(self, resources: Any, depth: int = 0) -> None:
+        """Charge what PDFium and ``pdfium_text`` may read of ``resources``' fonts when a page drawn with them
+        is loaded (each font and stream once a file: PDFium keeps them for the document): each stream's bytes,
+        a ToUnicode's map as PDFium makes it (``_pdfium_map``), the widths and differences listed, and the
+        fonts a Type3 font's glyphs draw with (its own resources)."""
         fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
         for ref in fonts.values() if isinstance(fonts, dict) else ():
-            for stream in _pdfium_streams(resolve1(ref)) if self._first(ref) else ():
-                if self._first(stream):
-                    self.charge(resolve1(stream))
+            spec = resolve1(ref) if self._first(ref) else None
+            if not isinstance(spec, dict):
+                continue
+            self.made(_listed(spec))
+            for stream in filter(self._first, _pdfium_streams(spec)):
+                data = self.decoded(resolve1(stream)) if stream is spec.get("ToUnicode") else self.charge(resolve1(stream))
+                self.made(_pdfium_map(data) if isinstance(data, bytes) else 0)
+            if depth < LIMITS.form_depth:
+                self.pdfium(resolve1(spec.get("Resources")), depth + 1)
 
     def _first(self, ref: Any) -> bool:
         """Whether the object ``ref`` gives is charged here for the first time (one not numbered always is)."""
@@ -90,10 +111,8 @@ class FontCost:
         subtype = literal_name(spec.get("Subtype", "Type1"))
         if subtype == "Type0":
             return
-        unicode = spec.get("ToUnicode")
-        data = self.decoded(resolve1(unicode))
-        if data is not None:
-            self.made(_cmap_codes(data, self.left()))
+        data = self.parse(resolve1(spec.get("ToUnicode")))
+        self.made(0 if data is None else _cmap_codes(data, self.left()))
         descriptor = resolve1(spec.get("FontDescriptor"))
         descriptor = descriptor if isinstance(descriptor, dict) else {}
         if subtype in ("CIDFontType0", "CIDFontType2"):
@@ -101,8 +120,36 @@ class FontCost:
             font_file = self.decoded(resolve1(descriptor.get("FontFile2")))
             if font_file is not None and "ToUnicode" not in spec:  # pdfminer reads the file's cmap
                 self.made(_truetype_codes(font_file, self.left()))
-        elif subtype not in ("TrueType", "Type3") and "Encoding" not in spec:
-            self.decoded(resolve1(descriptor.get("FontFile")))  # a Type1 font's encoding read from its file
+            return
+        self.made(_listed(spec))
+        if subtype != "Type3" and "Encoding" not in spec:  # a Type1 (or TrueType) font's encoding from its file
+            font_file = resolve1(descriptor.get("FontFile"))
+            self.parse(font_file, resolve1(font_file.get("Length1")) if isinstance(font_file, PDFStream) else None)
+
+
+def _listed(spec: dict) -> int:
+    """The widths and encoding differences a simple font lists (pdfminer makes an entry of each)."""
+    encoding = resolve1(spec.get("Encoding"))
+    differences = resolve1(encoding.get("Differences")) if isinstance(encoding, dict) else None
+    return sum(len(items) for items in (resolve1(spec.get("Widths")), differences) if isinstance(items, list))
+
+
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_RANGE_TOKEN = re.compile(rb"<([^<>]*)>|\[[^\]]*\]")  # a hex string, or an array (its strings one code each)
+_NOT_HEX = re.compile(rb"[^0-9A-Fa-f]")
+
+
+def _pdfium_map(data: bytes) -> int:
+    """About the entries PDFium's map of the ToUnicode CMap ``data`` makes (one a code, one more for each 16
+    characters it maps to): a bfrange's destination copied for each code of the range (at most 256: PDFium
+    keeps a range within its last byte), every other string once."""
+    count = len(data) // 8
+    for body in _BFRANGE.findall(data):
+        parts = [_NOT_HEX.sub(b"", part) for part in _RANGE_TOKEN.findall(body)]
+        for low, high, dest in zip(parts[::3], parts[1::3], parts[2::3]):
+            codes = 256 if len(low) < 2 or len(high) < 2 else max(0, int(high[-2:], 16) - int(low[-2:], 16) + 1)
+            count += codes * (1 + len(dest) // 64)
+    return count
 
 
 def _pdfium_streams(spec: Any) -> list[Any]:
@@ -133,8 +180,8 @@ class _Tally(CMapBase):
         super().__init__()
         self.count, self.most = 0, most
 
-    def add(self, *_: Any) -> None:
-        self.count += 1
+    def add(self, _: Any, code: Any) -> None:
+        self.count += 1 + len(code) // 32 if isinstance(code, bytes) else 1  # one more each 16 characters (shown's)
         if self.count > self.most:
             raise _Past
 

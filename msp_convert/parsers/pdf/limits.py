@@ -49,7 +49,10 @@ class PdfLimits:
     # the memory of the machine). An embedded font file is a few kB to 20 MB; a ToUnicode CMap or a /W maps a few
     # hundred codes (a whole two-byte font 65,536)
     font_bytes_per_file: int = 128 * 2**20
-    font_entries_per_file: int = 1_000_000
+    # bytes of CMaps and Type1 font headers given to pdfminer's PostScript parser (about 1 MB a second); a ToUnicode is
+    # a few kB (a whole two-byte font's about 1 MB)
+    font_parsed_bytes_per_file: int = 4 * 2**20
+    font_entries_per_file: int = 1_000_000  # each code once, and once more for each 16 characters it maps to
     fonts_remembered: int = 10_000  # font dictionaries whose facts (descent, how PDFium reads them) a document keeps
     object_streams_kept: int = 4 * 2**20  # decoded bytes of object streams the guard keeps parsed; one larger is refused
     object_streams_parsed: int = 64 * 2**20  # decoded bytes of object streams the guard parses in all, kept or not

@@ -208,13 +208,13 @@ def _to_unicode(spec: dict, cost: FontCost) -> Optional[FileUnicodeMap]:
     has left (its stream's size and its codes charged); else None."""
     if literal_name(spec.get("Subtype")) not in _SIMPLE or "ToUnicode" not in spec:
         return None
-    data = cost.decoded(resolve1(spec["ToUnicode"]))
+    data = cost.parse(resolve1(spec["ToUnicode"]))
     try:
         cmap = to_unicode(data, cost.left()) if data is not None else None
     except Exception:  # read as pdfminer reads it, whatever it raises
         return None
     if cmap is not None:
-        cost.made(len(cmap.cid2unichr))
+        cost.made(sum(1 + len(chars) // 16 for chars in cmap.cid2unichr.values()))  # as ``font_cost`` counts
     return cmap
 
 
@@ -299,15 +299,17 @@ def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool, most: int) -> int:
                        for m in _HEX_OR_ARRAY.finditer(body)]
     if not ranges:
         pairs = [(nunpack(cid), code) for cid, code in choplist(2, objs) if isinstance(cid, bytes) and isinstance(code, bytes)]
-        for cid, code in pairs if len(pairs) <= most else ():
+        added = sum(_weight(code) for _, code in pairs)
+        for cid, code in pairs if added <= most else ():
             cmap.add_cid2unichr(cid, code)
-        return len(pairs) if len(pairs) <= most else -1
+        return added if added <= most else -1
     added = 0
     for start_byte, end_byte, code in choplist(3, objs):
         if not isinstance(start_byte, bytes) or not isinstance(end_byte, bytes) or len(start_byte) != len(end_byte):
             continue
         start, end = nunpack(start_byte), nunpack(end_byte)
-        count = max(0, min(end - start + 1, len(code))) if isinstance(code, list) else max(0, end - start + 1)
+        count = (sum(map(_weight, code[: max(0, end - start + 1)])) if isinstance(code, list)
+                 else max(0, end - start + 1) * _weight(code))
         if end - start >= _RANGE_MOST or added + count > most:
             return -1
         added += count
@@ -322,6 +324,12 @@ def _section(cmap: FileUnicodeMap, body: bytes, ranges: bool, most: int) -> int:
         for i in range(end - start + 1):
             cmap.add_cid2unichr(start + i, prefix + struct.pack(">L", base + i)[-vlen:])
     return added
+
+
+def _weight(code: bytes) -> int:
+    """What a code mapped to ``code`` counts against the fonts' entries (``font_cost``): one, and one more for
+    each 16 characters (32 bytes)."""
+    return 1 + len(code) // 32
 
 
 def _itself(value: Any) -> Any:

@@ -295,6 +295,7 @@ class StreamGuard:
             with quiet():
                 self.document = _Document(PDFParser(io.BytesIO(data)), password=password or "")
                 self.pages: Optional[Iterator[Any]] = PDFPage.create_pages(self.document)
+                self.fonts.pdfium(_form_resources(self.document))  # PDFium may make a field's look with them
         except InputError:
             raise
         except Exception:
@@ -308,7 +309,7 @@ class StreamGuard:
                 page = next(self.pages)  # type: ignore[arg-type]
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
-                resources = resolve1(page.resources)
+                resources = resolve1(page.resources) or self._inherited(page.attrs.get("Parent"))
                 holders = _holding(page.attrs.get("Resources")) + self._parents(page.attrs.get("Parent"))
                 self._sure([page.pageid, *holders])
                 self._page_xobjects = _xobjects_of(resources)
@@ -329,6 +330,12 @@ class StreamGuard:
         if key not in self._chains:
             self._chains[key] = _parents(parent)
         return self._chains[key]
+
+    def _inherited(self, parent: Any) -> Any:
+        """The resources PDFium gives a page whose own are a reference to nothing (pdfminer: none): the nearest
+        page tree node's that resolve."""
+        nodes = (resolve1(node) for node in self._parents(parent))
+        return next((found for found in (resolve1(n.get("Resources")) for n in nodes if isinstance(n, dict)) if found), None)
 
     def _sure(self, holders: list[Any]) -> None:
         """Refuse the page when an object holding its resources or a form's (``holders``: object numbers or
@@ -418,6 +425,12 @@ class _Named:
         """The keys ``raw Do`` draws (its ``#`` escapes read as PDFium and as pdfminer read them), or () where it
         may draw any form: a Do after no name."""
         return () if raw is None else name_keys(raw)
+
+
+def _form_resources(document: PDFDocument) -> Any:
+    """The interactive form's default resources (/AcroForm /DR): the fonts a field's look is made with."""
+    form = resolve1(document.catalog.get("AcroForm"))
+    return resolve1(form.get("DR")) if isinstance(form, dict) else None
 
 
 def _holding(resources: Any) -> list[Any]:
