@@ -15,7 +15,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from itertools import product
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Callable, Generic, Iterable, Optional, TypeVar
 
 from .limits import spend
 
@@ -145,7 +145,19 @@ class Rows(Generic[T]):
     caller keeps its own exact test. What it reads is counted (``limits.spend``).
     """
 
-    def __init__(self, items: list[T], tops: list[float], heights: list[float]) -> None:
+    def __init__(
+        self, items: list[T], tops: Optional[list[float]], heights: list[float], top: Optional[Callable[[T], float]] = None
+    ) -> None:
+        """``tops``: each item's top; or None, ``top`` reading it from the item (a page's glyphs are then
+        sorted by it once, with no list of their indexes made and read back)."""
+        if tops is None:
+            assert top is not None
+            if all(map(TALL.__ge__, heights)):  # as below, the sort as stable
+                self._items, self._tall = sorted(items, key=top), []
+                self._tops = list(map(top, self._items))
+                self._reach = max(0.0, max(heights, default=0.0))
+                return
+            tops = list(map(top, items))
         if all(map(TALL.__ge__, heights)):  # most pages: nothing tall (h <= TALL, in C)
             low, self._tall = sorted(range(len(heights)), key=tops.__getitem__), []
             self._reach = max(0.0, max(heights, default=0.0))  # no NaN here: any order gives it

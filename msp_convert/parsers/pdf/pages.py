@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -102,9 +103,11 @@ def _located(locators: list[_Locator]) -> Buckets[_Locator]:
 def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     """The page's tables with their cells filled, and its other lines (``PageBlocks.text``)."""
     origin = f"page {page.number}"
-    in_cell, body = _placed_glyphs(page.glyphs, tables)
-    cell_lines = {key: make_lines(glyphs) for key, glyphs in in_cell.items()}
-    lines = make_lines(body)
+    glyphs, middles = _by_middle(page.glyphs)
+    in_cell, body = _placed_glyphs(glyphs, tables, middles)
+    ordered = middles is not None
+    cell_lines = {key: make_lines(glyphs, ordered) for key, glyphs in in_cell.items()}
+    lines = make_lines(body, ordered)
     every = [line for group in cell_lines.values() for line in group] + lines
     how = _How(origin, page.number, keeps_wrap_spaces(every), page_words(every))
     out = PageBlocks(page.number, page.height)
@@ -125,11 +128,27 @@ def page_blocks(page: PageRecord, tables: list[GridTable]) -> PageBlocks:
     return out
 
 
+def _by_middle(glyphs: list[Glyph]) -> tuple[list[Glyph], Optional[list[float]]]:
+    """The page's glyphs in a stable sort by the middle of their height, and those middles, made once:
+    placing them bisects the middles for each table's rows, and each cell's glyphs (the body's too) keep
+    that order, which is the order ``make_lines`` would sort them into. (glyphs, None) when a middle is
+    not a number: no order then, and each step goes glyph by glyph as given."""
+    middles = [(g.top + g.bottom) / 2 for g in glyphs]
+    total = sum(middles)
+    if total != total:  # NaN somewhere (or infinities of both signs): sorting would lose the given order
+        return glyphs, None
+    order = sorted(range(len(glyphs)), key=middles.__getitem__)
+    return [glyphs[n] for n in order], sorted(middles)  # the middles in that order: the same stable sort
+
+
 FEW_TABLES = 8  # a page with no more tables than this asks each of them about each glyph, without an index
 
 
-def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
-    """Each glyph in the innermost cell holding its centre (by the cell's id), or in the body."""
+def _placed_glyphs(
+    glyphs: list[Glyph], tables: list[GridTable], middles: Optional[list[float]] = None
+) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
+    """Each glyph in the innermost cell holding its centre (by the cell's id), or in the body, each
+    list in the order given. ``middles``: the glyphs' middles, sorted (``_by_middle``), when known."""
     if not tables:
         spend(len(glyphs))  # what asking an empty index for each glyph would count
         return {}, list(glyphs)
@@ -139,6 +158,8 @@ def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[i
     spend(len(glyphs) * (len(locators) + 1))  # each table tests its own bounds first
     in_cell: dict[int, list[Glyph]] = {}
     asked = [_asked(loc, in_cell) for loc in locators]
+    if middles is not None:
+        return _placed_sorted(glyphs, middles, asked, in_cell)
     body: list[Glyph] = []
     for g in glyphs:
         x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
@@ -158,6 +179,51 @@ def _placed_glyphs(glyphs: list[Glyph], tables: list[GridTable]) -> tuple[dict[i
 
 
 _Asked = tuple[float, float, float, float, list[float], list[float], Optional[dict[tuple[int, int], list[Glyph]]], _Locator]
+
+
+def _placed_sorted(
+    glyphs: list[Glyph], middles: list[float], asked: list[_Asked], in_cell: dict[int, list[Glyph]]
+) -> tuple[dict[int, list[Glyph]], list[Glyph]]:
+    """``_placed_glyphs`` for glyphs sorted by their middles: each table reads only the glyphs whose
+    middle lies between its top and bottom (bisected), row by row, the first table in ``asked`` order
+    to give a glyph a cell keeping it, as asking each glyph of the tables in turn does. A cell's glyphs
+    come from its one table, in the order given; the body is the glyphs left, in that order too."""
+    free = bytearray(b"\x01") * len(glyphs)
+    for x0, top, x1, bottom, xs, ys, slots, loc in asked:
+        lo, hi = bisect_left(middles, top), bisect_right(middles, bottom)
+        if slots is None:
+            _sweep_nested(glyphs, middles, range(lo, hi), (x0, x1, loc), free, in_cell)
+            continue
+        # ys[row - 1] <= middle < ys[row]: bisect_right(ys, middle) is row, as in _placed_glyphs
+        starts = [bisect_left(middles, y, lo, hi) for y in ys]
+        for row in range(1, len(ys)):
+            for n in range(starts[row - 1], starts[row]):
+                if free[n]:
+                    g = glyphs[n]
+                    x = (g.x0 + g.x1) / 2
+                    if x0 <= x <= x1:
+                        into = slots.get((row, bisect_right(xs, x)))
+                        if into is not None:
+                            into.append(g)
+                            free[n] = 0
+    return {key: glyphs for key, glyphs in in_cell.items() if glyphs}, list(compress(glyphs, free))
+
+
+def _sweep_nested(
+    glyphs: list[Glyph], middles: list[float], among: range, table: tuple[float, float, _Locator],
+    free: bytearray, in_cell: dict[int, list[Glyph]],
+) -> None:
+    """``_placed_sorted``'s sweep of a table with tables nested in it: each glyph left ``among`` that
+    lies across the table asks it for its innermost cell (``_Locator.cell``)."""
+    x0, x1, loc = table
+    for n in among:
+        if free[n]:
+            g = glyphs[n]
+            x = (g.x0 + g.x1) / 2
+            cell = loc.cell(x, middles[n]) if x0 <= x <= x1 else None
+            if cell is not None:
+                in_cell.setdefault(id(cell), []).append(g)
+                free[n] = 0
 
 
 def _asked(loc: _Locator, in_cell: dict[int, list[Glyph]]) -> _Asked:

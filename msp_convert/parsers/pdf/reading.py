@@ -36,35 +36,48 @@ class TextLine:
         return self.bottom - self.top
 
 
-def make_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
-    """Glyphs grouped into lines (top to bottom), each sorted left to right."""
+def make_lines(glyphs: Iterable[Glyph], ordered: bool = False) -> list[TextLine]:
+    """Glyphs grouped into lines (top to bottom), each sorted left to right.
+
+    ``ordered``: the glyphs come in a stable sort by their middles already (``pages._by_middle``'s
+    order, kept by placing them), so they are not sorted again.
+    """
     lines: list[TextLine] = []
     line: Optional[TextLine] = None
     given = list(glyphs)
     middles = [(g.top + g.bottom) / 2 for g in given]
+    if not ordered:
+        order = sorted(range(len(given)), key=middles.__getitem__)
+        given, middles = [given[n] for n in order], [middles[n] for n in order]
+    members: list[Glyph] = []  # line.glyphs
     top = bottom = 0.0  # the band of ``line``, kept here while glyphs join it
-    for n in sorted(range(len(given)), key=middles.__getitem__):
-        g, mid = given[n], middles[n]
+    low = high = 0.0  # and that band widened by half a point
+    for g, mid in zip(given, middles):
         # Either middle inside the other's band: a form field's box is taller than its text.
-        if line is not None and (top - 0.5 <= mid <= bottom + 0.5 or g.top <= (top + bottom) / 2 <= g.bottom):
+        if line is not None and (low <= mid <= high or g.top <= (top + bottom) / 2 <= g.bottom):
             if g.ocr:
                 line.top, line.bottom = top, bottom
                 if _over_a_word(line, g):
                     line = _split_off(line, g)
                     lines.append(line)
-                    top, bottom = line.top, line.bottom
+                    members, top, bottom = line.glyphs, line.top, line.bottom
+                    low, high = top - 0.5, bottom + 0.5
                     continue
-            line.glyphs.append(g)
+            members.append(g)
             if not g.is_tick:  # a box drawn taller than the text does not stretch the line
                 if g.top < top:
-                    top = g.top
+                    top = low = g.top
+                    low -= 0.5
                 if g.bottom > bottom:
-                    bottom = g.bottom
+                    bottom = high = g.bottom
+                    high += 0.5
         else:
             if line is not None:
                 line.top, line.bottom = top, bottom
             top, bottom = g.top, g.bottom
-            line = TextLine([g], top, bottom, g.x0, g.x1)
+            low, high = top - 0.5, bottom + 0.5
+            members = [g]
+            line = TextLine(members, top, bottom, g.x0, g.x1)
             lines.append(line)
     if line is not None:
         line.top, line.bottom = top, bottom
@@ -77,13 +90,12 @@ def _ends(line: TextLine) -> None:
     """The line's glyphs sorted left to right, and its ends: those of its ink (trailing spaces do not
     show where the line ends), or of all its glyphs, in the order they joined it, when it has none."""
     glyphs = line.glyphs
+    joined = glyphs[:]
+    glyphs.sort(key=_left)
     ink = [g for g in glyphs if not g.text.isspace()]
     if not ink:
-        line.x0, line.x1 = min([g.x0 for g in glyphs]), max([g.x1 for g in glyphs])
-        glyphs.sort(key=_left)
+        line.x0, line.x1 = min([g.x0 for g in joined]), max([g.x1 for g in joined])
         return
-    glyphs.sort(key=_left)
-    ink.sort(key=_left)  # as the sorted line's ink (a stable sort of a part keeps the whole's order)
     line.x1 = max([g.x1 for g in ink])
     line.x0 = min([g.x0 for g in ink])
 

@@ -22,6 +22,7 @@ a filled box (``page.boxes``), never a segment, so it never strikes.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Optional
 
 from .frames import frame_edges
@@ -51,7 +52,10 @@ MARK_BAND = (0.15, 0.9)
 
 def _rows(glyphs: list[Glyph]) -> Rows[Glyph]:
     """The glyphs by their extent, each stretched down to the lowest stroke that can matter to it."""
-    return Rows(glyphs, [g.top for g in glyphs], [g.bottom + 0.4 * g.size - g.top for g in glyphs])
+    return Rows(glyphs, None, [g.bottom + 0.4 * g.size - g.top for g in glyphs], _top)
+
+
+_top = attrgetter("top")
 
 
 def mark_struck(page: PageRecord) -> None:
