@@ -9,14 +9,17 @@ pdfminer decode every font stream they use whole.
 
 ``FontCost`` charges a file's fonts against ``LIMITS`` before they are made:
 the decoded bytes of each stream a font points to (measured capped, as the
-guard measures content streams: ``decoded.decoded_size``), and each entry
-pdfminer's maps and widths would make (a ToUnicode CMap's counted by
-pdfminer's own parser, stopped past the limit; a TrueType cmap's and the
-widths' read as pdfminer reads them). ``pdfium`` charges what PDFium may load
-with a page (the guard calls it for the page's and each drawn form's
-resources, before PDFium loads the page); ``CountedFonts``, pdfminer's
-resource manager for both sources, charges each font pdfminer makes, once.
-Past a limit the file is refused in one line.
+guard measures content streams: ``decoded.decoded_size``); the bytes given
+to pdfminer's PostScript parser (ToUnicode CMaps, Type1 font headers: about
+a MB a second); and the entries the maps and widths make, each code once and
+once more for each 16 characters it maps to (a ToUnicode's counted by
+pdfminer's own parser, stopped past the limit; a TrueType cmap's, the
+widths' and PDFium's map read as each reads them). ``pdfium`` charges what
+PDFium may load with a page: the guard calls it for the fonts of the page,
+of each form drawn, of a Type3 font's glyphs and of the interactive form,
+before PDFium loads a page. ``CountedFonts``, pdfminer's resource manager
+for both sources, charges each font pdfminer makes, once. Past a limit the
+file is refused in one line.
 """
 
 from __future__ import annotations
@@ -124,7 +127,8 @@ class FontCost:
         self.made(_listed(spec))
         if subtype != "Type3" and "Encoding" not in spec:  # a Type1 (or TrueType) font's encoding from its file
             font_file = resolve1(descriptor.get("FontFile"))
-            self.parse(font_file, resolve1(font_file.get("Length1")) if isinstance(font_file, PDFStream) else None)
+            length = resolve1(font_file.get("Length1")) if isinstance(font_file, PDFStream) else None
+            self.parse(font_file, length if isinstance(length, int) else None)  # its first /Length1 bytes read
 
 
 def _listed(spec: dict) -> int:

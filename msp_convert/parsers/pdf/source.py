@@ -309,7 +309,9 @@ class StreamGuard:
                 page = next(self.pages)  # type: ignore[arg-type]
                 contents = page.contents if isinstance(page.contents, list) else [page.contents]
                 streams = [s for s in map(resolve1, contents) if isinstance(s, PDFStream)]
-                resources = resolve1(page.resources) or self._inherited(page.attrs.get("Parent"))
+                resources = resolve1(page.resources)
+                if resources is None and isinstance(page.attrs.get("Resources"), PDFObjRef):  # a reference to nothing
+                    resources = self._inherited(page.attrs.get("Parent"))
                 holders = _holding(page.attrs.get("Resources")) + self._parents(page.attrs.get("Parent"))
                 self._sure([page.pageid, *holders])
                 self._page_xobjects = _xobjects_of(resources)
