@@ -128,7 +128,8 @@ class Shown:
         if form is not None:  # measured as the guard measures it, before pdfminer decodes it whole
             self._stream(decoded_size(form, LIMITS.content_bytes_per_page - self.content))
             own = form_resources(form, resources)
-            self.run(form.get_data(), own, depth + 1, True, form.objid if own is not resources else owner)
+            mine = form.objid if form.objid is not None else object()  # a form not numbered: its fonts its own
+            self.run(form.get_data(), own, depth + 1, True, mine if own is not resources else owner)
 
 
 def _unichr(font: Any, cid: int) -> str:
