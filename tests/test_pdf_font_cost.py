@@ -14,7 +14,6 @@ place (a direct dictionary) is charged once, not at each use.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import io
 import random
 import struct
@@ -22,6 +21,7 @@ import tracemalloc
 import zlib
 
 import pytest
+from conftest import FIXTURES, REAL_DOCS
 from pdf_objects import assemble
 from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 from pdfminer.pdffont import TrueTypeFont, get_widths, get_widths2
@@ -35,7 +35,6 @@ from msp_convert.parsers.pdf.limits import LIMITS
 from msp_convert.parsers.pdf.source import open_pdf
 
 SOURCES = ("pdfium", "pdfplumber")
-REPO = font_cost.__file__.rsplit("/msp_convert/", 1)[0]
 TEXT = b"BT /F1 12 Tf 72 700 Td (Ava    reads) Tj ET\n"
 CID_TEXT = b"BT /F1 12 Tf 72 700 Td <002b0048004f004f0052000300030003003a> Tj ET\n"
 CODES = "^this PDF's fonts map more than 1,000,000 character codes, far more than any plan; check it is the right file"
@@ -168,11 +167,10 @@ def test_widths_are_counted_as_pdfminer_makes_them() -> None:
 
 def _font_files() -> list[bytes]:
     """Every embedded TrueType font file of the PDF fixtures and the shared real documents."""
-    pdfs = sorted(glob.glob(f"{REPO}/fixtures/pdf/**/*.pdf", recursive=True)) + sorted(
-        glob.glob("/work/shared/real-docs/**/*.pdf", recursive=True))
+    pdfs = sorted((FIXTURES / "pdf").rglob("*.pdf")) + sorted(REAL_DOCS.rglob("*.pdf"))
     found: dict[bytes, None] = {}
     for name in pdfs:
-        pdf = open_pdf(open(name, "rb").read())
+        pdf = open_pdf(name.read_bytes())
         try:
             for xref in pdf.doc.xrefs:
                 for objid in xref.get_objids():
@@ -243,7 +241,7 @@ def test_a_font_written_in_place_is_charged_once_however_often_used(source_: str
     _limit(monkeypatch, font_entries_per_file=2_000)
     text = " ".join(p.text for p in parse_pdf(data, source=source_).value.body if hasattr(p, "text"))
     assert "reads" in text
-    costs: list[FontCost] = []
+    costs: list[int] = []
     monkeypatch.setattr(FontCost, "made", lambda self, n: costs.append(n))
     parse_pdf(data, source=source_)
     assert sum(costs) <= 1_200  # pdfminer's font of the page and the form's, each once (300 codes each), and
@@ -253,7 +251,7 @@ def test_a_font_written_in_place_is_charged_once_however_often_used(source_: str
 def test_a_real_plans_fonts_cost_a_little_and_are_charged(monkeypatch: pytest.MonkeyPatch) -> None:
     """A real plan with a CID font (a Type0 over an embedded TrueType, with /W and ToUnicode): its fonts are
     charged, far below the limits; with the limit one entry below their count the file is refused."""
-    data = open(f"{REPO}/fixtures/pdf/other-producer/abiword/01-eyfs-speech-language.pdf", "rb").read()
+    data = (FIXTURES / "pdf" / "other-producer" / "abiword" / "01-eyfs-speech-language.pdf").read_bytes()
     costs: list[FontCost] = []
     made = FontCost.__init__
 
